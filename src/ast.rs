@@ -1,0 +1,541 @@
+//! The abstract syntax tree: plain data, every node with its [`Span`].
+//!
+//! In: nothing (the parser builds it). Out: a [`Module`] per source text.
+//! `Display` prints the canonical form of every node, and parsing that form
+//! gives back the same tree (up to spans): the round-trip tests rely on it.
+
+use std::fmt;
+
+use crate::source::Span;
+use crate::value::Value;
+
+/// The statements of one source text, in order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Module {
+    /// Statements as written.
+    pub statements: Vec<Statement>,
+}
+
+/// One statement, ended by `.`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Statement {
+    /// `head.` or `head if body.` (a fact is a rule with an empty body).
+    Rule(Rule),
+    /// `? body.`
+    Query(Query),
+    /// `include "file".`
+    Include(Include),
+    /// `import p(cols) from "file".`
+    Import(Import),
+}
+
+/// `head if body.`; a fact when the body is empty.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rule {
+    /// The conclusion.
+    pub head: Atom,
+    /// The premises; empty for a fact.
+    pub body: Vec<Literal>,
+    /// The whole statement, `.` included.
+    pub span: Span,
+}
+
+impl Rule {
+    /// A fact is a rule without premises.
+    pub fn is_fact(&self) -> bool {
+        self.body.is_empty()
+    }
+}
+
+/// `? body.`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    /// The goal literals.
+    pub body: Vec<Literal>,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `include "path".`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Include {
+    /// The path as written, relative to the including file.
+    pub path: String,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `import pred from "path".` or `import pred(col, ...) from "path".`
+#[derive(Clone, Debug, PartialEq)]
+pub struct Import {
+    /// The predicate the rows become facts of.
+    pub predicate: Name,
+    /// Header columns to pick, in order; `None` takes every column of a
+    /// file without a header.
+    pub columns: Option<Vec<Name>>,
+    /// The path as written, relative to the importing file.
+    pub path: String,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// A name with its place: a predicate or an import column.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Name {
+    /// The text.
+    pub text: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// `p(t1, ..., tn)`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Atom {
+    /// Predicate name.
+    pub predicate: Name,
+    /// Arguments.
+    pub args: Vec<Term>,
+    /// The whole atom.
+    pub span: Span,
+}
+
+/// A body literal.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Literal {
+    /// `p(...)`
+    Positive(Atom),
+    /// `not p(...)`
+    Negative(Atom),
+    /// `E1 op E2`; `V = E` with `V` unbound is an assignment, decided by the
+    /// checker, which knows what is bound.
+    Compare(Comparison),
+    /// `V = f X : { body }`
+    Aggregate(Aggregate),
+}
+
+impl Literal {
+    /// The literal's place in the source.
+    pub fn span(&self) -> Span {
+        match self {
+            Literal::Positive(a) | Literal::Negative(a) => a.span,
+            Literal::Compare(c) => c.span,
+            Literal::Aggregate(a) => a.span,
+        }
+    }
+}
+
+/// `left op right`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// Left operand.
+    pub left: Expr,
+    /// The comparison operator.
+    pub op: CompareOp,
+    /// Right operand.
+    pub right: Expr,
+    /// The whole literal.
+    pub span: Span,
+}
+
+/// Comparison operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CompareOp {
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+impl CompareOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CompareOp::Eq => "=",
+            CompareOp::Ne => "!=",
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
+        }
+    }
+}
+
+/// `result = function target : { body }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Aggregate {
+    /// The variable that receives the result.
+    pub result: Var,
+    /// `count`, `sum`, `min` or `max`.
+    pub function: AggregateFn,
+    /// The aggregated term (`None` for `count`).
+    pub target: Option<Term>,
+    /// The inner body.
+    pub body: Vec<Literal>,
+    /// The whole literal.
+    pub span: Span,
+}
+
+/// Aggregate functions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AggregateFn {
+    /// Number of distinct bindings.
+    Count,
+    /// Sum of the target over distinct bindings.
+    Sum,
+    /// Least target value.
+    Min,
+    /// Greatest target value.
+    Max,
+}
+
+impl AggregateFn {
+    /// The function's keyword.
+    pub fn name(self) -> &'static str {
+        match self {
+            AggregateFn::Count => "count",
+            AggregateFn::Sum => "sum",
+            AggregateFn::Min => "min",
+            AggregateFn::Max => "max",
+        }
+    }
+}
+
+/// Arithmetic expressions.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Expr {
+    /// A variable or constant.
+    Term(Term),
+    /// `left op right`.
+    Binary {
+        /// The operator.
+        op: ArithOp,
+        /// Left operand.
+        left: Box<Expr>,
+        /// Right operand.
+        right: Box<Expr>,
+        /// The whole expression.
+        span: Span,
+    },
+}
+
+impl Expr {
+    /// The expression's place in the source.
+    pub fn span(&self) -> Span {
+        match self {
+            Expr::Term(t) => t.span(),
+            Expr::Binary { span, .. } => *span,
+        }
+    }
+
+    /// Calls `f` on every term, left to right.
+    pub fn for_each_term<'a>(&'a self, f: &mut impl FnMut(&'a Term)) {
+        match self {
+            Expr::Term(t) => f(t),
+            Expr::Binary { left, right, .. } => {
+                left.for_each_term(f);
+                right.for_each_term(f);
+            }
+        }
+    }
+
+    /// The variable, when the whole expression is one.
+    pub fn as_var(&self) -> Option<&Var> {
+        match self {
+            Expr::Term(Term::Var(v)) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// Arithmetic operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/` (integers truncate toward zero)
+    Div,
+    /// `%` (sign of the dividend)
+    Rem,
+}
+
+impl ArithOp {
+    /// The operator as written.
+    pub fn symbol(self) -> char {
+        match self {
+            ArithOp::Add => '+',
+            ArithOp::Sub => '-',
+            ArithOp::Mul => '*',
+            ArithOp::Div => '/',
+            ArithOp::Rem => '%',
+        }
+    }
+
+    /// Binding strength: `* / %` bind tighter than `+ -`.
+    pub fn precedence(self) -> u8 {
+        match self {
+            ArithOp::Add | ArithOp::Sub => 1,
+            ArithOp::Mul | ArithOp::Div | ArithOp::Rem => 2,
+        }
+    }
+}
+
+/// A term: variable, wildcard or constant.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Term {
+    /// A named variable, `X` or `_X`.
+    Var(Var),
+    /// `_`: a fresh variable at each occurrence.
+    Wildcard(Span),
+    /// A symbol, string or number.
+    Const(Value, Span),
+}
+
+impl Term {
+    /// The term's place in the source.
+    pub fn span(&self) -> Span {
+        match self {
+            Term::Var(v) => v.span,
+            Term::Wildcard(s) | Term::Const(_, s) => *s,
+        }
+    }
+}
+
+/// A named variable occurrence.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Var {
+    /// The name.
+    pub name: String,
+    /// This occurrence.
+    pub span: Span,
+}
+
+impl Var {
+    /// `_Name` variables are named but declared unimportant: no singleton
+    /// warning.
+    pub fn is_anonymous(&self) -> bool {
+        self.name.starts_with('_')
+    }
+}
+
+// ---- canonical printing -------------------------------------------------
+
+impl fmt::Display for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for s in &self.statements {
+            writeln!(f, "{s}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Statement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Statement::Rule(r) => write!(f, "{r}"),
+            Statement::Query(q) => write!(f, "{q}"),
+            Statement::Include(i) => {
+                write!(
+                    f,
+                    "include {}.",
+                    Value::Str(i.path.as_str().into()).quoted()
+                )
+            }
+            Statement::Import(i) => write!(f, "{i}"),
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.head)?;
+        if !self.body.is_empty() {
+            write!(f, " if ")?;
+            write_body(f, &self.body)?;
+        }
+        write!(f, ".")
+    }
+}
+
+impl fmt::Display for Query {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "? ")?;
+        write_body(f, &self.body)?;
+        write!(f, ".")
+    }
+}
+
+impl fmt::Display for Import {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "import {}", self.predicate.text)?;
+        if let Some(columns) = &self.columns {
+            write!(f, "(")?;
+            for (i, c) in columns.iter().enumerate() {
+                if i > 0 {
+                    write!(f, ", ")?;
+                }
+                write!(f, "{}", Value::Str(c.text.as_str().into()))?;
+            }
+            write!(f, ")")?;
+        }
+        write!(
+            f,
+            " from {}.",
+            Value::Str(self.path.as_str().into()).quoted()
+        )
+    }
+}
+
+fn write_body(f: &mut fmt::Formatter<'_>, body: &[Literal]) -> fmt::Result {
+    for (i, literal) in body.iter().enumerate() {
+        if i > 0 {
+            write!(f, " and ")?;
+        }
+        write!(f, "{literal}")?;
+    }
+    Ok(())
+}
+
+impl fmt::Display for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.predicate.text)?;
+        if !self.args.is_empty() {
+            write!(f, "(")?;
+            for (i, t) in self.args.iter().enumerate() {
+                if i > 0 {
+                    write!(f, ", ")?;
+                }
+                write!(f, "{t}")?;
+            }
+            write!(f, ")")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Literal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Literal::Positive(a) => write!(f, "{a}"),
+            Literal::Negative(a) => write!(f, "not {a}"),
+            Literal::Compare(c) => write!(f, "{} {} {}", c.left, c.op.symbol(), c.right),
+            Literal::Aggregate(a) => {
+                write!(f, "{} = {}", a.result.name, a.function.name())?;
+                if let Some(t) = &a.target {
+                    write!(f, " {t}")?;
+                }
+                write!(f, " : {{ ")?;
+                write_body(f, &a.body)?;
+                write!(f, " }}")
+            }
+        }
+    }
+}
+
+impl fmt::Display for Expr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expr::Term(t) => write!(f, "{t}"),
+            Expr::Binary {
+                op, left, right, ..
+            } => {
+                // Parenthesise exactly where precedence or left associativity
+                // would otherwise regroup the tree.
+                let wrap_left = matches!(**left, Expr::Binary { op: l, .. } if l.precedence() < op.precedence());
+                let wrap_right = matches!(**right, Expr::Binary { op: r, .. } if r.precedence() <= op.precedence());
+                write_operand(f, left, wrap_left)?;
+                write!(f, " {} ", op.symbol())?;
+                write_operand(f, right, wrap_right)
+            }
+        }
+    }
+}
+
+fn write_operand(f: &mut fmt::Formatter<'_>, e: &Expr, wrap: bool) -> fmt::Result {
+    if wrap {
+        write!(f, "({e})")
+    } else {
+        write!(f, "{e}")
+    }
+}
+
+impl fmt::Display for Term {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Term::Var(v) => write!(f, "{}", v.name),
+            Term::Wildcard(_) => write!(f, "_"),
+            Term::Const(c, _) => write!(f, "{c}"),
+        }
+    }
+}
+
+// ---- traversals ---------------------------------------------------------
+
+/// How an atom occurs in a body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Occurrence {
+    /// A positive literal of the body itself.
+    Positive,
+    /// Under `not`.
+    Negated,
+    /// Inside an aggregate's body.
+    Aggregated,
+}
+
+/// Calls `f(atom, occurrence)` on every atom of a body, inside aggregates
+/// too. Negated and aggregated atoms need their predicate complete before
+/// the literal is evaluated; that is what stratification is about.
+pub fn for_each_atom<'a>(body: &'a [Literal], f: &mut impl FnMut(&'a Atom, Occurrence)) {
+    fn walk<'a>(
+        body: &'a [Literal],
+        inside: Option<Occurrence>,
+        f: &mut impl FnMut(&'a Atom, Occurrence),
+    ) {
+        for literal in body {
+            match literal {
+                Literal::Positive(a) => f(a, inside.unwrap_or(Occurrence::Positive)),
+                Literal::Negative(a) => f(a, inside.unwrap_or(Occurrence::Negated)),
+                Literal::Compare(_) => {}
+                Literal::Aggregate(agg) => walk(&agg.body, Some(Occurrence::Aggregated), f),
+            }
+        }
+    }
+    walk(body, None, f)
+}
+
+impl Literal {
+    /// Calls `f` on every named variable of the literal, inside aggregates
+    /// too (the result variable first).
+    pub fn for_each_var<'a>(&'a self, f: &mut impl FnMut(&'a Var)) {
+        let mut on_term = |t: &'a Term| {
+            if let Term::Var(v) = t {
+                f(v)
+            }
+        };
+        match self {
+            Literal::Positive(a) | Literal::Negative(a) => a.args.iter().for_each(on_term),
+            Literal::Compare(c) => {
+                c.left.for_each_term(&mut on_term);
+                c.right.for_each_term(&mut on_term);
+            }
+            Literal::Aggregate(agg) => {
+                f(&agg.result);
+                if let Some(Term::Var(v)) = &agg.target {
+                    f(v);
+                }
+                agg.body.iter().for_each(|l| l.for_each_var(f));
+            }
+        }
+    }
+}

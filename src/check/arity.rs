@@ -1,0 +1,56 @@
+//! One arity per predicate: the first use (earliest in the text read)
+//! fixes it, and every later use with another arity is an error that shows
+//! both places.
+
+use indexmap::IndexMap;
+
+use crate::ast::for_each_atom;
+use crate::error::{CheckError, Note};
+use crate::load::Program;
+use crate::source::Span;
+
+/// Every use of a predicate with another arity than its first.
+pub fn check(program: &Program) -> Vec<CheckError> {
+    let mut uses: Vec<(&str, usize, Span)> = Vec::new();
+    for rule in &program.rules {
+        uses.push((
+            &rule.head.predicate.text,
+            rule.head.args.len(),
+            rule.head.predicate.span,
+        ));
+        for_each_atom(&rule.body, &mut |a, _| {
+            uses.push((&a.predicate.text, a.args.len(), a.predicate.span))
+        });
+    }
+    for query in &program.queries {
+        for_each_atom(&query.body, &mut |a, _| {
+            uses.push((&a.predicate.text, a.args.len(), a.predicate.span))
+        });
+    }
+    for import in &program.imports {
+        if let Some(columns) = &import.import.columns {
+            let name = &import.import.predicate;
+            uses.push((&name.text, columns.len(), name.span));
+        }
+    }
+    uses.sort_by_key(|(_, _, span)| span.start);
+
+    let mut first: IndexMap<&str, (usize, Span)> = IndexMap::new();
+    let mut errors = Vec::new();
+    for (predicate, arity, span) in uses {
+        let (expected, first_span) = *first.entry(predicate).or_insert((arity, span));
+        if arity != expected {
+            errors.push(CheckError::Arity {
+                predicate: predicate.to_string(),
+                expected,
+                found: arity,
+                span,
+                first: vec![Note {
+                    message: format!("`{predicate}` first used with {expected} arguments here"),
+                    span: first_span,
+                }],
+            });
+        }
+    }
+    errors
+}

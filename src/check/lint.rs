@@ -1,0 +1,144 @@
+//! Warnings: predicates used but never defined (with a did-you-mean from
+//! edit distance over the defined ones) and named variables used once.
+//!
+//! A variable that occurs only inside an aggregate is never a singleton:
+//! the aggregate ranges over its distinct bindings, so replacing it with
+//! `_` would change the answer. Queries are not linted for singletons:
+//! a query variable used once is the question being asked.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::ast::{for_each_atom, Literal, Rule, Term, Var};
+use crate::error::Warning;
+use crate::load::Program;
+
+/// Every warning of the program, in source order.
+pub fn check(program: &Program, lint_undefined: bool) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    if lint_undefined {
+        undefined(program, &mut warnings);
+    }
+    for rule in program.rules.iter().filter(|r| !r.is_fact()) {
+        singletons(rule, &mut warnings);
+    }
+    warnings
+}
+
+fn undefined(program: &Program, warnings: &mut Vec<Warning>) {
+    let defined: HashSet<&str> = program
+        .rules
+        .iter()
+        .map(|r| r.head.predicate.text.as_str())
+        .chain(
+            program
+                .imports
+                .iter()
+                .map(|i| i.import.predicate.text.as_str()),
+        )
+        .collect();
+    let mut reported = HashSet::new();
+    let bodies = program
+        .rules
+        .iter()
+        .map(|r| &r.body)
+        .chain(program.queries.iter().map(|q| &q.body));
+    for body in bodies {
+        for_each_atom(body, &mut |atom, _| {
+            let name = atom.predicate.text.as_str();
+            if !defined.contains(name) && reported.insert(name) {
+                warnings.push(Warning::Undefined {
+                    predicate: name.to_string(),
+                    span: atom.predicate.span,
+                    help: did_you_mean(name, defined.iter().copied()),
+                });
+            }
+        });
+    }
+}
+
+/// "did you mean `x`?" for the closest name within a third of the length.
+pub fn did_you_mean<'a>(name: &str, known: impl Iterator<Item = &'a str>) -> Option<String> {
+    let limit = (name.chars().count() / 3).max(1);
+    let mut candidates: Vec<(usize, &str)> = known
+        .map(|k| (edit_distance(name, k), k))
+        .filter(|&(d, _)| d <= limit)
+        .collect();
+    candidates.sort();
+    candidates
+        .first()
+        .map(|(_, best)| format!("did you mean `{best}`?"))
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+fn singletons(rule: &Rule, warnings: &mut Vec<Warning>) {
+    let mut counts: HashMap<&str, (usize, &Var)> = HashMap::new();
+    let mut aggregated: HashSet<&str> = HashSet::new();
+    for term in &rule.head.args {
+        if let Term::Var(v) = term {
+            counts.entry(&v.name).or_insert((0, v)).0 += 1;
+        }
+    }
+    for literal in &rule.body {
+        if let Literal::Aggregate(agg) = literal {
+            counts.entry(&agg.result.name).or_insert((0, &agg.result)).0 += 1;
+            for inner in &agg.body {
+                inner.for_each_var(&mut |v| {
+                    aggregated.insert(&v.name);
+                    counts.entry(&v.name).or_insert((0, v)).0 += 1;
+                });
+            }
+            if let Some(Term::Var(v)) = &agg.target {
+                counts.entry(&v.name).or_insert((0, v)).0 += 1;
+            }
+        } else {
+            literal.for_each_var(&mut |v| {
+                counts.entry(&v.name).or_insert((0, v)).0 += 1;
+            });
+        }
+    }
+    let mut lonely: Vec<&Var> = counts
+        .into_values()
+        .filter(|(n, v)| *n == 1 && !v.is_anonymous() && !aggregated.contains(v.name.as_str()))
+        .map(|(_, v)| v)
+        .collect();
+    lonely.sort_by_key(|v| v.span.start);
+    for v in lonely {
+        warnings.push(Warning::Singleton {
+            name: v.name.clone(),
+            span: v.span,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_character_edits() {
+        assert_eq!(edit_distance("treaty", "treaty"), 0);
+        assert_eq!(edit_distance("traety", "treaty"), 2);
+        assert_eq!(edit_distance("treat", "treaty"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(
+            did_you_mean("treatie", ["treaty", "ally"].into_iter()).as_deref(),
+            Some("did you mean `treaty`?")
+        );
+        assert_eq!(did_you_mean("xyz", ["treaty"].into_iter()), None);
+    }
+}

@@ -1,0 +1,58 @@
+//! Checks: a loaded [`Program`] -> its errors, warnings and stratification.
+//!
+//! Every check runs over the whole program and collects every problem it
+//! finds; none stops at the first. The checks are those of SPEC §4:
+//! one arity per predicate ([`arity`]), range restriction ([`safety`]), no
+//! negation or aggregation through recursion ([`stratify`]), and the
+//! warnings for undefined predicates and singleton variables ([`lint`]).
+//! A program with no errors is safe to plan and evaluate.
+
+pub mod arity;
+pub mod lint;
+pub mod safety;
+pub mod stratify;
+
+use crate::error::Problem;
+use crate::load::Program;
+use crate::source::Sources;
+
+pub use stratify::Stratification;
+
+/// What the checker found.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Problems that stop evaluation.
+    pub errors: Vec<Problem>,
+    /// Problems worth a look that do not stop evaluation.
+    pub warnings: Vec<Problem>,
+    /// The predicates grouped into strata, lowest first (meaningful only
+    /// when there are no errors).
+    pub strata: Stratification,
+}
+
+/// Runs every check. `lint_undefined` is off when some statements failed to
+/// parse, since the missing definition may be in one of them.
+pub fn check(program: &Program, sources: &Sources, lint_undefined: bool) -> Report {
+    let mut errors = Vec::new();
+    errors.extend(
+        arity::check(program)
+            .into_iter()
+            .map(|e| Problem::new(e, sources)),
+    );
+    errors.extend(
+        safety::check(program)
+            .into_iter()
+            .map(|e| Problem::new(e, sources)),
+    );
+    let (strata, cycles) = stratify::stratify(program);
+    errors.extend(cycles.into_iter().map(|e| Problem::new(e, sources)));
+    let warnings = lint::check(program, lint_undefined)
+        .into_iter()
+        .map(|w| Problem::new(w, sources))
+        .collect();
+    Report {
+        errors,
+        warnings,
+        strata,
+    }
+}

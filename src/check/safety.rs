@@ -1,0 +1,226 @@
+//! Range restriction (SPEC §4): every variable of a rule's head, of a
+//! negated atom, of a comparison and of an aggregate's outside must be bound
+//! by a positive body atom or an assignment.
+//!
+//! Binding is computed as a fixpoint, independent of literal order: positive
+//! atoms bind their variables; `V = E` binds `V` once `E`'s variables are
+//! bound (either side may be the variable); an aggregate binds its result
+//! once its group variables are bound. An aggregate's body is checked the
+//! same way, with its group variables counted as bound.
+
+use std::collections::HashSet;
+
+use crate::ast::{Aggregate, CompareOp, Literal, Rule, Term, Var};
+use crate::error::CheckError;
+use crate::load::Program;
+
+/// Every unbound variable of every rule, fact and query.
+pub fn check(program: &Program) -> Vec<CheckError> {
+    let mut errors = Vec::new();
+    for rule in &program.rules {
+        check_rule(rule, &mut errors);
+    }
+    for query in &program.queries {
+        check_body(&query.body, &HashSet::new(), &mut errors);
+    }
+    errors
+}
+
+fn check_rule(rule: &Rule, errors: &mut Vec<CheckError>) {
+    if rule.is_fact() {
+        for term in &rule.head.args {
+            if let Some((name, span)) = variable_of(term) {
+                errors.push(CheckError::UnsafeVariable {
+                    name,
+                    place: "in a fact",
+                    span,
+                    help: Some(
+                        "facts are ground: write a constant, or give the rule a body that binds it"
+                            .into(),
+                    ),
+                });
+            }
+        }
+        return;
+    }
+    let bound = check_body(&rule.body, &HashSet::new(), errors);
+    for term in &rule.head.args {
+        match term {
+            Term::Var(v) if !bound.contains(v.name.as_str()) => {
+                errors.push(unbound(v, "in the head"))
+            }
+            Term::Wildcard(span) => errors.push(CheckError::UnsafeVariable {
+                name: "_".into(),
+                place: "in the head",
+                span: *span,
+                help: Some(
+                    "a head argument must be a constant or a variable bound in the body".into(),
+                ),
+            }),
+            _ => {}
+        }
+    }
+}
+
+/// Checks a body given the variables bound outside it; returns the
+/// variables bound once the body has matched.
+fn check_body<'a>(
+    body: &'a [Literal],
+    outside: &HashSet<&'a str>,
+    errors: &mut Vec<CheckError>,
+) -> HashSet<&'a str> {
+    let bound = bound_variables(body, outside);
+    for literal in body {
+        match literal {
+            Literal::Positive(_) => {}
+            Literal::Negative(atom) => {
+                for term in &atom.args {
+                    if let Term::Var(v) = term {
+                        if !bound.contains(v.name.as_str()) {
+                            errors.push(unbound(v, "in a negated atom"));
+                        }
+                    }
+                }
+            }
+            Literal::Compare(c) => {
+                let mut each = |t: &Term| match t {
+                    Term::Var(v) if !bound.contains(v.name.as_str()) => {
+                        errors.push(unbound(v, "in a comparison"))
+                    }
+                    Term::Wildcard(span) => errors.push(CheckError::UnsafeVariable {
+                        name: "_".into(),
+                        place: "in a comparison",
+                        span: *span,
+                        help: Some("compare a named variable bound elsewhere in the body".into()),
+                    }),
+                    _ => {}
+                };
+                c.left.for_each_term(&mut each);
+                c.right.for_each_term(&mut each);
+            }
+            Literal::Aggregate(agg) => check_aggregate(agg, body, &bound, errors),
+        }
+    }
+    bound
+}
+
+fn check_aggregate<'a>(
+    agg: &'a Aggregate,
+    body: &'a [Literal],
+    bound: &HashSet<&'a str>,
+    errors: &mut Vec<CheckError>,
+) {
+    let groups = group_variables(agg, body);
+    for v in inner_variables(agg) {
+        if groups.contains(v.name.as_str()) && !bound.contains(v.name.as_str()) {
+            errors.push(unbound(v, "grouping an aggregate"));
+        }
+    }
+    let inner_bound = check_body(&agg.body, &groups, errors);
+    if let Some(Term::Var(v)) = &agg.target {
+        if !inner_bound.contains(v.name.as_str()) {
+            errors.push(unbound(v, "as the aggregated term"));
+        }
+    }
+}
+
+/// The variables a body binds, given those bound outside it.
+pub fn bound_variables<'a>(body: &'a [Literal], outside: &HashSet<&'a str>) -> HashSet<&'a str> {
+    let mut bound = outside.clone();
+    for literal in body {
+        if let Literal::Positive(atom) = literal {
+            for term in &atom.args {
+                if let Term::Var(v) = term {
+                    bound.insert(&v.name);
+                }
+            }
+        }
+    }
+    loop {
+        let before = bound.len();
+        for literal in body {
+            match literal {
+                Literal::Compare(c) if c.op == CompareOp::Eq => {
+                    let ground = |e: &crate::ast::Expr, bound: &HashSet<&str>| {
+                        let mut ok = true;
+                        e.for_each_term(&mut |t| match t {
+                            Term::Var(v) => ok &= bound.contains(v.name.as_str()),
+                            Term::Wildcard(_) => ok = false,
+                            Term::Const(..) => {}
+                        });
+                        ok
+                    };
+                    if let Some(v) = c.left.as_var() {
+                        if ground(&c.right, &bound) {
+                            bound.insert(&v.name);
+                        }
+                    }
+                    if let Some(v) = c.right.as_var() {
+                        if ground(&c.left, &bound) {
+                            bound.insert(&v.name);
+                        }
+                    }
+                }
+                Literal::Aggregate(agg) => {
+                    if group_variables(agg, body).iter().all(|g| bound.contains(g)) {
+                        bound.insert(&agg.result.name);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if bound.len() == before {
+            return bound;
+        }
+    }
+}
+
+/// An aggregate's group variables: those of its body that also occur in
+/// the surrounding body outside any aggregate (a head variable must occur
+/// there too, to be bound). Variables
+/// shared only with another aggregate stay local to each (documented in
+/// docs/language.md).
+pub fn group_variables<'a>(agg: &'a Aggregate, body: &'a [Literal]) -> HashSet<&'a str> {
+    let mut outer: HashSet<&str> = HashSet::new();
+    for literal in body {
+        match literal {
+            Literal::Aggregate(other) => {
+                outer.insert(&other.result.name);
+            }
+            other => other.for_each_var(&mut |v| {
+                outer.insert(&v.name);
+            }),
+        }
+    }
+    inner_variables(agg)
+        .into_iter()
+        .map(|v| v.name.as_str())
+        .filter(|name| outer.contains(name))
+        .collect()
+}
+
+/// Named variables of an aggregate's body (not its result).
+fn inner_variables(agg: &Aggregate) -> Vec<&Var> {
+    let mut vars = Vec::new();
+    for literal in &agg.body {
+        literal.for_each_var(&mut |v| vars.push(v));
+    }
+    vars
+}
+
+fn unbound(v: &Var, place: &'static str) -> CheckError {
+    CheckError::UnsafeVariable {
+        name: v.name.clone(),
+        place,
+        span: v.span,
+        help: None,
+    }
+}
+
+fn variable_of(term: &Term) -> Option<(String, crate::source::Span)> {
+    match term {
+        Term::Var(v) => Some((v.name.clone(), v.span)),
+        Term::Wildcard(span) => Some(("_".into(), *span)),
+        Term::Const(..) => None,
+    }
+}

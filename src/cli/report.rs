@@ -1,0 +1,39 @@
+//! Printing diagnostics on stderr, in colour only on a terminal.
+
+use std::io::{IsTerminal, Write};
+
+use entente::{render, Error, Problem};
+
+/// Prints warnings and returns how many there were.
+pub fn warnings(problems: &[Problem]) -> usize {
+    for p in problems {
+        print(p);
+    }
+    problems.len()
+}
+
+/// Prints every problem of an error, then a one-line count.
+pub fn error(error: &Error, warnings: usize) {
+    for p in error.problems() {
+        print(p);
+    }
+    let errors = error.problems().iter().filter(|p| !p.is_warning()).count();
+    summary(errors, warnings + error.problems().len() - errors);
+}
+
+/// `entente: 2 errors, 1 warning` on stderr, when there is anything to count.
+pub fn summary(errors: usize, warnings: usize) {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let line = match (errors, warnings) {
+        (0, 0) => return,
+        (0, w) => plural(w, "warning"),
+        (e, 0) => plural(e, "error"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    };
+    let _ = writeln!(std::io::stderr(), "entente: {line}");
+}
+
+fn print(problem: &Problem) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let _ = write!(std::io::stderr(), "{}", render(problem, color));
+}

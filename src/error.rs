@@ -1,0 +1,343 @@
+//! Diagnostics: one error enum per stage, and the edge where sources attach.
+//!
+//! Every variant has a stable `entente::...` code (SPEC §5), labels on
+//! [`Span`]s and, where one helps, a help line. Spans are global offsets
+//! into [`Sources`], so a variant never carries text or file names: the
+//! [`Problem`] wrapper attaches the one `Sources` at the edge, and labels in
+//! several files render, each under its own `file:line:col`.
+//!
+//! The library never prints; [`render`] turns a problem into text for the CLI
+//! and the tests, which therefore see the same bytes.
+
+use std::fmt;
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity};
+
+use crate::source::{Sources, Span};
+
+/// Syntax errors (`entente::parse`).
+#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
+pub enum ParseError {
+    /// pest could not go on.
+    #[error("expected {expected}")]
+    #[diagnostic(
+        code(entente::parse),
+        help("every statement is a fact, a rule, a query, an include or an import, and ends with `.`")
+    )]
+    Syntax {
+        /// What the grammar would have accepted.
+        expected: String,
+        /// Where it stopped.
+        #[label("here")]
+        span: Span,
+    },
+    /// A string whose closing quote is missing on its line.
+    #[error("unterminated string")]
+    #[diagnostic(
+        code(entente::parse),
+        help("close the string with `\"` on the same line; write a line break as `\\n`")
+    )]
+    UnterminatedString {
+        /// From the opening quote to the end of the line.
+        #[label("this string is not closed")]
+        span: Span,
+    },
+    /// An integer outside 64 bits, or a decimal outside a float's range.
+    #[error("number out of range")]
+    #[diagnostic(
+        code(entente::parse),
+        help("integers are 64-bit signed, from -9223372036854775808 to 9223372036854775807")
+    )]
+    NumberTooLarge {
+        /// The number.
+        #[label("does not fit in 64 bits")]
+        span: Span,
+    },
+    /// Parentheses, braces or operators nested beyond the parser's limits.
+    #[error("nested too deeply")]
+    #[diagnostic(
+        code(entente::parse),
+        help("split the expression with intermediate variables")
+    )]
+    TooDeep {
+        /// Where the limit was passed.
+        #[label("too deep here")]
+        span: Span,
+    },
+    /// Bytes that are not UTF-8.
+    #[error("the file is not valid UTF-8")]
+    #[diagnostic(code(entente::parse), help("save the file as UTF-8"))]
+    InvalidUtf8 {
+        /// The first bad byte.
+        #[label("invalid byte here")]
+        span: Span,
+    },
+}
+
+/// Reading files and resolving includes.
+#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
+pub enum LoadError {
+    /// A file that cannot be read.
+    #[error("cannot read `{path}`: {reason}")]
+    #[diagnostic(code(entente::io))]
+    Io {
+        /// The path as resolved.
+        path: String,
+        /// The operating system's words.
+        reason: String,
+        /// The include or import that named it, if any.
+        #[label("named here")]
+        span: Option<Span>,
+    },
+    /// A file that includes itself, directly or through others.
+    #[error("include cycle: {cycle}")]
+    #[diagnostic(
+        code(entente::include_cycle),
+        help("a file can only include files that do not include it back")
+    )]
+    IncludeCycle {
+        /// The files on the cycle, `a -> b -> a`.
+        cycle: String,
+        /// The include that closes the cycle.
+        #[label("this include closes the cycle")]
+        span: Span,
+    },
+}
+
+/// Problems the checker finds in a parsed program (SPEC §4).
+#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
+pub enum CheckError {
+    /// A variable that no positive atom or assignment binds.
+    #[error("variable `{name}` is not bound ({place})")]
+    #[diagnostic(code(entente::unsafe_variable))]
+    UnsafeVariable {
+        /// The variable.
+        name: String,
+        /// Where it occurs: "in the head", "in a negated atom", ...
+        place: &'static str,
+        /// The occurrence.
+        #[label("`{name}` must first be bound by a positive body atom or an assignment")]
+        span: Span,
+        /// What to do about it.
+        #[help]
+        help: Option<String>,
+    },
+    /// A predicate used with two arities.
+    #[error("`{predicate}` is used with {found} arguments here but with {expected} before")]
+    #[diagnostic(
+        code(entente::arity),
+        help("a predicate has one arity; rename one of them if they are different relations")
+    )]
+    Arity {
+        /// The predicate.
+        predicate: String,
+        /// The arity of its first use.
+        expected: usize,
+        /// The arity here.
+        found: usize,
+        /// This use.
+        #[label("{found} arguments here")]
+        span: Span,
+        /// The first use, shown after this one.
+        #[related]
+        first: Vec<Note>,
+    },
+    /// Negation or aggregation inside a recursive cycle.
+    #[error("{through} through recursion: {cycle}")]
+    #[diagnostic(
+        code(entente::negation_cycle),
+        help("a predicate cannot depend on its own negation or aggregate; break the cycle")
+    )]
+    NegationCycle {
+        /// "negation" or "aggregation".
+        through: &'static str,
+        /// The predicates on the cycle, `p -> q -> p`.
+        cycle: String,
+        /// The literal that negates or aggregates.
+        #[label("{through} here")]
+        span: Span,
+        /// The rules that close the cycle, shown after it.
+        #[related]
+        rules: Vec<Note>,
+    },
+}
+
+/// A place that explains another diagnostic ("first used here").
+#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
+#[error("{message}")]
+#[diagnostic(severity(Advice))]
+pub struct Note {
+    /// What the place shows.
+    pub message: String,
+    /// The place.
+    #[label]
+    pub span: Span,
+}
+
+/// Warnings: the program runs, but probably not as meant.
+#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
+pub enum Warning {
+    /// A body predicate with no facts, rules or import.
+    #[error("`{predicate}` has no facts and no rules")]
+    #[diagnostic(code(entente::undefined), severity(Warning))]
+    Undefined {
+        /// The predicate.
+        predicate: String,
+        /// Its use.
+        #[label("never defined")]
+        span: Span,
+        /// A did-you-mean, when a known predicate is close.
+        #[help]
+        help: Option<String>,
+    },
+    /// A named variable used only once in a rule.
+    #[error("variable `{name}` is used only once")]
+    #[diagnostic(
+        code(entente::singleton),
+        severity(Warning),
+        help("write `_` or `_{name}` if it is meant to match anything")
+    )]
+    Singleton {
+        /// The variable.
+        name: String,
+        /// Its only occurrence.
+        #[label("only use")]
+        span: Span,
+    },
+}
+
+/// One diagnostic with the sources its spans point into.
+pub struct Problem {
+    inner: Box<dyn Diagnostic + Send + Sync>,
+    sources: Sources,
+}
+
+impl Problem {
+    /// Attaches the sources to a stage's diagnostic.
+    pub fn new(inner: impl Diagnostic + Send + Sync + 'static, sources: &Sources) -> Problem {
+        Problem {
+            inner: Box::new(inner),
+            sources: sources.clone(),
+        }
+    }
+
+    /// True for a warning, which does not stop evaluation.
+    pub fn is_warning(&self) -> bool {
+        self.inner.severity() == Some(Severity::Warning)
+    }
+
+    /// Where the problem's first label starts (a global offset).
+    pub fn first_offset(&self) -> Option<usize> {
+        self.inner.labels()?.map(|l| l.offset()).min()
+    }
+
+    /// The stable code, e.g. `entente::parse`.
+    pub fn code_str(&self) -> String {
+        self.inner.code().map(|c| c.to_string()).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Problem")
+            .field("code", &self.code_str())
+            .field("message", &self.inner.to_string())
+            .finish()
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.inner, f)
+    }
+}
+
+impl std::error::Error for Problem {}
+
+impl Diagnostic for Problem {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.inner.code()
+    }
+    fn severity(&self) -> Option<Severity> {
+        self.inner.severity()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.inner.help()
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.inner.labels()
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        self.inner.related()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.sources)
+    }
+}
+
+/// Every problem of one failed load or run, in source order: the errors,
+/// and the warnings found beside them. It is a diagnostic itself, whose
+/// `related()` are the individual problems.
+#[derive(Debug)]
+pub struct Error {
+    problems: Vec<Problem>,
+}
+
+impl Error {
+    /// Wraps problems, sorted by place; callers pass at least one error.
+    pub fn new(mut problems: Vec<Problem>) -> Error {
+        problems.sort_by_key(|p| p.first_offset().unwrap_or(usize::MAX));
+        Error { problems }
+    }
+
+    /// One problem alone.
+    pub fn single(inner: impl Diagnostic + Send + Sync + 'static, sources: &Sources) -> Error {
+        Error::new(vec![Problem::new(inner, sources)])
+    }
+
+    /// The individual problems, in the order found.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.problems.as_slice() {
+            [one] => fmt::Display::fmt(one, f),
+            many => write!(f, "{} errors", many.len()),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Diagnostic for Error {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        match self.problems.as_slice() {
+            [one] => one.code(),
+            _ => None,
+        }
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        Some(Box::new(self.problems.iter().map(|p| p as &dyn Diagnostic)))
+    }
+}
+
+/// Renders a diagnostic as the CLI prints it. Without colour the text is
+/// stable, which the expected-output tests rely on.
+pub fn render(diagnostic: &dyn Diagnostic, color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let mut out = String::new();
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false);
+    if handler.render_report(&mut out, diagnostic).is_err() {
+        out = format!("{diagnostic}\n");
+    }
+    out
+}

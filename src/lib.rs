@@ -1,0 +1,23 @@
+//! Entente: a rules engine for reasoning about alliances between states.
+//!
+//! Programs are written in the Entente language (facts, rules with `if` or
+//! `:-`, stratified negation, arithmetic, aggregates, queries). The pipeline
+//! runs one way: [`load`] (read and parse, includes resolved) →
+//! [`check`] (arity, safety, stratification, warnings). Every user error
+//! is an [`Error`] made of [`Problem`]s, each a `miette::Diagnostic` with a
+//! stable code and spans into the [`Sources`].
+#![forbid(missing_docs)]
+
+pub mod ast;
+pub mod check;
+mod engine;
+pub mod error;
+pub mod load;
+pub mod parse;
+pub mod source;
+pub mod value;
+
+pub use engine::Engine;
+pub use error::{render, Error, Problem};
+pub use source::{Sources, Span};
+pub use value::Value;

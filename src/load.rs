@@ -1,0 +1,159 @@
+//! Loading: files and texts -> one flat [`Program`], includes resolved.
+//!
+//! In: paths or source texts. Out: the program's rules, queries and imports
+//! in source order (an included file's statements stand where its
+//! `include` stood), and every read or syntax problem. Include paths resolve
+//! against the including file's folder; a file reached twice is loaded once,
+//! and a file that includes itself, directly or not, is an
+//! `entente::include_cycle` error at the include that closes the cycle.
+
+use std::path::{Path, PathBuf};
+
+use crate::ast::{Import, Query, Rule, Statement};
+use crate::error::{LoadError, ParseError, Problem};
+use crate::parse::parse_module;
+use crate::source::{Sources, Span};
+
+/// A program as loaded: every statement of every file, includes resolved.
+#[derive(Clone, Debug, Default)]
+pub struct Program {
+    /// Facts and rules, in source order.
+    pub rules: Vec<Rule>,
+    /// Queries, in source order.
+    pub queries: Vec<Query>,
+    /// Imports, each with the file it names resolved to a path.
+    pub imports: Vec<ResolvedImport>,
+}
+
+impl Program {
+    /// Appends another program's statements after this one's.
+    pub fn extend(&mut self, other: Program) {
+        self.rules.extend(other.rules);
+        self.queries.extend(other.queries);
+        self.imports.extend(other.imports);
+    }
+}
+
+/// An import with its path resolved against the importing file's folder.
+#[derive(Clone, Debug)]
+pub struct ResolvedImport {
+    /// The statement as written.
+    pub import: Import,
+    /// The file to read.
+    pub path: PathBuf,
+}
+
+/// Builds one program from files and texts, collecting problems.
+pub struct Loader<'s> {
+    sources: &'s mut Sources,
+    program: Program,
+    problems: Vec<Problem>,
+    /// Canonical paths of the files being loaded, outermost first.
+    stack: Vec<PathBuf>,
+    /// Canonical paths of every file loaded so far.
+    seen: Vec<PathBuf>,
+}
+
+impl<'s> Loader<'s> {
+    /// A loader that records texts in `sources`.
+    pub fn new(sources: &'s mut Sources) -> Loader<'s> {
+        Loader {
+            sources,
+            program: Program::default(),
+            problems: Vec::new(),
+            stack: Vec::new(),
+            seen: Vec::new(),
+        }
+    }
+
+    /// Loads a file named on the command line or by `:load`.
+    pub fn file(&mut self, path: &Path) {
+        self.file_from(path, None);
+    }
+
+    /// Loads a text typed or built in memory; its includes and imports
+    /// resolve against `dir`.
+    pub fn text(&mut self, name: &str, text: String, dir: &Path) {
+        let span = self.sources.add(name, text);
+        self.module(span, dir);
+    }
+
+    /// The program and every problem found (warnings are added later, by
+    /// the checker).
+    pub fn finish(self) -> (Program, Vec<Problem>) {
+        (self.program, self.problems)
+    }
+
+    fn file_from(&mut self, path: &Path, named_at: Option<Span>) {
+        let io_error = |reason: std::io::Error| LoadError::Io {
+            path: path.display().to_string(),
+            reason: reason.to_string(),
+            span: named_at,
+        };
+        let canonical = match std::fs::canonicalize(path) {
+            Ok(c) => c,
+            Err(e) => return self.problem(io_error(e)),
+        };
+        if let Some(at) = self.stack.iter().position(|p| *p == canonical) {
+            let mut cycle: Vec<String> = self.stack[at..]
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            cycle.push(canonical.display().to_string());
+            return self.problem(LoadError::IncludeCycle {
+                cycle: cycle.join(" -> "),
+                span: named_at.unwrap_or_default(),
+            });
+        }
+        if self.seen.contains(&canonical) {
+            return;
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => return self.problem(io_error(e)),
+        };
+        let (text, bad_byte) = match String::from_utf8(bytes) {
+            Ok(text) => (text, None),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
+            }
+        };
+        let span = self.sources.add(path.display().to_string(), text);
+        if let Some(at) = bad_byte {
+            let at = span.start + at;
+            self.problem(ParseError::InvalidUtf8 {
+                span: Span::new(at, at + 1),
+            });
+        }
+        self.seen.push(canonical.clone());
+        self.stack.push(canonical);
+        self.module(span, path.parent().unwrap_or(Path::new("")));
+        self.stack.pop();
+    }
+
+    /// Parses the text at `span` and adds its statements, following includes.
+    fn module(&mut self, span: Span, dir: &Path) {
+        let (module, errors) = parse_module(self.sources.text(span), span.start);
+        for e in errors {
+            self.problem(e);
+        }
+        for statement in module.statements {
+            match statement {
+                Statement::Rule(r) => self.program.rules.push(r),
+                Statement::Query(q) => self.program.queries.push(q),
+                Statement::Import(import) => {
+                    let path = dir.join(&import.path);
+                    self.program.imports.push(ResolvedImport { import, path });
+                }
+                Statement::Include(include) => {
+                    self.file_from(&dir.join(&include.path), Some(include.span))
+                }
+            }
+        }
+    }
+
+    fn problem(&mut self, e: impl miette::Diagnostic + Send + Sync + 'static) {
+        self.problems.push(Problem::new(e, self.sources));
+    }
+}

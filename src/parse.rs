@@ -1,0 +1,574 @@
+//! Parsing: source text -> [`Module`] plus every syntax error in it.
+//!
+//! The text is first cut into statements at each `.` that ends one (not in a
+//! string or comment, not the point of a decimal), and each statement is
+//! parsed on its own with the pest grammar in `grammar/entente.pest`. A
+//! statement with a mistake is reported and dropped, and parsing goes on
+//! with the next, so one run reports every syntax error of a file.
+//!
+//! Parsing never fails and never recurses without bound: nesting deeper than
+//! [`MAX_NESTING`] is an error found before pest sees the statement, and
+//! expression trees deeper than [`MAX_EXPR_DEPTH`] are refused while they
+//! are built. This is the only module that knows pest.
+
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+use crate::ast::*;
+use crate::error::ParseError;
+use crate::source::Span;
+use crate::value::Value;
+
+/// Deepest nesting of `(` and `{` a statement may have.
+pub const MAX_NESTING: usize = 64;
+/// Deepest arithmetic expression tree (operators along one path).
+pub const MAX_EXPR_DEPTH: usize = 256;
+
+/// The pest parser; private, so that its generated `Rule` enum stays out of
+/// the public API.
+mod grammar {
+    #[derive(pest_derive::Parser)]
+    #[grammar = "../grammar/entente.pest"]
+    pub struct Grammar;
+}
+use grammar::{Grammar, Rule};
+
+/// Parses one source text whose first byte has global offset `base`.
+pub fn parse_module(text: &str, base: usize) -> (Module, Vec<ParseError>) {
+    let mut module = Module::default();
+    let mut errors = Vec::new();
+    for chunk in split_statements(text) {
+        let span = Span::new(base + chunk.start, base + chunk.end);
+        if let Some(at) = chunk.too_deep {
+            errors.push(ParseError::TooDeep {
+                span: Span::new(base + at, base + at + 1),
+            });
+            continue;
+        }
+        let source = &text[chunk.start..chunk.end];
+        match Grammar::parse(Rule::statement_eoi, source) {
+            Ok(mut pairs) => {
+                let before = errors.len();
+                let builder = Builder {
+                    base: span.start,
+                    errors: &mut errors,
+                };
+                let statement = pairs.next().map(|p| builder.statement(p));
+                if errors.len() == before {
+                    module.statements.extend(statement);
+                }
+            }
+            Err(e) => errors.push(syntax_error(e, span.start, source)),
+        }
+    }
+    (module, errors)
+}
+
+/// Where one statement lies in the text, and where it nests too deeply.
+struct Chunk {
+    start: usize,
+    end: usize,
+    too_deep: Option<usize>,
+}
+
+/// Cuts the text after each statement-ending `.`. A trailing piece that
+/// holds more than blanks and comments is a chunk of its own (pest will
+/// report the missing `.`). Strings end at a newline, so an unclosed quote
+/// spoils one line, not the rest of the file.
+fn split_statements(text: &str) -> Vec<Chunk> {
+    let bytes = text.as_bytes();
+    let mut chunks = Vec::new();
+    let (mut start, mut depth, mut too_deep, mut meaningful) = (0, 0usize, None, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'"' => {
+                meaningful = true;
+                i += 1;
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n') {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' | b'{' => {
+                meaningful = true;
+                depth += 1;
+                if depth > MAX_NESTING && too_deep.is_none() {
+                    too_deep = Some(i);
+                }
+            }
+            b')' | b'}' => {
+                meaningful = true;
+                depth = depth.saturating_sub(1);
+            }
+            b'.' if !is_decimal_point(bytes, i) => {
+                chunks.push(Chunk {
+                    start,
+                    end: i + 1,
+                    too_deep,
+                });
+                (start, depth, too_deep, meaningful) = (i + 1, 0, None, false);
+            }
+            b if !b.is_ascii_whitespace() => meaningful = true,
+            _ => {}
+        }
+        i += 1;
+    }
+    if meaningful {
+        chunks.push(Chunk {
+            start,
+            end: text.len(),
+            too_deep,
+        });
+    }
+    chunks
+}
+
+fn is_decimal_point(bytes: &[u8], i: usize) -> bool {
+    i > 0 && bytes[i - 1].is_ascii_digit() && bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit())
+}
+
+/// Turns a pest error into a diagnostic that names what was expected.
+fn syntax_error(e: pest::error::Error<Rule>, base: usize, source: &str) -> ParseError {
+    let len = source.len();
+    let (at, expected) = match (&e.location, &e.variant) {
+        (pest::error::InputLocation::Pos(p), v) | (pest::error::InputLocation::Span((p, _)), v) => {
+            let expected = match v {
+                pest::error::ErrorVariant::ParsingError { positives, .. } => {
+                    describe_expected(positives)
+                }
+                pest::error::ErrorVariant::CustomError { message } => message.clone(),
+            };
+            (*p, expected)
+        }
+    };
+    let at = at.min(len);
+    if source[at..].starts_with('"') {
+        let line_end = source[at..].find('\n').map_or(len, |i| at + i);
+        return ParseError::UnterminatedString {
+            span: Span::new(base + at, base + line_end),
+        };
+    }
+    ParseError::Syntax {
+        expected,
+        span: Span::new(base + at, base + at),
+    }
+}
+
+fn describe_expected(rules: &[Rule]) -> String {
+    let mut names: Vec<&str> = rules.iter().filter_map(|r| rule_name(*r)).collect();
+    names.sort_unstable();
+    names.dedup();
+    match names.as_slice() {
+        [] => "a statement".to_string(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// How the user would call what a grammar rule matches.
+fn rule_name(r: Rule) -> Option<&'static str> {
+    Some(match r {
+        Rule::dot => "`.`",
+        Rule::open => "`(`",
+        Rule::close => "`)`",
+        Rule::comma => "`,`",
+        Rule::colon => "`:`",
+        Rule::equals => "`=`",
+        Rule::open_brace => "`{`",
+        Rule::close_brace => "`}`",
+        Rule::turnstile | Rule::kw_if => "`if`",
+        Rule::kw_and => "`and`",
+        Rule::kw_from => "`from`",
+        Rule::kw_not => "`not`",
+        Rule::query_mark => "`?`",
+        Rule::compare_op => "a comparison operator",
+        Rule::arith_op => "an arithmetic operator",
+        Rule::count_fn | Rule::value_fn => "`count`, `sum`, `min` or `max`",
+        Rule::atom | Rule::predicate | Rule::clause | Rule::include | Rule::import => "a statement",
+        Rule::body | Rule::negative | Rule::aggregate | Rule::comparison => "a literal",
+        Rule::expr => "an expression",
+        Rule::variable => "a variable",
+        Rule::wildcard | Rule::symbol | Rule::number | Rule::string => "a term",
+        Rule::column | Rule::header_name => "a column name",
+        Rule::EOI => "the end of the statement",
+        _ => return None,
+    })
+}
+
+/// Builds AST nodes from pest pairs, recording value errors as it goes.
+struct Builder<'e> {
+    base: usize,
+    errors: &'e mut Vec<ParseError>,
+}
+
+impl Builder<'_> {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.base + s.start(), self.base + s.end())
+    }
+
+    fn statement(mut self, pair: Pair<Rule>) -> Statement {
+        let span = self.span(&pair);
+        let kind = pair.as_rule();
+        let mut inner = pair.into_inner().filter(|p| is_content(p.as_rule()));
+        match kind {
+            Rule::include => Statement::Include(Include {
+                path: unescape(inner.next().map_or("\"\"", |p| p.as_str())),
+                span,
+            }),
+            Rule::import => {
+                let predicate = self.name(inner.next());
+                let mut columns = None;
+                let mut path = String::new();
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::columns => {
+                            columns = Some(
+                                p.into_inner()
+                                    .filter(|c| c.as_rule() == Rule::column)
+                                    .map(|c| self.column(c))
+                                    .collect(),
+                            )
+                        }
+                        _ => path = unescape(p.as_str()),
+                    }
+                }
+                Statement::Import(Import {
+                    predicate,
+                    columns,
+                    path,
+                    span,
+                })
+            }
+            Rule::query => Statement::Query(Query {
+                body: inner.next().map_or_else(Vec::new, |b| self.body(b)),
+                span,
+            }),
+            _ => {
+                let head = self.atom(inner.next().expect("a rule has a head"));
+                let body = inner.next().map_or_else(Vec::new, |b| self.body(b));
+                Statement::Rule(Rule_ { head, body, span })
+            }
+        }
+    }
+
+    fn name(&self, pair: Option<Pair<Rule>>) -> Name {
+        let pair = pair.expect("the grammar requires a name here");
+        Name {
+            text: pair.as_str().to_string(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn column(&self, pair: Pair<Rule>) -> Name {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        let text = if text.starts_with('"') {
+            unescape(text)
+        } else {
+            text.to_string()
+        };
+        Name { text, span }
+    }
+
+    fn body(&mut self, pair: Pair<Rule>) -> Vec<Literal> {
+        pair.into_inner()
+            .filter(|p| is_content(p.as_rule()))
+            .map(|p| self.literal(p))
+            .collect()
+    }
+
+    fn literal(&mut self, pair: Pair<Rule>) -> Literal {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::atom => Literal::Positive(self.atom(pair)),
+            Rule::negative => {
+                let atom = pair.into_inner().find(|p| p.as_rule() == Rule::atom);
+                Literal::Negative(self.atom(atom.expect("`not` is followed by an atom")))
+            }
+            Rule::comparison => {
+                let mut inner = pair.into_inner();
+                let left = self.expr(inner.next().expect("left operand"));
+                let op = compare_op(inner.next().expect("operator").as_str());
+                let right = self.expr(inner.next().expect("right operand"));
+                Literal::Compare(Comparison {
+                    left,
+                    op,
+                    right,
+                    span,
+                })
+            }
+            _ => self.aggregate(pair, span),
+        }
+    }
+
+    fn aggregate(&mut self, pair: Pair<Rule>, span: Span) -> Literal {
+        let mut result = None;
+        let mut function = AggregateFn::Count;
+        let mut target = None;
+        let mut body = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::variable if result.is_none() => {
+                    result = Some(Var {
+                        name: p.as_str().to_string(),
+                        span: self.span(&p),
+                    })
+                }
+                Rule::count_fn | Rule::value_fn => {
+                    function = match p.as_str() {
+                        "sum" => AggregateFn::Sum,
+                        "min" => AggregateFn::Min,
+                        "max" => AggregateFn::Max,
+                        _ => AggregateFn::Count,
+                    }
+                }
+                Rule::body => body = self.body(p),
+                r if is_term(r) => target = Some(self.term(p)),
+                _ => {}
+            }
+        }
+        Literal::Aggregate(Aggregate {
+            result: result.expect("an aggregate starts with its result variable"),
+            function,
+            target,
+            body,
+            span,
+        })
+    }
+
+    fn atom(&mut self, pair: Pair<Rule>) -> Atom {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().filter(|p| is_content(p.as_rule()));
+        let predicate = self.name(inner.next());
+        let args = inner.map(|p| self.term(p)).collect();
+        Atom {
+            predicate,
+            args,
+            span,
+        }
+    }
+
+    /// `a op b op c ...` with `* / %` binding tighter than `+ -`, both left
+    /// associative; built without recursion over the operator chain.
+    fn expr(&mut self, pair: Pair<Rule>) -> Expr {
+        let span = self.span(&pair);
+        let mut operands = Vec::new();
+        let mut ops = Vec::new();
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::arith_op => ops.push(arith_op(p.as_str())),
+                Rule::expr => operands.push(self.expr(p)),
+                r if is_term(r) => operands.push(Expr::Term(self.term(p))),
+                _ => {}
+            }
+        }
+        if ops.len() > MAX_EXPR_DEPTH {
+            let span = Span::new(span.start, span.start + 1);
+            self.errors.push(ParseError::TooDeep { span });
+            return Expr::Term(Term::Wildcard(span));
+        }
+        let mut operands = operands.into_iter().map(|e| {
+            let d = depth_of(&e);
+            (e, d)
+        });
+        let mut products = vec![operands.next().expect("an expression has an operand")];
+        let mut additions = Vec::new();
+        for (op, rhs) in ops.into_iter().zip(operands) {
+            if op.precedence() == 2 {
+                let lhs = products.pop().expect("a product to extend");
+                products.push(binary(op, lhs, rhs));
+            } else {
+                additions.push(op);
+                products.push(rhs);
+            }
+        }
+        let mut products = products.into_iter();
+        let mut acc = products.next().expect("at least one product");
+        for (op, rhs) in additions.into_iter().zip(products) {
+            acc = binary(op, acc, rhs);
+        }
+        let (expr, depth) = acc;
+        if depth > MAX_EXPR_DEPTH {
+            self.errors.push(ParseError::TooDeep { span });
+            return Expr::Term(Term::Wildcard(span));
+        }
+        expr
+    }
+
+    fn term(&mut self, pair: Pair<Rule>) -> Term {
+        let span = self.span(&pair);
+        let text = pair.as_str();
+        match pair.as_rule() {
+            Rule::variable => Term::Var(Var {
+                name: text.to_string(),
+                span,
+            }),
+            Rule::wildcard => Term::Wildcard(span),
+            Rule::string => Term::Const(Value::Str(unescape(text).into()), span),
+            Rule::symbol => Term::Const(Value::Str(text.into()), span),
+            _ => {
+                let value = if text.contains('.') {
+                    text.parse::<f64>().ok().and_then(Value::decimal)
+                } else {
+                    text.parse::<i64>().ok().map(Value::Int)
+                };
+                match value {
+                    Some(v) => Term::Const(v, span),
+                    None => {
+                        self.errors.push(ParseError::NumberTooLarge { span });
+                        Term::Wildcard(span)
+                    }
+                }
+            }
+        }
+    }
+}
+
+// `Rule` is both pest's rule enum and our AST node; the alias keeps them apart.
+use crate::ast::Rule as Rule_;
+
+fn binary(op: ArithOp, (l, dl): (Expr, usize), (r, dr): (Expr, usize)) -> (Expr, usize) {
+    let span = l.span().to(r.span());
+    (
+        Expr::Binary {
+            op,
+            left: Box::new(l),
+            right: Box::new(r),
+            span,
+        },
+        dl.max(dr) + 1,
+    )
+}
+
+/// Depth of an operand; a parenthesised one was already bounded by its own
+/// `expr` call, so this recursion is too.
+fn depth_of(e: &Expr) -> usize {
+    match e {
+        Expr::Term(_) => 0,
+        Expr::Binary { left, right, .. } => 1 + depth_of(left).max(depth_of(right)),
+    }
+}
+
+fn is_term(r: Rule) -> bool {
+    matches!(
+        r,
+        Rule::variable | Rule::wildcard | Rule::number | Rule::string | Rule::symbol
+    )
+}
+
+/// Punctuation and keywords carry no content once parsed.
+fn is_content(r: Rule) -> bool {
+    !matches!(
+        r,
+        Rule::dot
+            | Rule::open
+            | Rule::close
+            | Rule::comma
+            | Rule::colon
+            | Rule::equals
+            | Rule::open_brace
+            | Rule::close_brace
+            | Rule::turnstile
+            | Rule::query_mark
+            | Rule::kw_if
+            | Rule::kw_and
+            | Rule::kw_not
+            | Rule::kw_include
+            | Rule::kw_import
+            | Rule::kw_from
+            | Rule::EOI
+    )
+}
+
+fn compare_op(text: &str) -> CompareOp {
+    match text {
+        "!=" => CompareOp::Ne,
+        "<" => CompareOp::Lt,
+        "<=" => CompareOp::Le,
+        ">" => CompareOp::Gt,
+        ">=" => CompareOp::Ge,
+        _ => CompareOp::Eq,
+    }
+}
+
+fn arith_op(text: &str) -> ArithOp {
+    match text {
+        "-" => ArithOp::Sub,
+        "*" => ArithOp::Mul,
+        "/" => ArithOp::Div,
+        "%" => ArithOp::Rem,
+        _ => ArithOp::Add,
+    }
+}
+
+/// The text of a quoted string, escapes resolved (the grammar admits only
+/// `\" \\ \n \t`).
+fn unescape(quoted: &str) -> String {
+    let inner = quoted
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(quoted);
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chunks(text: &str) -> Vec<&str> {
+        split_statements(text)
+            .iter()
+            .map(|c| text[c.start..c.end].trim())
+            .collect()
+    }
+
+    #[test]
+    fn statements_end_at_dots_outside_strings_comments_and_decimals() {
+        assert_eq!(
+            chunks("p(1.5). # a. comment\nq(\"a.b\").\nr(X) if s(X), X > 2."),
+            [
+                "p(1.5).",
+                "# a. comment\nq(\"a.b\").",
+                "r(X) if s(X), X > 2."
+            ]
+        );
+        assert_eq!(chunks("p. q"), ["p.", "q"]);
+        assert_eq!(chunks("p. # only a comment\n  "), ["p."]);
+    }
+
+    #[test]
+    fn precedence_and_associativity() {
+        let (m, e) = parse_module("p(X) if q(Y), X = Y - 1 - 2 * 3 + 4 / 2 % 3.", 0);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(
+            m.statements[0].to_string(),
+            "p(X) if q(Y) and X = Y - 1 - 2 * 3 + 4 / 2 % 3."
+        );
+        let (m, _) = parse_module("p(X) if q(Y), X = Y - (1 - 2) * (3 + 4).", 0);
+        assert_eq!(
+            m.statements[0].to_string(),
+            "p(X) if q(Y) and X = Y - (1 - 2) * (3 + 4)."
+        );
+    }
+}
