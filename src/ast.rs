@@ -385,7 +385,17 @@ impl fmt::Display for Import {
                 if i > 0 {
                     write!(f, ", ")?;
                 }
-                write!(f, "{}", Value::Str(c.text.as_str().into()))?;
+                let bare = c
+                    .text
+                    .starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_')
+                    && c.text
+                        .chars()
+                        .all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
+                if bare {
+                    write!(f, "{}", c.text)?;
+                } else {
+                    write!(f, "{}", Value::Str(c.text.as_str().into()).quoted())?;
+                }
             }
             write!(f, ")")?;
         }

@@ -42,6 +42,30 @@ pub enum ParseError {
         #[label("this string is not closed")]
         span: Span,
     },
+    /// A backslash that starts no known escape.
+    #[error("unknown escape in string")]
+    #[diagnostic(
+        code(entente::parse),
+        help("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`; write a backslash as `\\\\`")
+    )]
+    BadEscape {
+        /// The backslash and the character after it.
+        #[label("not an escape")]
+        span: Span,
+    },
+    /// A keyword where a name or term was expected.
+    #[error("`{keyword}` is a keyword")]
+    #[diagnostic(
+        code(entente::parse),
+        help("keywords cannot name predicates or constants; write the constant as a string, e.g. `\"{keyword}\"`")
+    )]
+    Keyword {
+        /// The keyword.
+        keyword: &'static str,
+        /// Where it stands.
+        #[label("a keyword cannot stand here")]
+        span: Span,
+    },
     /// An integer outside 64 bits, or a decimal outside a float's range.
     #[error("number out of range")]
     #[diagnostic(

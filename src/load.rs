@@ -48,8 +48,9 @@ pub struct Loader<'s> {
     sources: &'s mut Sources,
     program: Program,
     problems: Vec<Problem>,
-    /// Canonical paths of the files being loaded, outermost first.
-    stack: Vec<PathBuf>,
+    /// The files being loaded, outermost first: canonical path (to compare)
+    /// and the path as shown.
+    stack: Vec<(PathBuf, String)>,
     /// Canonical paths of every file loaded so far.
     seen: Vec<PathBuf>,
 }
@@ -94,12 +95,13 @@ impl<'s> Loader<'s> {
             Ok(c) => c,
             Err(e) => return self.problem(io_error(e)),
         };
-        if let Some(at) = self.stack.iter().position(|p| *p == canonical) {
-            let mut cycle: Vec<String> = self.stack[at..]
+        if let Some(at) = self.stack.iter().position(|(p, _)| *p == canonical) {
+            let mut cycle: Vec<&str> = self.stack[at..]
                 .iter()
-                .map(|p| p.display().to_string())
+                .map(|(_, shown)| shown.as_str())
                 .collect();
-            cycle.push(canonical.display().to_string());
+            let shown = path.display().to_string();
+            cycle.push(&shown);
             return self.problem(LoadError::IncludeCycle {
                 cycle: cycle.join(" -> "),
                 span: named_at.unwrap_or_default(),
@@ -127,7 +129,7 @@ impl<'s> Loader<'s> {
             });
         }
         self.seen.push(canonical.clone());
-        self.stack.push(canonical);
+        self.stack.push((canonical, path.display().to_string()));
         self.module(span, path.parent().unwrap_or(Path::new("")));
         self.stack.pop();
     }

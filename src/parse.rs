@@ -17,7 +17,7 @@ use pest::Parser as _;
 use crate::ast::*;
 use crate::error::ParseError;
 use crate::source::Span;
-use crate::value::Value;
+use crate::value::{Value, KEYWORDS};
 
 /// Deepest nesting of `(` and `{` a statement may have.
 pub const MAX_NESTING: usize = 64;
@@ -148,10 +148,17 @@ fn syntax_error(e: pest::error::Error<Rule>, base: usize, source: &str) -> Parse
         }
     };
     let at = at.min(len);
-    if source[at..].starts_with('"') {
-        let line_end = source[at..].find('\n').map_or(len, |i| at + i);
-        return ParseError::UnterminatedString {
-            span: Span::new(base + at, base + line_end),
+    let rest = &source[at..];
+    if rest.starts_with('"') {
+        return string_error(rest, base + at);
+    }
+    if let Some(keyword) = KEYWORDS
+        .iter()
+        .find(|k| rest.starts_with(*k) && !rest[k.len()..].starts_with(is_ident_char))
+    {
+        return ParseError::Keyword {
+            keyword,
+            span: Span::new(base + at, base + at + keyword.len()),
         };
     }
     ParseError::Syntax {
@@ -160,7 +167,39 @@ fn syntax_error(e: pest::error::Error<Rule>, base: usize, source: &str) -> Parse
     }
 }
 
+/// A string that pest refused: a bad escape, or no closing quote on the line.
+fn string_error(rest: &str, at: usize) -> ParseError {
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let mut chars = line.char_indices().skip(1);
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => break,
+            '\\' => match chars.next() {
+                Some((_, '"' | '\\' | 'n' | 't')) => {}
+                other => {
+                    let end = other.map_or(i + 1, |(j, c)| j + c.len_utf8());
+                    return ParseError::BadEscape {
+                        span: Span::new(at + i, at + end),
+                    };
+                }
+            },
+            _ => {}
+        }
+    }
+    ParseError::UnterminatedString {
+        span: Span::new(at, at + line.len()),
+    }
+}
+
+fn is_ident_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
 fn describe_expected(rules: &[Rule]) -> String {
+    // Where a literal may start, pest lists each kind; name them as one.
+    if rules.contains(&Rule::kw_not) {
+        return "a literal".to_string();
+    }
     let mut names: Vec<&str> = rules.iter().filter_map(|r| rule_name(*r)).collect();
     names.sort_unstable();
     names.dedup();
@@ -193,8 +232,7 @@ fn rule_name(r: Rule) -> Option<&'static str> {
         Rule::atom | Rule::predicate | Rule::clause | Rule::include | Rule::import => "a statement",
         Rule::body | Rule::negative | Rule::aggregate | Rule::comparison => "a literal",
         Rule::expr => "an expression",
-        Rule::variable => "a variable",
-        Rule::wildcard | Rule::symbol | Rule::number | Rule::string => "a term",
+        Rule::variable | Rule::wildcard | Rule::symbol | Rule::number | Rule::string => "a term",
         Rule::column | Rule::header_name => "a column name",
         Rule::EOI => "the end of the statement",
         _ => return None,

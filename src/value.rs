@@ -84,10 +84,10 @@ fn numeric_cmp(a: &Value, b: &Value) -> Ordering {
 fn int_dec_cmp(i: i64, d: f64) -> Ordering {
     // Every i64 lies in [-2^63, 2^63); compare against the float's integer
     // part exactly, then let the fraction break a tie.
-    if d >= 9.223_372_036_854_775_808e18 {
+    if d >= 9.223_372_036_854_776e18 {
         return Ordering::Less;
     }
-    if d < -9.223_372_036_854_775_808e18 {
+    if d < -9.223_372_036_854_776e18 {
         return Ordering::Greater;
     }
     let whole = d.trunc();
@@ -205,7 +205,7 @@ mod tests {
 
     #[test]
     fn numbers_order_before_strings_and_mix_exactly() {
-        let mut values = vec![
+        let mut values = [
             Value::from("b"),
             Value::Dec(1.5),
             Value::Int(2),

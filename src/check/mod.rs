@@ -46,9 +46,12 @@ pub fn check(program: &Program, sources: &Sources, lint_undefined: bool) -> Repo
     );
     let (strata, cycles) = stratify::stratify(program);
     errors.extend(cycles.into_iter().map(|e| Problem::new(e, sources)));
+    // A variable reported as unbound needs no singleton warning as well.
+    let error_at: Vec<usize> = errors.iter().filter_map(|e| e.first_offset()).collect();
     let warnings = lint::check(program, lint_undefined)
         .into_iter()
         .map(|w| Problem::new(w, sources))
+        .filter(|w| w.first_offset().is_none_or(|at| !error_at.contains(&at)))
         .collect();
     Report {
         errors,

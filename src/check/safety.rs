@@ -44,9 +44,13 @@ fn check_rule(rule: &Rule, errors: &mut Vec<CheckError>) {
         return;
     }
     let bound = check_body(&rule.body, &HashSet::new(), errors);
+    let assigned = assignment_targets(&rule.body);
     for term in &rule.head.args {
         match term {
-            Term::Var(v) if !bound.contains(v.name.as_str()) => {
+            // An unbound assignment target was reported at the assignment.
+            Term::Var(v)
+                if !bound.contains(v.name.as_str()) && !assigned.contains(v.name.as_str()) =>
+            {
                 errors.push(unbound(v, "in the head"))
             }
             Term::Wildcard(span) => errors.push(CheckError::UnsafeVariable {
@@ -70,19 +74,31 @@ fn check_body<'a>(
     errors: &mut Vec<CheckError>,
 ) -> HashSet<&'a str> {
     let bound = bound_variables(body, outside);
+    let assigned = assignment_targets(body);
     for literal in body {
         match literal {
             Literal::Positive(_) => {}
             Literal::Negative(atom) => {
                 for term in &atom.args {
                     if let Term::Var(v) = term {
-                        if !bound.contains(v.name.as_str()) {
+                        if !bound.contains(v.name.as_str()) && !assigned.contains(v.name.as_str()) {
                             errors.push(unbound(v, "in a negated atom"));
                         }
                     }
                 }
             }
             Literal::Compare(c) => {
+                // In `V = E` whose `E` cannot be computed, the cause is in
+                // `E`: report that, not `V`.
+                let target = match (c.op, c.left.as_var(), c.right.as_var()) {
+                    (CompareOp::Eq, Some(v), _) if !bound.contains(v.name.as_str()) => {
+                        Some(&c.left)
+                    }
+                    (CompareOp::Eq, _, Some(v)) if !bound.contains(v.name.as_str()) => {
+                        Some(&c.right)
+                    }
+                    _ => None,
+                };
                 let mut each = |t: &Term| match t {
                     Term::Var(v) if !bound.contains(v.name.as_str()) => {
                         errors.push(unbound(v, "in a comparison"))
@@ -95,8 +111,11 @@ fn check_body<'a>(
                     }),
                     _ => {}
                 };
-                c.left.for_each_term(&mut each);
-                c.right.for_each_term(&mut each);
+                for side in [&c.left, &c.right] {
+                    if target.is_none_or(|t| !std::ptr::eq(t, side)) {
+                        side.for_each_term(&mut each);
+                    }
+                }
             }
             Literal::Aggregate(agg) => check_aggregate(agg, body, &bound, errors),
         }
@@ -161,10 +180,10 @@ pub fn bound_variables<'a>(body: &'a [Literal], outside: &HashSet<&'a str>) -> H
                         }
                     }
                 }
-                Literal::Aggregate(agg) => {
-                    if group_variables(agg, body).iter().all(|g| bound.contains(g)) {
-                        bound.insert(&agg.result.name);
-                    }
+                Literal::Aggregate(agg)
+                    if group_variables(agg, body).iter().all(|g| bound.contains(g)) =>
+                {
+                    bound.insert(&agg.result.name);
                 }
                 _ => {}
             }
@@ -173,6 +192,25 @@ pub fn bound_variables<'a>(body: &'a [Literal], outside: &HashSet<&'a str>) -> H
             return bound;
         }
     }
+}
+
+/// Variables that an assignment or aggregate would bind if it could be
+/// computed; when one stays unbound, the error is reported at its cause.
+fn assignment_targets(body: &[Literal]) -> HashSet<&str> {
+    let mut targets = HashSet::new();
+    for literal in body {
+        match literal {
+            Literal::Compare(c) if c.op == CompareOp::Eq => {
+                targets.extend(c.left.as_var().map(|v| v.name.as_str()));
+                targets.extend(c.right.as_var().map(|v| v.name.as_str()));
+            }
+            Literal::Aggregate(agg) => {
+                targets.insert(agg.result.name.as_str());
+            }
+            _ => {}
+        }
+    }
+    targets
 }
 
 /// An aggregate's group variables: those of its body that also occur in

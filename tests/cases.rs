@@ -1,0 +1,109 @@
+//! The data-driven harness: every `tests/cases/<topic>/<name>.rules` with
+//! its expected output beside it in `<name>.expected`.
+//!
+//! - `syntax/`: the file parses without errors, its canonical print is the
+//!   expected text, and parsing the print gives the same program again.
+//! - `errors/`: the file is loaded and checked; the expected text is every
+//!   diagnostic rendered without colour, as `entente check` prints it.
+//!
+//! Set `ENTENTE_BLESS=1` to rewrite the expected files from the actual
+//! output (then read the diff before committing it).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use entente::ast::Module;
+use entente::parse::parse_module;
+use entente::{render, Engine};
+
+#[test]
+fn syntax_cases_round_trip() {
+    run_topic("syntax", |path| {
+        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        let (module, errors) = parse_module(&text, 0);
+        if !errors.is_empty() {
+            return Err(format!("parse errors: {errors:?}"));
+        }
+        let printed = module.to_string();
+        let (again, errors) = parse_module(&printed, 0);
+        if !errors.is_empty() {
+            return Err(format!("the canonical print does not parse: {errors:?}"));
+        }
+        if without_spans(&again) != without_spans(&module) {
+            return Err(format!("the canonical print parses differently:\n{again}"));
+        }
+        Ok(printed)
+    });
+}
+
+#[test]
+fn error_cases_report_every_diagnostic() {
+    run_topic("errors", |path| {
+        let mut engine = Engine::new();
+        Ok(match engine.load_files(&[path]) {
+            Ok(warnings) => warnings.iter().map(|p| render(p, false)).collect(),
+            Err(e) => e.problems().iter().map(|p| render(p, false)).collect(),
+        })
+    });
+}
+
+/// Runs `actual` on every case of a topic and compares with (or, when
+/// blessing, rewrites) its expected file; reports every mismatch at once.
+pub fn run_topic(topic: &str, actual: impl Fn(&Path) -> Result<String, String>) {
+    let bless = std::env::var_os("ENTENTE_BLESS").is_some();
+    let mut failures = String::new();
+    let cases = cases(topic);
+    assert!(!cases.is_empty(), "no cases in tests/cases/{topic}");
+    for case in cases {
+        let expected_path = case.with_extension("expected");
+        let got = match actual(&case) {
+            Ok(got) => got,
+            Err(why) => {
+                let _ = writeln!(failures, "{}: {why}", case.display());
+                continue;
+            }
+        };
+        if bless {
+            std::fs::write(&expected_path, &got).expect("write expected file");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != got {
+            let _ = writeln!(
+                failures,
+                "{}: output differs from {}\n--- expected\n{expected}\n--- actual\n{got}",
+                case.display(),
+                expected_path.display()
+            );
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+}
+
+/// The `.rules` files of a topic, sorted.
+fn cases(topic: &str) -> Vec<PathBuf> {
+    let dir = Path::new("tests/cases").join(topic);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "rules"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The tree's debug form with every span blanked: spans differ between a
+/// file and its print, the trees must not.
+fn without_spans(module: &Module) -> String {
+    let debug = format!("{module:?}");
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug.as_str();
+    while let Some(at) = rest.find("Span {") {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find('}').map_or(rest.len(), |i| at + i + 1);
+        out.push_str("Span");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}

@@ -1,0 +1,75 @@
+//! The `entente` binary run as a process, as users run it.
+
+use std::process::{Command, Output};
+
+fn entente(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_entente"))
+        .args(args)
+        .output()
+        .expect("run entente")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn check_reports_every_error_with_code_and_place_and_exits_1() {
+    let out = entente(&["check", "tests/cases/errors/parse_three_errors.rules"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.matches("entente::parse").count(), 3, "{err}");
+    for place in [
+        "parse_three_errors.rules:2:27",
+        "parse_three_errors.rules:4:42",
+        "parse_three_errors.rules:6:19",
+    ] {
+        assert!(err.contains(place), "missing {place} in {err}");
+    }
+    assert!(err.ends_with("entente: 3 errors\n"), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn check_of_a_clean_file_prints_nothing_and_exits_0() {
+    let out = entente(&[
+        "check",
+        "tests/cases/syntax/rules.rules",
+        "tests/cases/syntax/facts.rules",
+    ]);
+    // Undefined predicates there are warnings: still exit 0.
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = entente(&["check", "tests/cases/errors/empty.rules"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty());
+}
+
+#[test]
+fn warnings_alone_exit_0() {
+    let out = entente(&["check", "tests/cases/errors/undefined_warning.rules"]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(
+        err.contains("entente::undefined") && err.contains("did you mean `treaty`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    assert_eq!(entente(&["check"]).status.code(), Some(2));
+    assert_eq!(entente(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(
+        entente(&["check", "--no-such-flag", "x.rules"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_missing_file_is_an_io_error() {
+    let out = entente(&["check", "no/such/file.rules"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("entente::io"));
+}
