@@ -88,6 +88,17 @@ pub enum ParseError {
         #[label("too deep here")]
         span: Span,
     },
+    /// A statement with more literals than the evaluator will nest.
+    #[error("statement too long")]
+    #[diagnostic(
+        code(entente::parse),
+        help("a statement has at most 1024 literals; split the rule with intermediate predicates")
+    )]
+    TooLong {
+        /// The literal past the limit.
+        #[label("literal 1025")]
+        span: Span,
+    },
     /// Bytes that are not UTF-8.
     #[error("the file is not valid UTF-8")]
     #[diagnostic(code(entente::parse), help("save the file as UTF-8"))]

@@ -23,6 +23,9 @@ use crate::value::{Value, KEYWORDS};
 pub const MAX_NESTING: usize = 64;
 /// Deepest arithmetic expression tree (operators along one path).
 pub const MAX_EXPR_DEPTH: usize = 256;
+/// Most literals in one statement, aggregate bodies included: evaluation
+/// recurses once per literal.
+pub const MAX_LITERALS: usize = 1024;
 
 /// The pest parser; private, so that its generated `Rule` enum stays out of
 /// the public API.
@@ -52,6 +55,7 @@ pub fn parse_module(text: &str, base: usize) -> (Module, Vec<ParseError>) {
                 let builder = Builder {
                     base: span.start,
                     errors: &mut errors,
+                    literals: 0,
                 };
                 let statement = pairs.next().map(|p| builder.statement(p));
                 if errors.len() == before {
@@ -243,6 +247,8 @@ fn rule_name(r: Rule) -> Option<&'static str> {
 struct Builder<'e> {
     base: usize,
     errors: &'e mut Vec<ParseError>,
+    /// Literals built so far in this statement.
+    literals: usize,
 }
 
 impl Builder<'_> {
@@ -324,6 +330,10 @@ impl Builder<'_> {
 
     fn literal(&mut self, pair: Pair<Rule>) -> Literal {
         let span = self.span(&pair);
+        self.literals += 1;
+        if self.literals == MAX_LITERALS + 1 {
+            self.errors.push(ParseError::TooLong { span });
+        }
         match pair.as_rule() {
             Rule::atom => Literal::Positive(self.atom(pair)),
             Rule::negative => {
