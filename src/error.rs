@@ -197,6 +197,56 @@ pub enum CheckError {
     },
 }
 
+/// Errors while evaluating (SPEC §3–4): they stop the run.
+#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
+pub enum EvalError {
+    /// Overflow, division by zero or arithmetic on a string.
+    #[error("{message}")]
+    #[diagnostic(
+        code(entente::arithmetic),
+        help("arithmetic is checked: no result is better than a wrong one; guard the rule with a comparison")
+    )]
+    Arithmetic {
+        /// What went wrong, with the values.
+        message: String,
+        /// The expression or aggregate.
+        #[label("while computing this")]
+        span: Span,
+    },
+    /// More derived facts than allowed.
+    #[error("more than {limit} derived facts")]
+    #[diagnostic(
+        code(entente::fact_limit),
+        help("a rule may be creating new values without bound; raise the limit with --max-facts if the program is right")
+    )]
+    FactLimit {
+        /// The limit.
+        limit: u64,
+        /// The rule that passed it.
+        #[label("this rule passed the limit")]
+        span: Span,
+    },
+}
+
+/// A data file that cannot be imported; nothing of it is loaded.
+#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
+#[error("cannot import `{path}`{}: {reason}", line.map(|l| format!(" line {l}")).unwrap_or_default())]
+#[diagnostic(code(entente::import))]
+pub struct ImportError {
+    /// The data file.
+    pub path: String,
+    /// The line of the file at fault, when one is.
+    pub line: Option<u64>,
+    /// What is wrong.
+    pub reason: String,
+    /// The import statement.
+    #[label("imported here")]
+    pub span: Span,
+    /// A way out, when there is one.
+    #[help]
+    pub help: Option<String>,
+}
+
 /// A place that explains another diagnostic ("first used here").
 #[derive(Debug, Clone, thiserror::Error, Diagnostic)]
 #[error("{message}")]

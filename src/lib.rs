@@ -2,8 +2,11 @@
 //!
 //! Programs are written in the Entente language (facts, rules with `if` or
 //! `:-`, stratified negation, arithmetic, aggregates, queries). The pipeline
-//! runs one way: [`load`] (read and parse, includes resolved) →
-//! [`check`] (arity, safety, stratification, warnings). Every user error
+//! runs one way: [`load`] (read and parse, includes resolved; [`import`]
+//! reads data files) → [`check`] (arity, safety, stratification,
+//! warnings) → [`plan`] (strata, join orders, indexes, semi-naive
+//! variants) → [`eval`] (semi-naive evaluation to the perfect model, and
+//! query answering). [`Engine`] is the API over all of it. Every user error
 //! is an [`Error`] made of [`Problem`]s, each a `miette::Diagnostic` with a
 //! stable code and spans into the [`Sources`].
 #![forbid(missing_docs)]
@@ -12,12 +15,16 @@ pub mod ast;
 pub mod check;
 mod engine;
 pub mod error;
+pub mod eval;
+pub mod import;
 pub mod load;
 pub mod parse;
+pub mod plan;
 pub mod source;
 pub mod value;
 
 pub use engine::Engine;
 pub use error::{render, Error, Problem};
+pub use eval::{Answers, Config, Database};
 pub use source::{Sources, Span};
 pub use value::Value;

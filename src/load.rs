@@ -41,6 +41,8 @@ pub struct ResolvedImport {
     pub import: Import,
     /// The file to read.
     pub path: PathBuf,
+    /// Columns per row, once the file has been read.
+    pub width: Option<usize>,
 }
 
 /// Builds one program from files and texts, collecting problems.
@@ -146,7 +148,11 @@ impl<'s> Loader<'s> {
                 Statement::Query(q) => self.program.queries.push(q),
                 Statement::Import(import) => {
                     let path = dir.join(&import.path);
-                    self.program.imports.push(ResolvedImport { import, path });
+                    self.program.imports.push(ResolvedImport {
+                        import,
+                        path,
+                        width: None,
+                    });
                 }
                 Statement::Include(include) => {
                     self.file_from(&dir.join(&include.path), Some(include.span))
@@ -157,5 +163,13 @@ impl<'s> Loader<'s> {
 
     fn problem(&mut self, e: impl miette::Diagnostic + Send + Sync + 'static) {
         self.problems.push(Problem::new(e, self.sources));
+    }
+}
+
+impl ResolvedImport {
+    /// The number of columns, when known before reading: the column list's
+    /// length, or the width found when the file was read.
+    pub fn arity(&self) -> Option<usize> {
+        self.import.columns.as_ref().map(Vec::len).or(self.width)
     }
 }

@@ -28,9 +28,9 @@ pub fn check(program: &Program) -> Vec<CheckError> {
         });
     }
     for import in &program.imports {
-        if let Some(columns) = &import.import.columns {
+        if let Some(arity) = import.arity() {
             let name = &import.import.predicate;
-            uses.push((&name.text, columns.len(), name.span));
+            uses.push((&name.text, arity, name.span));
         }
     }
     uses.sort_by_key(|(_, _, span)| span.start);

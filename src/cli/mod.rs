@@ -4,12 +4,16 @@
 //! (clap's own exit code for usage errors).
 
 mod check;
+mod format;
 mod report;
+mod run;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use entente::Config;
+use format::Format;
 
 /// Entente: a rules engine for reasoning about alliances between states.
 #[derive(Parser)]
@@ -21,6 +25,42 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Evaluate rule files; print the answers to their queries, or the
+    /// derived facts when they have none.
+    Run {
+        /// Rule files, evaluated together.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print every fact, given and derived.
+        #[arg(long, conflicts_with = "derived")]
+        all: bool,
+        /// Print only derived facts.
+        #[arg(long)]
+        derived: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Stop with an error after this many derived facts.
+        #[arg(long, default_value_t = Config::default().max_facts)]
+        max_facts: u64,
+        /// Print per-stratum rounds, facts and times on stderr.
+        #[arg(long)]
+        stats: bool,
+    },
+    /// Answer one goal, e.g. `supports(turkey, Who)`, against rule files.
+    Query {
+        /// The goal: literals separated by `,` or `and`.
+        goal: String,
+        /// Rule files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Stop with an error after this many derived facts.
+        #[arg(long, default_value_t = Config::default().max_facts)]
+        max_facts: u64,
+    },
     /// Parse and check rule files; print every diagnostic, run nothing.
     Check {
         /// Rule files to check together.
@@ -34,5 +74,28 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { files } => check::run(&files),
+        Command::Run {
+            files,
+            all,
+            derived,
+            format,
+            max_facts,
+            stats,
+        } => run::run(
+            &files,
+            run::RunOptions {
+                all,
+                derived,
+                format,
+                config: Config { max_facts },
+                stats,
+            },
+        ),
+        Command::Query {
+            goal,
+            files,
+            format,
+            max_facts,
+        } => run::query(&goal, &files, format, Config { max_facts }),
     }
 }

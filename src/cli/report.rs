@@ -37,3 +37,27 @@ fn print(problem: &Problem) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let _ = write!(std::io::stderr(), "{}", render(problem, color));
 }
+
+/// Per-stratum statistics, one line each, then the totals.
+pub fn stats(db: &entente::Database) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "stratum  rounds     facts      time  predicates");
+    let (mut facts, mut time) = (0, std::time::Duration::ZERO);
+    for (i, s) in db.stats.iter().enumerate() {
+        facts += s.derived;
+        time += s.time;
+        let _ = writeln!(
+            err,
+            "{i:>7}  {:>6}  {:>8}  {:>8.3}s  {}",
+            s.rounds,
+            s.derived,
+            s.time.as_secs_f64(),
+            s.predicates.join(" ")
+        );
+    }
+    let _ = writeln!(
+        err,
+        "  total          {facts:>8}  {:>8.3}s",
+        time.as_secs_f64()
+    );
+}

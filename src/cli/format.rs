@@ -1,0 +1,204 @@
+//! Output formats for facts and answers: canonical text (SPEC §6), JSON
+//! and CSV. The shapes are documented in docs/cli.md.
+
+use std::io::{self, Write};
+
+use entente::{Answers, Value};
+
+/// `--format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Canonical facts; `X = a, Y = b` answers.
+    Text,
+    /// JSON.
+    Json,
+    /// CSV.
+    Csv,
+}
+
+/// Facts of several predicates, each list already in canonical order.
+pub fn facts(
+    out: &mut impl Write,
+    format: Format,
+    facts: &[(String, Vec<Vec<Value>>)],
+) -> io::Result<()> {
+    match format {
+        Format::Text => {
+            for (pred, rows) in facts {
+                for row in rows {
+                    write_fact(out, pred, row)?;
+                    writeln!(out, ".")?;
+                }
+            }
+        }
+        Format::Json => {
+            writeln!(out, "[")?;
+            let mut first = true;
+            for (pred, rows) in facts {
+                for row in rows {
+                    if !first {
+                        writeln!(out, ",")?;
+                    }
+                    first = false;
+                    write!(out, "{{\"predicate\": ")?;
+                    json_string(out, pred)?;
+                    write!(out, ", \"args\": ")?;
+                    json_values(out, row)?;
+                    write!(out, "}}")?;
+                }
+            }
+            if !first {
+                writeln!(out)?;
+            }
+            writeln!(out, "]")?;
+        }
+        Format::Csv => {
+            let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
+            for (pred, rows) in facts {
+                for row in rows {
+                    let mut record = vec![pred.clone()];
+                    record.extend(row.iter().map(csv_field));
+                    w.write_record(&record)?;
+                }
+            }
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
+
+/// The answers to one query. `heading` is the query's text, printed above
+/// the answers by `run` (which may answer several queries).
+pub fn answers(
+    out: &mut impl Write,
+    format: Format,
+    heading: Option<&str>,
+    answers: &Answers,
+) -> io::Result<()> {
+    match format {
+        Format::Text => {
+            if let Some(h) = heading {
+                writeln!(out, "{h}")?;
+            }
+            if answers.variables.is_empty() || answers.rows.is_empty() {
+                writeln!(
+                    out,
+                    "{}",
+                    if answers.rows.is_empty() {
+                        "false."
+                    } else {
+                        "true."
+                    }
+                )?;
+            } else {
+                for row in &answers.rows {
+                    let bindings: Vec<String> = answers
+                        .variables
+                        .iter()
+                        .zip(row)
+                        .map(|(var, value)| format!("{var} = {value}"))
+                        .collect();
+                    writeln!(out, "{}", bindings.join(", "))?;
+                }
+            }
+        }
+        Format::Json => {
+            write!(out, "{{")?;
+            if let Some(h) = heading {
+                write!(out, "\"query\": ")?;
+                json_string(out, h)?;
+                write!(out, ", ")?;
+            }
+            write!(out, "\"variables\": [")?;
+            for (i, v) in answers.variables.iter().enumerate() {
+                if i > 0 {
+                    write!(out, ", ")?;
+                }
+                json_string(out, v)?;
+            }
+            write!(
+                out,
+                "], \"holds\": {}, \"answers\": [",
+                !answers.rows.is_empty()
+            )?;
+            for (i, row) in answers.rows.iter().enumerate() {
+                if i > 0 {
+                    write!(out, ", ")?;
+                }
+                json_values(out, row)?;
+            }
+            writeln!(out, "]}}")?;
+        }
+        Format::Csv => {
+            let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
+            if answers.variables.is_empty() {
+                w.write_record(["holds"])?;
+                w.write_record([if answers.rows.is_empty() {
+                    "false"
+                } else {
+                    "true"
+                }])?;
+            } else {
+                w.write_record(&answers.variables)?;
+                for row in &answers.rows {
+                    w.write_record(row.iter().map(csv_field))?;
+                }
+            }
+            w.flush()?;
+        }
+    }
+    Ok(())
+}
+
+fn write_fact(out: &mut impl Write, pred: &str, row: &[Value]) -> io::Result<()> {
+    write!(out, "{pred}")?;
+    if !row.is_empty() {
+        write!(out, "(")?;
+        for (i, v) in row.iter().enumerate() {
+            if i > 0 {
+                write!(out, ", ")?;
+            }
+            write!(out, "{v}")?;
+        }
+        write!(out, ")")?;
+    }
+    Ok(())
+}
+
+/// A string field as its text, a number in canonical form.
+fn csv_field(v: &Value) -> String {
+    match v {
+        Value::Str(s) => s.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn json_values(out: &mut impl Write, row: &[Value]) -> io::Result<()> {
+    write!(out, "[")?;
+    for (i, v) in row.iter().enumerate() {
+        if i > 0 {
+            write!(out, ", ")?;
+        }
+        match v {
+            Value::Str(s) => json_string(out, s)?,
+            number => write!(out, "{number}")?,
+        }
+    }
+    write!(out, "]")
+}
+
+fn json_string(out: &mut impl Write, s: &str) -> io::Result<()> {
+    write!(out, "\"")?;
+    for c in s.chars() {
+        match c {
+            '"' => write!(out, "\\\"")?,
+            '\\' => write!(out, "\\\\")?,
+            '\n' => write!(out, "\\n")?,
+            '\r' => write!(out, "\\r")?,
+            '\t' => write!(out, "\\t")?,
+            c if (c as u32) < 0x20 => write!(out, "\\u{:04x}", c as u32)?,
+            c => write!(out, "{c}")?,
+        }
+    }
+    write!(out, "\"")
+}

@@ -1,0 +1,129 @@
+//! `entente run FILE...` and `entente query GOAL FILE...`.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use entente::{Config, Engine};
+
+use super::format::{self, Format};
+use super::report;
+
+/// What `run` prints.
+pub struct RunOptions {
+    /// Every fact.
+    pub all: bool,
+    /// Only derived facts.
+    pub derived: bool,
+    /// Output format.
+    pub format: Format,
+    /// Evaluation settings.
+    pub config: Config,
+    /// Per-stratum statistics on stderr.
+    pub stats: bool,
+}
+
+/// Loads the files into a new engine, printing warnings; `None` after
+/// printing the errors.
+fn load(files: &[PathBuf]) -> Option<(Engine, usize)> {
+    let mut engine = Engine::new();
+    match engine.load_files(files) {
+        Ok(warnings) => {
+            let n = report::warnings(&warnings);
+            Some((engine, n))
+        }
+        Err(e) => {
+            report::error(&e, 0);
+            None
+        }
+    }
+}
+
+/// `run`: answers the files' queries, or prints facts.
+pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
+    let Some((mut engine, warnings)) = load(files) else {
+        return ExitCode::from(1);
+    };
+    let print_facts = options.all || options.derived || engine.program().queries.is_empty();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let written = if print_facts {
+        let db = match engine.run(options.config) {
+            Ok(db) => db,
+            Err(e) => {
+                report::error(&e, warnings);
+                return ExitCode::from(1);
+            }
+        };
+        let ranks = db.interner.ranks();
+        let mut preds: Vec<(usize, &String)> = db.plan.predicates.keys().enumerate().collect();
+        preds.sort_by(|a, b| a.1.cmp(b.1));
+        let facts: Vec<(String, Vec<_>)> = preds
+            .into_iter()
+            .map(|(p, name)| (name.clone(), db.facts(p, !options.all, &ranks)))
+            .collect();
+        format::facts(&mut out, options.format, &facts)
+    } else {
+        match engine.answer_program_queries(options.config) {
+            Ok(all) => write_answers(&mut out, options.format, &all),
+            Err(e) => {
+                report::error(&e, warnings);
+                return ExitCode::from(1);
+            }
+        }
+    };
+    finish(&mut out, written);
+    if options.stats {
+        if let Some(db) = engine.model() {
+            report::stats(db);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn write_answers(
+    out: &mut impl Write,
+    format: Format,
+    all: &[(entente::ast::Query, entente::Answers)],
+) -> std::io::Result<()> {
+    if format == Format::Json {
+        writeln!(out, "[")?;
+    }
+    for (i, (query, answers)) in all.iter().enumerate() {
+        if i > 0 && format != Format::Json {
+            writeln!(out)?;
+        }
+        if i > 0 && format == Format::Json {
+            write!(out, ",")?;
+        }
+        format::answers(out, format, Some(&query.to_string()), answers)?;
+    }
+    if format == Format::Json {
+        writeln!(out, "]")?;
+    }
+    Ok(())
+}
+
+/// `query GOAL FILE...`.
+pub fn query(goal: &str, files: &[PathBuf], format: Format, config: Config) -> ExitCode {
+    let Some((mut engine, warnings)) = load(files) else {
+        return ExitCode::from(1);
+    };
+    match engine.query(goal, config) {
+        Ok((answers, goal_warnings)) => {
+            report::warnings(&goal_warnings);
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            let written = format::answers(&mut out, format, None, &answers);
+            finish(&mut out, written);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report::error(&e, warnings);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Flushes; a closed pipe (`entente run ... | head`) is not an error.
+fn finish(out: &mut impl Write, written: std::io::Result<()>) {
+    let _ = written.and_then(|()| out.flush());
+}

@@ -1,0 +1,55 @@
+//! A fast, non-cryptographic hash for rows of value ids (the Fx hash of
+//! rustc and Firefox). Rows are small arrays of `u32`, hashed millions of
+//! times in a join; SipHash would cost more than the join itself. Inputs
+//! are the program's own values, so flooding attacks are not a concern.
+
+use std::hash::{BuildHasherDefault, Hasher};
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+/// Hashes a row (or a key made of some of its columns).
+#[inline]
+pub fn hash_ids(ids: impl IntoIterator<Item = u32>) -> u64 {
+    let mut h = 0u64;
+    for id in ids {
+        h = (h.rotate_left(5) ^ u64::from(id)).wrapping_mul(SEED);
+    }
+    // Spread the low bits into the high ones, which hashbrown's control
+    // bytes read.
+    h ^ (h >> 29)
+}
+
+/// The same hash as a `Hasher`, for std and indexmap collections.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher {
+    hash: u64,
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ n).wrapping_mul(SEED);
+    }
+
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash ^ (self.hash >> 29)
+    }
+}
+
+/// `BuildHasher` for [`FxHasher`].
+pub type FxBuild = BuildHasherDefault<FxHasher>;

@@ -1,0 +1,319 @@
+//! Running a planned join: nested loops over [`Step`]s, one recursion level
+//! per literal (bounded by the parser's literal limit).
+//!
+//! Each scan reads the row range its [`Version`] allows (see
+//! [`Window`]), through an index on its bound columns; each complete match
+//! is handed to `emit` with the slots filled in.
+
+use super::arith;
+use super::intern::{Id, Interner};
+use super::relation::{Range, Relation, RowId};
+use crate::ast::AggregateFn;
+use crate::error::EvalError;
+use crate::plan::{Access, AggregatePlan, Column, Expr, Operand, Step, Version};
+use crate::value::Value;
+
+/// The rows of one relation that the current round may read.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Window {
+    /// Rows below this are *old*.
+    pub old_end: RowId,
+    /// Rows from `old_end` up to this are the *delta*; later rows are being
+    /// added this round and are not read.
+    pub delta_end: RowId,
+}
+
+impl Window {
+    /// A complete relation: everything is old, nothing is new.
+    pub fn complete(rel: &Relation) -> Window {
+        Window {
+            old_end: rel.len(),
+            delta_end: rel.len(),
+        }
+    }
+
+    fn range(self, version: Version) -> Range {
+        match version {
+            Version::Full => Range {
+                lo: 0,
+                hi: self.delta_end,
+            },
+            Version::Old => Range {
+                lo: 0,
+                hi: self.old_end,
+            },
+            Version::Delta => Range {
+                lo: self.old_end,
+                hi: self.delta_end,
+            },
+        }
+    }
+
+    /// True when the delta holds no row.
+    pub fn delta_is_empty(self) -> bool {
+        self.old_end == self.delta_end
+    }
+}
+
+/// Where matches go.
+pub type Emit<'e> = dyn FnMut(&[Id]) -> Result<(), EvalError> + 'e;
+
+/// The state of one join: relations to read, the values bound so far.
+pub struct Join<'a> {
+    /// Every relation, by predicate id.
+    pub relations: &'a [Relation],
+    /// What each relation may show this round.
+    pub windows: &'a [Window],
+    /// Constants, and a home for computed values.
+    pub interner: &'a mut Interner,
+    /// The value of each slot.
+    pub slots: Vec<Id>,
+}
+
+impl Join<'_> {
+    /// Runs `steps` and emits every complete match.
+    pub fn run(&mut self, steps: &[Step], emit: &mut Emit<'_>) -> Result<(), EvalError> {
+        let Some((step, rest)) = steps.split_first() else {
+            return emit(&self.slots);
+        };
+        match step {
+            Step::Scan {
+                pred,
+                version,
+                access,
+                key,
+                columns,
+                ..
+            } => {
+                let relations = self.relations;
+                let rel = &relations[*pred];
+                let range = self.windows[*pred].range(*version);
+                match access {
+                    Access::Scan => {
+                        for r in range.lo..range.hi {
+                            if self.bind(rel.row(r), columns) {
+                                self.run(rest, emit)?;
+                            }
+                        }
+                    }
+                    Access::Index(ix) => {
+                        let key = self.key(key);
+                        for r in rel.lookup(*ix, &key, range) {
+                            if self.bind(rel.row(r), columns) {
+                                self.run(rest, emit)?;
+                            }
+                        }
+                    }
+                    Access::Member => {
+                        let key = self.key(key);
+                        if rel
+                            .find(&key)
+                            .is_some_and(|r| r >= range.lo && r < range.hi)
+                        {
+                            self.run(rest, emit)?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+            Step::Absent { pred, access, key } => {
+                let rel = &self.relations[*pred];
+                let key = self.key(key);
+                let present = match access {
+                    Access::Scan => !rel.is_empty(),
+                    Access::Index(ix) => rel.lookup(*ix, &key, rel.all()).next().is_some(),
+                    Access::Member => rel.find(&key).is_some(),
+                };
+                if present {
+                    Ok(())
+                } else {
+                    self.run(rest, emit)
+                }
+            }
+            Step::Filter { op, left, right } => {
+                let holds = match (left, right) {
+                    // Equality of two known values is equality of ids.
+                    (Expr::Operand(a), Expr::Operand(b))
+                        if matches!(op, crate::ast::CompareOp::Eq | crate::ast::CompareOp::Ne) =>
+                    {
+                        (self.operand(*a) == self.operand(*b)) == (*op == crate::ast::CompareOp::Eq)
+                    }
+                    _ => {
+                        let l = self.eval(left)?;
+                        let r = self.eval(right)?;
+                        arith::holds(*op, &l, &r)
+                    }
+                };
+                if holds {
+                    self.run(rest, emit)
+                } else {
+                    Ok(())
+                }
+            }
+            Step::Assign { slot, expr } => {
+                let id = match expr {
+                    Expr::Operand(o) => self.operand(*o),
+                    _ => {
+                        let value = self.eval(expr)?;
+                        self.interner.intern(value)
+                    }
+                };
+                self.slots[*slot] = id;
+                self.run(rest, emit)
+            }
+            Step::Aggregate(agg) => {
+                let Some(id) = self.aggregate(agg)? else {
+                    return Ok(());
+                };
+                if agg.result_bound {
+                    if self.slots[agg.result] != id {
+                        return Ok(());
+                    }
+                } else {
+                    self.slots[agg.result] = id;
+                }
+                self.run(rest, emit)
+            }
+        }
+    }
+
+    /// Binds (and checks) the columns of a matching row.
+    #[inline]
+    fn bind(&mut self, row: &[Id], columns: &[Column]) -> bool {
+        for (&value, column) in row.iter().zip(columns) {
+            match *column {
+                Column::Skip => {}
+                Column::Bind(s) => self.slots[s] = value,
+                Column::Check(s) => {
+                    if self.slots[s] != value {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    #[inline]
+    fn operand(&self, o: Operand) -> Id {
+        match o {
+            Operand::Slot(s) => self.slots[s],
+            Operand::Const(c) => c,
+        }
+    }
+
+    #[inline]
+    fn key(&self, operands: &[Operand]) -> Key {
+        let mut key = Key::default();
+        for &o in operands {
+            key.push(self.operand(o));
+        }
+        key
+    }
+
+    fn eval(&self, e: &Expr) -> Result<Value, EvalError> {
+        match e {
+            Expr::Operand(o) => Ok(self.interner.value(self.operand(*o)).clone()),
+            Expr::Binary {
+                op,
+                left,
+                right,
+                span,
+            } => {
+                let l = self.eval(left)?;
+                let r = self.eval(right)?;
+                arith::apply(*op, &l, &r).map_err(|e| EvalError::Arithmetic {
+                    message: e.message,
+                    span: *span,
+                })
+            }
+        }
+    }
+
+    /// The aggregate's value for the current group, if it has one.
+    fn aggregate(&mut self, agg: &AggregatePlan) -> Result<Option<Id>, EvalError> {
+        // Distinct bindings of the local variables, each with its target.
+        let mut seen = Relation::new(agg.locals.len());
+        let mut targets: Vec<Id> = Vec::new();
+        let mut local = Vec::with_capacity(agg.locals.len());
+        self.run(&agg.steps, &mut |slots: &[Id]| {
+            local.clear();
+            local.extend(agg.locals.iter().map(|&s| slots[s]));
+            if seen.insert(&local, 0) {
+                targets.push(match agg.target {
+                    Some(Operand::Slot(s)) => slots[s],
+                    Some(Operand::Const(c)) => c,
+                    None => 0,
+                });
+            }
+            Ok(())
+        })?;
+        let value = match agg.function {
+            AggregateFn::Count => Some(Value::Int(targets.len() as i64)),
+            AggregateFn::Sum => {
+                let mut total: Option<Value> = None;
+                for &t in &targets {
+                    let v = self.interner.value(t);
+                    total = Some(
+                        match total {
+                            None => arith::apply(crate::ast::ArithOp::Add, &Value::Int(0), v),
+                            Some(sum) => arith::apply(crate::ast::ArithOp::Add, &sum, v),
+                        }
+                        .map_err(|e| EvalError::Arithmetic {
+                            message: format!("in `sum`: {}", e.message),
+                            span: agg.span,
+                        })?,
+                    );
+                }
+                total
+            }
+            AggregateFn::Min => targets
+                .iter()
+                .map(|&t| self.interner.value(t))
+                .min_by(|a, b| a.total_cmp(b))
+                .cloned(),
+            AggregateFn::Max => targets
+                .iter()
+                .map(|&t| self.interner.value(t))
+                .max_by(|a, b| a.total_cmp(b))
+                .cloned(),
+        };
+        Ok(value.map(|v| self.interner.intern(v)))
+    }
+}
+
+/// A lookup key, on the stack for the usual few columns.
+#[derive(Default)]
+struct Key {
+    inline: [Id; 8],
+    len: usize,
+    spill: Vec<Id>,
+}
+
+impl Key {
+    #[inline]
+    fn push(&mut self, id: Id) {
+        if self.len < self.inline.len() {
+            self.inline[self.len] = id;
+        } else {
+            if self.spill.is_empty() {
+                self.spill.extend_from_slice(&self.inline);
+            }
+            self.spill.push(id);
+        }
+        self.len += 1;
+    }
+}
+
+impl std::ops::Deref for Key {
+    type Target = [Id];
+
+    #[inline]
+    fn deref(&self) -> &[Id] {
+        if self.len <= self.inline.len() {
+            &self.inline[..self.len]
+        } else {
+            &self.spill
+        }
+    }
+}

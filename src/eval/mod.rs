@@ -1,0 +1,386 @@
+//! Evaluation: a checked program -> its perfect model, by semi-naive
+//! forward chaining, stratum by stratum.
+//!
+//! In: the [`Program`], its strata and the imported rows. Out: a
+//! [`Database`]: every relation, the interner, where each given fact came
+//! from, and per-stratum statistics.
+//!
+//! Each stratum runs in rounds. Round one runs every rule once on full
+//! relations; each later round runs only the delta variants of the
+//! recursive rules, reading the facts the round before produced. A round's
+//! new facts are gathered aside (deduplicated against the relation and each
+//! other, and counted against the fact limit as they come) and appended
+//! when the round ends, so scans never see a relation change under them.
+//! A global round counter stamps every appended batch: a derived fact is
+//! always younger than the facts it was derived from.
+
+pub mod arith;
+pub mod hash;
+pub mod intern;
+pub mod join;
+pub mod naive;
+pub mod relation;
+
+use std::time::{Duration, Instant};
+
+use crate::ast;
+use crate::check::Stratification;
+use crate::error::EvalError;
+use crate::load::Program;
+use crate::plan::{self, Operand, Plan, PredId, QueryPlan};
+use crate::value::Value;
+use intern::{Id, Interner};
+use join::{Join, Window};
+use relation::Relation;
+
+/// Settings of one evaluation.
+#[derive(Clone, Copy, Debug)]
+pub struct Config {
+    /// Most derived facts before evaluation stops with
+    /// `entente::fact_limit`.
+    pub max_facts: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            max_facts: 10_000_000,
+        }
+    }
+}
+
+/// Where a given fact came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A fact statement: its index in [`Program::rules`].
+    Fact(usize),
+    /// A row of an imported file: the import's index in
+    /// [`Program::imports`] and the 1-based line in the file.
+    Import {
+        /// Which import.
+        import: usize,
+        /// Line in the data file.
+        line: u64,
+    },
+}
+
+/// Rows read from one import's file, with their lines.
+#[derive(Clone, Debug, Default)]
+pub struct ImportedRows {
+    /// Index of the import in [`Program::imports`].
+    pub import: usize,
+    /// The rows, typed.
+    pub rows: Vec<Vec<Value>>,
+    /// Each row's line in the file.
+    pub lines: Vec<u64>,
+}
+
+/// What one stratum did.
+#[derive(Clone, Debug)]
+pub struct StratumStats {
+    /// The predicates it defines.
+    pub predicates: Vec<String>,
+    /// Rounds run (1 for a non-recursive stratum).
+    pub rounds: u32,
+    /// Facts it derived.
+    pub derived: u64,
+    /// Wall-clock time.
+    pub time: Duration,
+}
+
+/// The model: every fact, and how to read it.
+#[derive(Clone, Debug)]
+pub struct Database {
+    /// The plan, kept for its predicate table and for queries.
+    pub plan: Plan,
+    /// Every constant.
+    pub interner: Interner,
+    /// Facts, by predicate id.
+    pub relations: Vec<Relation>,
+    /// For each relation, the origin of each given row (rows below
+    /// `given[p].len()` are given, the rest derived).
+    pub given: Vec<Vec<Origin>>,
+    /// One entry per stratum, in order.
+    pub stats: Vec<StratumStats>,
+}
+
+/// Computes the perfect model of a checked program.
+pub fn evaluate(
+    program: &Program,
+    strata: &Stratification,
+    imported: &[ImportedRows],
+    config: Config,
+) -> Result<Database, EvalError> {
+    let mut interner = Interner::default();
+    let plan = plan::plan(program, strata, &mut interner);
+    let mut db = Database {
+        relations: plan
+            .predicates
+            .values()
+            .map(|&a| Relation::new(a))
+            .collect(),
+        given: vec![Vec::new(); plan.predicates.len()],
+        plan,
+        interner,
+        stats: Vec::new(),
+    };
+    db.sync_indexes();
+    db.load_given(program, imported);
+    let mut clock = 0;
+    let mut derived = 0;
+    for s in 0..db.plan.strata.len() {
+        let stats = db.run_stratum(s, &mut clock, &mut derived, config)?;
+        db.stats.push(stats);
+    }
+    Ok(db)
+}
+
+impl Database {
+    /// The id of a predicate, if the program has it.
+    pub fn pred(&self, name: &str) -> Option<PredId> {
+        self.plan.predicates.get_index_of(name)
+    }
+
+    /// Number of rows of `pred` that were given rather than derived.
+    pub fn given_count(&self, pred: PredId) -> u32 {
+        self.given[pred].len() as u32
+    }
+
+    /// Creates the indexes the plan asks for that relations lack yet.
+    fn sync_indexes(&mut self) {
+        for (pred, columns) in self.plan.indexes.iter().enumerate() {
+            if self.relations.len() <= pred {
+                let arity = self.plan.predicates[pred];
+                self.relations.push(Relation::new(arity));
+                self.given.push(Vec::new());
+            }
+            for c in columns {
+                self.relations[pred].index_on(c);
+            }
+        }
+    }
+
+    /// Facts and imported rows, stamped round 0, first origin kept.
+    fn load_given(&mut self, program: &Program, imported: &[ImportedRows]) {
+        let mut row = Vec::new();
+        for (i, rule) in program
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.is_fact())
+        {
+            row.clear();
+            for t in &rule.head.args {
+                if let ast::Term::Const(v, _) = t {
+                    row.push(self.interner.intern(v.clone()));
+                }
+            }
+            let pred = self.plan.pred(&rule.head.predicate.text);
+            if self.relations[pred].insert(&row, 0) {
+                self.given[pred].push(Origin::Fact(i));
+            }
+        }
+        for rows in imported {
+            let name = &program.imports[rows.import].import.predicate.text;
+            let pred = self.plan.pred(name);
+            for (values, &line) in rows.rows.iter().zip(&rows.lines) {
+                row.clear();
+                row.extend(values.iter().map(|v| self.interner.intern(v.clone())));
+                if self.relations[pred].insert(&row, 0) {
+                    self.given[pred].push(Origin::Import {
+                        import: rows.import,
+                        line,
+                    });
+                }
+            }
+        }
+    }
+
+    fn run_stratum(
+        &mut self,
+        s: usize,
+        clock: &mut u32,
+        derived: &mut u64,
+        config: Config,
+    ) -> Result<StratumStats, EvalError> {
+        let start = Instant::now();
+        let stratum = self.plan.strata[s].clone();
+        let mut windows: Vec<Window> = self.relations.iter().map(Window::complete).collect();
+        let before = *derived;
+        let mut rounds = 0;
+        let mut first = true;
+        loop {
+            *clock += 1;
+            rounds += 1;
+            let mut pending: Vec<Option<Relation>> = vec![None; self.relations.len()];
+            for rule in &stratum.rules {
+                let variants: Vec<&[plan::Step]> = if first {
+                    vec![&rule.base]
+                } else {
+                    rule.deltas.iter().map(Vec::as_slice).collect()
+                };
+                for steps in variants {
+                    if !first && delta_pred(steps).is_some_and(|p| windows[p].delta_is_empty()) {
+                        continue;
+                    }
+                    let mut join = Join {
+                        relations: &self.relations,
+                        windows: &windows,
+                        interner: &mut self.interner,
+                        slots: vec![0; rule.slots],
+                    };
+                    let target = &self.relations[rule.head];
+                    let new =
+                        pending[rule.head].get_or_insert_with(|| Relation::new(target.arity()));
+                    let mut row: Vec<Id> = Vec::with_capacity(rule.head_args.len());
+                    join.run(steps, &mut |slots: &[Id]| {
+                        row.clear();
+                        row.extend(rule.head_args.iter().map(|o| match *o {
+                            Operand::Slot(s) => slots[s],
+                            Operand::Const(c) => c,
+                        }));
+                        if target.find(&row).is_none() && new.insert(&row, 0) {
+                            *derived += 1;
+                            if *derived > config.max_facts {
+                                return Err(EvalError::FactLimit {
+                                    limit: config.max_facts,
+                                    span: rule.span,
+                                });
+                            }
+                        }
+                        Ok(())
+                    })?;
+                }
+            }
+            // The facts of this round become the next round's delta; a
+            // relation without new facts has an empty delta.
+            for &p in &stratum.predicates {
+                windows[p] = Window::complete(&self.relations[p]);
+            }
+            let mut any_new = false;
+            for (pred, new) in pending.into_iter().enumerate() {
+                let Some(new) = new.filter(|n| !n.is_empty()) else {
+                    continue;
+                };
+                let rel = &mut self.relations[pred];
+                let old_len = rel.len();
+                for r in 0..new.len() {
+                    rel.push_new(new.row(r), *clock);
+                }
+                windows[pred] = Window {
+                    old_end: old_len,
+                    delta_end: rel.len(),
+                };
+                any_new = true;
+            }
+            let recursive = stratum.rules.iter().any(|r| !r.deltas.is_empty());
+            first = false;
+            if !any_new || !recursive {
+                break;
+            }
+        }
+        Ok(StratumStats {
+            predicates: stratum
+                .predicates
+                .iter()
+                .map(|&p| {
+                    self.plan
+                        .predicates
+                        .get_index(p)
+                        .map(|(n, _)| n.clone())
+                        .unwrap_or_default()
+                })
+                .collect(),
+            rounds,
+            derived: *derived - before,
+            time: start.elapsed(),
+        })
+    }
+
+    /// Answers a checked query against the model: the distinct bindings of
+    /// its named variables, sorted.
+    pub fn answer(&mut self, query: &ast::Query) -> Result<Answers, EvalError> {
+        for atom in query_atoms(query) {
+            self.plan.ensure_pred(&atom.predicate.text, atom.args.len());
+        }
+        let plan: QueryPlan = self.plan.query(query, &mut self.interner);
+        self.sync_indexes();
+        let windows: Vec<Window> = self.relations.iter().map(Window::complete).collect();
+        let mut found = Relation::new(plan.variables.len());
+        let mut join = Join {
+            relations: &self.relations,
+            windows: &windows,
+            interner: &mut self.interner,
+            slots: vec![0; plan.slots],
+        };
+        let mut row = Vec::with_capacity(plan.variables.len());
+        join.run(&plan.steps, &mut |slots: &[Id]| {
+            row.clear();
+            row.extend(plan.variables.iter().map(|&(_, s)| slots[s]));
+            found.insert(&row, 0);
+            Ok(())
+        })?;
+        let ranks = self.interner.ranks();
+        let mut rows: Vec<&[Id]> = (0..found.len()).map(|r| found.row(r)).collect();
+        rows.sort_by(|a, b| {
+            a.iter()
+                .map(|&i| ranks[i as usize])
+                .cmp(b.iter().map(|&i| ranks[i as usize]))
+        });
+        Ok(Answers {
+            variables: plan.variables.into_iter().map(|(n, _)| n).collect(),
+            rows: rows
+                .into_iter()
+                .map(|r| r.iter().map(|&i| self.interner.value(i).clone()).collect())
+                .collect(),
+        })
+    }
+
+    /// The facts of a predicate as values, in canonical order (SPEC §6):
+    /// all of them, or only the derived ones.
+    pub fn facts(&self, pred: PredId, derived_only: bool, ranks: &[u32]) -> Vec<Vec<Value>> {
+        let rel = &self.relations[pred];
+        let from = if derived_only {
+            self.given_count(pred)
+        } else {
+            0
+        };
+        let mut rows: Vec<&[Id]> = (from..rel.len()).map(|r| rel.row(r)).collect();
+        rows.sort_unstable_by(|a, b| {
+            a.iter()
+                .map(|&i| ranks[i as usize])
+                .cmp(b.iter().map(|&i| ranks[i as usize]))
+        });
+        rows.into_iter()
+            .map(|r| r.iter().map(|&i| self.interner.value(i).clone()).collect())
+            .collect()
+    }
+}
+
+/// The answers to one query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answers {
+    /// The query's named variables, in order of first appearance.
+    pub variables: Vec<String>,
+    /// One row of values per answer, sorted; a ground query that holds has
+    /// one empty row, one that fails none.
+    pub rows: Vec<Vec<Value>>,
+}
+
+fn query_atoms(query: &ast::Query) -> Vec<&ast::Atom> {
+    let mut atoms = Vec::new();
+    ast::for_each_atom(&query.body, &mut |a, _| atoms.push(a));
+    atoms
+}
+
+/// The predicate a delta variant reads as delta (its first step).
+fn delta_pred(steps: &[plan::Step]) -> Option<PredId> {
+    match steps.first() {
+        Some(plan::Step::Scan {
+            pred,
+            version: plan::Version::Delta,
+            ..
+        }) => Some(*pred),
+        _ => None,
+    }
+}

@@ -1,0 +1,753 @@
+//! Planning: a checked program -> what the evaluator runs.
+//!
+//! In: the [`Program`], its [`Stratification`] and the interner (constants
+//! become ids here). Out: a [`Plan`]: for each stratum its rules, each rule
+//! as one or more [`Variant`]s of join [`Step`]s over numbered variable
+//! slots, and the indexes those steps need.
+//!
+//! - **Join order**: greedy. Literals that only test or compute (comparisons,
+//!   assignments, negations, aggregates) are placed as soon as their
+//!   variables are bound; between them, the positive atom with the most
+//!   bound arguments (constants or variables bound so far) goes next, ties
+//!   to the fewest unbound variables, then to source order.
+//! - **Semi-naive variants**: a rule whose body uses a predicate of its own
+//!   stratum gets, besides the plain variant run once in the stratum's first
+//!   round, one variant per such atom: that atom reads the *delta* (facts of
+//!   the previous round) and is joined first; atoms before it read *full*,
+//!   atoms after it read *old* (facts before the previous round), so each
+//!   combination of facts with at least one new fact is joined exactly once.
+
+use std::collections::{HashMap, HashSet};
+
+use indexmap::IndexMap;
+
+use crate::ast::{self, AggregateFn, ArithOp, CompareOp, Literal, Term};
+use crate::check::safety::group_variables;
+use crate::check::Stratification;
+use crate::eval::intern::{Id, Interner};
+use crate::load::Program;
+use crate::source::Span;
+use crate::value::Value;
+
+/// A variable's register while a rule is joined.
+pub type Slot = usize;
+/// A predicate's number: its index in [`Plan::predicates`].
+pub type PredId = usize;
+
+/// The whole evaluation plan.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    /// Every predicate with its arity; `PredId` is the position here.
+    pub predicates: IndexMap<String, usize>,
+    /// For each predicate, the column sets it needs indexes on; a scan's
+    /// `index` is a position in its predicate's list.
+    pub indexes: Vec<Vec<Vec<usize>>>,
+    /// Strata in evaluation order.
+    pub strata: Vec<StratumPlan>,
+}
+
+/// The rules of one stratum.
+#[derive(Clone, Debug)]
+pub struct StratumPlan {
+    /// The predicates defined in this stratum.
+    pub predicates: Vec<PredId>,
+    /// Its rules (facts are loaded before evaluation, not planned).
+    pub rules: Vec<RulePlan>,
+}
+
+/// One rule, ready to join.
+#[derive(Clone, Debug)]
+pub struct RulePlan {
+    /// Index of the rule in [`Program::rules`].
+    pub rule: usize,
+    /// The head's predicate.
+    pub head: PredId,
+    /// The head's arguments.
+    pub head_args: Vec<Operand>,
+    /// Number of slots the join uses.
+    pub slots: usize,
+    /// The plain variant (all atoms read full relations), run in the
+    /// stratum's first round.
+    pub base: Vec<Step>,
+    /// One variant per atom of the rule's own stratum, run in later rounds.
+    pub deltas: Vec<Vec<Step>>,
+    /// The rule's place, for errors raised while it runs.
+    pub span: Span,
+}
+
+/// A value known when a step runs: a bound slot or a constant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operand {
+    /// The value in a slot.
+    Slot(Slot),
+    /// An interned constant.
+    Const(Id),
+}
+
+/// Which facts of a relation a scan reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    /// Every fact so far (old and delta).
+    Full,
+    /// Facts before the previous round.
+    Old,
+    /// Facts of the previous round.
+    Delta,
+}
+
+/// How a scan treats one column of a matching row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    /// Matched by the lookup key, or a wildcard: nothing to do.
+    Skip,
+    /// Binds a slot.
+    Bind(Slot),
+    /// Must equal a slot bound earlier in this same atom (`p(X, X)`).
+    Check(Slot),
+}
+
+/// How a scan finds its rows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Every row in range.
+    Scan,
+    /// An index on the key columns.
+    Index(usize),
+    /// Every column is bound: a membership test.
+    Member,
+}
+
+/// One step of a join.
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// `p(...)`: for each matching fact, bind and go on.
+    Scan {
+        /// The predicate.
+        pred: PredId,
+        /// Which facts.
+        version: Version,
+        /// How rows are found.
+        access: Access,
+        /// Values of the key columns (for `Index`), or of every column
+        /// (for `Member`).
+        key: Vec<Operand>,
+        /// What to do with each column of a match.
+        columns: Vec<Column>,
+        /// Position of the literal in the rule body.
+        literal: usize,
+    },
+    /// `not p(...)`: go on only if no fact matches.
+    Absent {
+        /// The predicate.
+        pred: PredId,
+        /// How rows are found (`Scan` only for an all-wildcard atom).
+        access: Access,
+        /// Values of the bound columns.
+        key: Vec<Operand>,
+    },
+    /// `left op right`: go on only if it holds.
+    Filter {
+        /// The comparison.
+        op: CompareOp,
+        /// Left side.
+        left: Expr,
+        /// Right side.
+        right: Expr,
+    },
+    /// `slot = expr`: compute and bind.
+    Assign {
+        /// The variable bound.
+        slot: Slot,
+        /// The value.
+        expr: Expr,
+    },
+    /// `result = f target : { body }`.
+    Aggregate(Box<AggregatePlan>),
+}
+
+/// An aggregate, with its body planned as a sub-join.
+#[derive(Clone, Debug)]
+pub struct AggregatePlan {
+    /// The function.
+    pub function: AggregateFn,
+    /// The result's slot.
+    pub result: Slot,
+    /// True when the result variable was bound before: then the aggregate
+    /// is a test.
+    pub result_bound: bool,
+    /// The aggregated term (`None` for `count`).
+    pub target: Option<Operand>,
+    /// The local variables whose distinct bindings are aggregated.
+    pub locals: Vec<Slot>,
+    /// The body's join.
+    pub steps: Vec<Step>,
+    /// The literal, for arithmetic errors.
+    pub span: Span,
+}
+
+/// Arithmetic over operands.
+#[derive(Clone, Debug)]
+pub enum Expr {
+    /// A slot or constant.
+    Operand(Operand),
+    /// `left op right`.
+    Binary {
+        /// The operator.
+        op: ArithOp,
+        /// Left operand.
+        left: Box<Expr>,
+        /// Right operand.
+        right: Box<Expr>,
+        /// The expression, for errors.
+        span: Span,
+    },
+}
+
+/// A query, planned as a rule whose head is its named variables.
+#[derive(Clone, Debug)]
+pub struct QueryPlan {
+    /// The answer variables in order of first appearance, with their slots.
+    pub variables: Vec<(String, Slot)>,
+    /// Number of slots.
+    pub slots: usize,
+    /// The join.
+    pub steps: Vec<Step>,
+}
+
+/// Builds the plan of a checked program.
+pub fn plan(program: &Program, strata: &Stratification, interner: &mut Interner) -> Plan {
+    let mut plan = Plan::default();
+    for (name, arity) in arities(program) {
+        plan.predicates.insert(name, arity);
+    }
+    plan.indexes = vec![Vec::new(); plan.predicates.len()];
+    for stratum in &strata.strata {
+        let members: Vec<PredId> = stratum
+            .iter()
+            .filter_map(|p| plan.predicates.get_index_of(p.as_str()))
+            .collect();
+        let own: HashSet<PredId> = members.iter().copied().collect();
+        let mut rules = Vec::new();
+        for (i, rule) in program.rules.iter().enumerate() {
+            let head = plan.pred(&rule.head.predicate.text);
+            if rule.is_fact() || !own.contains(&head) {
+                continue;
+            }
+            rules.push(plan.rule(i, rule, &own, interner));
+        }
+        plan.strata.push(StratumPlan {
+            predicates: members,
+            rules,
+        });
+    }
+    plan
+}
+
+/// Each predicate's arity, from its first use (the checker has made sure
+/// every use agrees).
+fn arities(program: &Program) -> Vec<(String, usize)> {
+    let mut seen: IndexMap<String, usize> = IndexMap::new();
+    let mut note = |a: &ast::Atom| {
+        seen.entry(a.predicate.text.clone()).or_insert(a.args.len());
+    };
+    for rule in &program.rules {
+        note(&rule.head);
+        ast::for_each_atom(&rule.body, &mut |a, _| note(a));
+    }
+    for query in &program.queries {
+        ast::for_each_atom(&query.body, &mut |a, _| note(a));
+    }
+    for import in &program.imports {
+        if let Some(arity) = import.arity() {
+            seen.entry(import.import.predicate.text.clone())
+                .or_insert(arity);
+        }
+    }
+    seen.into_iter().collect()
+}
+
+impl Plan {
+    /// The id of a predicate the plan knows.
+    pub fn pred(&self, name: &str) -> PredId {
+        self.predicates
+            .get_index_of(name)
+            .expect("every predicate of the program is planned")
+    }
+
+    /// Adds a predicate seen only in a later query (it has no facts).
+    pub fn ensure_pred(&mut self, name: &str, arity: usize) -> PredId {
+        let (id, _) = self.predicates.insert_full(name.to_string(), arity);
+        if id == self.indexes.len() {
+            self.indexes.push(Vec::new());
+        }
+        id
+    }
+
+    fn rule(
+        &mut self,
+        index: usize,
+        rule: &ast::Rule,
+        own: &HashSet<PredId>,
+        interner: &mut Interner,
+    ) -> RulePlan {
+        let recursive: Vec<usize> = rule
+            .body
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| matches!(l, Literal::Positive(a) if own.contains(&self.pred(&a.predicate.text))))
+            .map(|(i, _)| i)
+            .collect();
+        // Every variant numbers the rule's variables alike, so that one
+        // head projection serves them all.
+        let mut numbering = Builder::new(self, interner);
+        numbering.number_variables(rule);
+        let (vars, first_free) = (numbering.vars, numbering.next_slot);
+        let mut slots = first_free;
+        let mut variant = |delta: Option<usize>| {
+            let mut b = Builder::new(self, interner);
+            b.vars = vars.clone();
+            b.next_slot = first_free;
+            let steps = b.body(&rule.body, delta, &recursive);
+            slots = slots.max(b.next_slot);
+            steps
+        };
+        let base = variant(None);
+        let deltas = recursive.iter().map(|&d| variant(Some(d))).collect();
+        let head_args = rule
+            .head
+            .args
+            .iter()
+            .map(|t| match t {
+                Term::Var(v) => Operand::Slot(vars[&v.name]),
+                Term::Const(c, _) => Operand::Const(interner.intern(c.clone())),
+                Term::Wildcard(_) => unreachable!("the checker refuses `_` in heads"),
+            })
+            .collect();
+        RulePlan {
+            rule: index,
+            head: self.pred(&rule.head.predicate.text),
+            head_args,
+            slots,
+            base,
+            deltas,
+            span: rule.span,
+        }
+    }
+
+    /// Plans a query (its predicates must be known).
+    pub fn query(&mut self, query: &ast::Query, interner: &mut Interner) -> QueryPlan {
+        let mut builder = Builder::new(self, interner);
+        let steps = builder.body(&query.body, None, &[]);
+        let mut variables: Vec<(String, Slot)> = Vec::new();
+        for literal in &query.body {
+            if let Literal::Aggregate(agg) = literal {
+                push_var(&mut variables, &builder.vars, &agg.result.name);
+                continue;
+            }
+            literal.for_each_var(&mut |v| {
+                if !v.is_anonymous() {
+                    push_var(&mut variables, &builder.vars, &v.name);
+                }
+            });
+        }
+        QueryPlan {
+            variables,
+            slots: builder.next_slot,
+            steps,
+        }
+    }
+
+    fn index(&mut self, pred: PredId, columns: Vec<usize>) -> usize {
+        let list = &mut self.indexes[pred];
+        match list.iter().position(|c| *c == columns) {
+            Some(i) => i,
+            None => {
+                list.push(columns);
+                list.len() - 1
+            }
+        }
+    }
+}
+
+fn push_var(out: &mut Vec<(String, Slot)>, vars: &HashMap<String, Slot>, name: &str) {
+    if let Some(&slot) = vars.get(name) {
+        if !out.iter().any(|(n, _)| n == name) {
+            out.push((name.to_string(), slot));
+        }
+    }
+}
+
+/// Compiles literals to steps, assigning slots to variables.
+struct Builder<'p> {
+    plan: &'p mut Plan,
+    interner: &'p mut Interner,
+    /// Slot of each variable (named or not yet).
+    vars: HashMap<String, Slot>,
+    /// Variables bound so far.
+    bound: HashSet<String>,
+    next_slot: Slot,
+}
+
+impl<'p> Builder<'p> {
+    fn new(plan: &'p mut Plan, interner: &'p mut Interner) -> Builder<'p> {
+        Builder {
+            plan,
+            interner,
+            vars: HashMap::new(),
+            bound: HashSet::new(),
+            next_slot: 0,
+        }
+    }
+
+    fn slot(&mut self, name: &str) -> Slot {
+        if let Some(&s) = self.vars.get(name) {
+            return s;
+        }
+        let s = self.next_slot;
+        self.next_slot += 1;
+        self.vars.insert(name.to_string(), s);
+        s
+    }
+
+    /// Gives a slot to every variable of the rule outside aggregate bodies
+    /// (head first, then the body in source order).
+    fn number_variables(&mut self, rule: &ast::Rule) {
+        for t in &rule.head.args {
+            if let Term::Var(v) = t {
+                self.slot(&v.name);
+            }
+        }
+        for literal in &rule.body {
+            match literal {
+                Literal::Aggregate(agg) => {
+                    self.slot(&agg.result.name);
+                }
+                other => other.for_each_var(&mut |v| {
+                    self.slot(&v.name);
+                }),
+            }
+        }
+    }
+
+    fn constant(&mut self, value: &Value) -> Operand {
+        Operand::Const(self.interner.intern(value.clone()))
+    }
+
+    /// The operands of ground terms (a head, or a negated atom's key).
+    fn operands(&mut self, terms: &[Term]) -> Vec<Operand> {
+        terms
+            .iter()
+            .map(|t| match t {
+                Term::Var(v) => Operand::Slot(self.slot(&v.name)),
+                Term::Const(c, _) => self.constant(c),
+                Term::Wildcard(_) => Operand::Const(0),
+            })
+            .collect()
+    }
+
+    /// Orders and compiles a body. `delta` is the atom read as delta (it
+    /// goes first); `recursive` lists the atoms of the rule's own stratum,
+    /// whose version depends on their place relative to `delta`.
+    fn body(&mut self, body: &[Literal], delta: Option<usize>, recursive: &[usize]) -> Vec<Step> {
+        let order = join_order(body, &self.bound, delta);
+        let mut steps = Vec::with_capacity(body.len());
+        for i in order {
+            let version = match delta {
+                Some(d) if i == d => Version::Delta,
+                Some(d) if i > d && recursive.contains(&i) => Version::Old,
+                _ => Version::Full,
+            };
+            steps.push(self.literal(body, i, version));
+        }
+        steps
+    }
+
+    fn literal(&mut self, body: &[Literal], i: usize, version: Version) -> Step {
+        match &body[i] {
+            Literal::Positive(atom) => self.scan(atom, version, i),
+            Literal::Negative(atom) => {
+                let pred = self.plan.pred(&atom.predicate.text);
+                let mut columns = Vec::new();
+                let mut key = Vec::new();
+                for (c, t) in atom.args.iter().enumerate() {
+                    match t {
+                        Term::Wildcard(_) => {}
+                        Term::Var(v) => {
+                            columns.push(c);
+                            key.push(Operand::Slot(self.slot(&v.name)));
+                        }
+                        Term::Const(value, _) => {
+                            columns.push(c);
+                            key.push(self.constant(value));
+                        }
+                    }
+                }
+                let access = self.access(pred, atom.args.len(), columns);
+                Step::Absent { pred, access, key }
+            }
+            Literal::Compare(c) => self.compare(c),
+            Literal::Aggregate(agg) => self.aggregate(agg, body),
+        }
+    }
+
+    fn access(&mut self, pred: PredId, arity: usize, columns: Vec<usize>) -> Access {
+        if columns.is_empty() {
+            Access::Scan
+        } else if columns.len() == arity {
+            Access::Member
+        } else {
+            Access::Index(self.plan.index(pred, columns))
+        }
+    }
+
+    fn scan(&mut self, atom: &ast::Atom, version: Version, literal: usize) -> Step {
+        let pred = self.plan.pred(&atom.predicate.text);
+        let mut key_columns = Vec::new();
+        let mut key = Vec::new();
+        let mut columns = Vec::with_capacity(atom.args.len());
+        let mut bound_here: Vec<&str> = Vec::new();
+        for (c, t) in atom.args.iter().enumerate() {
+            let column = match t {
+                Term::Wildcard(_) => Column::Skip,
+                Term::Const(value, _) => {
+                    key_columns.push(c);
+                    key.push(self.constant(value));
+                    Column::Skip
+                }
+                Term::Var(v) if self.bound.contains(&v.name) => {
+                    key_columns.push(c);
+                    key.push(Operand::Slot(self.slot(&v.name)));
+                    Column::Skip
+                }
+                Term::Var(v) if bound_here.contains(&v.name.as_str()) => {
+                    Column::Check(self.slot(&v.name))
+                }
+                Term::Var(v) => {
+                    bound_here.push(&v.name);
+                    Column::Bind(self.slot(&v.name))
+                }
+            };
+            columns.push(column);
+        }
+        for name in bound_here {
+            self.bound.insert(name.to_string());
+        }
+        let access = self.access(pred, atom.args.len(), key_columns);
+        Step::Scan {
+            pred,
+            version,
+            access,
+            key,
+            columns,
+            literal,
+        }
+    }
+
+    fn compare(&mut self, c: &ast::Comparison) -> Step {
+        if c.op == CompareOp::Eq {
+            for (target, source) in [(&c.left, &c.right), (&c.right, &c.left)] {
+                if let Some(v) = target.as_var() {
+                    if !self.bound.contains(&v.name) {
+                        let expr = self.expr(source);
+                        let slot = self.slot(&v.name);
+                        self.bound.insert(v.name.clone());
+                        return Step::Assign { slot, expr };
+                    }
+                }
+            }
+        }
+        Step::Filter {
+            op: c.op,
+            left: self.expr(&c.left),
+            right: self.expr(&c.right),
+        }
+    }
+
+    fn expr(&mut self, e: &ast::Expr) -> Expr {
+        match e {
+            ast::Expr::Term(t) => Expr::Operand(self.operands(std::slice::from_ref(t))[0]),
+            ast::Expr::Binary {
+                op,
+                left,
+                right,
+                span,
+            } => Expr::Binary {
+                op: *op,
+                left: Box::new(self.expr(left)),
+                right: Box::new(self.expr(right)),
+                span: *span,
+            },
+        }
+    }
+
+    fn aggregate(&mut self, agg: &ast::Aggregate, body: &[Literal]) -> Step {
+        let groups = group_variables(agg, body);
+        // The body sees only the group variables of the outside; its other
+        // variables are local, with slots of their own.
+        let outer_vars = self.vars.clone();
+        let outer_bound = std::mem::take(&mut self.bound);
+        self.bound = groups.iter().map(|g| g.to_string()).collect();
+        self.vars.retain(|name, _| groups.contains(name.as_str()));
+        let steps = self.body(&agg.body, None, &[]);
+        let mut locals: Vec<Slot> = Vec::new();
+        for literal in &agg.body {
+            literal.for_each_var(&mut |v| {
+                if !groups.contains(v.name.as_str()) {
+                    if let Some(&s) = self.vars.get(&v.name) {
+                        if !locals.contains(&s) {
+                            locals.push(s);
+                        }
+                    }
+                }
+            });
+        }
+        let target = agg
+            .target
+            .as_ref()
+            .map(|t| self.operands(std::slice::from_ref(t))[0]);
+        // Back to the outside's variables; local slots stay reserved.
+        self.vars = outer_vars;
+        self.bound = outer_bound;
+        let result_bound = self.bound.contains(&agg.result.name);
+        let result = self.slot(&agg.result.name);
+        self.bound.insert(agg.result.name.clone());
+        Step::Aggregate(Box::new(AggregatePlan {
+            function: agg.function,
+            result,
+            result_bound,
+            target,
+            locals,
+            steps,
+            span: agg.span,
+        }))
+    }
+}
+
+/// The order in which to join a body's literals (see the module docs).
+fn join_order(body: &[Literal], bound: &HashSet<String>, first: Option<usize>) -> Vec<usize> {
+    let mut bound: HashSet<String> = bound.clone();
+    let mut placed = vec![false; body.len()];
+    let mut order = Vec::with_capacity(body.len());
+    let mut place = |i: usize, bound: &mut HashSet<String>, order: &mut Vec<usize>| {
+        placed[i] = true;
+        order.push(i);
+        binds(&body[i], body, bound);
+    };
+    if let Some(d) = first {
+        place(d, &mut bound, &mut order);
+    }
+    loop {
+        let mut progress = true;
+        while progress {
+            progress = false;
+            for i in 0..body.len() {
+                if !placed_at(&order, i) && !is_positive(&body[i]) && ready(&body[i], body, &bound)
+                {
+                    place(i, &mut bound, &mut order);
+                    progress = true;
+                }
+            }
+        }
+        let best = (0..body.len())
+            .filter(|&i| !placed_at(&order, i) && is_positive(&body[i]))
+            .max_by_key(|&i| {
+                let (known, unknown) = argument_counts(&body[i], &bound);
+                (known, std::cmp::Reverse(unknown), std::cmp::Reverse(i))
+            });
+        match best {
+            Some(i) => place(i, &mut bound, &mut order),
+            None => break,
+        }
+    }
+    // A checked program places everything; keep any rest in source order
+    // so that nothing is silently dropped.
+    for i in 0..body.len() {
+        if !placed_at(&order, i) {
+            order.push(i);
+        }
+    }
+    order
+}
+
+fn placed_at(order: &[usize], i: usize) -> bool {
+    order.contains(&i)
+}
+
+fn is_positive(l: &Literal) -> bool {
+    matches!(l, Literal::Positive(_))
+}
+
+/// (bound or constant arguments, distinct unbound variables) of an atom.
+fn argument_counts(l: &Literal, bound: &HashSet<String>) -> (usize, usize) {
+    let Literal::Positive(atom) = l else {
+        return (0, 0);
+    };
+    let mut known = 0;
+    let mut unknown = HashSet::new();
+    for t in &atom.args {
+        match t {
+            Term::Const(..) => known += 1,
+            Term::Var(v) if bound.contains(&v.name) => known += 1,
+            Term::Var(v) => {
+                unknown.insert(v.name.as_str());
+            }
+            Term::Wildcard(_) => {}
+        }
+    }
+    (known, unknown.len())
+}
+
+/// Can a non-atom literal run with these variables bound?
+fn ready(l: &Literal, body: &[Literal], bound: &HashSet<String>) -> bool {
+    let all_bound = |e: &ast::Expr| {
+        let mut ok = true;
+        e.for_each_term(&mut |t| {
+            if let Term::Var(v) = t {
+                ok &= bound.contains(&v.name);
+            }
+        });
+        ok
+    };
+    match l {
+        Literal::Positive(_) => true,
+        Literal::Negative(a) => a.args.iter().all(|t| match t {
+            Term::Var(v) => bound.contains(&v.name),
+            _ => true,
+        }),
+        Literal::Compare(c) => {
+            let assignable = |target: &ast::Expr, source: &ast::Expr| {
+                c.op == CompareOp::Eq && target.as_var().is_some() && all_bound(source)
+            };
+            (all_bound(&c.left) && all_bound(&c.right))
+                || assignable(&c.left, &c.right)
+                || assignable(&c.right, &c.left)
+        }
+        Literal::Aggregate(agg) => group_variables(agg, body)
+            .iter()
+            .all(|g| bound.contains(*g)),
+    }
+}
+
+/// Adds the variables a literal binds.
+fn binds(l: &Literal, _body: &[Literal], bound: &mut HashSet<String>) {
+    match l {
+        Literal::Positive(a) => {
+            for t in &a.args {
+                if let Term::Var(v) = t {
+                    bound.insert(v.name.clone());
+                }
+            }
+        }
+        Literal::Compare(c) if c.op == CompareOp::Eq => {
+            for side in [&c.left, &c.right] {
+                if let Some(v) = side.as_var() {
+                    bound.insert(v.name.clone());
+                }
+            }
+        }
+        Literal::Aggregate(agg) => {
+            bound.insert(agg.result.name.clone());
+        }
+        _ => {}
+    }
+}
