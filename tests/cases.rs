@@ -6,6 +6,11 @@
 //! - `errors/`: the file is loaded and checked; the expected text is every
 //!   diagnostic rendered without colour, as `entente check` prints it.
 //!
+//! - `eval/`: the file is run by the `entente` binary as a process
+//!   (`entente run FILE`, plus the arguments on a first line
+//!   `# args: ...`); the expected text is its stdout, and when it fails, the
+//!   exit code and stderr.
+//!
 //! Set `ENTENTE_BLESS=1` to rewrite the expected files from the actual
 //! output (then read the diff before committing it).
 
@@ -44,6 +49,32 @@ fn error_cases_report_every_diagnostic() {
             Ok(warnings) => warnings.iter().map(|p| render(p, false)).collect(),
             Err(e) => e.problems().iter().map(|p| render(p, false)).collect(),
         })
+    });
+}
+
+#[test]
+fn eval_cases_print_the_expected_model() {
+    run_topic("eval", |path| {
+        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        let mut args = vec!["run".to_string(), path.display().to_string()];
+        if let Some(extra) = text.lines().next().and_then(|l| l.strip_prefix("# args:")) {
+            args.extend(extra.split_whitespace().map(String::from));
+        }
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_entente"))
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .output()
+            .map_err(|e| e.to_string())?;
+        let mut got = String::from_utf8_lossy(&out.stdout).into_owned();
+        if !out.status.success() {
+            let _ = write!(
+                got,
+                "--- exit {:?}\n{}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        Ok(got)
     });
 }
 

@@ -62,18 +62,25 @@ pub fn evaluate(program: &Program, strata: &Stratification) -> Result<Model, Str
 
 /// Every binding that satisfies the body, extending `b`.
 pub fn solve(body: &[Literal], b: Binding, model: &Model) -> Result<Vec<Binding>, String> {
-    let Some(i) = (0..body.len()).find(|&i| runnable(&body[i], body, &b)) else {
-        return Ok(if body.is_empty() { vec![b] } else { Vec::new() });
+    solve_rest(body, (0..body.len()).collect(), b, model)
+}
+
+/// Solves the literals of `body` listed in `rest`; aggregates see the whole
+/// body to tell their group variables.
+fn solve_rest(
+    body: &[Literal],
+    rest: Vec<usize>,
+    b: Binding,
+    model: &Model,
+) -> Result<Vec<Binding>, String> {
+    let Some(at) = rest.iter().position(|&i| runnable(&body[i], body, &b)) else {
+        return Ok(if rest.is_empty() { vec![b] } else { Vec::new() });
     };
-    let rest: Vec<Literal> = body
-        .iter()
-        .enumerate()
-        .filter(|&(j, _)| j != i)
-        .map(|(_, l)| l.clone())
-        .collect();
+    let mut others = rest.clone();
+    let i = others.remove(at);
     let mut out = Vec::new();
     for next in step(&body[i], body, b, model)? {
-        out.extend(solve(&rest, next, model)?);
+        out.extend(solve_rest(body, others.clone(), next, model)?);
     }
     Ok(out)
 }
