@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use entente::{Answers, Value};
+use entente::{Answers, Database, Value};
 
 /// `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -16,55 +16,59 @@ pub enum Format {
     Csv,
 }
 
-/// Facts of several predicates, each list already in canonical order.
+/// Every fact (or every derived fact) of the model, by predicate name then
+/// in canonical order, streamed: one predicate's sorted row ids are all
+/// that is held besides the model.
 pub fn facts(
     out: &mut impl Write,
     format: Format,
-    facts: &[(String, Vec<Vec<Value>>)],
+    db: &Database,
+    derived_only: bool,
 ) -> io::Result<()> {
-    match format {
-        Format::Text => {
-            for (pred, rows) in facts {
-                for row in rows {
-                    write_fact(out, pred, row)?;
-                    writeln!(out, ".")?;
-                }
+    let ranks = db.interner.ranks();
+    let each = |f: &mut dyn FnMut(&str, &[Value]) -> io::Result<()>| -> io::Result<()> {
+        for (pred, name) in db.predicates_by_name() {
+            let rel = &db.relations[pred];
+            for r in db.sorted_rows(pred, derived_only, &ranks) {
+                f(name, &db.values(rel.row(r)))?;
             }
         }
+        Ok(())
+    };
+    match format {
+        Format::Text => each(&mut |name, row| {
+            write_fact(out, name, row)?;
+            writeln!(out, ".")
+        }),
         Format::Json => {
             writeln!(out, "[")?;
             let mut first = true;
-            for (pred, rows) in facts {
-                for row in rows {
-                    if !first {
-                        writeln!(out, ",")?;
-                    }
-                    first = false;
-                    write!(out, "{{\"predicate\": ")?;
-                    json_string(out, pred)?;
-                    write!(out, ", \"args\": ")?;
-                    json_values(out, row)?;
-                    write!(out, "}}")?;
+            each(&mut |name, row| {
+                if !first {
+                    writeln!(out, ",")?;
                 }
-            }
+                first = false;
+                write!(out, "{{\"predicate\": ")?;
+                json_string(out, name)?;
+                write!(out, ", \"args\": ")?;
+                json_values(out, row)?;
+                write!(out, "}}")
+            })?;
             if !first {
                 writeln!(out)?;
             }
-            writeln!(out, "]")?;
+            writeln!(out, "]")
         }
         Format::Csv => {
             let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
-            for (pred, rows) in facts {
-                for row in rows {
-                    let mut record = vec![pred.clone()];
-                    record.extend(row.iter().map(csv_field));
-                    w.write_record(&record)?;
-                }
-            }
-            w.flush()?;
+            each(&mut |name, row| {
+                let mut fields = vec![name.to_string()];
+                fields.extend(row.iter().map(csv_field));
+                w.write_record(&fields).map_err(io::Error::from)
+            })?;
+            w.flush()
         }
     }
-    Ok(())
 }
 
 /// The answers to one query. `heading` is the query's text, printed above

@@ -54,14 +54,7 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
                 return ExitCode::from(1);
             }
         };
-        let ranks = db.interner.ranks();
-        let mut preds: Vec<(usize, &String)> = db.plan.predicates.keys().enumerate().collect();
-        preds.sort_by(|a, b| a.1.cmp(b.1));
-        let facts: Vec<(String, Vec<_>)> = preds
-            .into_iter()
-            .map(|(p, name)| (name.clone(), db.facts(p, !options.all, &ranks)))
-            .collect();
-        format::facts(&mut out, options.format, &facts)
+        format::facts(&mut out, options.format, db, !options.all)
     } else {
         match engine.answer_program_queries(options.config) {
             Ok(all) => write_answers(&mut out, options.format, &all),

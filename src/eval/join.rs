@@ -97,9 +97,16 @@ impl Join<'_> {
                         }
                     }
                     Access::Index(ix) => {
-                        let key = self.key(key);
-                        for r in rel.lookup(*ix, &key, range) {
-                            if self.bind(rel.row(r), columns) {
+                        let mut buf = [0; INLINE_KEY];
+                        let spill;
+                        let key = if key.len() <= INLINE_KEY {
+                            self.fill(&mut buf, key)
+                        } else {
+                            spill = self.key(key);
+                            &spill
+                        };
+                        for (_, row) in rel.lookup(*ix, key, range) {
+                            if self.bind(row, columns) {
                                 self.run(rest, emit)?;
                             }
                         }
@@ -202,13 +209,18 @@ impl Join<'_> {
         }
     }
 
+    /// A key's values, for keys too long for the stack.
+    fn key(&self, operands: &[Operand]) -> Vec<Id> {
+        operands.iter().map(|&o| self.operand(o)).collect()
+    }
+
+    /// A short key's values, in a caller's stack buffer.
     #[inline]
-    fn key(&self, operands: &[Operand]) -> Key {
-        let mut key = Key::default();
-        for &o in operands {
-            key.push(self.operand(o));
+    fn fill<'b>(&self, buf: &'b mut [Id; INLINE_KEY], operands: &[Operand]) -> &'b [Id] {
+        for (slot, &o) in buf.iter_mut().zip(operands) {
+            *slot = self.operand(o);
         }
-        key
+        &buf[..operands.len()]
     }
 
     fn eval(&self, e: &Expr) -> Result<Value, EvalError> {
@@ -282,38 +294,5 @@ impl Join<'_> {
     }
 }
 
-/// A lookup key, on the stack for the usual few columns.
-#[derive(Default)]
-struct Key {
-    inline: [Id; 8],
-    len: usize,
-    spill: Vec<Id>,
-}
-
-impl Key {
-    #[inline]
-    fn push(&mut self, id: Id) {
-        if self.len < self.inline.len() {
-            self.inline[self.len] = id;
-        } else {
-            if self.spill.is_empty() {
-                self.spill.extend_from_slice(&self.inline);
-            }
-            self.spill.push(id);
-        }
-        self.len += 1;
-    }
-}
-
-impl std::ops::Deref for Key {
-    type Target = [Id];
-
-    #[inline]
-    fn deref(&self) -> &[Id] {
-        if self.len <= self.inline.len() {
-            &self.inline[..self.len]
-        } else {
-            &self.spill
-        }
-    }
-}
+/// Keys up to this many columns are built on the stack.
+const INLINE_KEY: usize = 6;

@@ -31,7 +31,7 @@ use crate::plan::{self, Operand, Plan, PredId, QueryPlan};
 use crate::value::Value;
 use intern::{Id, Interner};
 use join::{Join, Window};
-use relation::Relation;
+use relation::{Relation, RowId};
 
 /// Settings of one evaluation.
 #[derive(Clone, Copy, Debug)]
@@ -239,7 +239,10 @@ impl Database {
                             Operand::Slot(s) => slots[s],
                             Operand::Const(c) => c,
                         }));
-                        if target.find(&row).is_none() && new.insert(&row, 0) {
+                        let hash = hash::hash_ids(row.iter().copied());
+                        if target.find_hashed(&row, hash).is_none()
+                            && new.insert_hashed(&row, 0, hash)
+                        {
                             *derived += 1;
                             if *derived > config.max_facts {
                                 return Err(EvalError::FactLimit {
@@ -265,7 +268,8 @@ impl Database {
                 let rel = &mut self.relations[pred];
                 let old_len = rel.len();
                 for r in 0..new.len() {
-                    rel.push_new(new.row(r), *clock);
+                    let row = new.row(r);
+                    rel.push_new_hashed(row, *clock, hash::hash_ids(row.iter().copied()));
                 }
                 windows[pred] = Window {
                     old_end: old_len,
@@ -336,24 +340,50 @@ impl Database {
         })
     }
 
-    /// The facts of a predicate as values, in canonical order (SPEC §6):
-    /// all of them, or only the derived ones.
-    pub fn facts(&self, pred: PredId, derived_only: bool, ranks: &[u32]) -> Vec<Vec<Value>> {
+    /// The rows of a predicate in canonical order (SPEC §6): all of them,
+    /// or only the derived ones. `ranks` comes from [`Interner::ranks`].
+    pub fn sorted_rows(&self, pred: PredId, derived_only: bool, ranks: &[u32]) -> Vec<RowId> {
         let rel = &self.relations[pred];
         let from = if derived_only {
             self.given_count(pred)
         } else {
             0
         };
-        let mut rows: Vec<&[Id]> = (from..rel.len()).map(|r| rel.row(r)).collect();
-        rows.sort_unstable_by(|a, b| {
-            a.iter()
-                .map(|&i| ranks[i as usize])
-                .cmp(b.iter().map(|&i| ranks[i as usize]))
+        let mut rows: Vec<RowId> = (from..rel.len()).collect();
+        rows.sort_unstable_by(|&a, &b| {
+            let key = |r: RowId| rel.row(r).iter().map(|&i| ranks[i as usize]);
+            key(a).cmp(key(b))
         });
-        rows.into_iter()
-            .map(|r| r.iter().map(|&i| self.interner.value(i).clone()).collect())
+        rows
+    }
+
+    /// The facts of a predicate as values, in canonical order.
+    pub fn facts(&self, pred: PredId, derived_only: bool, ranks: &[u32]) -> Vec<Vec<Value>> {
+        let rel = &self.relations[pred];
+        self.sorted_rows(pred, derived_only, ranks)
+            .into_iter()
+            .map(|r| self.values(rel.row(r)))
             .collect()
+    }
+
+    /// The values of a row of ids.
+    pub fn values(&self, row: &[Id]) -> Vec<Value> {
+        row.iter()
+            .map(|&i| self.interner.value(i).clone())
+            .collect()
+    }
+
+    /// The predicates' names with their ids, sorted by name.
+    pub fn predicates_by_name(&self) -> Vec<(PredId, &str)> {
+        let mut preds: Vec<(PredId, &str)> = self
+            .plan
+            .predicates
+            .keys()
+            .enumerate()
+            .map(|(p, n)| (p, n.as_str()))
+            .collect();
+        preds.sort_by(|a, b| a.1.cmp(b.1));
+        preds
     }
 }
 
@@ -373,14 +403,14 @@ fn query_atoms(query: &ast::Query) -> Vec<&ast::Atom> {
     atoms
 }
 
-/// The predicate a delta variant reads as delta (its first step).
+/// The predicate a delta variant reads as delta.
 fn delta_pred(steps: &[plan::Step]) -> Option<PredId> {
-    match steps.first() {
-        Some(plan::Step::Scan {
+    steps.iter().find_map(|s| match s {
+        plan::Step::Scan {
             pred,
             version: plan::Version::Delta,
             ..
-        }) => Some(*pred),
+        } => Some(*pred),
         _ => None,
-    }
+    })
 }

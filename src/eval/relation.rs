@@ -7,11 +7,13 @@
 //! and the round in which each fact appeared is kept as a list of range
 //! starts (for explanations and, later, incremental maintenance).
 //!
-//! Lookups go through hash indexes on the bound columns. An index is a hash
-//! table from key to the newest row with that key, plus a `next` array that
-//! chains each row to the previous row with the same key: four bytes per row
-//! and per distinct key. Chains run newest first, so a lookup restricted to
-//! rows below a bound skips the newer ones and stops at the first older one.
+//! Lookups go through hash indexes on the bound columns. An index maps each
+//! key to one contiguous list of the matching rows, each stored as its row
+//! id followed by a copy of its values: a lookup reads one run of memory and
+//! never touches the relation's rows (the layout of Soufflé's and Ascent's
+//! indexes, which pay the same copy for the same reason). Lists are in row
+//! order, so a lookup restricted to a range of rows starts with a binary
+//! search and stops at the first row past the range.
 
 use hashbrown::HashTable;
 
@@ -20,9 +22,6 @@ use super::intern::Id;
 
 /// A row's position in its relation.
 pub type RowId = u32;
-
-/// No row: the end of an index chain.
-const NONE: RowId = RowId::MAX;
 
 /// Which rows of a relation a scan may see, as a half-open range of row ids.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,8 +49,10 @@ pub struct Relation {
 #[derive(Clone, Debug)]
 struct Index {
     columns: Vec<usize>,
-    heads: HashTable<RowId>,
-    next: Vec<RowId>,
+    /// Entry number of each distinct key.
+    table: HashTable<u32>,
+    /// Per key, its rows in order: `[row id, values...]` each.
+    entries: Vec<Vec<Id>>,
 }
 
 impl Relation {
@@ -100,14 +101,26 @@ impl Relation {
     /// The id of an equal row, if there is one.
     #[inline]
     pub fn find(&self, row: &[Id]) -> Option<RowId> {
-        let hash = hash_ids(row.iter().copied());
-        self.dedup.find(hash, |&r| self.row(r) == row).copied()
+        self.find_hashed(row, hash_ids(row.iter().copied()))
+    }
+
+    /// [`Relation::find`] with the row's hash already computed.
+    #[inline]
+    pub fn find_hashed(&self, row: &[Id], hash: u64) -> Option<RowId> {
+        self.dedup
+            .find(hash, |&r| same_row(self.row(r), row))
+            .copied()
     }
 
     /// Appends a row known to be absent (callers check with [`find`]).
     ///
     /// [`find`]: Relation::find
     pub fn push_new(&mut self, row: &[Id], round: u32) -> RowId {
+        self.push_new_hashed(row, round, hash_ids(row.iter().copied()))
+    }
+
+    /// [`Relation::push_new`] with the row's hash already computed.
+    pub fn push_new_hashed(&mut self, row: &[Id], round: u32, hash: u64) -> RowId {
         debug_assert_eq!(row.len(), self.arity);
         let id = self.len;
         if self.rounds.last().is_none_or(|&(r, _)| r != round) {
@@ -122,23 +135,28 @@ impl Relation {
             indexes,
             ..
         } = self;
-        let hash = hash_ids(row.iter().copied());
         let arity = *arity;
         dedup.insert_unique(hash, id, |&r| {
             hash_ids(rows[r as usize * arity..][..arity].iter().copied())
         });
         for index in indexes.iter_mut() {
-            index.add(rows, arity, id);
+            index.add(&rows[id as usize * arity..][..arity], id);
         }
         id
     }
 
     /// Adds a row if absent; returns whether it was added.
     pub fn insert(&mut self, row: &[Id], round: u32) -> bool {
-        if self.find(row).is_some() {
+        self.insert_hashed(row, round, hash_ids(row.iter().copied()))
+    }
+
+    /// [`Relation::insert`] with the row's hash already computed.
+    #[inline]
+    pub fn insert_hashed(&mut self, row: &[Id], round: u32, hash: u64) -> bool {
+        if self.find_hashed(row, hash).is_some() {
             return false;
         }
-        self.push_new(row, round);
+        self.push_new_hashed(row, round, hash);
         true
     }
 
@@ -149,34 +167,51 @@ impl Relation {
         }
         let mut index = Index {
             columns: columns.to_vec(),
-            heads: HashTable::new(),
-            next: Vec::with_capacity(self.len as usize),
+            table: HashTable::new(),
+            entries: Vec::new(),
         };
         for r in 0..self.len {
-            index.add(&self.rows, self.arity, r);
+            index.add(self.row(r), r);
         }
         self.indexes.push(index);
         self.indexes.len() - 1
     }
 
-    /// The rows within `range` whose `index` columns equal `key`, newest
-    /// first.
+    /// The rows within `range` whose `index` columns equal `key`, in row
+    /// order, as `(row id, values)`.
     #[inline]
     pub fn lookup<'a>(&'a self, index: usize, key: &[Id], range: Range) -> Lookup<'a> {
         let ix = &self.indexes[index];
+        let stride = self.arity + 1;
         let hash = hash_ids(key.iter().copied());
-        let head = ix
-            .heads
-            .find(hash, |&r| {
-                let row = self.row(r);
-                ix.columns.iter().zip(key).all(|(&c, &k)| row[c] == k)
-            })
-            .copied()
-            .unwrap_or(NONE);
+        let found = ix.table.find(hash, |&e| {
+            let first = &ix.entries[e as usize][1..];
+            ix.columns.iter().zip(key).all(|(&c, &k)| first[c] == k)
+        });
+        let data: &[Id] = match found {
+            Some(&e) => &ix.entries[e as usize],
+            None => &[],
+        };
+        // Skip rows below the range; the list is in row order.
+        let skip = if range.lo == 0 {
+            0
+        } else {
+            let n = data.len() / stride;
+            let (mut lo, mut hi) = (0, n);
+            while lo < hi {
+                let mid = (lo + hi) / 2;
+                if data[mid * stride] < range.lo {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            lo
+        };
         Lookup {
-            next: &ix.next,
-            at: head,
-            range,
+            data: &data[skip * stride..],
+            stride,
+            hi: range.hi,
         }
     }
 
@@ -194,57 +229,81 @@ impl Relation {
             + self
                 .indexes
                 .iter()
-                .map(|ix| table(ix.heads.capacity()) + ix.next.capacity() * 4)
+                .map(|ix| {
+                    table(ix.table.capacity())
+                        + ix.entries
+                            .iter()
+                            .map(|e| e.capacity() * 4 + 24)
+                            .sum::<usize>()
+                })
                 .sum::<usize>()
     }
 }
 
+/// Row equality without a `memcmp` call: rows are a few words long.
+#[inline]
+fn same_row(a: &[Id], b: &[Id]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 impl Index {
-    /// Links row `r` at the head of its key's chain.
-    fn add(&mut self, rows: &[Id], arity: usize, r: RowId) {
-        let columns = &self.columns;
-        let key_of = |r: RowId| {
-            let row = &rows[r as usize * arity..][..arity];
-            columns.iter().map(move |&c| row[c])
+    /// Appends row `r` to its key's list.
+    fn add(&mut self, row: &[Id], r: RowId) {
+        let Index {
+            columns,
+            table,
+            entries,
+        } = self;
+        let hash = hash_ids(columns.iter().map(|&c| row[c]));
+        let same_key = |&e: &u32| {
+            let first = &entries[e as usize][1..];
+            columns.iter().all(|&c| first[c] == row[c])
         };
-        let hash = hash_ids(key_of(r));
-        let same_key = |&other: &RowId| key_of(other).eq(key_of(r));
-        match self.heads.find_mut(hash, same_key) {
-            Some(head) => {
-                self.next.push(*head);
-                *head = r;
-            }
+        let entry = match table.find(hash, same_key) {
+            Some(&e) => e as usize,
             None => {
-                self.next.push(NONE);
-                self.heads
-                    .insert_unique(hash, r, |&other| hash_ids(key_of(other)));
+                let e = entries.len();
+                entries.push(Vec::with_capacity(row.len() + 1));
+                let key_of = |e: &u32| {
+                    let first = &entries[*e as usize][1..];
+                    hash_ids(columns.iter().map(|&c| first[c]))
+                };
+                // The new entry is still empty: hash it by the row instead.
+                table.insert_unique(hash, e as u32, |&other| {
+                    if other as usize == e {
+                        hash
+                    } else {
+                        key_of(&other)
+                    }
+                });
+                e
             }
-        }
+        };
+        let list = &mut entries[entry];
+        list.push(r);
+        list.extend_from_slice(row);
     }
 }
 
-/// The rows of one index chain that fall within a range.
+/// The rows of one index entry that fall within a range.
 pub struct Lookup<'a> {
-    next: &'a [RowId],
-    at: RowId,
-    range: Range,
+    data: &'a [Id],
+    stride: usize,
+    hi: RowId,
 }
 
-impl Iterator for Lookup<'_> {
-    type Item = RowId;
+impl<'a> Iterator for Lookup<'a> {
+    type Item = (RowId, &'a [Id]);
 
     #[inline]
-    fn next(&mut self) -> Option<RowId> {
-        // Newest first: skip rows at or above `hi`, stop below `lo`.
-        while self.at != NONE && self.at >= self.range.hi {
-            self.at = self.next[self.at as usize];
-        }
-        if self.at == NONE || self.at < self.range.lo {
+    fn next(&mut self) -> Option<(RowId, &'a [Id])> {
+        let (head, rest) = self.data.split_at_checked(self.stride)?;
+        let r = head[0];
+        if r >= self.hi {
             return None;
         }
-        let r = self.at;
-        self.at = self.next[r as usize];
-        Some(r)
+        self.data = rest;
+        Some((r, &head[1..]))
     }
 }
 
@@ -261,10 +320,10 @@ mod tests {
         assert!(rel.insert(&[1, 3], 1));
         assert!(rel.insert(&[2, 3], 1));
         assert!(rel.insert(&[1, 4], 2));
-        let found: Vec<RowId> = rel.lookup(ix, &[1], rel.all()).collect();
-        assert_eq!(found, [3, 1, 0]);
-        let found: Vec<RowId> = rel.lookup(ix, &[1], Range { lo: 1, hi: 3 }).collect();
-        assert_eq!(found, [1]);
+        let found: Vec<RowId> = rel.lookup(ix, &[1], rel.all()).map(|(r, _)| r).collect();
+        assert_eq!(found, [0, 1, 3]);
+        let found: Vec<(RowId, &[Id])> = rel.lookup(ix, &[1], Range { lo: 1, hi: 3 }).collect();
+        assert_eq!(found, [(1, &[1, 3][..])]);
         assert_eq!(rel.lookup(ix, &[9], rel.all()).count(), 0);
         assert_eq!(
             (rel.round_of(0), rel.round_of(2), rel.round_of(3)),

@@ -1,0 +1,161 @@
+//! Benchmark workloads: deterministic, seeded generators of the programs
+//! that BENCHMARKS.md measures. Each returns Entente source text; the same
+//! facts drive the Ascent comparison.
+
+/// A small deterministic generator (SplitMix64), so that every run of a
+/// workload is the same program.
+pub struct Rng(u64);
+
+impl Rng {
+    /// A generator from a seed.
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        (z ^ (z >> 31)) % n
+    }
+}
+
+/// One benchmark program: its name, facts and rules.
+pub struct Workload {
+    /// Short name, as in BENCHMARKS.md.
+    pub name: &'static str,
+    /// Input facts: predicate and integer arguments.
+    pub facts: Vec<(&'static str, Vec<u32>)>,
+    /// The rules, in Entente syntax.
+    pub rules: &'static str,
+}
+
+impl Workload {
+    /// The whole program as Entente source text.
+    pub fn source(&self) -> String {
+        let mut text = String::with_capacity(self.facts.len() * 16 + self.rules.len());
+        for (pred, args) in &self.facts {
+            let args: Vec<String> = args.iter().map(u32::to_string).collect();
+            text.push_str(&format!("{pred}({}).\n", args.join(", ")));
+        }
+        text.push_str(self.rules);
+        text
+    }
+
+    /// The facts of one predicate, as pairs.
+    pub fn pairs(&self, pred: &str) -> Vec<(u32, u32)> {
+        self.facts
+            .iter()
+            .filter(|(p, _)| *p == pred)
+            .map(|(_, a)| (a[0], a[1]))
+            .collect()
+    }
+}
+
+const TC: &str = "path(X, Y) if edge(X, Y).\npath(X, Z) if path(X, Y), edge(Y, Z).\n";
+
+/// Transitive closure of a chain of `n` nodes: n(n-1)/2 paths.
+pub fn tc_chain(n: u32) -> Workload {
+    Workload {
+        name: "tc_chain",
+        facts: (0..n - 1).map(|i| ("edge", vec![i, i + 1])).collect(),
+        rules: TC,
+    }
+}
+
+/// Transitive closure of a random graph with `nodes` nodes and `edges`
+/// distinct edges.
+pub fn tc_random(nodes: u32, edges: usize, seed: u64) -> Workload {
+    let mut rng = Rng::new(seed);
+    let mut seen = std::collections::HashSet::new();
+    let mut facts = Vec::with_capacity(edges);
+    while facts.len() < edges {
+        let (a, b) = (
+            rng.below(nodes.into()) as u32,
+            rng.below(nodes.into()) as u32,
+        );
+        if seen.insert((a, b)) {
+            facts.push(("edge", vec![a, b]));
+        }
+    }
+    Workload {
+        name: "tc_random",
+        facts,
+        rules: TC,
+    }
+}
+
+/// Same generation on a random tree of `n` nodes (each node's parent is
+/// an earlier node).
+pub fn same_generation(n: u32, seed: u64) -> Workload {
+    let mut rng = Rng::new(seed);
+    let facts = (1..n)
+        .map(|i| ("parent", vec![rng.below(i.into()) as u32, i]))
+        .collect();
+    Workload {
+        name: "same_generation",
+        facts,
+        rules: "sg(X, Y) if parent(P, X), parent(P, Y), X != Y.\n\
+                sg(X, Y) if parent(A, X), sg(A, B), parent(B, Y).\n",
+    }
+}
+
+/// Andersen-style points-to analysis over `facts` random input facts on
+/// `vars` variables (addressOf, assign, load, store in ratio 3:4:1.5:1.5).
+pub fn andersen(facts: usize, vars: u32, seed: u64) -> Workload {
+    let mut rng = Rng::new(seed);
+    let mut out = Vec::with_capacity(facts);
+    for i in 0..facts {
+        let pred = match i % 20 {
+            0..=5 => "address_of",
+            6..=13 => "assign",
+            14..=16 => "load",
+            _ => "store",
+        };
+        out.push((
+            pred,
+            vec![rng.below(vars.into()) as u32, rng.below(vars.into()) as u32],
+        ));
+    }
+    Workload {
+        name: "andersen",
+        facts: out,
+        rules: "points_to(Y, X) if address_of(Y, X).\n\
+                points_to(Y, X) if assign(Y, Z), points_to(Z, X).\n\
+                points_to(Y, W) if load(Y, X), points_to(X, Z), points_to(Z, W).\n\
+                points_to(Z, W) if store(Y, X), points_to(Y, Z), points_to(X, W).\n",
+    }
+}
+
+/// Reachability from node 0 in a random graph of `n` nodes and about
+/// `n` edges, and its complement by negation.
+pub fn negation(n: u32, seed: u64) -> Workload {
+    let mut rng = Rng::new(seed);
+    let mut facts: Vec<(&'static str, Vec<u32>)> = (0..n).map(|i| ("node", vec![i])).collect();
+    for _ in 0..n {
+        facts.push((
+            "edge",
+            vec![rng.below(n.into()) as u32, rng.below(n.into()) as u32],
+        ));
+    }
+    Workload {
+        name: "negation",
+        facts,
+        rules: "reach(0).\n\
+                reach(Y) if reach(X), edge(X, Y).\n\
+                unreachable(X) if node(X), not reach(X).\n",
+    }
+}
+
+/// Every workload at the size BENCHMARKS.md reports.
+pub fn all() -> Vec<Workload> {
+    vec![
+        tc_chain(1000),
+        tc_random(2000, 4000, 1),
+        same_generation(5000, 2),
+        andersen(10_000, 10_000, 3),
+        negation(10_000, 4),
+    ]
+}
