@@ -73,3 +73,76 @@ fn a_missing_file_is_an_io_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("entente::io"));
 }
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn run_answers_queries_and_query_answers_goals() {
+    let out = entente(&["run", "tests/cases/eval/spec_example.rules"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "? ally(turkey, Who).\nWho = azerbaijan\n");
+    let out = entente(&[
+        "query",
+        "ally(X, turkey)",
+        "tests/cases/eval/spec_example.rules",
+    ]);
+    assert_eq!(stdout(&out), "X = azerbaijan\n");
+    let out = entente(&[
+        "query",
+        "ally(turkey, azerbaijan).",
+        "tests/cases/eval/spec_example.rules",
+    ]);
+    assert_eq!(stdout(&out), "true.\n");
+    let out = entente(&[
+        "query",
+        "ally(iran, X)",
+        "tests/cases/eval/spec_example.rules",
+    ]);
+    assert_eq!(
+        (out.status.code(), stdout(&out).as_str()),
+        (Some(0), "false.\n")
+    );
+}
+
+#[test]
+fn run_prints_facts_in_every_format() {
+    let file = "tests/cases/eval/transitive_closure.rules";
+    let all = stdout(&entente(&["run", file, "--all"]));
+    assert!(
+        all.starts_with("edge(a, b).\n") && all.contains("path(e, d).\n"),
+        "{all}"
+    );
+    let derived = stdout(&entente(&["run", file, "--derived"]));
+    assert!(!derived.contains("edge(") && derived.contains("path(a, b)."));
+    let json = stdout(&entente(&["run", file, "--format", "json"]));
+    assert!(
+        json.starts_with("[\n{\"predicate\": \"path\", \"args\": [\"a\", \"b\"]},\n"),
+        "{json}"
+    );
+    assert!(json.ends_with("}\n]\n"));
+    let csv = stdout(&entente(&["run", file, "--format", "csv"]));
+    assert!(csv.starts_with("path,a,b\npath,a,c\n"), "{csv}");
+    let stats = entente(&["run", file, "--stats"]);
+    assert!(stderr(&stats).contains("total"), "{}", stderr(&stats));
+}
+
+#[test]
+fn query_errors_and_usage() {
+    let file = "tests/cases/eval/spec_example.rules";
+    let out = entente(&["query", "ally(X)", file]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("entente::arity"));
+    let out = entente(&["query", "ally(X, Y", file]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("entente::parse"));
+    assert_eq!(
+        entente(&["run", file, "--all", "--derived"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        entente(&["run", file, "--format", "xml"]).status.code(),
+        Some(2)
+    );
+}

@@ -1,0 +1,112 @@
+//! The library as an embedder uses it: load, run, query, typed answers,
+//! errors as diagnostics, and loads that fail leaving nothing behind.
+
+use entente::{Config, Engine, Value};
+
+#[test]
+fn load_run_and_query_with_typed_answers() {
+    let mut engine = Engine::new();
+    let warnings = engine
+        .load_source(
+            "inline.rules",
+            "ally(armenia, russia). ally(Y, X) if ally(X, Y).\nspending(armenia, 700). spending(russia, 60000.5).",
+        )
+        .expect("valid program");
+    assert!(warnings.is_empty());
+    let (answers, _) = engine
+        .query("ally(russia, Who)", Config::default())
+        .unwrap();
+    assert_eq!(answers.variables, ["Who"]);
+    assert_eq!(answers.rows, [vec![Value::from("armenia")]]);
+    let (answers, _) = engine
+        .query("? spending(S, N), N > 1000.", Config::default())
+        .unwrap();
+    assert_eq!(
+        answers.rows,
+        [vec![Value::from("russia"), Value::Dec(60000.5)]]
+    );
+    let (ground, _) = engine
+        .query("ally(russia, armenia)", Config::default())
+        .unwrap();
+    assert_eq!(ground.rows, [Vec::<Value>::new()]);
+    let (none, _) = engine.query("ally(iran, X)", Config::default()).unwrap();
+    assert!(none.rows.is_empty());
+}
+
+#[test]
+fn a_failed_load_leaves_the_engine_as_it_was() {
+    let mut engine = Engine::new();
+    engine
+        .load_source("a.rules", "p(1). q(X) if p(X).")
+        .unwrap();
+    let before = engine.program().rules.len();
+    // One good statement and one bad one: neither is kept.
+    let err = engine
+        .load_source("b.rules", "p(2). r(X) if p(X), not s(Y).")
+        .unwrap_err();
+    let codes: Vec<String> = err.problems().iter().map(|p| p.code_str()).collect();
+    assert!(codes.contains(&"entente::unsafe_variable".to_string()), "{codes:?}");
+    assert_eq!(engine.program().rules.len(), before);
+    let (answers, _) = engine.query("q(X)", Config::default()).unwrap();
+    assert_eq!(answers.rows, [vec![Value::Int(1)]]);
+}
+
+#[test]
+fn errors_are_diagnostics_with_codes_and_places() {
+    let mut engine = Engine::new();
+    let err = engine
+        .load_source("bad.rules", "p(X) if q(X\nr(1).")
+        .unwrap_err();
+    let problem = &err.problems()[0];
+    assert_eq!(problem.code_str(), "entente::parse");
+    let text = entente::render(problem, false);
+    assert!(text.contains("bad.rules:2:1"), "{text}");
+    // The top-level error is itself a diagnostic and a std error.
+    let as_error: &dyn std::error::Error = &err;
+    assert!(!as_error.to_string().is_empty());
+    let as_diagnostic: &dyn miette::Diagnostic = &err;
+    assert_eq!(as_diagnostic.related().map(|r| r.count()), Some(1));
+}
+
+#[test]
+fn evaluation_errors_come_back_as_diagnostics() {
+    let mut engine = Engine::new();
+    engine
+        .load_source("runaway.rules", "n(0). n(Y) if n(X), Y = X + 1.")
+        .unwrap();
+    let err = engine.run(Config { max_facts: 100 }).unwrap_err();
+    assert_eq!(err.problems()[0].code_str(), "entente::fact_limit");
+    let mut engine = Engine::new();
+    engine
+        .load_source("zero.rules", "n(0). r(R) if n(X), R = 1 / X.")
+        .unwrap();
+    let err = engine.run(Config::default()).unwrap_err();
+    assert_eq!(err.problems()[0].code_str(), "entente::arithmetic");
+}
+
+#[test]
+fn the_model_follows_the_program() {
+    let mut engine = Engine::new();
+    engine
+        .load_source("a.rules", "edge(1, 2). path(X, Y) if edge(X, Y).")
+        .unwrap();
+    let db = engine.run(Config::default()).unwrap();
+    assert_eq!(db.relations[db.pred("path").unwrap()].len(), 1);
+    engine
+        .load_source(
+            "b.rules",
+            "edge(2, 3). path(X, Z) if path(X, Y), edge(Y, Z).",
+        )
+        .unwrap();
+    let db = engine.run(Config::default()).unwrap();
+    let ranks = db.interner.ranks();
+    let facts = db.facts(db.pred("path").unwrap(), false, &ranks);
+    assert_eq!(
+        facts,
+        [
+            vec![Value::Int(1), Value::Int(2)],
+            vec![Value::Int(1), Value::Int(3)],
+            vec![Value::Int(2), Value::Int(3)]
+        ]
+    );
+}
