@@ -45,7 +45,10 @@ fn a_failed_load_leaves_the_engine_as_it_was() {
         .load_source("b.rules", "p(2). r(X) if p(X), not s(Y).")
         .unwrap_err();
     let codes: Vec<String> = err.problems().iter().map(|p| p.code_str()).collect();
-    assert!(codes.contains(&"entente::unsafe_variable".to_string()), "{codes:?}");
+    assert!(
+        codes.contains(&"entente::unsafe_variable".to_string()),
+        "{codes:?}"
+    );
     assert_eq!(engine.program().rules.len(), before);
     let (answers, _) = engine.query("q(X)", Config::default()).unwrap();
     assert_eq!(answers.rows, [vec![Value::Int(1)]]);
@@ -99,8 +102,7 @@ fn the_model_follows_the_program() {
         )
         .unwrap();
     let db = engine.run(Config::default()).unwrap();
-    let ranks = db.interner.ranks();
-    let facts = db.facts(db.pred("path").unwrap(), false, &ranks);
+    let facts = db.facts(db.pred("path").unwrap(), false);
     assert_eq!(
         facts,
         [

@@ -170,10 +170,9 @@ type Model = BTreeMap<String, BTreeSet<Vec<Value>>>;
 
 fn fast_model(engine: &mut Engine) -> Model {
     let db = engine.run(Config::default()).expect("evaluation succeeds");
-    let ranks = db.interner.ranks();
     let mut model = Model::new();
     for (p, name) in db.plan.predicates.keys().enumerate() {
-        let facts: BTreeSet<Vec<Value>> = db.facts(p, false, &ranks).into_iter().collect();
+        let facts: BTreeSet<Vec<Value>> = db.facts(p, false).into_iter().collect();
         if !facts.is_empty() {
             model.insert(name.clone(), facts);
         }

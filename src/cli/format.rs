@@ -25,11 +25,10 @@ pub fn facts(
     db: &Database,
     derived_only: bool,
 ) -> io::Result<()> {
-    let ranks = db.interner.ranks();
     let each = |f: &mut dyn FnMut(&str, &[Value]) -> io::Result<()>| -> io::Result<()> {
         for (pred, name) in db.predicates_by_name() {
             let rel = &db.relations[pred];
-            for r in db.sorted_rows(pred, derived_only, &ranks) {
+            for r in db.sorted_rows(pred, derived_only) {
                 f(name, &db.values(rel.row(r)))?;
             }
         }

@@ -225,7 +225,7 @@ impl Join<'_> {
 
     fn eval(&self, e: &Expr) -> Result<Value, EvalError> {
         match e {
-            Expr::Operand(o) => Ok(self.interner.value(self.operand(*o)).clone()),
+            Expr::Operand(o) => Ok(self.interner.value(self.operand(*o))),
             Expr::Binary {
                 op,
                 left,
@@ -265,7 +265,7 @@ impl Join<'_> {
             AggregateFn::Sum => {
                 let mut total: Option<Value> = None;
                 for &t in &targets {
-                    let v = self.interner.value(t);
+                    let v = &self.interner.value(t);
                     total = Some(
                         match total {
                             None => arith::apply(crate::ast::ArithOp::Add, &Value::Int(0), v),
@@ -281,14 +281,14 @@ impl Join<'_> {
             }
             AggregateFn::Min => targets
                 .iter()
-                .map(|&t| self.interner.value(t))
-                .min_by(|a, b| a.total_cmp(b))
-                .cloned(),
+                .copied()
+                .min_by(|&a, &b| self.interner.cmp(a, b))
+                .map(|t| self.interner.value(t)),
             AggregateFn::Max => targets
                 .iter()
-                .map(|&t| self.interner.value(t))
-                .max_by(|a, b| a.total_cmp(b))
-                .cloned(),
+                .copied()
+                .max_by(|&a, &b| self.interner.cmp(a, b))
+                .map(|t| self.interner.value(t)),
         };
         Ok(value.map(|v| self.interner.intern(v)))
     }

@@ -205,35 +205,42 @@ impl Database {
     ) -> Result<StratumStats, EvalError> {
         let start = Instant::now();
         let stratum = self.plan.strata[s].clone();
+        let recursive = stratum.rules.iter().any(|r| !r.deltas.is_empty());
         let mut windows: Vec<Window> = self.relations.iter().map(Window::complete).collect();
+        // New facts of the round, per head predicate; kept across rounds
+        // so that their memory is reused.
+        let mut pending: Vec<Option<Relation>> = vec![None; self.relations.len()];
+        let mut slots = Vec::new();
         let before = *derived;
         let mut rounds = 0;
-        let mut first = true;
         loop {
             *clock += 1;
             rounds += 1;
-            let mut pending: Vec<Option<Relation>> = vec![None; self.relations.len()];
+            let first = rounds == 1;
             for rule in &stratum.rules {
-                let variants: Vec<&[plan::Step]> = if first {
-                    vec![&rule.base]
+                let variants = if first {
+                    std::slice::from_ref(&rule.base)
                 } else {
-                    rule.deltas.iter().map(Vec::as_slice).collect()
+                    &rule.deltas[..]
                 };
                 for steps in variants {
                     if !first && delta_pred(steps).is_some_and(|p| windows[p].delta_is_empty()) {
                         continue;
                     }
+                    let target = &self.relations[rule.head];
+                    let new =
+                        pending[rule.head].get_or_insert_with(|| Relation::new(target.arity()));
+                    slots.resize(rule.slots, 0);
                     let mut join = Join {
                         relations: &self.relations,
                         windows: &windows,
                         interner: &mut self.interner,
-                        slots: vec![0; rule.slots],
+                        slots: std::mem::take(&mut slots),
                     };
-                    let target = &self.relations[rule.head];
-                    let new =
-                        pending[rule.head].get_or_insert_with(|| Relation::new(target.arity()));
                     let mut row: Vec<Id> = Vec::with_capacity(rule.head_args.len());
-                    join.run(steps, &mut |slots: &[Id]| {
+                    // head :- body: project each match onto the head; keep
+                    // it if neither the relation nor this round has it.
+                    let result = join.run(steps, &mut |slots: &[Id]| {
                         row.clear();
                         row.extend(rule.head_args.iter().map(|o| match *o {
                             Operand::Slot(s) => slots[s],
@@ -252,33 +259,12 @@ impl Database {
                             }
                         }
                         Ok(())
-                    })?;
+                    });
+                    slots = join.slots;
+                    result?;
                 }
             }
-            // The facts of this round become the next round's delta; a
-            // relation without new facts has an empty delta.
-            for &p in &stratum.predicates {
-                windows[p] = Window::complete(&self.relations[p]);
-            }
-            let mut any_new = false;
-            for (pred, new) in pending.into_iter().enumerate() {
-                let Some(new) = new.filter(|n| !n.is_empty()) else {
-                    continue;
-                };
-                let rel = &mut self.relations[pred];
-                let old_len = rel.len();
-                for r in 0..new.len() {
-                    let row = new.row(r);
-                    rel.push_new_hashed(row, *clock, hash::hash_ids(row.iter().copied()));
-                }
-                windows[pred] = Window {
-                    old_end: old_len,
-                    delta_end: rel.len(),
-                };
-                any_new = true;
-            }
-            let recursive = stratum.rules.iter().any(|r| !r.deltas.is_empty());
-            first = false;
+            let any_new = self.commit(&stratum.predicates, &mut pending, &mut windows, *clock);
             if !any_new || !recursive {
                 break;
             }
@@ -299,6 +285,40 @@ impl Database {
             derived: *derived - before,
             time: start.elapsed(),
         })
+    }
+
+    /// Appends a round's new facts, stamped with the round; they become the
+    /// next round's delta, and a relation without new facts gets an empty
+    /// delta. Returns whether there was any new fact.
+    fn commit(
+        &mut self,
+        stratum: &[PredId],
+        pending: &mut [Option<Relation>],
+        windows: &mut [Window],
+        round: u32,
+    ) -> bool {
+        for &p in stratum {
+            windows[p] = Window::complete(&self.relations[p]);
+        }
+        let mut any_new = false;
+        for (pred, new) in pending.iter_mut().enumerate() {
+            let Some(new) = new.as_mut().filter(|n| !n.is_empty()) else {
+                continue;
+            };
+            let rel = &mut self.relations[pred];
+            let old_len = rel.len();
+            for r in 0..new.len() {
+                let row = new.row(r);
+                rel.push_new_hashed(row, round, hash::hash_ids(row.iter().copied()));
+            }
+            windows[pred] = Window {
+                old_end: old_len,
+                delta_end: rel.len(),
+            };
+            new.clear();
+            any_new = true;
+        }
+        any_new
     }
 
     /// Answers a checked query against the model: the distinct bindings of
@@ -324,25 +344,17 @@ impl Database {
             found.insert(&row, 0);
             Ok(())
         })?;
-        let ranks = self.interner.ranks();
         let mut rows: Vec<&[Id]> = (0..found.len()).map(|r| found.row(r)).collect();
-        rows.sort_by(|a, b| {
-            a.iter()
-                .map(|&i| ranks[i as usize])
-                .cmp(b.iter().map(|&i| ranks[i as usize]))
-        });
+        rows.sort_by(|a, b| self.interner.cmp_rows(a, b));
         Ok(Answers {
             variables: plan.variables.into_iter().map(|(n, _)| n).collect(),
-            rows: rows
-                .into_iter()
-                .map(|r| r.iter().map(|&i| self.interner.value(i).clone()).collect())
-                .collect(),
+            rows: rows.into_iter().map(|r| self.values(r)).collect(),
         })
     }
 
     /// The rows of a predicate in canonical order (SPEC §6): all of them,
-    /// or only the derived ones. `ranks` comes from [`Interner::ranks`].
-    pub fn sorted_rows(&self, pred: PredId, derived_only: bool, ranks: &[u32]) -> Vec<RowId> {
+    /// or only the derived ones.
+    pub fn sorted_rows(&self, pred: PredId, derived_only: bool) -> Vec<RowId> {
         let rel = &self.relations[pred];
         let from = if derived_only {
             self.given_count(pred)
@@ -350,17 +362,14 @@ impl Database {
             0
         };
         let mut rows: Vec<RowId> = (from..rel.len()).collect();
-        rows.sort_unstable_by(|&a, &b| {
-            let key = |r: RowId| rel.row(r).iter().map(|&i| ranks[i as usize]);
-            key(a).cmp(key(b))
-        });
+        rows.sort_unstable_by(|&a, &b| self.interner.cmp_rows(rel.row(a), rel.row(b)));
         rows
     }
 
     /// The facts of a predicate as values, in canonical order.
-    pub fn facts(&self, pred: PredId, derived_only: bool, ranks: &[u32]) -> Vec<Vec<Value>> {
+    pub fn facts(&self, pred: PredId, derived_only: bool) -> Vec<Vec<Value>> {
         let rel = &self.relations[pred];
-        self.sorted_rows(pred, derived_only, ranks)
+        self.sorted_rows(pred, derived_only)
             .into_iter()
             .map(|r| self.values(rel.row(r)))
             .collect()

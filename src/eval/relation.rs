@@ -160,6 +160,15 @@ impl Relation {
         true
     }
 
+    /// Removes every row and index, keeping the memory for reuse.
+    pub fn clear(&mut self) {
+        self.rows.clear();
+        self.len = 0;
+        self.dedup.clear();
+        self.indexes.clear();
+        self.rounds.clear();
+    }
+
     /// Ensures an index on `columns` exists and returns its number.
     pub fn index_on(&mut self, columns: &[usize]) -> usize {
         if let Some(i) = self.indexes.iter().position(|ix| ix.columns == columns) {
