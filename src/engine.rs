@@ -10,14 +10,26 @@
 
 use std::path::Path;
 
-use crate::ast::{Query, Statement};
+use crate::ast::{Literal, Query, Statement, Term};
 use crate::check::{self, Stratification};
 use crate::error::{Error, ParseError, Problem};
 use crate::eval::{self, Answers, Config, Database, ImportedRows};
+use crate::explain::why_not::why_not;
+use crate::explain::{Fact, Proof, Prover, WhyNot};
 use crate::import;
 use crate::load::{Loader, Program};
 use crate::parse::parse_module;
 use crate::source::{Sources, Span};
+use crate::value::Value;
+
+/// The answer to "why?" about one fact.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Explanation {
+    /// The fact holds; here is how.
+    Holds(Proof),
+    /// The fact does not hold; here is what stops it.
+    DoesNotHold(WhyNot),
+}
 
 /// A program being built up, checked at every step, and its model.
 #[derive(Clone, Debug, Default)]
@@ -117,6 +129,60 @@ impl Engine {
         self.run(config)?;
         let answers = self.answer(&query)?;
         Ok((answers, report.warnings.into_iter().filter(mine).collect()))
+    }
+
+    /// Explains a ground fact such as `supports(turkey, azerbaijan)` (a
+    /// final `.` is optional): its proof when it holds, what stops it when
+    /// it does not. Runs the program first if needed.
+    pub fn explain(
+        &mut self,
+        fact: &str,
+        config: Config,
+    ) -> Result<(Explanation, Vec<Problem>), Error> {
+        let query = self.parse_goal(fact)?;
+        let atom = match query.body.as_slice() {
+            [Literal::Positive(atom)] if atom.args.iter().all(|t| matches!(t, Term::Const(..))) => {
+                atom.clone()
+            }
+            _ => {
+                return Err(Error::single(
+                    ParseError::Syntax {
+                        expected:
+                            "one fact without variables, such as `supports(turkey, azerbaijan)`"
+                                .into(),
+                        span: Span::new(query.span.start + 2, query.span.end),
+                    },
+                    &self.sources,
+                ))
+            }
+        };
+        let mut program = self.program.clone();
+        program.queries = vec![query.clone()];
+        let report = check::check(&program, &self.sources, true);
+        let at = query.span.start;
+        let mine = |p: &Problem| p.first_offset().is_some_and(|o| o >= at);
+        if !report.errors.is_empty() {
+            return Err(Error::new(report.errors));
+        }
+        let warnings = report.warnings.into_iter().filter(mine).collect();
+        self.run(config)?;
+        let fact = Fact {
+            predicate: atom.predicate.text.clone(),
+            args: atom
+                .args
+                .iter()
+                .map(|t| match t {
+                    Term::Const(v, _) => v.clone(),
+                    _ => Value::Int(0),
+                })
+                .collect(),
+        };
+        let db = self.model.as_mut().expect("run before explaining");
+        let explanation = match Prover::new(db, &self.program, &self.sources).prove(&fact) {
+            Some(proof) => Explanation::Holds(proof),
+            None => Explanation::DoesNotHold(why_not(db, &self.program, &self.sources, &fact)),
+        };
+        Ok((explanation, warnings))
     }
 
     fn answer(&mut self, query: &Query) -> Result<Answers, Error> {

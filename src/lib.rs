@@ -16,6 +16,7 @@ pub mod check;
 mod engine;
 pub mod error;
 pub mod eval;
+pub mod explain;
 pub mod import;
 pub mod load;
 pub mod parse;
@@ -23,7 +24,7 @@ pub mod plan;
 pub mod source;
 pub mod value;
 
-pub use engine::Engine;
+pub use engine::{Engine, Explanation};
 pub use error::{render, Error, Problem};
 pub use eval::{Answers, Config, Database};
 pub use source::{Sources, Span};

@@ -341,16 +341,38 @@ impl Plan {
 
     /// Plans a query (its predicates must be known).
     pub fn query(&mut self, query: &ast::Query, interner: &mut Interner) -> QueryPlan {
+        self.body_plan(&query.body, &[], false, interner)
+    }
+
+    /// Plans a body whose `bound` variables have values before it runs
+    /// (they get slots `0..bound.len()`, in order). The plan's variables
+    /// are the named ones in order of first appearance; `_Name` variables
+    /// are among them only with `anonymous` (explanations show them,
+    /// answers do not).
+    pub fn body_plan(
+        &mut self,
+        body: &[Literal],
+        bound: &[&str],
+        anonymous: bool,
+        interner: &mut Interner,
+    ) -> QueryPlan {
         let mut builder = Builder::new(self, interner);
-        let steps = builder.body(&query.body, None, &[]);
+        for name in bound {
+            builder.slot(name);
+            builder.bound.insert(name.to_string());
+        }
+        let steps = builder.body(body, None, &[]);
         let mut variables: Vec<(String, Slot)> = Vec::new();
-        for literal in &query.body {
+        for name in bound {
+            push_var(&mut variables, &builder.vars, name);
+        }
+        for literal in body {
             if let Literal::Aggregate(agg) = literal {
                 push_var(&mut variables, &builder.vars, &agg.result.name);
                 continue;
             }
             literal.for_each_var(&mut |v| {
-                if !v.is_anonymous() {
+                if anonymous || !v.is_anonymous() {
                     push_var(&mut variables, &builder.vars, &v.name);
                 }
             });
@@ -699,8 +721,9 @@ fn argument_counts(l: &Literal, bound: &HashSet<String>) -> (usize, usize) {
     (known, unknown.len())
 }
 
-/// Can a non-atom literal run with these variables bound?
-fn ready(l: &Literal, body: &[Literal], bound: &HashSet<String>) -> bool {
+/// Can a literal run with these variables bound? (A positive atom always
+/// can.)
+pub fn ready(l: &Literal, body: &[Literal], bound: &HashSet<String>) -> bool {
     let all_bound = |e: &ast::Expr| {
         let mut ok = true;
         e.for_each_term(&mut |t| {
@@ -731,7 +754,7 @@ fn ready(l: &Literal, body: &[Literal], bound: &HashSet<String>) -> bool {
 }
 
 /// Adds the variables a literal binds.
-fn binds(l: &Literal, _body: &[Literal], bound: &mut HashSet<String>) {
+pub fn binds(l: &Literal, _body: &[Literal], bound: &mut HashSet<String>) {
     match l {
         Literal::Positive(a) => {
             for t in &a.args {

@@ -182,15 +182,21 @@ fn json_values(out: &mut impl Write, row: &[Value]) -> io::Result<()> {
         if i > 0 {
             write!(out, ", ")?;
         }
-        match v {
-            Value::Str(s) => json_string(out, s)?,
-            number => write!(out, "{number}")?,
-        }
+        json_value(out, v)?;
     }
     write!(out, "]")
 }
 
-fn json_string(out: &mut impl Write, s: &str) -> io::Result<()> {
+/// A value as JSON: strings as strings, numbers as numbers.
+pub fn json_value(out: &mut impl Write, v: &Value) -> io::Result<()> {
+    match v {
+        Value::Str(s) => json_string(out, s),
+        number => write!(out, "{number}"),
+    }
+}
+
+/// A JSON string literal.
+pub fn json_string(out: &mut impl Write, s: &str) -> io::Result<()> {
     write!(out, "\"")?;
     for c in s.chars() {
         match c {

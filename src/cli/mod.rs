@@ -4,6 +4,7 @@
 //! (clap's own exit code for usage errors).
 
 mod check;
+mod explain;
 mod format;
 mod report;
 mod run;
@@ -46,6 +47,20 @@ enum Command {
         /// Print per-stratum rounds, facts and times on stderr.
         #[arg(long)]
         stats: bool,
+    },
+    /// Show why a fact holds (its proof), or why it does not.
+    Explain {
+        /// The fact, e.g. `supports(turkey, azerbaijan)`.
+        fact: String,
+        /// Rule files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output format: text or json.
+        #[arg(long, value_enum, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        /// Stop with an error after this many derived facts.
+        #[arg(long, default_value_t = Config::default().max_facts)]
+        max_facts: u64,
     },
     /// Answer one goal, e.g. `supports(turkey, Who)`, against rule files.
     Query {
@@ -91,6 +106,19 @@ pub fn main() -> ExitCode {
                 stats,
             },
         ),
+        Command::Explain {
+            fact,
+            files,
+            format,
+            max_facts,
+        } => {
+            let format = if format == "json" {
+                Format::Json
+            } else {
+                Format::Text
+            };
+            explain::run(&fact, &files, format, Config { max_facts })
+        }
         Command::Query {
             goal,
             files,

@@ -57,6 +57,14 @@ impl Interner {
         }
     }
 
+    /// Every string interned so far (for did-you-mean suggestions).
+    pub fn strings(&self) -> impl Iterator<Item = &str> {
+        self.values.iter().filter_map(|v| match v {
+            Value::Str(s) => Some(&**s),
+            _ => None,
+        })
+    }
+
     /// SPEC §2's total order on the values of two ids.
     pub fn cmp(&self, a: Id, b: Id) -> Ordering {
         if a == b {

@@ -147,7 +147,7 @@ impl Database {
     }
 
     /// Creates the indexes the plan asks for that relations lack yet.
-    fn sync_indexes(&mut self) {
+    pub fn sync_indexes(&mut self) {
         for (pred, columns) in self.plan.indexes.iter().enumerate() {
             if self.relations.len() <= pred {
                 let arity = self.plan.predicates[pred];

@@ -230,6 +230,12 @@ impl Relation {
         self.rounds[i.saturating_sub(1)].0
     }
 
+    /// The rows added before round `round`: `0..rows_before(round)`.
+    pub fn rows_before(&self, round: u32) -> RowId {
+        let i = self.rounds.partition_point(|&(r, _)| r < round);
+        self.rounds.get(i).map_or(self.len, |&(_, first)| first)
+    }
+
     /// Bytes held by rows and indexes (an estimate, for statistics).
     pub fn heap_bytes(&self) -> usize {
         let table = |n: usize| n * 5 + 16;

@@ -1,0 +1,637 @@
+//! Explanations: why a fact holds (a proof tree), and why one does not
+//! (see [`why_not`]).
+//!
+//! In: the evaluated [`Database`], the [`Program`] and its [`Sources`].
+//! Out: plain data ([`Proof`], [`WhyNot`]) that the CLI prints and embedders
+//! read. Nothing is re-run: evaluation stamps every fact with the round in
+//! which it first appeared, so a proof of a derived fact is an instance of
+//! one of its rules whose positive premises all appeared in earlier rounds.
+//! The instance is found by the ordinary join, restricted to those older
+//! facts; among the instances found, the one whose newest premise is oldest
+//! is kept (the shallowest proof the rounds allow). Premises are proved the
+//! same way, so every proof is well-founded: no fact proves itself.
+
+pub mod why_not;
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::ast::{self, Expr, Literal, Term};
+use crate::eval::intern::Id;
+use crate::eval::join::{Join, Window};
+use crate::eval::{Database, Origin};
+use crate::load::Program;
+use crate::plan::{PredId, QueryPlan};
+use crate::source::{Sources, Span};
+use crate::value::Value;
+
+pub use why_not::{Attempt, Failure, WhyNot};
+
+/// Most proof nodes built for one explanation; deeper or wider proofs are
+/// cut with [`Justification::Truncated`].
+pub const MAX_NODES: usize = 2_000;
+/// Most levels of one proof.
+pub const MAX_DEPTH: usize = 64;
+/// Most facts listed under one aggregate.
+pub const MAX_LISTED: usize = 10;
+/// Most rule instances compared when choosing the shallowest.
+const MAX_CANDIDATES: usize = 256;
+
+/// A fact: a predicate and its values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fact {
+    /// The predicate.
+    pub predicate: String,
+    /// The arguments.
+    pub args: Vec<Value>,
+}
+
+impl fmt::Display for Fact {
+    /// Canonical form (SPEC §6), without the final `.`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.predicate)?;
+        if !self.args.is_empty() {
+            let args: Vec<String> = self.args.iter().map(Value::to_string).collect();
+            write!(f, "({})", args.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// A place in the user's files, with the text there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Source {
+    /// The file as the user named it.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// The statement as written, on one line (or the imported row).
+    pub text: String,
+}
+
+/// Why a fact holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Proof {
+    /// The fact.
+    pub fact: Fact,
+    /// How it holds.
+    pub justification: Justification,
+}
+
+/// How a fact holds.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Justification {
+    /// Written as a fact, or a row of an imported file.
+    Given(Source),
+    /// Derived by a rule.
+    Derived(Box<Derivation>),
+    /// The proof goes on, but past the size limits of one explanation.
+    Truncated,
+}
+
+/// One rule application.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Derivation {
+    /// The rule, where it is written.
+    pub rule: Source,
+    /// Index of the rule in [`Program::rules`].
+    pub rule_index: usize,
+    /// The rule's variables and their values, in order of appearance.
+    pub bindings: Vec<(String, Value)>,
+    /// The positive premises, each proved, in body order.
+    pub premises: Vec<Proof>,
+    /// The negated premises, checked absent (`_` where the rule had one).
+    pub absent: Vec<String>,
+    /// Comparisons and assignments, with their values.
+    pub comparisons: Vec<String>,
+    /// Aggregates with their results.
+    pub aggregates: Vec<AggregateNote>,
+}
+
+/// An aggregate in a proof: its result and what it ranged over.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AggregateNote {
+    /// The literal with the group's values filled in.
+    pub text: String,
+    /// Its value.
+    pub result: Value,
+    /// Positive facts of the aggregate's body, per distinct binding, up to
+    /// [`MAX_LISTED`].
+    pub facts: Vec<Fact>,
+    /// How many distinct bindings were not listed.
+    pub more: usize,
+}
+
+/// Builds proofs for one database.
+pub struct Prover<'a> {
+    db: &'a mut Database,
+    program: &'a Program,
+    sources: &'a Sources,
+    /// Each rule's body planned with its head variables bound.
+    plans: HashMap<usize, (Vec<Literal>, QueryPlan)>,
+    nodes: usize,
+}
+
+impl<'a> Prover<'a> {
+    /// A prover over an evaluated program.
+    pub fn new(db: &'a mut Database, program: &'a Program, sources: &'a Sources) -> Prover<'a> {
+        Prover {
+            db,
+            program,
+            sources,
+            plans: HashMap::new(),
+            nodes: 0,
+        }
+    }
+
+    /// The proof of `fact`, or `None` when it does not hold.
+    pub fn prove(&mut self, fact: &Fact) -> Option<Proof> {
+        let pred = self.db.pred(&fact.predicate)?;
+        let row: Option<Vec<Id>> = fact.args.iter().map(|v| self.db.interner.get(v)).collect();
+        let row = row?;
+        self.db.relations[pred].find(&row)?;
+        self.nodes = 0;
+        Some(self.proof(pred, &row, 0))
+    }
+
+    fn proof(&mut self, pred: PredId, row: &[Id], depth: usize) -> Proof {
+        self.nodes += 1;
+        let fact = Fact {
+            predicate: self
+                .db
+                .plan
+                .predicates
+                .get_index(pred)
+                .map(|(n, _)| n.clone())
+                .unwrap_or_default(),
+            args: self.db.values(row),
+        };
+        let rel = &self.db.relations[pred];
+        let Some(r) = rel.find(row) else {
+            return Proof {
+                fact,
+                justification: Justification::Truncated,
+            };
+        };
+        if r < self.db.given_count(pred) {
+            let origin = self.db.given[pred][r as usize];
+            let source = self.origin_source(origin, &fact);
+            return Proof {
+                fact,
+                justification: Justification::Given(source),
+            };
+        }
+        if depth >= MAX_DEPTH || self.nodes >= MAX_NODES {
+            return Proof {
+                fact,
+                justification: Justification::Truncated,
+            };
+        }
+        let round = rel.round_of(r);
+        let justification = match self.best_instance(pred, row, round) {
+            Some((rule, slots)) => {
+                Justification::Derived(Box::new(self.derivation(rule, &slots, depth)))
+            }
+            None => Justification::Truncated,
+        };
+        Proof {
+            fact,
+            justification,
+        }
+    }
+
+    /// The rule instance for `row` whose premises all precede `round`, with
+    /// the oldest newest premise.
+    fn best_instance(&mut self, pred: PredId, row: &[Id], round: u32) -> Option<(usize, Vec<Id>)> {
+        let windows: Vec<Window> = self
+            .db
+            .relations
+            .iter()
+            .map(|rel| {
+                let end = rel.rows_before(round);
+                Window {
+                    old_end: end,
+                    delta_end: end,
+                }
+            })
+            .collect();
+        let name = self
+            .db
+            .plan
+            .predicates
+            .get_index(pred)
+            .map(|(n, _)| n.clone())?;
+        let mut best: Option<(u32, usize, Vec<Id>)> = None;
+        for (i, rule) in self.program.rules.iter().enumerate() {
+            if rule.is_fact() || rule.head.predicate.text != name {
+                continue;
+            }
+            let Some(mut slots) = self.bind_head(i, row) else {
+                continue;
+            };
+            let (body, plan) = &self.plans[&i];
+            slots.resize(plan.slots, 0);
+            let mut found: Vec<Vec<Id>> = Vec::new();
+            let mut join = Join {
+                relations: &self.db.relations,
+                windows: &windows,
+                interner: &mut self.db.interner,
+                slots,
+            };
+            // Any error here was already raised by the evaluation itself.
+            let _ = join.run(&plan.steps, &mut |s: &[Id]| {
+                if found.len() < MAX_CANDIDATES {
+                    found.push(s.to_vec());
+                }
+                Ok(())
+            });
+            let body = body.clone();
+            for slots in found {
+                let newest = self
+                    .premise_rows(&body, &plan_vars(&self.plans[&i].1), &slots)
+                    .iter()
+                    .map(|&(p, r)| self.db.relations[p].round_of(r))
+                    .max()
+                    .unwrap_or(0);
+                if best.as_ref().is_none_or(|(b, _, _)| newest < *b) {
+                    best = Some((newest, i, slots));
+                }
+            }
+        }
+        best.map(|(_, rule, slots)| (rule, slots))
+    }
+
+    /// Plans rule `i` (once) and binds its head to `row`; `None` when the
+    /// head cannot match.
+    fn bind_head(&mut self, i: usize, row: &[Id]) -> Option<Vec<Id>> {
+        let rule = &self.program.rules[i];
+        let mut names: Vec<&str> = Vec::new();
+        for t in &rule.head.args {
+            if let Term::Var(v) = t {
+                if !names.contains(&v.name.as_str()) {
+                    names.push(&v.name);
+                }
+            }
+        }
+        if !self.plans.contains_key(&i) {
+            let body = name_wildcards(&rule.body);
+            let plan = self
+                .db
+                .plan
+                .body_plan(&body, &names, true, &mut self.db.interner);
+            self.db.sync_indexes();
+            self.plans.insert(i, (body, plan));
+        }
+        let mut slots = vec![0; names.len()];
+        let mut set = vec![false; names.len()];
+        for (t, &value) in rule.head.args.iter().zip(row) {
+            match t {
+                Term::Var(v) => {
+                    let s = names.iter().position(|n| *n == v.name)?;
+                    if set[s] && slots[s] != value {
+                        return None;
+                    }
+                    slots[s] = value;
+                    set[s] = true;
+                }
+                Term::Const(c, _) => {
+                    if self.db.interner.get(c) != Some(value) {
+                        return None;
+                    }
+                }
+                Term::Wildcard(_) => {}
+            }
+        }
+        Some(slots)
+    }
+
+    /// The (predicate, row id) of each positive premise of an instance.
+    fn premise_rows(
+        &self,
+        body: &[Literal],
+        vars: &HashMap<String, usize>,
+        slots: &[Id],
+    ) -> Vec<(PredId, u32)> {
+        let mut out = Vec::new();
+        for literal in body {
+            if let Literal::Positive(atom) = literal {
+                let Some(pred) = self.db.pred(&atom.predicate.text) else {
+                    continue;
+                };
+                let row = self.instantiate(atom, vars, slots);
+                if let Some(r) = row.and_then(|row| self.db.relations[pred].find(&row)) {
+                    out.push((pred, r));
+                }
+            }
+        }
+        out
+    }
+
+    /// An atom's row under an instance (`None` if a value is unknown).
+    fn instantiate(
+        &self,
+        atom: &ast::Atom,
+        vars: &HashMap<String, usize>,
+        slots: &[Id],
+    ) -> Option<Vec<Id>> {
+        atom.args
+            .iter()
+            .map(|t| match t {
+                Term::Var(v) => vars.get(&v.name).map(|&s| slots[s]),
+                Term::Const(c, _) => self.db.interner.get(c),
+                Term::Wildcard(_) => None,
+            })
+            .collect()
+    }
+
+    fn derivation(&mut self, i: usize, slots: &[Id], depth: usize) -> Derivation {
+        let (body, plan) = self.plans[&i].clone();
+        let vars = plan_vars(&plan);
+        let bindings: Vec<(String, Value)> = plan
+            .variables
+            .iter()
+            .filter(|(n, _)| !n.starts_with('#'))
+            .map(|(n, s)| (n.clone(), self.db.interner.value(slots[*s])))
+            .collect();
+        let values: HashMap<String, Value> = plan
+            .variables
+            .iter()
+            .map(|(n, s)| (n.clone(), self.db.interner.value(slots[*s])))
+            .collect();
+        let mut derivation = Derivation {
+            rule: self.rule_source(i),
+            rule_index: i,
+            bindings,
+            premises: Vec::new(),
+            absent: Vec::new(),
+            comparisons: Vec::new(),
+            aggregates: Vec::new(),
+        };
+        for literal in &body {
+            match literal {
+                Literal::Positive(atom) => {
+                    let Some(pred) = self.db.pred(&atom.predicate.text) else {
+                        continue;
+                    };
+                    if let Some(row) = self.instantiate(atom, &vars, slots) {
+                        let proof = self.proof(pred, &row, depth + 1);
+                        derivation.premises.push(proof);
+                    }
+                }
+                Literal::Negative(atom) => derivation.absent.push(substitute_atom(atom, &values)),
+                Literal::Compare(c) => derivation.comparisons.push(format!(
+                    "{} {} {}",
+                    substitute(&c.left, &values),
+                    c.op.symbol(),
+                    substitute(&c.right, &values)
+                )),
+                Literal::Aggregate(agg) => {
+                    let note = self.aggregate_note(agg, &body, &values);
+                    derivation.aggregates.push(note);
+                }
+            }
+        }
+        derivation
+    }
+
+    /// An aggregate's value in an instance, and the facts it ranged over.
+    fn aggregate_note(
+        &mut self,
+        agg: &ast::Aggregate,
+        body: &[Literal],
+        values: &HashMap<String, Value>,
+    ) -> AggregateNote {
+        let groups = crate::check::safety::group_variables(agg, body);
+        let mut group_names: Vec<&str> = groups.iter().copied().collect();
+        group_names.sort_unstable();
+        let inner = name_wildcards(&agg.body);
+        let plan = self
+            .db
+            .plan
+            .body_plan(&inner, &group_names, true, &mut self.db.interner);
+        self.db.sync_indexes();
+        let mut slots: Vec<Id> = group_names
+            .iter()
+            .map(|n| {
+                values
+                    .get(*n)
+                    .map_or(0, |v| self.db.interner.intern(v.clone()))
+            })
+            .collect();
+        slots.resize(plan.slots, 0);
+        let windows: Vec<Window> = self.db.relations.iter().map(Window::complete).collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut facts = Vec::new();
+        let mut more = 0;
+        let vars = plan_vars(&plan);
+        let mut instances: Vec<Vec<Id>> = Vec::new();
+        let mut join = Join {
+            relations: &self.db.relations,
+            windows: &windows,
+            interner: &mut self.db.interner,
+            slots,
+        };
+        let _ = join.run(&plan.steps, &mut |s: &[Id]| {
+            instances.push(s.to_vec());
+            Ok(())
+        });
+        for s in instances {
+            let key: Vec<Id> = plan
+                .variables
+                .iter()
+                .filter(|(n, _)| !groups.contains(n.as_str()))
+                .map(|(_, slot)| s[*slot])
+                .collect();
+            if !seen.insert(key) {
+                continue;
+            }
+            if facts.len() >= MAX_LISTED {
+                more += 1;
+                continue;
+            }
+            for literal in &inner {
+                if let Literal::Positive(atom) = literal {
+                    if let Some(row) = self.instantiate(atom, &vars, &s) {
+                        facts.push(Fact {
+                            predicate: atom.predicate.text.clone(),
+                            args: self.db.values(&row),
+                        });
+                    }
+                }
+            }
+        }
+        let mut text_values = values.clone();
+        text_values.remove(&agg.result.name);
+        AggregateNote {
+            text: substitute_literal(&Literal::Aggregate(agg.clone()), &text_values),
+            result: values
+                .get(&agg.result.name)
+                .cloned()
+                .unwrap_or(Value::Int(0)),
+            facts,
+            more,
+        }
+    }
+
+    fn rule_source(&self, i: usize) -> Source {
+        let span = self.program.rules[i].span;
+        source_at(self.sources, span)
+    }
+
+    fn origin_source(&self, origin: Origin, fact: &Fact) -> Source {
+        match origin {
+            Origin::Fact(i) => self.rule_source(i),
+            Origin::Import { import, line } => Source {
+                file: self.program.imports[import].path.display().to_string(),
+                line: line as usize,
+                text: fact.to_string(),
+            },
+        }
+    }
+}
+
+/// The file, line and one-line text of a span.
+pub fn source_at(sources: &Sources, span: Span) -> Source {
+    let location = sources.locate(span);
+    Source {
+        file: location
+            .as_ref()
+            .map(|l| l.file.clone())
+            .unwrap_or_default(),
+        line: location.map_or(0, |l| l.line),
+        text: one_line(sources.text(span)),
+    }
+}
+
+/// Text with comments dropped and every run of blanks made one space.
+fn one_line(text: &str) -> String {
+    let code: Vec<&str> = text.lines().map(strip_comment).collect();
+    code.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn strip_comment(line: &str) -> &str {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            '\\' if in_string => escaped = !escaped,
+            '"' if !escaped => in_string = !in_string,
+            '#' if !in_string => return &line[..i],
+            _ => escaped = false,
+        }
+    }
+    line
+}
+
+fn plan_vars(plan: &QueryPlan) -> HashMap<String, usize> {
+    plan.variables.iter().cloned().collect()
+}
+
+/// The body with each `_` of a positive atom named `#n`, so that the
+/// join binds the value it matched and the premise can be shown.
+pub fn name_wildcards(body: &[Literal]) -> Vec<Literal> {
+    let mut n = 0;
+    body.iter()
+        .map(|literal| match literal {
+            Literal::Positive(atom) => {
+                let mut atom = atom.clone();
+                for t in &mut atom.args {
+                    if let Term::Wildcard(span) = t {
+                        n += 1;
+                        *t = Term::Var(ast::Var {
+                            name: format!("#{n}"),
+                            span: *span,
+                        });
+                    }
+                }
+                Literal::Positive(atom)
+            }
+            other => other.clone(),
+        })
+        .collect()
+}
+
+/// An expression with known variables replaced by their values.
+pub fn substitute(e: &Expr, values: &HashMap<String, Value>) -> String {
+    substitute_expr(e, values).to_string()
+}
+
+fn substitute_expr(e: &Expr, values: &HashMap<String, Value>) -> Expr {
+    match e {
+        Expr::Term(t) => Expr::Term(substitute_term(t, values)),
+        Expr::Binary {
+            op,
+            left,
+            right,
+            span,
+        } => Expr::Binary {
+            op: *op,
+            left: Box::new(substitute_expr(left, values)),
+            right: Box::new(substitute_expr(right, values)),
+            span: *span,
+        },
+    }
+}
+
+fn substitute_term(t: &Term, values: &HashMap<String, Value>) -> Term {
+    match t {
+        Term::Var(v) => values
+            .get(&v.name)
+            .map_or_else(|| t.clone(), |value| Term::Const(value.clone(), v.span)),
+        other => other.clone(),
+    }
+}
+
+/// An atom with known variables replaced by their values.
+pub fn substitute_atom(atom: &ast::Atom, values: &HashMap<String, Value>) -> String {
+    let mut atom = atom.clone();
+    for t in &mut atom.args {
+        *t = substitute_term(t, values);
+    }
+    atom.to_string()
+}
+
+/// A literal with known variables replaced by their values.
+pub fn substitute_literal(literal: &Literal, values: &HashMap<String, Value>) -> String {
+    match literal {
+        Literal::Positive(a) => substitute_atom(a, values),
+        Literal::Negative(a) => format!("not {}", substitute_atom(a, values)),
+        Literal::Compare(c) => format!(
+            "{} {} {}",
+            substitute(&c.left, values),
+            c.op.symbol(),
+            substitute(&c.right, values)
+        ),
+        Literal::Aggregate(agg) => {
+            let mut agg = agg.clone();
+            for l in &mut agg.body {
+                *l = substitute_literal_ast(l, values);
+            }
+            Literal::Aggregate(agg).to_string()
+        }
+    }
+}
+
+fn substitute_literal_ast(literal: &Literal, values: &HashMap<String, Value>) -> Literal {
+    let atom = |a: &ast::Atom| {
+        let mut a = a.clone();
+        for t in &mut a.args {
+            *t = substitute_term(t, values);
+        }
+        a
+    };
+    match literal {
+        Literal::Positive(a) => Literal::Positive(atom(a)),
+        Literal::Negative(a) => Literal::Negative(atom(a)),
+        Literal::Compare(c) => {
+            let mut c = c.clone();
+            c.left = substitute_expr(&c.left, values);
+            c.right = substitute_expr(&c.right, values);
+            Literal::Compare(c)
+        }
+        Literal::Aggregate(a) => Literal::Aggregate(a.clone()),
+    }
+}

@@ -1,0 +1,375 @@
+//! Why-not: what stops a fact that does not hold.
+//!
+//! For each rule whose head could conclude the fact, the head is bound to
+//! the fact's values and the body is tried literal by literal, in source
+//! order (a test waits until its variables are bound): the first prefix of
+//! the body that no binding satisfies ends with the literal that failed. It
+//! is reported with the values bound so far and, for a missing premise, the
+//! existing facts of its predicate that share the most arguments with it;
+//! for a negated premise, the fact that blocks it. A fact that no rule can
+//! conclude and that is not given says so, with did-you-mean suggestions
+//! for its predicate and constants.
+
+use std::collections::{HashMap, HashSet};
+
+use super::{source_at, substitute_literal, Fact, Source};
+use crate::ast::{self, Literal, Term};
+use crate::check::lint::did_you_mean;
+use crate::eval::intern::Id;
+use crate::eval::join::{Join, Window};
+use crate::eval::Database;
+use crate::load::Program;
+use crate::plan;
+use crate::source::Sources;
+use crate::value::Value;
+
+/// Most closest facts shown for a missing premise.
+pub const CLOSEST: usize = 3;
+
+/// Why a fact does not hold.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WhyNot {
+    /// The fact asked about.
+    pub fact: Fact,
+    /// One entry per rule whose head has the fact's predicate.
+    pub attempts: Vec<Attempt>,
+    /// Given facts of the predicate closest to the fact (when no rule
+    /// concludes it, or in addition to the attempts).
+    pub closest: Vec<Fact>,
+    /// Did-you-mean lines for the predicate and the constants.
+    pub suggestions: Vec<String>,
+}
+
+/// One rule that could have concluded the fact.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attempt {
+    /// The rule, where it is written.
+    pub rule: Source,
+    /// Index of the rule in [`Program::rules`].
+    pub rule_index: usize,
+    /// The variables bound before the failure, in order of appearance.
+    pub bindings: Vec<(String, Value)>,
+    /// What stopped it.
+    pub failure: Failure,
+}
+
+/// What stopped one rule.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Failure {
+    /// The head cannot take the fact's values.
+    Head(String),
+    /// No fact matches this positive premise.
+    Missing {
+        /// The premise with the values bound so far.
+        literal: String,
+        /// Existing facts of its predicate closest to it.
+        closest: Vec<Fact>,
+    },
+    /// A negated premise is contradicted by a fact.
+    Blocked {
+        /// The negated premise with the values bound so far.
+        literal: String,
+        /// The fact that exists.
+        by: Fact,
+    },
+    /// A comparison does not hold, or an aggregate has no fitting value.
+    False {
+        /// The literal with the values bound so far.
+        literal: String,
+    },
+}
+
+/// Explains why `fact` does not hold.
+pub fn why_not(db: &mut Database, program: &Program, sources: &Sources, fact: &Fact) -> WhyNot {
+    let mut attempts = Vec::new();
+    for (i, rule) in program.rules.iter().enumerate() {
+        if rule.is_fact()
+            || rule.head.predicate.text != fact.predicate
+            || rule.head.args.len() != fact.args.len()
+        {
+            continue;
+        }
+        let (bindings, failure) = match bind_head(&rule.head, &fact.args) {
+            Err(why) => (Vec::new(), Failure::Head(why)),
+            Ok(head) => first_failure(db, &rule.body, &head),
+        };
+        attempts.push(Attempt {
+            rule: source_at(sources, rule.span),
+            rule_index: i,
+            bindings,
+            failure,
+        });
+    }
+    let mut suggestions = Vec::new();
+    let known: Vec<String> = db.plan.predicates.keys().cloned().collect();
+    let defined = program
+        .rules
+        .iter()
+        .any(|r| r.head.predicate.text == fact.predicate)
+        || program
+            .imports
+            .iter()
+            .any(|i| i.import.predicate.text == fact.predicate);
+    if !defined {
+        if let Some(s) = did_you_mean(
+            &fact.predicate,
+            known
+                .iter()
+                .map(String::as_str)
+                .filter(|k| *k != fact.predicate),
+        ) {
+            suggestions.push(format!(
+                "`{}` has no facts and no rules; {s}",
+                fact.predicate
+            ));
+        } else {
+            suggestions.push(format!("`{}` has no facts and no rules", fact.predicate));
+        }
+    }
+    let strings: Vec<&str> = db.interner.strings().collect();
+    for arg in &fact.args {
+        if let Value::Str(s) = arg {
+            if db.interner.get(arg).is_none() {
+                let hint = did_you_mean(s, strings.iter().copied())
+                    .map_or_else(String::new, |h| format!("; {h}"));
+                suggestions.push(format!(
+                    "`{arg}` appears nowhere in the program or its data{hint}"
+                ));
+            }
+        }
+    }
+    let closest = db
+        .pred(&fact.predicate)
+        .map(|p| {
+            closest_facts(
+                db,
+                p,
+                &fact.args.iter().cloned().map(Some).collect::<Vec<_>>(),
+            )
+        })
+        .unwrap_or_default();
+    WhyNot {
+        fact: fact.clone(),
+        attempts,
+        closest,
+        suggestions,
+    }
+}
+
+/// The head variables' values, or why the head cannot take the fact.
+fn bind_head(head: &ast::Atom, args: &[Value]) -> Result<HashMap<String, Value>, String> {
+    let mut bound: HashMap<String, Value> = HashMap::new();
+    for (t, value) in head.args.iter().zip(args) {
+        match t {
+            Term::Const(c, _) if c != value => {
+                return Err(format!(
+                    "the rule concludes `{head}` only with `{c}` where the fact has `{value}`"
+                ));
+            }
+            Term::Var(v) => {
+                if let Some(other) = bound.get(&v.name) {
+                    if other != value {
+                        return Err(format!(
+                            "`{}` stands for both `{other}` and `{value}` in the head",
+                            v.name
+                        ));
+                    }
+                }
+                bound.insert(v.name.clone(), value.clone());
+            }
+            _ => {}
+        }
+    }
+    Ok(bound)
+}
+
+/// Tries ever longer prefixes of the body (in a safe source order) until
+/// one has no solution; returns the bindings before it and the failure.
+fn first_failure(
+    db: &mut Database,
+    body: &[Literal],
+    head: &HashMap<String, Value>,
+) -> (Vec<(String, Value)>, Failure) {
+    let order = source_order(body, head.keys().cloned().collect());
+    let names: Vec<&str> = head.keys().map(String::as_str).collect();
+    let named = super::name_wildcards(body);
+    let mut values = head.clone();
+    for k in 1..=order.len() {
+        let prefix: Vec<Literal> = order[..k].iter().map(|&i| named[i].clone()).collect();
+        match solve_first(db, &prefix, &names, head) {
+            Some(solution) => values = solution,
+            None => {
+                let literal = &body[order[k - 1]];
+                let bindings = ordered_bindings(body, &values);
+                return (bindings, failure(db, literal, &values));
+            }
+        }
+    }
+    // Every prefix holds: the fact would have been derived. It cannot be
+    // reached for a fact that does not hold; say so rather than guess.
+    (
+        ordered_bindings(body, &values),
+        Failure::False {
+            literal: "every premise holds".to_string(),
+        },
+    )
+}
+
+/// The first solution of `prefix` with the head's values bound.
+fn solve_first(
+    db: &mut Database,
+    prefix: &[Literal],
+    names: &[&str],
+    head: &HashMap<String, Value>,
+) -> Option<HashMap<String, Value>> {
+    let plan = db.plan.body_plan(prefix, names, true, &mut db.interner);
+    db.sync_indexes();
+    let mut slots: Vec<Id> = names
+        .iter()
+        .map(|n| db.interner.intern(head[*n].clone()))
+        .collect();
+    slots.resize(plan.slots, 0);
+    let windows: Vec<Window> = db.relations.iter().map(Window::complete).collect();
+    let mut first: Option<Vec<Id>> = None;
+    let mut join = Join {
+        relations: &db.relations,
+        windows: &windows,
+        interner: &mut db.interner,
+        slots,
+    };
+    let _ = join.run(&plan.steps, &mut |s: &[Id]| {
+        if first.is_none() {
+            first = Some(s.to_vec());
+        }
+        Ok(())
+    });
+    let slots = first?;
+    Some(
+        plan.variables
+            .iter()
+            .map(|(n, s)| (n.clone(), db.interner.value(slots[*s])))
+            .collect(),
+    )
+}
+
+/// The body's literals in source order, each test moved after the literals
+/// that bind its variables.
+fn source_order(body: &[Literal], mut bound: HashSet<String>) -> Vec<usize> {
+    let mut order = Vec::new();
+    let mut placed = vec![false; body.len()];
+    while order.len() < body.len() {
+        let next = (0..body.len())
+            .find(|&i| !placed[i] && plan::ready(&body[i], body, &bound))
+            .or_else(|| (0..body.len()).find(|&i| !placed[i]));
+        let Some(i) = next else { break };
+        placed[i] = true;
+        plan::binds(&body[i], body, &mut bound);
+        order.push(i);
+    }
+    order
+}
+
+fn ordered_bindings(body: &[Literal], values: &HashMap<String, Value>) -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = Vec::new();
+    let mut push = |name: &str| {
+        if let Some(v) = values.get(name) {
+            if !name.starts_with('#') && !out.iter().any(|(n, _)| n == name) {
+                out.push((name.to_string(), v.clone()));
+            }
+        }
+    };
+    let mut names = Vec::new();
+    for l in body {
+        l.for_each_var(&mut |v| names.push(v.name.clone()));
+    }
+    let mut rest: Vec<&String> = values.keys().collect();
+    rest.sort();
+    for n in names.iter().chain(rest) {
+        push(n);
+    }
+    out
+}
+
+fn failure(db: &Database, literal: &Literal, values: &HashMap<String, Value>) -> Failure {
+    let text = substitute_literal(literal, values);
+    match literal {
+        Literal::Positive(atom) => {
+            let pattern = pattern(atom, values);
+            let closest = db
+                .pred(&atom.predicate.text)
+                .map(|p| closest_facts(db, p, &pattern))
+                .unwrap_or_default();
+            Failure::Missing {
+                literal: text,
+                closest,
+            }
+        }
+        Literal::Negative(atom) => {
+            let pattern = pattern(atom, values);
+            let by = db.pred(&atom.predicate.text).and_then(|p| {
+                let rel = &db.relations[p];
+                (0..rel.len())
+                    .map(|r| db.values(rel.row(r)))
+                    .find(|row| {
+                        row.iter()
+                            .zip(&pattern)
+                            .all(|(v, p)| p.as_ref().is_none_or(|p| p == v))
+                    })
+                    .map(|args| Fact {
+                        predicate: atom.predicate.text.clone(),
+                        args,
+                    })
+            });
+            match by {
+                Some(by) => Failure::Blocked { literal: text, by },
+                None => Failure::False { literal: text },
+            }
+        }
+        _ => Failure::False { literal: text },
+    }
+}
+
+/// An atom's arguments: known values, or `None` for the unknown.
+fn pattern(atom: &ast::Atom, values: &HashMap<String, Value>) -> Vec<Option<Value>> {
+    atom.args
+        .iter()
+        .map(|t| match t {
+            Term::Const(c, _) => Some(c.clone()),
+            Term::Var(v) => values.get(&v.name).cloned(),
+            Term::Wildcard(_) => None,
+        })
+        .collect()
+}
+
+/// The facts of `pred` that agree with the most known arguments (at least
+/// one), best first, then in canonical order.
+fn closest_facts(db: &Database, pred: plan::PredId, pattern: &[Option<Value>]) -> Vec<Fact> {
+    let rel = &db.relations[pred];
+    let name = db
+        .plan
+        .predicates
+        .get_index(pred)
+        .map(|(n, _)| n.clone())
+        .unwrap_or_default();
+    let mut scored: Vec<(usize, Vec<Value>)> = (0..rel.len())
+        .map(|r| db.values(rel.row(r)))
+        .map(|row| {
+            let score = row
+                .iter()
+                .zip(pattern)
+                .filter(|(v, p)| p.as_ref() == Some(*v))
+                .count();
+            (score, row)
+        })
+        .filter(|(score, _)| *score > 0 || pattern.iter().all(Option::is_none))
+        .collect();
+    scored.sort_by(|(a, ra), (b, rb)| b.cmp(a).then_with(|| ra.cmp(rb)));
+    scored
+        .into_iter()
+        .take(CLOSEST)
+        .map(|(_, args)| Fact {
+            predicate: name.clone(),
+            args,
+        })
+        .collect()
+}
