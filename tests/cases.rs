@@ -11,6 +11,10 @@
 //!   `# args: ...`); the expected text is its stdout, and when it fails, the
 //!   exit code and stderr.
 //!
+//! - `explain/`: each `# explain: FACT` (or `# explain-json: FACT`) line of
+//!   the file is explained by `entente explain` run as a process; the
+//!   expected text is every explanation, in order.
+//!
 //! Set `ENTENTE_BLESS=1` to rewrite the expected files from the actual
 //! output (then read the diff before committing it).
 
@@ -73,6 +77,54 @@ fn eval_cases_print_the_expected_model() {
                 out.status.code(),
                 String::from_utf8_lossy(&out.stderr)
             );
+        }
+        Ok(got)
+    });
+}
+
+#[test]
+fn explain_cases_print_the_expected_explanations() {
+    run_topic("explain", |path| {
+        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        let mut got = String::new();
+        for line in text.lines() {
+            let (fact, json) = if let Some(f) = line.strip_prefix("# explain-json:") {
+                (f.trim(), true)
+            } else if let Some(f) = line.strip_prefix("# explain:") {
+                (f.trim(), false)
+            } else {
+                continue;
+            };
+            let mut args = vec![
+                "explain".to_string(),
+                fact.to_string(),
+                path.display().to_string(),
+            ];
+            if json {
+                args.extend(["--format".to_string(), "json".to_string()]);
+            }
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_entente"))
+                .args(&args)
+                .env("NO_COLOR", "1")
+                .output()
+                .map_err(|e| e.to_string())?;
+            let _ = write!(
+                got,
+                "== {fact}{}\n{}",
+                if json { " (json)" } else { "" },
+                String::from_utf8_lossy(&out.stdout)
+            );
+            if !out.status.success() {
+                let _ = write!(
+                    got,
+                    "--- exit {:?}\n{}",
+                    out.status.code(),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+        }
+        if got.is_empty() {
+            return Err("no `# explain:` line".into());
         }
         Ok(got)
     });
