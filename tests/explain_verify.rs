@@ -116,7 +116,7 @@ impl Verifier<'_> {
                     match literal {
                         Literal::Negative(atom) => {
                             let pattern: Vec<Option<Value>> =
-                                atom.args.iter().map(|t| value(t)).collect();
+                                atom.args.iter().map(&value).collect();
                             let blocked =
                                 self.model.get(&atom.predicate.text).is_some_and(|facts| {
                                     facts.iter().any(|row| {
