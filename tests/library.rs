@@ -112,3 +112,43 @@ fn the_model_follows_the_program() {
         ]
     );
 }
+
+#[test]
+fn explanations_as_data() {
+    use entente::explain::{Failure, Justification};
+    use entente::Explanation;
+    let mut engine = Engine::new();
+    engine
+        .load_source(
+            "kb.rules",
+            "treaty(azerbaijan, turkey).\nrival(armenia, azerbaijan).\nally(X, Y) if treaty(X, Y), not rival(X, Y).\n",
+        )
+        .unwrap();
+    let (explanation, _) = engine
+        .explain("ally(azerbaijan, turkey)", Config::default())
+        .unwrap();
+    let Explanation::Holds(proof) = explanation else {
+        panic!("ally(azerbaijan, turkey) holds");
+    };
+    let Justification::Derived(step) = &proof.justification else {
+        panic!("it is derived");
+    };
+    assert_eq!((step.rule.file.as_str(), step.rule.line), ("kb.rules", 3));
+    assert_eq!(step.absent, ["rival(azerbaijan, turkey)"]);
+    assert!(matches!(&step.premises[0].justification, Justification::Given(s) if s.line == 1));
+
+    let (explanation, _) = engine
+        .explain("ally(turkey, azerbaijan).", Config::default())
+        .unwrap();
+    let Explanation::DoesNotHold(why) = explanation else {
+        panic!("ally(turkey, azerbaijan) does not hold");
+    };
+    assert!(
+        matches!(&why.attempts[0].failure, Failure::Missing { literal, .. } if literal == "treaty(turkey, azerbaijan)")
+    );
+
+    // Not a ground fact: an error, not an explanation.
+    assert!(engine
+        .explain("ally(X, turkey)", Config::default())
+        .is_err());
+}
