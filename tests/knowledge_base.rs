@@ -49,7 +49,7 @@ fn cited(file: &str, line: usize) -> bool {
         .iter()
         .rev()
         .map(|l| l.trim())
-        .find(|l| !(l.ends_with('.') && !l.starts_with('#')))
+        .find(|l| !l.ends_with('.') || l.starts_with('#'))
         .is_some_and(|l| l.starts_with('#'))
 }
 
