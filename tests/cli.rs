@@ -146,3 +146,35 @@ fn query_errors_and_usage() {
         Some(2)
     );
 }
+
+/// The README's `entente explain` examples are what the program prints.
+#[test]
+fn readme_explanations_are_current() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let mut checked = 0;
+    for block in readme.split("```").skip(1).step_by(2) {
+        let mut lines = block.lines().skip_while(|l| l.trim().is_empty());
+        let Some(command) = lines
+            .next()
+            .and_then(|l| l.strip_prefix("$ entente explain '"))
+        else {
+            continue;
+        };
+        let shown: Vec<&str> = lines.collect();
+        if shown
+            .iter()
+            .any(|l| l.trim() == "..." || l.starts_with("$ "))
+        {
+            continue;
+        }
+        let (fact, file) = command.split_once("' ").expect("explain 'FACT' FILE");
+        let out = entente(&["explain", fact, file.trim()]);
+        assert_eq!(
+            stdout(&out).lines().collect::<Vec<_>>(),
+            shown,
+            "README example for {fact}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 3, "only {checked} README examples found");
+}
