@@ -116,19 +116,30 @@ impl Engine {
     /// Returns the answers and any warnings about the goal.
     pub fn query(&mut self, goal: &str, config: Config) -> Result<(Answers, Vec<Problem>), Error> {
         let query = self.parse_goal(goal)?;
+        let warnings = self.check_goal(&query)?;
+        self.run(config)?;
+        let answers = self.answer(&query)?;
+        Ok((answers, warnings))
+    }
+
+    /// Checks a goal against the program as if it were one of its queries;
+    /// returns the warnings about the goal, or every error.
+    fn check_goal(&self, query: &Query) -> Result<Vec<Problem>, Error> {
         let mut program = self.program.clone();
         program.queries = vec![query.clone()];
         let report = check::check(&program, &self.sources, true);
         let at = query.span.start;
-        let mine = |p: &Problem| p.first_offset().is_some_and(|o| o >= at);
-        if !report.errors.is_empty() {
-            let mut problems = report.errors;
-            problems.extend(report.warnings.into_iter().filter(mine));
-            return Err(Error::new(problems));
+        let mut warnings: Vec<Problem> = report
+            .warnings
+            .into_iter()
+            .filter(|p| p.first_offset().is_some_and(|o| o >= at))
+            .collect();
+        if report.errors.is_empty() {
+            return Ok(warnings);
         }
-        self.run(config)?;
-        let answers = self.answer(&query)?;
-        Ok((answers, report.warnings.into_iter().filter(mine).collect()))
+        let mut problems = report.errors;
+        problems.append(&mut warnings);
+        Err(Error::new(problems))
     }
 
     /// Explains a ground fact such as `supports(turkey, azerbaijan)` (a
@@ -156,15 +167,7 @@ impl Engine {
                 ))
             }
         };
-        let mut program = self.program.clone();
-        program.queries = vec![query.clone()];
-        let report = check::check(&program, &self.sources, true);
-        let at = query.span.start;
-        let mine = |p: &Problem| p.first_offset().is_some_and(|o| o >= at);
-        if !report.errors.is_empty() {
-            return Err(Error::new(report.errors));
-        }
-        let warnings = report.warnings.into_iter().filter(mine).collect();
+        let warnings = self.check_goal(&query)?;
         self.run(config)?;
         let fact = Fact {
             predicate: atom.predicate.text.clone(),

@@ -321,6 +321,40 @@ impl Database {
         any_new
     }
 
+    /// Runs a planned body with some slots already set (the rest of the
+    /// `slots.len()..plan.slots` are filled in), each relation restricted to
+    /// its window, and returns up to `limit` matches as slot vectors.
+    /// Errors cannot arise: every expression was computed by the
+    /// evaluation that built the model.
+    pub fn matches(
+        &mut self,
+        plan: &QueryPlan,
+        mut slots: Vec<Id>,
+        windows: &[Window],
+        limit: usize,
+    ) -> Vec<Vec<Id>> {
+        slots.resize(plan.slots, 0);
+        let mut found = Vec::new();
+        let mut join = Join {
+            relations: &self.relations,
+            windows,
+            interner: &mut self.interner,
+            slots,
+        };
+        let _ = join.run(&plan.steps, &mut |s: &[Id]| {
+            if found.len() < limit {
+                found.push(s.to_vec());
+            }
+            Ok(())
+        });
+        found
+    }
+
+    /// Every relation in full.
+    pub fn complete_windows(&self) -> Vec<Window> {
+        self.relations.iter().map(Window::complete).collect()
+    }
+
     /// Answers a checked query against the model: the distinct bindings of
     /// its named variables, sorted.
     pub fn answer(&mut self, query: &ast::Query) -> Result<Answers, EvalError> {

@@ -18,7 +18,7 @@ use std::fmt;
 
 use crate::ast::{self, Expr, Literal, Term};
 use crate::eval::intern::Id;
-use crate::eval::join::{Join, Window};
+use crate::eval::join::Window;
 use crate::eval::{Database, Origin};
 use crate::load::Program;
 use crate::plan::{PredId, QueryPlan};
@@ -226,26 +226,11 @@ impl<'a> Prover<'a> {
             if rule.is_fact() || rule.head.predicate.text != name {
                 continue;
             }
-            let Some(mut slots) = self.bind_head(i, row) else {
+            let Some(slots) = self.bind_head(i, row) else {
                 continue;
             };
-            let (body, plan) = &self.plans[&i];
-            slots.resize(plan.slots, 0);
-            let mut found: Vec<Vec<Id>> = Vec::new();
-            let mut join = Join {
-                relations: &self.db.relations,
-                windows: &windows,
-                interner: &mut self.db.interner,
-                slots,
-            };
-            // Any error here was already raised by the evaluation itself.
-            let _ = join.run(&plan.steps, &mut |s: &[Id]| {
-                if found.len() < MAX_CANDIDATES {
-                    found.push(s.to_vec());
-                }
-                Ok(())
-            });
-            let body = body.clone();
+            let (body, plan) = self.plans[&i].clone();
+            let found = self.db.matches(&plan, slots, &windows, MAX_CANDIDATES);
             for slots in found {
                 let newest = self
                     .premise_rows(&body, &plan_vars(&self.plans[&i].1), &slots)
@@ -410,7 +395,7 @@ impl<'a> Prover<'a> {
             .plan
             .body_plan(&inner, &group_names, true, &mut self.db.interner);
         self.db.sync_indexes();
-        let mut slots: Vec<Id> = group_names
+        let slots: Vec<Id> = group_names
             .iter()
             .map(|n| {
                 values
@@ -418,23 +403,12 @@ impl<'a> Prover<'a> {
                     .map_or(0, |v| self.db.interner.intern(v.clone()))
             })
             .collect();
-        slots.resize(plan.slots, 0);
-        let windows: Vec<Window> = self.db.relations.iter().map(Window::complete).collect();
+        let windows = self.db.complete_windows();
+        let instances = self.db.matches(&plan, slots, &windows, usize::MAX);
         let mut seen = std::collections::HashSet::new();
         let mut facts = Vec::new();
         let mut more = 0;
         let vars = plan_vars(&plan);
-        let mut instances: Vec<Vec<Id>> = Vec::new();
-        let mut join = Join {
-            relations: &self.db.relations,
-            windows: &windows,
-            interner: &mut self.db.interner,
-            slots,
-        };
-        let _ = join.run(&plan.steps, &mut |s: &[Id]| {
-            instances.push(s.to_vec());
-            Ok(())
-        });
         for s in instances {
             let key: Vec<Id> = plan
                 .variables

@@ -16,7 +16,6 @@ use super::{source_at, substitute_literal, Fact, Source};
 use crate::ast::{self, Literal, Term};
 use crate::check::lint::did_you_mean;
 use crate::eval::intern::Id;
-use crate::eval::join::{Join, Window};
 use crate::eval::Database;
 use crate::load::Program;
 use crate::plan;
@@ -224,26 +223,12 @@ fn solve_first(
 ) -> Option<HashMap<String, Value>> {
     let plan = db.plan.body_plan(prefix, names, true, &mut db.interner);
     db.sync_indexes();
-    let mut slots: Vec<Id> = names
+    let slots: Vec<Id> = names
         .iter()
         .map(|n| db.interner.intern(head[*n].clone()))
         .collect();
-    slots.resize(plan.slots, 0);
-    let windows: Vec<Window> = db.relations.iter().map(Window::complete).collect();
-    let mut first: Option<Vec<Id>> = None;
-    let mut join = Join {
-        relations: &db.relations,
-        windows: &windows,
-        interner: &mut db.interner,
-        slots,
-    };
-    let _ = join.run(&plan.steps, &mut |s: &[Id]| {
-        if first.is_none() {
-            first = Some(s.to_vec());
-        }
-        Ok(())
-    });
-    let slots = first?;
+    let windows = db.complete_windows();
+    let slots = db.matches(&plan, slots, &windows, 1).pop()?;
     Some(
         plan.variables
             .iter()
