@@ -200,7 +200,7 @@ fn first_failure(
             None => {
                 let literal = &body[order[k - 1]];
                 let bindings = ordered_bindings(body, &values);
-                return (bindings, failure(db, literal, &values));
+                return (bindings, failure(db, literal, body, &values));
             }
         }
     }
@@ -275,7 +275,12 @@ fn ordered_bindings(body: &[Literal], values: &HashMap<String, Value>) -> Vec<(S
     out
 }
 
-fn failure(db: &Database, literal: &Literal, values: &HashMap<String, Value>) -> Failure {
+fn failure(
+    db: &mut Database,
+    literal: &Literal,
+    body: &[Literal],
+    values: &HashMap<String, Value>,
+) -> Failure {
     let text = substitute_literal(literal, values);
     match literal {
         Literal::Positive(atom) => {
@@ -309,6 +314,50 @@ fn failure(db: &Database, literal: &Literal, values: &HashMap<String, Value>) ->
                 Some(by) => Failure::Blocked { literal: text, by },
                 None => Failure::False { literal: text },
             }
+        }
+        Literal::Aggregate(agg) => {
+            // What the aggregate does give here, if anything.
+            // Its group variables are those of the rule; `G = G` tests keep
+            // them groups in a body of the aggregate alone.
+            let groups = crate::check::safety::group_variables(agg, body);
+            let mut free = agg.clone();
+            free.result.name = "#value".into();
+            let mut alone = vec![Literal::Aggregate(free)];
+            for g in &groups {
+                let var = ast::Expr::Term(Term::Var(ast::Var {
+                    name: g.to_string(),
+                    span: agg.span,
+                }));
+                alone.push(Literal::Compare(ast::Comparison {
+                    left: var.clone(),
+                    op: ast::CompareOp::Eq,
+                    right: var,
+                    span: agg.span,
+                }));
+            }
+            let known: Vec<&str> = groups
+                .iter()
+                .copied()
+                .filter(|g| values.contains_key(*g))
+                .collect();
+            let plan = db.plan.body_plan(&alone, &known, false, &mut db.interner);
+            db.sync_indexes();
+            let slots: Vec<Id> = known
+                .iter()
+                .map(|n| db.interner.intern(values[*n].clone()))
+                .collect();
+            let windows = db.complete_windows();
+            let value = db.matches(&plan, slots, &windows, 1).pop().and_then(|s| {
+                plan.variables
+                    .iter()
+                    .find(|(n, _)| n == "#value")
+                    .map(|(_, slot)| db.interner.value(s[*slot]))
+            });
+            let literal = match value {
+                Some(v) => format!("{text} (it gives {v})"),
+                None => format!("{text} (it gives no value: nothing to aggregate)"),
+            };
+            Failure::False { literal }
         }
         _ => Failure::False { literal: text },
     }
