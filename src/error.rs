@@ -127,7 +127,7 @@ pub enum LoadError {
     /// A file that includes itself, directly or through others.
     #[error("include cycle: {cycle}")]
     #[diagnostic(
-        code(entente::include_cycle),
+        code(entente::io),
         help("a file can only include files that do not include it back")
     )]
     IncludeCycle {

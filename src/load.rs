@@ -4,8 +4,8 @@
 //! in source order (an included file's statements stand where its
 //! `include` stood), and every read or syntax problem. Include paths resolve
 //! against the including file's folder; a file reached twice is loaded once,
-//! and a file that includes itself, directly or not, is an
-//! `entente::include_cycle` error at the include that closes the cycle.
+//! and a file that includes itself, directly or not, is an `entente::io`
+//! error at the include that closes the cycle.
 
 use std::path::{Path, PathBuf};
 
