@@ -28,8 +28,11 @@ pub fn facts(
     let each = |f: &mut dyn FnMut(&str, &[Value]) -> io::Result<()>| -> io::Result<()> {
         for (pred, name) in db.predicates_by_name() {
             let rel = &db.relations[pred];
+            let mut row = Vec::with_capacity(rel.arity());
             for r in db.sorted_rows(pred, derived_only) {
-                f(name, &db.values(rel.row(r)))?;
+                row.clear();
+                row.extend(rel.row(r).iter().map(|&id| db.interner.value(id)));
+                f(name, &row)?;
             }
         }
         Ok(())

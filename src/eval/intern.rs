@@ -57,6 +57,11 @@ impl Interner {
         }
     }
 
+    /// For an inline integer, a `u32` with the same order as the integers.
+    pub fn int_key(id: Id) -> Option<u32> {
+        as_int(id).map(|i| (i - INLINE_RANGE.start) as u32)
+    }
+
     /// Every string interned so far (for did-you-mean suggestions).
     pub fn strings(&self) -> impl Iterator<Item = &str> {
         self.values.iter().filter_map(|v| match v {

@@ -395,6 +395,20 @@ impl Database {
         } else {
             0
         };
+        // Rows of at most two inline integers sort by one packed key.
+        let packed = rel.arity() <= 2
+            && (from..rel.len())
+                .all(|r| rel.row(r).iter().all(|&id| Interner::int_key(id).is_some()));
+        if packed {
+            let key = |r: RowId| {
+                rel.row(r).iter().fold(0u64, |k, &id| {
+                    (k << 32) | u64::from(Interner::int_key(id).unwrap_or(0))
+                })
+            };
+            let mut rows: Vec<RowId> = (from..rel.len()).collect();
+            rows.sort_unstable_by_key(|&r| key(r));
+            return rows;
+        }
         let mut rows: Vec<RowId> = (from..rel.len()).collect();
         rows.sort_unstable_by(|&a, &b| self.interner.cmp_rows(rel.row(a), rel.row(b)));
         rows
