@@ -64,21 +64,7 @@ fn eval_cases_print_the_expected_model() {
         if let Some(extra) = text.lines().next().and_then(|l| l.strip_prefix("# args:")) {
             args.extend(extra.split_whitespace().map(String::from));
         }
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_entente"))
-            .args(&args)
-            .env("NO_COLOR", "1")
-            .output()
-            .map_err(|e| e.to_string())?;
-        let mut got = String::from_utf8_lossy(&out.stdout).into_owned();
-        if !out.status.success() {
-            let _ = write!(
-                got,
-                "--- exit {:?}\n{}",
-                out.status.code(),
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        Ok(got)
+        entente(&args)
     });
 }
 
@@ -103,31 +89,34 @@ fn explain_cases_print_the_expected_explanations() {
             if json {
                 args.extend(["--format".to_string(), "json".to_string()]);
             }
-            let out = std::process::Command::new(env!("CARGO_BIN_EXE_entente"))
-                .args(&args)
-                .env("NO_COLOR", "1")
-                .output()
-                .map_err(|e| e.to_string())?;
-            let _ = write!(
-                got,
-                "== {fact}{}\n{}",
-                if json { " (json)" } else { "" },
-                String::from_utf8_lossy(&out.stdout)
-            );
-            if !out.status.success() {
-                let _ = write!(
-                    got,
-                    "--- exit {:?}\n{}",
-                    out.status.code(),
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
+            let _ = writeln!(got, "== {fact}{}", if json { " (json)" } else { "" });
+            got.push_str(&entente(&args)?);
         }
         if got.is_empty() {
             return Err("no `# explain:` line".into());
         }
         Ok(got)
     });
+}
+
+/// Runs the `entente` binary; its stdout and, when it fails, its exit code
+/// and stderr.
+fn entente(args: &[String]) -> Result<String, String> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_entente"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .map_err(|e| e.to_string())?;
+    let mut got = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() {
+        let _ = write!(
+            got,
+            "--- exit {:?}\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(got)
 }
 
 /// Runs `actual` on every case of a topic and compares with (or, when
