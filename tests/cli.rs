@@ -178,3 +178,41 @@ fn readme_explanations_are_current() {
     }
     assert!(checked >= 3, "only {checked} README examples found");
 }
+
+#[test]
+fn answers_in_json_and_csv() {
+    let file = "tests/cases/eval/queries.rules";
+    let json = stdout(&entente(&[
+        "query",
+        "supports(X, Y), X != Y",
+        file,
+        "--format",
+        "json",
+    ]));
+    assert!(
+        json.starts_with("{\"variables\": [\"X\", \"Y\"], \"holds\": true, \"answers\": [[\"armenia\", \"russia\"], "),
+        "{json}"
+    );
+    let csv = stdout(&entente(&[
+        "query",
+        "supports(russia, Who)",
+        file,
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(csv, "Who\narmenia\n");
+    let csv = stdout(&entente(&[
+        "query",
+        "supports(russia, armenia)",
+        file,
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(csv, "holds\ntrue\n");
+    let all = stdout(&entente(&["run", file, "--format", "json"]));
+    assert!(
+        all.starts_with("[\n{\"query\": \"? supports(turkey, Who).\", \"variables\": [\"Who\"]"),
+        "{all}"
+    );
+    assert!(all.trim_end().ends_with(']'));
+}
