@@ -655,7 +655,7 @@ fn join_order(body: &[Literal], bound: &HashSet<String>) -> Vec<usize> {
     let mut bound: HashSet<String> = bound.clone();
     let mut placed = vec![false; body.len()];
     let mut order = Vec::with_capacity(body.len());
-    let mut place = |i: usize, bound: &mut HashSet<String>, order: &mut Vec<usize>| {
+    let mut place = |i: usize, placed: &mut [bool], bound: &mut HashSet<String>| {
         placed[i] = true;
         order.push(i);
         binds(&body[i], body, bound);
@@ -665,36 +665,31 @@ fn join_order(body: &[Literal], bound: &HashSet<String>) -> Vec<usize> {
         while progress {
             progress = false;
             for i in 0..body.len() {
-                if !placed_at(&order, i) && !is_positive(&body[i]) && ready(&body[i], body, &bound)
-                {
-                    place(i, &mut bound, &mut order);
+                if !placed[i] && !is_positive(&body[i]) && ready(&body[i], body, &bound) {
+                    place(i, &mut placed, &mut bound);
                     progress = true;
                 }
             }
         }
         let best = (0..body.len())
-            .filter(|&i| !placed_at(&order, i) && is_positive(&body[i]))
+            .filter(|&i| !placed[i] && is_positive(&body[i]))
             .max_by_key(|&i| {
                 let (known, unknown) = argument_counts(&body[i], &bound);
                 (known, std::cmp::Reverse(unknown), std::cmp::Reverse(i))
             });
         match best {
-            Some(i) => place(i, &mut bound, &mut order),
+            Some(i) => place(i, &mut placed, &mut bound),
             None => break,
         }
     }
     // A checked program places everything; keep any rest in source order
     // so that nothing is silently dropped.
-    for i in 0..body.len() {
-        if !placed_at(&order, i) {
+    for (i, done) in placed.iter().enumerate() {
+        if !done {
             order.push(i);
         }
     }
     order
-}
-
-fn placed_at(order: &[usize], i: usize) -> bool {
-    order.contains(&i)
 }
 
 fn is_positive(l: &Literal) -> bool {

@@ -192,28 +192,38 @@ fn first_failure(
     let order = source_order(body, head.keys().cloned().collect());
     let names: Vec<&str> = head.keys().map(String::as_str).collect();
     let named = super::name_wildcards(body);
-    let mut values = head.clone();
-    for k in 1..=order.len() {
+    let solve = |db: &mut Database, k: usize| {
         let prefix: Vec<Literal> = order[..k].iter().map(|&i| named[i].clone()).collect();
-        match solve_first(db, &prefix, &names, head) {
-            Some(solution) => values = solution,
-            None => {
-                let literal = &body[order[k - 1]];
-                let bindings = ordered_bindings(body, &values);
-                return (bindings, failure(db, literal, body, &values));
-            }
+        solve_first(db, &prefix, &names, head)
+    };
+    // A prefix that fails makes every longer one fail too, so the shortest
+    // failing prefix is found by bisection: prefix `lo` holds, `hi` fails.
+    if let Some(values) = solve(db, order.len()) {
+        // Every premise holds: the fact would have been derived. It cannot
+        // be reached for a fact that does not hold; say so rather than guess.
+        let literal = "every premise holds".to_string();
+        return (ordered_bindings(body, &values), Failure::False { literal });
+    }
+    let (mut lo, mut hi) = (0, order.len());
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if solve(db, mid).is_some() {
+            lo = mid;
+        } else {
+            hi = mid;
         }
     }
-    // Every prefix holds: the fact would have been derived. It cannot be
-    // reached for a fact that does not hold; say so rather than guess.
+    let values = if lo == 0 {
+        head.clone()
+    } else {
+        solve(db, lo).unwrap_or_else(|| head.clone())
+    };
+    let literal = &body[order[hi - 1]];
     (
         ordered_bindings(body, &values),
-        Failure::False {
-            literal: "every premise holds".to_string(),
-        },
+        failure(db, literal, body, &values),
     )
 }
-
 /// The first solution of `prefix` with the head's values bound.
 fn solve_first(
     db: &mut Database,
