@@ -1,9 +1,9 @@
 //! Why-not: what stops a fact that does not hold.
 //!
 //! For each rule whose head could conclude the fact, the head is bound to
-//! the fact's values and the body is tried literal by literal, in source
-//! order (a test waits until its variables are bound): the first prefix of
-//! the body that no binding satisfies ends with the literal that failed. It
+//! the fact's values and the body's literals are taken in source order (a
+//! test waits until its variables are bound): the shortest prefix that no
+//! binding satisfies, found by bisection, ends with the literal that failed. It
 //! is reported with the values bound so far and, for a missing premise, the
 //! existing facts of its predicate that share the most arguments with it;
 //! for a negated premise, the fact that blocks it. A fact that no rule can
