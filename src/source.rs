@@ -126,11 +126,6 @@ impl Sources {
             column: before[line_start..].chars().count() + 1,
         })
     }
-
-    /// The 1-based line of a span's start in its file.
-    pub fn line(&self, span: Span) -> usize {
-        self.locate(span).map_or(0, |l| l.line)
-    }
 }
 
 impl SourceCode for Sources {

@@ -27,15 +27,6 @@ pub struct Stratification {
     pub strata: Vec<Vec<String>>,
 }
 
-impl Stratification {
-    /// Index of the stratum that holds `predicate`.
-    pub fn stratum_of(&self, predicate: &str) -> Option<usize> {
-        self.strata
-            .iter()
-            .position(|s| s.iter().any(|p| p == predicate))
-    }
-}
-
 /// One dependency: `head` uses `body` in the rule at `rule`.
 struct Edge {
     body: usize,

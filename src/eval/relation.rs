@@ -235,24 +235,6 @@ impl Relation {
         let i = self.rounds.partition_point(|&(r, _)| r < round);
         self.rounds.get(i).map_or(self.len, |&(_, first)| first)
     }
-
-    /// Bytes held by rows and indexes (an estimate, for statistics).
-    pub fn heap_bytes(&self) -> usize {
-        let table = |n: usize| n * 5 + 16;
-        self.rows.capacity() * 4
-            + table(self.dedup.capacity())
-            + self
-                .indexes
-                .iter()
-                .map(|ix| {
-                    table(ix.table.capacity())
-                        + ix.entries
-                            .iter()
-                            .map(|e| e.capacity() * 4 + 24)
-                            .sum::<usize>()
-                })
-                .sum::<usize>()
-    }
 }
 
 /// Row equality without a `memcmp` call: rows are a few words long.
