@@ -339,12 +339,8 @@ impl Plan {
         }
     }
 
-    /// Plans a query (its predicates must be known).
-    pub fn query(&mut self, query: &ast::Query, interner: &mut Interner) -> QueryPlan {
-        self.body_plan(&query.body, &[], false, interner)
-    }
-
-    /// Plans a body whose `bound` variables have values before it runs
+    /// Plans a body (a query's, or part of a rule's for explanations; its
+    /// predicates must be known) whose `bound` variables have values before it runs
     /// (they get slots `0..bound.len()`, in order). The plan's variables
     /// are the named ones in order of first appearance; `_Name` variables
     /// are among them only with `anonymous` (explanations show them,

@@ -147,7 +147,7 @@ impl Database {
     }
 
     /// Creates the indexes the plan asks for that relations lack yet.
-    pub fn sync_indexes(&mut self) {
+    fn sync_indexes(&mut self) {
         for (pred, columns) in self.plan.indexes.iter().enumerate() {
             if self.relations.len() <= pred {
                 let arity = self.plan.predicates[pred];
@@ -355,15 +355,41 @@ impl Database {
         self.relations.iter().map(Window::complete).collect()
     }
 
+    /// Plans a body to run against this model (see
+    /// [`Plan::body_plan`]); the indexes it needs are built at once, so a
+    /// plan from here can always run.
+    pub fn plan_body(
+        &mut self,
+        body: &[ast::Literal],
+        bound: &[&str],
+        anonymous: bool,
+    ) -> QueryPlan {
+        let plan = self
+            .plan
+            .body_plan(body, bound, anonymous, &mut self.interner);
+        self.sync_indexes();
+        plan
+    }
+
+    /// Runs a plan from [`Database::plan_body`] over the whole model, its
+    /// bound variables set to `values` (in order); up to `limit` matches.
+    pub fn solve(&mut self, plan: &QueryPlan, values: &[Value], limit: usize) -> Vec<Vec<Id>> {
+        let slots = values
+            .iter()
+            .map(|v| self.interner.intern(v.clone()))
+            .collect();
+        let windows = self.complete_windows();
+        self.matches(plan, slots, &windows, limit)
+    }
+
     /// Answers a checked query against the model: the distinct bindings of
     /// its named variables, sorted.
     pub fn answer(&mut self, query: &ast::Query) -> Result<Answers, EvalError> {
         for atom in query_atoms(query) {
             self.plan.ensure_pred(&atom.predicate.text, atom.args.len());
         }
-        let plan: QueryPlan = self.plan.query(query, &mut self.interner);
-        self.sync_indexes();
-        let windows: Vec<Window> = self.relations.iter().map(Window::complete).collect();
+        let plan = self.plan_body(&query.body, &[], false);
+        let windows = self.complete_windows();
         let mut found = Relation::new(plan.variables.len());
         let mut join = Join {
             relations: &self.relations,

@@ -260,11 +260,7 @@ impl<'a> Prover<'a> {
         }
         if !self.plans.contains_key(&i) {
             let body = name_wildcards(&rule.body);
-            let plan = self
-                .db
-                .plan
-                .body_plan(&body, &names, true, &mut self.db.interner);
-            self.db.sync_indexes();
+            let plan = self.db.plan_body(&body, &names, true);
             self.plans.insert(i, (body, plan));
         }
         let mut slots = vec![0; names.len()];
@@ -390,21 +386,12 @@ impl<'a> Prover<'a> {
         let mut group_names: Vec<&str> = groups.iter().copied().collect();
         group_names.sort_unstable();
         let inner = name_wildcards(&agg.body);
-        let plan = self
-            .db
-            .plan
-            .body_plan(&inner, &group_names, true, &mut self.db.interner);
-        self.db.sync_indexes();
-        let slots: Vec<Id> = group_names
+        let plan = self.db.plan_body(&inner, &group_names, true);
+        let group_values: Vec<Value> = group_names
             .iter()
-            .map(|n| {
-                values
-                    .get(*n)
-                    .map_or(0, |v| self.db.interner.intern(v.clone()))
-            })
+            .map(|n| values.get(*n).cloned().unwrap_or(Value::Int(0)))
             .collect();
-        let windows = self.db.complete_windows();
-        let instances = self.db.matches(&plan, slots, &windows, usize::MAX);
+        let instances = self.db.solve(&plan, &group_values, usize::MAX);
         let mut seen = std::collections::HashSet::new();
         let mut facts = Vec::new();
         let mut more = 0;

@@ -15,7 +15,6 @@ use std::collections::{HashMap, HashSet};
 use super::{source_at, substitute_literal, Fact, Source};
 use crate::ast::{self, Literal, Term};
 use crate::check::lint::did_you_mean;
-use crate::eval::intern::Id;
 use crate::eval::Database;
 use crate::load::Program;
 use crate::plan;
@@ -231,14 +230,9 @@ fn solve_first(
     names: &[&str],
     head: &HashMap<String, Value>,
 ) -> Option<HashMap<String, Value>> {
-    let plan = db.plan.body_plan(prefix, names, true, &mut db.interner);
-    db.sync_indexes();
-    let slots: Vec<Id> = names
-        .iter()
-        .map(|n| db.interner.intern(head[*n].clone()))
-        .collect();
-    let windows = db.complete_windows();
-    let slots = db.matches(&plan, slots, &windows, 1).pop()?;
+    let plan = db.plan_body(prefix, names, true);
+    let bound: Vec<Value> = names.iter().map(|n| head[*n].clone()).collect();
+    let slots = db.solve(&plan, &bound, 1).pop()?;
     Some(
         plan.variables
             .iter()
@@ -350,14 +344,9 @@ fn failure(
                 .copied()
                 .filter(|g| values.contains_key(*g))
                 .collect();
-            let plan = db.plan.body_plan(&alone, &known, false, &mut db.interner);
-            db.sync_indexes();
-            let slots: Vec<Id> = known
-                .iter()
-                .map(|n| db.interner.intern(values[*n].clone()))
-                .collect();
-            let windows = db.complete_windows();
-            let value = db.matches(&plan, slots, &windows, 1).pop().and_then(|s| {
+            let plan = db.plan_body(&alone, &known, false);
+            let bound: Vec<Value> = known.iter().map(|n| values[*n].clone()).collect();
+            let value = db.solve(&plan, &bound, 1).pop().and_then(|s| {
                 plan.variables
                     .iter()
                     .find(|(n, _)| n == "#value")
