@@ -549,3 +549,27 @@ impl Literal {
         }
     }
 }
+
+/// The body with each `_` of a positive atom named `#n`, so that the
+/// join binds the value it matched and the premise can be shown.
+pub fn name_wildcards(body: &[Literal]) -> Vec<Literal> {
+    let mut n = 0;
+    body.iter()
+        .map(|literal| match literal {
+            Literal::Positive(atom) => {
+                let mut atom = atom.clone();
+                for t in &mut atom.args {
+                    if let Term::Wildcard(span) = t {
+                        n += 1;
+                        *t = Term::Var(Var {
+                            name: format!("#{n}"),
+                            span: *span,
+                        });
+                    }
+                }
+                Literal::Positive(atom)
+            }
+            other => other.clone(),
+        })
+        .collect()
+}

@@ -228,6 +228,45 @@ pub enum EvalError {
     },
 }
 
+/// A retraction that names nothing the program states (`entente::retract`).
+#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
+pub enum RetractError {
+    /// A fact that no fact statement or imported row gives.
+    #[error("`{fact}` is not a given fact{}", if *derived { " (it is derived)" } else { "" })]
+    #[diagnostic(code(entente::retract))]
+    NotGiven {
+        /// The fact, in canonical form.
+        fact: String,
+        /// True when the model derives it.
+        derived: bool,
+        /// The retraction.
+        #[label("{}", if *derived { "derived by rules, not given" } else { "no fact statement or imported row gives this" })]
+        span: Span,
+        /// What to do instead.
+        #[help]
+        help: String,
+    },
+    /// A rule that the program does not have.
+    #[error("the program has no such rule")]
+    #[diagnostic(
+        code(entente::retract),
+        help("write the rule as the program has it (variable names included); the list of rules shows them")
+    )]
+    NoSuchRule {
+        /// The rule as given.
+        #[label("not a rule of the program")]
+        span: Span,
+    },
+    /// A query, include or import.
+    #[error("only facts and rules can be retracted")]
+    #[diagnostic(code(entente::retract))]
+    NotRetractable {
+        /// The statement.
+        #[label("not a fact or a rule")]
+        span: Span,
+    },
+}
+
 /// A data file that cannot be imported; nothing of it is loaded.
 #[derive(Debug, Clone, thiserror::Error, Diagnostic)]
 #[error("cannot import `{path}`{}: {reason}", line.map(|l| format!(" line {l}")).unwrap_or_default())]

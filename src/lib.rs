@@ -24,8 +24,9 @@ pub mod plan;
 pub mod source;
 pub mod value;
 
-pub use engine::{Engine, Explanation};
+pub use engine::{Change, ChangeSet, Engine, Explanation, PredicateChanges, Update, WhatIf};
 pub use error::{render, Error, Problem};
 pub use eval::{Answers, Config, Database};
+pub use explain::Fact;
 pub use source::{Sources, Span};
 pub use value::Value;

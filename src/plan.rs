@@ -76,8 +76,26 @@ pub struct RulePlan {
     pub base: Vec<Step>,
     /// One variant per atom of the rule's own stratum, run in later rounds.
     pub deltas: Vec<Vec<Step>>,
+    /// For incremental maintenance, one variant per positive or negated
+    /// body literal: it starts by scanning that literal's changed facts
+    /// ([`Version::Change`]) and joins the rest of the body in full.
+    pub changes: Vec<ChangeVariant>,
+    /// Predicates read inside the rule's aggregates.
+    pub aggregated: Vec<PredId>,
     /// The rule's place, for errors raised while it runs.
     pub span: Span,
+}
+
+/// A rule body driven by the changes of one literal's predicate.
+#[derive(Clone, Debug)]
+pub struct ChangeVariant {
+    /// The predicate whose changes are scanned.
+    pub pred: PredId,
+    /// True when the literal is negated: facts added to `pred` then remove
+    /// instances, and facts removed add them.
+    pub negated: bool,
+    /// The join, starting with the scan of the changes.
+    pub steps: Vec<Step>,
 }
 
 /// A value known when a step runs: a bound slot or a constant.
@@ -98,6 +116,9 @@ pub enum Version {
     Old,
     /// Facts of the previous round.
     Delta,
+    /// Incremental maintenance: the facts that changed (added or removed,
+    /// as the phase needs), held apart from the relation.
+    Change,
 }
 
 /// How a scan treats one column of a matching row.
@@ -109,6 +130,8 @@ pub enum Column {
     Bind(Slot),
     /// Must equal a slot bound earlier in this same atom (`p(X, X)`).
     Check(Slot),
+    /// Must equal a constant (a scan of changes, which has no index).
+    Const(Id),
 }
 
 /// How a scan finds its rows.
@@ -219,13 +242,26 @@ pub struct QueryPlan {
     pub steps: Vec<Step>,
 }
 
-/// Builds the plan of a checked program.
-pub fn plan(program: &Program, strata: &Stratification, interner: &mut Interner) -> Plan {
-    let mut plan = Plan::default();
+/// Builds the plan of a checked program. Predicate ids and index numbers
+/// of `previous` (the plan of the model being maintained) are kept, so its
+/// relations serve the new plan; pass an empty plan for a fresh model. A
+/// predicate whose arity changed cannot keep its relation: see
+/// [`Plan::arities_agree`].
+pub fn plan(
+    program: &Program,
+    strata: &Stratification,
+    interner: &mut Interner,
+    previous: &Plan,
+) -> Plan {
+    let mut plan = Plan {
+        predicates: previous.predicates.clone(),
+        indexes: previous.indexes.clone(),
+        strata: Vec::new(),
+    };
     for (name, arity) in arities(program) {
-        plan.predicates.insert(name, arity);
+        plan.predicates.entry(name).or_insert(arity);
     }
-    plan.indexes = vec![Vec::new(); plan.predicates.len()];
+    plan.indexes.resize(plan.predicates.len(), Vec::new());
     for stratum in &strata.strata {
         let members: Vec<PredId> = stratum
             .iter()
@@ -272,6 +308,15 @@ fn arities(program: &Program) -> Vec<(String, usize)> {
 }
 
 impl Plan {
+    /// True when every predicate of `program` has the arity this plan gave
+    /// it (false after a predicate was dropped and used again with another
+    /// arity: its model must then be evaluated afresh).
+    pub fn arities_agree(&self, program: &Program) -> bool {
+        arities(program)
+            .into_iter()
+            .all(|(name, arity)| self.predicates.get(&name).is_none_or(|&a| a == arity))
+    }
+
     /// The id of a predicate the plan knows.
     pub fn pred(&self, name: &str) -> PredId {
         self.predicates
@@ -318,6 +363,28 @@ impl Plan {
         };
         let base = variant(None);
         let deltas = recursive.iter().map(|&d| variant(Some(d))).collect();
+        let mut changes = Vec::new();
+        for (i, literal) in rule.body.iter().enumerate() {
+            let (Literal::Positive(atom) | Literal::Negative(atom)) = literal else {
+                continue;
+            };
+            let mut b = Builder::new(self, interner);
+            b.vars = vars.clone();
+            b.next_slot = first_free;
+            let steps = b.change_variant(&rule.body, i);
+            slots = slots.max(b.next_slot);
+            changes.push(ChangeVariant {
+                pred: self.pred(&atom.predicate.text),
+                negated: matches!(literal, Literal::Negative(_)),
+                steps,
+            });
+        }
+        let mut aggregated = Vec::new();
+        ast::for_each_atom(&rule.body, &mut |a, how| {
+            if how == ast::Occurrence::Aggregated {
+                aggregated.push(self.pred(&a.predicate.text));
+            }
+        });
         let head_args = rule
             .head
             .args
@@ -335,6 +402,8 @@ impl Plan {
             slots,
             base,
             deltas,
+            changes,
+            aggregated,
             span: rule.span,
         }
     }
@@ -468,11 +537,11 @@ impl<'p> Builder<'p> {
             .collect()
     }
 
-    /// Orders and compiles a body. `delta` is the atom read as delta (it
-    /// goes first); `recursive` lists the atoms of the rule's own stratum,
-    /// whose version depends on their place relative to `delta`.
+    /// Orders and compiles a body. `delta` is the atom read as delta;
+    /// `recursive` lists the atoms of the rule's own stratum, whose version
+    /// depends on their place relative to `delta`.
     fn body(&mut self, body: &[Literal], delta: Option<usize>, recursive: &[usize]) -> Vec<Step> {
-        let order = join_order(body, &self.bound);
+        let order = join_order(body, &self.bound, None);
         let mut steps = Vec::with_capacity(body.len());
         for i in order {
             let version = match delta {
@@ -481,6 +550,24 @@ impl<'p> Builder<'p> {
                 _ => Version::Full,
             };
             steps.push(self.literal(body, i, version));
+        }
+        steps
+    }
+
+    /// Compiles a body driven by the changes of literal `i`: the changed
+    /// facts are few, so their scan goes first (unlike the delta of
+    /// semi-naive rounds, which keeps its place), and the other literals
+    /// follow in join order. A negated literal's changes are scanned like
+    /// a positive atom, and the literal is still tested in the state the
+    /// variant reads (a fact may leave and come back in one update).
+    fn change_variant(&mut self, body: &[Literal], i: usize) -> Vec<Step> {
+        let (Literal::Positive(atom) | Literal::Negative(atom)) = &body[i] else {
+            unreachable!("only atoms have change variants");
+        };
+        let mut steps = vec![self.scan(atom, Version::Change, i)];
+        let skip = matches!(body[i], Literal::Positive(_)).then_some(i);
+        for j in join_order(body, &self.bound, skip) {
+            steps.push(self.literal(body, j, Version::Full));
         }
         steps
     }
@@ -529,9 +616,18 @@ impl<'p> Builder<'p> {
         let mut key = Vec::new();
         let mut columns = Vec::with_capacity(atom.args.len());
         let mut bound_here: Vec<&str> = Vec::new();
+        // Changes are held without indexes: their scan tests every column.
+        let keyed = version != Version::Change;
         for (c, t) in atom.args.iter().enumerate() {
             let column = match t {
                 Term::Wildcard(_) => Column::Skip,
+                Term::Const(value, _) if !keyed => match self.constant(value) {
+                    Operand::Const(id) => Column::Const(id),
+                    Operand::Slot(_) => unreachable!("a constant is no slot"),
+                },
+                Term::Var(v) if !keyed && self.bound.contains(&v.name) => {
+                    Column::Check(self.slot(&v.name))
+                }
                 Term::Const(value, _) => {
                     key_columns.push(c);
                     key.push(self.constant(value));
@@ -646,10 +742,14 @@ impl<'p> Builder<'p> {
     }
 }
 
-/// The order in which to join a body's literals (see the module docs).
-fn join_order(body: &[Literal], bound: &HashSet<String>) -> Vec<usize> {
+/// The order in which to join a body's literals (see the module docs),
+/// leaving out `skip` (a literal already placed).
+fn join_order(body: &[Literal], bound: &HashSet<String>, skip: Option<usize>) -> Vec<usize> {
     let mut bound: HashSet<String> = bound.clone();
     let mut placed = vec![false; body.len()];
+    if let Some(i) = skip {
+        placed[i] = true;
+    }
     let mut order = Vec::with_capacity(body.len());
     let mut place = |i: usize, placed: &mut [bool], bound: &mut HashSet<String>| {
         placed[i] = true;
@@ -681,7 +781,7 @@ fn join_order(body: &[Literal], bound: &HashSet<String>) -> Vec<usize> {
     // A checked program places everything; keep any rest in source order
     // so that nothing is silently dropped.
     for (i, done) in placed.iter().enumerate() {
-        if !done {
+        if !done && Some(i) != skip {
             order.push(i);
         }
     }

@@ -6,8 +6,9 @@
 //! is handed to `emit` with the slots filled in.
 
 use super::arith;
+use super::hash::hash_ids;
 use super::intern::{Id, Interner};
-use super::relation::{Range, Relation, RowId};
+use super::relation::{Range, Relation, RowId, View};
 use crate::ast::AggregateFn;
 use crate::error::EvalError;
 use crate::plan::{Access, AggregatePlan, Column, Expr, Operand, Step, Version};
@@ -34,7 +35,7 @@ impl Window {
 
     fn range(self, version: Version) -> Range {
         match version {
-            Version::Full => Range {
+            Version::Full | Version::Change => Range {
                 lo: 0,
                 hi: self.delta_end,
             },
@@ -68,6 +69,16 @@ pub struct Join<'a> {
     pub interner: &'a mut Interner,
     /// The value of each slot.
     pub slots: Vec<Id>,
+    /// Which state of the relations the join reads.
+    pub view: View,
+    /// For incremental maintenance: the facts that changed, by predicate,
+    /// read by [`Version::Change`] scans.
+    pub changes: &'a [Relation],
+    /// True inside an aggregate, which, like negation, reads whole
+    /// relations in the join's view: its predicates are complete before
+    /// its stratum runs, and an explanation must show its value in the
+    /// model, not in the window of the fact's round.
+    pub whole: bool,
 }
 
 impl Join<'_> {
@@ -85,13 +96,20 @@ impl Join<'_> {
                 columns,
                 ..
             } => {
-                let relations = self.relations;
-                let rel = &relations[*pred];
-                let range = self.windows[*pred].range(*version);
+                let (rel, range, view) = if *version == Version::Change {
+                    let rel = &self.changes[*pred];
+                    (rel, rel.all(), View::Now)
+                } else if self.whole {
+                    let rel = &self.relations[*pred];
+                    (rel, rel.all(), self.view)
+                } else {
+                    let rel = &self.relations[*pred];
+                    (rel, self.windows[*pred].range(*version), self.view)
+                };
                 match access {
                     Access::Scan => {
                         for r in range.lo..range.hi {
-                            if self.bind(rel.row(r), columns) {
+                            if rel.visible(r, view) && self.bind(rel.row(r), columns) {
                                 self.run(rest, emit)?;
                             }
                         }
@@ -105,7 +123,7 @@ impl Join<'_> {
                             spill = self.key(key);
                             &spill
                         };
-                        for (_, row) in rel.lookup(*ix, key, range) {
+                        for (_, row) in rel.lookup(*ix, key, range, view) {
                             if self.bind(row, columns) {
                                 self.run(rest, emit)?;
                             }
@@ -114,7 +132,7 @@ impl Join<'_> {
                     Access::Member => {
                         let key = self.key(key);
                         if rel
-                            .find(&key)
+                            .find_in(&key, hash_ids(key.iter().copied()), view)
                             .is_some_and(|r| r >= range.lo && r < range.hi)
                         {
                             self.run(rest, emit)?;
@@ -124,12 +142,17 @@ impl Join<'_> {
                 Ok(())
             }
             Step::Absent { pred, access, key } => {
+                // Negation reads the whole relation in the join's view,
+                // never a window: explanations check absence in the model.
                 let rel = &self.relations[*pred];
                 let key = self.key(key);
+                let view = self.view;
                 let present = match access {
-                    Access::Scan => !rel.is_empty(),
-                    Access::Index(ix) => rel.lookup(*ix, &key, rel.all()).next().is_some(),
-                    Access::Member => rel.find(&key).is_some(),
+                    Access::Scan => rel.any(view),
+                    Access::Index(ix) => rel.lookup(*ix, &key, rel.all(), view).next().is_some(),
+                    Access::Member => rel
+                        .find_in(&key, hash_ids(key.iter().copied()), view)
+                        .is_some(),
                 };
                 if present {
                     Ok(())
@@ -191,6 +214,11 @@ impl Join<'_> {
             match *column {
                 Column::Skip => {}
                 Column::Bind(s) => self.slots[s] = value,
+                Column::Const(c) => {
+                    if value != c {
+                        return false;
+                    }
+                }
                 Column::Check(s) => {
                     if self.slots[s] != value {
                         return false;
@@ -248,7 +276,8 @@ impl Join<'_> {
         let mut seen = Relation::new(agg.locals.len());
         let mut targets: Vec<Id> = Vec::new();
         let mut local = Vec::with_capacity(agg.locals.len());
-        self.run(&agg.steps, &mut |slots: &[Id]| {
+        let whole = std::mem::replace(&mut self.whole, true);
+        let found = self.run(&agg.steps, &mut |slots: &[Id]| {
             local.clear();
             local.extend(agg.locals.iter().map(|&s| slots[s]));
             if seen.insert(&local, 0) {
@@ -259,7 +288,9 @@ impl Join<'_> {
                 });
             }
             Ok(())
-        })?;
+        });
+        self.whole = whole;
+        found?;
         let value = match agg.function {
             AggregateFn::Count => Some(Value::Int(targets.len() as i64)),
             AggregateFn::Sum => {

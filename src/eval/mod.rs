@@ -1,9 +1,11 @@
 //! Evaluation: a checked program -> its perfect model, by semi-naive
 //! forward chaining, stratum by stratum.
 //!
-//! In: the [`Program`], its strata and the imported rows. Out: a
-//! [`Database`]: every relation, the interner, where each given fact came
-//! from, and per-stratum statistics.
+//! In: the [`Plan`] (built by [`crate::plan`] with the interner), the
+//! [`Program`] for its facts, and the imported rows. Out: a [`Database`]:
+//! every relation, the interner, where each given fact came from, and
+//! per-stratum statistics. [`maintain`] keeps a database current when
+//! facts and rules are added and retracted.
 //!
 //! Each stratum runs in rounds. Round one runs every rule once on full
 //! relations; each later round runs only the delta variants of the
@@ -18,20 +20,24 @@ pub mod arith;
 pub mod hash;
 pub mod intern;
 pub mod join;
+pub mod maintain;
 pub mod naive;
 pub mod relation;
 
 use std::time::{Duration, Instant};
 
+use hashbrown::HashMap;
+
 use crate::ast;
-use crate::check::Stratification;
 use crate::error::EvalError;
 use crate::load::Program;
-use crate::plan::{self, Operand, Plan, PredId, QueryPlan};
+use crate::plan::{self, Operand, Plan, PredId, QueryPlan, Step};
+use crate::source::Span;
 use crate::value::Value;
+use hash::FxBuild;
 use intern::{Id, Interner};
 use join::{Join, Window};
-use relation::{Relation, RowId};
+use relation::{Relation, RowId, View};
 
 /// Settings of one evaluation.
 #[derive(Clone, Copy, Debug)]
@@ -52,8 +58,9 @@ impl Default for Config {
 /// Where a given fact came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Origin {
-    /// A fact statement: its index in [`Program::rules`].
-    Fact(usize),
+    /// A fact statement, by its span (stable while statements come and
+    /// go, unlike its position in [`Program::rules`]).
+    Stated(Span),
     /// A row of an imported file: the import's index in
     /// [`Program::imports`] and the 1-based line in the file.
     Import {
@@ -97,39 +104,40 @@ pub struct Database {
     pub interner: Interner,
     /// Facts, by predicate id.
     pub relations: Vec<Relation>,
-    /// For each relation, the origin of each given row (rows below
-    /// `given[p].len()` are given, the rest derived).
-    pub given: Vec<Vec<Origin>>,
-    /// One entry per stratum, in order.
+    /// For each relation, the origin of each given row; the other live
+    /// rows are derived.
+    pub given: Vec<HashMap<RowId, Origin, FxBuild>>,
+    /// One entry per stratum, in order, for the last evaluation or update.
     pub stats: Vec<StratumStats>,
+    /// The last round stamped: rounds only grow, so a row appended later
+    /// always has a later round.
+    clock: u32,
+    /// Live derived facts, counted against the fact limit.
+    derived: u64,
 }
 
-/// Computes the perfect model of a checked program.
+/// Computes the perfect model of a checked program from its plan (built
+/// with `interner`).
 pub fn evaluate(
+    plan: Plan,
+    interner: Interner,
     program: &Program,
-    strata: &Stratification,
     imported: &[ImportedRows],
     config: Config,
 ) -> Result<Database, EvalError> {
-    let mut interner = Interner::default();
-    let plan = plan::plan(program, strata, &mut interner);
     let mut db = Database {
-        relations: plan
-            .predicates
-            .values()
-            .map(|&a| Relation::new(a))
-            .collect(),
-        given: vec![Vec::new(); plan.predicates.len()],
+        relations: Vec::new(),
+        given: Vec::new(),
         plan,
         interner,
         stats: Vec::new(),
+        clock: 0,
+        derived: 0,
     };
     db.sync_indexes();
     db.load_given(program, imported);
-    let mut clock = 0;
-    let mut derived = 0;
     for s in 0..db.plan.strata.len() {
-        let stats = db.run_stratum(s, &mut clock, &mut derived, config)?;
+        let stats = db.run_stratum(s, None, config)?;
         db.stats.push(stats);
     }
     Ok(db)
@@ -141,9 +149,9 @@ impl Database {
         self.plan.predicates.get_index_of(name)
     }
 
-    /// Number of rows of `pred` that were given rather than derived.
-    pub fn given_count(&self, pred: PredId) -> u32 {
-        self.given[pred].len() as u32
+    /// Where row `r` of `pred` was given, or `None` for a derived row.
+    pub fn origin(&self, pred: PredId, r: RowId) -> Option<Origin> {
+        self.given[pred].get(&r).copied()
     }
 
     /// Creates the indexes the plan asks for that relations lack yet.
@@ -152,7 +160,7 @@ impl Database {
             if self.relations.len() <= pred {
                 let arity = self.plan.predicates[pred];
                 self.relations.push(Relation::new(arity));
-                self.given.push(Vec::new());
+                self.given.push(HashMap::default());
             }
             for c in columns {
                 self.relations[pred].index_on(c);
@@ -177,7 +185,8 @@ impl Database {
             }
             let pred = self.plan.pred(&rule.head.predicate.text);
             if self.relations[pred].insert(&row, 0) {
-                self.given[pred].push(Origin::Fact(i));
+                let r = self.relations[pred].len() - 1;
+                self.given[pred].insert(r, Origin::Stated(program.rules[i].span));
             }
         }
         for rows in imported {
@@ -187,84 +196,60 @@ impl Database {
                 row.clear();
                 row.extend(values.iter().map(|v| self.interner.intern(v.clone())));
                 if self.relations[pred].insert(&row, 0) {
-                    self.given[pred].push(Origin::Import {
-                        import: rows.import,
-                        line,
-                    });
+                    let r = self.relations[pred].len() - 1;
+                    self.given[pred].insert(
+                        r,
+                        Origin::Import {
+                            import: rows.import,
+                            line,
+                        },
+                    );
                 }
             }
         }
     }
 
+    /// Runs stratum `s` to its fixpoint. The first round runs every rule
+    /// once on the full relations, unless `seed` gives its new facts (as
+    /// incremental maintenance does); later rounds run the delta variants.
     fn run_stratum(
         &mut self,
         s: usize,
-        clock: &mut u32,
-        derived: &mut u64,
+        seed: Option<Vec<Option<Relation>>>,
         config: Config,
     ) -> Result<StratumStats, EvalError> {
         let start = Instant::now();
         let stratum = self.plan.strata[s].clone();
         let recursive = stratum.rules.iter().any(|r| !r.deltas.is_empty());
-        let mut windows: Vec<Window> = self.relations.iter().map(Window::complete).collect();
+        let mut windows = self.complete_windows();
         // New facts of the round, per head predicate; kept across rounds
         // so that their memory is reused.
-        let mut pending: Vec<Option<Relation>> = vec![None; self.relations.len()];
-        let mut slots = Vec::new();
-        let before = *derived;
+        let seeded = seed.is_some();
+        let mut pending = seed.unwrap_or_else(|| vec![None; self.relations.len()]);
+        pending.resize(self.relations.len(), None);
+        let before = self.derived;
         let mut rounds = 0;
         loop {
-            *clock += 1;
+            self.clock += 1;
             rounds += 1;
             let first = rounds == 1;
-            for rule in &stratum.rules {
-                let variants = if first {
-                    std::slice::from_ref(&rule.base)
-                } else {
-                    &rule.deltas[..]
-                };
-                for steps in variants {
-                    if !first && delta_pred(steps).is_some_and(|p| windows[p].delta_is_empty()) {
-                        continue;
-                    }
-                    let target = &self.relations[rule.head];
-                    let new =
-                        pending[rule.head].get_or_insert_with(|| Relation::new(target.arity()));
-                    slots.resize(rule.slots, 0);
-                    let mut join = Join {
-                        relations: &self.relations,
-                        windows: &windows,
-                        interner: &mut self.interner,
-                        slots: std::mem::take(&mut slots),
+            if !(first && seeded) {
+                for rule in &stratum.rules {
+                    let variants = if first {
+                        std::slice::from_ref(&rule.base)
+                    } else {
+                        &rule.deltas[..]
                     };
-                    let mut row: Vec<Id> = Vec::with_capacity(rule.head_args.len());
-                    // head :- body: project each match onto the head; keep
-                    // it if neither the relation nor this round has it.
-                    let result = join.run(steps, &mut |slots: &[Id]| {
-                        row.clear();
-                        row.extend(rule.head_args.iter().map(|o| match *o {
-                            Operand::Slot(s) => slots[s],
-                            Operand::Const(c) => c,
-                        }));
-                        let hash = hash::hash_ids(row.iter().copied());
-                        if target.find_hashed(&row, hash).is_none()
-                            && new.insert_hashed(&row, 0, hash)
+                    for steps in variants {
+                        if !first && delta_pred(steps).is_some_and(|p| windows[p].delta_is_empty())
                         {
-                            *derived += 1;
-                            if *derived > config.max_facts {
-                                return Err(EvalError::FactLimit {
-                                    limit: config.max_facts,
-                                    span: rule.span,
-                                });
-                            }
+                            continue;
                         }
-                        Ok(())
-                    });
-                    slots = join.slots;
-                    result?;
+                        self.derive(rule, steps, &windows, &[], &mut pending, config)?;
+                    }
                 }
             }
-            let any_new = self.commit(&stratum.predicates, &mut pending, &mut windows, *clock);
+            let any_new = self.commit(&stratum.predicates, &mut pending, &mut windows, self.clock);
             if !any_new || !recursive {
                 break;
             }
@@ -282,8 +267,50 @@ impl Database {
                 })
                 .collect(),
             rounds,
-            derived: *derived - before,
+            derived: self.derived.saturating_sub(before),
             time: start.elapsed(),
+        })
+    }
+
+    /// `head :- body`: runs one variant of a rule over the current state
+    /// (`changes` feeds its [`plan::Version::Change`] scan) and projects
+    /// each match onto the head, keeping the facts that neither the
+    /// relation nor `pending` has yet.
+    fn derive(
+        &mut self,
+        rule: &plan::RulePlan,
+        steps: &[Step],
+        windows: &[Window],
+        changes: &[Relation],
+        pending: &mut [Option<Relation>],
+        config: Config,
+    ) -> Result<(), EvalError> {
+        let target = &self.relations[rule.head];
+        let new = pending[rule.head].get_or_insert_with(|| Relation::new(target.arity()));
+        let derived = &mut self.derived;
+        let mut join = Join {
+            relations: &self.relations,
+            windows,
+            interner: &mut self.interner,
+            slots: vec![0; rule.slots],
+            view: View::Now,
+            changes,
+            whole: false,
+        };
+        let mut row: Vec<Id> = Vec::with_capacity(rule.head_args.len());
+        join.run(steps, &mut |slots: &[Id]| {
+            project(&rule.head_args, slots, &mut row);
+            let hash = hash::hash_ids(row.iter().copied());
+            if target.find_hashed(&row, hash).is_none() && new.insert_hashed(&row, 0, hash) {
+                *derived += 1;
+                if *derived > config.max_facts {
+                    return Err(EvalError::FactLimit {
+                        limit: config.max_facts,
+                        span: rule.span,
+                    });
+                }
+            }
+            Ok(())
         })
     }
 
@@ -340,6 +367,9 @@ impl Database {
             windows,
             interner: &mut self.interner,
             slots,
+            view: View::Now,
+            changes: &[],
+            whole: false,
         };
         let _ = join.run(&plan.steps, &mut |s: &[Id]| {
             if found.len() < limit {
@@ -371,6 +401,42 @@ impl Database {
         plan
     }
 
+    /// Plans a rule's body to run with its head bound to a fact (see
+    /// [`HeadPlan`]).
+    pub fn plan_from_head(&mut self, rule: &ast::Rule) -> HeadPlan {
+        let names = head_variables(rule);
+        let body = ast::name_wildcards(&rule.body);
+        let plan = self.plan_body(&body, &names, true);
+        HeadPlan { body, plan }
+    }
+
+    /// The first slots of a [`HeadPlan`] of `rule` for the fact `row`, or
+    /// `None` when the head cannot take the fact's values.
+    pub fn bind_head(&self, rule: &ast::Rule, row: &[Id]) -> Option<Vec<Id>> {
+        let names = head_variables(rule);
+        let mut slots = vec![0; names.len()];
+        let mut set = vec![false; names.len()];
+        for (t, &value) in rule.head.args.iter().zip(row) {
+            match t {
+                ast::Term::Var(v) => {
+                    let s = names.iter().position(|n| *n == v.name)?;
+                    if set[s] && slots[s] != value {
+                        return None;
+                    }
+                    slots[s] = value;
+                    set[s] = true;
+                }
+                ast::Term::Const(c, _) => {
+                    if self.interner.get(c) != Some(value) {
+                        return None;
+                    }
+                }
+                ast::Term::Wildcard(_) => {}
+            }
+        }
+        Some(slots)
+    }
+
     /// Runs a plan from [`Database::plan_body`] over the whole model, its
     /// bound variables set to `values` (in order); up to `limit` matches.
     pub fn solve(&mut self, plan: &QueryPlan, values: &[Value], limit: usize) -> Vec<Vec<Id>> {
@@ -396,6 +462,9 @@ impl Database {
             windows: &windows,
             interner: &mut self.interner,
             slots: vec![0; plan.slots],
+            view: View::Now,
+            changes: &[],
+            whole: false,
         };
         let mut row = Vec::with_capacity(plan.variables.len());
         join.run(&plan.steps, &mut |slots: &[Id]| {
@@ -416,26 +485,25 @@ impl Database {
     /// or only the derived ones.
     pub fn sorted_rows(&self, pred: PredId, derived_only: bool) -> Vec<RowId> {
         let rel = &self.relations[pred];
-        let from = if derived_only {
-            self.given_count(pred)
-        } else {
-            0
-        };
+        let given = &self.given[pred];
+        let mut rows: Vec<RowId> = rel
+            .live_rows()
+            .filter(|r| !derived_only || !given.contains_key(r))
+            .collect();
         // Rows of at most two inline integers sort by one packed key.
         let packed = rel.arity() <= 2
-            && (from..rel.len())
-                .all(|r| rel.row(r).iter().all(|&id| Interner::int_key(id).is_some()));
+            && rows
+                .iter()
+                .all(|&r| rel.row(r).iter().all(|&id| Interner::int_key(id).is_some()));
         if packed {
             let key = |r: RowId| {
                 rel.row(r).iter().fold(0u64, |k, &id| {
                     (k << 32) | u64::from(Interner::int_key(id).unwrap_or(0))
                 })
             };
-            let mut rows: Vec<RowId> = (from..rel.len()).collect();
             rows.sort_unstable_by_key(|&r| key(r));
             return rows;
         }
-        let mut rows: Vec<RowId> = (from..rel.len()).collect();
         rows.sort_unstable_by(|&a, &b| self.interner.cmp_rows(rel.row(a), rel.row(b)));
         rows
     }
@@ -470,6 +538,32 @@ impl Database {
     }
 }
 
+/// A rule's body planned to run with the head's variables bound to a
+/// fact's values (they are the plan's first slots): how a proof finds the
+/// instances behind a fact, and how maintenance asks whether a deleted fact
+/// still has one.
+#[derive(Clone, Debug)]
+pub struct HeadPlan {
+    /// The body, each `_` of a positive atom named (see
+    /// [`ast::name_wildcards`]) so that its value shows.
+    pub body: Vec<ast::Literal>,
+    /// The join.
+    pub plan: QueryPlan,
+}
+
+/// The distinct variables of a rule's head, in order.
+fn head_variables(rule: &ast::Rule) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for t in &rule.head.args {
+        if let ast::Term::Var(v) = t {
+            if !names.contains(&v.name.as_str()) {
+                names.push(&v.name);
+            }
+        }
+    }
+    names
+}
+
 /// The answers to one query.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answers {
@@ -484,6 +578,15 @@ fn query_atoms(query: &ast::Query) -> Vec<&ast::Atom> {
     let mut atoms = Vec::new();
     ast::for_each_atom(&query.body, &mut |a, _| atoms.push(a));
     atoms
+}
+
+/// A head's row from a match's slots.
+fn project(head: &[Operand], slots: &[Id], row: &mut Vec<Id>) {
+    row.clear();
+    row.extend(head.iter().map(|o| match *o {
+        Operand::Slot(s) => slots[s],
+        Operand::Const(c) => c,
+    }));
 }
 
 /// The predicate a delta variant reads as delta.

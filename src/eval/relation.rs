@@ -5,7 +5,16 @@
 //! evaluation needs no copies: the facts of round `k` are a contiguous range
 //! of row ids, so *old*, *delta* and *full* are ranges (see [`Version`]),
 //! and the round in which each fact appeared is kept as a list of range
-//! starts (for explanations and, later, incremental maintenance).
+//! starts (for explanations and incremental maintenance).
+//!
+//! Incremental maintenance deletes rows. A deleted row is a tombstone: its
+//! id is never reused and a fact that comes back is appended as a new row
+//! with a new round, so row order stays round order. During an update a
+//! deleted row is *doomed*: gone from the current state ([`View::Now`]) but
+//! still visible, with every row that existed when the update began, to
+//! [`View::Before`], the state the update started from (delete-and-rederive
+//! needs it). [`Relation::purge`] ends the update: doomed rows leave the
+//! hash set and the indexes and become *gone*, visible to no view.
 //!
 //! Lookups go through hash indexes on the bound columns. An index maps each
 //! key to one contiguous list of the matching rows, each stored as its row
@@ -32,17 +41,40 @@ pub struct Range {
     pub hi: RowId,
 }
 
+/// Which state of a relation a read sees.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// The current rows.
+    Now,
+    /// The rows as they were when the running update began (doomed rows
+    /// included, rows appended since excluded).
+    Before,
+}
+
 /// The facts of one predicate.
 #[derive(Clone, Debug)]
 pub struct Relation {
     arity: usize,
     rows: Vec<Id>,
     len: RowId,
-    /// Every row id, keyed by the whole row: the set semantics.
+    /// Every row id, keyed by the whole row: the set semantics. During an
+    /// update a doomed row and a live row may hold the same values.
     dedup: HashTable<RowId>,
     indexes: Vec<Index>,
     /// `(round, first row)` for each batch appended, in order.
     rounds: Vec<(u32, RowId)>,
+    /// Bit per row: deleted (doomed or gone). Empty while nothing was ever
+    /// deleted, so fresh evaluation pays one predictable branch per row.
+    dead: Vec<u64>,
+    /// Bit per row: deleted in an earlier update and purged.
+    gone: Vec<u64>,
+    /// Rows deleted in the running update.
+    doomed: Vec<RowId>,
+    /// Live rows.
+    live: RowId,
+    /// `len` and `live` when the running update began.
+    start_len: RowId,
+    start_live: RowId,
 }
 
 /// A hash index on some columns.
@@ -65,6 +97,12 @@ impl Relation {
             dedup: HashTable::new(),
             indexes: Vec::new(),
             rounds: Vec::new(),
+            dead: Vec::new(),
+            gone: Vec::new(),
+            doomed: Vec::new(),
+            live: 0,
+            start_len: 0,
+            start_live: 0,
         }
     }
 
@@ -73,14 +111,98 @@ impl Relation {
         self.arity
     }
 
-    /// Number of rows.
+    /// Number of row ids in use (live or deleted): rows are `0..len()`.
     pub fn len(&self) -> RowId {
         self.len
     }
 
-    /// True when there are no rows.
+    /// True when no row was ever added.
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// Number of live rows.
+    pub fn live_len(&self) -> RowId {
+        self.live
+    }
+
+    /// True when some row is visible in `view`.
+    pub fn any(&self, view: View) -> bool {
+        match view {
+            View::Now => self.live > 0,
+            View::Before => self.start_live > 0,
+        }
+    }
+
+    /// Is row `r` part of the state `view` sees?
+    #[inline]
+    pub fn visible(&self, r: RowId, view: View) -> bool {
+        if self.dead.is_empty() {
+            return view == View::Now || r < self.start_len;
+        }
+        match view {
+            View::Now => !bit(&self.dead, r),
+            View::Before => r < self.start_len && !bit(&self.gone, r),
+        }
+    }
+
+    /// The live rows, in row order.
+    pub fn live_rows(&self) -> impl Iterator<Item = RowId> + '_ {
+        (0..self.len).filter(|&r| self.visible(r, View::Now))
+    }
+
+    /// Starts an update: [`View::Before`] shows the rows as they are now.
+    pub fn begin_update(&mut self) {
+        self.start_len = self.len;
+        self.start_live = self.live;
+    }
+
+    /// Deletes live row `r` from the current state; [`View::Before`] keeps
+    /// it until [`Relation::purge`].
+    pub fn doom(&mut self, r: RowId) {
+        debug_assert!(self.visible(r, View::Now));
+        set_bit(&mut self.dead, r);
+        self.doomed.push(r);
+        self.live -= 1;
+    }
+
+    /// The rows appended since the running update began.
+    pub fn appended(&self) -> Range {
+        Range {
+            lo: self.start_len,
+            hi: self.len,
+        }
+    }
+
+    /// The rows deleted in the running update.
+    pub fn doomed(&self) -> &[RowId] {
+        &self.doomed
+    }
+
+    /// Ends an update: doomed rows leave the hash set and every index.
+    pub fn purge(&mut self) {
+        if self.doomed.is_empty() {
+            self.start_len = self.len;
+            self.start_live = self.live;
+            return;
+        }
+        let doomed = std::mem::take(&mut self.doomed);
+        let arity = self.arity;
+        for &r in &doomed {
+            set_bit(&mut self.gone, r);
+            let row = &self.rows[r as usize * arity..][..arity];
+            if let Ok(entry) = self
+                .dedup
+                .find_entry(hash_ids(row.iter().copied()), |&x| x == r)
+            {
+                entry.remove();
+            }
+        }
+        for index in &mut self.indexes {
+            index.remove(&self.rows, arity, &doomed, &self.gone);
+        }
+        self.start_len = self.len;
+        self.start_live = self.live;
     }
 
     /// Every row.
@@ -107,8 +229,16 @@ impl Relation {
     /// [`Relation::find`] with the row's hash already computed.
     #[inline]
     pub fn find_hashed(&self, row: &[Id], hash: u64) -> Option<RowId> {
+        self.find_in(row, hash, View::Now)
+    }
+
+    /// The id of an equal row visible in `view`.
+    #[inline]
+    pub fn find_in(&self, row: &[Id], hash: u64, view: View) -> Option<RowId> {
         self.dedup
-            .find(hash, |&r| same_row(self.row(r), row))
+            .find(hash, |&r| {
+                same_row(self.row(r), row) && self.visible(r, view)
+            })
             .copied()
     }
 
@@ -128,6 +258,7 @@ impl Relation {
         }
         self.rows.extend_from_slice(row);
         self.len += 1;
+        self.live += 1;
         let Relation {
             arity,
             rows,
@@ -167,6 +298,12 @@ impl Relation {
         self.dedup.clear();
         self.indexes.clear();
         self.rounds.clear();
+        self.dead.clear();
+        self.gone.clear();
+        self.doomed.clear();
+        self.live = 0;
+        self.start_len = 0;
+        self.start_live = 0;
     }
 
     /// Ensures an index on `columns` exists and returns its number.
@@ -180,16 +317,19 @@ impl Relation {
             entries: Vec::new(),
         };
         for r in 0..self.len {
-            index.add(self.row(r), r);
+            if self.dead.is_empty() || !bit(&self.gone, r) {
+                index.add(self.row(r), r);
+            }
         }
         self.indexes.push(index);
         self.indexes.len() - 1
     }
 
     /// The rows within `range` whose `index` columns equal `key`, in row
-    /// order, as `(row id, values)`.
+    /// order, as `(row id, values)`; with deletions, only the rows `view`
+    /// sees.
     #[inline]
-    pub fn lookup<'a>(&'a self, index: usize, key: &[Id], range: Range) -> Lookup<'a> {
+    pub fn lookup<'a>(&'a self, index: usize, key: &[Id], range: Range, view: View) -> Lookup<'a> {
         let ix = &self.indexes[index];
         let stride = self.arity + 1;
         let hash = hash_ids(key.iter().copied());
@@ -221,6 +361,7 @@ impl Relation {
             data: &data[skip * stride..],
             stride,
             hi: range.hi,
+            filter: (view == View::Before || !self.dead.is_empty()).then_some((self, view)),
         }
     }
 
@@ -235,6 +376,20 @@ impl Relation {
         let i = self.rounds.partition_point(|&(r, _)| r < round);
         self.rounds.get(i).map_or(self.len, |&(_, first)| first)
     }
+}
+
+#[inline]
+fn bit(bits: &[u64], r: RowId) -> bool {
+    bits.get(r as usize / 64)
+        .is_some_and(|w| w >> (r % 64) & 1 == 1)
+}
+
+fn set_bit(bits: &mut Vec<u64>, r: RowId) {
+    let word = r as usize / 64;
+    if bits.len() <= word {
+        bits.resize(word + 1, 0);
+    }
+    bits[word] |= 1 << (r % 64);
 }
 
 /// Row equality without a `memcmp` call: rows are a few words long.
@@ -277,8 +432,51 @@ impl Index {
             }
         };
         let list = &mut entries[entry];
+        if list.first() == Some(&RowId::MAX) {
+            list.clear();
+        }
         list.push(r);
         list.extend_from_slice(row);
+    }
+
+    /// Drops the `doomed` rows (their `gone` bits set) from their keys'
+    /// lists, each touched list rewritten once.
+    fn remove(&mut self, rows: &[Id], arity: usize, doomed: &[RowId], gone: &[u64]) {
+        let mut touched: Vec<u32> = Vec::new();
+        for &r in doomed {
+            let row = &rows[r as usize * arity..][..arity];
+            let hash = hash_ids(self.columns.iter().map(|&c| row[c]));
+            let entries = &self.entries;
+            let columns = &self.columns;
+            if let Some(&e) = self.table.find(hash, |&e| {
+                let first = &entries[e as usize][1..];
+                columns.iter().all(|&c| first[c] == row[c])
+            }) {
+                touched.push(e);
+            }
+        }
+        touched.sort_unstable();
+        touched.dedup();
+        let stride = arity + 1;
+        for e in touched {
+            let list = &mut self.entries[e as usize];
+            let mut kept = 0;
+            for i in 0..list.len() / stride {
+                let r = list[i * stride];
+                if r != RowId::MAX && !bit(gone, r) {
+                    list.copy_within(i * stride..(i + 1) * stride, kept * stride);
+                    kept += 1;
+                }
+            }
+            // An emptied list stays as the key's entry: its first row is
+            // still needed to compare keys, so the values are kept.
+            if kept == 0 {
+                list.truncate(stride);
+                list[0] = RowId::MAX;
+            } else {
+                list.truncate(kept * stride);
+            }
+        }
     }
 }
 
@@ -287,6 +485,9 @@ pub struct Lookup<'a> {
     data: &'a [Id],
     stride: usize,
     hi: RowId,
+    /// Set when rows may be hidden (deletions, or the state before an
+    /// update): whose view to show.
+    filter: Option<(&'a Relation, View)>,
 }
 
 impl<'a> Iterator for Lookup<'a> {
@@ -294,13 +495,17 @@ impl<'a> Iterator for Lookup<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<(RowId, &'a [Id])> {
-        let (head, rest) = self.data.split_at_checked(self.stride)?;
-        let r = head[0];
-        if r >= self.hi {
-            return None;
+        loop {
+            let (head, rest) = self.data.split_at_checked(self.stride)?;
+            let r = head[0];
+            if r >= self.hi {
+                return None;
+            }
+            self.data = rest;
+            if self.filter.is_none_or(|(rel, view)| rel.visible(r, view)) {
+                return Some((r, &head[1..]));
+            }
         }
-        self.data = rest;
-        Some((r, &head[1..]))
     }
 }
 
@@ -317,15 +522,60 @@ mod tests {
         assert!(rel.insert(&[1, 3], 1));
         assert!(rel.insert(&[2, 3], 1));
         assert!(rel.insert(&[1, 4], 2));
-        let found: Vec<RowId> = rel.lookup(ix, &[1], rel.all()).map(|(r, _)| r).collect();
+        let found: Vec<RowId> = rel
+            .lookup(ix, &[1], rel.all(), View::Now)
+            .map(|(r, _)| r)
+            .collect();
         assert_eq!(found, [0, 1, 3]);
-        let found: Vec<(RowId, &[Id])> = rel.lookup(ix, &[1], Range { lo: 1, hi: 3 }).collect();
+        let found: Vec<(RowId, &[Id])> = rel
+            .lookup(ix, &[1], Range { lo: 1, hi: 3 }, View::Now)
+            .collect();
         assert_eq!(found, [(1, &[1, 3][..])]);
-        assert_eq!(rel.lookup(ix, &[9], rel.all()).count(), 0);
+        assert_eq!(rel.lookup(ix, &[9], rel.all(), View::Now).count(), 0);
         assert_eq!(
             (rel.round_of(0), rel.round_of(2), rel.round_of(3)),
             (0, 1, 2)
         );
+    }
+
+    #[test]
+    fn deleted_rows_leave_now_but_stay_before_until_purged() {
+        let mut rel = Relation::new(2);
+        let ix = rel.index_on(&[0]);
+        for (i, row) in [[1, 2], [1, 3], [2, 3]].iter().enumerate() {
+            rel.push_new(row, i as u32);
+        }
+        rel.begin_update();
+        rel.doom(1);
+        assert!(rel.insert(&[1, 3], 5), "a deleted fact can come back");
+        let now: Vec<RowId> = rel
+            .lookup(ix, &[1], rel.all(), View::Now)
+            .map(|(r, _)| r)
+            .collect();
+        let before: Vec<RowId> = rel
+            .lookup(ix, &[1], rel.all(), View::Before)
+            .map(|(r, _)| r)
+            .collect();
+        assert_eq!((now, before), (vec![0, 3], vec![0, 1]));
+        assert_eq!(rel.find(&[1, 3]), Some(3));
+        assert_eq!(
+            rel.find_in(&[1, 3], hash_ids([1, 3].into_iter()), View::Before),
+            Some(1)
+        );
+        rel.purge();
+        assert_eq!(rel.live_rows().collect::<Vec<_>>(), [0, 2, 3]);
+        rel.begin_update();
+        rel.doom(0);
+        rel.doom(3);
+        rel.purge();
+        assert_eq!(rel.lookup(ix, &[1], rel.all(), View::Now).count(), 0);
+        assert!(rel.insert(&[1, 9], 6));
+        let found: Vec<RowId> = rel
+            .lookup(ix, &[1], rel.all(), View::Now)
+            .map(|(r, _)| r)
+            .collect();
+        assert_eq!(found, [4]);
+        assert_eq!(rel.live_len(), 2);
     }
 
     #[test]

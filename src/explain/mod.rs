@@ -46,6 +46,16 @@ pub struct Fact {
     pub args: Vec<Value>,
 }
 
+impl Fact {
+    /// A fact from Rust values: `Fact::new("treaty", ["armenia", "russia"])`.
+    pub fn new<V: Into<Value>>(predicate: &str, args: impl IntoIterator<Item = V>) -> Fact {
+        Fact {
+            predicate: predicate.to_string(),
+            args: args.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
 impl fmt::Display for Fact {
     /// Canonical form (SPEC §6), without the final `.`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -173,8 +183,7 @@ impl<'a> Prover<'a> {
                 justification: Justification::Truncated,
             };
         };
-        if r < self.db.given_count(pred) {
-            let origin = self.db.given[pred][r as usize];
+        if let Some(origin) = self.db.origin(pred, r) {
             let source = self.origin_source(origin, &fact);
             return Proof {
                 fact,
@@ -250,40 +259,11 @@ impl<'a> Prover<'a> {
     /// head cannot match.
     fn bind_head(&mut self, i: usize, row: &[Id]) -> Option<Vec<Id>> {
         let rule = &self.program.rules[i];
-        let mut names: Vec<&str> = Vec::new();
-        for t in &rule.head.args {
-            if let Term::Var(v) = t {
-                if !names.contains(&v.name.as_str()) {
-                    names.push(&v.name);
-                }
-            }
-        }
         if !self.plans.contains_key(&i) {
-            let body = name_wildcards(&rule.body);
-            let plan = self.db.plan_body(&body, &names, true);
-            self.plans.insert(i, (body, plan));
+            let head_plan = self.db.plan_from_head(rule);
+            self.plans.insert(i, (head_plan.body, head_plan.plan));
         }
-        let mut slots = vec![0; names.len()];
-        let mut set = vec![false; names.len()];
-        for (t, &value) in rule.head.args.iter().zip(row) {
-            match t {
-                Term::Var(v) => {
-                    let s = names.iter().position(|n| *n == v.name)?;
-                    if set[s] && slots[s] != value {
-                        return None;
-                    }
-                    slots[s] = value;
-                    set[s] = true;
-                }
-                Term::Const(c, _) => {
-                    if self.db.interner.get(c) != Some(value) {
-                        return None;
-                    }
-                }
-                Term::Wildcard(_) => {}
-            }
-        }
-        Some(slots)
+        self.db.bind_head(rule, row)
     }
 
     /// The (predicate, row id) of each positive premise of an instance.
@@ -385,7 +365,7 @@ impl<'a> Prover<'a> {
         let groups = crate::check::safety::group_variables(agg, body);
         let mut group_names: Vec<&str> = groups.iter().copied().collect();
         group_names.sort_unstable();
-        let inner = name_wildcards(&agg.body);
+        let inner = ast::name_wildcards(&agg.body);
         let plan = self.db.plan_body(&inner, &group_names, true);
         let group_values: Vec<Value> = group_names
             .iter()
@@ -441,7 +421,7 @@ impl<'a> Prover<'a> {
 
     fn origin_source(&self, origin: Origin, fact: &Fact) -> Source {
         match origin {
-            Origin::Fact(i) => self.rule_source(i),
+            Origin::Stated(span) => source_at(self.sources, span),
             Origin::Import { import, line } => Source {
                 file: self.program.imports[import].path.display().to_string(),
                 line: line as usize,
@@ -489,30 +469,6 @@ fn strip_comment(line: &str) -> &str {
 
 fn plan_vars(plan: &QueryPlan) -> HashMap<String, usize> {
     plan.variables.iter().cloned().collect()
-}
-
-/// The body with each `_` of a positive atom named `#n`, so that the
-/// join binds the value it matched and the premise can be shown.
-pub fn name_wildcards(body: &[Literal]) -> Vec<Literal> {
-    let mut n = 0;
-    body.iter()
-        .map(|literal| match literal {
-            Literal::Positive(atom) => {
-                let mut atom = atom.clone();
-                for t in &mut atom.args {
-                    if let Term::Wildcard(span) = t {
-                        n += 1;
-                        *t = Term::Var(ast::Var {
-                            name: format!("#{n}"),
-                            span: *span,
-                        });
-                    }
-                }
-                Literal::Positive(atom)
-            }
-            other => other.clone(),
-        })
-        .collect()
 }
 
 /// An expression with known variables replaced by their values.

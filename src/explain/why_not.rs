@@ -190,7 +190,7 @@ fn first_failure(
 ) -> (Vec<(String, Value)>, Failure) {
     let order = source_order(body, head.keys().cloned().collect());
     let names: Vec<&str> = head.keys().map(String::as_str).collect();
-    let named = super::name_wildcards(body);
+    let named = crate::ast::name_wildcards(body);
     let solve = |db: &mut Database, k: usize| {
         let prefix: Vec<Literal> = order[..k].iter().map(|&i| named[i].clone()).collect();
         solve_first(db, &prefix, &names, head)
@@ -302,7 +302,7 @@ fn failure(
             let pattern = pattern(atom, values);
             let by = db.pred(&atom.predicate.text).and_then(|p| {
                 let rel = &db.relations[p];
-                (0..rel.len())
+                rel.live_rows()
                     .map(|r| db.values(rel.row(r)))
                     .find(|row| {
                         row.iter()
@@ -384,7 +384,8 @@ fn closest_facts(db: &Database, pred: plan::PredId, pattern: &[Option<Value>]) -
         .get_index(pred)
         .map(|(n, _)| n.clone())
         .unwrap_or_default();
-    let mut scored: Vec<(usize, Vec<Value>)> = (0..rel.len())
+    let mut scored: Vec<(usize, Vec<Value>)> = rel
+        .live_rows()
         .map(|r| db.values(rel.row(r)))
         .map(|row| {
             let score = row

@@ -3,6 +3,8 @@
 //! aggregate), deterministic for a seed.
 #![allow(dead_code)]
 
+pub mod verify;
+
 use std::fmt::Write as _;
 
 /// A small deterministic generator (xorshift), seeded by proptest.

@@ -1,26 +1,32 @@
 //! The embedding API: an [`Engine`] holds the sources read, the program
 //! loaded so far, the rows its imports read, and the model once run.
 //!
-//! Every load is all or nothing: the new statements are parsed, their
+//! Every change is all or nothing: new statements are parsed, their
 //! imports read, and everything is checked together with what was already
 //! loaded; on any error the engine is left exactly as it was (the texts stay
 //! in [`Sources`], which only grows, so earlier diagnostics keep their
-//! spans). Any successful load makes the model stale; [`Engine::run`]
-//! computes it again.
+//! spans). Once the model has been computed, every change maintains it
+//! incrementally (see [`update`] and [`crate::eval::maintain`]).
+
+mod changes;
+mod update;
 
 use std::path::Path;
 
 use crate::ast::{Literal, Query, Statement, Term};
 use crate::check::{self, Stratification};
 use crate::error::{Error, ParseError, Problem};
+use crate::eval::intern::Interner;
 use crate::eval::{self, Answers, Config, Database, ImportedRows};
 use crate::explain::why_not::why_not;
 use crate::explain::{Fact, Proof, Prover, WhyNot};
-use crate::import;
-use crate::load::{Loader, Program};
+use crate::load::Program;
 use crate::parse::parse_module;
+use crate::plan::{self, Plan};
 use crate::source::{Sources, Span};
-use crate::value::Value;
+
+pub use changes::{ChangeSet, PredicateChanges};
+pub use update::{Change, Update, WhatIf};
 
 /// The answer to "why?" about one fact.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +45,8 @@ pub struct Engine {
     strata: Stratification,
     imported: Vec<ImportedRows>,
     model: Option<Database>,
+    /// The configuration the model was computed with; updates keep to it.
+    config: Config,
 }
 
 impl Engine {
@@ -50,18 +58,20 @@ impl Engine {
     /// Loads files (and what they include and import) as one unit.
     /// Returns the warnings about the new statements, or an [`Error`] with
     /// every error (and those warnings).
+    /// When the model is current it is maintained, not dropped.
     pub fn load_files<P: AsRef<Path>>(&mut self, paths: &[P]) -> Result<Vec<Problem>, Error> {
-        self.load(|loader| {
-            for p in paths {
-                loader.file(p.as_ref());
-            }
-        })
+        let config = self.config;
+        self.apply(&[], update::Addition::Files(&paths_of(paths)), config)
+            .map(|u| u.warnings)
     }
 
     /// Loads source text under a display `name`; includes and imports in it
-    /// resolve against the current directory.
+    /// resolve against the current directory. When the model is current it
+    /// is maintained, not dropped.
     pub fn load_source(&mut self, name: &str, text: &str) -> Result<Vec<Problem>, Error> {
-        self.load(|loader| loader.text(name, text.to_string(), Path::new("")))
+        let config = self.config;
+        self.apply(&[], update::Addition::Text(name, text), config)
+            .map(|u| u.warnings)
     }
 
     /// The program loaded so far.
@@ -83,9 +93,12 @@ impl Engine {
     /// returns it.
     pub fn run(&mut self, config: Config) -> Result<&Database, Error> {
         if self.model.is_none() {
-            let db = eval::evaluate(&self.program, &self.strata, &self.imported, config)
+            let mut interner = Interner::default();
+            let plan = plan::plan(&self.program, &self.strata, &mut interner, &Plan::default());
+            let db = eval::evaluate(plan, interner, &self.program, &self.imported, config)
                 .map_err(|e| Error::single(e, &self.sources))?;
             self.model = Some(db);
+            self.config = config;
         }
         Ok(self.model.as_ref().expect("just computed"))
     }
@@ -169,23 +182,17 @@ impl Engine {
         };
         let warnings = self.check_goal(&query)?;
         self.run(config)?;
-        let fact = Fact {
-            predicate: atom.predicate.text.clone(),
-            args: atom
-                .args
-                .iter()
-                .map(|t| match t {
-                    Term::Const(v, _) => v.clone(),
-                    _ => Value::Int(0),
-                })
-                .collect(),
-        };
+        let fact = update::fact_of(&atom);
+        Ok((self.explain_fact(&fact), warnings))
+    }
+
+    /// The explanation of a fact in the current model (run before).
+    fn explain_fact(&mut self, fact: &Fact) -> Explanation {
         let db = self.model.as_mut().expect("run before explaining");
-        let explanation = match Prover::new(db, &self.program, &self.sources).prove(&fact) {
+        match Prover::new(db, &self.program, &self.sources).prove(fact) {
             Some(proof) => Explanation::Holds(proof),
-            None => Explanation::DoesNotHold(why_not(db, &self.program, &self.sources, &fact)),
-        };
-        Ok((explanation, warnings))
+            None => Explanation::DoesNotHold(why_not(db, &self.program, &self.sources, fact)),
+        }
     }
 
     fn answer(&mut self, query: &Query) -> Result<Answers, Error> {
@@ -223,39 +230,8 @@ impl Engine {
             )),
         }
     }
+}
 
-    fn load(&mut self, read: impl FnOnce(&mut Loader)) -> Result<Vec<Problem>, Error> {
-        let first_new = self.sources.end();
-        let mut loader = Loader::new(&mut self.sources);
-        read(&mut loader);
-        let (mut added, mut errors) = loader.finish();
-        let offset = self.program.imports.len();
-        let mut imported = Vec::new();
-        for (i, resolved) in added.imports.iter_mut().enumerate() {
-            match import::read(resolved, offset + i) {
-                Ok(rows) => {
-                    resolved.width = rows.rows.first().map(Vec::len);
-                    imported.push(rows);
-                }
-                Err(e) => errors.push(Problem::new(e, &self.sources)),
-            }
-        }
-        let mut program = self.program.clone();
-        program.extend(added);
-        let report = check::check(&program, &self.sources, errors.is_empty());
-        errors.extend(report.errors);
-        let warnings = report
-            .warnings
-            .into_iter()
-            .filter(|w| w.first_offset().is_some_and(|at| at >= first_new));
-        if !errors.is_empty() {
-            errors.extend(warnings);
-            return Err(Error::new(errors));
-        }
-        self.program = program;
-        self.strata = report.strata;
-        self.imported.extend(imported);
-        self.model = None;
-        Ok(warnings.collect())
-    }
+fn paths_of<P: AsRef<Path>>(paths: &[P]) -> Vec<std::path::PathBuf> {
+    paths.iter().map(|p| p.as_ref().to_path_buf()).collect()
 }

@@ -1,0 +1,164 @@
+//! Change sets: what an update did to the model, as data.
+//!
+//! Only derived facts are listed: a given fact that the update itself added
+//! or retracted is what the user said, not a consequence of it.
+
+use std::cmp::Ordering;
+use std::fmt;
+
+use crate::eval::intern::Id;
+use crate::eval::maintain::Delta;
+use crate::eval::Database;
+use crate::explain::Fact;
+use crate::value::Value;
+
+/// The derived facts an update made appear and disappear, per predicate
+/// (sorted by name; facts in canonical order, SPEC §6).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChangeSet {
+    /// One entry per predicate with a change.
+    pub predicates: Vec<PredicateChanges>,
+}
+
+/// The changes to one predicate.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PredicateChanges {
+    /// The predicate.
+    pub predicate: String,
+    /// Facts that now hold and did not.
+    pub appeared: Vec<Vec<Value>>,
+    /// Facts that held and no longer do.
+    pub disappeared: Vec<Vec<Value>>,
+}
+
+impl ChangeSet {
+    /// True when no derived fact changed.
+    pub fn is_empty(&self) -> bool {
+        self.predicates.is_empty()
+    }
+
+    /// Every fact that appeared.
+    pub fn appeared(&self) -> impl Iterator<Item = Fact> + '_ {
+        self.predicates.iter().flat_map(|p| {
+            p.appeared.iter().map(|args| Fact {
+                predicate: p.predicate.clone(),
+                args: args.clone(),
+            })
+        })
+    }
+
+    /// Every fact that disappeared.
+    pub fn disappeared(&self) -> impl Iterator<Item = Fact> + '_ {
+        self.predicates.iter().flat_map(|p| {
+            p.disappeared.iter().map(|args| Fact {
+                predicate: p.predicate.clone(),
+                args: args.clone(),
+            })
+        })
+    }
+
+    /// The change set of a maintained model: `db` is the model after the
+    /// update, `retracted` the given facts the update took back.
+    pub(crate) fn from_delta(db: &Database, delta: &Delta, retracted: &[Fact]) -> ChangeSet {
+        let mut predicates = Vec::new();
+        for (p, name) in db.predicates_by_name() {
+            let sorted = |rows: Vec<&[Id]>| -> Vec<Vec<Value>> {
+                let mut rows = rows;
+                rows.sort_by(|a, b| db.interner.cmp_rows(a, b));
+                rows.into_iter().map(|r| db.values(r)).collect()
+            };
+            let appeared = &delta.appeared[p];
+            let appeared = sorted(
+                (0..appeared.len())
+                    .map(|r| appeared.row(r))
+                    .filter(|row| {
+                        let r = db.relations[p].find(row);
+                        r.is_none_or(|r| db.origin(p, r).is_none())
+                    })
+                    .collect(),
+            );
+            let disappeared = &delta.disappeared[p];
+            let disappeared: Vec<Vec<Value>> =
+                sorted((0..disappeared.len()).map(|r| disappeared.row(r)).collect())
+                    .into_iter()
+                    .filter(|args| {
+                        !retracted
+                            .iter()
+                            .any(|f| f.predicate == name && f.args == *args)
+                    })
+                    .collect();
+            if !appeared.is_empty() || !disappeared.is_empty() {
+                predicates.push(PredicateChanges {
+                    predicate: name.to_string(),
+                    appeared,
+                    disappeared,
+                });
+            }
+        }
+        ChangeSet { predicates }
+    }
+
+    /// The change set between two models of programs that differ
+    /// arbitrarily (the fallback when a model cannot be maintained).
+    pub(crate) fn between(old: &Database, new: &Database) -> ChangeSet {
+        let mut names: Vec<&str> = old
+            .plan
+            .predicates
+            .keys()
+            .chain(new.plan.predicates.keys())
+            .map(String::as_str)
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        let derived = |db: &Database, name: &str| -> Vec<Vec<Value>> {
+            db.pred(name).map_or_else(Vec::new, |p| db.facts(p, true))
+        };
+        let mut predicates = Vec::new();
+        for name in names {
+            let (before, after) = (derived(old, name), derived(new, name));
+            let missing = |from: &[Vec<Value>], to: &[Vec<Value>]| -> Vec<Vec<Value>> {
+                from.iter()
+                    .filter(|f| to.binary_search_by(|t| cmp_facts(t, f)).is_err())
+                    .cloned()
+                    .collect()
+            };
+            let appeared = missing(&after, &before);
+            let disappeared = missing(&before, &after);
+            if !appeared.is_empty() || !disappeared.is_empty() {
+                predicates.push(PredicateChanges {
+                    predicate: name.to_string(),
+                    appeared,
+                    disappeared,
+                });
+            }
+        }
+        ChangeSet { predicates }
+    }
+}
+
+fn cmp_facts(a: &[Value], b: &[Value]) -> Ordering {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| x.total_cmp(y))
+        .find(|o| o.is_ne())
+        .unwrap_or(a.len().cmp(&b.len()))
+}
+
+impl fmt::Display for ChangeSet {
+    /// SPEC §7's what-if format: per predicate, `+ fact.` for each fact
+    /// that appears, then `- fact.` for each that disappears.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for fact in self.predicates.iter() {
+            for (sign, facts) in [('+', &fact.appeared), ('-', &fact.disappeared)] {
+                for args in facts {
+                    let fact = Fact {
+                        predicate: fact.predicate.clone(),
+                        args: args.clone(),
+                    };
+                    writeln!(f, "{sign} {fact}.")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,450 @@
+//! Changing a loaded program: additions (files or text, facts built from
+//! Rust values), retractions of given facts and of rules, and what-if
+//! questions answered on a copy.
+//!
+//! Every change goes through [`Engine::apply`]: read the additions, remove
+//! the retracted statements, check the result as one program, and only
+//! then commit. With a current model the commit maintains it
+//! ([`Database::maintain`]) and reports the [`ChangeSet`]; if maintenance
+//! fails (arithmetic, fact limit), the old program is restored and its
+//! model is computed again on next use, so a rejected change leaves the
+//! engine as it was.
+
+use std::path::{Path, PathBuf};
+
+use super::{ChangeSet, Engine, Explanation};
+use crate::ast::{self, Rule, Statement, Term};
+use crate::check;
+use crate::error::{Error, Problem, RetractError};
+use crate::eval::maintain::Edit;
+use crate::eval::{Config, Database, ImportedRows, Origin};
+use crate::explain::{Fact, Proof};
+use crate::import;
+use crate::load::{Loader, Program};
+use crate::parse::parse_module;
+use crate::plan;
+use crate::source::Span;
+use crate::value::Value;
+
+/// Statements to add.
+pub(super) enum Addition<'a> {
+    /// Nothing.
+    Nothing,
+    /// Files, with what they include and import.
+    Files(&'a [PathBuf]),
+    /// Source text under a display name.
+    Text(&'a str, &'a str),
+}
+
+/// One change for [`Engine::what_if`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// Statements to add, as source text (`p(a).`, a rule).
+    Add(String),
+    /// Given facts or rules to retract, as source text.
+    Retract(String),
+}
+
+/// What a change did.
+#[derive(Debug)]
+pub struct Update {
+    /// The derived facts that appeared and disappeared (empty when the
+    /// model had not been computed yet).
+    pub changes: ChangeSet,
+    /// Warnings about the new statements.
+    pub warnings: Vec<Problem>,
+}
+
+/// The answer to "what if these changes were made?".
+#[derive(Clone, Debug)]
+pub struct WhatIf {
+    /// What would appear and disappear.
+    pub changes: ChangeSet,
+    /// With explanations asked for: the proof of each fact that would
+    /// appear, in the changed model, in the order of `changes`.
+    pub gained: Vec<Proof>,
+    /// With explanations asked for: the proof, in the current model, of
+    /// each fact that would disappear.
+    pub lost: Vec<Proof>,
+}
+
+impl Engine {
+    /// Adds statements from source text (facts, rules, includes, imports;
+    /// queries are kept with the program's) and maintains the model,
+    /// computing it first if needed. Returns what changed.
+    pub fn add_source(&mut self, name: &str, text: &str, config: Config) -> Result<Update, Error> {
+        self.run(config)?;
+        self.apply(&[], Addition::Text(name, text), config)
+    }
+
+    /// Adds given facts built from Rust values (see [`Fact::new`]).
+    pub fn add_facts(&mut self, facts: &[Fact], config: Config) -> Result<Update, Error> {
+        self.add_source("<added>", &statements(facts), config)
+    }
+
+    /// Retracts the given facts and rules written in `text` (each ends with
+    /// `.`); the conclusions that depended on them go. A fact that is not
+    /// given (only derived, or absent) or a rule the program does not have
+    /// is an `entente::retract` error, and nothing is retracted.
+    pub fn retract_source(&mut self, text: &str, config: Config) -> Result<Update, Error> {
+        self.run(config)?;
+        let span = self.sources.add("<retract>", text.to_string());
+        self.apply(&[span], Addition::Nothing, config)
+    }
+
+    /// Retracts given facts built from Rust values.
+    pub fn retract_facts(&mut self, facts: &[Fact], config: Config) -> Result<Update, Error> {
+        self.retract_source(&statements(facts), config)
+    }
+
+    /// What would appear and disappear if `changes` were made together
+    /// (retractions first); the engine's program and model stay as they
+    /// are. With `explain`, the proofs gained and lost come too.
+    pub fn what_if(
+        &mut self,
+        changes: &[Change],
+        explain: bool,
+        config: Config,
+    ) -> Result<WhatIf, Error> {
+        self.run(config)?;
+        let mut copy = self.clone();
+        let mut retract = Vec::new();
+        let mut added = String::new();
+        for change in changes {
+            match change {
+                Change::Retract(text) => {
+                    retract.push(copy.sources.add("<retract>", text.clone()));
+                }
+                Change::Add(text) => {
+                    added.push_str(text);
+                    added.push('\n');
+                }
+            }
+        }
+        let update = copy.apply(&retract, Addition::Text("<add>", &added), config)?;
+        let mut what_if = WhatIf {
+            changes: update.changes,
+            gained: Vec::new(),
+            lost: Vec::new(),
+        };
+        if explain {
+            let proofs = |engine: &mut Engine, facts: Vec<Fact>| -> Vec<Proof> {
+                facts
+                    .iter()
+                    .filter_map(|f| match engine.explain_fact(f) {
+                        Explanation::Holds(proof) => Some(proof),
+                        Explanation::DoesNotHold(_) => None,
+                    })
+                    .collect()
+            };
+            what_if.gained = proofs(&mut copy, what_if.changes.appeared().collect());
+            what_if.lost = proofs(self, what_if.changes.disappeared().collect());
+        }
+        Ok(what_if)
+    }
+
+    /// Reads `addition`, removes the statements that the texts at `retract`
+    /// name, checks the result and commits it (see the module docs).
+    pub(super) fn apply(
+        &mut self,
+        retract: &[Span],
+        addition: Addition,
+        config: Config,
+    ) -> Result<Update, Error> {
+        let first_new = self.sources.end();
+        let mut loader = Loader::new(&mut self.sources);
+        match addition {
+            Addition::Nothing => {}
+            Addition::Files(paths) => paths.iter().for_each(|p| loader.file(p)),
+            Addition::Text(name, text) => loader.text(name, text.to_string(), Path::new("")),
+        }
+        let (mut added, mut errors) = loader.finish();
+        let mut program = self.program.clone();
+        let mut imported = self.imported.clone();
+        let mut retraction = Retraction::default();
+        for &span in retract {
+            self.retract_statements(span, &mut program, &mut imported, &mut retraction)
+                .unwrap_or_else(|e| errors.extend(e));
+        }
+        let offset = program.imports.len();
+        let first_new_import = imported.len();
+        for (i, resolved) in added.imports.iter_mut().enumerate() {
+            match import::read(resolved, offset + i) {
+                Ok(rows) => {
+                    resolved.width = rows.rows.first().map(Vec::len);
+                    imported.push(rows);
+                }
+                Err(e) => errors.push(Problem::new(e, &self.sources)),
+            }
+        }
+        let first_new_rule = program.rules.len();
+        program.extend(added);
+        let report = check::check(&program, &self.sources, errors.is_empty());
+        errors.extend(report.errors);
+        let warnings = report
+            .warnings
+            .into_iter()
+            .filter(|w| w.first_offset().is_some_and(|at| at >= first_new));
+        if !errors.is_empty() {
+            errors.extend(warnings);
+            return Err(Error::new(errors));
+        }
+        let warnings: Vec<Problem> = warnings.collect();
+        let old = (
+            std::mem::replace(&mut self.program, program),
+            std::mem::replace(&mut self.strata, report.strata),
+            std::mem::replace(&mut self.imported, imported),
+        );
+        let Some(db) = self.model.take() else {
+            return Ok(Update {
+                changes: ChangeSet::default(),
+                warnings,
+            });
+        };
+        let news = News {
+            first_rule: first_new_rule,
+            first_import: first_new_import,
+        };
+        match self.maintain(db, &retraction, news, config) {
+            Ok(changes) => Ok(Update { changes, warnings }),
+            Err(e) => {
+                (self.program, self.strata, self.imported) = old;
+                self.model = None;
+                Err(e)
+            }
+        }
+    }
+
+    /// Brings `db`, the old program's model, up to the program now loaded.
+    fn maintain(
+        &mut self,
+        mut db: Database,
+        retraction: &Retraction,
+        news: News,
+        config: Config,
+    ) -> Result<ChangeSet, Error> {
+        if !db.plan.arities_agree(&self.program) {
+            // A predicate came back with another arity: its relation cannot
+            // serve; evaluate afresh and compare.
+            self.run(config)?;
+            let new = self.model.as_ref().expect("just computed");
+            return Ok(ChangeSet::between(&db, new));
+        }
+        let plan = plan::plan(&self.program, &self.strata, &mut db.interner, &db.plan);
+        let mut edit = Edit::default();
+        for fact in &retraction.facts {
+            let row: Option<Vec<_>> = fact.args.iter().map(|v| db.interner.get(v)).collect();
+            if let (Some(p), Some(row)) = (plan.predicates.get_index_of(&fact.predicate), row) {
+                edit.retract.push((p, row));
+            }
+        }
+        for (i, rule) in self.program.rules.iter().enumerate().skip(news.first_rule) {
+            if !rule.is_fact() {
+                edit.new_rules.insert(i);
+                continue;
+            }
+            let row = rule
+                .head
+                .args
+                .iter()
+                .map(|t| match t {
+                    Term::Const(v, _) => db.interner.intern(v.clone()),
+                    _ => unreachable!("the checker allows only constants in facts"),
+                })
+                .collect();
+            let p = plan.pred(&rule.head.predicate.text);
+            edit.add.push((p, row, Origin::Stated(rule.span)));
+        }
+        for rows in &self.imported[news.first_import..] {
+            let p = plan.pred(&self.program.imports[rows.import].import.predicate.text);
+            for (values, &line) in rows.rows.iter().zip(&rows.lines) {
+                let row = values
+                    .iter()
+                    .map(|v| db.interner.intern(v.clone()))
+                    .collect();
+                let origin = Origin::Import {
+                    import: rows.import,
+                    line,
+                };
+                edit.add.push((p, row, origin));
+            }
+        }
+        for head in &retraction.heads {
+            if let Some(p) = plan.predicates.get_index_of(head) {
+                edit.removed_heads.insert(p);
+            }
+        }
+        let delta = db
+            .maintain(plan, &self.program, edit, config)
+            .map_err(|e| Error::single(e, &self.sources))?;
+        let changes = ChangeSet::from_delta(&db, &delta, &retraction.facts);
+        self.model = Some(db);
+        self.config = config;
+        Ok(changes)
+    }
+
+    /// Removes from `program` (and `imported`) the facts and rules written
+    /// in the text at `span`.
+    fn retract_statements(
+        &self,
+        span: Span,
+        program: &mut Program,
+        imported: &mut [ImportedRows],
+        retraction: &mut Retraction,
+    ) -> Result<(), Vec<Problem>> {
+        let (module, errors) = parse_module(self.sources.text(span), span.start);
+        let problem = |e: RetractError| Problem::new(e, &self.sources);
+        let mut problems: Vec<Problem> = errors
+            .into_iter()
+            .map(|e| Problem::new(e, &self.sources))
+            .collect();
+        for statement in module.statements {
+            match statement {
+                Statement::Rule(rule) => match ground_fact(&rule) {
+                    Some(fact) => {
+                        if self.unstate(&fact, program, imported) {
+                            retraction.facts.push(fact);
+                        } else {
+                            problems.push(problem(self.not_given(fact, rule.span)));
+                        }
+                    }
+                    None => {
+                        let text = rule.to_string();
+                        let before = program.rules.len();
+                        program
+                            .rules
+                            .retain(|r| r.is_fact() || r.to_string() != text);
+                        if program.rules.len() == before {
+                            problems.push(problem(RetractError::NoSuchRule { span: rule.span }));
+                        } else {
+                            retraction.heads.push(rule.head.predicate.text.clone());
+                        }
+                    }
+                },
+                Statement::Query(q) => {
+                    problems.push(problem(RetractError::NotRetractable { span: q.span }))
+                }
+                Statement::Include(i) => {
+                    problems.push(problem(RetractError::NotRetractable { span: i.span }))
+                }
+                Statement::Import(i) => {
+                    problems.push(problem(RetractError::NotRetractable { span: i.span }))
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Removes every statement and imported row that gives `fact`; false
+    /// when there was none.
+    fn unstate(&self, fact: &Fact, program: &mut Program, imported: &mut [ImportedRows]) -> bool {
+        let before = program.rules.len();
+        program
+            .rules
+            .retain(|r| !(r.is_fact() && ground_fact(r).as_ref() == Some(fact)));
+        let mut removed = program.rules.len() < before;
+        for rows in imported.iter_mut() {
+            if program.imports[rows.import].import.predicate.text != fact.predicate {
+                continue;
+            }
+            let keep: Vec<bool> = rows.rows.iter().map(|r| *r != fact.args).collect();
+            if keep.iter().all(|&k| k) {
+                continue;
+            }
+            removed = true;
+            let mut k = keep.iter();
+            rows.rows.retain(|_| *k.next().expect("one flag per row"));
+            let mut k = keep.iter();
+            rows.lines.retain(|_| *k.next().expect("one flag per line"));
+        }
+        removed
+    }
+
+    /// The error for retracting a fact that is not given.
+    fn not_given(&self, fact: Fact, span: Span) -> RetractError {
+        let derived = self.model.as_ref().is_some_and(|db| holds(db, &fact));
+        let help = if derived {
+            format!("`{fact}` follows from other facts: retract one of its premises (`entente explain` shows them) or the rule that concludes it")
+        } else {
+            "only facts written in the program or imported from its data can be retracted"
+                .to_string()
+        };
+        RetractError::NotGiven {
+            fact: fact.to_string(),
+            derived,
+            span,
+            help,
+        }
+    }
+}
+
+/// What the retraction texts took out of the program.
+#[derive(Default)]
+struct Retraction {
+    /// Given facts retracted.
+    facts: Vec<Fact>,
+    /// Head predicates of rules retracted.
+    heads: Vec<String>,
+}
+
+/// Where the new statements start.
+struct News {
+    /// First new entry of [`Program::rules`].
+    first_rule: usize,
+    /// First new entry of the imported rows.
+    first_import: usize,
+}
+
+/// Does `fact` hold in the model?
+fn holds(db: &Database, fact: &Fact) -> bool {
+    let Some(p) = db.pred(&fact.predicate) else {
+        return false;
+    };
+    let row: Option<Vec<_>> = fact.args.iter().map(|v| db.interner.get(v)).collect();
+    row.is_some_and(|row| db.relations[p].find(&row).is_some())
+}
+
+/// The fact a bodiless rule with a ground head states.
+fn ground_fact(rule: &Rule) -> Option<Fact> {
+    if !rule.is_fact() {
+        return None;
+    }
+    let args: Option<Vec<Value>> = rule
+        .head
+        .args
+        .iter()
+        .map(|t| match t {
+            Term::Const(v, _) => Some(v.clone()),
+            _ => None,
+        })
+        .collect();
+    Some(Fact {
+        predicate: rule.head.predicate.text.clone(),
+        args: args?,
+    })
+}
+
+/// The fact an atom without variables states (callers have checked).
+pub(super) fn fact_of(atom: &ast::Atom) -> Fact {
+    Fact {
+        predicate: atom.predicate.text.clone(),
+        args: atom
+            .args
+            .iter()
+            .map(|t| match t {
+                Term::Const(v, _) => v.clone(),
+                _ => Value::Int(0),
+            })
+            .collect(),
+    }
+}
+
+/// Facts as statements, one per line, in canonical form (which parses back
+/// to the same facts).
+fn statements(facts: &[Fact]) -> String {
+    facts.iter().map(|f| format!("{f}.\n")).collect()
+}

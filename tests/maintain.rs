@@ -1,0 +1,215 @@
+//! Incremental maintenance against evaluation from scratch. Random
+//! stratified programs (recursion, negation, comparisons, arithmetic, every
+//! aggregate) are changed one step at a time: statements added, given
+//! facts and rules retracted, new facts added. After every step
+//! - the maintained model equals the naive oracle's model of the program
+//!   as it now stands;
+//! - the change set is exactly the difference between the oracle's models
+//!   before and after, less the given facts;
+//! - every fact of the model has a proof that the independent verifier
+//!   accepts (well-founded, premises hold, leaves given).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use entente::eval::naive::{self, Model};
+use entente::explain::{Fact, Prover};
+use entente::{Config, Engine, Update, Value};
+use proptest::prelude::*;
+
+mod common;
+use common::program;
+use common::verify::Verifier;
+
+/// A small deterministic generator for the steps.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+}
+
+type Facts = BTreeSet<(String, Vec<Value>)>;
+
+fn flatten(model: &Model) -> Facts {
+    model
+        .iter()
+        .flat_map(|(p, facts)| facts.iter().map(|args| (p.clone(), args.clone())))
+        .collect()
+}
+
+fn engine_model(engine: &mut Engine) -> Model {
+    let db = engine.run(Config::default()).expect("evaluation succeeds");
+    let mut model = BTreeMap::new();
+    for (p, name) in db.plan.predicates.keys().enumerate() {
+        let facts: BTreeSet<Vec<Value>> = db.facts(p, false).into_iter().collect();
+        if !facts.is_empty() {
+            model.insert(name.clone(), facts);
+        }
+    }
+    model
+}
+
+fn given(engine: &Engine) -> Facts {
+    engine
+        .program()
+        .rules
+        .iter()
+        .filter(|r| r.is_fact())
+        .map(|r| {
+            let args = r
+                .head
+                .args
+                .iter()
+                .map(|t| match t {
+                    entente::ast::Term::Const(v, _) => v.clone(),
+                    _ => unreachable!("facts are ground"),
+                })
+                .collect();
+            (r.head.predicate.text.clone(), args)
+        })
+        .collect()
+}
+
+fn oracle(engine: &Engine) -> Model {
+    let model = naive::evaluate(engine.program(), engine.strata()).expect("oracle evaluates");
+    model.into_iter().filter(|(_, f)| !f.is_empty()).collect()
+}
+
+/// Checks one step; `Err` says what is wrong.
+fn check_step(
+    engine: &mut Engine,
+    update: &Update,
+    before: &Model,
+    given_before: &Facts,
+) -> Result<Model, String> {
+    let after = oracle(engine);
+    let got = engine_model(engine);
+    if got != after {
+        return Err(format!(
+            "maintained model differs from evaluation from scratch\n got: {got:?}\nwant: {after:?}"
+        ));
+    }
+    let (old, new) = (flatten(before), flatten(&after));
+    let given_after = given(engine);
+    let appeared: Facts = new
+        .difference(&old)
+        .filter(|f| !given_after.contains(f))
+        .cloned()
+        .collect();
+    let disappeared: Facts = old
+        .difference(&new)
+        .filter(|f| !given_before.contains(f))
+        .cloned()
+        .collect();
+    let as_set =
+        |facts: Vec<Fact>| -> Facts { facts.into_iter().map(|f| (f.predicate, f.args)).collect() };
+    let reported = (
+        as_set(update.changes.appeared().collect()),
+        as_set(update.changes.disappeared().collect()),
+    );
+    if reported != (appeared.clone(), disappeared.clone()) {
+        return Err(format!(
+            "change set {reported:?}, expected appeared {appeared:?}, disappeared {disappeared:?}"
+        ));
+    }
+    let program = engine.program().clone();
+    let sources = engine.sources().clone();
+    let db = engine.model().expect("model is current");
+    let mut db = db.clone();
+    let verifier = Verifier {
+        program: &program,
+        model: &after,
+    };
+    for (predicate, args) in &new {
+        let fact = Fact {
+            predicate: predicate.clone(),
+            args: args.clone(),
+        };
+        let proof = Prover::new(&mut db, &program, &sources)
+            .prove(&fact)
+            .ok_or(format!("no proof of {fact}"))?;
+        verifier.check(&proof, &mut Vec::new())?;
+    }
+    Ok(after)
+}
+
+/// Runs a random session of changes on the program of `seed`.
+fn session(seed: u64) -> Result<(), String> {
+    let mut pool: Vec<String> = program(seed).lines().map(str::to_string).collect();
+    let mut rng = Rng(seed.rotate_left(17) | 1);
+    let mut loaded: Vec<bool> = pool.iter().map(|_| rng.below(10) < 6).collect();
+    let start: String = pool
+        .iter()
+        .zip(&loaded)
+        .filter(|(_, &on)| on)
+        .map(|(s, _)| format!("{s}\n"))
+        .collect();
+    let mut engine = Engine::new();
+    engine
+        .load_source("start.rules", &start)
+        .map_err(|e| format!("start does not load: {e:?}"))?;
+    engine
+        .run(Config::default())
+        .map_err(|e| format!("{e:?}"))?;
+    let mut log = format!("start:\n{start}");
+    let mut before = oracle(&engine);
+    for step in 0..10 {
+        let given_before = given(&engine);
+        let pick = |rng: &mut Rng, want: &dyn Fn(usize) -> bool| {
+            let candidates: Vec<usize> = (0..pool.len()).filter(|&i| want(i)).collect();
+            (!candidates.is_empty()).then(|| candidates[rng.below(candidates.len())])
+        };
+        let is_fact = |i: usize| !pool[i].contains(" if ");
+        let result = match rng.below(5) {
+            0 | 1 => {
+                let Some(i) = pick(&mut rng, &|i| !loaded[i]) else {
+                    continue;
+                };
+                log.push_str(&format!("add {}\n", pool[i]));
+                loaded[i] = true;
+                engine.add_source(&format!("<step {step}>"), &pool[i], Config::default())
+            }
+            choice @ (2 | 3) => {
+                let Some(i) = pick(&mut rng, &|i| loaded[i] && is_fact(i) == (choice == 2)) else {
+                    continue;
+                };
+                log.push_str(&format!("retract {}\n", pool[i]));
+                let text = pool[i].clone();
+                for (j, s) in pool.iter().enumerate() {
+                    if *s == text {
+                        loaded[j] = false;
+                    }
+                }
+                engine.retract_source(&text, Config::default())
+            }
+            _ => {
+                let (name, arity) = [("e0", 2), ("e1", 1), ("e2", 2)][rng.below(3)];
+                let args: Vec<String> = (0..arity).map(|_| rng.below(5).to_string()).collect();
+                let fact = format!("{name}({}).", args.join(", "));
+                log.push_str(&format!("add {fact}\n"));
+                pool.push(fact.clone());
+                loaded.push(true);
+                engine.add_source(&format!("<step {step}>"), &fact, Config::default())
+            }
+        };
+        let update = result.map_err(|e| format!("{log}\nchange refused: {e:?}"))?;
+        before = check_step(&mut engine, &update, &before, &given_before)
+            .map_err(|why| format!("{log}\n{why}"))?;
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+
+    #[test]
+    fn maintained_model_matches_evaluation_from_scratch(seed in any::<u64>()) {
+        if let Err(why) = session(seed) {
+            panic!("{why}");
+        }
+    }
+}
