@@ -15,6 +15,10 @@
 //!   the file is explained by `entente explain` run as a process; the
 //!   expected text is every explanation, in order.
 //!
+//! - `what_if/`: each `# what-if: --retract FACT --add FACT ...` line runs
+//!   `entente what-if FILE` with those options (each option starts at a
+//!   ` --`); the expected text is every answer, in order.
+//!
 //! Set `ENTENTE_BLESS=1` to rewrite the expected files from the actual
 //! output (then read the diff before committing it).
 
@@ -94,6 +98,34 @@ fn explain_cases_print_the_expected_explanations() {
         }
         if got.is_empty() {
             return Err("no `# explain:` line".into());
+        }
+        Ok(got)
+    });
+}
+
+#[test]
+fn what_if_cases_print_the_expected_changes() {
+    run_topic("what_if", |path| {
+        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        let mut got = String::new();
+        for line in text.lines() {
+            let Some(options) = line.strip_prefix("# what-if:") else {
+                continue;
+            };
+            let mut args = vec!["what-if".to_string(), path.display().to_string()];
+            for option in options.trim().split(" --") {
+                let option = option.trim_start_matches("--");
+                let (flag, value) = option.split_once(' ').unwrap_or((option, ""));
+                args.push(format!("--{flag}"));
+                if !value.is_empty() {
+                    args.push(value.to_string());
+                }
+            }
+            let _ = writeln!(got, "== {}", options.trim());
+            got.push_str(&entente(&args)?);
+        }
+        if got.is_empty() {
+            return Err("no `# what-if:` line".into());
         }
         Ok(got)
     });

@@ -216,3 +216,67 @@ fn answers_in_json_and_csv() {
     );
     assert!(all.trim_end().ends_with(']'));
 }
+
+#[test]
+fn what_if_on_the_knowledge_base_lists_what_the_2010_clause_carries() {
+    let out = entente(&[
+        "what-if",
+        "rules/caucasus.rules",
+        "--retract",
+        "clause(strategic_partnership_2010, mutual_support)",
+        "--retract",
+        "clause(strategic_partnership_2010, defense_if_attacked).",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for line in [
+        "- defends(turkey, azerbaijan).",
+        "- would_intervene(turkey, azerbaijan, armenia).",
+        "- escalation_risk(russia, turkey).",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing {line} in\n{text}");
+    }
+    assert!(text.lines().all(|l| l.starts_with("- ")), "{text}");
+    // The given facts retracted are not listed: they are the question.
+    assert!(!text.contains("clause("), "{text}");
+}
+
+#[test]
+fn what_if_errors_go_to_stderr_and_exit_1_usage_errors_exit_2() {
+    let out = entente(&[
+        "what-if",
+        "rules/caucasus.rules",
+        "--retract",
+        "supports(turkey, azerbaijan)",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr(&out).contains("entente::retract"),
+        "{}",
+        stderr(&out)
+    );
+    let out = entente(&["what-if", "--add", "p(1)"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn what_if_json_lists_changes_and_proofs() {
+    let out = entente(&[
+        "what-if",
+        "rules/examples/quickstart.rules",
+        "--add",
+        "treaty(georgia, turkey, strategic_partnership, 2012)",
+        "--explain",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("{\"changes\": [{\"predicate\": \"supports\", \"appeared\": [\"supports(georgia, turkey)\""), "{text}");
+    assert!(
+        text.contains("\"gained\": [{\"fact\": \"supports(georgia, turkey)\""),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with("\"lost\": []}"), "{text}");
+}

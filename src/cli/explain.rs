@@ -52,7 +52,7 @@ fn place(s: &Source) -> String {
     format!("{}:{}", s.file, s.line)
 }
 
-fn text_proof(out: &mut impl Write, proof: &Proof, depth: usize) -> io::Result<()> {
+pub(super) fn text_proof(out: &mut impl Write, proof: &Proof, depth: usize) -> io::Result<()> {
     writeln!(out, "{}{}", indent(depth), proof.fact)?;
     let pad = indent(depth + 1);
     match &proof.justification {
@@ -182,7 +182,7 @@ fn json_bindings(out: &mut impl Write, b: &[(String, Value)]) -> io::Result<()> 
     write!(out, "}}")
 }
 
-fn json_proof(out: &mut impl Write, p: &Proof, root: bool) -> io::Result<()> {
+pub(super) fn json_proof(out: &mut impl Write, p: &Proof, root: bool) -> io::Result<()> {
     write!(out, "{{")?;
     if root {
         write!(out, "\"holds\": true, ")?;

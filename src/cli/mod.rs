@@ -8,6 +8,7 @@ mod explain;
 mod format;
 mod report;
 mod run;
+mod what_if;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -76,6 +77,30 @@ enum Command {
         #[arg(long, default_value_t = Config::default().max_facts)]
         max_facts: u64,
     },
+    /// Show which derived facts would appear and disappear if given facts
+    /// or rules were retracted and others added; the files are unchanged.
+    #[command(name = "what-if")]
+    WhatIf {
+        /// Rule files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// A fact or rule to add, e.g. `treaty(iran, armenia, defense, 2024)`.
+        #[arg(long, value_name = "FACT")]
+        add: Vec<String>,
+        /// A given fact or a rule to retract (the final `.` is optional).
+        #[arg(long, value_name = "FACT")]
+        retract: Vec<String>,
+        /// Show the proof of each fact that would appear, and the proof lost
+        /// by each fact that would disappear.
+        #[arg(long)]
+        explain: bool,
+        /// Output format: text or json.
+        #[arg(long, value_enum, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        /// Stop with an error after this many derived facts.
+        #[arg(long, default_value_t = Config::default().max_facts)]
+        max_facts: u64,
+    },
     /// Parse and check rule files; print every diagnostic, run nothing.
     Check {
         /// Rule files to check together.
@@ -125,5 +150,26 @@ pub fn main() -> ExitCode {
             format,
             max_facts,
         } => run::query(&goal, &files, format, Config { max_facts }),
+        Command::WhatIf {
+            files,
+            add,
+            retract,
+            explain,
+            format,
+            max_facts,
+        } => what_if::run(
+            &files,
+            what_if::WhatIfOptions {
+                add,
+                retract,
+                explain,
+                format: if format == "json" {
+                    Format::Json
+                } else {
+                    Format::Text
+                },
+                config: Config { max_facts },
+            },
+        ),
     }
 }

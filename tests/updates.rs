@@ -1,0 +1,208 @@
+//! Adding and retracting through the library, as an embedder does it:
+//! facts from Rust values, change sets as data, diagnostics for
+//! retractions that name nothing given, what-if without side effects, and
+//! changes that fail leaving the engine as it was.
+
+use entente::{Change, Config, Engine, Explanation, Fact, Value};
+
+const KB: &str = "
+treaty(armenia, russia). treaty(azerbaijan, turkey).
+supports(X, Y) if treaty(X, Y).
+supports(Y, X) if supports(X, Y).
+isolated(S) if state(S), not supports(S, _).
+state(armenia). state(azerbaijan). state(georgia).
+";
+
+fn engine() -> Engine {
+    let mut engine = Engine::new();
+    engine.load_source("kb.rules", KB).expect("valid program");
+    engine.run(Config::default()).expect("evaluates");
+    engine
+}
+
+fn answers(engine: &mut Engine, goal: &str) -> Vec<Vec<Value>> {
+    engine
+        .query(goal, Config::default())
+        .expect("answers")
+        .0
+        .rows
+}
+
+fn strings(facts: impl Iterator<Item = Fact>) -> Vec<String> {
+    facts.map(|f| f.to_string()).collect()
+}
+
+#[test]
+fn facts_from_rust_values_change_the_model_and_say_what_changed() {
+    let mut engine = engine();
+    let update = engine
+        .add_facts(
+            &[Fact::new("treaty", ["georgia", "turkey"])],
+            Config::default(),
+        )
+        .expect("a valid fact");
+    assert_eq!(
+        strings(update.changes.appeared()),
+        ["supports(georgia, turkey)", "supports(turkey, georgia)"]
+    );
+    assert_eq!(strings(update.changes.disappeared()), ["isolated(georgia)"]);
+    assert_eq!(update.changes.to_string().lines().count(), 3);
+    let update = engine
+        .retract_facts(
+            &[Fact::new("treaty", ["armenia", "russia"])],
+            Config::default(),
+        )
+        .expect("a given fact");
+    assert_eq!(
+        strings(update.changes.disappeared()),
+        ["supports(armenia, russia)", "supports(russia, armenia)"]
+    );
+    assert_eq!(strings(update.changes.appeared()), ["isolated(armenia)"]);
+    assert!(answers(&mut engine, "supports(russia, X)").is_empty());
+}
+
+#[test]
+fn rules_can_be_added_and_retracted() {
+    let mut engine = engine();
+    let update = engine
+        .add_source(
+            "more.rules",
+            "allied(X) if supports(X, _).",
+            Config::default(),
+        )
+        .unwrap();
+    assert_eq!(update.changes.appeared().count(), 4);
+    let update = engine
+        .retract_source("supports(Y, X) if supports(X, Y).", Config::default())
+        .unwrap();
+    assert_eq!(
+        strings(update.changes.disappeared()),
+        [
+            "allied(russia)",
+            "allied(turkey)",
+            "supports(russia, armenia)",
+            "supports(turkey, azerbaijan)"
+        ]
+    );
+}
+
+#[test]
+fn retracting_what_is_not_given_is_a_diagnostic_and_changes_nothing() {
+    let mut engine = engine();
+    let before = answers(&mut engine, "supports(X, Y)");
+    for (text, derived) in [
+        ("supports(russia, armenia).", true),
+        ("treaty(iran, armenia).", false),
+    ] {
+        let err = engine.retract_source(text, Config::default()).unwrap_err();
+        let problem = &err.problems()[0];
+        assert_eq!(problem.code_str(), "entente::retract");
+        let shown = entente::render(problem, false);
+        assert_eq!(shown.contains("(it is derived)"), derived, "{shown}");
+        assert!(shown.contains("<retract>:1:1"), "{shown}");
+    }
+    // One good retraction and one bad: neither happens.
+    let err = engine
+        .retract_source(
+            "treaty(armenia, russia). no_such(rule) if x(1).",
+            Config::default(),
+        )
+        .unwrap_err();
+    assert_eq!(err.problems().len(), 1);
+    assert_eq!(answers(&mut engine, "supports(X, Y)"), before);
+}
+
+#[test]
+fn a_change_whose_evaluation_fails_leaves_the_engine_as_it_was() {
+    let mut engine = Engine::new();
+    engine
+        .load_source(
+            "n.rules",
+            "n(1). m(Y) if n(X), Y = 100 / X. big(X) if n(X), X > 5.",
+        )
+        .unwrap();
+    engine.run(Config::default()).unwrap();
+    let rules = engine.program().rules.len();
+    let err = engine
+        .add_source("zero.rules", "n(0).", Config::default())
+        .unwrap_err();
+    assert_eq!(err.problems()[0].code_str(), "entente::arithmetic");
+    assert_eq!(engine.program().rules.len(), rules);
+    assert_eq!(answers(&mut engine, "m(Y)"), [vec![Value::Int(100)]]);
+    // Past the fact limit the same holds.
+    let limit = Config { max_facts: 2 };
+    engine.run(limit).unwrap();
+    let err = engine
+        .add_source("many.rules", "n(6). n(7). n(8).", limit)
+        .unwrap_err();
+    assert_eq!(err.problems()[0].code_str(), "entente::fact_limit");
+    assert_eq!(engine.program().rules.len(), rules);
+    assert!(answers(&mut engine, "big(X)").is_empty());
+}
+
+#[test]
+fn what_if_answers_without_changing_the_engine() {
+    let mut engine = engine();
+    let answer = engine
+        .what_if(
+            &[
+                Change::Retract("treaty(azerbaijan, turkey).".into()),
+                Change::Add("treaty(georgia, azerbaijan).".into()),
+            ],
+            true,
+            Config::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        strings(answer.changes.appeared()),
+        [
+            "supports(azerbaijan, georgia)",
+            "supports(georgia, azerbaijan)"
+        ]
+    );
+    assert_eq!(
+        strings(answer.changes.disappeared()),
+        [
+            "isolated(georgia)",
+            "supports(azerbaijan, turkey)",
+            "supports(turkey, azerbaijan)"
+        ]
+    );
+    assert_eq!(answer.gained.len(), 2);
+    assert_eq!(answer.lost.len(), 3);
+    assert_eq!(answer.lost[0].fact.to_string(), "isolated(georgia)");
+    assert_eq!(answers(&mut engine, "treaty(azerbaijan, turkey)").len(), 1);
+    assert_eq!(answers(&mut engine, "isolated(georgia)").len(), 1);
+}
+
+#[test]
+fn explanations_follow_the_model_after_changes() {
+    let mut engine = engine();
+    engine
+        .retract_source("treaty(azerbaijan, turkey).", Config::default())
+        .unwrap();
+    engine
+        .add_source(
+            "again.rules",
+            "treaty(turkey, azerbaijan).",
+            Config::default(),
+        )
+        .unwrap();
+    let (explanation, _) = engine
+        .explain("supports(azerbaijan, turkey)", Config::default())
+        .unwrap();
+    let Explanation::Holds(proof) = explanation else {
+        panic!("supports(azerbaijan, turkey) holds again");
+    };
+    let entente::explain::Justification::Derived(step) = &proof.justification else {
+        panic!("it is derived");
+    };
+    assert_eq!(
+        step.premises[0].fact.to_string(),
+        "supports(turkey, azerbaijan)"
+    );
+    let (explanation, _) = engine
+        .explain("isolated(azerbaijan)", Config::default())
+        .unwrap();
+    assert!(matches!(explanation, Explanation::DoesNotHold(_)));
+}
