@@ -82,6 +82,8 @@ pub struct RulePlan {
     pub changes: Vec<ChangeVariant>,
     /// Predicates read inside the rule's aggregates.
     pub aggregated: Vec<PredId>,
+    /// Every predicate its body reads (positive, negated or aggregated).
+    pub reads: Vec<PredId>,
     /// The rule's place, for errors raised while it runs.
     pub span: Span,
 }
@@ -96,6 +98,28 @@ pub struct ChangeVariant {
     pub negated: bool,
     /// The join, starting with the scan of the changes.
     pub steps: Vec<Step>,
+}
+
+/// Calls `f` with the predicate and number of every index the steps
+/// look up (in aggregates too), so that they can be built before a run.
+pub fn for_each_index(steps: &[Step], f: &mut impl FnMut(PredId, usize)) {
+    for step in steps {
+        match step {
+            Step::Scan {
+                pred,
+                access: Access::Index(i),
+                version,
+                ..
+            } if *version != Version::Change => f(*pred, *i),
+            Step::Absent {
+                pred,
+                access: Access::Index(i),
+                ..
+            } => f(*pred, *i),
+            Step::Aggregate(agg) => for_each_index(&agg.steps, f),
+            _ => {}
+        }
+    }
 }
 
 /// A value known when a step runs: a bound slot or a constant.
@@ -317,6 +341,16 @@ impl Plan {
             .all(|(name, arity)| self.predicates.get(&name).is_none_or(|&a| a == arity))
     }
 
+    /// Keeps [`RulePlan::rule`] pointing at the right rules after the
+    /// statement at `index` of [`Program::rules`] (a fact) was removed.
+    pub fn statement_removed(&mut self, index: usize) {
+        for rule in self.strata.iter_mut().flat_map(|s| &mut s.rules) {
+            if rule.rule > index {
+                rule.rule -= 1;
+            }
+        }
+    }
+
     /// The id of a predicate the plan knows.
     pub fn pred(&self, name: &str) -> PredId {
         self.predicates
@@ -402,6 +436,11 @@ impl Plan {
             slots,
             base,
             deltas,
+            reads: changes
+                .iter()
+                .map(|c| c.pred)
+                .chain(aggregated.iter().copied())
+                .collect(),
             changes,
             aggregated,
             span: rule.span,
@@ -413,15 +452,25 @@ impl Plan {
     /// (they get slots `0..bound.len()`, in order). The plan's variables
     /// are the named ones in order of first appearance; `_Name` variables
     /// are among them only with `anonymous` (explanations show them,
-    /// answers do not).
+    /// answers do not). `sizes` gives each predicate's number of facts
+    /// (by id) when the body runs against a model: between atoms with as
+    /// many bound arguments, the smaller relation goes first.
     pub fn body_plan(
         &mut self,
         body: &[Literal],
         bound: &[&str],
         anonymous: bool,
         interner: &mut Interner,
+        sizes: &[u32],
     ) -> QueryPlan {
+        let sizes: HashMap<String, u32> = self
+            .predicates
+            .keys()
+            .zip(sizes)
+            .map(|(name, &n)| (name.clone(), n))
+            .collect();
         let mut builder = Builder::new(self, interner);
+        builder.sizes = sizes;
         for name in bound {
             builder.slot(name);
             builder.bound.insert(name.to_string());
@@ -478,6 +527,8 @@ struct Builder<'p> {
     /// Variables bound so far.
     bound: HashSet<String>,
     next_slot: Slot,
+    /// Facts per predicate, when known (see [`Plan::body_plan`]).
+    sizes: HashMap<String, u32>,
 }
 
 impl<'p> Builder<'p> {
@@ -488,6 +539,7 @@ impl<'p> Builder<'p> {
             vars: HashMap::new(),
             bound: HashSet::new(),
             next_slot: 0,
+            sizes: HashMap::new(),
         }
     }
 
@@ -541,7 +593,7 @@ impl<'p> Builder<'p> {
     /// `recursive` lists the atoms of the rule's own stratum, whose version
     /// depends on their place relative to `delta`.
     fn body(&mut self, body: &[Literal], delta: Option<usize>, recursive: &[usize]) -> Vec<Step> {
-        let order = join_order(body, &self.bound, None);
+        let order = join_order(body, &self.bound, None, &self.sizes);
         let mut steps = Vec::with_capacity(body.len());
         for i in order {
             let version = match delta {
@@ -566,7 +618,7 @@ impl<'p> Builder<'p> {
         };
         let mut steps = vec![self.scan(atom, Version::Change, i)];
         let skip = matches!(body[i], Literal::Positive(_)).then_some(i);
-        for j in join_order(body, &self.bound, skip) {
+        for j in join_order(body, &self.bound, skip, &self.sizes) {
             steps.push(self.literal(body, j, Version::Full));
         }
         steps
@@ -743,8 +795,14 @@ impl<'p> Builder<'p> {
 }
 
 /// The order in which to join a body's literals (see the module docs),
-/// leaving out `skip` (a literal already placed).
-fn join_order(body: &[Literal], bound: &HashSet<String>, skip: Option<usize>) -> Vec<usize> {
+/// leaving out `skip` (a literal already placed); ties between atoms go to
+/// the one with fewer facts when `sizes` knows them, then to source order.
+fn join_order(
+    body: &[Literal],
+    bound: &HashSet<String>,
+    skip: Option<usize>,
+    sizes: &HashMap<String, u32>,
+) -> Vec<usize> {
     let mut bound: HashSet<String> = bound.clone();
     let mut placed = vec![false; body.len()];
     if let Some(i) = skip {
@@ -771,7 +829,16 @@ fn join_order(body: &[Literal], bound: &HashSet<String>, skip: Option<usize>) ->
             .filter(|&i| !placed[i] && is_positive(&body[i]))
             .max_by_key(|&i| {
                 let (known, unknown) = argument_counts(&body[i], &bound);
-                (known, std::cmp::Reverse(unknown), std::cmp::Reverse(i))
+                let size = match &body[i] {
+                    Literal::Positive(a) => sizes.get(&a.predicate.text).copied().unwrap_or(0),
+                    _ => 0,
+                };
+                (
+                    known,
+                    std::cmp::Reverse(unknown),
+                    std::cmp::Reverse(size),
+                    std::cmp::Reverse(i),
+                )
             });
         match best {
             Some(i) => place(i, &mut placed, &mut bound),

@@ -206,3 +206,45 @@ fn explanations_follow_the_model_after_changes() {
         .unwrap();
     assert!(matches!(explanation, Explanation::DoesNotHold(_)));
 }
+
+#[test]
+fn many_updates_keep_answers_and_proofs_right_as_deleted_rows_are_compacted() {
+    let mut engine = Engine::new();
+    let nodes: String = (0..2000).map(|i| format!("node({i}).\n")).collect();
+    engine
+        .load_source(
+            "hub.rules",
+            &format!(
+                "{nodes}hub(on).\nlit(X) if hub(on), node(X).\ndark(X) if node(X), not lit(X).\n"
+            ),
+        )
+        .unwrap();
+    engine.run(Config::default()).unwrap();
+    for round in 0..6 {
+        let update = engine
+            .retract_source("hub(on).", Config::default())
+            .unwrap();
+        assert_eq!(update.changes.appeared().count(), 2000, "round {round}");
+        assert_eq!(update.changes.disappeared().count(), 2000);
+        let update = engine
+            .add_source("again", "hub(on).", Config::default())
+            .unwrap();
+        assert_eq!(update.changes.appeared().count(), 2000);
+    }
+    assert_eq!(answers(&mut engine, "lit(X)").len(), 2000);
+    assert!(answers(&mut engine, "dark(X)").is_empty());
+    let (explanation, _) = engine.explain("lit(1999)", Config::default()).unwrap();
+    let Explanation::Holds(proof) = explanation else {
+        panic!("lit(1999) holds");
+    };
+    let entente::explain::Justification::Derived(step) = &proof.justification else {
+        panic!("it is derived");
+    };
+    assert_eq!(step.premises.len(), 2);
+    let db = engine.model().unwrap();
+    let lit = db.pred("lit").unwrap();
+    assert!(
+        db.relations[lit].len() < 3 * 2000,
+        "deleted rows are compacted away"
+    );
+}

@@ -87,6 +87,23 @@ pub fn tc_random(nodes: u32, edges: usize, seed: u64) -> Workload {
     }
 }
 
+/// Ancestry on a random tree of `n` nodes (each node's parent is an
+/// earlier node): the transitive closure of `parent`, about `n ln n`
+/// facts, and a change at a leaf touches only that leaf's ancestors.
+pub fn ancestors(n: u32, seed: u64) -> Workload {
+    let mut rng = Rng::new(seed);
+    let facts = (1..n)
+        .map(|i| ("parent", vec![rng.below(i.into()) as u32, i]))
+        .collect();
+    Workload {
+        name: "ancestors",
+        facts,
+        rules: "ancestor(X, Y) if parent(X, Y).
+                ancestor(X, Z) if ancestor(X, Y), parent(Y, Z).
+",
+    }
+}
+
 /// Same generation on a random tree of `n` nodes (each node's parent is
 /// an earlier node).
 pub fn same_generation(n: u32, seed: u64) -> Workload {
@@ -159,5 +176,103 @@ pub fn all() -> Vec<Workload> {
         same_generation(5000, 2),
         andersen(10_000, 10_000, 3),
         negation(10_000, 4),
+    ]
+}
+
+/// A change to a loaded workload, as source text.
+#[derive(Clone, Debug)]
+pub enum Edit {
+    /// Statements to add.
+    Add(String),
+    /// Given facts or rules to retract.
+    Retract(String),
+}
+
+impl Edit {
+    /// The statements.
+    pub fn text(&self) -> &str {
+        match self {
+            Edit::Add(t) | Edit::Retract(t) => t,
+        }
+    }
+
+    /// The edit that undoes this one.
+    pub fn inverse(&self) -> Edit {
+        match self {
+            Edit::Add(t) => Edit::Retract(t.clone()),
+            Edit::Retract(t) => Edit::Add(t.clone()),
+        }
+    }
+
+    /// Applies the edit to an engine whose model is current.
+    pub fn apply(&self, engine: &mut entente::Engine) -> entente::Update {
+        let config = entente::Config::default();
+        match self {
+            Edit::Add(t) => engine.add_source("<edit>", t, config),
+            Edit::Retract(t) => engine.retract_source(t, config),
+        }
+        .expect("benchmark edits apply")
+    }
+}
+
+/// One measured update (measured with its inverse, which restores the
+/// model).
+pub struct UpdateCase {
+    /// What kind of change it is.
+    pub name: &'static str,
+    /// The change.
+    pub edit: Edit,
+}
+
+/// The workloads and changes BENCHMARKS.md reports for incremental
+/// maintenance: small and large effects, on closures of at least a
+/// million facts, and one edge of a dense random graph (where one
+/// retraction reaches, through the cycles, most of the closure).
+pub fn update_cases() -> Vec<(Workload, Vec<UpdateCase>)> {
+    let case = |name, edit| UpdateCase { name, edit };
+    let tree = ancestors(100_000, 5);
+    let last = tree.facts.last().expect("a tree has edges").1.clone();
+    let tree_cases = vec![
+        case(
+            "add a leaf",
+            Edit::Add(format!("parent({}, 100000).", last[1])),
+        ),
+        case(
+            "retract a leaf",
+            Edit::Retract(format!("parent({}, {}).", last[0], last[1])),
+        ),
+        case(
+            "retract the root's first edge",
+            Edit::Retract("parent(0, 1).".into()),
+        ),
+    ];
+    let chain = tc_chain(1500);
+    let chain_cases = vec![
+        case(
+            "add an edge at the end",
+            Edit::Add("edge(1499, 1500).".into()),
+        ),
+        case(
+            "retract the last edge",
+            Edit::Retract("edge(1498, 1499).".into()),
+        ),
+        case(
+            "retract the middle edge",
+            Edit::Retract("edge(749, 750).".into()),
+        ),
+    ];
+    let random = tc_random(2000, 4000, 1);
+    let edge = random.facts[0].1.clone();
+    let random_cases = vec![
+        case("add an edge", Edit::Add("edge(1999, 0).".into())),
+        case(
+            "retract an edge",
+            Edit::Retract(format!("edge({}, {}).", edge[0], edge[1])),
+        ),
+    ];
+    vec![
+        (tree, tree_cases),
+        (chain, chain_cases),
+        (random, random_cases),
     ]
 }

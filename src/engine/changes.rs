@@ -4,12 +4,14 @@
 //! or retracted is what the user said, not a consequence of it.
 
 use std::cmp::Ordering;
+use std::collections::HashSet;
 use std::fmt;
 
 use crate::eval::intern::Id;
 use crate::eval::maintain::Delta;
 use crate::eval::Database;
 use crate::explain::Fact;
+use crate::plan::PredId;
 use crate::value::Value;
 
 /// The derived facts an update made appear and disappear, per predicate
@@ -58,42 +60,35 @@ impl ChangeSet {
     }
 
     /// The change set of a maintained model: `db` is the model after the
-    /// update, `retracted` the given facts the update took back.
-    pub(crate) fn from_delta(db: &Database, delta: &Delta, retracted: &[Fact]) -> ChangeSet {
+    /// update, `stated` the facts it made given and `retracted` those it
+    /// took back (the facts themselves are not listed).
+    pub(crate) fn from_delta(
+        db: &Database,
+        delta: &Delta,
+        stated: &HashSet<(PredId, Vec<Id>)>,
+        retracted: &HashSet<(PredId, Vec<Id>)>,
+    ) -> ChangeSet {
         let mut predicates = Vec::new();
+        let said = |set: &HashSet<(PredId, Vec<Id>)>, p: PredId, row: &[Id]| {
+            !set.is_empty() && set.contains(&(p, row.to_vec()))
+        };
         for (p, name) in db.predicates_by_name() {
-            let sorted = |rows: Vec<&[Id]>| -> Vec<Vec<Value>> {
-                let mut rows = rows;
-                rows.sort_by(|a, b| db.interner.cmp_rows(a, b));
+            let mut appeared: Vec<&[Id]> = delta.appeared[p].iter().collect();
+            appeared.retain(|row| !said(stated, p, row));
+            let mut disappeared: Vec<&[Id]> = delta.disappeared[p].iter().collect();
+            disappeared.retain(|row| !said(retracted, p, row));
+            if appeared.is_empty() && disappeared.is_empty() {
+                continue;
+            }
+            let values = |mut rows: Vec<&[Id]>| -> Vec<Vec<Value>> {
+                db.sort_canonical(&mut rows);
                 rows.into_iter().map(|r| db.values(r)).collect()
             };
-            let appeared = &delta.appeared[p];
-            let appeared = sorted(
-                (0..appeared.len())
-                    .map(|r| appeared.row(r))
-                    .filter(|row| {
-                        let r = db.relations[p].find(row);
-                        r.is_none_or(|r| db.origin(p, r).is_none())
-                    })
-                    .collect(),
-            );
-            let disappeared = &delta.disappeared[p];
-            let disappeared: Vec<Vec<Value>> =
-                sorted((0..disappeared.len()).map(|r| disappeared.row(r)).collect())
-                    .into_iter()
-                    .filter(|args| {
-                        !retracted
-                            .iter()
-                            .any(|f| f.predicate == name && f.args == *args)
-                    })
-                    .collect();
-            if !appeared.is_empty() || !disappeared.is_empty() {
-                predicates.push(PredicateChanges {
-                    predicate: name.to_string(),
-                    appeared,
-                    disappeared,
-                });
-            }
+            predicates.push(PredicateChanges {
+                predicate: name.to_string(),
+                appeared: values(appeared),
+                disappeared: values(disappeared),
+            });
         }
         ChangeSet { predicates }
     }

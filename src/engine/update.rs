@@ -10,19 +10,21 @@
 //! model is computed again on next use, so a rejected change leaves the
 //! engine as it was.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::{ChangeSet, Engine, Explanation};
 use crate::ast::{self, Rule, Statement, Term};
 use crate::check;
 use crate::error::{Error, Problem, RetractError};
+use crate::eval::intern::Id;
 use crate::eval::maintain::Edit;
 use crate::eval::{Config, Database, ImportedRows, Origin};
 use crate::explain::{Fact, Proof};
 use crate::import;
 use crate::load::{Loader, Program};
 use crate::parse::parse_module;
-use crate::plan;
+use crate::plan::{self, Plan, PredId};
 use crate::source::Span;
 use crate::value::Value;
 
@@ -159,12 +161,28 @@ impl Engine {
             Addition::Text(name, text) => loader.text(name, text.to_string(), Path::new("")),
         }
         let (mut added, mut errors) = loader.finish();
+        let mut retracted = Vec::new();
+        for &span in retract {
+            let (module, parse_errors) = parse_module(self.sources.text(span), span.start);
+            errors.extend(
+                parse_errors
+                    .into_iter()
+                    .map(|e| Problem::new(e, &self.sources)),
+            );
+            retracted.extend(module.statements);
+        }
+        if errors.is_empty() {
+            if let Some(facts) = self.known_facts(&added, &retracted) {
+                return self.apply_facts(facts, added.rules, config);
+            }
+        }
         let mut program = self.program.clone();
         let mut imported = self.imported.clone();
         let mut retraction = Retraction::default();
-        for &span in retract {
-            self.retract_statements(span, &mut program, &mut imported, &mut retraction)
-                .unwrap_or_else(|e| errors.extend(e));
+        if let Err(problems) =
+            self.retract_statements(retracted, &mut program, &mut imported, &mut retraction)
+        {
+            errors.extend(problems);
         }
         let offset = program.imports.len();
         let first_new_import = imported.len();
@@ -215,6 +233,88 @@ impl Engine {
         }
     }
 
+    /// When the change is only ground facts of predicates the model has,
+    /// with their arities, the facts retracted (with their statements'
+    /// spans): such a change needs no check and no new plan.
+    fn known_facts(&self, added: &Program, retracted: &[Statement]) -> Option<Vec<(Fact, Span)>> {
+        let db = self.model.as_ref()?;
+        // Known: in a stratum of the plan (a predicate no statement
+        // mentions any more keeps its id but has no stratum).
+        let known = |rule: &Rule| {
+            rule.is_fact()
+                && db
+                    .plan
+                    .predicates
+                    .get_full(&rule.head.predicate.text)
+                    .is_some_and(|(p, _, &arity)| {
+                        arity == rule.head.args.len()
+                            && db.plan.strata.iter().any(|s| s.predicates.contains(&p))
+                    })
+        };
+        if !added.queries.is_empty() || !added.imports.is_empty() || !added.rules.iter().all(known)
+        {
+            return None;
+        }
+        retracted
+            .iter()
+            .map(|statement| match statement {
+                Statement::Rule(rule) if known(rule) => Some((ground_fact(rule)?, rule.span)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Retracts and adds ground facts of known predicates in place (see
+    /// [`Engine::known_facts`]), undoing the edit if maintenance fails.
+    fn apply_facts(
+        &mut self,
+        retracted: Vec<(Fact, Span)>,
+        added: Vec<Rule>,
+        config: Config,
+    ) -> Result<Update, Error> {
+        let mut undo = Undo::default();
+        let mut retraction = Retraction::default();
+        let mut problems = Vec::new();
+        for (fact, span) in retracted {
+            if unstate(&fact, &mut self.program, &mut self.imported, &mut undo) {
+                retraction.facts.push(fact);
+            } else {
+                problems.push(Problem::new(self.not_given(fact, span), &self.sources));
+            }
+        }
+        if !problems.is_empty() {
+            undo.revert(&mut self.program, &mut self.imported);
+            return Err(Error::new(problems));
+        }
+        let news = News {
+            first_rule: self.program.rules.len(),
+            first_import: self.imported.len(),
+        };
+        self.program.rules.extend(added);
+        let mut db = self.model.take().expect("known facts need a model");
+        let mut plan = std::mem::take(&mut db.plan);
+        for &(i, _) in &undo.rules {
+            plan.statement_removed(i);
+        }
+        let edit = self.edit(&mut db, &plan, &retraction, &news);
+        let (stated, retracted) = said(&edit);
+        match db.maintain(plan, &self.program, edit, config) {
+            Ok(delta) => {
+                let changes = ChangeSet::from_delta(&db, &delta, &stated, &retracted);
+                self.model = Some(db);
+                Ok(Update {
+                    changes,
+                    warnings: Vec::new(),
+                })
+            }
+            Err(e) => {
+                self.program.rules.truncate(news.first_rule);
+                undo.revert(&mut self.program, &mut self.imported);
+                Err(Error::single(e, &self.sources))
+            }
+        }
+    }
+
     /// Brings `db`, the old program's model, up to the program now loaded.
     fn maintain(
         &mut self,
@@ -231,6 +331,20 @@ impl Engine {
             return Ok(ChangeSet::between(&db, new));
         }
         let plan = plan::plan(&self.program, &self.strata, &mut db.interner, &db.plan);
+        let edit = self.edit(&mut db, &plan, retraction, &news);
+        let (stated, retracted) = said(&edit);
+        let delta = db
+            .maintain(plan, &self.program, edit, config)
+            .map_err(|e| Error::single(e, &self.sources))?;
+        let changes = ChangeSet::from_delta(&db, &delta, &stated, &retracted);
+        self.model = Some(db);
+        self.config = config;
+        Ok(changes)
+    }
+
+    /// The edit that takes `db` to the program now loaded: the facts
+    /// retracted and added, the rules new and removed.
+    fn edit(&self, db: &mut Database, plan: &Plan, retraction: &Retraction, news: &News) -> Edit {
         let mut edit = Edit::default();
         for fact in &retraction.facts {
             let row: Option<Vec<_>> = fact.args.iter().map(|v| db.interner.get(v)).collect();
@@ -274,35 +388,25 @@ impl Engine {
                 edit.removed_heads.insert(p);
             }
         }
-        let delta = db
-            .maintain(plan, &self.program, edit, config)
-            .map_err(|e| Error::single(e, &self.sources))?;
-        let changes = ChangeSet::from_delta(&db, &delta, &retraction.facts);
-        self.model = Some(db);
-        self.config = config;
-        Ok(changes)
+        edit
     }
 
-    /// Removes from `program` (and `imported`) the facts and rules written
-    /// in the text at `span`.
+    /// Removes from `program` (and `imported`) the retracted facts and
+    /// rules.
     fn retract_statements(
         &self,
-        span: Span,
+        statements: Vec<Statement>,
         program: &mut Program,
         imported: &mut [ImportedRows],
         retraction: &mut Retraction,
     ) -> Result<(), Vec<Problem>> {
-        let (module, errors) = parse_module(self.sources.text(span), span.start);
         let problem = |e: RetractError| Problem::new(e, &self.sources);
-        let mut problems: Vec<Problem> = errors
-            .into_iter()
-            .map(|e| Problem::new(e, &self.sources))
-            .collect();
-        for statement in module.statements {
+        let mut problems = Vec::new();
+        for statement in statements {
             match statement {
                 Statement::Rule(rule) => match ground_fact(&rule) {
                     Some(fact) => {
-                        if self.unstate(&fact, program, imported) {
+                        if unstate(&fact, program, imported, &mut Undo::default()) {
                             retraction.facts.push(fact);
                         } else {
                             problems.push(problem(self.not_given(fact, rule.span)));
@@ -339,31 +443,6 @@ impl Engine {
         }
     }
 
-    /// Removes every statement and imported row that gives `fact`; false
-    /// when there was none.
-    fn unstate(&self, fact: &Fact, program: &mut Program, imported: &mut [ImportedRows]) -> bool {
-        let before = program.rules.len();
-        program
-            .rules
-            .retain(|r| !(r.is_fact() && ground_fact(r).as_ref() == Some(fact)));
-        let mut removed = program.rules.len() < before;
-        for rows in imported.iter_mut() {
-            if program.imports[rows.import].import.predicate.text != fact.predicate {
-                continue;
-            }
-            let keep: Vec<bool> = rows.rows.iter().map(|r| *r != fact.args).collect();
-            if keep.iter().all(|&k| k) {
-                continue;
-            }
-            removed = true;
-            let mut k = keep.iter();
-            rows.rows.retain(|_| *k.next().expect("one flag per row"));
-            let mut k = keep.iter();
-            rows.lines.retain(|_| *k.next().expect("one flag per line"));
-        }
-        removed
-    }
-
     /// The error for retracting a fact that is not given.
     fn not_given(&self, fact: Fact, span: Span) -> RetractError {
         let derived = self.model.as_ref().is_some_and(|db| holds(db, &fact));
@@ -380,6 +459,89 @@ impl Engine {
             help,
         }
     }
+}
+
+/// Removes every statement and imported row that gives `fact`, noting
+/// each in `undo`; false when there was none.
+fn unstate(
+    fact: &Fact,
+    program: &mut Program,
+    imported: &mut [ImportedRows],
+    undo: &mut Undo,
+) -> bool {
+    let before = undo.rules.len() + undo.rows.len();
+    let mut i = 0;
+    while i < program.rules.len() {
+        if states(&program.rules[i], fact) {
+            undo.rules.push((i, program.rules.remove(i)));
+        } else {
+            i += 1;
+        }
+    }
+    for (k, rows) in imported.iter_mut().enumerate() {
+        if program.imports[rows.import].import.predicate.text != fact.predicate {
+            continue;
+        }
+        let mut j = 0;
+        while j < rows.rows.len() {
+            if rows.rows[j] == fact.args {
+                undo.rows
+                    .push((k, j, rows.rows.remove(j), rows.lines.remove(j)));
+            } else {
+                j += 1;
+            }
+        }
+    }
+    undo.rules.len() + undo.rows.len() > before
+}
+
+/// Does `rule` state `fact`? (Without allocating: this runs over every
+/// statement of the program.)
+fn states(rule: &Rule, fact: &Fact) -> bool {
+    rule.is_fact()
+        && rule.head.predicate.text == fact.predicate
+        && rule.head.args.len() == fact.args.len()
+        && rule
+            .head
+            .args
+            .iter()
+            .zip(&fact.args)
+            .all(|(t, v)| matches!(t, Term::Const(c, _) if c == v))
+}
+
+/// What [`unstate`] removed, to put back if the change fails.
+#[derive(Default)]
+struct Undo {
+    /// Statements, with their positions when removed.
+    rules: Vec<(usize, Rule)>,
+    /// Imported rows: which import's rows, position, values, line.
+    rows: Vec<(usize, usize, Vec<Value>, u64)>,
+}
+
+impl Undo {
+    fn revert(self, program: &mut Program, imported: &mut [ImportedRows]) {
+        for (i, rule) in self.rules.into_iter().rev() {
+            program.rules.insert(i, rule);
+        }
+        for (k, j, row, line) in self.rows.into_iter().rev() {
+            imported[k].rows.insert(j, row);
+            imported[k].lines.insert(j, line);
+        }
+    }
+}
+
+/// The given facts an edit adds and retracts, which change sets leave
+/// out.
+type Said = HashSet<(PredId, Vec<Id>)>;
+
+fn said(edit: &Edit) -> (Said, Said) {
+    (
+        edit.add
+            .iter()
+            .map(|(p, row, _)| (*p, row.clone()))
+            .collect(),
+        edit.retract.iter().cloned().collect(),
+    )
 }
 
 /// What the retraction texts took out of the program.

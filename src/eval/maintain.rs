@@ -27,11 +27,16 @@
 //!      removed one (negated literal), and one run of each new rule; these,
 //!      the rederived facts and the new given facts are the first round's
 //!      facts, and semi-naive rounds go on from them as the delta.
-//! - **Recompute**, when a rule of the stratum was removed or one of its
-//!   aggregates reads a predicate that changed: its derived facts are
-//!   deleted and the stratum is evaluated again. (An aggregate's value
-//!   depends on every fact of its group, so DRed would have to recompute
-//!   the groups anyway; rule removal is rare.)
+//! - **Rebuild**, when a rule of the stratum was removed, one of its
+//!   aggregates reads a predicate that changed, it reads a predicate that
+//!   was rebuilt, or overdeletion reaches a tenth of the stratum's
+//!   facts: the stratum is evaluated again into fresh relations that start
+//!   with its given facts, and compared with the old ones. (An aggregate's
+//!   value depends on every fact of its group, so DRed would recompute the
+//!   groups anyway; rule removal is rare; past a tenth, overdeleting and
+//!   rederiving cost about as much as evaluating afresh (measured in
+//!   BENCHMARKS.md); and a rebuilt relation
+//!   has no old state left for DRed above it to read.)
 //!
 //! Overdeletion is exact for positive premises and negations because it
 //! reads the old state itself: deleted rows stay visible to
@@ -64,24 +69,50 @@ pub struct Edit {
     pub removed_heads: HashSet<PredId>,
 }
 
-/// Facts per predicate id that entered and left, in one of two senses:
-/// the net change an update made to the model (what [`Database::maintain`]
-/// returns), or the rows that moved (what strata pass up).
+/// The net change an update made to the model: per predicate id, the
+/// facts that appeared and those that disappeared.
 #[derive(Clone, Debug)]
 pub struct Delta {
-    /// Facts new to the model, or rows appended.
-    pub appeared: Vec<Relation>,
-    /// Facts gone from the model, or rows deleted.
-    pub disappeared: Vec<Relation>,
+    /// Facts new to the model.
+    pub appeared: Vec<Rows>,
+    /// Facts gone from the model.
+    pub disappeared: Vec<Rows>,
 }
 
-impl Delta {
-    fn empty(relations: &[Relation]) -> Delta {
-        Delta {
-            appeared: fresh(relations),
-            disappeared: fresh(relations),
+/// Rows of one predicate, stored one after the other (no set, no index:
+/// the rows put here are known to be distinct).
+#[derive(Clone, Debug, Default)]
+pub struct Rows {
+    arity: usize,
+    ids: Vec<Id>,
+    len: usize,
+}
+
+impl Rows {
+    fn new(arity: usize) -> Rows {
+        Rows {
+            arity,
+            ids: Vec::new(),
+            len: 0,
         }
     }
+
+    fn push(&mut self, row: &[Id]) {
+        self.ids.extend_from_slice(row);
+        self.len += 1;
+    }
+
+    /// Every row, in the order put.
+    pub fn iter(&self) -> impl Iterator<Item = &[Id]> {
+        (0..self.len).map(|i| &self.ids[i * self.arity..][..self.arity])
+    }
+}
+
+/// The rows that moved, per predicate id, which strata pass up: every row
+/// appended and every row deleted (a fact deleted and rederived is both).
+struct Moves {
+    appeared: Vec<Relation>,
+    disappeared: Vec<Relation>,
 }
 
 /// Per predicate id: facts the update touches in one way.
@@ -99,17 +130,40 @@ impl Database {
         config: Config,
     ) -> Result<Delta, EvalError> {
         self.plan = plan;
-        self.sync_indexes();
+        self.add_relations();
         for rel in &mut self.relations {
             rel.begin_update();
         }
-        let mut delta = Delta::empty(&self.relations);
-        let mut moved = Delta::empty(&self.relations);
+        let n = self.relations.len();
+        let rows = |db: &Database| -> Vec<Rows> {
+            db.relations.iter().map(|r| Rows::new(r.arity())).collect()
+        };
+        let mut delta = Delta {
+            appeared: rows(self),
+            disappeared: rows(self),
+        };
+        let mut moved = Moves {
+            appeared: fresh(&self.relations),
+            disappeared: fresh(&self.relations),
+        };
+        // Only the moves of predicates read by another stratum's rules
+        // are passed up.
+        let mut read_above = vec![false; n];
+        for stratum in &self.plan.strata {
+            for rule in &stratum.rules {
+                for &p in &rule.reads {
+                    read_above[p] |= !stratum.predicates.contains(&p);
+                }
+            }
+        }
         let (mut unstated, mut stated) = self.restate(
             std::mem::take(&mut edit.retract),
             std::mem::take(&mut edit.add),
         );
         let mut covered = vec![false; self.relations.len()];
+        // Predicates whose relations were rebuilt: the strata that read
+        // them are rebuilt too, since their old state is gone.
+        let mut rebuilt = vec![false; self.relations.len()];
         for s in 0..self.plan.strata.len() {
             let stratum = self.plan.strata[s].clone();
             let changed =
@@ -118,56 +172,77 @@ impl Database {
                 .predicates
                 .iter()
                 .any(|p| edit.removed_heads.contains(p))
-                || stratum
-                    .rules
-                    .iter()
-                    .any(|r| r.aggregated.iter().any(|&p| changed(p)));
-            if recompute {
-                self.delete_derived(&stratum.predicates, &mut unstated);
-                self.state(&stratum.predicates, &mut stated);
-                self.run_stratum(s, None, config)?;
+                || stratum.rules.iter().any(|r| {
+                    r.aggregated.iter().any(|&p| changed(p)) || r.reads.iter().any(|&p| rebuilt[p])
+                });
+            let seed = if recompute {
+                None
             } else {
-                let mut seed =
-                    self.dred(&stratum, program, &edit, &moved, &mut unstated, config)?;
-                let given: Vec<(PredId, Vec<Id>, Origin)> = stratum
-                    .predicates
-                    .iter()
-                    .flat_map(|&p| {
-                        std::mem::take(&mut stated[p])
-                            .into_iter()
-                            .map(move |(row, origin)| (p, row, origin))
-                    })
-                    .collect();
-                for (p, row, _) in &given {
-                    let arity = self.relations[*p].arity();
-                    seed[*p]
-                        .get_or_insert_with(|| Relation::new(arity))
-                        .insert(row, 0);
+                self.dred(&stratum, program, &edit, &moved, &mut unstated, config)?
+            };
+            let Some(mut seed) = seed else {
+                self.rebuild(s, &mut stated, &mut delta, config)?;
+                for &p in &stratum.predicates {
+                    covered[p] = true;
+                    rebuilt[p] = true;
+                    unstated[p].clear();
                 }
-                self.run_stratum(s, Some(seed), config)?;
-                for (p, row, origin) in given {
-                    if let Some(r) = self.relations[p].find(&row) {
-                        if self.given[p].insert(r, origin).is_none() {
-                            self.derived = self.derived.saturating_sub(1);
-                        }
+                continue;
+            };
+            let given: Vec<(PredId, Vec<Id>, Origin)> = stratum
+                .predicates
+                .iter()
+                .flat_map(|&p| {
+                    std::mem::take(&mut stated[p])
+                        .into_iter()
+                        .map(move |(row, origin)| (p, row, origin))
+                })
+                .collect();
+            for (p, row, _) in &given {
+                let arity = self.relations[*p].arity();
+                seed[*p]
+                    .get_or_insert_with(|| Relation::new(arity))
+                    .insert(row, 0);
+            }
+            self.run_stratum(s, Some(seed), config)?;
+            for (p, row, origin) in given {
+                if let Some(r) = self.relations[p].find(&row) {
+                    if self.given[p].insert(r, origin).is_none() {
+                        self.derived = self.derived.saturating_sub(1);
                     }
                 }
             }
             for &p in &stratum.predicates {
                 covered[p] = true;
-                self.collect(p, &mut delta, &mut moved);
+                self.collect(p, &mut delta, read_above[p].then_some(&mut moved));
             }
         }
         // A predicate no statement mentions any more has no facts.
         let uncovered: Vec<PredId> = (0..covered.len()).filter(|&p| !covered[p]).collect();
         self.delete_derived(&uncovered, &mut unstated);
         for &p in &uncovered {
-            self.collect(p, &mut delta, &mut moved);
+            self.collect(p, &mut delta, None);
         }
         for rel in &mut self.relations {
             rel.purge();
         }
+        self.compact();
         Ok(delta)
+    }
+
+    /// Compacts the relations that are mostly deleted rows, so memory
+    /// follows the model and not its history.
+    fn compact(&mut self) {
+        for p in 0..self.relations.len() {
+            if !self.relations[p].mostly_gone() {
+                continue;
+            }
+            let moved = self.relations[p].compact();
+            self.given[p] = self.given[p]
+                .drain()
+                .map(|(r, origin)| (moved[r as usize], origin))
+                .collect();
+        }
     }
 
     /// Takes back the given status of retracted facts (their rows become
@@ -219,6 +294,62 @@ impl Database {
         }
     }
 
+    /// Evaluates stratum `s` again into fresh relations that start with
+    /// its given facts (old and new), and records in `delta` how they
+    /// differ from the relations as they were before the update.
+    fn rebuild(
+        &mut self,
+        s: usize,
+        stated: &mut PerPred<(Vec<Id>, Origin)>,
+        delta: &mut Delta,
+        config: Config,
+    ) -> Result<(), EvalError> {
+        let preds = self.plan.strata[s].predicates.clone();
+        let mut old = Vec::with_capacity(preds.len());
+        for &p in &preds {
+            let rel = &self.relations[p];
+            let mut fresh = Relation::new(rel.arity());
+            for (i, columns) in self.plan.indexes[p].iter().enumerate() {
+                if rel.has_index(i) {
+                    fresh.build_index(i, columns);
+                }
+            }
+            let mut given = super::GivenRows::default();
+            for r in rel.live_rows() {
+                if let Some(&origin) = self.given[p].get(&r) {
+                    given.insert(fresh.push_new(rel.row(r), rel.round_of(r)), origin);
+                }
+            }
+            let derived = u64::from(rel.live_len()) - given.len() as u64;
+            self.derived = self.derived.saturating_sub(derived);
+            fresh.begin_update();
+            let rel = std::mem::replace(&mut self.relations[p], fresh);
+            old.push((p, rel));
+            self.given[p] = given;
+        }
+        self.state(&preds, stated);
+        self.run_stratum(s, None, config)?;
+        for (p, before) in old {
+            let now = &self.relations[p];
+            for r in now.live_rows() {
+                let row = now.row(r);
+                if before
+                    .find_in(row, hash_ids(row.iter().copied()), View::Before)
+                    .is_none()
+                {
+                    delta.appeared[p].push(row);
+                }
+            }
+            for r in (0..before.len()).filter(|&r| before.visible(r, View::Before)) {
+                let row = before.row(r);
+                if now.find(row).is_none() {
+                    delta.disappeared[p].push(row);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Appends the new given facts of `preds`, in a round of their own.
     fn state(&mut self, preds: &[PredId], stated: &mut PerPred<(Vec<Id>, Origin)>) {
         self.clock += 1;
@@ -233,17 +364,29 @@ impl Database {
     }
 
     /// Delete and rederive for one stratum (see the module docs); returns
-    /// the first round's facts: rederived ones and new instances.
+    /// the first round's facts: rederived ones and new instances. Returns
+    /// `None` as soon as more than a tenth of the stratum's facts are
+    /// overdeleted (as one edge of a large strongly connected graph does
+    /// to its transitive closure): overdeleting and rederiving them would
+    /// cost more than evaluating the stratum again, which the caller then
+    /// does.
     fn dred(
         &mut self,
         stratum: &StratumPlan,
         program: &Program,
         edit: &Edit,
-        delta: &Delta,
+        delta: &Moves,
         unstated: &mut PerPred<RowId>,
         config: Config,
-    ) -> Result<Vec<Option<Relation>>, EvalError> {
+    ) -> Result<Option<Vec<Option<Relation>>>, EvalError> {
         let own = |p: PredId| stratum.predicates.contains(&p);
+        let live: u64 = stratum
+            .predicates
+            .iter()
+            .map(|&p| u64::from(self.relations[p].live_len()))
+            .sum();
+        let mut doomed = 0;
+        let budget = live / 10;
         let n = self.relations.len();
         let old_rules = || {
             stratum
@@ -279,22 +422,36 @@ impl Database {
                 } else {
                     &delta.disappeared
                 };
-                if !own(variant.pred) && !removed[variant.pred].is_empty() {
-                    self.instances(rule, &variant.steps, &before, removed, &mut found);
+                if !own(variant.pred)
+                    && !removed[variant.pred].is_empty()
+                    && !self.instances(rule, &variant.steps, &before, removed, &mut found, budget)
+                {
+                    return Ok(None);
                 }
             }
         }
-        self.doom(&mut found, &mut wave);
+        doomed += self.doom(&mut found, &mut wave);
         while wave.iter().any(|w| !w.is_empty()) {
             let removed = std::mem::replace(&mut wave, fresh(&self.relations));
             for rule in old_rules() {
                 for variant in &rule.changes {
-                    if own(variant.pred) && !removed[variant.pred].is_empty() {
-                        self.instances(rule, &variant.steps, &before, &removed, &mut found);
+                    let budget = budget.saturating_sub(doomed);
+                    if own(variant.pred)
+                        && !removed[variant.pred].is_empty()
+                        && !self.instances(
+                            rule,
+                            &variant.steps,
+                            &before,
+                            &removed,
+                            &mut found,
+                            budget,
+                        )
+                    {
+                        return Ok(None);
                     }
                 }
             }
-            self.doom(&mut found, &mut wave);
+            doomed += self.doom(&mut found, &mut wave);
         }
         // 2. Rederive, in the new state.
         let mut seed: Vec<Option<Relation>> = vec![None; n];
@@ -317,11 +474,12 @@ impl Database {
                 }
             }
         }
-        Ok(seed)
+        Ok(Some(seed))
     }
 
     /// The head facts of every instance of `steps` in the old state, into
-    /// `found`.
+    /// `found`, stopping (and returning false) once `found` holds more than
+    /// `budget` facts.
     fn instances(
         &mut self,
         rule: &RulePlan,
@@ -329,9 +487,13 @@ impl Database {
         windows: &[Window],
         changes: &[Relation],
         found: &mut [Option<Relation>],
-    ) {
+        budget: u64,
+    ) -> bool {
+        self.build_indexes(steps);
         let arity = self.relations[rule.head].arity();
+        let held: u64 = found.iter().flatten().map(|f| u64::from(f.len())).sum();
         let out = found[rule.head].get_or_insert_with(|| Relation::new(arity));
+        let mut left = budget.saturating_sub(held);
         let mut join = Join {
             relations: &self.relations,
             windows,
@@ -342,17 +504,28 @@ impl Database {
             whole: false,
         };
         let mut row = Vec::with_capacity(arity);
-        // The old state was evaluated without error, so none arises here.
-        let _ = join.run(steps, &mut |slots: &[Id]| {
+        // The old state was evaluated without error, so the only error is
+        // the one raised here to stop the join when over budget.
+        join.run(steps, &mut |slots: &[Id]| {
             project(&rule.head_args, slots, &mut row);
-            out.insert(&row, 0);
+            if out.insert(&row, 0) {
+                if left == 0 {
+                    return Err(EvalError::FactLimit {
+                        limit: budget,
+                        span: rule.span,
+                    });
+                }
+                left -= 1;
+            }
             Ok(())
-        });
+        })
+        .is_ok()
     }
 
     /// Deletes the live derived facts among `found` and puts them in
-    /// `wave`; empties `found`.
-    fn doom(&mut self, found: &mut [Option<Relation>], wave: &mut [Relation]) {
+    /// `wave`; empties `found`; returns how many were deleted.
+    fn doom(&mut self, found: &mut [Option<Relation>], wave: &mut [Relation]) -> u64 {
+        let mut count = 0;
         for (p, facts) in found.iter_mut().enumerate() {
             let Some(facts) = facts.as_mut() else {
                 continue;
@@ -366,10 +539,12 @@ impl Database {
                     self.relations[p].doom(r);
                     self.derived = self.derived.saturating_sub(1);
                     wave[p].insert(row, 0);
+                    count += 1;
                 }
             }
             facts.clear();
         }
+        count
     }
 
     /// Puts into `seed` each overdeleted fact of the stratum that still has
@@ -416,10 +591,11 @@ impl Database {
         }
     }
 
-    /// Records what the update did to `p`: in `moved`, every row appended
-    /// and every row deleted; in `delta`, those whose facts were not there
-    /// before, and those whose facts are not there now.
-    fn collect(&self, p: PredId, delta: &mut Delta, moved: &mut Delta) {
+    /// Records what the update did to `p`: in `moved` (when given), every
+    /// row appended and every row deleted; in `delta`, those whose facts
+    /// were not there before, and those whose facts are not there now.
+    /// (Appended rows hold distinct facts, and so do deleted ones.)
+    fn collect(&self, p: PredId, delta: &mut Delta, mut moved: Option<&mut Moves>) {
         let rel = &self.relations[p];
         let appended = rel.appended();
         for r in appended.lo..appended.hi {
@@ -427,19 +603,22 @@ impl Database {
             if !rel.visible(r, View::Now) {
                 continue;
             }
-            moved.appeared[p].insert(row, 0);
-            if rel
-                .find_in(row, hash_ids(row.iter().copied()), View::Before)
-                .is_none()
-            {
-                delta.appeared[p].insert(row, 0);
+            let hash = hash_ids(row.iter().copied());
+            if let Some(moved) = moved.as_deref_mut() {
+                moved.appeared[p].push_new_hashed(row, 0, hash);
+            }
+            if rel.find_in(row, hash, View::Before).is_none() {
+                delta.appeared[p].push(row);
             }
         }
         for &r in rel.doomed() {
             let row = rel.row(r);
-            moved.disappeared[p].insert(row, 0);
-            if rel.find(row).is_none() {
-                delta.disappeared[p].insert(row, 0);
+            let hash = hash_ids(row.iter().copied());
+            if let Some(moved) = moved.as_deref_mut() {
+                moved.disappeared[p].push_new_hashed(row, 0, hash);
+            }
+            if rel.find_hashed(row, hash).is_none() {
+                delta.disappeared[p].push(row);
             }
         }
     }

@@ -71,6 +71,9 @@ pub enum Origin {
     },
 }
 
+/// The given rows of one relation, with their origins.
+pub type GivenRows = HashMap<RowId, Origin, FxBuild>;
+
 /// Rows read from one import's file, with their lines.
 #[derive(Clone, Debug, Default)]
 pub struct ImportedRows {
@@ -106,7 +109,7 @@ pub struct Database {
     pub relations: Vec<Relation>,
     /// For each relation, the origin of each given row; the other live
     /// rows are derived.
-    pub given: Vec<HashMap<RowId, Origin, FxBuild>>,
+    pub given: Vec<GivenRows>,
     /// One entry per stratum, in order, for the last evaluation or update.
     pub stats: Vec<StratumStats>,
     /// The last round stamped: rounds only grow, so a row appended later
@@ -134,7 +137,7 @@ pub fn evaluate(
         clock: 0,
         derived: 0,
     };
-    db.sync_indexes();
+    db.add_relations();
     db.load_given(program, imported);
     for s in 0..db.plan.strata.len() {
         let stats = db.run_stratum(s, None, config)?;
@@ -154,18 +157,27 @@ impl Database {
         self.given[pred].get(&r).copied()
     }
 
-    /// Creates the indexes the plan asks for that relations lack yet.
-    fn sync_indexes(&mut self) {
-        for (pred, columns) in self.plan.indexes.iter().enumerate() {
-            if self.relations.len() <= pred {
-                let arity = self.plan.predicates[pred];
-                self.relations.push(Relation::new(arity));
-                self.given.push(HashMap::default());
-            }
-            for c in columns {
-                self.relations[pred].index_on(c);
-            }
+    /// Creates a relation for each predicate of the plan that has none.
+    fn add_relations(&mut self) {
+        for (pred, &arity) in self
+            .plan
+            .predicates
+            .values()
+            .enumerate()
+            .skip(self.relations.len())
+        {
+            debug_assert_eq!(pred, self.relations.len());
+            self.relations.push(Relation::new(arity));
+            self.given.push(HashMap::default());
         }
+    }
+
+    /// Builds the indexes that `steps` look up and relations lack yet.
+    fn build_indexes(&mut self, steps: &[Step]) {
+        let (relations, indexes) = (&mut self.relations, &self.plan.indexes);
+        plan::for_each_index(steps, &mut |pred, i| {
+            relations[pred].build_index(i, &indexes[pred][i]);
+        });
     }
 
     /// Facts and imported rows, stamped round 0, first origin kept.
@@ -285,6 +297,7 @@ impl Database {
         pending: &mut [Option<Relation>],
         config: Config,
     ) -> Result<(), EvalError> {
+        self.build_indexes(steps);
         let target = &self.relations[rule.head];
         let new = pending[rule.head].get_or_insert_with(|| Relation::new(target.arity()));
         let derived = &mut self.derived;
@@ -394,10 +407,12 @@ impl Database {
         bound: &[&str],
         anonymous: bool,
     ) -> QueryPlan {
+        let sizes: Vec<u32> = self.relations.iter().map(Relation::live_len).collect();
         let plan = self
             .plan
-            .body_plan(body, bound, anonymous, &mut self.interner);
-        self.sync_indexes();
+            .body_plan(body, bound, anonymous, &mut self.interner, &sizes);
+        self.add_relations();
+        self.build_indexes(&plan.steps);
         plan
     }
 
@@ -486,26 +501,50 @@ impl Database {
     pub fn sorted_rows(&self, pred: PredId, derived_only: bool) -> Vec<RowId> {
         let rel = &self.relations[pred];
         let given = &self.given[pred];
-        let mut rows: Vec<RowId> = rel
+        let mut rows: Vec<(&[Id], RowId)> = rel
             .live_rows()
             .filter(|r| !derived_only || !given.contains_key(r))
+            .map(|r| (rel.row(r), r))
             .collect();
-        // Rows of at most two inline integers sort by one packed key.
-        let packed = rel.arity() <= 2
-            && rows
-                .iter()
-                .all(|&r| rel.row(r).iter().all(|&id| Interner::int_key(id).is_some()));
-        if packed {
-            let key = |r: RowId| {
-                rel.row(r).iter().fold(0u64, |k, &id| {
-                    (k << 32) | u64::from(Interner::int_key(id).unwrap_or(0))
-                })
-            };
-            rows.sort_unstable_by_key(|&r| key(r));
-            return rows;
+        self.sort_by_row(&mut rows);
+        rows.into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// Sorts rows of ids in canonical order (SPEC §6).
+    pub fn sort_canonical(&self, rows: &mut [&[Id]]) {
+        let mut keyed: Vec<(&[Id], ())> = rows.iter().map(|&r| (r, ())).collect();
+        self.sort_by_row(&mut keyed);
+        for (slot, (row, ())) in rows.iter_mut().zip(keyed) {
+            *slot = row;
         }
-        rows.sort_unstable_by(|&a, &b| self.interner.cmp_rows(rel.row(a), rel.row(b)));
-        rows
+    }
+
+    /// Sorts `(row, tag)` pairs by row in canonical order. Rows of at most
+    /// two inline integers sort by one packed key.
+    fn sort_by_row<T: Copy>(&self, rows: &mut [(&[Id], T)]) {
+        let packed = |row: &[Id]| -> Option<u64> {
+            if row.len() > 2 {
+                return None;
+            }
+            row.iter().try_fold(0u64, |k, &id| {
+                Interner::int_key(id).map(|i| (k << 32) | u64::from(i))
+            })
+        };
+        let keys: Option<Vec<(u64, usize)>> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (row, _))| packed(row).map(|k| (k, i)))
+            .collect();
+        if let Some(mut keys) = keys {
+            // Keys computed once, sorted, then the rows put in their order.
+            keys.sort_unstable();
+            let unsorted = rows.to_vec();
+            for (slot, (_, i)) in rows.iter_mut().zip(keys) {
+                *slot = unsorted[i];
+            }
+        } else {
+            rows.sort_unstable_by(|(a, _), (b, _)| self.interner.cmp_rows(a, b));
+        }
     }
 
     /// The facts of a predicate as values, in canonical order.

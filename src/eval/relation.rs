@@ -60,7 +60,9 @@ pub struct Relation {
     /// Every row id, keyed by the whole row: the set semantics. During an
     /// update a doomed row and a live row may hold the same values.
     dedup: HashTable<RowId>,
-    indexes: Vec<Index>,
+    /// By the plan's index number; built on demand, so an index that only
+    /// maintenance or an explanation uses costs nothing until then.
+    indexes: Vec<Option<Index>>,
     /// `(round, first row)` for each batch appended, in order.
     rounds: Vec<(u32, RowId)>,
     /// Bit per row: deleted (doomed or gone). Empty while nothing was ever
@@ -70,6 +72,8 @@ pub struct Relation {
     gone: Vec<u64>,
     /// Rows deleted in the running update.
     doomed: Vec<RowId>,
+    /// Rows deleted in earlier updates.
+    gone_count: RowId,
     /// Live rows.
     live: RowId,
     /// `len` and `live` when the running update began.
@@ -100,6 +104,7 @@ impl Relation {
             dead: Vec::new(),
             gone: Vec::new(),
             doomed: Vec::new(),
+            gone_count: 0,
             live: 0,
             start_len: 0,
             start_live: 0,
@@ -198,11 +203,39 @@ impl Relation {
                 entry.remove();
             }
         }
-        for index in &mut self.indexes {
+        for index in self.indexes.iter_mut().flatten() {
             index.remove(&self.rows, arity, &doomed, &self.gone);
         }
+        self.gone_count += doomed.len() as RowId;
         self.start_len = self.len;
         self.start_live = self.live;
+    }
+
+    /// True when deleted rows outnumber live ones: time to [`compact`].
+    ///
+    /// [`compact`]: Relation::compact
+    pub fn mostly_gone(&self) -> bool {
+        self.gone_count > self.live.max(1024)
+    }
+
+    /// Rewrites the relation without its deleted rows (outside updates),
+    /// keeping row order, rounds and indexes (their numbers too). Returns
+    /// each old row's new id (`RowId::MAX` for a deleted row).
+    pub fn compact(&mut self) -> Vec<RowId> {
+        debug_assert!(self.doomed.is_empty(), "not during an update");
+        let mut fresh = Relation::new(self.arity);
+        let mut moved = vec![RowId::MAX; self.len as usize];
+        for r in self.live_rows() {
+            moved[r as usize] = fresh.push_new(self.row(r), self.round_of(r));
+        }
+        for (i, index) in self.indexes.iter().enumerate() {
+            if let Some(index) = index {
+                fresh.build_index(i, &index.columns);
+            }
+        }
+        fresh.begin_update();
+        *self = fresh;
+        moved
     }
 
     /// Every row.
@@ -270,7 +303,7 @@ impl Relation {
         dedup.insert_unique(hash, id, |&r| {
             hash_ids(rows[r as usize * arity..][..arity].iter().copied())
         });
-        for index in indexes.iter_mut() {
+        for index in indexes.iter_mut().flatten() {
             index.add(&rows[id as usize * arity..][..arity], id);
         }
         id
@@ -301,15 +334,21 @@ impl Relation {
         self.dead.clear();
         self.gone.clear();
         self.doomed.clear();
+        self.gone_count = 0;
         self.live = 0;
         self.start_len = 0;
         self.start_live = 0;
     }
 
-    /// Ensures an index on `columns` exists and returns its number.
-    pub fn index_on(&mut self, columns: &[usize]) -> usize {
-        if let Some(i) = self.indexes.iter().position(|ix| ix.columns == columns) {
-            return i;
+    /// Is index number `i` built?
+    pub fn has_index(&self, i: usize) -> bool {
+        self.indexes.get(i).is_some_and(Option::is_some)
+    }
+
+    /// Builds index number `i` on `columns`, unless it is built.
+    pub fn build_index(&mut self, i: usize, columns: &[usize]) {
+        if self.has_index(i) {
+            return;
         }
         let mut index = Index {
             columns: columns.to_vec(),
@@ -321,8 +360,10 @@ impl Relation {
                 index.add(self.row(r), r);
             }
         }
-        self.indexes.push(index);
-        self.indexes.len() - 1
+        if self.indexes.len() <= i {
+            self.indexes.resize_with(i + 1, || None);
+        }
+        self.indexes[i] = Some(index);
     }
 
     /// The rows within `range` whose `index` columns equal `key`, in row
@@ -330,7 +371,9 @@ impl Relation {
     /// sees.
     #[inline]
     pub fn lookup<'a>(&'a self, index: usize, key: &[Id], range: Range, view: View) -> Lookup<'a> {
-        let ix = &self.indexes[index];
+        let ix = self.indexes[index]
+            .as_ref()
+            .expect("a plan's indexes are built before it runs");
         let stride = self.arity + 1;
         let hash = hash_ids(key.iter().copied());
         let found = ix.table.find(hash, |&e| {
@@ -518,7 +561,8 @@ mod tests {
         let mut rel = Relation::new(2);
         assert!(rel.insert(&[1, 2], 0));
         assert!(!rel.insert(&[1, 2], 1));
-        let ix = rel.index_on(&[0]);
+        let ix = 0;
+        rel.build_index(ix, &[0]);
         assert!(rel.insert(&[1, 3], 1));
         assert!(rel.insert(&[2, 3], 1));
         assert!(rel.insert(&[1, 4], 2));
@@ -541,7 +585,8 @@ mod tests {
     #[test]
     fn deleted_rows_leave_now_but_stay_before_until_purged() {
         let mut rel = Relation::new(2);
-        let ix = rel.index_on(&[0]);
+        let ix = 0;
+        rel.build_index(ix, &[0]);
         for (i, row) in [[1, 2], [1, 3], [2, 3]].iter().enumerate() {
             rel.push_new(row, i as u32);
         }
@@ -576,6 +621,48 @@ mod tests {
             .collect();
         assert_eq!(found, [4]);
         assert_eq!(rel.live_len(), 2);
+    }
+
+    #[test]
+    fn compaction_keeps_live_rows_in_order_with_their_rounds() {
+        let mut rel = Relation::new(1);
+        let ix = 0;
+        rel.build_index(ix, &[0]);
+        for i in 0..3000 {
+            rel.push_new(&[i % 7], i);
+            rel.begin_update();
+            if i % 3 != 0 {
+                rel.doom(rel.len() - 1);
+            }
+            rel.purge();
+            if i % 7 == 6 {
+                // Every value again, so that the set holds each once.
+                for r in rel.live_rows().collect::<Vec<_>>() {
+                    rel.begin_update();
+                    rel.doom(r);
+                    rel.purge();
+                }
+            }
+        }
+        assert!(rel.mostly_gone());
+        let live: Vec<(Vec<Id>, u32)> = rel
+            .live_rows()
+            .map(|r| (rel.row(r).to_vec(), rel.round_of(r)))
+            .collect();
+        let moved = rel.compact();
+        assert_eq!(
+            moved.iter().filter(|&&m| m != RowId::MAX).count(),
+            live.len()
+        );
+        let after: Vec<(Vec<Id>, u32)> = rel
+            .live_rows()
+            .map(|r| (rel.row(r).to_vec(), rel.round_of(r)))
+            .collect();
+        assert_eq!(after, live);
+        assert_eq!(rel.len() as usize, live.len());
+        for (row, _) in &live {
+            assert_eq!(rel.lookup(ix, row, rel.all(), View::Now).count(), 1);
+        }
     }
 
     #[test]
