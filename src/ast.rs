@@ -4,6 +4,7 @@
 //! `Display` prints the canonical form of every node, and parsing that form
 //! gives back the same tree (up to spans): the round-trip tests rely on it.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use crate::source::Span;
@@ -572,4 +573,37 @@ pub fn name_wildcards(body: &[Literal]) -> Vec<Literal> {
             other => other.clone(),
         })
         .collect()
+}
+
+/// An aggregate's group variables: those of its body that also occur in
+/// the surrounding body outside any aggregate (a head variable must occur
+/// there too, to be bound). Variables
+/// shared only with another aggregate stay local to each (documented in
+/// docs/language.md).
+pub fn group_variables<'a>(agg: &'a Aggregate, body: &'a [Literal]) -> HashSet<&'a str> {
+    let mut outer: HashSet<&str> = HashSet::new();
+    for literal in body {
+        match literal {
+            Literal::Aggregate(other) => {
+                outer.insert(&other.result.name);
+            }
+            other => other.for_each_var(&mut |v| {
+                outer.insert(&v.name);
+            }),
+        }
+    }
+    inner_variables(agg)
+        .into_iter()
+        .map(|v| v.name.as_str())
+        .filter(|name| outer.contains(name))
+        .collect()
+}
+
+/// Named variables of an aggregate's body (not its result).
+pub fn inner_variables(agg: &Aggregate) -> Vec<&Var> {
+    let mut vars = Vec::new();
+    for literal in &agg.body {
+        literal.for_each_var(&mut |v| vars.push(v));
+    }
+    vars
 }

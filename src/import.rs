@@ -10,11 +10,21 @@
 //! `entente::import` error naming the file and line, and none of the file
 //! is kept.
 
-use crate::check::lint::did_you_mean;
 use crate::error::ImportError;
-use crate::eval::ImportedRows;
 use crate::load::ResolvedImport;
+use crate::suggest::did_you_mean;
 use crate::value::Value;
+
+/// Rows read from one import's file, with their lines.
+#[derive(Clone, Debug, Default)]
+pub struct ImportedRows {
+    /// Index of the import in [`crate::load::Program::imports`].
+    pub import: usize,
+    /// The rows, typed.
+    pub rows: Vec<Vec<Value>>,
+    /// Each row's line in the file.
+    pub lines: Vec<u64>,
+}
 
 /// Reads the file of import number `index`.
 pub fn read(import: &ResolvedImport, index: usize) -> Result<ImportedRows, ImportError> {

@@ -17,11 +17,14 @@ mod engine;
 pub mod error;
 pub mod eval;
 pub mod explain;
+pub mod hash;
 pub mod import;
+pub mod intern;
 pub mod load;
 pub mod parse;
 pub mod plan;
 pub mod source;
+pub mod suggest;
 pub mod value;
 
 pub use engine::{Change, ChangeSet, Engine, Explanation, PredicateChanges, Update, WhatIf};

@@ -26,10 +26,10 @@ use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 
+use crate::ast::group_variables;
 use crate::ast::{self, AggregateFn, ArithOp, CompareOp, Literal, Term};
-use crate::check::safety::group_variables;
 use crate::check::Stratification;
-use crate::eval::intern::{Id, Interner};
+use crate::intern::{Id, Interner};
 use crate::load::Program;
 use crate::source::Span;
 use crate::value::Value;

@@ -10,6 +10,7 @@
 
 use std::collections::HashSet;
 
+use crate::ast::{group_variables, inner_variables};
 use crate::ast::{Aggregate, CompareOp, Literal, Rule, Term, Var};
 use crate::error::CheckError;
 use crate::load::Program;
@@ -211,39 +212,6 @@ fn assignment_targets(body: &[Literal]) -> HashSet<&str> {
         }
     }
     targets
-}
-
-/// An aggregate's group variables: those of its body that also occur in
-/// the surrounding body outside any aggregate (a head variable must occur
-/// there too, to be bound). Variables
-/// shared only with another aggregate stay local to each (documented in
-/// docs/language.md).
-pub fn group_variables<'a>(agg: &'a Aggregate, body: &'a [Literal]) -> HashSet<&'a str> {
-    let mut outer: HashSet<&str> = HashSet::new();
-    for literal in body {
-        match literal {
-            Literal::Aggregate(other) => {
-                outer.insert(&other.result.name);
-            }
-            other => other.for_each_var(&mut |v| {
-                outer.insert(&v.name);
-            }),
-        }
-    }
-    inner_variables(agg)
-        .into_iter()
-        .map(|v| v.name.as_str())
-        .filter(|name| outer.contains(name))
-        .collect()
-}
-
-/// Named variables of an aggregate's body (not its result).
-fn inner_variables(agg: &Aggregate) -> Vec<&Var> {
-    let mut vars = Vec::new();
-    for literal in &agg.body {
-        literal.for_each_var(&mut |v| vars.push(v));
-    }
-    vars
 }
 
 fn unbound(v: &Var, place: &'static str) -> CheckError {

@@ -7,10 +7,10 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::fmt;
 
-use crate::eval::intern::Id;
 use crate::eval::maintain::Delta;
 use crate::eval::Database;
 use crate::explain::Fact;
+use crate::intern::Id;
 use crate::plan::PredId;
 use crate::value::Value;
 

@@ -6,11 +6,11 @@
 //! is handed to `emit` with the slots filled in.
 
 use super::arith;
-use super::hash::hash_ids;
-use super::intern::{Id, Interner};
 use super::relation::{Range, Relation, RowId, View};
 use crate::ast::AggregateFn;
 use crate::error::EvalError;
+use crate::hash::hash_ids;
+use crate::intern::{Id, Interner};
 use crate::plan::{Access, AggregatePlan, Column, Expr, Operand, Step, Version};
 use crate::value::Value;
 

@@ -47,12 +47,12 @@
 
 use std::collections::HashSet;
 
-use super::hash::hash_ids;
-use super::intern::Id;
 use super::join::{Join, Window};
 use super::relation::{Relation, RowId, View};
 use super::{project, Config, Database, HeadPlan, Origin};
 use crate::error::EvalError;
+use crate::hash::hash_ids;
+use crate::intern::Id;
 use crate::load::Program;
 use crate::plan::{Plan, PredId, RulePlan, Step, StratumPlan};
 

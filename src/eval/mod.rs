@@ -17,8 +17,6 @@
 //! always younger than the facts it was derived from.
 
 pub mod arith;
-pub mod hash;
-pub mod intern;
 pub mod join;
 pub mod maintain;
 pub mod naive;
@@ -30,12 +28,13 @@ use hashbrown::HashMap;
 
 use crate::ast;
 use crate::error::EvalError;
+use crate::hash::{self, FxBuild};
+pub use crate::import::ImportedRows;
+use crate::intern::{Id, Interner};
 use crate::load::Program;
 use crate::plan::{self, Operand, Plan, PredId, QueryPlan, Step};
 use crate::source::Span;
 use crate::value::Value;
-use hash::FxBuild;
-use intern::{Id, Interner};
 use join::{Join, Window};
 use relation::{Relation, RowId, View};
 
@@ -73,17 +72,6 @@ pub enum Origin {
 
 /// The given rows of one relation, with their origins.
 pub type GivenRows = HashMap<RowId, Origin, FxBuild>;
-
-/// Rows read from one import's file, with their lines.
-#[derive(Clone, Debug, Default)]
-pub struct ImportedRows {
-    /// Index of the import in [`Program::imports`].
-    pub import: usize,
-    /// The rows, typed.
-    pub rows: Vec<Vec<Value>>,
-    /// Each row's line in the file.
-    pub lines: Vec<u64>,
-}
 
 /// What one stratum did.
 #[derive(Clone, Debug)]

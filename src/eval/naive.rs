@@ -9,8 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::arith;
+use crate::ast::group_variables;
 use crate::ast::{AggregateFn, ArithOp, CompareOp, Expr, Literal, Rule, Term};
-use crate::check::safety::group_variables;
 use crate::check::Stratification;
 use crate::load::Program;
 use crate::value::Value;

@@ -26,8 +26,8 @@
 
 use hashbrown::HashTable;
 
-use super::hash::hash_ids;
-use super::intern::Id;
+use crate::hash::hash_ids;
+use crate::intern::Id;
 
 /// A row's position in its relation.
 pub type RowId = u32;

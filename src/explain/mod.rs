@@ -17,9 +17,9 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::ast::{self, Expr, Literal, Term};
-use crate::eval::intern::Id;
 use crate::eval::join::Window;
 use crate::eval::{Database, Origin};
+use crate::intern::Id;
 use crate::load::Program;
 use crate::plan::{PredId, QueryPlan};
 use crate::source::{Sources, Span};
@@ -362,7 +362,7 @@ impl<'a> Prover<'a> {
         body: &[Literal],
         values: &HashMap<String, Value>,
     ) -> AggregateNote {
-        let groups = crate::check::safety::group_variables(agg, body);
+        let groups = crate::ast::group_variables(agg, body);
         let mut group_names: Vec<&str> = groups.iter().copied().collect();
         group_names.sort_unstable();
         let inner = ast::name_wildcards(&agg.body);

@@ -14,11 +14,11 @@ use std::collections::{HashMap, HashSet};
 
 use super::{source_at, substitute_literal, Fact, Source};
 use crate::ast::{self, Literal, Term};
-use crate::check::lint::did_you_mean;
 use crate::eval::Database;
 use crate::load::Program;
 use crate::plan;
 use crate::source::Sources;
+use crate::suggest::did_you_mean;
 use crate::value::Value;
 
 /// Most closest facts shown for a missing premise.
@@ -323,7 +323,7 @@ fn failure(
             // What the aggregate does give here, if anything.
             // Its group variables are those of the rule; `G = G` tests keep
             // them groups in a body of the aggregate alone.
-            let groups = crate::check::safety::group_variables(agg, body);
+            let groups = crate::ast::group_variables(agg, body);
             let mut free = agg.clone();
             free.result.name = "#value".into();
             let mut alone = vec![Literal::Aggregate(free)];

@@ -184,7 +184,7 @@ fn aggregate(
     b: &HashMap<String, Value>,
     model: &Model,
 ) -> Result<Option<Value>, String> {
-    let groups = entente::check::safety::group_variables(agg, body);
+    let groups = entente::ast::group_variables(agg, body);
     let inner: HashMap<String, Value> = b
         .iter()
         .filter(|(k, _)| groups.contains(k.as_str()))

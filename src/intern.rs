@@ -15,7 +15,7 @@ use std::cmp::Ordering;
 
 use indexmap::IndexSet;
 
-use super::hash::FxBuild;
+use crate::hash::FxBuild;
 use crate::value::Value;
 
 /// A value's id.
