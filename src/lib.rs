@@ -9,6 +9,23 @@
 //! query answering). [`Engine`] is the API over all of it. Every user error
 //! is an [`Error`] made of [`Problem`]s, each a `miette::Diagnostic` with a
 //! stable code and spans into the [`Sources`].
+//!
+//! Facts and rules can be added and retracted after a run; the model is
+//! maintained incrementally ([`eval::maintain`]) and each change returns
+//! what it did:
+//!
+//! ```
+//! use entente::{Config, Engine, Fact};
+//!
+//! let mut engine = Engine::new();
+//! engine.load_source("kb.rules", "treaty(armenia, russia). supports(X, Y) if treaty(X, Y).")?;
+//! engine.run(Config::default())?;
+//! let update = engine.add_facts(&[Fact::new("treaty", ["azerbaijan", "turkey"])], Config::default())?;
+//! assert_eq!(update.changes.to_string(), "+ supports(azerbaijan, turkey).\n");
+//! let update = engine.retract_source("treaty(armenia, russia).", Config::default())?;
+//! assert_eq!(update.changes.disappeared().count(), 1);
+//! # Ok::<(), entente::Error>(())
+//! ```
 #![forbid(missing_docs)]
 
 pub mod ast;

@@ -147,19 +147,21 @@ fn query_errors_and_usage() {
     );
 }
 
-/// The README's `entente explain` examples are what the program prints.
+/// The README's `entente explain` and `entente what-if` examples are what
+/// the program prints (those shown whole, without `...`).
 #[test]
-fn readme_explanations_are_current() {
+fn readme_examples_are_current() {
     let readme = std::fs::read_to_string("README.md").unwrap();
     let mut checked = 0;
     for block in readme.split("```").skip(1).step_by(2) {
         let mut lines = block.lines().skip_while(|l| l.trim().is_empty());
-        let Some(command) = lines
-            .next()
-            .and_then(|l| l.strip_prefix("$ entente explain '"))
-        else {
+        let Some(command) = lines.next().and_then(|l| l.strip_prefix("$ entente ")) else {
             continue;
         };
+        let args = shell_words(command);
+        if !matches!(args[0].as_str(), "explain" | "what-if") {
+            continue;
+        }
         let shown: Vec<&str> = lines.collect();
         if shown
             .iter()
@@ -167,16 +169,38 @@ fn readme_explanations_are_current() {
         {
             continue;
         }
-        let (fact, file) = command.split_once("' ").expect("explain 'FACT' FILE");
-        let out = entente(&["explain", fact, file.trim()]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = entente(&args);
         assert_eq!(
             stdout(&out).lines().collect::<Vec<_>>(),
             shown,
-            "README example for {fact}"
+            "README example `entente {command}`"
         );
         checked += 1;
     }
-    assert!(checked >= 3, "only {checked} README examples found");
+    assert!(checked >= 4, "only {checked} README examples found");
+}
+
+/// Words of a command line, `'...'` quoting kept together.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            c => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
 }
 
 #[test]

@@ -489,49 +489,24 @@ impl Database {
     pub fn sorted_rows(&self, pred: PredId, derived_only: bool) -> Vec<RowId> {
         let rel = &self.relations[pred];
         let given = &self.given[pred];
-        let mut rows: Vec<(&[Id], RowId)> = rel
+        let mut rows: Vec<RowId> = rel
             .live_rows()
             .filter(|r| !derived_only || !given.contains_key(r))
-            .map(|r| (rel.row(r), r))
             .collect();
-        self.sort_by_row(&mut rows);
-        rows.into_iter().map(|(_, r)| r).collect()
+        if rows.iter().all(|&r| packed_key(rel.row(r)).is_some()) {
+            rows.sort_unstable_by_key(|&r| packed_key(rel.row(r)).unwrap_or(0));
+        } else {
+            rows.sort_unstable_by(|&a, &b| self.interner.cmp_rows(rel.row(a), rel.row(b)));
+        }
+        rows
     }
 
     /// Sorts rows of ids in canonical order (SPEC §6).
     pub fn sort_canonical(&self, rows: &mut [&[Id]]) {
-        let mut keyed: Vec<(&[Id], ())> = rows.iter().map(|&r| (r, ())).collect();
-        self.sort_by_row(&mut keyed);
-        for (slot, (row, ())) in rows.iter_mut().zip(keyed) {
-            *slot = row;
-        }
-    }
-
-    /// Sorts `(row, tag)` pairs by row in canonical order. Rows of at most
-    /// two inline integers sort by one packed key.
-    fn sort_by_row<T: Copy>(&self, rows: &mut [(&[Id], T)]) {
-        let packed = |row: &[Id]| -> Option<u64> {
-            if row.len() > 2 {
-                return None;
-            }
-            row.iter().try_fold(0u64, |k, &id| {
-                Interner::int_key(id).map(|i| (k << 32) | u64::from(i))
-            })
-        };
-        let keys: Option<Vec<(u64, usize)>> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, (row, _))| packed(row).map(|k| (k, i)))
-            .collect();
-        if let Some(mut keys) = keys {
-            // Keys computed once, sorted, then the rows put in their order.
-            keys.sort_unstable();
-            let unsorted = rows.to_vec();
-            for (slot, (_, i)) in rows.iter_mut().zip(keys) {
-                *slot = unsorted[i];
-            }
+        if rows.iter().all(|row| packed_key(row).is_some()) {
+            rows.sort_unstable_by_key(|row| packed_key(row).unwrap_or(0));
         } else {
-            rows.sort_unstable_by(|(a, _), (b, _)| self.interner.cmp_rows(a, b));
+            rows.sort_unstable_by(|a, b| self.interner.cmp_rows(a, b));
         }
     }
 
@@ -605,6 +580,17 @@ fn query_atoms(query: &ast::Query) -> Vec<&ast::Atom> {
     let mut atoms = Vec::new();
     ast::for_each_atom(&query.body, &mut |a, _| atoms.push(a));
     atoms
+}
+
+/// Rows of at most two inline integers sort by one packed key (sorting
+/// by it is the canonical order); `None` for other rows.
+fn packed_key(row: &[Id]) -> Option<u64> {
+    if row.len() > 2 {
+        return None;
+    }
+    row.iter().try_fold(0u64, |k, &id| {
+        Interner::int_key(id).map(|i| (k << 32) | u64::from(i))
+    })
 }
 
 /// A head's row from a match's slots.
