@@ -9,7 +9,7 @@
 //! - every fact of the model has a proof that the independent verifier
 //!   accepts (well-founded, premises hold, leaves given).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use entente::eval::naive::{self, Model};
 use entente::explain::{Fact, Prover};
@@ -17,20 +17,8 @@ use entente::{Config, Engine, Update, Value};
 use proptest::prelude::*;
 
 mod common;
-use common::program;
 use common::verify::Verifier;
-
-/// A small deterministic generator for the steps.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n as u64) as usize
-    }
-}
+use common::{engine_model, program, Rng};
 
 type Facts = BTreeSet<(String, Vec<Value>)>;
 
@@ -39,18 +27,6 @@ fn flatten(model: &Model) -> Facts {
         .iter()
         .flat_map(|(p, facts)| facts.iter().map(|args| (p.clone(), args.clone())))
         .collect()
-}
-
-fn engine_model(engine: &mut Engine) -> Model {
-    let db = engine.run(Config::default()).expect("evaluation succeeds");
-    let mut model = BTreeMap::new();
-    for (p, name) in db.plan.predicates.keys().enumerate() {
-        let facts: BTreeSet<Vec<Value>> = db.facts(p, false).into_iter().collect();
-        if !facts.is_empty() {
-            model.insert(name.clone(), facts);
-        }
-    }
-    model
 }
 
 fn given(engine: &Engine) -> Facts {

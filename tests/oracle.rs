@@ -5,25 +5,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use entente::eval::naive;
-use entente::{Config, Engine, Value};
+use entente::{Engine, Value};
 use proptest::prelude::*;
 
 mod common;
-use common::program;
+use common::{engine_model, program};
 
 type Model = BTreeMap<String, BTreeSet<Vec<Value>>>;
-
-fn fast_model(engine: &mut Engine) -> Model {
-    let db = engine.run(Config::default()).expect("evaluation succeeds");
-    let mut model = Model::new();
-    for (p, name) in db.plan.predicates.keys().enumerate() {
-        let facts: BTreeSet<Vec<Value>> = db.facts(p, false).into_iter().collect();
-        if !facts.is_empty() {
-            model.insert(name.clone(), facts);
-        }
-    }
-    model
-}
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
@@ -38,7 +26,7 @@ proptest! {
         let expected = naive::evaluate(engine.program(), engine.strata())
             .unwrap_or_else(|e| panic!("oracle failed: {e}\n{text}"));
         let expected: Model = expected.into_iter().filter(|(_, f)| !f.is_empty()).collect();
-        let got = fast_model(&mut engine);
+        let got = engine_model(&mut engine);
         prop_assert_eq!(got, expected, "program:\n{}", text);
     }
 }

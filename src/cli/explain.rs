@@ -6,20 +6,16 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use entente::explain::{Derivation, Failure, Justification, Proof, Source, WhyNot, MAX_DEPTH};
-use entente::{Config, Engine, Explanation, Value};
+use entente::{Config, Explanation, Value};
 
-use super::format::{json_string, json_value, Format};
+use super::format::{json_array, json_string, json_value, Format};
 use super::report;
+use super::run::load;
 
 /// Loads the files, explains the fact, prints the explanation.
 pub fn run(fact: &str, files: &[PathBuf], format: Format, config: Config) -> ExitCode {
-    let mut engine = Engine::new();
-    let warnings = match engine.load_files(files) {
-        Ok(w) => report::warnings(&w),
-        Err(e) => {
-            report::error(&e, 0);
-            return ExitCode::from(1);
-        }
+    let Some((mut engine, warnings)) = load(files) else {
+        return ExitCode::from(1);
     };
     let (explanation, fact_warnings) = match engine.explain(fact, config) {
         Ok(x) => x,
@@ -155,18 +151,11 @@ fn json_source(out: &mut impl Write, s: &Source, with_text: bool) -> io::Result<
     write!(out, "}}")
 }
 
-fn json_strings<'a>(
+pub(super) fn json_strings<'a>(
     out: &mut impl Write,
     items: impl Iterator<Item = String> + 'a,
 ) -> io::Result<()> {
-    write!(out, "[")?;
-    for (i, s) in items.enumerate() {
-        if i > 0 {
-            write!(out, ", ")?;
-        }
-        json_string(out, &s)?;
-    }
-    write!(out, "]")
+    json_array(out, items, |out, s| json_string(out, &s))
 }
 
 fn json_bindings(out: &mut impl Write, b: &[(String, Value)]) -> io::Result<()> {

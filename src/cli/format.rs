@@ -198,6 +198,22 @@ pub fn json_value(out: &mut impl Write, v: &Value) -> io::Result<()> {
     }
 }
 
+/// `[a, b, ...]`, each item written by `item`.
+pub fn json_array<W: Write, T>(
+    out: &mut W,
+    items: impl IntoIterator<Item = T>,
+    mut item: impl FnMut(&mut W, T) -> io::Result<()>,
+) -> io::Result<()> {
+    write!(out, "[")?;
+    for (i, x) in items.into_iter().enumerate() {
+        if i > 0 {
+            write!(out, ", ")?;
+        }
+        item(out, x)?;
+    }
+    write!(out, "]")
+}
+
 /// A JSON string literal.
 pub fn json_string(out: &mut impl Write, s: &str) -> io::Result<()> {
     write!(out, "\"")?;

@@ -25,7 +25,7 @@ pub struct RunOptions {
 
 /// Loads the files into a new engine, printing warnings; `None` after
 /// printing the errors.
-fn load(files: &[PathBuf]) -> Option<(Engine, usize)> {
+pub(super) fn load(files: &[PathBuf]) -> Option<(Engine, usize)> {
     let mut engine = Engine::new();
     match engine.load_files(files) {
         Ok(warnings) => {

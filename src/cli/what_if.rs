@@ -6,11 +6,12 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use entente::{Change, ChangeSet, Config, Engine, Fact, WhatIf};
+use entente::{Change, ChangeSet, Config, Fact, WhatIf};
 
-use super::explain::{json_proof, text_proof};
-use super::format::{json_string, Format};
+use super::explain::{json_proof, json_strings, text_proof};
+use super::format::{json_array, json_string, Format};
 use super::report;
+use super::run::load;
 
 /// The hypothetical changes and how to show their effect.
 pub struct WhatIfOptions {
@@ -28,13 +29,8 @@ pub struct WhatIfOptions {
 
 /// Loads the files, answers the what-if question, prints the answer.
 pub fn run(files: &[PathBuf], options: WhatIfOptions) -> ExitCode {
-    let mut engine = Engine::new();
-    let warnings = match engine.load_files(files) {
-        Ok(w) => report::warnings(&w),
-        Err(e) => {
-            report::error(&e, 0);
-            return ExitCode::from(1);
-        }
+    let Some((mut engine, warnings)) = load(files) else {
+        return ExitCode::from(1);
     };
     let statement = |text: &String| {
         let text = text.trim();
@@ -103,45 +99,31 @@ fn json(out: &mut impl Write, answer: &WhatIf, explain: bool) -> io::Result<()> 
     json_changes(out, &answer.changes)?;
     if explain {
         for (key, proofs) in [("gained", &answer.gained), ("lost", &answer.lost)] {
-            write!(out, ", \"{key}\": [")?;
-            for (i, proof) in proofs.iter().enumerate() {
-                if i > 0 {
-                    write!(out, ", ")?;
-                }
-                json_proof(out, proof, false)?;
-            }
-            write!(out, "]")?;
+            write!(out, ", \"{key}\": ")?;
+            json_array(out, proofs, |out, proof| json_proof(out, proof, false))?;
         }
     }
     writeln!(out, "}}")
 }
 
 fn json_changes(out: &mut impl Write, changes: &ChangeSet) -> io::Result<()> {
-    write!(out, "[")?;
-    for (i, predicate) in changes.predicates.iter().enumerate() {
-        if i > 0 {
-            write!(out, ", ")?;
-        }
+    json_array(out, &changes.predicates, |out, predicate| {
         write!(out, "{{\"predicate\": ")?;
         json_string(out, &predicate.predicate)?;
         for (key, facts) in [
             ("appeared", &predicate.appeared),
             ("disappeared", &predicate.disappeared),
         ] {
-            write!(out, ", \"{key}\": [")?;
-            for (j, args) in facts.iter().enumerate() {
-                if j > 0 {
-                    write!(out, ", ")?;
-                }
-                let fact = Fact {
+            write!(out, ", \"{key}\": ")?;
+            let facts = facts.iter().map(|args| {
+                Fact {
                     predicate: predicate.predicate.clone(),
                     args: args.clone(),
-                };
-                json_string(out, &fact.to_string())?;
-            }
-            write!(out, "]")?;
+                }
+                .to_string()
+            });
+            json_strings(out, facts)?;
         }
-        write!(out, "}}")?;
-    }
-    write!(out, "]")
+        write!(out, "}}")
+    })
 }

@@ -8,10 +8,10 @@ pub mod verify;
 use std::fmt::Write as _;
 
 /// A small deterministic generator (xorshift), seeded by proptest.
-struct Rng(u64);
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn below(&mut self, n: usize) -> usize {
+    pub fn below(&mut self, n: usize) -> usize {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -162,4 +162,23 @@ fn atom(name: &str, args: &[String]) -> String {
     } else {
         format!("{name}({})", args.join(", "))
     }
+}
+
+/// The engine's model (run first) by predicate name, empty predicates left
+/// out, to compare with the oracle's.
+pub fn engine_model(
+    engine: &mut entente::Engine,
+) -> std::collections::BTreeMap<String, std::collections::BTreeSet<Vec<entente::Value>>> {
+    let db = engine
+        .run(entente::Config::default())
+        .expect("evaluation succeeds");
+    let mut model = std::collections::BTreeMap::new();
+    for (p, name) in db.plan.predicates.keys().enumerate() {
+        let facts: std::collections::BTreeSet<Vec<entente::Value>> =
+            db.facts(p, false).into_iter().collect();
+        if !facts.is_empty() {
+            model.insert(name.clone(), facts);
+        }
+    }
+    model
 }
