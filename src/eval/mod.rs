@@ -489,10 +489,11 @@ impl Database {
     pub fn sorted_rows(&self, pred: PredId, derived_only: bool) -> Vec<RowId> {
         let rel = &self.relations[pred];
         let given = &self.given[pred];
-        let mut rows: Vec<RowId> = rel
-            .live_rows()
-            .filter(|r| !derived_only || !given.contains_key(r))
-            .collect();
+        let mut rows: Vec<RowId> = Vec::with_capacity(rel.live_len() as usize);
+        rows.extend(
+            rel.live_rows()
+                .filter(|r| !derived_only || !given.contains_key(r)),
+        );
         if rows.iter().all(|&r| packed_key(rel.row(r)).is_some()) {
             rows.sort_unstable_by_key(|&r| packed_key(rel.row(r)).unwrap_or(0));
         } else {
