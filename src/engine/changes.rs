@@ -69,14 +69,17 @@ impl ChangeSet {
         retracted: &HashSet<(PredId, Vec<Id>)>,
     ) -> ChangeSet {
         let mut predicates = Vec::new();
-        let said = |set: &HashSet<(PredId, Vec<Id>)>, p: PredId, row: &[Id]| {
-            !set.is_empty() && set.contains(&(p, row.to_vec()))
-        };
+        // Only the few predicates the edit names need the check.
+        let named = |set: &HashSet<(PredId, Vec<Id>)>, p: PredId| set.iter().any(|(q, _)| *q == p);
         for (p, name) in db.predicates_by_name() {
             let mut appeared: Vec<&[Id]> = delta.appeared[p].iter().collect();
-            appeared.retain(|row| !said(stated, p, row));
+            if named(stated, p) {
+                appeared.retain(|row| !stated.contains(&(p, row.to_vec())));
+            }
             let mut disappeared: Vec<&[Id]> = delta.disappeared[p].iter().collect();
-            disappeared.retain(|row| !said(retracted, p, row));
+            if named(retracted, p) {
+                disappeared.retain(|row| !retracted.contains(&(p, row.to_vec())));
+            }
             if appeared.is_empty() && disappeared.is_empty() {
                 continue;
             }

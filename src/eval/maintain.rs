@@ -308,12 +308,10 @@ impl Database {
         let mut old = Vec::with_capacity(preds.len());
         for &p in &preds {
             let rel = &self.relations[p];
-            let mut fresh = Relation::new(rel.arity());
-            for (i, columns) in self.plan.indexes[p].iter().enumerate() {
-                if rel.has_index(i) {
-                    fresh.build_index(i, columns);
-                }
-            }
+            // About as many facts as before: room for them saves rehashing.
+            // Indexes are built as steps need them, as in evaluation: those
+            // only maintenance uses wait for the next change.
+            let mut fresh = Relation::with_capacity(rel.arity(), rel.live_len() as usize);
             let mut given = super::GivenRows::default();
             for r in rel.live_rows() {
                 if let Some(&origin) = self.given[p].get(&r) {
@@ -331,6 +329,7 @@ impl Database {
         self.run_stratum(s, None, config)?;
         for (p, before) in old {
             let now = &self.relations[p];
+            let mut kept = 0;
             for r in now.live_rows() {
                 let row = now.row(r);
                 if before
@@ -338,7 +337,13 @@ impl Database {
                     .is_none()
                 {
                     delta.appeared[p].push(row);
+                } else {
+                    kept += 1;
                 }
+            }
+            // Every old fact is still there: nothing disappeared.
+            if kept == before.count(View::Before) {
+                continue;
             }
             for r in (0..before.len()).filter(|&r| before.visible(r, View::Before)) {
                 let row = before.row(r);

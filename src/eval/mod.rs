@@ -504,8 +504,18 @@ impl Database {
 
     /// Sorts rows of ids in canonical order (SPEC §6).
     pub fn sort_canonical(&self, rows: &mut [&[Id]]) {
-        if rows.iter().all(|row| packed_key(row).is_some()) {
-            rows.sort_unstable_by_key(|row| packed_key(row).unwrap_or(0));
+        let keys: Option<Vec<(u64, u32)>> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, row)| packed_key(row).map(|k| (k, i as u32)))
+            .collect();
+        if let Some(mut keys) = keys {
+            // Each key computed once: comparisons are of plain integers.
+            keys.sort_unstable();
+            let unsorted = rows.to_vec();
+            for (slot, (_, i)) in rows.iter_mut().zip(keys) {
+                *slot = unsorted[i as usize];
+            }
         } else {
             rows.sort_unstable_by(|a, b| self.interner.cmp_rows(a, b));
         }

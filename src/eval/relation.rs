@@ -111,6 +111,14 @@ impl Relation {
         }
     }
 
+    /// An empty relation with room for `rows` rows.
+    pub fn with_capacity(arity: usize, rows: usize) -> Relation {
+        let mut rel = Relation::new(arity);
+        rel.rows.reserve(rows * arity);
+        rel.dedup.reserve(rows, |_| 0);
+        rel
+    }
+
     /// Number of columns.
     pub fn arity(&self) -> usize {
         self.arity
@@ -133,9 +141,14 @@ impl Relation {
 
     /// True when some row is visible in `view`.
     pub fn any(&self, view: View) -> bool {
+        self.count(view) > 0
+    }
+
+    /// Number of rows visible in `view`.
+    pub fn count(&self, view: View) -> RowId {
         match view {
-            View::Now => self.live > 0,
-            View::Before => self.start_live > 0,
+            View::Now => self.live,
+            View::Before => self.start_live,
         }
     }
 
