@@ -213,6 +213,17 @@ pub enum EvalError {
         #[label("while computing this")]
         span: Span,
     },
+    /// Stopped on request (Ctrl-C, or the caller's cancellation flag).
+    #[error("evaluation interrupted")]
+    #[diagnostic(
+        code(entente::interrupted),
+        help("nothing was changed; the model is computed again when next needed")
+    )]
+    Interrupted {
+        /// A rule that was being evaluated.
+        #[label("evaluating this rule")]
+        span: Span,
+    },
     /// More derived facts than allowed.
     #[error("more than {limit} derived facts")]
     #[diagnostic(

@@ -22,7 +22,7 @@
 //! engine.run(Config::default())?;
 //! let update = engine.add_facts(&[Fact::new("treaty", ["azerbaijan", "turkey"])], Config::default())?;
 //! assert_eq!(update.changes.to_string(), "+ supports(azerbaijan, turkey).\n");
-//! let update = engine.retract_source("treaty(armenia, russia).", Config::default())?;
+//! let update = engine.retract_source("<retract>", "treaty(armenia, russia).", Config::default())?;
 //! assert_eq!(update.changes.disappeared().count(), 1);
 //! # Ok::<(), entente::Error>(())
 //! ```

@@ -77,7 +77,7 @@ fn evaluation_errors_come_back_as_diagnostics() {
     engine
         .load_source("runaway.rules", "n(0). n(Y) if n(X), Y = X + 1.")
         .unwrap();
-    let err = engine.run(Config { max_facts: 100 }).unwrap_err();
+    let err = engine.run(Config::with_max_facts(100)).unwrap_err();
     assert_eq!(err.problems()[0].code_str(), "entente::fact_limit");
     let mut engine = Engine::new();
     engine

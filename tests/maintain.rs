@@ -160,7 +160,7 @@ fn session(seed: u64) -> Result<(), String> {
                         loaded[j] = false;
                     }
                 }
-                engine.retract_source(&text, Config::default())
+                engine.retract_source("<retract>", &text, Config::default())
             }
             _ => {
                 let (name, arity) = [("e0", 2), ("e1", 1), ("e2", 2)][rng.below(3)];

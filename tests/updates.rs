@@ -73,7 +73,11 @@ fn rules_can_be_added_and_retracted() {
         .unwrap();
     assert_eq!(update.changes.appeared().count(), 4);
     let update = engine
-        .retract_source("supports(Y, X) if supports(X, Y).", Config::default())
+        .retract_source(
+            "<retract>",
+            "supports(Y, X) if supports(X, Y).",
+            Config::default(),
+        )
         .unwrap();
     assert_eq!(
         strings(update.changes.disappeared()),
@@ -94,7 +98,9 @@ fn retracting_what_is_not_given_is_a_diagnostic_and_changes_nothing() {
         ("supports(russia, armenia).", true),
         ("treaty(iran, armenia).", false),
     ] {
-        let err = engine.retract_source(text, Config::default()).unwrap_err();
+        let err = engine
+            .retract_source("<retract>", text, Config::default())
+            .unwrap_err();
         let problem = &err.problems()[0];
         assert_eq!(problem.code_str(), "entente::retract");
         let shown = entente::render(problem, false);
@@ -104,6 +110,7 @@ fn retracting_what_is_not_given_is_a_diagnostic_and_changes_nothing() {
     // One good retraction and one bad: neither happens.
     let err = engine
         .retract_source(
+            "<retract>",
             "treaty(armenia, russia). no_such(rule) if x(1).",
             Config::default(),
         )
@@ -130,7 +137,7 @@ fn a_change_whose_evaluation_fails_leaves_the_engine_as_it_was() {
     assert_eq!(engine.program().rules.len(), rules);
     assert_eq!(answers(&mut engine, "m(Y)"), [vec![Value::Int(100)]]);
     // Past the fact limit the same holds.
-    let limit = Config { max_facts: 2 };
+    let limit = Config::with_max_facts(2);
     engine.run(limit).unwrap();
     let err = engine
         .add_source("many.rules", "n(6). n(7). n(8).", limit)
@@ -179,7 +186,11 @@ fn what_if_answers_without_changing_the_engine() {
 fn explanations_follow_the_model_after_changes() {
     let mut engine = engine();
     engine
-        .retract_source("treaty(azerbaijan, turkey).", Config::default())
+        .retract_source(
+            "<retract>",
+            "treaty(azerbaijan, turkey).",
+            Config::default(),
+        )
         .unwrap();
     engine
         .add_source(
@@ -222,7 +233,7 @@ fn many_updates_keep_answers_and_proofs_right_as_deleted_rows_are_compacted() {
     engine.run(Config::default()).unwrap();
     for round in 0..6 {
         let update = engine
-            .retract_source("hub(on).", Config::default())
+            .retract_source("<retract>", "hub(on).", Config::default())
             .unwrap();
         assert_eq!(update.changes.appeared().count(), 2000, "round {round}");
         assert_eq!(update.changes.disappeared().count(), 2000);

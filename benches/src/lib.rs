@@ -209,7 +209,7 @@ impl Edit {
         let config = entente::Config::default();
         match self {
             Edit::Add(t) => engine.add_source("<edit>", t, config),
-            Edit::Retract(t) => engine.retract_source(t, config),
+            Edit::Retract(t) => engine.retract_source("<retract>", t, config),
         }
         .expect("benchmark edits apply")
     }

@@ -95,7 +95,7 @@ fn bindings(b: &[(String, Value)]) -> String {
         .join(", ")
 }
 
-fn text_why_not(out: &mut impl Write, w: &WhyNot) -> io::Result<()> {
+pub(super) fn text_why_not(out: &mut impl Write, w: &WhyNot) -> io::Result<()> {
     writeln!(out, "{} does not hold.", w.fact)?;
     if w.attempts.is_empty() {
         writeln!(

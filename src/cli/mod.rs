@@ -6,6 +6,7 @@
 mod check;
 mod explain;
 mod format;
+mod repl;
 mod report;
 mod run;
 mod what_if;
@@ -13,7 +14,7 @@ mod what_if;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use entente::Config;
 use format::Format;
 
@@ -101,6 +102,24 @@ enum Command {
         #[arg(long, default_value_t = Config::default().max_facts)]
         max_facts: u64,
     },
+    /// An interactive session: statements extend the program, queries are
+    /// answered at once, `:help` lists the commands (reads a script from
+    /// stdin when it is not a terminal).
+    Repl {
+        /// Rule files to start with.
+        files: Vec<PathBuf>,
+        /// Stop with an error after this many derived facts.
+        #[arg(long, default_value_t = Config::default().max_facts)]
+        max_facts: u64,
+    },
+    /// Print a completion script for a shell.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `entente man > entente.1`.
+    Man,
     /// Parse and check rule files; print every diagnostic, run nothing.
     Check {
         /// Rule files to check together.
@@ -127,7 +146,7 @@ pub fn main() -> ExitCode {
                 all,
                 derived,
                 format,
-                config: Config { max_facts },
+                config: Config::with_max_facts(max_facts),
                 stats,
             },
         ),
@@ -142,14 +161,31 @@ pub fn main() -> ExitCode {
             } else {
                 Format::Text
             };
-            explain::run(&fact, &files, format, Config { max_facts })
+            explain::run(&fact, &files, format, Config::with_max_facts(max_facts))
         }
         Command::Query {
             goal,
             files,
             format,
             max_facts,
-        } => run::query(&goal, &files, format, Config { max_facts }),
+        } => run::query(&goal, &files, format, Config::with_max_facts(max_facts)),
+        Command::Repl { files, max_facts } => repl::run(&files, Config::with_max_facts(max_facts)),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "entente",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let written = clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout());
+            if written.is_err() {
+                return ExitCode::from(1);
+            }
+            ExitCode::SUCCESS
+        }
         Command::WhatIf {
             files,
             add,
@@ -168,7 +204,7 @@ pub fn main() -> ExitCode {
                 } else {
                     Format::Text
                 },
-                config: Config { max_facts },
+                config: Config::with_max_facts(max_facts),
             },
         ),
     }

@@ -128,7 +128,18 @@ impl Engine {
     /// final `.` are optional), running the program first if needed.
     /// Returns the answers and any warnings about the goal.
     pub fn query(&mut self, goal: &str, config: Config) -> Result<(Answers, Vec<Problem>), Error> {
-        let query = self.parse_goal(goal)?;
+        self.query_named("<goal>", goal, config)
+    }
+
+    /// [`Engine::query`], the goal's text recorded in the sources under
+    /// `name` (a REPL names each entry), so diagnostics point there.
+    pub fn query_named(
+        &mut self,
+        name: &str,
+        goal: &str,
+        config: Config,
+    ) -> Result<(Answers, Vec<Problem>), Error> {
+        let query = self.parse_goal(name, goal)?;
         let warnings = self.check_goal(&query)?;
         self.run(config)?;
         let answers = self.answer(&query)?;
@@ -163,7 +174,17 @@ impl Engine {
         fact: &str,
         config: Config,
     ) -> Result<(Explanation, Vec<Problem>), Error> {
-        let query = self.parse_goal(fact)?;
+        self.explain_named("<goal>", fact, config)
+    }
+
+    /// [`Engine::explain`], the fact's text recorded under `name`.
+    pub fn explain_named(
+        &mut self,
+        name: &str,
+        fact: &str,
+        config: Config,
+    ) -> Result<(Explanation, Vec<Problem>), Error> {
+        let query = self.parse_goal(name, fact)?;
         let atom = match query.body.as_slice() {
             [Literal::Positive(atom)] if atom.args.iter().all(|t| matches!(t, Term::Const(..))) => {
                 atom.clone()
@@ -202,14 +223,14 @@ impl Engine {
     }
 
     /// Parses a goal typed on a command line into a query.
-    fn parse_goal(&mut self, goal: &str) -> Result<Query, Error> {
+    fn parse_goal(&mut self, name: &str, goal: &str) -> Result<Query, Error> {
         let trimmed = goal.trim();
         let body = trimmed
             .strip_prefix("?-")
             .or_else(|| trimmed.strip_prefix('?'));
-        let body = body.unwrap_or(trimmed).trim_end();
+        let body = body.unwrap_or(trimmed).trim();
         let body = body.strip_suffix('.').unwrap_or(body);
-        let span = self.sources.add("<goal>", format!("? {body}."));
+        let span = self.sources.add(name, format!("? {body}."));
         let (module, errors) = parse_module(self.sources.text(span), span.start);
         if !errors.is_empty() {
             return Err(Error::new(

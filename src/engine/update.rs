@@ -85,18 +85,24 @@ impl Engine {
     }
 
     /// Retracts the given facts and rules written in `text` (each ends with
-    /// `.`); the conclusions that depended on them go. A fact that is not
+    /// `.`; the text is recorded under `name`, for diagnostics); the
+    /// conclusions that depended on them go. A fact that is not
     /// given (only derived, or absent) or a rule the program does not have
     /// is an `entente::retract` error, and nothing is retracted.
-    pub fn retract_source(&mut self, text: &str, config: Config) -> Result<Update, Error> {
+    pub fn retract_source(
+        &mut self,
+        name: &str,
+        text: &str,
+        config: Config,
+    ) -> Result<Update, Error> {
         self.run(config)?;
-        let span = self.sources.add("<retract>", text.to_string());
+        let span = self.sources.add(name, text.to_string());
         self.apply(&[span], Addition::Nothing, config)
     }
 
     /// Retracts given facts built from Rust values.
     pub fn retract_facts(&mut self, facts: &[Fact], config: Config) -> Result<Update, Error> {
-        self.retract_source(&statements(facts), config)
+        self.retract_source("<retract>", &statements(facts), config)
     }
 
     /// What would appear and disappear if `changes` were made together

@@ -22,6 +22,7 @@ pub mod maintain;
 pub mod naive;
 pub mod relation;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use hashbrown::HashMap;
@@ -44,15 +45,37 @@ pub struct Config {
     /// Most derived facts before evaluation stops with
     /// `entente::fact_limit`.
     pub max_facts: u64,
+    /// When set, evaluation stops with `entente::interrupted` soon after
+    /// this flag becomes true (a signal handler or another thread sets it).
+    pub cancel: Option<&'static AtomicBool>,
 }
 
 impl Default for Config {
     fn default() -> Config {
         Config {
             max_facts: 10_000_000,
+            cancel: None,
         }
     }
 }
+
+impl Config {
+    /// The default settings with another fact limit.
+    pub fn with_max_facts(max_facts: u64) -> Config {
+        Config {
+            max_facts,
+            ..Config::default()
+        }
+    }
+
+    /// True when the run was asked to stop.
+    fn cancelled(&self) -> bool {
+        self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+}
+
+/// Matches between two looks at [`Config::cancel`].
+const CANCEL_EVERY: u32 = 1 << 12;
 
 /// Where a given fact came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -230,6 +253,11 @@ impl Database {
         let before = self.derived;
         let mut rounds = 0;
         loop {
+            if config.cancelled() {
+                return Err(EvalError::Interrupted {
+                    span: stratum.rules.first().map(|r| r.span).unwrap_or_default(),
+                });
+            }
             self.clock += 1;
             rounds += 1;
             let first = rounds == 1;
@@ -289,6 +317,7 @@ impl Database {
         let target = &self.relations[rule.head];
         let new = pending[rule.head].get_or_insert_with(|| Relation::new(target.arity()));
         let derived = &mut self.derived;
+        let mut since_look = 0u32;
         let mut join = Join {
             relations: &self.relations,
             windows,
@@ -300,6 +329,13 @@ impl Database {
         };
         let mut row: Vec<Id> = Vec::with_capacity(rule.head_args.len());
         join.run(steps, &mut |slots: &[Id]| {
+            since_look += 1;
+            if since_look == CANCEL_EVERY {
+                since_look = 0;
+                if config.cancelled() {
+                    return Err(EvalError::Interrupted { span: rule.span });
+                }
+            }
             project(&rule.head_args, slots, &mut row);
             let hash = hash::hash_ids(row.iter().copied());
             if target.find_hashed(&row, hash).is_none() && new.insert_hashed(&row, 0, hash) {

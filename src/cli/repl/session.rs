@@ -1,0 +1,457 @@
+//! One REPL session: the engine, and what each entry does to it (SPEC §8).
+//!
+//! An entry is either a command (`:why FACT`) or statements. Statements
+//! extend the program through the engine's incremental maintenance and the
+//! session says what changed; a query is answered at once, as `entente
+//! query` prints it. Every entry's text is recorded under its own name,
+//! `<repl:N>`, so diagnostics point into it. An entry that fails leaves
+//! the session as it was (the engine's changes are all or nothing).
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use entente::ast::Statement;
+use entente::parse::parse_module;
+use entente::{Change, ChangeSet, Config, Engine, Error, Explanation, Fact, Update};
+
+use super::super::explain::{text_proof, text_why_not};
+use super::super::format::{self, Format};
+use super::super::report;
+
+/// Whether to go on reading entries.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Flow {
+    /// Read the next entry.
+    Continue,
+    /// `:quit`.
+    Quit,
+}
+
+/// The commands, with their arguments and what they do, as `:help` lists
+/// them.
+pub const COMMANDS: [(&str, &str, &str); 12] = [
+    (":help", "", "lists commands"),
+    (":load", "FILE", "loads a file; on any error nothing of it is kept"),
+    (":why", "FACT", "derivation tree, as explain"),
+    (":whynot", "FACT", "why a fact does not hold"),
+    (":facts", "[PRED]", "facts, canonical form"),
+    (":rules", "[PRED]", "rules as written"),
+    (
+        ":retract",
+        "FACT",
+        "removes a given fact (the final . is optional); conclusions that depended on it go",
+    ),
+    (
+        ":whatif",
+        "CHANGES",
+        "what would appear and disappear if the changes were made (+fact adds, -fact retracts); the session is unchanged",
+    ),
+    (
+        ":save",
+        "FILE",
+        "writes the session's program in canonical form; loading it gives the same model",
+    ),
+    (
+        ":stats",
+        "",
+        "facts per predicate, strata, time of the last evaluation",
+    ),
+    (":reset", "", "empties the program"),
+    (":quit", "", "leaves (also Ctrl-D)"),
+];
+
+/// The state of a session.
+pub struct Session {
+    engine: Engine,
+    config: Config,
+    /// Entries read so far (for their names).
+    entries: usize,
+    /// How long the last evaluation or update took.
+    last: Option<Duration>,
+    /// True once any entry failed.
+    pub failed: bool,
+}
+
+impl Session {
+    /// An empty session.
+    pub fn new(config: Config) -> Session {
+        Session {
+            engine: Engine::new(),
+            config,
+            entries: 0,
+            last: None,
+            failed: false,
+        }
+    }
+
+    /// The engine, for completion.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Loads files at the start; false when they have errors.
+    pub fn load(&mut self, files: &[PathBuf]) -> bool {
+        let loaded = self.engine.load_files(files);
+        self.report(loaded.map(|w| {
+            report::warnings(&w);
+        }))
+        .is_some()
+            && self.evaluate()
+    }
+
+    /// Handles one complete entry, writing its answer to `out`.
+    pub fn entry(&mut self, text: &str, out: &mut impl Write) -> io::Result<Flow> {
+        self.entries += 1;
+        let name = format!("<repl:{}>", self.entries);
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(Flow::Continue);
+        }
+        if let Some(command) = text.strip_prefix(':') {
+            let (word, argument) = command
+                .split_once(char::is_whitespace)
+                .map_or((command, ""), |(w, a)| (w, a.trim()));
+            return self.command(word, argument, &name, out);
+        }
+        self.statements(text, &name, out)?;
+        Ok(Flow::Continue)
+    }
+
+    /// Statements: queries are answered, everything else added; runs of
+    /// added statements go to the engine together.
+    fn statements(&mut self, text: &str, name: &str, out: &mut impl Write) -> io::Result<()> {
+        let (module, errors) = parse_module(text, 0);
+        if module.statements.is_empty() && errors.is_empty() {
+            return Ok(()); // only comments
+        }
+        let queries = module
+            .statements
+            .iter()
+            .filter(|s| matches!(s, Statement::Query(_)))
+            .count();
+        if !errors.is_empty() || queries == 0 {
+            return self.add(name, text, out);
+        }
+        let mut pending: Option<(usize, usize)> = None;
+        for statement in &module.statements {
+            let span = statement_span(statement);
+            if let Statement::Query(_) = statement {
+                if let Some((from, to)) = pending.take() {
+                    self.add(name, &text[from..to], out)?;
+                }
+                self.query(name, &text[span.0..span.1], out)?;
+            } else {
+                let from = pending.map_or(span.0, |(from, _)| from);
+                pending = Some((from, span.1));
+            }
+        }
+        if let Some((from, to)) = pending {
+            self.add(name, &text[from..to], out)?;
+        }
+        Ok(())
+    }
+
+    fn add(&mut self, name: &str, text: &str, out: &mut impl Write) -> io::Result<()> {
+        let start = Instant::now();
+        let added = self.engine.add_source(name, text, self.config);
+        if let Some(update) = self.report(added) {
+            self.last = Some(start.elapsed());
+            report::warnings(&update.warnings);
+            summary(out, &update)?;
+        }
+        Ok(())
+    }
+
+    fn query(&mut self, name: &str, text: &str, out: &mut impl Write) -> io::Result<()> {
+        let answered = self.engine.query_named(name, text, self.config);
+        if let Some((answers, warnings)) = self.report(answered) {
+            report::warnings(&warnings);
+            format::answers(out, Format::Text, None, &answers)?;
+        }
+        Ok(())
+    }
+
+    fn command(
+        &mut self,
+        word: &str,
+        argument: &str,
+        name: &str,
+        out: &mut impl Write,
+    ) -> io::Result<Flow> {
+        match word {
+            "help" => help(out)?,
+            "quit" | "q" | "exit" => return Ok(Flow::Quit),
+            "load" if !argument.is_empty() => {
+                let loaded = self.engine.load_files(&[PathBuf::from(argument)]);
+                if let Some(warnings) = self.report(loaded) {
+                    report::warnings(&warnings);
+                    if self.evaluate() {
+                        writeln!(out, "loaded {argument}.")?;
+                    }
+                }
+            }
+            "why" | "whynot" if !argument.is_empty() => {
+                let explained = self.engine.explain_named(name, argument, self.config);
+                if let Some((explanation, warnings)) = self.report(explained) {
+                    report::warnings(&warnings);
+                    match (&explanation, word) {
+                        (Explanation::Holds(proof), _) => text_proof(out, proof, 0)?,
+                        (Explanation::DoesNotHold(why_not), _) => text_why_not(out, why_not)?,
+                    }
+                }
+            }
+            "facts" => self.facts(argument, out)?,
+            "rules" => self.rules(argument, out)?,
+            "retract" if !argument.is_empty() => {
+                let statement = with_period(argument);
+                let start = Instant::now();
+                let retracted = self.engine.retract_source(name, &statement, self.config);
+                if let Some(update) = self.report(retracted) {
+                    self.last = Some(start.elapsed());
+                    summary(out, &update)?;
+                    write!(out, "{}", update.changes)?;
+                }
+            }
+            "whatif" if !argument.is_empty() => {
+                let changes = changes(argument);
+                let answer = self.engine.what_if(&changes, false, self.config);
+                if let Some(answer) = self.report(answer) {
+                    if answer.changes.is_empty() {
+                        writeln!(out, "no derived fact would appear or disappear.")?;
+                    }
+                    write!(out, "{}", answer.changes)?;
+                }
+            }
+            "save" if !argument.is_empty() => match std::fs::write(argument, self.program_text()) {
+                Ok(()) => writeln!(out, "saved {argument}.")?,
+                Err(e) => self.fail(&format!("cannot write `{argument}`: {e}")),
+            },
+            "stats" => self.stats(out)?,
+            "reset" => {
+                self.engine = Engine::new();
+                self.last = None;
+                writeln!(out, "the program is empty.")?;
+            }
+            "load" | "why" | "whynot" | "retract" | "whatif" | "save" => {
+                let usage = COMMANDS
+                    .iter()
+                    .find(|(c, _, _)| c[1..] == *word)
+                    .map_or(String::new(), |(c, a, _)| format!("{c} {a}"));
+                self.fail(&format!("`:{word}` needs an argument: {usage}"));
+            }
+            _ => self.fail(&format!(
+                "unknown command `:{word}`; `:help` lists the commands"
+            )),
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// `:facts [PRED]`: every fact (given and derived), canonical form.
+    fn facts(&mut self, predicate: &str, out: &mut impl Write) -> io::Result<()> {
+        if !self.evaluate() {
+            return Ok(());
+        }
+        let db = self.engine.model().expect("just evaluated");
+        let mut shown = false;
+        for (p, name) in db.predicates_by_name() {
+            if !predicate.is_empty() && name != predicate {
+                continue;
+            }
+            shown = true;
+            for args in db.facts(p, false) {
+                let fact = Fact {
+                    predicate: name.to_string(),
+                    args,
+                };
+                writeln!(out, "{fact}.")?;
+            }
+        }
+        if !shown && !predicate.is_empty() {
+            self.fail(&format!("no predicate `{predicate}` in the program"));
+        }
+        Ok(())
+    }
+
+    /// `:rules [PRED]`: the rules as written, one per line.
+    fn rules(&mut self, predicate: &str, out: &mut impl Write) -> io::Result<()> {
+        for rule in &self.engine.program().rules {
+            if rule.is_fact() || (!predicate.is_empty() && rule.head.predicate.text != predicate) {
+                continue;
+            }
+            let source = entente::explain::source_at(self.engine.sources(), rule.span);
+            writeln!(out, "{}", source.text)?;
+        }
+        Ok(())
+    }
+
+    /// `:stats`.
+    fn stats(&mut self, out: &mut impl Write) -> io::Result<()> {
+        if !self.evaluate() {
+            return Ok(());
+        }
+        let strata = self.engine.strata().strata.len();
+        let db = self.engine.model().expect("just evaluated");
+        writeln!(out, "{:>10} {:>10}  predicate", "given", "derived")?;
+        for (p, name) in db.predicates_by_name() {
+            let all = db.sorted_rows(p, false).len();
+            let derived = db.sorted_rows(p, true).len();
+            writeln!(out, "{:>10} {:>10}  {name}", all - derived, derived)?;
+        }
+        writeln!(out, "{strata} strata")?;
+        if let Some(time) = self.last {
+            writeln!(out, "last evaluation or update: {:.3}s", time.as_secs_f64())?;
+        }
+        Ok(())
+    }
+
+    /// The program in canonical form: every rule and fact, then the
+    /// imports with their files' resolved paths.
+    fn program_text(&self) -> String {
+        let program = self.engine.program();
+        let mut text = String::new();
+        for rule in &program.rules {
+            text.push_str(&format!("{rule}\n"));
+        }
+        for import in &program.imports {
+            let mut statement = import.import.clone();
+            statement.path = import.path.display().to_string();
+            text.push_str(&format!("{}\n", Statement::Import(statement)));
+        }
+        text
+    }
+
+    /// Computes the model if it is stale; false (after the diagnostic)
+    /// when evaluation fails.
+    fn evaluate(&mut self) -> bool {
+        if self.engine.model().is_some() {
+            return true;
+        }
+        let start = Instant::now();
+        let ran = self.engine.run(self.config).map(|_| ());
+        let ok = self.report(ran).is_some();
+        if ok {
+            self.last = Some(start.elapsed());
+        }
+        ok
+    }
+
+    /// The value, or `None` after printing the error.
+    fn report<T>(&mut self, result: Result<T, Error>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(e) => {
+                report::error(&e, 0);
+                self.failed = true;
+                None
+            }
+        }
+    }
+
+    /// A problem with a command itself (not with the program).
+    fn fail(&mut self, message: &str) {
+        let _ = writeln!(io::stderr(), "entente::repl: {message}");
+        self.failed = true;
+    }
+}
+
+/// `+3 derived, -1 derived`.
+fn summary(out: &mut impl Write, update: &Update) -> io::Result<()> {
+    let changes: &ChangeSet = &update.changes;
+    writeln!(
+        out,
+        "+{} derived, -{} derived",
+        changes.appeared().count(),
+        changes.disappeared().count()
+    )
+}
+
+/// `:help`.
+fn help(out: &mut impl Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "Facts and rules typed here extend the program; `? goal.` answers at once.\n\
+         A statement may span lines; it ends at `.`."
+    )?;
+    for (command, argument, what) in COMMANDS {
+        writeln!(out, "  {:<20} {what}", format!("{command} {argument}"))?;
+    }
+    Ok(())
+}
+
+/// A statement with its final `.` (optional when typed).
+fn with_period(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with('.') {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
+/// `+fact -fact ...`: a change starts at a `+` or `-` after blanks, outside
+/// parentheses and strings.
+fn changes(text: &str) -> Vec<Change> {
+    let mut parts: Vec<String> = Vec::new();
+    let (mut depth, mut quoted, mut escaped, mut blank) = (0i32, false, false, true);
+    for c in text.chars() {
+        if !quoted && depth == 0 && blank && (c == '+' || c == '-') {
+            parts.push(String::new());
+        }
+        match c {
+            '"' if !escaped => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth -= 1,
+            _ => {}
+        }
+        escaped = quoted && c == '\\' && !escaped;
+        blank = c.is_whitespace();
+        match parts.last_mut() {
+            Some(part) => part.push(c),
+            None => parts.push(c.to_string()),
+        }
+    }
+    parts
+        .into_iter()
+        .filter_map(|part| {
+            let part = part.trim();
+            if let Some(fact) = part.strip_prefix('+') {
+                Some(Change::Add(with_period(fact)))
+            } else {
+                // A change without a sign is a retraction's typo as often as
+                // an addition's; the engine's diagnostic will say.
+                part.strip_prefix('-')
+                    .map(|fact| Change::Retract(with_period(fact)))
+                    .or_else(|| (!part.is_empty()).then(|| Change::Add(with_period(part))))
+            }
+        })
+        .collect()
+}
+
+/// A statement's byte range in the entry.
+fn statement_span(statement: &Statement) -> (usize, usize) {
+    let span = match statement {
+        Statement::Rule(r) => r.span,
+        Statement::Query(q) => q.span,
+        Statement::Include(i) => i.span,
+        Statement::Import(i) => i.span,
+    };
+    (span.start, span.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_if_changes_split_at_signs_outside_parentheses() {
+        assert_eq!(
+            changes("+treaty(a, -1) -clause(x, \"a -b\")  +p"),
+            [
+                Change::Add("treaty(a, -1).".into()),
+                Change::Retract("clause(x, \"a -b\").".into()),
+                Change::Add("p.".into()),
+            ]
+        );
+    }
+}
