@@ -19,6 +19,11 @@
 //!   `entente what-if FILE` with those options (each option starts at a
 //!   ` --`); the expected text is every answer, in order.
 //!
+//! - `repl/`: the file is a session typed into `entente repl` (stdin, so
+//!   no prompts), started with the files of its first line
+//!   `# files: ...`; the expected text is stdout, then stderr and the exit
+//!   code.
+//!
 //! Set `ENTENTE_BLESS=1` to rewrite the expected files from the actual
 //! output (then read the diff before committing it).
 
@@ -128,6 +133,47 @@ fn what_if_cases_print_the_expected_changes() {
             return Err("no `# what-if:` line".into());
         }
         Ok(got)
+    });
+}
+
+#[test]
+fn repl_sessions_print_the_expected_transcripts() {
+    run_topic("repl", |path| {
+        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        let mut args = vec!["repl".to_string()];
+        if let Some(files) = text.lines().next().and_then(|l| l.strip_prefix("# files:")) {
+            args.extend(files.split_whitespace().map(String::from));
+        }
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_entente"))
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| e.to_string())?;
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .expect("piped")
+            .write_all(text.as_bytes())
+            .map_err(|e| e.to_string())?;
+        let out = child.wait_with_output().map_err(|e| e.to_string())?;
+        // Times vary from run to run.
+        let stdout: String = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| match l.split_once("last evaluation or update: ") {
+                Some((before, _)) => format!("{before}last evaluation or update: (time)\n"),
+                None => format!("{l}\n"),
+            })
+            .collect();
+        Ok(format!(
+            "{}--- exit {:?}\n{}",
+            stdout,
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        ))
     });
 }
 
