@@ -304,3 +304,66 @@ fn what_if_json_lists_changes_and_proofs() {
     );
     assert!(text.trim_end().ends_with("\"lost\": []}"), "{text}");
 }
+
+/// The README's REPL transcript is what a session typed into `entente
+/// repl` prints: lines after `entente> ` and `     ... ` are typed, the
+/// others printed.
+#[test]
+fn readme_repl_transcript_is_current() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let block = readme
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .find(|b| b.trim_start().starts_with("$ entente repl "))
+        .expect("a REPL transcript in README.md");
+    let mut lines = block.trim_start().lines();
+    let command = lines.next().unwrap().strip_prefix("$ entente ").unwrap();
+    let (mut typed, mut shown) = (String::new(), String::new());
+    for line in lines {
+        match line
+            .strip_prefix("entente> ")
+            .or_else(|| line.strip_prefix("     ... "))
+        {
+            Some(input) => typed.push_str(&format!("{input}\n")),
+            None => shown.push_str(&format!("{line}\n")),
+        }
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_entente"))
+        .args(shell_words(command))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(typed.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(stdout(&out), shown, "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_command_line_definitions() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = entente(&["completions", shell]);
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let script = stdout(&out);
+        assert!(
+            script.contains("what-if") && script.contains("repl"),
+            "{shell}: {script}"
+        );
+    }
+    let man = stdout(&entente(&["man"]));
+    assert!(
+        man.starts_with(".ie") || man.contains(".TH entente"),
+        "{man}"
+    );
+    assert!(man.contains("repl"), "{man}");
+    assert_eq!(entente(&["completions", "tcsh"]).status.code(), Some(2));
+}
