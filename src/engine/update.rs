@@ -114,6 +114,28 @@ impl Engine {
         explain: bool,
         config: Config,
     ) -> Result<WhatIf, Error> {
+        self.what_if_in(("<retract>", "<add>"), changes, explain, config)
+    }
+
+    /// [`Engine::what_if`], every change's text recorded under `name` (a
+    /// REPL names each entry), so diagnostics point there.
+    pub fn what_if_named(
+        &mut self,
+        name: &str,
+        changes: &[Change],
+        explain: bool,
+        config: Config,
+    ) -> Result<WhatIf, Error> {
+        self.what_if_in((name, name), changes, explain, config)
+    }
+
+    fn what_if_in(
+        &mut self,
+        (retract_name, add_name): (&str, &str),
+        changes: &[Change],
+        explain: bool,
+        config: Config,
+    ) -> Result<WhatIf, Error> {
         self.run(config)?;
         let mut copy = self.clone();
         let mut retract = Vec::new();
@@ -121,7 +143,7 @@ impl Engine {
         for change in changes {
             match change {
                 Change::Retract(text) => {
-                    retract.push(copy.sources.add("<retract>", text.clone()));
+                    retract.push(copy.sources.add(retract_name, text.clone()));
                 }
                 Change::Add(text) => {
                     added.push_str(text);
@@ -129,7 +151,7 @@ impl Engine {
                 }
             }
         }
-        let update = copy.apply(&retract, Addition::Text("<add>", &added), config)?;
+        let update = copy.apply(&retract, Addition::Text(add_name, &added), config)?;
         let mut what_if = WhatIf {
             changes: update.changes,
             gained: Vec::new(),

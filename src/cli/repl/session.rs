@@ -215,7 +215,9 @@ impl Session {
             }
             "whatif" if !argument.is_empty() => {
                 let changes = changes(argument);
-                let answer = self.engine.what_if(&changes, false, self.config);
+                let answer = self
+                    .engine
+                    .what_if_named(name, &changes, false, self.config);
                 if let Some(answer) = self.report(answer) {
                     if answer.changes.is_empty() {
                         writeln!(out, "no derived fact would appear or disappear.")?;
