@@ -224,6 +224,19 @@ pub enum EvalError {
         #[label("evaluating this rule")]
         span: Span,
     },
+    /// Longer than the time limit.
+    #[error("evaluation took longer than {seconds} s")]
+    #[diagnostic(
+        code(entente::time_limit),
+        help("a rule may be creating new values without bound; raise the limit with --timeout if the program is right")
+    )]
+    TimeLimit {
+        /// The limit, in seconds.
+        seconds: f64,
+        /// A rule that was being evaluated.
+        #[label("evaluating this rule")]
+        span: Span,
+    },
     /// More derived facts than allowed.
     #[error("more than {limit} derived facts")]
     #[diagnostic(

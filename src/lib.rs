@@ -46,7 +46,7 @@ pub mod value;
 
 pub use engine::{Change, ChangeSet, Engine, Explanation, PredicateChanges, Update, WhatIf};
 pub use error::{render, Error, Problem};
-pub use eval::{Answers, Config, Database};
+pub use eval::{Answers, CancelToken, Config, Database};
 pub use explain::Fact;
 pub use source::{Sources, Span};
 pub use value::Value;

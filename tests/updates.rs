@@ -138,7 +138,7 @@ fn a_change_whose_evaluation_fails_leaves_the_engine_as_it_was() {
     assert_eq!(answers(&mut engine, "m(Y)"), [vec![Value::Int(100)]]);
     // Past the fact limit the same holds.
     let limit = Config::with_max_facts(2);
-    engine.run(limit).unwrap();
+    engine.run(limit.clone()).unwrap();
     let err = engine
         .add_source("many.rules", "n(6). n(7). n(8).", limit)
         .unwrap_err();
@@ -258,4 +258,75 @@ fn many_updates_keep_answers_and_proofs_right_as_deleted_rows_are_compacted() {
         db.relations[lit].len() < 3 * 2000,
         "deleted rows are compacted away"
     );
+}
+
+const RUNAWAY: &str = "n(0). n(Y) if n(X), Y = X + 1. state(armenia).";
+
+#[test]
+fn every_budget_stops_a_runaway_program_and_the_engine_goes_on() {
+    let cancel = entente::CancelToken::new();
+    let budgets = [
+        ("entente::fact_limit", Config::with_max_facts(50_000)),
+        (
+            "entente::time_limit",
+            Config {
+                timeout: Some(std::time::Duration::from_millis(200)),
+                ..Config::with_max_facts(u64::MAX)
+            },
+        ),
+    ];
+    for (code, config) in budgets {
+        let mut engine = Engine::new();
+        engine.load_source("runaway.rules", RUNAWAY).unwrap();
+        let started = std::time::Instant::now();
+        let err = engine.run(config).unwrap_err();
+        assert_eq!(err.problems()[0].code_str(), code);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        assert!(engine.model().is_none(), "no model is kept after {code}");
+        // The engine answers what does not need the runaway rule.
+        engine
+            .retract_source("<retract>", "n(Y) if n(X), Y = X + 1.", Config::default())
+            .unwrap();
+        assert_eq!(answers(&mut engine, "state(S)").len(), 1);
+    }
+    // Cancelled from another thread.
+    let mut engine = Engine::new();
+    engine.load_source("runaway.rules", RUNAWAY).unwrap();
+    let remote = cancel.clone();
+    let canceller = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        remote.cancel();
+    });
+    let config = Config {
+        cancel: Some(cancel.clone()),
+        ..Config::with_max_facts(u64::MAX)
+    };
+    let err = engine.run(config).unwrap_err();
+    canceller.join().unwrap();
+    assert_eq!(err.problems()[0].code_str(), "entente::interrupted");
+    cancel.reset();
+    engine
+        .retract_source("<retract>", "n(Y) if n(X), Y = X + 1.", Config::default())
+        .unwrap();
+    assert_eq!(answers(&mut engine, "n(X)"), [vec![Value::Int(0)]]);
+}
+
+#[test]
+fn the_engine_and_its_results_can_move_between_threads() {
+    fn send<T: Send>(_: &T) {}
+    let mut engine = engine();
+    let (answers, _) = engine.query("supports(X, Y)", Config::default()).unwrap();
+    let (explanation, _) = engine
+        .explain("supports(armenia, russia)", Config::default())
+        .unwrap();
+    send(&answers);
+    send(&explanation);
+    send(&engine);
+    let handle = std::thread::spawn(move || {
+        let (found, _) = engine
+            .query("supports(russia, X)", Config::default())
+            .unwrap();
+        found.rows.len()
+    });
+    assert_eq!(handle.join().unwrap(), 1);
 }

@@ -13,6 +13,7 @@ mod what_if;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use entente::Config;
@@ -46,6 +47,10 @@ enum Command {
         /// Stop with an error after this many derived facts.
         #[arg(long, default_value_t = Config::default().max_facts)]
         max_facts: u64,
+        /// Stop with an error when an evaluation takes longer than this many
+        /// seconds.
+        #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+        timeout: Option<Duration>,
         /// Print per-stratum rounds, facts and times on stderr.
         #[arg(long)]
         stats: bool,
@@ -63,6 +68,10 @@ enum Command {
         /// Stop with an error after this many derived facts.
         #[arg(long, default_value_t = Config::default().max_facts)]
         max_facts: u64,
+        /// Stop with an error when an evaluation takes longer than this many
+        /// seconds.
+        #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+        timeout: Option<Duration>,
     },
     /// Answer one goal, e.g. `supports(turkey, Who)`, against rule files.
     Query {
@@ -77,6 +86,10 @@ enum Command {
         /// Stop with an error after this many derived facts.
         #[arg(long, default_value_t = Config::default().max_facts)]
         max_facts: u64,
+        /// Stop with an error when an evaluation takes longer than this many
+        /// seconds.
+        #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+        timeout: Option<Duration>,
     },
     /// Show which derived facts would appear and disappear if given facts
     /// or rules were retracted and others added; the files are unchanged.
@@ -101,6 +114,10 @@ enum Command {
         /// Stop with an error after this many derived facts.
         #[arg(long, default_value_t = Config::default().max_facts)]
         max_facts: u64,
+        /// Stop with an error when an evaluation takes longer than this many
+        /// seconds.
+        #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+        timeout: Option<Duration>,
     },
     /// An interactive session: statements extend the program, queries are
     /// answered at once, `:help` lists the commands (reads a script from
@@ -111,6 +128,10 @@ enum Command {
         /// Stop with an error after this many derived facts.
         #[arg(long, default_value_t = Config::default().max_facts)]
         max_facts: u64,
+        /// Stop with an error when an evaluation takes longer than this many
+        /// seconds.
+        #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+        timeout: Option<Duration>,
     },
     /// Print a completion script for a shell.
     Completions {
@@ -128,6 +149,22 @@ enum Command {
     },
 }
 
+/// A `--timeout` value: seconds, possibly fractional, above zero.
+fn seconds(text: &str) -> Result<Duration, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && s.is_finite() && s < 1e9 => Ok(Duration::from_secs_f64(s)),
+        _ => Err("a number of seconds above 0, such as 2 or 0.5".into()),
+    }
+}
+
+/// The settings from `--max-facts` and `--timeout`.
+fn config(max_facts: u64, timeout: Option<Duration>) -> Config {
+    Config {
+        timeout,
+        ..Config::with_max_facts(max_facts)
+    }
+}
+
 /// Runs the command line and returns the process's exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -140,13 +177,14 @@ pub fn main() -> ExitCode {
             format,
             max_facts,
             stats,
+            timeout,
         } => run::run(
             &files,
             run::RunOptions {
                 all,
                 derived,
                 format,
-                config: Config::with_max_facts(max_facts),
+                config: config(max_facts, timeout),
                 stats,
             },
         ),
@@ -155,21 +193,27 @@ pub fn main() -> ExitCode {
             files,
             format,
             max_facts,
+            timeout,
         } => {
             let format = if format == "json" {
                 Format::Json
             } else {
                 Format::Text
             };
-            explain::run(&fact, &files, format, Config::with_max_facts(max_facts))
+            explain::run(&fact, &files, format, config(max_facts, timeout))
         }
         Command::Query {
             goal,
             files,
             format,
             max_facts,
-        } => run::query(&goal, &files, format, Config::with_max_facts(max_facts)),
-        Command::Repl { files, max_facts } => repl::run(&files, Config::with_max_facts(max_facts)),
+            timeout,
+        } => run::query(&goal, &files, format, config(max_facts, timeout)),
+        Command::Repl {
+            files,
+            max_facts,
+            timeout,
+        } => repl::run(&files, config(max_facts, timeout)),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -193,6 +237,7 @@ pub fn main() -> ExitCode {
             explain,
             format,
             max_facts,
+            timeout,
         } => what_if::run(
             &files,
             what_if::WhatIfOptions {
@@ -204,7 +249,7 @@ pub fn main() -> ExitCode {
                 } else {
                     Format::Text
                 },
-                config: Config::with_max_facts(max_facts),
+                config: config(max_facts, timeout),
             },
         ),
     }

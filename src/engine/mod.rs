@@ -47,6 +47,9 @@ pub struct Engine {
     model: Option<Database>,
     /// The configuration the model was computed with; updates keep to it.
     config: Config,
+    /// True when evaluating the program as it stands failed (a budget, an
+    /// arithmetic error): changes then do not try again before applying.
+    failed: bool,
 }
 
 impl Engine {
@@ -60,8 +63,8 @@ impl Engine {
     /// every error (and those warnings).
     /// When the model is current it is maintained, not dropped.
     pub fn load_files<P: AsRef<Path>>(&mut self, paths: &[P]) -> Result<Vec<Problem>, Error> {
-        let config = self.config;
-        self.apply(&[], update::Addition::Files(&paths_of(paths)), config)
+        let config = self.config.clone();
+        self.apply(&[], update::Addition::Files(&paths_of(paths)), &config)
             .map(|u| u.warnings)
     }
 
@@ -69,8 +72,8 @@ impl Engine {
     /// resolve against the current directory. When the model is current it
     /// is maintained, not dropped.
     pub fn load_source(&mut self, name: &str, text: &str) -> Result<Vec<Problem>, Error> {
-        let config = self.config;
-        self.apply(&[], update::Addition::Text(name, text), config)
+        let config = self.config.clone();
+        self.apply(&[], update::Addition::Text(name, text), &config)
             .map(|u| u.warnings)
     }
 
@@ -95,8 +98,9 @@ impl Engine {
         if self.model.is_none() {
             let mut interner = Interner::default();
             let plan = plan::plan(&self.program, &self.strata, &mut interner, &Plan::default());
-            let db = eval::evaluate(plan, interner, &self.program, &self.imported, config)
-                .map_err(|e| Error::single(e, &self.sources))?;
+            let evaluated = eval::evaluate(plan, interner, &self.program, &self.imported, &config);
+            self.failed = evaluated.is_err();
+            let db = evaluated.map_err(|e| Error::single(e, &self.sources))?;
             self.model = Some(db);
             self.config = config;
         }

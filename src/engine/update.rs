@@ -51,8 +51,12 @@ pub enum Change {
 #[derive(Debug)]
 pub struct Update {
     /// The derived facts that appeared and disappeared (empty when the
-    /// model had not been computed yet).
+    /// model is stale).
     pub changes: ChangeSet,
+    /// True when there was no current model to maintain (it had not been
+    /// computed, or computing it failed, say on a budget): the change was
+    /// made to the program, and the model is computed on next use.
+    pub stale: bool,
     /// Warnings about the new statements.
     pub warnings: Vec<Problem>,
 }
@@ -75,8 +79,8 @@ impl Engine {
     /// queries are kept with the program's) and maintains the model,
     /// computing it first if needed. Returns what changed.
     pub fn add_source(&mut self, name: &str, text: &str, config: Config) -> Result<Update, Error> {
-        self.run(config)?;
-        self.apply(&[], Addition::Text(name, text), config)
+        self.try_run(&config);
+        self.apply(&[], Addition::Text(name, text), &config)
     }
 
     /// Adds given facts built from Rust values (see [`Fact::new`]).
@@ -95,9 +99,9 @@ impl Engine {
         text: &str,
         config: Config,
     ) -> Result<Update, Error> {
-        self.run(config)?;
+        self.try_run(&config);
         let span = self.sources.add(name, text.to_string());
-        self.apply(&[span], Addition::Nothing, config)
+        self.apply(&[span], Addition::Nothing, &config)
     }
 
     /// Retracts given facts built from Rust values.
@@ -114,7 +118,7 @@ impl Engine {
         explain: bool,
         config: Config,
     ) -> Result<WhatIf, Error> {
-        self.what_if_in(("<retract>", "<add>"), changes, explain, config)
+        self.what_if_in(("<retract>", "<add>"), changes, explain, &config)
     }
 
     /// [`Engine::what_if`], every change's text recorded under `name` (a
@@ -126,7 +130,7 @@ impl Engine {
         explain: bool,
         config: Config,
     ) -> Result<WhatIf, Error> {
-        self.what_if_in((name, name), changes, explain, config)
+        self.what_if_in((name, name), changes, explain, &config)
     }
 
     fn what_if_in(
@@ -134,9 +138,9 @@ impl Engine {
         (retract_name, add_name): (&str, &str),
         changes: &[Change],
         explain: bool,
-        config: Config,
+        config: &Config,
     ) -> Result<WhatIf, Error> {
-        self.run(config)?;
+        self.run(config.clone())?;
         let mut copy = self.clone();
         let mut retract = Vec::new();
         let mut added = String::new();
@@ -173,13 +177,23 @@ impl Engine {
         Ok(what_if)
     }
 
+    /// Computes the model if it is stale, so that a change can report what
+    /// it does; a program whose evaluation fails can still be changed (that
+    /// is how a runaway rule is taken out), so the failure is not returned
+    /// here: the next use of the model reports it, if it remains.
+    fn try_run(&mut self, config: &Config) {
+        if !self.failed {
+            let _ = self.run(config.clone());
+        }
+    }
+
     /// Reads `addition`, removes the statements that the texts at `retract`
     /// name, checks the result and commits it (see the module docs).
     pub(super) fn apply(
         &mut self,
         retract: &[Span],
         addition: Addition,
-        config: Config,
+        config: &Config,
     ) -> Result<Update, Error> {
         let first_new = self.sources.end();
         let mut loader = Loader::new(&mut self.sources);
@@ -236,6 +250,7 @@ impl Engine {
             return Err(Error::new(errors));
         }
         let warnings: Vec<Problem> = warnings.collect();
+        self.failed = false;
         let old = (
             std::mem::replace(&mut self.program, program),
             std::mem::replace(&mut self.strata, report.strata),
@@ -244,6 +259,7 @@ impl Engine {
         let Some(db) = self.model.take() else {
             return Ok(Update {
                 changes: ChangeSet::default(),
+                stale: true,
                 warnings,
             });
         };
@@ -252,7 +268,11 @@ impl Engine {
             first_import: first_new_import,
         };
         match self.maintain(db, &retraction, news, config) {
-            Ok(changes) => Ok(Update { changes, warnings }),
+            Ok(changes) => Ok(Update {
+                changes,
+                stale: false,
+                warnings,
+            }),
             Err(e) => {
                 (self.program, self.strata, self.imported) = old;
                 self.model = None;
@@ -298,7 +318,7 @@ impl Engine {
         &mut self,
         retracted: Vec<(Fact, Span)>,
         added: Vec<Rule>,
-        config: Config,
+        config: &Config,
     ) -> Result<Update, Error> {
         let mut undo = Undo::default();
         let mut retraction = Retraction::default();
@@ -318,6 +338,7 @@ impl Engine {
             first_rule: self.program.rules.len(),
             first_import: self.imported.len(),
         };
+        self.failed = false;
         self.program.rules.extend(added);
         let mut db = self.model.take().expect("known facts need a model");
         let mut plan = std::mem::take(&mut db.plan);
@@ -332,6 +353,7 @@ impl Engine {
                 self.model = Some(db);
                 Ok(Update {
                     changes,
+                    stale: false,
                     warnings: Vec::new(),
                 })
             }
@@ -349,12 +371,12 @@ impl Engine {
         mut db: Database,
         retraction: &Retraction,
         news: News,
-        config: Config,
+        config: &Config,
     ) -> Result<ChangeSet, Error> {
         if !db.plan.arities_agree(&self.program) {
             // A predicate came back with another arity: its relation cannot
             // serve; evaluate afresh and compare.
-            self.run(config)?;
+            self.run(config.clone())?;
             let new = self.model.as_ref().expect("just computed");
             return Ok(ChangeSet::between(&db, new));
         }
@@ -366,7 +388,7 @@ impl Engine {
             .map_err(|e| Error::single(e, &self.sources))?;
         let changes = ChangeSet::from_delta(&db, &delta, &stated, &retracted);
         self.model = Some(db);
-        self.config = config;
+        self.config = config.clone();
         Ok(changes)
     }
 

@@ -49,7 +49,7 @@ use std::collections::HashSet;
 
 use super::join::{Join, Window};
 use super::relation::{Relation, RowId, View};
-use super::{project, Config, Database, HeadPlan, Origin};
+use super::{project, Budget, Config, Database, HeadPlan, Origin};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::Id;
@@ -127,8 +127,9 @@ impl Database {
         plan: Plan,
         program: &Program,
         mut edit: Edit,
-        config: Config,
+        config: &Config,
     ) -> Result<Delta, EvalError> {
+        let budget = &Budget::start(config);
         self.plan = plan;
         self.add_relations();
         for rel in &mut self.relations {
@@ -178,10 +179,10 @@ impl Database {
             let seed = if recompute {
                 None
             } else {
-                self.dred(&stratum, program, &edit, &moved, &mut unstated, config)?
+                self.dred(&stratum, program, &edit, &moved, &mut unstated, budget)?
             };
             let Some(mut seed) = seed else {
-                self.rebuild(s, &mut stated, &mut delta, config)?;
+                self.rebuild(s, &mut stated, &mut delta, budget)?;
                 for &p in &stratum.predicates {
                     covered[p] = true;
                     rebuilt[p] = true;
@@ -204,7 +205,7 @@ impl Database {
                     .get_or_insert_with(|| Relation::new(arity))
                     .insert(row, 0);
             }
-            self.run_stratum(s, Some(seed), config)?;
+            self.run_stratum(s, Some(seed), budget)?;
             for (p, row, origin) in given {
                 if let Some(r) = self.relations[p].find(&row) {
                     if self.given[p].insert(r, origin).is_none() {
@@ -302,7 +303,7 @@ impl Database {
         s: usize,
         stated: &mut PerPred<(Vec<Id>, Origin)>,
         delta: &mut Delta,
-        config: Config,
+        budget: &Budget,
     ) -> Result<(), EvalError> {
         let preds = self.plan.strata[s].predicates.clone();
         let mut old = Vec::with_capacity(preds.len());
@@ -326,7 +327,7 @@ impl Database {
             self.given[p] = given;
         }
         self.state(&preds, stated);
-        self.run_stratum(s, None, config)?;
+        self.run_stratum(s, None, budget)?;
         for (p, before) in old {
             let now = &self.relations[p];
             let mut kept = 0;
@@ -382,7 +383,7 @@ impl Database {
         edit: &Edit,
         delta: &Moves,
         unstated: &mut PerPred<RowId>,
-        config: Config,
+        budget: &Budget,
     ) -> Result<Option<Vec<Option<Relation>>>, EvalError> {
         let own = |p: PredId| stratum.predicates.contains(&p);
         let live: u64 = stratum
@@ -391,7 +392,7 @@ impl Database {
             .map(|&p| u64::from(self.relations[p].live_len()))
             .sum();
         let mut doomed = 0;
-        let budget = live / 10;
+        let allowance = live / 10;
         let n = self.relations.len();
         let old_rules = || {
             stratum
@@ -429,7 +430,14 @@ impl Database {
                 };
                 if !own(variant.pred)
                     && !removed[variant.pred].is_empty()
-                    && !self.instances(rule, &variant.steps, &before, removed, &mut found, budget)
+                    && !self.instances(
+                        rule,
+                        &variant.steps,
+                        &before,
+                        removed,
+                        &mut found,
+                        allowance,
+                    )
                 {
                     return Ok(None);
                 }
@@ -440,7 +448,7 @@ impl Database {
             let removed = std::mem::replace(&mut wave, fresh(&self.relations));
             for rule in old_rules() {
                 for variant in &rule.changes {
-                    let budget = budget.saturating_sub(doomed);
+                    let left = allowance.saturating_sub(doomed);
                     if own(variant.pred)
                         && !removed[variant.pred].is_empty()
                         && !self.instances(
@@ -449,7 +457,7 @@ impl Database {
                             &before,
                             &removed,
                             &mut found,
-                            budget,
+                            left,
                         )
                     {
                         return Ok(None);
@@ -465,7 +473,7 @@ impl Database {
         let windows = self.complete_windows();
         for rule in &stratum.rules {
             if edit.new_rules.contains(&rule.rule) {
-                self.derive(rule, &rule.base, &windows, &[], &mut seed, config)?;
+                self.derive(rule, &rule.base, &windows, &[], &mut seed, budget)?;
                 continue;
             }
             for variant in &rule.changes {
@@ -475,7 +483,7 @@ impl Database {
                     &delta.appeared
                 };
                 if !own(variant.pred) && !added[variant.pred].is_empty() {
-                    self.derive(rule, &variant.steps, &windows, added, &mut seed, config)?;
+                    self.derive(rule, &variant.steps, &windows, added, &mut seed, budget)?;
                 }
             }
         }

@@ -23,6 +23,7 @@ pub mod naive;
 pub mod relation;
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hashbrown::HashMap;
@@ -39,21 +40,26 @@ use crate::value::Value;
 use join::{Join, Window};
 use relation::{Relation, RowId, View};
 
-/// Settings of one evaluation.
-#[derive(Clone, Copy, Debug)]
+/// Settings of one evaluation or update: the budgets that stop a run
+/// that would go on too long.
+#[derive(Clone, Debug)]
 pub struct Config {
     /// Most derived facts before evaluation stops with
     /// `entente::fact_limit`.
     pub max_facts: u64,
+    /// Longest wall-clock time of one evaluation or update before it stops
+    /// with `entente::time_limit`.
+    pub timeout: Option<Duration>,
     /// When set, evaluation stops with `entente::interrupted` soon after
-    /// this flag becomes true (a signal handler or another thread sets it).
-    pub cancel: Option<&'static AtomicBool>,
+    /// the token is cancelled (from another thread, or a signal handler).
+    pub cancel: Option<CancelToken>,
 }
 
 impl Default for Config {
     fn default() -> Config {
         Config {
             max_facts: 10_000_000,
+            timeout: None,
             cancel: None,
         }
     }
@@ -67,14 +73,75 @@ impl Config {
             ..Config::default()
         }
     }
+}
 
-    /// True when the run was asked to stop.
-    fn cancelled(&self) -> bool {
-        self.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
+/// A flag that stops an evaluation when raised: clone it, keep one copy in
+/// [`Config::cancel`], and call [`CancelToken::cancel`] on another from any
+/// thread.
+#[derive(Clone, Debug, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    /// A token not cancelled.
+    pub fn new() -> CancelToken {
+        CancelToken::default()
+    }
+
+    /// Asks every evaluation using this token to stop.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Lowers the flag, so the token can serve the next evaluation.
+    pub fn reset(&self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
+
+    /// True once [`CancelToken::cancel`] was called (and not reset).
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
     }
 }
 
-/// Matches between two looks at [`Config::cancel`].
+/// A [`Config`] as one run spends it: the deadline fixed when it starts.
+#[derive(Clone, Debug)]
+pub(crate) struct Budget {
+    max_facts: u64,
+    timeout: Option<Duration>,
+    deadline: Option<Instant>,
+    cancel: Option<CancelToken>,
+}
+
+impl Budget {
+    /// The budget of a run starting now.
+    pub(crate) fn start(config: &Config) -> Budget {
+        Budget {
+            max_facts: config.max_facts,
+            timeout: config.timeout,
+            deadline: config.timeout.map(|t| Instant::now() + t),
+            cancel: config.cancel.clone(),
+        }
+    }
+
+    /// The error that stops the run, if it must stop now (`span`: the rule
+    /// being evaluated).
+    fn exhausted(&self, span: Span) -> Option<EvalError> {
+        if self.cancel.as_ref().is_some_and(CancelToken::is_cancelled) {
+            return Some(EvalError::Interrupted { span });
+        }
+        match (self.deadline, self.timeout) {
+            (Some(deadline), Some(limit)) if Instant::now() >= deadline => {
+                Some(EvalError::TimeLimit {
+                    seconds: limit.as_secs_f64(),
+                    span,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Matches between two looks at the clock and the cancellation token.
 const CANCEL_EVERY: u32 = 1 << 12;
 
 /// Where a given fact came from.
@@ -137,8 +204,9 @@ pub fn evaluate(
     interner: Interner,
     program: &Program,
     imported: &[ImportedRows],
-    config: Config,
+    config: &Config,
 ) -> Result<Database, EvalError> {
+    let budget = Budget::start(config);
     let mut db = Database {
         relations: Vec::new(),
         given: Vec::new(),
@@ -151,7 +219,7 @@ pub fn evaluate(
     db.add_relations();
     db.load_given(program, imported);
     for s in 0..db.plan.strata.len() {
-        let stats = db.run_stratum(s, None, config)?;
+        let stats = db.run_stratum(s, None, &budget)?;
         db.stats.push(stats);
     }
     Ok(db)
@@ -239,7 +307,7 @@ impl Database {
         &mut self,
         s: usize,
         seed: Option<Vec<Option<Relation>>>,
-        config: Config,
+        budget: &Budget,
     ) -> Result<StratumStats, EvalError> {
         let start = Instant::now();
         let stratum = self.plan.strata[s].clone();
@@ -253,10 +321,9 @@ impl Database {
         let before = self.derived;
         let mut rounds = 0;
         loop {
-            if config.cancelled() {
-                return Err(EvalError::Interrupted {
-                    span: stratum.rules.first().map(|r| r.span).unwrap_or_default(),
-                });
+            let span = stratum.rules.first().map(|r| r.span).unwrap_or_default();
+            if let Some(stop) = budget.exhausted(span) {
+                return Err(stop);
             }
             self.clock += 1;
             rounds += 1;
@@ -273,7 +340,7 @@ impl Database {
                         {
                             continue;
                         }
-                        self.derive(rule, steps, &windows, &[], &mut pending, config)?;
+                        self.derive(rule, steps, &windows, &[], &mut pending, budget)?;
                     }
                 }
             }
@@ -311,7 +378,7 @@ impl Database {
         windows: &[Window],
         changes: &[Relation],
         pending: &mut [Option<Relation>],
-        config: Config,
+        budget: &Budget,
     ) -> Result<(), EvalError> {
         self.build_indexes(steps);
         let target = &self.relations[rule.head];
@@ -332,17 +399,17 @@ impl Database {
             since_look += 1;
             if since_look == CANCEL_EVERY {
                 since_look = 0;
-                if config.cancelled() {
-                    return Err(EvalError::Interrupted { span: rule.span });
+                if let Some(stop) = budget.exhausted(rule.span) {
+                    return Err(stop);
                 }
             }
             project(&rule.head_args, slots, &mut row);
             let hash = hash::hash_ids(row.iter().copied());
             if target.find_hashed(&row, hash).is_none() && new.insert_hashed(&row, 0, hash) {
                 *derived += 1;
-                if *derived > config.max_facts {
+                if *derived > budget.max_facts {
                     return Err(EvalError::FactLimit {
-                        limit: config.max_facts,
+                        limit: budget.max_facts,
                         span: rule.span,
                     });
                 }

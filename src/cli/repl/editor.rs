@@ -6,9 +6,8 @@
 
 use std::io::{self, Write};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 
-use entente::Engine;
+use entente::{CancelToken, Engine};
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::error::ReadlineError;
 use rustyline::highlight::Highlighter;
@@ -24,10 +23,11 @@ const PROMPT: &str = "entente> ";
 const CONTINUE: &str = "     ... ";
 
 /// Reads and runs entries until `:quit` or Ctrl-D.
-pub fn run(session: &mut Session, cancel: &'static AtomicBool) -> io::Result<()> {
-    // Ctrl-C outside the line editor (during an evaluation) raises a flag
-    // that the evaluation checks; inside it, the editor reports it.
-    let _ = ctrlc::set_handler(move || cancel.store(true, Ordering::Relaxed));
+pub fn run(session: &mut Session, cancel: CancelToken) -> io::Result<()> {
+    // Ctrl-C outside the line editor (during an evaluation) cancels the
+    // token that the evaluation checks; inside it, the editor reports it.
+    let handler = cancel.clone();
+    let _ = ctrlc::set_handler(move || handler.cancel());
     let config = rustyline::Config::builder().auto_add_history(false).build();
     let mut editor: Editor<Names, FileHistory> =
         Editor::with_config(config).map_err(io::Error::other)?;
@@ -59,7 +59,7 @@ pub fn run(session: &mut Session, cancel: &'static AtomicBool) -> io::Result<()>
             continue;
         };
         let _ = editor.add_history_entry(text.trim_end());
-        cancel.store(false, Ordering::Relaxed);
+        cancel.reset();
         let mut out = io::stdout().lock();
         let flow = session.entry(&text, &mut out)?;
         out.flush()?;

@@ -11,29 +11,26 @@
 mod editor;
 mod session;
 
+use entente::{CancelToken, Config};
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
-
-use entente::Config;
 
 use session::{Flow, Session};
-
-/// Set by Ctrl-C while an evaluation runs; the evaluation then stops.
-static CANCEL: AtomicBool = AtomicBool::new(false);
 
 /// Runs a session over `files`.
 pub fn run(files: &[PathBuf], config: Config) -> ExitCode {
     let interactive = io::stdin().is_terminal();
+    // Cancelled by Ctrl-C while an evaluation runs; the evaluation stops.
+    let cancel = CancelToken::new();
     let config = Config {
-        cancel: interactive.then_some(&CANCEL),
+        cancel: interactive.then(|| cancel.clone()),
         ..config
     };
     let mut session = Session::new(config);
     session.load(files);
     let read = if interactive {
-        editor::run(&mut session, &CANCEL)
+        editor::run(&mut session, cancel)
     } else {
         script(&mut session)
     };

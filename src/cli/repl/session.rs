@@ -154,7 +154,7 @@ impl Session {
 
     fn add(&mut self, name: &str, text: &str, out: &mut impl Write) -> io::Result<()> {
         let start = Instant::now();
-        let added = self.engine.add_source(name, text, self.config);
+        let added = self.engine.add_source(name, text, self.config.clone());
         if let Some(update) = self.report(added) {
             self.last = Some(start.elapsed());
             report::warnings(&update.warnings);
@@ -164,7 +164,7 @@ impl Session {
     }
 
     fn query(&mut self, name: &str, text: &str, out: &mut impl Write) -> io::Result<()> {
-        let answered = self.engine.query_named(name, text, self.config);
+        let answered = self.engine.query_named(name, text, self.config.clone());
         if let Some((answers, warnings)) = self.report(answered) {
             report::warnings(&warnings);
             format::answers(out, Format::Text, None, &answers)?;
@@ -192,7 +192,9 @@ impl Session {
                 }
             }
             "why" | "whynot" if !argument.is_empty() => {
-                let explained = self.engine.explain_named(name, argument, self.config);
+                let explained = self
+                    .engine
+                    .explain_named(name, argument, self.config.clone());
                 if let Some((explanation, warnings)) = self.report(explained) {
                     report::warnings(&warnings);
                     match (&explanation, word) {
@@ -206,7 +208,9 @@ impl Session {
             "retract" if !argument.is_empty() => {
                 let statement = with_period(argument);
                 let start = Instant::now();
-                let retracted = self.engine.retract_source(name, &statement, self.config);
+                let retracted = self
+                    .engine
+                    .retract_source(name, &statement, self.config.clone());
                 if let Some(update) = self.report(retracted) {
                     self.last = Some(start.elapsed());
                     summary(out, &update)?;
@@ -217,7 +221,7 @@ impl Session {
                 let changes = changes(argument);
                 let answer = self
                     .engine
-                    .what_if_named(name, &changes, false, self.config);
+                    .what_if_named(name, &changes, false, self.config.clone());
                 if let Some(answer) = self.report(answer) {
                     if answer.changes.is_empty() {
                         writeln!(out, "no derived fact would appear or disappear.")?;
@@ -330,7 +334,7 @@ impl Session {
             return true;
         }
         let start = Instant::now();
-        let ran = self.engine.run(self.config).map(|_| ());
+        let ran = self.engine.run(self.config.clone()).map(|_| ());
         let ok = self.report(ran).is_some();
         if ok {
             self.last = Some(start.elapsed());
@@ -359,6 +363,9 @@ impl Session {
 
 /// `+3 derived, -1 derived`.
 fn summary(out: &mut impl Write, update: &Update) -> io::Result<()> {
+    if update.stale {
+        return writeln!(out, "changed; the model is computed on the next question.");
+    }
     let changes: &ChangeSet = &update.changes;
     writeln!(
         out,
