@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity};
+use miette::{Diagnostic, LabeledSpan, Severity};
 
 use crate::source::{Sources, Span};
 
@@ -472,19 +472,71 @@ impl Diagnostic for Error {
     }
 }
 
-/// Renders a diagnostic as the CLI prints it. Without colour the text is
-/// stable, which the expected-output tests rely on.
+/// A diagnostic as plain text, for builds without the `fancy` feature:
+/// `code: message`, then `  --> file:line:col: label` per label and
+/// `  help: ...`, then the related diagnostics the same way.
+#[cfg(not(feature = "fancy"))]
+fn plain(
+    out: &mut String,
+    diagnostic: &dyn Diagnostic,
+    source: Option<&dyn miette::SourceCode>,
+) -> fmt::Result {
+    use fmt::Write as _;
+    let source = diagnostic.source_code().or(source);
+    match diagnostic.code() {
+        Some(code) => writeln!(out, "{code}: {diagnostic}")?,
+        None => writeln!(out, "{diagnostic}")?,
+    }
+    for label in diagnostic.labels().into_iter().flatten() {
+        let place = source
+            .and_then(|s| s.read_span(label.inner(), 0, 0).ok())
+            .map(|c| {
+                format!(
+                    "{}:{}:{}",
+                    c.name().unwrap_or("<unknown>"),
+                    c.line() + 1,
+                    c.column() + 1
+                )
+            })
+            .unwrap_or_default();
+        match label.label() {
+            Some(text) => writeln!(out, "  --> {place}: {text}")?,
+            None => writeln!(out, "  --> {place}")?,
+        }
+    }
+    if let Some(help) = diagnostic.help() {
+        writeln!(out, "  help: {help}")?;
+    }
+    for related in diagnostic.related().into_iter().flatten() {
+        plain(out, related, source)?;
+    }
+    Ok(())
+}
+
+/// Renders a diagnostic as the CLI prints it: with the `fancy` feature,
+/// source snippets drawn with arrows (in colour when `color`); without it,
+/// the same facts as plain text. Without colour the text is stable, which
+/// the expected-output tests rely on.
 pub fn render(diagnostic: &dyn Diagnostic, color: bool) -> String {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
     let mut out = String::new();
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_width(100)
-        .with_links(false);
-    if handler.render_report(&mut out, diagnostic).is_err() {
+    #[cfg(feature = "fancy")]
+    let rendered = {
+        let theme = if color {
+            miette::GraphicalTheme::unicode()
+        } else {
+            miette::GraphicalTheme::unicode_nocolor()
+        };
+        miette::GraphicalReportHandler::new_themed(theme)
+            .with_width(100)
+            .with_links(false)
+            .render_report(&mut out, diagnostic)
+    };
+    #[cfg(not(feature = "fancy"))]
+    let rendered = {
+        let _ = color;
+        plain(&mut out, diagnostic, diagnostic.source_code())
+    };
+    if rendered.is_err() {
         out = format!("{diagnostic}\n");
     }
     out

@@ -26,6 +26,7 @@
 //!
 //! Set `ENTENTE_BLESS=1` to rewrite the expected files from the actual
 //! output (then read the diff before committing it).
+#![cfg(feature = "cli")]
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

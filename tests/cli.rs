@@ -1,4 +1,5 @@
 //! The `entente` binary run as a process, as users run it.
+#![cfg(feature = "cli")]
 
 use std::process::{Command, Output};
 

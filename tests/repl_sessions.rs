@@ -5,6 +5,7 @@
 //! engine loaded with the statements in force, each change's summary (and a
 //! retraction's list) from the difference of fresh models before and after;
 //! a failed entry prints nothing on stdout and changes nothing.
+#![cfg(feature = "cli")]
 
 use std::collections::BTreeSet;
 use std::io::Write as _;

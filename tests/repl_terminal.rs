@@ -1,6 +1,7 @@
 //! `entente repl` in a pseudo-terminal, driven as a person types: tab
 //! completion, a statement over two lines, history, Ctrl-C on a line and
 //! during a long evaluation, Ctrl-D to leave.
+#![cfg(feature = "cli")]
 
 use std::process::Command;
 
