@@ -460,15 +460,39 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// An error with one problem is that problem (rendered once); with
+/// several, a count whose related diagnostics are the problems.
 impl Diagnostic for Error {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        match self.problems.as_slice() {
-            [one] => one.code(),
-            _ => None,
-        }
+        self.one().and_then(Diagnostic::code)
+    }
+    fn severity(&self) -> Option<Severity> {
+        self.one().and_then(Diagnostic::severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.one().and_then(Diagnostic::help)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.one().and_then(Diagnostic::source_code)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.one().and_then(Diagnostic::labels)
     }
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        Some(Box::new(self.problems.iter().map(|p| p as &dyn Diagnostic)))
+        match self.one() {
+            Some(one) => one.related(),
+            None => Some(Box::new(self.problems.iter().map(|p| p as &dyn Diagnostic))),
+        }
+    }
+}
+
+impl Error {
+    /// The problem, when there is exactly one.
+    fn one(&self) -> Option<&Problem> {
+        match self.problems.as_slice() {
+            [one] => Some(one),
+            _ => None,
+        }
     }
 }
 

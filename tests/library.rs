@@ -67,8 +67,24 @@ fn errors_are_diagnostics_with_codes_and_places() {
     // The top-level error is itself a diagnostic and a std error.
     let as_error: &dyn std::error::Error = &err;
     assert!(!as_error.to_string().is_empty());
+    // An error of one problem is that problem: rendered, it shows once.
     let as_diagnostic: &dyn miette::Diagnostic = &err;
-    assert_eq!(as_diagnostic.related().map(|r| r.count()), Some(1));
+    assert_eq!(
+        as_diagnostic.code().map(|c| c.to_string()).as_deref(),
+        Some("entente::parse")
+    );
+    let whole = entente::render(&err, false);
+    assert_eq!(whole.matches("bad.rules:2:1").count(), 1, "{whole}");
+    // Several problems: a count, with each problem as a related diagnostic.
+    let err = engine
+        .load_source("worse.rules", "p(X) if q(Y).\nr(1, 2). r(1).")
+        .unwrap_err();
+    assert!(err.problems().len() >= 2);
+    let as_diagnostic: &dyn miette::Diagnostic = &err;
+    assert_eq!(
+        as_diagnostic.related().map(|r| r.count()),
+        Some(err.problems().len())
+    );
 }
 
 #[test]

@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use entente::explain::{Derivation, Failure, Justification, Proof, Source, WhyNot, MAX_DEPTH};
+use entente::explain::{Failure, Justification, Proof, Source, WhyNot};
 use entente::{Config, Explanation, Value};
 
 use super::format::{json_array, json_string, json_value, Format};
@@ -33,111 +33,10 @@ pub fn run(fact: &str, files: &[PathBuf], format: Format, config: Config) -> Exi
         (Format::Json, Explanation::DoesNotHold(w)) => {
             json_why_not(&mut out, w).and_then(|()| writeln!(out))
         }
-        (_, Explanation::Holds(p)) => text_proof(&mut out, p, 0),
-        (_, Explanation::DoesNotHold(w)) => text_why_not(&mut out, w),
+        (_, explanation) => write!(out, "{explanation}"),
     };
     let _ = written.and_then(|()| out.flush());
     ExitCode::SUCCESS
-}
-
-fn indent(depth: usize) -> String {
-    "  ".repeat(depth)
-}
-
-fn place(s: &Source) -> String {
-    format!("{}:{}", s.file, s.line)
-}
-
-pub(super) fn text_proof(out: &mut impl Write, proof: &Proof, depth: usize) -> io::Result<()> {
-    writeln!(out, "{}{}", indent(depth), proof.fact)?;
-    let pad = indent(depth + 1);
-    match &proof.justification {
-        Justification::Given(source) => writeln!(out, "{pad}given at {}: {}", place(source), source.text),
-        Justification::Truncated => writeln!(
-            out,
-            "{pad}... (proof cut after {MAX_DEPTH} levels or its size limit; explain this fact for the rest)"
-        ),
-        Justification::Derived(d) => text_derivation(out, d, depth + 1),
-    }
-}
-
-fn text_derivation(out: &mut impl Write, d: &Derivation, depth: usize) -> io::Result<()> {
-    let pad = indent(depth);
-    writeln!(out, "{pad}by rule at {}: {}", place(&d.rule), d.rule.text)?;
-    if !d.bindings.is_empty() {
-        writeln!(out, "{pad}with {}", bindings(&d.bindings))?;
-    }
-    for c in &d.comparisons {
-        writeln!(out, "{pad}where {c}")?;
-    }
-    for a in &d.absent {
-        writeln!(out, "{pad}no {a} holds")?;
-    }
-    for a in &d.aggregates {
-        writeln!(out, "{pad}{} gives {}", a.text, a.result)?;
-        for f in &a.facts {
-            writeln!(out, "{pad}  over {f}")?;
-        }
-        if a.more > 0 {
-            writeln!(out, "{pad}  and {} more", a.more)?;
-        }
-    }
-    for p in &d.premises {
-        text_proof(out, p, depth)?;
-    }
-    Ok(())
-}
-
-fn bindings(b: &[(String, Value)]) -> String {
-    b.iter()
-        .map(|(n, v)| format!("{n} = {v}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-pub(super) fn text_why_not(out: &mut impl Write, w: &WhyNot) -> io::Result<()> {
-    writeln!(out, "{} does not hold.", w.fact)?;
-    if w.attempts.is_empty() {
-        writeln!(
-            out,
-            "  no rule concludes `{}`, and the fact is not given",
-            w.fact.predicate
-        )?;
-    }
-    for a in &w.attempts {
-        writeln!(out, "  rule at {}: {}", place(&a.rule), a.rule.text)?;
-        if !a.bindings.is_empty() {
-            writeln!(out, "    with {}", bindings(&a.bindings))?;
-        }
-        match &a.failure {
-            Failure::Head(why) => writeln!(out, "    the head does not fit: {why}")?,
-            Failure::Missing { literal, closest } => {
-                writeln!(out, "    fails at {literal}: no such fact")?;
-                for c in closest {
-                    writeln!(out, "      closest: {c}")?;
-                }
-            }
-            Failure::Blocked { literal, by } => {
-                writeln!(out, "    fails at {literal}: {by} holds")?;
-            }
-            Failure::False { literal } => {
-                writeln!(out, "    fails at {literal}: it does not hold")?
-            }
-        }
-    }
-    if !w.closest.is_empty() {
-        let list: Vec<String> = w.closest.iter().map(ToString::to_string).collect();
-        writeln!(
-            out,
-            "  closest facts of `{}`: {}",
-            w.fact.predicate,
-            list.join("; ")
-        )?;
-    }
-    for s in &w.suggestions {
-        writeln!(out, "  {s}")?;
-    }
-    Ok(())
 }
 
 fn json_source(out: &mut impl Write, s: &Source, with_text: bool) -> io::Result<()> {

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use entente::{Change, ChangeSet, Config, Fact, WhatIf};
 
-use super::explain::{json_proof, json_strings, text_proof};
+use super::explain::{json_proof, json_strings};
 use super::format::{json_array, json_string, Format};
 use super::report;
 use super::run::load;
@@ -84,7 +84,7 @@ fn text(out: &mut impl Write, answer: &WhatIf, explain: bool) -> io::Result<()> 
                 };
                 writeln!(out, "{sign} {fact}.")?;
                 if let Some(proof) = proofs.next() {
-                    text_proof(out, proof, 1)?;
+                    write!(out, "{}", proof.display_at(1))?;
                 }
             }
         }

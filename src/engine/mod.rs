@@ -37,6 +37,16 @@ pub enum Explanation {
     DoesNotHold(WhyNot),
 }
 
+impl std::fmt::Display for Explanation {
+    /// As `entente explain` prints it: the proof, or the why-not.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Explanation::Holds(proof) => write!(f, "{proof}"),
+            Explanation::DoesNotHold(why_not) => write!(f, "{why_not}"),
+        }
+    }
+}
+
 /// A program being built up, checked at every step, and its model.
 #[derive(Clone, Debug, Default)]
 pub struct Engine {

@@ -11,6 +11,7 @@
 //! is kept (the shallowest proof the rounds allow). Premises are proved the
 //! same way, so every proof is well-founded: no fact proves itself.
 
+mod text;
 pub mod why_not;
 
 use std::collections::HashMap;
@@ -25,6 +26,7 @@ use crate::plan::{PredId, QueryPlan};
 use crate::source::{Sources, Span};
 use crate::value::Value;
 
+pub use text::Indented;
 pub use why_not::{Attempt, Failure, WhyNot};
 
 /// Most proof nodes built for one explanation; deeper or wider proofs are

@@ -13,9 +13,8 @@ use std::time::{Duration, Instant};
 
 use entente::ast::Statement;
 use entente::parse::parse_module;
-use entente::{Change, ChangeSet, Config, Engine, Error, Explanation, Fact, Update};
+use entente::{Change, ChangeSet, Config, Engine, Error, Fact, Update};
 
-use super::super::explain::{text_proof, text_why_not};
 use super::super::format::{self, Format};
 use super::super::report;
 
@@ -197,10 +196,7 @@ impl Session {
                     .explain_named(name, argument, self.config.clone());
                 if let Some((explanation, warnings)) = self.report(explained) {
                     report::warnings(&warnings);
-                    match (&explanation, word) {
-                        (Explanation::Holds(proof), _) => text_proof(out, proof, 0)?,
-                        (Explanation::DoesNotHold(why_not), _) => text_why_not(out, why_not)?,
-                    }
+                    write!(out, "{explanation}")?;
                 }
             }
             "facts" => self.facts(argument, out)?,

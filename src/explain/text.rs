@@ -1,0 +1,142 @@
+//! Explanations as text, the way `entente explain` prints them (the format
+//! is documented in docs/explain.md): `Display` for [`Proof`] and
+//! [`WhyNot`], and [`Proof::display_at`] for a proof nested under other
+//! text.
+
+use std::fmt;
+
+use super::{Derivation, Failure, Justification, Proof, Source, WhyNot, MAX_DEPTH};
+use crate::value::Value;
+
+/// A proof indented by a number of levels.
+pub struct Indented<'a> {
+    proof: &'a Proof,
+    depth: usize,
+}
+
+impl Proof {
+    /// The proof as text, every line indented by `depth` levels (two
+    /// spaces each).
+    pub fn display_at(&self, depth: usize) -> Indented<'_> {
+        Indented { proof: self, depth }
+    }
+}
+
+impl fmt::Display for Proof {
+    /// The proof tree: each fact, how it holds, and its premises below it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        proof(f, self, 0)
+    }
+}
+
+impl fmt::Display for Indented<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        proof(f, self.proof, self.depth)
+    }
+}
+
+fn indent(depth: usize) -> String {
+    "  ".repeat(depth)
+}
+
+fn place(s: &Source) -> String {
+    format!("{}:{}", s.file, s.line)
+}
+
+fn proof(f: &mut fmt::Formatter<'_>, proof: &Proof, depth: usize) -> fmt::Result {
+    writeln!(f, "{}{}", indent(depth), proof.fact)?;
+    let pad = indent(depth + 1);
+    match &proof.justification {
+        Justification::Given(source) => {
+            writeln!(f, "{pad}given at {}: {}", place(source), source.text)
+        }
+        Justification::Truncated => writeln!(
+            f,
+            "{pad}... (proof cut after {MAX_DEPTH} levels or its size limit; explain this fact for the rest)"
+        ),
+        Justification::Derived(d) => derivation(f, d, depth + 1),
+    }
+}
+
+fn derivation(f: &mut fmt::Formatter<'_>, d: &Derivation, depth: usize) -> fmt::Result {
+    let pad = indent(depth);
+    writeln!(f, "{pad}by rule at {}: {}", place(&d.rule), d.rule.text)?;
+    if !d.bindings.is_empty() {
+        writeln!(f, "{pad}with {}", bindings(&d.bindings))?;
+    }
+    for c in &d.comparisons {
+        writeln!(f, "{pad}where {c}")?;
+    }
+    for a in &d.absent {
+        writeln!(f, "{pad}no {a} holds")?;
+    }
+    for a in &d.aggregates {
+        writeln!(f, "{pad}{} gives {}", a.text, a.result)?;
+        for fact in &a.facts {
+            writeln!(f, "{pad}  over {fact}")?;
+        }
+        if a.more > 0 {
+            writeln!(f, "{pad}  and {} more", a.more)?;
+        }
+    }
+    for p in &d.premises {
+        proof(f, p, depth)?;
+    }
+    Ok(())
+}
+
+fn bindings(b: &[(String, Value)]) -> String {
+    b.iter()
+        .map(|(n, v)| format!("{n} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl fmt::Display for WhyNot {
+    /// Each rule that could conclude the fact and what stops it, then the
+    /// closest facts and suggestions.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} does not hold.", self.fact)?;
+        if self.attempts.is_empty() {
+            writeln!(
+                f,
+                "  no rule concludes `{}`, and the fact is not given",
+                self.fact.predicate
+            )?;
+        }
+        for a in &self.attempts {
+            writeln!(f, "  rule at {}: {}", place(&a.rule), a.rule.text)?;
+            if !a.bindings.is_empty() {
+                writeln!(f, "    with {}", bindings(&a.bindings))?;
+            }
+            match &a.failure {
+                Failure::Head(why) => writeln!(f, "    the head does not fit: {why}")?,
+                Failure::Missing { literal, closest } => {
+                    writeln!(f, "    fails at {literal}: no such fact")?;
+                    for c in closest {
+                        writeln!(f, "      closest: {c}")?;
+                    }
+                }
+                Failure::Blocked { literal, by } => {
+                    writeln!(f, "    fails at {literal}: {by} holds")?;
+                }
+                Failure::False { literal } => {
+                    writeln!(f, "    fails at {literal}: it does not hold")?
+                }
+            }
+        }
+        if !self.closest.is_empty() {
+            let list: Vec<String> = self.closest.iter().map(ToString::to_string).collect();
+            writeln!(
+                f,
+                "  closest facts of `{}`: {}",
+                self.fact.predicate,
+                list.join("; ")
+            )?;
+        }
+        for s in &self.suggestions {
+            writeln!(f, "  {s}")?;
+        }
+        Ok(())
+    }
+}
