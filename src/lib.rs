@@ -10,6 +10,28 @@
 //! is an [`Error`] made of [`Problem`]s, each a `miette::Diagnostic` with a
 //! stable code and spans into the [`Sources`].
 //!
+//! Embedding, with facts and goals built from Rust values, answers read by
+//! variable name, an explanation, and a time limit:
+//!
+//! ```
+//! use std::time::Duration;
+//! use entente::{Arg, Config, Engine, Fact, Pattern};
+//!
+//! let config = Config { timeout: Some(Duration::from_secs(5)), ..Config::default() };
+//! let mut engine = Engine::new();
+//! engine.load_source("inline.rules", "ally(armenia, russia). ally(Y, X) if ally(X, Y).")?;
+//! engine.add_facts(&[Fact::new("ally", ["azerbaijan", "turkey"])], config.clone())?;
+//! let (answers, _warnings) = engine.query_pattern(
+//!     &Pattern::new("ally", [Arg::value("turkey"), Arg::var("Who")]),
+//!     config.clone(),
+//! )?;
+//! let who: Vec<&str> = answers.iter().filter_map(|a| a.get("Who")?.as_str()).collect();
+//! assert_eq!(who, ["azerbaijan"]);
+//! let (explanation, _) = engine.explain("ally(turkey, azerbaijan)", config)?;
+//! assert!(explanation.to_string().starts_with("ally(turkey, azerbaijan)\n  by rule"));
+//! # Ok::<(), entente::Error>(())
+//! ```
+//!
 //! Facts and rules can be added and retracted after a run; the model is
 //! maintained incrementally ([`eval::maintain`]) and each change returns
 //! what it did:
@@ -44,9 +66,12 @@ pub mod source;
 pub mod suggest;
 pub mod value;
 
-pub use engine::{Change, ChangeSet, Engine, Explanation, PredicateChanges, Update, WhatIf};
+pub use engine::{
+    Arg, Change, ChangeSet, Engine, Explanation, Pattern, PredicateChanges, PredicateInfo, Update,
+    WhatIf,
+};
 pub use error::{render, Error, Problem};
-pub use eval::{Answers, CancelToken, Config, Database};
+pub use eval::{Answer, Answers, CancelToken, Config, Database};
 pub use explain::Fact;
 pub use source::{Sources, Span};
 pub use value::Value;

@@ -31,7 +31,23 @@ impl Value {
             .then_some(Value::Dec(if x == 0.0 { 0.0 } else { x }))
     }
 
-    /// The number as a float, for mixed comparisons and arithmetic.
+    /// The text of a symbol or string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The integer, if this is one.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The number as a float, for integers and decimals alike.
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Value::Int(i) => Some(*i as f64),
@@ -133,6 +149,18 @@ impl Ord for Value {
 impl From<i64> for Value {
     fn from(i: i64) -> Value {
         Value::Int(i)
+    }
+}
+
+impl From<i32> for Value {
+    fn from(i: i32) -> Value {
+        Value::Int(i.into())
+    }
+}
+
+impl From<u32> for Value {
+    fn from(i: u32) -> Value {
+        Value::Int(i.into())
     }
 }
 

@@ -168,3 +168,57 @@ fn explanations_as_data() {
         .explain("ally(X, turkey)", Config::default())
         .is_err());
 }
+
+#[test]
+fn patterns_typed_answers_and_predicates_from_rust_values() {
+    use entente::{Arg, Pattern};
+    let mut engine = Engine::new();
+    engine
+        .load_source(
+            "kb.rules",
+            "treaty(armenia, russia, 1997). treaty(azerbaijan, turkey, 2010).\n\
+             ally(X, Y) if treaty(X, Y, _). ally(Y, X) if ally(X, Y).",
+        )
+        .unwrap();
+    let before: Vec<(String, usize, Option<usize>)> = engine
+        .predicates()
+        .into_iter()
+        .map(|p| (p.name, p.arity, p.facts))
+        .collect();
+    assert_eq!(
+        before,
+        [("ally".into(), 2, None), ("treaty".into(), 3, None)]
+    );
+    let pattern = Pattern::new("treaty", [Arg::var("A"), Arg::var("B"), Arg::value(1997)]);
+    assert_eq!(pattern.to_string(), "treaty(A, B, 1997)");
+    let (answers, _) = engine.query_pattern(&pattern, Config::default()).unwrap();
+    assert!(answers.holds());
+    let pairs: Vec<(&str, &str)> = answers
+        .iter()
+        .map(|a| {
+            (
+                a.get("A").and_then(Value::as_str).unwrap(),
+                a.get("B").and_then(Value::as_str).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(pairs, [("armenia", "russia")]);
+    let counts: Vec<Option<usize>> = engine.predicates().iter().map(|p| p.facts).collect();
+    assert_eq!(counts, [Some(4), Some(2)]);
+    let (none, _) = engine
+        .query_pattern(
+            &Pattern::new("ally", [Arg::value("iran"), Arg::Any]),
+            Config::default(),
+        )
+        .unwrap();
+    assert!(!none.holds());
+    // An explanation renders as `entente explain` prints it.
+    let (explanation, _) = engine
+        .explain("ally(russia, armenia)", Config::default())
+        .unwrap();
+    let text = explanation.to_string();
+    assert!(
+        text.starts_with("ally(russia, armenia)\n  by rule at kb.rules:2"),
+        "{text}"
+    );
+}

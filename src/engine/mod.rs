@@ -9,6 +9,7 @@
 //! incrementally (see [`update`] and [`crate::eval::maintain`]).
 
 mod changes;
+mod pattern;
 mod update;
 
 use std::path::Path;
@@ -26,6 +27,7 @@ use crate::plan::{self, Plan};
 use crate::source::{Sources, Span};
 
 pub use changes::{ChangeSet, PredicateChanges};
+pub use pattern::{Arg, Pattern, PredicateInfo};
 pub use update::{Change, Update, WhatIf};
 
 /// The answer to "why?" about one fact.

@@ -690,6 +690,41 @@ pub struct Answers {
     pub rows: Vec<Vec<Value>>,
 }
 
+impl Answers {
+    /// True when the query has at least one answer.
+    pub fn holds(&self) -> bool {
+        !self.rows.is_empty()
+    }
+
+    /// The answers one by one, each readable by variable name.
+    pub fn iter(&self) -> impl Iterator<Item = Answer<'_>> {
+        self.rows.iter().map(|values| Answer {
+            variables: &self.variables,
+            values,
+        })
+    }
+}
+
+/// One answer: a value for each of the query's variables.
+#[derive(Clone, Copy, Debug)]
+pub struct Answer<'a> {
+    variables: &'a [String],
+    values: &'a [Value],
+}
+
+impl<'a> Answer<'a> {
+    /// The value of `variable`, if the query has it.
+    pub fn get(&self, variable: &str) -> Option<&'a Value> {
+        let i = self.variables.iter().position(|v| v == variable)?;
+        self.values.get(i)
+    }
+
+    /// The values, in the order of [`Answers::variables`].
+    pub fn values(&self) -> &'a [Value] {
+        self.values
+    }
+}
+
 fn query_atoms(query: &ast::Query) -> Vec<&ast::Atom> {
     let mut atoms = Vec::new();
     ast::for_each_atom(&query.body, &mut |a, _| atoms.push(a));

@@ -1,0 +1,45 @@
+//! Embedding Entente: load the South Caucasus knowledge base, add a fact
+//! built from Rust values, ask questions, read the answers by variable
+//! name, and explain one, all under a time limit.
+//!
+//! Run: `cargo run --example embed`
+
+use std::time::Duration;
+
+use entente::{Arg, Config, Engine, Explanation, Fact, Pattern};
+
+fn main() -> Result<(), entente::Error> {
+    let config = Config {
+        timeout: Some(Duration::from_secs(5)),
+        ..Config::default()
+    };
+    let mut engine = Engine::new();
+    engine.load_files(&["rules/caucasus.rules"])?;
+    engine.run(config.clone())?;
+
+    // What if Azerbaijan joined the CSTO? Add the fact, see what changed.
+    let update = engine.add_facts(
+        &[Fact::new("membership", ["azerbaijan", "csto"])],
+        config.clone(),
+    )?;
+    println!(
+        "{} derived facts appeared, {} disappeared",
+        update.changes.appeared().count(),
+        update.changes.disappeared().count()
+    );
+
+    // Who would defend Azerbaijan now?
+    let who = Pattern::new("defends", [Arg::var("Who"), Arg::value("azerbaijan")]);
+    let (answers, _warnings) = engine.query_pattern(&who, config.clone())?;
+    for answer in answers.iter() {
+        let state = answer.get("Who").and_then(|v| v.as_str()).unwrap_or("?");
+        println!("defends azerbaijan: {state}");
+    }
+
+    // Why would Russia?
+    let (explanation, _) = engine.explain("defends(russia, azerbaijan)", config)?;
+    if let Explanation::Holds(_) = &explanation {
+        print!("{explanation}");
+    }
+    Ok(())
+}
