@@ -48,6 +48,14 @@
 //! assert_eq!(update.changes.disappeared().count(), 1);
 //! # Ok::<(), entente::Error>(())
 //! ```
+//!
+//! Threads: [`Engine`] and what it returns ([`Answers`], [`Explanation`],
+//! [`ChangeSet`], [`Error`]) are `Send` and `Sync`. Asking a question
+//! takes `&mut Engine` (the model may be computed, and explanations plan
+//! and index as they go), so several threads share one engine behind a
+//! lock, or each keeps a clone; answers and proofs, once returned, are
+//! plain data any thread can read. A [`CancelToken`] stops a run from
+//! another thread.
 #![forbid(missing_docs)]
 
 pub mod ast;
@@ -59,6 +67,7 @@ pub mod explain;
 pub mod hash;
 pub mod import;
 pub mod intern;
+pub mod json;
 pub mod load;
 pub mod parse;
 pub mod plan;

@@ -177,6 +177,18 @@ fn what_if_answers_without_changing_the_engine() {
     );
     assert_eq!(answer.gained.len(), 2);
     assert_eq!(answer.lost.len(), 3);
+    let json = answer.to_json(true);
+    assert!(
+        json.starts_with("{\"changes\": [{\"predicate\": \"isolated\", \"appeared\": [], \"disappeared\": [\"isolated(georgia)\"]}"),
+        "{json}"
+    );
+    assert!(
+        json.contains("\"lost\": [{\"fact\": \"isolated(georgia)\""),
+        "{json}"
+    );
+    assert!(answer.lost[0]
+        .to_json()
+        .starts_with("{\"holds\": true, \"fact\": \"isolated(georgia)\""));
     assert_eq!(answer.lost[0].fact.to_string(), "isolated(georgia)");
     assert_eq!(answers(&mut engine, "treaty(azerbaijan, turkey)").len(), 1);
     assert_eq!(answers(&mut engine, "isolated(georgia)").len(), 1);
@@ -312,16 +324,16 @@ fn every_budget_stops_a_runaway_program_and_the_engine_goes_on() {
 }
 
 #[test]
-fn the_engine_and_its_results_can_move_between_threads() {
-    fn send<T: Send>(_: &T) {}
+fn the_engine_and_its_results_are_send_and_sync() {
+    fn shareable<T: Send + Sync>(_: &T) {}
     let mut engine = engine();
     let (answers, _) = engine.query("supports(X, Y)", Config::default()).unwrap();
     let (explanation, _) = engine
         .explain("supports(armenia, russia)", Config::default())
         .unwrap();
-    send(&answers);
-    send(&explanation);
-    send(&engine);
+    shareable(&answers);
+    shareable(&explanation);
+    shareable(&engine);
     let handle = std::thread::spawn(move || {
         let (found, _) = engine
             .query("supports(russia, X)", Config::default())

@@ -190,43 +190,16 @@ fn json_values(out: &mut impl Write, row: &[Value]) -> io::Result<()> {
     write!(out, "]")
 }
 
-/// A value as JSON: strings as strings, numbers as numbers.
+/// A value in JSON (see [`entente::json::value`]).
 pub fn json_value(out: &mut impl Write, v: &Value) -> io::Result<()> {
-    match v {
-        Value::Str(s) => json_string(out, s),
-        number => write!(out, "{number}"),
-    }
+    let mut text = String::new();
+    let _ = entente::json::value(&mut text, v);
+    out.write_all(text.as_bytes())
 }
 
-/// `[a, b, ...]`, each item written by `item`.
-pub fn json_array<W: Write, T>(
-    out: &mut W,
-    items: impl IntoIterator<Item = T>,
-    mut item: impl FnMut(&mut W, T) -> io::Result<()>,
-) -> io::Result<()> {
-    write!(out, "[")?;
-    for (i, x) in items.into_iter().enumerate() {
-        if i > 0 {
-            write!(out, ", ")?;
-        }
-        item(out, x)?;
-    }
-    write!(out, "]")
-}
-
-/// A JSON string literal.
+/// A JSON string literal (see [`entente::json::string`]).
 pub fn json_string(out: &mut impl Write, s: &str) -> io::Result<()> {
-    write!(out, "\"")?;
-    for c in s.chars() {
-        match c {
-            '"' => write!(out, "\\\"")?,
-            '\\' => write!(out, "\\\\")?,
-            '\n' => write!(out, "\\n")?,
-            '\r' => write!(out, "\\r")?,
-            '\t' => write!(out, "\\t")?,
-            c if (c as u32) < 0x20 => write!(out, "\\u{:04x}", c as u32)?,
-            c => write!(out, "{c}")?,
-        }
-    }
-    write!(out, "\"")
+    let mut text = String::new();
+    let _ = entente::json::string(&mut text, s);
+    out.write_all(text.as_bytes())
 }

@@ -6,10 +6,9 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use entente::{Change, ChangeSet, Config, Fact, WhatIf};
+use entente::{Change, Config, Fact, WhatIf};
 
-use super::explain::{json_proof, json_strings};
-use super::format::{json_array, json_string, Format};
+use super::format::Format;
 use super::report;
 use super::run::load;
 
@@ -55,7 +54,7 @@ pub fn run(files: &[PathBuf], options: WhatIfOptions) -> ExitCode {
     };
     let mut out = BufWriter::new(io::stdout().lock());
     let written = match options.format {
-        Format::Json => json(&mut out, &answer, options.explain),
+        Format::Json => writeln!(out, "{}", answer.to_json(options.explain)),
         _ => text(&mut out, &answer, options.explain),
     };
     let _ = written.and_then(|()| out.flush());
@@ -90,40 +89,4 @@ fn text(out: &mut impl Write, answer: &WhatIf, explain: bool) -> io::Result<()> 
         }
     }
     Ok(())
-}
-
-/// `{"changes": [{"predicate", "appeared", "disappeared"}], "gained": [proof],
-/// "lost": [proof]}`, the proofs only with `--explain`.
-fn json(out: &mut impl Write, answer: &WhatIf, explain: bool) -> io::Result<()> {
-    write!(out, "{{\"changes\": ")?;
-    json_changes(out, &answer.changes)?;
-    if explain {
-        for (key, proofs) in [("gained", &answer.gained), ("lost", &answer.lost)] {
-            write!(out, ", \"{key}\": ")?;
-            json_array(out, proofs, |out, proof| json_proof(out, proof, false))?;
-        }
-    }
-    writeln!(out, "}}")
-}
-
-fn json_changes(out: &mut impl Write, changes: &ChangeSet) -> io::Result<()> {
-    json_array(out, &changes.predicates, |out, predicate| {
-        write!(out, "{{\"predicate\": ")?;
-        json_string(out, &predicate.predicate)?;
-        for (key, facts) in [
-            ("appeared", &predicate.appeared),
-            ("disappeared", &predicate.disappeared),
-        ] {
-            write!(out, ", \"{key}\": ")?;
-            let facts = facts.iter().map(|args| {
-                Fact {
-                    predicate: predicate.predicate.clone(),
-                    args: args.clone(),
-                }
-                .to_string()
-            });
-            json_strings(out, facts)?;
-        }
-        write!(out, "}}")
-    })
 }

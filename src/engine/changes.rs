@@ -5,12 +5,13 @@
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use crate::eval::maintain::Delta;
 use crate::eval::Database;
 use crate::explain::Fact;
 use crate::intern::Id;
+use crate::json;
 use crate::plan::PredId;
 use crate::value::Value;
 
@@ -140,6 +141,31 @@ fn cmp_facts(a: &[Value], b: &[Value]) -> Ordering {
         .map(|(x, y)| x.total_cmp(y))
         .find(|o| o.is_ne())
         .unwrap_or(a.len().cmp(&b.len()))
+}
+
+impl ChangeSet {
+    /// `[{"predicate": "p", "appeared": ["p(a)"], "disappeared": []}]`,
+    /// one entry per predicate, facts in canonical form.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        let _ = json::array(&mut out, &self.predicates, |out, p| {
+            out.push_str("{\"predicate\": ");
+            json::string(out, &p.predicate)?;
+            for (key, facts) in [("appeared", &p.appeared), ("disappeared", &p.disappeared)] {
+                write!(out, ", \"{key}\": ")?;
+                json::array(out, facts, |out, args| {
+                    let fact = Fact {
+                        predicate: p.predicate.clone(),
+                        args: args.clone(),
+                    };
+                    json::string(out, &fact.to_string())
+                })?;
+            }
+            out.push('}');
+            Ok(())
+        });
+        out
+    }
 }
 
 impl fmt::Display for ChangeSet {

@@ -49,6 +49,16 @@ impl std::fmt::Display for Explanation {
     }
 }
 
+impl Explanation {
+    /// As `entente explain --format json` prints it (docs/explain.md).
+    pub fn to_json(&self) -> String {
+        match self {
+            Explanation::Holds(proof) => proof.to_json(),
+            Explanation::DoesNotHold(why_not) => why_not.to_json(),
+        }
+    }
+}
+
 /// A program being built up, checked at every step, and its model.
 #[derive(Clone, Debug, Default)]
 pub struct Engine {

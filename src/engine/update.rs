@@ -74,6 +74,23 @@ pub struct WhatIf {
     pub lost: Vec<Proof>,
 }
 
+impl WhatIf {
+    /// `{"changes": [...]}` as [`ChangeSet::to_json`], and with
+    /// `with_proofs` also `"gained"` and `"lost"`: the proofs as nodes of
+    /// docs/explain.md, in the order of the changes.
+    pub fn to_json(&self, with_proofs: bool) -> String {
+        let mut out = format!("{{\"changes\": {}", self.changes.to_json());
+        if with_proofs {
+            for (key, proofs) in [("gained", &self.gained), ("lost", &self.lost)] {
+                let nodes: Vec<String> = proofs.iter().map(Proof::to_json_node).collect();
+                out.push_str(&format!(", \"{key}\": [{}]", nodes.join(", ")));
+            }
+        }
+        out.push('}');
+        out
+    }
+}
+
 impl Engine {
     /// Adds statements from source text (facts, rules, includes, imports;
     /// queries are kept with the program's) and maintains the model,

@@ -11,6 +11,7 @@
 //! is kept (the shallowest proof the rounds allow). Premises are proved the
 //! same way, so every proof is well-founded: no fact proves itself.
 
+mod json;
 mod text;
 pub mod why_not;
 
