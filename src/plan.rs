@@ -2,7 +2,7 @@
 //!
 //! In: the [`Program`], its [`Stratification`] and the interner (constants
 //! become ids here). Out: a [`Plan`]: for each stratum its rules, each rule
-//! as one or more [`Variant`]s of join [`Step`]s over numbered variable
+//! as one or more variants of join [`Step`]s over numbered variable
 //! slots, and the indexes those steps need.
 //!
 //! - **Join order**: greedy. Literals that only test or compute (comparisons,

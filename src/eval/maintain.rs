@@ -9,7 +9,7 @@
 //!
 //! Strata are visited in order. Each receives the rows that left and
 //! entered the predicates below it (as relations read by
-//! [`Version::Change`] scans) and passes its own up. These are row moves,
+//! [`crate::plan::Version::Change`] scans) and passes its own up. These are row moves,
 //! not net changes: a fact deleted and rederived is a new row, with a later
 //! round, so the facts above that used the old row must be rederived too,
 //! after it, for their proofs to stay well-founded. A stratum is

@@ -3,7 +3,7 @@
 //! Rows live in one flat `Vec<Id>` (row `r` is `rows[r*arity..][..arity]`)
 //! and are only ever appended, so a row id never changes. Semi-naive
 //! evaluation needs no copies: the facts of round `k` are a contiguous range
-//! of row ids, so *old*, *delta* and *full* are ranges (see [`Version`]),
+//! of row ids, so *old*, *delta* and *full* are ranges (see [`crate::plan::Version`]),
 //! and the round in which each fact appeared is kept as a list of range
 //! starts (for explanations and incremental maintenance).
 //!
