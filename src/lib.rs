@@ -60,6 +60,8 @@
 
 pub mod ast;
 pub mod check;
+#[cfg(feature = "serde")]
+mod de;
 mod engine;
 pub mod error;
 pub mod eval;

@@ -222,3 +222,41 @@ fn patterns_typed_answers_and_predicates_from_rust_values() {
         "{text}"
     );
 }
+
+#[cfg(feature = "serde")]
+#[test]
+fn answers_deserialize_into_structs_and_tuples() {
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Spending {
+        #[serde(rename = "S")]
+        state: String,
+        #[serde(rename = "N")]
+        amount: f64,
+    }
+    let mut engine = Engine::new();
+    engine
+        .load_source(
+            "s.rules",
+            "spending(armenia, 700). spending(russia, 60000.5).",
+        )
+        .unwrap();
+    let (answers, _) = engine.query("spending(S, N)", Config::default()).unwrap();
+    let rows: Vec<Spending> = answers.deserialize().unwrap();
+    assert_eq!(
+        rows,
+        [
+            Spending {
+                state: "armenia".into(),
+                amount: 700.0
+            },
+            Spending {
+                state: "russia".into(),
+                amount: 60000.5
+            },
+        ]
+    );
+    let tuples: Vec<(String, f64)> = answers.deserialize().unwrap();
+    assert_eq!(tuples[0], ("armenia".to_string(), 700.0));
+    let wrong: Result<Vec<(i64, i64)>, _> = answers.deserialize();
+    assert!(wrong.is_err(), "a state is not a number");
+}

@@ -723,6 +723,11 @@ impl<'a> Answer<'a> {
     pub fn values(&self) -> &'a [Value] {
         self.values
     }
+
+    /// The query's variables, in order.
+    pub fn variables(&self) -> &'a [String] {
+        self.variables
+    }
 }
 
 fn query_atoms(query: &ast::Query) -> Vec<&ast::Atom> {
