@@ -250,3 +250,60 @@ proptest! {
         prop_assert_eq!(out.status.code(), Some(i32::from(failed)));
     }
 }
+
+/// Pieces of entries, valid and not, for junk sessions.
+const PIECES: [&str; 24] = [
+    ":why ",
+    ":whynot ",
+    ":retract ",
+    ":whatif +",
+    ":whatif -",
+    ":facts ",
+    ":rules ",
+    ":load ",
+    ":save /nonexistent/dir/x.rules",
+    ":stats",
+    ":reset",
+    ":help",
+    ":",
+    "e0(1, 2)",
+    "p0(X) if e0(X, _)",
+    "? e0(X, Y)",
+    "not",
+    "(",
+    ")",
+    ".",
+    "\"",
+    "#",
+    "é",
+    "X",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// Junk typed into the REPL gets diagnostics, never a panic or a hang.
+    #[test]
+    fn junk_sessions_never_panic(seed in any::<u64>()) {
+        let mut rng = Rng(seed | 1);
+        let mut input = String::new();
+        for _ in 0..30 {
+            for _ in 0..rng.below(4) + 1 {
+                input.push_str(PIECES[rng.below(PIECES.len())]);
+            }
+            input.push('\n');
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_entente"))
+            .arg("repl")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the repl starts");
+        child.stdin.take().expect("piped").write_all(input.as_bytes()).expect("input written");
+        let out = child.wait_with_output().expect("the repl ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        prop_assert!(!stderr.contains("panicked"), "input:\n{}\nstderr:\n{}", input, stderr);
+        prop_assert!(matches!(out.status.code(), Some(0 | 1)), "input:\n{}", input);
+    }
+}
