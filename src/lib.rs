@@ -58,31 +58,52 @@
 //! another thread.
 #![forbid(missing_docs)]
 
+// The stages of the pipeline. They are public only so that the tests can
+// reach the naive oracle and the proof checker's inputs; they are internal
+// (hidden from the docs, free to change). The API is what the crate root
+// re-exports below, and the `json` helpers.
+#[doc(hidden)]
 pub mod ast;
+#[doc(hidden)]
 pub mod check;
 #[cfg(feature = "serde")]
 mod de;
 mod engine;
+#[doc(hidden)]
 pub mod error;
+#[doc(hidden)]
 pub mod eval;
+#[doc(hidden)]
 pub mod explain;
+#[doc(hidden)]
 pub mod hash;
+#[doc(hidden)]
 pub mod import;
+#[doc(hidden)]
 pub mod intern;
 pub mod json;
+#[doc(hidden)]
 pub mod load;
+#[doc(hidden)]
 pub mod parse;
+#[doc(hidden)]
 pub mod plan;
+#[doc(hidden)]
 pub mod source;
+#[doc(hidden)]
 pub mod suggest;
+#[doc(hidden)]
 pub mod value;
 
 pub use engine::{
-    Arg, Change, ChangeSet, Engine, Explanation, Pattern, PredicateChanges, PredicateInfo, Update,
-    WhatIf,
+    statements_of, Arg, Change, ChangeSet, Engine, Explanation, Pattern, Piece, PredicateChanges,
+    PredicateInfo, Update, WhatIf,
 };
 pub use error::{render, Error, Problem};
-pub use eval::{Answer, Answers, CancelToken, Config, Database};
-pub use explain::Fact;
+pub use eval::{Answer, Answers, CancelToken, Config, StratumStats};
+pub use explain::{
+    AggregateNote, Attempt, Derivation, Fact, Failure, Indented, Justification, Proof, Source,
+    WhyNot,
+};
 pub use source::{Sources, Span};
 pub use value::Value;

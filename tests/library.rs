@@ -109,16 +109,35 @@ fn the_model_follows_the_program() {
     engine
         .load_source("a.rules", "edge(1, 2). path(X, Y) if edge(X, Y).")
         .unwrap();
-    let db = engine.run(Config::default()).unwrap();
-    assert_eq!(db.relations[db.pred("path").unwrap()].len(), 1);
+    engine.run(Config::default()).unwrap();
+    let path = |engine: &Engine| {
+        engine
+            .predicates()
+            .into_iter()
+            .find(|p| p.name == "path")
+            .and_then(|p| p.facts)
+    };
+    assert_eq!(path(&engine), Some(1));
     engine
         .load_source(
             "b.rules",
             "edge(2, 3). path(X, Z) if path(X, Y), edge(Y, Z).",
         )
         .unwrap();
-    let db = engine.run(Config::default()).unwrap();
-    let facts = db.facts(db.pred("path").unwrap(), false);
+    assert_eq!(
+        path(&engine),
+        Some(3),
+        "the model is maintained, not dropped"
+    );
+    let mut facts = Vec::new();
+    engine
+        .for_each_fact(true, |name, args| {
+            if name == "path" {
+                facts.push(args.to_vec());
+            }
+            Ok::<(), ()>(())
+        })
+        .unwrap();
     assert_eq!(
         facts,
         [

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use entente::{Answers, Database, Value};
+use entente::{Answers, Engine, Value};
 
 /// `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -22,20 +22,11 @@ pub enum Format {
 pub fn facts(
     out: &mut impl Write,
     format: Format,
-    db: &Database,
+    engine: &Engine,
     derived_only: bool,
 ) -> io::Result<()> {
     let each = |f: &mut dyn FnMut(&str, &[Value]) -> io::Result<()>| -> io::Result<()> {
-        for (pred, name) in db.predicates_by_name() {
-            let rel = &db.relations[pred];
-            let mut row = Vec::with_capacity(rel.arity());
-            for r in db.sorted_rows(pred, derived_only) {
-                row.clear();
-                row.extend(rel.row(r).iter().map(|&id| db.interner.value(id)));
-                f(name, &row)?;
-            }
-        }
-        Ok(())
+        engine.for_each_fact(derived_only, |name, row| f(name, row))
     };
     match format {
         Format::Text => each(&mut |name, row| {

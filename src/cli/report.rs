@@ -39,11 +39,11 @@ fn print(problem: &Problem) {
 }
 
 /// Per-stratum statistics, one line each, then the totals.
-pub fn stats(db: &entente::Database) {
+pub fn stats(stats: &[entente::StratumStats]) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "stratum  rounds     facts      time  predicates");
     let (mut facts, mut time) = (0, std::time::Duration::ZERO);
-    for (i, s) in db.stats.iter().enumerate() {
+    for (i, s) in stats.iter().enumerate() {
         facts += s.derived;
         time += s.time;
         let _ = writeln!(

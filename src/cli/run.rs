@@ -44,17 +44,14 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
     let Some((mut engine, warnings)) = load(files) else {
         return ExitCode::from(1);
     };
-    let print_facts = options.all || options.derived || engine.program().queries.is_empty();
+    let print_facts = options.all || options.derived || !engine.has_queries();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let written = if print_facts {
-        let db = match engine.run(options.config) {
-            Ok(db) => db,
-            Err(e) => {
-                report::error(&e, warnings);
-                return ExitCode::from(1);
-            }
-        };
-        format::facts(&mut out, options.format, db, !options.all)
+        if let Err(e) = engine.run(options.config) {
+            report::error(&e, warnings);
+            return ExitCode::from(1);
+        }
+        format::facts(&mut out, options.format, &engine, !options.all)
     } else {
         match engine.answer_program_queries(options.config) {
             Ok(all) => write_answers(&mut out, options.format, &all),
@@ -66,8 +63,8 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
     };
     finish(&mut out, written);
     if options.stats {
-        if let Some(db) = engine.model() {
-            report::stats(db);
+        if let Some(stats) = engine.stats() {
+            report::stats(stats);
         }
     }
     ExitCode::SUCCESS
@@ -76,7 +73,7 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
 fn write_answers(
     out: &mut impl Write,
     format: Format,
-    all: &[(entente::ast::Query, entente::Answers)],
+    all: &[(String, entente::Answers)],
 ) -> std::io::Result<()> {
     if format == Format::Json {
         writeln!(out, "[")?;
@@ -88,7 +85,7 @@ fn write_answers(
         if i > 0 && format == Format::Json {
             write!(out, ",")?;
         }
-        format::answers(out, format, Some(&query.to_string()), answers)?;
+        format::answers(out, format, Some(query), answers)?;
     }
     if format == Format::Json {
         writeln!(out, "]")?;

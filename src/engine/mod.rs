@@ -11,6 +11,7 @@
 mod changes;
 mod pattern;
 mod update;
+mod view;
 
 use std::path::Path;
 
@@ -29,6 +30,7 @@ use crate::source::{Sources, Span};
 pub use changes::{ChangeSet, PredicateChanges};
 pub use pattern::{Arg, Pattern, PredicateInfo};
 pub use update::{Change, Update, WhatIf};
+pub use view::{statements_of, Piece};
 
 /// The answer to "why?" about one fact.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,7 +101,9 @@ impl Engine {
             .map(|u| u.warnings)
     }
 
-    /// The program loaded so far.
+    /// The program loaded so far. Internal (for tests): the type is not
+    /// part of the stable API.
+    #[doc(hidden)]
     pub fn program(&self) -> &Program {
         &self.program
     }
@@ -109,14 +113,16 @@ impl Engine {
         &self.sources
     }
 
-    /// The strata of the program loaded so far, lowest first.
+    /// The strata of the program loaded so far, lowest first. Internal (for tests): the type is not
+    /// part of the stable API.
+    #[doc(hidden)]
     pub fn strata(&self) -> &Stratification {
         &self.strata
     }
 
-    /// Computes the model (if the program changed since the last run) and
-    /// returns it.
-    pub fn run(&mut self, config: Config) -> Result<&Database, Error> {
+    /// Computes the model, unless it is current (a change maintains it,
+    /// so this evaluates only after the first load or a failure).
+    pub fn run(&mut self, config: Config) -> Result<(), Error> {
         if self.model.is_none() {
             let mut interner = Interner::default();
             let plan = plan::plan(&self.program, &self.strata, &mut interner, &Plan::default());
@@ -126,10 +132,12 @@ impl Engine {
             self.model = Some(db);
             self.config = config;
         }
-        Ok(self.model.as_ref().expect("just computed"))
+        Ok(())
     }
 
-    /// The model of the last run, if it is current.
+    /// The model of the last run, if it is current. Internal (for tests): the type is not
+    /// part of the stable API.
+    #[doc(hidden)]
     pub fn model(&self) -> Option<&Database> {
         self.model.as_ref()
     }
@@ -138,14 +146,14 @@ impl Engine {
     pub fn answer_program_queries(
         &mut self,
         config: Config,
-    ) -> Result<Vec<(Query, Answers)>, Error> {
+    ) -> Result<Vec<(String, Answers)>, Error> {
         self.run(config)?;
         let queries = self.program.queries.clone();
         queries
             .into_iter()
             .map(|q| {
                 let answers = self.answer(&q)?;
-                Ok((q, answers))
+                Ok((q.to_string(), answers))
             })
             .collect()
     }

@@ -82,6 +82,8 @@ pub struct PredicateInfo {
     pub arity: usize,
     /// Facts in the model (given and derived), when it is current.
     pub facts: Option<usize>,
+    /// Of those, the derived ones.
+    pub derived: Option<usize>,
 }
 
 impl Engine {
@@ -103,6 +105,7 @@ impl Engine {
                     name: name.to_string(),
                     arity,
                     facts: None,
+                    derived: None,
                 });
             }
         };
@@ -119,9 +122,11 @@ impl Engine {
         }
         if let Some(db) = &self.model {
             for info in &mut found {
-                info.facts = db
-                    .pred(&info.name)
-                    .map(|p| db.relations[p].live_len() as usize);
+                if let Some(p) = db.pred(&info.name) {
+                    let facts = db.relations[p].live_len() as usize;
+                    info.facts = Some(facts);
+                    info.derived = Some(facts - db.given[p].len());
+                }
             }
         }
         found.sort_by(|a, b| a.name.cmp(&b.name));

@@ -169,9 +169,10 @@ fn atom(name: &str, args: &[String]) -> String {
 pub fn engine_model(
     engine: &mut entente::Engine,
 ) -> std::collections::BTreeMap<String, std::collections::BTreeSet<Vec<entente::Value>>> {
-    let db = engine
+    engine
         .run(entente::Config::default())
         .expect("evaluation succeeds");
+    let db = engine.model().expect("just evaluated");
     let mut model = std::collections::BTreeMap::new();
     for (p, name) in db.plan.predicates.keys().enumerate() {
         let facts: std::collections::BTreeSet<Vec<entente::Value>> =

@@ -98,28 +98,11 @@ struct Names {
 impl Names {
     /// Takes the names of the engine's program and model.
     fn refresh(&mut self, engine: &Engine) {
-        self.words.clear();
-        for rule in &engine.program().rules {
-            self.words.push(rule.head.predicate.text.clone());
-        }
-        if let Some(db) = engine.model() {
-            self.words.extend(db.plan.predicates.keys().cloned());
-            self.words.extend(
-                db.interner
-                    .strings()
-                    .filter(|s| is_symbol(s))
-                    .map(str::to_string),
-            );
-        }
+        self.words = engine.predicates().into_iter().map(|p| p.name).collect();
+        self.words.extend(engine.symbols());
         self.words.sort_unstable();
         self.words.dedup();
     }
-}
-
-fn is_symbol(s: &str) -> bool {
-    let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase())
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 impl Completer for Names {

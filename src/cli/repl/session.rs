@@ -11,9 +11,7 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use entente::ast::Statement;
-use entente::parse::parse_module;
-use entente::{Change, ChangeSet, Config, Engine, Error, Fact, Update};
+use entente::{statements_of, Change, ChangeSet, Config, Engine, Error, Fact, Update};
 
 use super::super::format::{self, Format};
 use super::super::report;
@@ -120,29 +118,27 @@ impl Session {
     /// Statements: queries are answered, everything else added; runs of
     /// added statements go to the engine together.
     fn statements(&mut self, text: &str, name: &str, out: &mut impl Write) -> io::Result<()> {
-        let (module, errors) = parse_module(text, 0);
-        if module.statements.is_empty() && errors.is_empty() {
+        // Text that does not parse is added whole, for its diagnostics.
+        let Some(pieces) = statements_of(text) else {
+            return self.add(name, text, out);
+        };
+        if pieces.is_empty() {
             return Ok(()); // only comments
         }
-        let queries = module
-            .statements
-            .iter()
-            .filter(|s| matches!(s, Statement::Query(_)))
-            .count();
-        if !errors.is_empty() || queries == 0 {
+        if !pieces.iter().any(|p| p.query) {
             return self.add(name, text, out);
         }
         let mut pending: Option<(usize, usize)> = None;
-        for statement in &module.statements {
-            let span = statement_span(statement);
-            if let Statement::Query(_) = statement {
+        for piece in &pieces {
+            let (start, end) = (piece.range.start, piece.range.end);
+            if piece.query {
                 if let Some((from, to)) = pending.take() {
                     self.add(name, &text[from..to], out)?;
                 }
-                self.query(name, &text[span.0..span.1], out)?;
+                self.query(name, &text[start..end], out)?;
             } else {
-                let from = pending.map_or(span.0, |(from, _)| from);
-                pending = Some((from, span.1));
+                let from = pending.map_or(start, |(from, _)| from);
+                pending = Some((from, end));
             }
         }
         if let Some((from, to)) = pending {
@@ -225,10 +221,12 @@ impl Session {
                     write!(out, "{}", answer.changes)?;
                 }
             }
-            "save" if !argument.is_empty() => match std::fs::write(argument, self.program_text()) {
-                Ok(()) => writeln!(out, "saved {argument}.")?,
-                Err(e) => self.fail(&format!("cannot write `{argument}`: {e}")),
-            },
+            "save" if !argument.is_empty() => {
+                match std::fs::write(argument, self.engine.program_text()) {
+                    Ok(()) => writeln!(out, "saved {argument}.")?,
+                    Err(e) => self.fail(&format!("cannot write `{argument}`: {e}")),
+                }
+            }
             "stats" => self.stats(out)?,
             "reset" => {
                 self.engine = Engine::new();
@@ -254,35 +252,25 @@ impl Session {
         if !self.evaluate() {
             return Ok(());
         }
-        let db = self.engine.model().expect("just evaluated");
-        let mut shown = false;
-        for (p, name) in db.predicates_by_name() {
-            if !predicate.is_empty() && name != predicate {
-                continue;
-            }
-            shown = true;
-            for args in db.facts(p, false) {
-                let fact = Fact {
-                    predicate: name.to_string(),
-                    args,
-                };
-                writeln!(out, "{fact}.")?;
-            }
-        }
-        if !shown && !predicate.is_empty() {
+        let known =
+            predicate.is_empty() || self.engine.predicates().iter().any(|p| p.name == predicate);
+        if !known {
             self.fail(&format!("no predicate `{predicate}` in the program"));
+            return Ok(());
         }
-        Ok(())
+        self.engine.for_each_fact(false, |name, args| {
+            if predicate.is_empty() || name == predicate {
+                writeln!(out, "{}.", Fact::new(name, args.iter().cloned()))?;
+            }
+            Ok(())
+        })
     }
 
     /// `:rules [PRED]`: the rules as written, one per line.
     fn rules(&mut self, predicate: &str, out: &mut impl Write) -> io::Result<()> {
-        for rule in &self.engine.program().rules {
-            if rule.is_fact() || (!predicate.is_empty() && rule.head.predicate.text != predicate) {
-                continue;
-            }
-            let source = entente::explain::source_at(self.engine.sources(), rule.span);
-            writeln!(out, "{}", source.text)?;
+        let only = (!predicate.is_empty()).then_some(predicate);
+        for rule in self.engine.rules_text(only) {
+            writeln!(out, "{rule}")?;
         }
         Ok(())
     }
@@ -292,41 +280,22 @@ impl Session {
         if !self.evaluate() {
             return Ok(());
         }
-        let strata = self.engine.strata().strata.len();
-        let db = self.engine.model().expect("just evaluated");
         writeln!(out, "{:>10} {:>10}  predicate", "given", "derived")?;
-        for (p, name) in db.predicates_by_name() {
-            let all = db.sorted_rows(p, false).len();
-            let derived = db.sorted_rows(p, true).len();
-            writeln!(out, "{:>10} {:>10}  {name}", all - derived, derived)?;
+        for p in self.engine.predicates() {
+            let (facts, derived) = (p.facts.unwrap_or(0), p.derived.unwrap_or(0));
+            writeln!(out, "{:>10} {:>10}  {}", facts - derived, derived, p.name)?;
         }
-        writeln!(out, "{strata} strata")?;
+        writeln!(out, "{} strata", self.engine.stratum_count())?;
         if let Some(time) = self.last {
             writeln!(out, "last evaluation or update: {:.3}s", time.as_secs_f64())?;
         }
         Ok(())
     }
 
-    /// The program in canonical form: every rule and fact, then the
-    /// imports with their files' resolved paths.
-    fn program_text(&self) -> String {
-        let program = self.engine.program();
-        let mut text = String::new();
-        for rule in &program.rules {
-            text.push_str(&format!("{rule}\n"));
-        }
-        for import in &program.imports {
-            let mut statement = import.import.clone();
-            statement.path = import.path.display().to_string();
-            text.push_str(&format!("{}\n", Statement::Import(statement)));
-        }
-        text
-    }
-
     /// Computes the model if it is stale; false (after the diagnostic)
     /// when evaluation fails.
     fn evaluate(&mut self) -> bool {
-        if self.engine.model().is_some() {
+        if self.engine.is_current() {
             return true;
         }
         let start = Instant::now();
@@ -431,17 +400,6 @@ fn changes(text: &str) -> Vec<Change> {
             }
         })
         .collect()
-}
-
-/// A statement's byte range in the entry.
-fn statement_span(statement: &Statement) -> (usize, usize) {
-    let span = match statement {
-        Statement::Rule(r) => r.span,
-        Statement::Query(q) => q.span,
-        Statement::Include(i) => i.span,
-        Statement::Import(i) => i.span,
-    };
-    (span.start, span.end)
 }
 
 #[cfg(test)]

@@ -1,0 +1,139 @@
+//! Reading the program and the model without reaching into them: facts in
+//! canonical order, rules as written, the program in canonical form, the
+//! statements of a text, symbols for completion, statistics. What the CLI
+//! and the REPL print comes from here.
+
+use std::ops::Range;
+
+use super::Engine;
+use crate::ast::Statement;
+use crate::eval::StratumStats;
+use crate::explain::source_at;
+use crate::parse::parse_module;
+use crate::value::{is_symbol, Value};
+
+/// A statement of a text: where it stands, and whether it is a query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// Its bytes in the text.
+    pub range: Range<usize>,
+    /// True for a query (`? goal.`).
+    pub query: bool,
+}
+
+/// The statements of `text`, in order; `None` when it does not parse (the
+/// diagnostics come when the text is added).
+pub fn statements_of(text: &str) -> Option<Vec<Piece>> {
+    let (module, errors) = parse_module(text, 0);
+    if !errors.is_empty() {
+        return None;
+    }
+    Some(
+        module
+            .statements
+            .iter()
+            .map(|s| {
+                let (span, query) = match s {
+                    Statement::Rule(r) => (r.span, false),
+                    Statement::Query(q) => (q.span, true),
+                    Statement::Include(i) => (i.span, false),
+                    Statement::Import(i) => (i.span, false),
+                };
+                Piece {
+                    range: span.start..span.end,
+                    query,
+                }
+            })
+            .collect(),
+    )
+}
+
+impl Engine {
+    /// Calls `f` with every fact of the current model (none when it is
+    /// stale), predicate by predicate in name order, each predicate's facts
+    /// in canonical order (SPEC §6): all facts, or only the derived ones.
+    /// Stops at the first error `f` returns. One predicate's order is all
+    /// that is held besides the model, so output can stream.
+    pub fn for_each_fact<E>(
+        &self,
+        derived_only: bool,
+        mut f: impl FnMut(&str, &[Value]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let Some(db) = &self.model else {
+            return Ok(());
+        };
+        let mut row = Vec::new();
+        for (pred, name) in db.predicates_by_name() {
+            let rel = &db.relations[pred];
+            for r in db.sorted_rows(pred, derived_only) {
+                row.clear();
+                row.extend(rel.row(r).iter().map(|&id| db.interner.value(id)));
+                f(name, &row)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The rules (not facts) of the program as written, one line each, of
+    /// `predicate` or of all.
+    pub fn rules_text(&self, predicate: Option<&str>) -> Vec<String> {
+        self.program
+            .rules
+            .iter()
+            .filter(|r| !r.is_fact() && predicate.is_none_or(|p| r.head.predicate.text == p))
+            .map(|r| source_at(&self.sources, r.span).text)
+            .collect()
+    }
+
+    /// The program in canonical form: every fact and rule, then the imports
+    /// with their files' paths resolved, so that loading it gives the same
+    /// model.
+    pub fn program_text(&self) -> String {
+        let mut text = String::new();
+        for rule in &self.program.rules {
+            text.push_str(&format!("{rule}\n"));
+        }
+        for import in &self.program.imports {
+            let mut statement = import.import.clone();
+            statement.path = import.path.display().to_string();
+            text.push_str(&format!("{}\n", Statement::Import(statement)));
+        }
+        text
+    }
+
+    /// True when the model is computed and current.
+    pub fn is_current(&self) -> bool {
+        self.model.is_some()
+    }
+
+    /// True when the loaded files have queries.
+    pub fn has_queries(&self) -> bool {
+        !self.program.queries.is_empty()
+    }
+
+    /// The number of strata of the program.
+    pub fn stratum_count(&self) -> usize {
+        self.strata.strata.len()
+    }
+
+    /// What each stratum did in the last evaluation, when the model is
+    /// current.
+    pub fn stats(&self) -> Option<&[StratumStats]> {
+        self.model.as_ref().map(|db| db.stats.as_slice())
+    }
+
+    /// The symbols of the current model (for completion).
+    pub fn symbols(&self) -> Vec<String> {
+        let Some(db) = &self.model else {
+            return Vec::new();
+        };
+        let mut symbols: Vec<String> = db
+            .interner
+            .strings()
+            .filter(|s| is_symbol(s))
+            .map(str::to_string)
+            .collect();
+        symbols.sort_unstable();
+        symbols
+    }
+}
