@@ -150,8 +150,8 @@ fn the_model_follows_the_program() {
 
 #[test]
 fn explanations_as_data() {
-    use entente::explain::{Failure, Justification};
     use entente::Explanation;
+    use entente::{Failure, Justification};
     let mut engine = Engine::new();
     engine
         .load_source(

@@ -217,7 +217,7 @@ fn explanations_follow_the_model_after_changes() {
     let Explanation::Holds(proof) = explanation else {
         panic!("supports(azerbaijan, turkey) holds again");
     };
-    let entente::explain::Justification::Derived(step) = &proof.justification else {
+    let entente::Justification::Derived(step) = &proof.justification else {
         panic!("it is derived");
     };
     assert_eq!(
@@ -260,7 +260,7 @@ fn many_updates_keep_answers_and_proofs_right_as_deleted_rows_are_compacted() {
     let Explanation::Holds(proof) = explanation else {
         panic!("lit(1999) holds");
     };
-    let entente::explain::Justification::Derived(step) = &proof.justification else {
+    let entente::Justification::Derived(step) = &proof.justification else {
         panic!("it is derived");
     };
     assert_eq!(step.premises.len(), 2);

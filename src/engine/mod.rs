@@ -161,6 +161,17 @@ impl Engine {
     /// Answers a goal such as `supports(turkey, Who)` (a leading `?` and a
     /// final `.` are optional), running the program first if needed.
     /// Returns the answers and any warnings about the goal.
+    ///
+    /// ```
+    /// use entente::{Config, Engine, Value};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "ally(armenia, russia). ally(Y, X) if ally(X, Y).")?;
+    /// let (answers, _warnings) = engine.query("ally(russia, Who)", Config::default())?;
+    /// assert_eq!(answers.variables, ["Who"]);
+    /// assert_eq!(answers.rows, [vec![Value::from("armenia")]]);
+    /// # Ok::<(), entente::Error>(())
+    /// ```
     pub fn query(&mut self, goal: &str, config: Config) -> Result<(Answers, Vec<Problem>), Error> {
         self.query_named("<goal>", goal, config)
     }

@@ -129,6 +129,21 @@ impl Engine {
     /// What would appear and disappear if `changes` were made together
     /// (retractions first); the engine's program and model stay as they
     /// are. With `explain`, the proofs gained and lost come too.
+    ///
+    /// ```
+    /// use entente::{Change, Config, Engine};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "treaty(armenia, russia). ally(X, Y) if treaty(X, Y).")?;
+    /// let answer = engine.what_if(
+    ///     &[Change::Retract("treaty(armenia, russia).".into())],
+    ///     true,
+    ///     Config::default(),
+    /// )?;
+    /// assert_eq!(answer.changes.to_string(), "- ally(armenia, russia).\n");
+    /// assert_eq!(answer.lost.len(), 1);
+    /// # Ok::<(), entente::Error>(())
+    /// ```
     pub fn what_if(
         &mut self,
         changes: &[Change],
