@@ -4,11 +4,13 @@
 //!
 //! Run: `cargo run --example embed`
 
+use std::io::Write;
 use std::time::Duration;
 
 use entente::{Arg, Config, Engine, Explanation, Fact, Pattern};
 
-fn main() -> Result<(), entente::Error> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut out = std::io::stdout().lock();
     let config = Config {
         timeout: Some(Duration::from_secs(5)),
         ..Config::default()
@@ -22,24 +24,25 @@ fn main() -> Result<(), entente::Error> {
         &[Fact::new("membership", ["azerbaijan", "csto"])],
         config.clone(),
     )?;
-    println!(
+    writeln!(
+        out,
         "{} derived facts appeared, {} disappeared",
         update.changes.appeared().count(),
         update.changes.disappeared().count()
-    );
+    )?;
 
     // Who would defend Azerbaijan now?
     let who = Pattern::new("defends", [Arg::var("Who"), Arg::value("azerbaijan")]);
     let (answers, _warnings) = engine.query_pattern(&who, config.clone())?;
     for answer in answers.iter() {
         let state = answer.get("Who").and_then(|v| v.as_str()).unwrap_or("?");
-        println!("defends azerbaijan: {state}");
+        writeln!(out, "defends azerbaijan: {state}")?;
     }
 
     // Why would Russia?
     let (explanation, _) = engine.explain("defends(russia, azerbaijan)", config)?;
     if let Explanation::Holds(_) = &explanation {
-        print!("{explanation}");
+        write!(out, "{explanation}")?;
     }
     Ok(())
 }

@@ -18,7 +18,7 @@ use proptest::prelude::*;
 
 mod common;
 use common::verify::Verifier;
-use common::{engine_model, program, Rng};
+use common::{engine_model, given_facts, program, Rng};
 
 type Facts = BTreeSet<(String, Vec<Value>)>;
 
@@ -26,27 +26,6 @@ fn flatten(model: &Model) -> Facts {
     model
         .iter()
         .flat_map(|(p, facts)| facts.iter().map(|args| (p.clone(), args.clone())))
-        .collect()
-}
-
-fn given(engine: &Engine) -> Facts {
-    engine
-        .program()
-        .rules
-        .iter()
-        .filter(|r| r.is_fact())
-        .map(|r| {
-            let args = r
-                .head
-                .args
-                .iter()
-                .map(|t| match t {
-                    entente::ast::Term::Const(v, _) => v.clone(),
-                    _ => unreachable!("facts are ground"),
-                })
-                .collect();
-            (r.head.predicate.text.clone(), args)
-        })
         .collect()
 }
 
@@ -70,7 +49,7 @@ fn check_step(
         ));
     }
     let (old, new) = (flatten(before), flatten(&after));
-    let given_after = given(engine);
+    let given_after = given_facts(engine);
     let appeared: Facts = new
         .difference(&old)
         .filter(|f| !given_after.contains(f))
@@ -134,7 +113,7 @@ fn session(seed: u64) -> Result<(), String> {
     let mut log = format!("start:\n{start}");
     let mut before = oracle(&engine);
     for step in 0..10 {
-        let given_before = given(&engine);
+        let given_before = given_facts(&engine);
         let pick = |rng: &mut Rng, want: &dyn Fn(usize) -> bool| {
             let candidates: Vec<usize> = (0..pool.len()).filter(|&i| want(i)).collect();
             (!candidates.is_empty()).then(|| candidates[rng.below(candidates.len())])

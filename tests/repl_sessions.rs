@@ -15,7 +15,7 @@ use entente::{Config, Engine, Fact, Value};
 use proptest::prelude::*;
 
 mod common;
-use common::{engine_model, program, Rng};
+use common::{engine_model, given_facts, program, Rng};
 
 type Facts = BTreeSet<(String, Vec<Value>)>;
 
@@ -35,24 +35,7 @@ fn facts(engine: &mut Engine) -> (Facts, Facts) {
         .into_iter()
         .flat_map(|(p, facts)| facts.into_iter().map(move |args| (p.clone(), args)))
         .collect();
-    let given = engine
-        .program()
-        .rules
-        .iter()
-        .filter(|r| r.is_fact())
-        .map(|r| {
-            let args = r
-                .head
-                .args
-                .iter()
-                .map(|t| match t {
-                    entente::ast::Term::Const(v, _) => v.clone(),
-                    _ => unreachable!("facts are ground"),
-                })
-                .collect();
-            (r.head.predicate.text.clone(), args)
-        })
-        .collect();
+    let given = given_facts(engine);
     (model, given)
 }
 
@@ -125,6 +108,24 @@ fn answer_text(engine: &mut Engine, goal: &str) -> String {
             format!("{}\n", pairs.join(", "))
         })
         .collect()
+}
+
+/// `entente repl` with `input` as its script.
+fn repl(input: &str) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_entente"))
+        .arg("repl")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the repl starts");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(input.as_bytes())
+        .expect("input written");
+    child.wait_with_output().expect("the repl ends")
 }
 
 /// The predicates of the generated programs and their arities.
@@ -230,15 +231,7 @@ proptest! {
     #[test]
     fn every_answer_is_what_a_fresh_run_gives(seed in any::<u64>()) {
         let (input, expected, failed) = session(seed);
-        let mut child = Command::new(env!("CARGO_BIN_EXE_entente"))
-            .arg("repl")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the repl starts");
-        child.stdin.take().expect("piped").write_all(input.as_bytes()).expect("input written");
-        let out = child.wait_with_output().expect("the repl ends");
+        let out = repl(&input);
         let stdout = String::from_utf8_lossy(&out.stdout);
         prop_assert_eq!(
             stdout.as_ref(),
@@ -293,15 +286,7 @@ proptest! {
             }
             input.push('\n');
         }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_entente"))
-            .arg("repl")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the repl starts");
-        child.stdin.take().expect("piped").write_all(input.as_bytes()).expect("input written");
-        let out = child.wait_with_output().expect("the repl ends");
+        let out = repl(&input);
         let stderr = String::from_utf8_lossy(&out.stderr);
         prop_assert!(!stderr.contains("panicked"), "input:\n{}\nstderr:\n{}", input, stderr);
         prop_assert!(matches!(out.status.code(), Some(0 | 1)), "input:\n{}", input);

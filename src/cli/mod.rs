@@ -44,13 +44,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
-        /// Stop with an error after this many derived facts.
-        #[arg(long, default_value_t = Config::default().max_facts)]
-        max_facts: u64,
-        /// Stop with an error when an evaluation takes longer than this many
-        /// seconds.
-        #[arg(long, value_name = "SECONDS", value_parser = seconds)]
-        timeout: Option<Duration>,
+        #[command(flatten)]
+        budget: Budget,
         /// Print per-stratum rounds, facts and times on stderr.
         #[arg(long)]
         stats: bool,
@@ -65,13 +60,8 @@ enum Command {
         /// Output format: text or json.
         #[arg(long, value_enum, default_value = "text", value_parser = ["text", "json"])]
         format: String,
-        /// Stop with an error after this many derived facts.
-        #[arg(long, default_value_t = Config::default().max_facts)]
-        max_facts: u64,
-        /// Stop with an error when an evaluation takes longer than this many
-        /// seconds.
-        #[arg(long, value_name = "SECONDS", value_parser = seconds)]
-        timeout: Option<Duration>,
+        #[command(flatten)]
+        budget: Budget,
     },
     /// Answer one goal, e.g. `supports(turkey, Who)`, against rule files.
     Query {
@@ -83,13 +73,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
-        /// Stop with an error after this many derived facts.
-        #[arg(long, default_value_t = Config::default().max_facts)]
-        max_facts: u64,
-        /// Stop with an error when an evaluation takes longer than this many
-        /// seconds.
-        #[arg(long, value_name = "SECONDS", value_parser = seconds)]
-        timeout: Option<Duration>,
+        #[command(flatten)]
+        budget: Budget,
     },
     /// Show which derived facts would appear and disappear if given facts
     /// or rules were retracted and others added; the files are unchanged.
@@ -111,13 +96,8 @@ enum Command {
         /// Output format: text or json.
         #[arg(long, value_enum, default_value = "text", value_parser = ["text", "json"])]
         format: String,
-        /// Stop with an error after this many derived facts.
-        #[arg(long, default_value_t = Config::default().max_facts)]
-        max_facts: u64,
-        /// Stop with an error when an evaluation takes longer than this many
-        /// seconds.
-        #[arg(long, value_name = "SECONDS", value_parser = seconds)]
-        timeout: Option<Duration>,
+        #[command(flatten)]
+        budget: Budget,
     },
     /// An interactive session: statements extend the program, queries are
     /// answered at once, `:help` lists the commands (reads a script from
@@ -125,13 +105,8 @@ enum Command {
     Repl {
         /// Rule files to start with.
         files: Vec<PathBuf>,
-        /// Stop with an error after this many derived facts.
-        #[arg(long, default_value_t = Config::default().max_facts)]
-        max_facts: u64,
-        /// Stop with an error when an evaluation takes longer than this many
-        /// seconds.
-        #[arg(long, value_name = "SECONDS", value_parser = seconds)]
-        timeout: Option<Duration>,
+        #[command(flatten)]
+        budget: Budget,
     },
     /// Print a completion script for a shell.
     Completions {
@@ -157,11 +132,25 @@ fn seconds(text: &str) -> Result<Duration, String> {
     }
 }
 
-/// The settings from `--max-facts` and `--timeout`.
-fn config(max_facts: u64, timeout: Option<Duration>) -> Config {
-    Config {
-        timeout,
-        ..Config::with_max_facts(max_facts)
+/// `--max-facts` and `--timeout`, shared by the commands that evaluate.
+#[derive(clap::Args)]
+struct Budget {
+    /// Stop with an error after this many derived facts.
+    #[arg(long, default_value_t = Config::default().max_facts)]
+    max_facts: u64,
+    /// Stop with an error when an evaluation takes longer than this many
+    /// seconds.
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    timeout: Option<Duration>,
+}
+
+impl Budget {
+    /// The evaluation settings.
+    fn config(&self) -> Config {
+        Config {
+            timeout: self.timeout,
+            ..Config::with_max_facts(self.max_facts)
+        }
     }
 }
 
@@ -175,16 +164,15 @@ pub fn main() -> ExitCode {
             all,
             derived,
             format,
-            max_facts,
+            budget,
             stats,
-            timeout,
         } => run::run(
             &files,
             run::RunOptions {
                 all,
                 derived,
                 format,
-                config: config(max_facts, timeout),
+                config: budget.config(),
                 stats,
             },
         ),
@@ -192,28 +180,22 @@ pub fn main() -> ExitCode {
             fact,
             files,
             format,
-            max_facts,
-            timeout,
+            budget,
         } => {
             let format = if format == "json" {
                 Format::Json
             } else {
                 Format::Text
             };
-            explain::run(&fact, &files, format, config(max_facts, timeout))
+            explain::run(&fact, &files, format, budget.config())
         }
         Command::Query {
             goal,
             files,
             format,
-            max_facts,
-            timeout,
-        } => run::query(&goal, &files, format, config(max_facts, timeout)),
-        Command::Repl {
-            files,
-            max_facts,
-            timeout,
-        } => repl::run(&files, config(max_facts, timeout)),
+            budget,
+        } => run::query(&goal, &files, format, budget.config()),
+        Command::Repl { files, budget } => repl::run(&files, budget.config()),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,
@@ -236,8 +218,7 @@ pub fn main() -> ExitCode {
             retract,
             explain,
             format,
-            max_facts,
-            timeout,
+            budget,
         } => what_if::run(
             &files,
             what_if::WhatIfOptions {
@@ -249,7 +230,7 @@ pub fn main() -> ExitCode {
                 } else {
                     Format::Text
                 },
-                config: config(max_facts, timeout),
+                config: budget.config(),
             },
         ),
     }

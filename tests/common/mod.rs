@@ -183,3 +183,27 @@ pub fn engine_model(
     }
     model
 }
+
+/// The facts the program states (fact statements), by predicate name.
+pub fn given_facts(
+    engine: &entente::Engine,
+) -> std::collections::BTreeSet<(String, Vec<entente::Value>)> {
+    engine
+        .program()
+        .rules
+        .iter()
+        .filter(|r| r.is_fact())
+        .map(|r| {
+            let args = r
+                .head
+                .args
+                .iter()
+                .map(|t| match t {
+                    entente::ast::Term::Const(v, _) => v.clone(),
+                    _ => unreachable!("facts are ground"),
+                })
+                .collect();
+            (r.head.predicate.text.clone(), args)
+        })
+        .collect()
+}
