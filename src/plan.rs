@@ -143,6 +143,11 @@ pub enum Version {
     /// Incremental maintenance: the facts that changed (added or removed,
     /// as the phase needs), held apart from the relation.
     Change,
+    /// Every fact, whatever the window: an aggregate's body. Its predicates
+    /// are complete before its stratum runs, and an explanation must show
+    /// the aggregate's value in the model, not in the window of the fact's
+    /// round (negation reads whole relations for the same reason).
+    All,
 }
 
 /// How a scan treats one column of a matching row.
@@ -529,6 +534,9 @@ struct Builder<'p> {
     next_slot: Slot,
     /// Facts per predicate, when known (see [`Plan::body_plan`]).
     sizes: HashMap<String, u32>,
+    /// The version of atoms that are neither delta nor old: `All` inside
+    /// an aggregate's body, `Full` elsewhere.
+    read: Version,
 }
 
 impl<'p> Builder<'p> {
@@ -540,6 +548,7 @@ impl<'p> Builder<'p> {
             bound: HashSet::new(),
             next_slot: 0,
             sizes: HashMap::new(),
+            read: Version::Full,
         }
     }
 
@@ -599,7 +608,7 @@ impl<'p> Builder<'p> {
             let version = match delta {
                 Some(d) if i == d => Version::Delta,
                 Some(d) if i > d && recursive.contains(&i) => Version::Old,
-                _ => Version::Full,
+                _ => self.read,
             };
             steps.push(self.literal(body, i, version));
         }
@@ -677,9 +686,6 @@ impl<'p> Builder<'p> {
                     Operand::Const(id) => Column::Const(id),
                     Operand::Slot(_) => unreachable!("a constant is no slot"),
                 },
-                Term::Var(v) if !keyed && self.bound.contains(&v.name) => {
-                    Column::Check(self.slot(&v.name))
-                }
                 Term::Const(value, _) => {
                     key_columns.push(c);
                     key.push(self.constant(value));
@@ -759,7 +765,9 @@ impl<'p> Builder<'p> {
         let outer_bound = std::mem::take(&mut self.bound);
         self.bound = groups.iter().map(|g| g.to_string()).collect();
         self.vars.retain(|name, _| groups.contains(name.as_str()));
+        let outer_read = std::mem::replace(&mut self.read, Version::All);
         let steps = self.body(&agg.body, None, &[]);
+        self.read = outer_read;
         let mut locals: Vec<Slot> = Vec::new();
         for literal in &agg.body {
             literal.for_each_var(&mut |v| {

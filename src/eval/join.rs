@@ -35,7 +35,7 @@ impl Window {
 
     fn range(self, version: Version) -> Range {
         match version {
-            Version::Full | Version::Change => Range {
+            Version::Full | Version::Change | Version::All => Range {
                 lo: 0,
                 hi: self.delta_end,
             },
@@ -74,11 +74,26 @@ pub struct Join<'a> {
     /// For incremental maintenance: the facts that changed, by predicate,
     /// read by [`Version::Change`] scans.
     pub changes: &'a [Relation],
-    /// True inside an aggregate, which, like negation, reads whole
-    /// relations in the join's view: its predicates are complete before
-    /// its stratum runs, and an explanation must show its value in the
-    /// model, not in the window of the fact's round.
-    pub whole: bool,
+}
+
+impl<'a> Join<'a> {
+    /// A join of the current state through `windows`, its slots set to
+    /// `slots` (changes none; set `view` and `changes` to maintain).
+    pub fn new(
+        relations: &'a [Relation],
+        windows: &'a [Window],
+        interner: &'a mut Interner,
+        slots: Vec<Id>,
+    ) -> Join<'a> {
+        Join {
+            relations,
+            windows,
+            interner,
+            slots,
+            view: View::Now,
+            changes: &[],
+        }
+    }
 }
 
 impl Join<'_> {
@@ -96,15 +111,19 @@ impl Join<'_> {
                 columns,
                 ..
             } => {
-                let (rel, range, view) = if *version == Version::Change {
-                    let rel = &self.changes[*pred];
-                    (rel, rel.all(), View::Now)
-                } else if self.whole {
-                    let rel = &self.relations[*pred];
-                    (rel, rel.all(), self.view)
-                } else {
-                    let rel = &self.relations[*pred];
-                    (rel, self.windows[*pred].range(*version), self.view)
+                let (rel, range, view) = match version {
+                    Version::Change => {
+                        let rel = &self.changes[*pred];
+                        (rel, rel.all(), View::Now)
+                    }
+                    Version::All => {
+                        let rel = &self.relations[*pred];
+                        (rel, rel.all(), self.view)
+                    }
+                    _ => {
+                        let rel = &self.relations[*pred];
+                        (rel, self.windows[*pred].range(*version), self.view)
+                    }
                 };
                 match access {
                     Access::Scan => {
@@ -276,8 +295,7 @@ impl Join<'_> {
         let mut seen = Relation::new(agg.locals.len());
         let mut targets: Vec<Id> = Vec::new();
         let mut local = Vec::with_capacity(agg.locals.len());
-        let whole = std::mem::replace(&mut self.whole, true);
-        let found = self.run(&agg.steps, &mut |slots: &[Id]| {
+        self.run(&agg.steps, &mut |slots: &[Id]| {
             local.clear();
             local.extend(agg.locals.iter().map(|&s| slots[s]));
             if seen.insert(&local, 0) {
@@ -288,9 +306,7 @@ impl Join<'_> {
                 });
             }
             Ok(())
-        });
-        self.whole = whole;
-        found?;
+        })?;
         let value = match agg.function {
             AggregateFn::Count => Some(Value::Int(targets.len() as i64)),
             AggregateFn::Sum => {

@@ -508,13 +508,14 @@ impl Database {
         let out = found[rule.head].get_or_insert_with(|| Relation::new(arity));
         let mut left = budget.saturating_sub(held);
         let mut join = Join {
-            relations: &self.relations,
-            windows,
-            interner: &mut self.interner,
-            slots: vec![0; rule.slots],
             view: View::Before,
             changes,
-            whole: false,
+            ..Join::new(
+                &self.relations,
+                windows,
+                &mut self.interner,
+                vec![0; rule.slots],
+            )
         };
         let mut row = Vec::with_capacity(arity);
         // The old state was evaluated without error, so the only error is

@@ -38,7 +38,7 @@ use crate::plan::{self, Operand, Plan, PredId, QueryPlan, Step};
 use crate::source::Span;
 use crate::value::Value;
 use join::{Join, Window};
-use relation::{Relation, RowId, View};
+use relation::{Relation, RowId};
 
 /// Settings of one evaluation or update: the budgets that stop a run
 /// that would go on too long.
@@ -386,13 +386,13 @@ impl Database {
         let derived = &mut self.derived;
         let mut since_look = 0u32;
         let mut join = Join {
-            relations: &self.relations,
-            windows,
-            interner: &mut self.interner,
-            slots: vec![0; rule.slots],
-            view: View::Now,
             changes,
-            whole: false,
+            ..Join::new(
+                &self.relations,
+                windows,
+                &mut self.interner,
+                vec![0; rule.slots],
+            )
         };
         let mut row: Vec<Id> = Vec::with_capacity(rule.head_args.len());
         join.run(steps, &mut |slots: &[Id]| {
@@ -466,15 +466,7 @@ impl Database {
     ) -> Vec<Vec<Id>> {
         slots.resize(plan.slots, 0);
         let mut found = Vec::new();
-        let mut join = Join {
-            relations: &self.relations,
-            windows,
-            interner: &mut self.interner,
-            slots,
-            view: View::Now,
-            changes: &[],
-            whole: false,
-        };
+        let mut join = Join::new(&self.relations, windows, &mut self.interner, slots);
         let _ = join.run(&plan.steps, &mut |s: &[Id]| {
             if found.len() < limit {
                 found.push(s.to_vec());
@@ -563,15 +555,12 @@ impl Database {
         let plan = self.plan_body(&query.body, &[], false);
         let windows = self.complete_windows();
         let mut found = Relation::new(plan.variables.len());
-        let mut join = Join {
-            relations: &self.relations,
-            windows: &windows,
-            interner: &mut self.interner,
-            slots: vec![0; plan.slots],
-            view: View::Now,
-            changes: &[],
-            whole: false,
-        };
+        let mut join = Join::new(
+            &self.relations,
+            &windows,
+            &mut self.interner,
+            vec![0; plan.slots],
+        );
         let mut row = Vec::with_capacity(plan.variables.len());
         join.run(&plan.steps, &mut |slots: &[Id]| {
             row.clear();
