@@ -208,9 +208,7 @@ impl Database {
             self.run_stratum(s, Some(seed), budget)?;
             for (p, row, origin) in given {
                 if let Some(r) = self.relations[p].find(&row) {
-                    if self.given[p].insert(r, origin).is_none() {
-                        self.derived = self.derived.saturating_sub(1);
-                    }
+                    self.given[p].insert(r, origin);
                 }
             }
             for &p in &stratum.predicates {
@@ -261,7 +259,6 @@ impl Database {
         for (p, row) in retract {
             if let Some(r) = self.relations[p].find(&row) {
                 if self.given[p].remove(&r).is_some() {
-                    self.derived += 1;
                     unstated[p].push(r);
                 }
             }
@@ -269,9 +266,7 @@ impl Database {
         for (p, row, origin) in add {
             match self.relations[p].find(&row) {
                 Some(r) => {
-                    if self.given[p].insert(r, origin).is_none() {
-                        self.derived = self.derived.saturating_sub(1);
-                    }
+                    self.given[p].insert(r, origin);
                     unstated[p].retain(|&u| u != r);
                 }
                 None => stated[p].push((row, origin)),
@@ -290,7 +285,6 @@ impl Database {
                 .collect();
             for r in rows {
                 self.relations[p].doom(r);
-                self.derived = self.derived.saturating_sub(1);
             }
         }
     }
@@ -319,8 +313,6 @@ impl Database {
                     given.insert(fresh.push_new(rel.row(r), rel.round_of(r)), origin);
                 }
             }
-            let derived = u64::from(rel.live_len()) - given.len() as u64;
-            self.derived = self.derived.saturating_sub(derived);
             fresh.begin_update();
             let rel = std::mem::replace(&mut self.relations[p], fresh);
             old.push((p, rel));
@@ -470,6 +462,7 @@ impl Database {
         let mut seed: Vec<Option<Relation>> = vec![None; n];
         self.rederive(stratum, program, &mut seed);
         // 3. Insert: instances that use a change from below, and new rules.
+        self.derived = self.count_derived();
         let windows = self.complete_windows();
         for rule in &stratum.rules {
             if edit.new_rules.contains(&rule.rule) {
@@ -551,7 +544,6 @@ impl Database {
                 };
                 if !self.given[p].contains_key(&r) {
                     self.relations[p].doom(r);
-                    self.derived = self.derived.saturating_sub(1);
                     wave[p].insert(row, 0);
                     count += 1;
                 }
@@ -596,7 +588,6 @@ impl Database {
                 });
                 if holds {
                     let arity = row.len();
-                    self.derived += 1;
                     seed[p]
                         .get_or_insert_with(|| Relation::new(arity))
                         .insert(&row, 0);

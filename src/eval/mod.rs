@@ -193,7 +193,9 @@ pub struct Database {
     /// The last round stamped: rounds only grow, so a row appended later
     /// always has a later round.
     clock: u32,
-    /// Live derived facts, counted against the fact limit.
+    /// Live derived facts, counted against the fact limit: set from the
+    /// relations when a stratum starts (see [`Database::count_derived`]),
+    /// then counted up as the stratum derives.
     derived: u64,
 }
 
@@ -229,6 +231,15 @@ impl Database {
     /// The id of a predicate, if the program has it.
     pub fn pred(&self, name: &str) -> Option<PredId> {
         self.plan.predicates.get_index_of(name)
+    }
+
+    /// Live rows that are not given, over every relation.
+    fn count_derived(&self) -> u64 {
+        self.relations
+            .iter()
+            .zip(&self.given)
+            .map(|(rel, given)| u64::from(rel.live_len()).saturating_sub(given.len() as u64))
+            .sum()
     }
 
     /// Where row `r` of `pred` was given, or `None` for a derived row.
@@ -318,6 +329,8 @@ impl Database {
         let seeded = seed.is_some();
         let mut pending = seed.unwrap_or_else(|| vec![None; self.relations.len()]);
         pending.resize(self.relations.len(), None);
+        let seeds: u64 = pending.iter().flatten().map(|r| u64::from(r.len())).sum();
+        self.derived = self.count_derived() + seeds;
         let before = self.derived;
         let mut rounds = 0;
         loop {
