@@ -82,10 +82,18 @@ pub struct RulePlan {
     pub changes: Vec<ChangeVariant>,
     /// Predicates read inside the rule's aggregates.
     pub aggregated: Vec<PredId>,
-    /// Every predicate its body reads (positive, negated or aggregated).
-    pub reads: Vec<PredId>,
     /// The rule's place, for errors raised while it runs.
     pub span: Span,
+}
+
+impl RulePlan {
+    /// Every predicate the body reads: positive, negated or aggregated.
+    pub fn reads(&self) -> impl Iterator<Item = PredId> + '_ {
+        self.changes
+            .iter()
+            .map(|c| c.pred)
+            .chain(self.aggregated.iter().copied())
+    }
 }
 
 /// A rule body driven by the changes of one literal's predicate.
@@ -441,11 +449,6 @@ impl Plan {
             slots,
             base,
             deltas,
-            reads: changes
-                .iter()
-                .map(|c| c.pred)
-                .chain(aggregated.iter().copied())
-                .collect(),
             changes,
             aggregated,
             span: rule.span,

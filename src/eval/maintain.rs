@@ -152,7 +152,7 @@ impl Database {
         let mut read_above = vec![false; n];
         for stratum in &self.plan.strata {
             for rule in &stratum.rules {
-                for &p in &rule.reads {
+                for p in rule.reads() {
                     read_above[p] |= !stratum.predicates.contains(&p);
                 }
             }
@@ -174,7 +174,7 @@ impl Database {
                 .iter()
                 .any(|p| edit.removed_heads.contains(p))
                 || stratum.rules.iter().any(|r| {
-                    r.aggregated.iter().any(|&p| changed(p)) || r.reads.iter().any(|&p| rebuilt[p])
+                    r.aggregated.iter().any(|&p| changed(p)) || r.reads().any(|p| rebuilt[p])
                 });
             let seed = if recompute {
                 None
@@ -373,7 +373,7 @@ impl Database {
         stratum: &StratumPlan,
         program: &Program,
         edit: &Edit,
-        delta: &Moves,
+        moved: &Moves,
         unstated: &mut PerPred<RowId>,
         budget: &Budget,
     ) -> Result<Option<Vec<Option<Relation>>>, EvalError> {
@@ -401,7 +401,6 @@ impl Database {
                 delta_end: rel.appended().lo,
             })
             .collect();
-        let mut wave = fresh(&self.relations);
         let mut found: Vec<Option<Relation>> = vec![None; n];
         for &p in &stratum.predicates {
             for r in std::mem::take(&mut unstated[p]) {
@@ -411,52 +410,37 @@ impl Database {
                     .insert(self.relations[p].row(r), 0);
             }
         }
-        for rule in old_rules() {
-            for variant in &rule.changes {
-                // A removed fact under `not` adds instances; an added one
-                // removes them.
-                let removed = if variant.negated {
-                    &delta.appeared
-                } else {
-                    &delta.disappeared
-                };
-                if !own(variant.pred)
-                    && !removed[variant.pred].is_empty()
-                    && !self.instances(
-                        rule,
-                        &variant.steps,
-                        &before,
-                        removed,
-                        &mut found,
-                        allowance,
-                    )
-                {
-                    return Ok(None);
-                }
-            }
-        }
-        doomed += self.doom(&mut found, &mut wave);
-        while wave.iter().any(|w| !w.is_empty()) {
-            let removed = std::mem::replace(&mut wave, fresh(&self.relations));
+        // The first round reads the rows that moved below the stratum;
+        // each later one the facts the round before overdeleted in the
+        // stratum's own predicates (never negated: stratification).
+        let mut wave: Option<Vec<Relation>> = None;
+        loop {
             for rule in old_rules() {
                 for variant in &rule.changes {
+                    let removed = match &wave {
+                        None if own(variant.pred) => continue,
+                        // A removed fact under `not` adds instances; an
+                        // added one removes them.
+                        None if variant.negated => &moved.appeared,
+                        None => &moved.disappeared,
+                        Some(_) if !own(variant.pred) => continue,
+                        Some(wave) => wave,
+                    };
+                    if removed[variant.pred].is_empty() {
+                        continue;
+                    }
                     let left = allowance.saturating_sub(doomed);
-                    if own(variant.pred)
-                        && !removed[variant.pred].is_empty()
-                        && !self.instances(
-                            rule,
-                            &variant.steps,
-                            &before,
-                            &removed,
-                            &mut found,
-                            left,
-                        )
-                    {
+                    if !self.instances(rule, &variant.steps, &before, removed, &mut found, left) {
                         return Ok(None);
                     }
                 }
             }
-            doomed += self.doom(&mut found, &mut wave);
+            let mut next = fresh(&self.relations);
+            doomed += self.doom(&mut found, &mut next);
+            if next.iter().all(Relation::is_empty) {
+                break;
+            }
+            wave = Some(next);
         }
         // 2. Rederive, in the new state.
         let mut seed: Vec<Option<Relation>> = vec![None; n];
@@ -471,9 +455,9 @@ impl Database {
             }
             for variant in &rule.changes {
                 let added = if variant.negated {
-                    &delta.disappeared
+                    &moved.disappeared
                 } else {
-                    &delta.appeared
+                    &moved.appeared
                 };
                 if !own(variant.pred) && !added[variant.pred].is_empty() {
                     self.derive(rule, &variant.steps, &windows, added, &mut seed, budget)?;
