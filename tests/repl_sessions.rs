@@ -71,13 +71,8 @@ fn change_text(before: &mut Engine, after: &mut Engine, list: bool) -> String {
                     .filter(|(p, _)| p == predicate)
                     .map(|(_, args)| args)
                     .collect();
-                rows.sort_by(|a, b| {
-                    a.iter()
-                        .zip(b.iter())
-                        .map(|(x, y)| x.total_cmp(y))
-                        .find(|o| o.is_ne())
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                });
+                // `Value`'s order is SPEC §2's, the canonical one.
+                rows.sort();
                 for args in rows {
                     let fact = Fact::new(predicate, args.iter().cloned());
                     text.push_str(&format!("{sign} {fact}.\n"));

@@ -3,7 +3,6 @@
 //! Only derived facts are listed: a given fact that the update itself added
 //! or retracted is what the user said, not a consequence of it.
 
-use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::fmt::{self, Write as _};
 
@@ -117,7 +116,7 @@ impl ChangeSet {
             let (before, after) = (derived(old, name), derived(new, name));
             let missing = |from: &[Vec<Value>], to: &[Vec<Value>]| -> Vec<Vec<Value>> {
                 from.iter()
-                    .filter(|f| to.binary_search_by(|t| cmp_facts(t, f)).is_err())
+                    .filter(|f| to.binary_search(f).is_err())
                     .cloned()
                     .collect()
             };
@@ -133,14 +132,6 @@ impl ChangeSet {
         }
         ChangeSet { predicates }
     }
-}
-
-fn cmp_facts(a: &[Value], b: &[Value]) -> Ordering {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| x.total_cmp(y))
-        .find(|o| o.is_ne())
-        .unwrap_or(a.len().cmp(&b.len()))
 }
 
 impl ChangeSet {

@@ -15,7 +15,7 @@ mod view;
 
 use std::path::Path;
 
-use crate::ast::{Literal, Query, Statement, Term};
+use crate::ast::{Literal, Query, Statement};
 use crate::check::{self, Stratification};
 use crate::error::{Error, ParseError, Problem};
 use crate::eval::{self, Answers, Config, Database, ImportedRows};
@@ -230,11 +230,13 @@ impl Engine {
         config: Config,
     ) -> Result<(Explanation, Vec<Problem>), Error> {
         let query = self.parse_goal(name, fact)?;
-        let atom = match query.body.as_slice() {
-            [Literal::Positive(atom)] if atom.args.iter().all(|t| matches!(t, Term::Const(..))) => {
-                atom.clone()
-            }
-            _ => {
+        let fact = match query.body.as_slice() {
+            [Literal::Positive(atom)] => update::ground(atom),
+            _ => None,
+        };
+        let fact = match fact {
+            Some(fact) => fact,
+            None => {
                 return Err(Error::single(
                     ParseError::Syntax {
                         expected:
@@ -248,7 +250,6 @@ impl Engine {
         };
         let warnings = self.check_goal(&query)?;
         self.run(config)?;
-        let fact = update::fact_of(&atom);
         Ok((self.explain_fact(&fact), warnings))
     }
 

@@ -654,37 +654,23 @@ fn holds(db: &Database, fact: &Fact) -> bool {
 
 /// The fact a bodiless rule with a ground head states.
 fn ground_fact(rule: &Rule) -> Option<Fact> {
-    if !rule.is_fact() {
-        return None;
-    }
-    let args: Option<Vec<Value>> = rule
-        .head
+    rule.is_fact().then(|| ground(&rule.head)).flatten()
+}
+
+/// The fact an atom states, when it has no variables.
+pub(super) fn ground(atom: &ast::Atom) -> Option<Fact> {
+    let args = atom
         .args
         .iter()
         .map(|t| match t {
             Term::Const(v, _) => Some(v.clone()),
             _ => None,
         })
-        .collect();
+        .collect::<Option<Vec<Value>>>()?;
     Some(Fact {
-        predicate: rule.head.predicate.text.clone(),
-        args: args?,
-    })
-}
-
-/// The fact an atom without variables states (callers have checked).
-pub(super) fn fact_of(atom: &ast::Atom) -> Fact {
-    Fact {
         predicate: atom.predicate.text.clone(),
-        args: atom
-            .args
-            .iter()
-            .map(|t| match t {
-                Term::Const(v, _) => v.clone(),
-                _ => Value::Int(0),
-            })
-            .collect(),
-    }
+        args,
+    })
 }
 
 /// Facts as statements, one per line, in canonical form (which parses back

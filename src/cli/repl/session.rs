@@ -87,14 +87,14 @@ impl Session {
         &self.engine
     }
 
-    /// Loads files at the start; false when they have errors.
-    pub fn load(&mut self, files: &[PathBuf]) -> bool {
+    /// Loads and evaluates files at the start (errors are shown, and the
+    /// session starts without them).
+    pub fn load(&mut self, files: &[PathBuf]) {
         let loaded = self.engine.load_files(files);
-        self.report(loaded.map(|w| {
-            report::warnings(&w);
-        }))
-        .is_some()
-            && self.evaluate()
+        if let Some(warnings) = self.report(loaded) {
+            report::warnings(&warnings);
+            self.evaluate();
+        }
     }
 
     /// Handles one complete entry, writing its answer to `out`.
