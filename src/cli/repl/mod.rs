@@ -28,7 +28,8 @@ pub fn run(files: &[PathBuf], config: Config) -> ExitCode {
         ..config
     };
     let mut session = Session::new(config);
-    session.load(files);
+    // Files with errors are reported; the session starts without them.
+    let _ = session.load(files);
     let read = if interactive {
         editor::run(&mut session, cancel)
     } else {

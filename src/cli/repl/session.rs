@@ -87,13 +87,16 @@ impl Session {
         &self.engine
     }
 
-    /// Loads and evaluates files at the start (errors are shown, and the
-    /// session starts without them).
-    pub fn load(&mut self, files: &[PathBuf]) {
+    /// Loads files and evaluates (errors are shown, and nothing of the
+    /// files is kept); true when both went well.
+    pub fn load(&mut self, files: &[PathBuf]) -> bool {
         let loaded = self.engine.load_files(files);
-        if let Some(warnings) = self.report(loaded) {
-            report::warnings(&warnings);
-            self.evaluate();
+        match self.report(loaded) {
+            Some(warnings) => {
+                report::warnings(&warnings);
+                self.evaluate()
+            }
+            None => false,
         }
     }
 
@@ -178,12 +181,8 @@ impl Session {
             "help" => help(out)?,
             "quit" | "q" | "exit" => return Ok(Flow::Quit),
             "load" if !argument.is_empty() => {
-                let loaded = self.engine.load_files(&[PathBuf::from(argument)]);
-                if let Some(warnings) = self.report(loaded) {
-                    report::warnings(&warnings);
-                    if self.evaluate() {
-                        writeln!(out, "loaded {argument}.")?;
-                    }
+                if self.load(&[PathBuf::from(argument)]) {
+                    writeln!(out, "loaded {argument}.")?;
                 }
             }
             "why" | "whynot" if !argument.is_empty() => {
