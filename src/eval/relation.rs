@@ -456,19 +456,26 @@ fn same_row(a: &[Id], b: &[Id]) -> bool {
 
 impl Index {
     /// Appends row `r` to its key's list.
+    /// The hash of `row`'s key, and the key's entry if it has one.
+    #[inline]
+    fn entry_of(&self, row: &[Id]) -> (u64, Option<u32>) {
+        let hash = hash_ids(self.columns.iter().map(|&c| row[c]));
+        let found = self.table.find(hash, |&e| {
+            let first = &self.entries[e as usize][1..];
+            self.columns.iter().all(|&c| first[c] == row[c])
+        });
+        (hash, found.copied())
+    }
+
     fn add(&mut self, row: &[Id], r: RowId) {
+        let (hash, found) = self.entry_of(row);
         let Index {
             columns,
             table,
             entries,
         } = self;
-        let hash = hash_ids(columns.iter().map(|&c| row[c]));
-        let same_key = |&e: &u32| {
-            let first = &entries[e as usize][1..];
-            columns.iter().all(|&c| first[c] == row[c])
-        };
-        let entry = match table.find(hash, same_key) {
-            Some(&e) => e as usize,
+        let entry = match found {
+            Some(e) => e as usize,
             None => {
                 let e = entries.len();
                 entries.push(Vec::with_capacity(row.len() + 1));
@@ -498,19 +505,10 @@ impl Index {
     /// Drops the `doomed` rows (their `gone` bits set) from their keys'
     /// lists, each touched list rewritten once.
     fn remove(&mut self, rows: &[Id], arity: usize, doomed: &[RowId], gone: &[u64]) {
-        let mut touched: Vec<u32> = Vec::new();
-        for &r in doomed {
-            let row = &rows[r as usize * arity..][..arity];
-            let hash = hash_ids(self.columns.iter().map(|&c| row[c]));
-            let entries = &self.entries;
-            let columns = &self.columns;
-            if let Some(&e) = self.table.find(hash, |&e| {
-                let first = &entries[e as usize][1..];
-                columns.iter().all(|&c| first[c] == row[c])
-            }) {
-                touched.push(e);
-            }
-        }
+        let mut touched: Vec<u32> = doomed
+            .iter()
+            .filter_map(|&r| self.entry_of(&rows[r as usize * arity..][..arity]).1)
+            .collect();
         touched.sort_unstable();
         touched.dedup();
         let stride = arity + 1;
