@@ -1,6 +1,7 @@
 //! Imports: CSV and TSV files -> typed rows (SPEC §3).
 //!
-//! A `.tsv` file is tab-separated, anything else comma-separated. Without a
+//! A `.tsv` file is tab-separated with no quoting, anything else
+//! comma-separated with CSV quoting. Without a
 //! column list every column of every row is taken and the file has no
 //! header; with one, the first row is the header and the named columns are
 //! taken, in the order named. Each field becomes an integer if it parses as
@@ -39,6 +40,8 @@ pub fn read(import: &ResolvedImport, index: usize) -> Result<ImportedRows, Impor
     let tsv = import.path.extension().is_some_and(|e| e == "tsv");
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(if tsv { b'\t' } else { b',' })
+        // TSV has no quoting: a `"` is part of its field.
+        .quoting(!tsv)
         .has_headers(import.import.columns.is_some())
         .from_path(&import.path)
         .map_err(|e| fail(None, describe(&e), None))?;

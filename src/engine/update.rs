@@ -451,7 +451,9 @@ impl Engine {
             let p = plan.pred(&rule.head.predicate.text);
             edit.add.push((p, row, Origin::Stated(rule.span)));
         }
-        for rows in &self.imported[news.first_import..] {
+        // Empty files are skipped for the reason `load_given` gives.
+        let news_imported = &self.imported[news.first_import..];
+        for rows in news_imported.iter().filter(|rows| !rows.rows.is_empty()) {
             let p = plan.pred(&self.program.imports[rows.import].import.predicate.text);
             for (values, &line) in rows.rows.iter().zip(&rows.lines) {
                 let row = values

@@ -291,7 +291,9 @@ impl Database {
                 self.given[pred].insert(r, Origin::Stated(program.rules[i].span));
             }
         }
-        for rows in imported {
+        // An empty file of unknown width gives its predicate no arity, so
+        // the plan may not know it; it has no facts to load either way.
+        for rows in imported.iter().filter(|rows| !rows.rows.is_empty()) {
             let name = &program.imports[rows.import].import.predicate.text;
             let pred = self.plan.pred(name);
             for (values, &line) in rows.rows.iter().zip(&rows.lines) {
