@@ -21,6 +21,10 @@
 //!   its place in the join order: forcing it first looks cheap but can
 //!   multiply the intermediate results (Andersen's points-to analysis ran 4×
 //!   slower that way).
+//! - **Existence tests**: a run of steps binding nothing that is read
+//!   after it becomes one [`Step::Exists`] (see [`existence_tests`]); parts
+//!   of a body sharing no variable with the head are ordered first, so that
+//!   they are tested once, not inside the loops of the rest.
 
 use std::collections::{HashMap, HashSet};
 
@@ -125,6 +129,7 @@ pub fn for_each_index(steps: &[Step], f: &mut impl FnMut(PredId, usize)) {
                 ..
             } => f(*pred, *i),
             Step::Aggregate(agg) => for_each_index(&agg.steps, f),
+            Step::Exists(steps) => for_each_index(steps, f),
             _ => {}
         }
     }
@@ -228,6 +233,11 @@ pub enum Step {
     },
     /// `result = f target : { body }`.
     Aggregate(Box<AggregatePlan>),
+    /// A part of the body that binds nothing the rest of the rule reads:
+    /// its first match is enough, so the join goes on once if it has one
+    /// (`q if e(_), e(_)` tests `e` twice instead of looping over it
+    /// twice).
+    Exists(Vec<Step>),
 }
 
 /// An aggregate, with its body planned as a sub-join.
@@ -266,6 +276,20 @@ pub enum Expr {
         /// The expression, for errors.
         span: Span,
     },
+}
+
+/// Which bindings of a body's variables a [`Plan::body_plan`] is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bindings {
+    /// Each distinct binding of the named variables (a query's answers).
+    Named,
+    /// Each distinct binding of every variable, `_Name` ones included
+    /// (the instances a proof chooses from).
+    All,
+    /// One binding of every variable, if there is one: parts of the body
+    /// whose variables only the caller reads become existence tests, and
+    /// the first match's slots still hold their witness values.
+    One,
 }
 
 /// A query, planned as a rule whose head is its named variables.
@@ -400,11 +424,20 @@ impl Plan {
         numbering.number_variables(rule);
         let (vars, first_free) = (numbering.vars, numbering.next_slot);
         let mut slots = first_free;
+        let needed: HashSet<String> = rule
+            .head
+            .args
+            .iter()
+            .filter_map(|t| match t {
+                Term::Var(v) => Some(v.name.clone()),
+                _ => None,
+            })
+            .collect();
         let mut variant = |delta: Option<usize>| {
             let mut b = Builder::new(self, interner);
             b.vars = vars.clone();
             b.next_slot = first_free;
-            let steps = b.body(&rule.body, delta, &recursive);
+            let steps = b.body(&rule.body, delta, &recursive, &needed);
             slots = slots.max(b.next_slot);
             steps
         };
@@ -418,7 +451,7 @@ impl Plan {
             let mut b = Builder::new(self, interner);
             b.vars = vars.clone();
             b.next_slot = first_free;
-            let steps = b.change_variant(&rule.body, i);
+            let steps = b.change_variant(&rule.body, i, &needed);
             slots = slots.max(b.next_slot);
             changes.push(ChangeVariant {
                 pred: self.pred(&atom.predicate.text),
@@ -459,15 +492,15 @@ impl Plan {
     /// predicates must be known) whose `bound` variables have values before it runs
     /// (they get slots `0..bound.len()`, in order). The plan's variables
     /// are the named ones in order of first appearance; `_Name` variables
-    /// are among them only with `anonymous` (explanations show them,
-    /// answers do not). `sizes` gives each predicate's number of facts
+    /// are among them unless `wanted` is [`Bindings::Named`] (explanations
+    /// show them, answers do not). `sizes` gives each predicate's number of facts
     /// (by id) when the body runs against a model: between atoms with as
     /// many bound arguments, the smaller relation goes first.
     pub fn body_plan(
         &mut self,
         body: &[Literal],
         bound: &[&str],
-        anonymous: bool,
+        wanted: Bindings,
         interner: &mut Interner,
         sizes: &[u32],
     ) -> QueryPlan {
@@ -479,11 +512,25 @@ impl Plan {
             .collect();
         let mut builder = Builder::new(self, interner);
         builder.sizes = sizes;
+        let mut needed: HashSet<String> = bound.iter().map(|n| n.to_string()).collect();
         for name in bound {
             builder.slot(name);
             builder.bound.insert(name.to_string());
         }
-        let steps = builder.body(body, None, &[]);
+        let anonymous = wanted != Bindings::Named;
+        for literal in body.iter().filter(|_| wanted != Bindings::One) {
+            match literal {
+                Literal::Aggregate(agg) => {
+                    needed.insert(agg.result.name.clone());
+                }
+                other => other.for_each_var(&mut |v| {
+                    if anonymous || !v.is_anonymous() {
+                        needed.insert(v.name.clone());
+                    }
+                }),
+            }
+        }
+        let steps = builder.body(body, None, &[], &needed);
         let mut variables: Vec<(String, Slot)> = Vec::new();
         for name in bound {
             push_var(&mut variables, &builder.vars, name);
@@ -604,10 +651,20 @@ impl<'p> Builder<'p> {
     /// Orders and compiles a body. `delta` is the atom read as delta;
     /// `recursive` lists the atoms of the rule's own stratum, whose version
     /// depends on their place relative to `delta`.
-    fn body(&mut self, body: &[Literal], delta: Option<usize>, recursive: &[usize]) -> Vec<Step> {
-        let order = join_order(body, &self.bound, None, &self.sizes);
+    /// `needed` are the variables read after the body (the head's, or a
+    /// query's answers): parts of the body that bind none of them, nor
+    /// anything a later literal reads, become existence tests.
+    fn body(
+        &mut self,
+        body: &[Literal],
+        delta: Option<usize>,
+        recursive: &[usize],
+        needed: &HashSet<String>,
+    ) -> Vec<Step> {
+        let before = self.bound.clone();
+        let order = join_order(body, &self.bound, None, &self.sizes, needed);
         let mut steps = Vec::with_capacity(body.len());
-        for i in order {
+        for &i in &order {
             let version = match delta {
                 Some(d) if i == d => Version::Delta,
                 Some(d) if i > d && recursive.contains(&i) => Version::Old,
@@ -615,7 +672,8 @@ impl<'p> Builder<'p> {
             };
             steps.push(self.literal(body, i, version));
         }
-        steps
+        let literals: Vec<&Literal> = order.iter().map(|&i| &body[i]).collect();
+        existence_tests(steps, &literals, body, &before, needed)
     }
 
     /// Compiles a body driven by the changes of literal `i`: the changed
@@ -624,16 +682,27 @@ impl<'p> Builder<'p> {
     /// follow in join order. A negated literal's changes are scanned like
     /// a positive atom, and the literal is still tested in the state the
     /// variant reads (a fact may leave and come back in one update).
-    fn change_variant(&mut self, body: &[Literal], i: usize) -> Vec<Step> {
+    fn change_variant(
+        &mut self,
+        body: &[Literal],
+        i: usize,
+        needed: &HashSet<String>,
+    ) -> Vec<Step> {
         let (Literal::Positive(atom) | Literal::Negative(atom)) = &body[i] else {
             unreachable!("only atoms have change variants");
         };
+        let before = self.bound.clone();
         let mut steps = vec![self.scan(atom, Version::Change, i)];
+        // The scan binds the atom's variables even when the literal is
+        // negated.
+        let scanned = Literal::Positive(atom.clone());
+        let mut literals = vec![&scanned];
         let skip = matches!(body[i], Literal::Positive(_)).then_some(i);
-        for j in join_order(body, &self.bound, skip, &self.sizes) {
+        for j in join_order(body, &self.bound, skip, &self.sizes, needed) {
             steps.push(self.literal(body, j, Version::Full));
+            literals.push(&body[j]);
         }
-        steps
+        existence_tests(steps, &literals, body, &before, needed)
     }
 
     fn literal(&mut self, body: &[Literal], i: usize, version: Version) -> Step {
@@ -769,7 +838,15 @@ impl<'p> Builder<'p> {
         self.bound = groups.iter().map(|g| g.to_string()).collect();
         self.vars.retain(|name, _| groups.contains(name.as_str()));
         let outer_read = std::mem::replace(&mut self.read, Version::All);
-        let steps = self.body(&agg.body, None, &[]);
+        // Every named variable of the body is aggregated over or grouped
+        // by; only wildcards can be existence tests.
+        let mut needed = HashSet::new();
+        for literal in &agg.body {
+            literal.for_each_var(&mut |v| {
+                needed.insert(v.name.clone());
+            });
+        }
+        let steps = self.body(&agg.body, None, &[], &needed);
         self.read = outer_read;
         let mut locals: Vec<Slot> = Vec::new();
         for literal in &agg.body {
@@ -808,12 +885,17 @@ impl<'p> Builder<'p> {
 /// The order in which to join a body's literals (see the module docs),
 /// leaving out `skip` (a literal already placed); ties between atoms go to
 /// the one with fewer facts when `sizes` knows them, then to source order.
+/// Atoms of a part of the body that shares no variable with `needed` nor
+/// with the rest go first: that part is a test run once (see
+/// [`existence_tests`]), not a loop around the rest.
 fn join_order(
     body: &[Literal],
     bound: &HashSet<String>,
     skip: Option<usize>,
     sizes: &HashMap<String, u32>,
+    needed: &HashSet<String>,
 ) -> Vec<usize> {
+    let free = free_components(body, bound, needed);
     let mut bound: HashSet<String> = bound.clone();
     let mut placed = vec![false; body.len()];
     if let Some(i) = skip {
@@ -845,6 +927,7 @@ fn join_order(
                     _ => 0,
                 };
                 (
+                    free[i],
                     known,
                     std::cmp::Reverse(unknown),
                     std::cmp::Reverse(size),
@@ -864,6 +947,152 @@ fn join_order(
         }
     }
     order
+}
+
+/// For each literal, whether it belongs to a *free* part of the body: the
+/// literals connected to it through variables not bound beforehand mention
+/// none of the `needed` variables.
+fn free_components(
+    body: &[Literal],
+    bound: &HashSet<String>,
+    needed: &HashSet<String>,
+) -> Vec<bool> {
+    let vars: Vec<HashSet<&str>> = body
+        .iter()
+        .map(|l| {
+            let mut vs = HashSet::new();
+            l.for_each_var(&mut |v| {
+                if !bound.contains(&v.name) {
+                    vs.insert(v.name.as_str());
+                }
+            });
+            vs
+        })
+        .collect();
+    // Union-find over literals, joined by shared variables.
+    let mut parent: Vec<usize> = (0..body.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut owner: HashMap<&str, usize> = HashMap::new();
+    for (i, vs) in vars.iter().enumerate() {
+        for &v in vs {
+            match owner.get(v) {
+                Some(&j) => {
+                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[a] = b;
+                }
+                None => {
+                    owner.insert(v, i);
+                }
+            }
+        }
+    }
+    let mut tied = vec![false; body.len()];
+    for (i, vs) in vars.iter().enumerate() {
+        if vs.iter().any(|v| needed.contains(*v)) {
+            let r = root(&mut parent, i);
+            tied[r] = true;
+        }
+    }
+    (0..body.len())
+        .map(|i| !tied[root(&mut parent, i)])
+        .collect()
+}
+
+/// Wraps in [`Step::Exists`] each shortest run of steps, starting at a
+/// scan, whose newly bound variables neither `needed` nor any later step
+/// reads: only whether such a run has a match matters, not how many.
+/// `literals[k]` is the literal of `steps[k]`; `bound` the variables bound
+/// before the first.
+fn existence_tests(
+    steps: Vec<Step>,
+    literals: &[&Literal],
+    body: &[Literal],
+    bound: &HashSet<String>,
+    needed: &HashSet<String>,
+) -> Vec<Step> {
+    let n = steps.len();
+    let mut bound = bound.clone();
+    let mut firsts: Vec<HashSet<String>> = Vec::with_capacity(n);
+    let mut uses: Vec<HashSet<String>> = Vec::with_capacity(n);
+    for literal in literals {
+        let before = bound.clone();
+        binds(literal, body, &mut bound);
+        firsts.push(bound.difference(&before).cloned().collect());
+        let mut used = HashSet::new();
+        literal.for_each_var(&mut |v| {
+            used.insert(v.name.clone());
+        });
+        uses.push(used);
+    }
+    // after[m]: what the steps from m on, and what comes after the body,
+    // read.
+    let mut after = vec![needed.clone(); n + 1];
+    for m in (0..n).rev() {
+        let mut set = after[m + 1].clone();
+        set.extend(uses[m].iter().cloned());
+        after[m] = set;
+    }
+    let candidate: Vec<bool> = steps
+        .iter()
+        .map(|s| {
+            matches!(
+                s,
+                Step::Scan { access, .. } if *access != Access::Member
+            )
+        })
+        .collect();
+    let mut steps: Vec<Option<Step>> = steps.into_iter().map(Some).collect();
+    let segments = Segments {
+        firsts: &firsts,
+        after: &after,
+        candidate: &candidate,
+    };
+    segments.build(&mut steps, 0, n)
+}
+
+/// What [`existence_tests`] knows of each step.
+struct Segments<'a> {
+    firsts: &'a [HashSet<String>],
+    after: &'a [HashSet<String>],
+    candidate: &'a [bool],
+}
+
+impl Segments<'_> {
+    /// The steps `lo..hi`, runs wrapped. Within a run that ends at `hi`,
+    /// every inner run ends by `hi` too (what the outer run binds, the
+    /// steps after `hi` do not read).
+    fn build(&self, steps: &mut [Option<Step>], lo: usize, hi: usize) -> Vec<Step> {
+        let mut out = Vec::with_capacity(hi - lo);
+        let mut k = lo;
+        while k < hi {
+            let take = |steps: &mut [Option<Step>], i: usize| {
+                steps[i].take().expect("each step is taken once")
+            };
+            if self.candidate[k] {
+                let mut binds: HashSet<&String> = HashSet::new();
+                let end = (k + 1..=hi).find(|&m| {
+                    binds.extend(&self.firsts[m - 1]);
+                    binds.iter().all(|v| !self.after[m].contains(*v))
+                });
+                if let Some(m) = end {
+                    let mut inner = vec![take(steps, k)];
+                    inner.extend(self.build(steps, k + 1, m));
+                    out.push(Step::Exists(inner));
+                    k = m;
+                    continue;
+                }
+            }
+            out.push(take(steps, k));
+            k += 1;
+        }
+        out
+    }
 }
 
 fn is_positive(l: &Literal) -> bool {

@@ -3,7 +3,11 @@
 //!
 //! Each scan reads the row range its [`Version`] allows (see
 //! [`Window`]), through an index on its bound columns; each complete match
-//! is handed to `emit` with the slots filled in.
+//! is handed to `emit` with the slots filled in. `emit` answers whether to
+//! go on: [`Flow::Break`] ends the join early (an existence test has its
+//! match, a caller has as many matches as it wanted).
+
+use std::ops::ControlFlow;
 
 use super::arith;
 use super::relation::{Range, Relation, RowId, View};
@@ -56,8 +60,14 @@ impl Window {
     }
 }
 
+/// Whether a join goes on after a match.
+pub type Flow = ControlFlow<()>;
+
+/// Go on.
+pub const MORE: Flow = ControlFlow::Continue(());
+
 /// Where matches go.
-pub type Emit<'e> = dyn FnMut(&[Id]) -> Result<(), EvalError> + 'e;
+pub type Emit<'e> = dyn FnMut(&[Id]) -> Result<Flow, EvalError> + 'e;
 
 /// The state of one join: relations to read, the values bound so far.
 pub struct Join<'a> {
@@ -97,8 +107,8 @@ impl<'a> Join<'a> {
 }
 
 impl Join<'_> {
-    /// Runs `steps` and emits every complete match.
-    pub fn run(&mut self, steps: &[Step], emit: &mut Emit<'_>) -> Result<(), EvalError> {
+    /// Runs `steps` and emits every complete match, until `emit` breaks.
+    pub fn run(&mut self, steps: &[Step], emit: &mut Emit<'_>) -> Result<Flow, EvalError> {
         let Some((step, rest)) = steps.split_first() else {
             return emit(&self.slots);
         };
@@ -128,8 +138,11 @@ impl Join<'_> {
                 match access {
                     Access::Scan => {
                         for r in range.lo..range.hi {
-                            if rel.visible(r, view) && self.bind(rel.row(r), columns) {
-                                self.run(rest, emit)?;
+                            if rel.visible(r, view)
+                                && self.bind(rel.row(r), columns)
+                                && self.run(rest, emit)?.is_break()
+                            {
+                                return Ok(ControlFlow::Break(()));
                             }
                         }
                     }
@@ -143,8 +156,8 @@ impl Join<'_> {
                             &spill
                         };
                         for (_, row) in rel.lookup(*ix, key, range, view) {
-                            if self.bind(row, columns) {
-                                self.run(rest, emit)?;
+                            if self.bind(row, columns) && self.run(rest, emit)?.is_break() {
+                                return Ok(ControlFlow::Break(()));
                             }
                         }
                     }
@@ -154,11 +167,11 @@ impl Join<'_> {
                             .find_in(&key, hash_ids(key.iter().copied()), view)
                             .is_some_and(|r| r >= range.lo && r < range.hi)
                         {
-                            self.run(rest, emit)?;
+                            return self.run(rest, emit);
                         }
                     }
                 }
-                Ok(())
+                Ok(MORE)
             }
             Step::Absent { pred, access, key } => {
                 // Negation reads the whole relation in the join's view,
@@ -174,7 +187,7 @@ impl Join<'_> {
                         .is_some(),
                 };
                 if present {
-                    Ok(())
+                    Ok(MORE)
                 } else {
                     self.run(rest, emit)
                 }
@@ -196,7 +209,7 @@ impl Join<'_> {
                 if holds {
                     self.run(rest, emit)
                 } else {
-                    Ok(())
+                    Ok(MORE)
                 }
             }
             Step::Assign { slot, expr } => {
@@ -212,16 +225,26 @@ impl Join<'_> {
             }
             Step::Aggregate(agg) => {
                 let Some(id) = self.aggregate(agg)? else {
-                    return Ok(());
+                    return Ok(MORE);
                 };
                 if agg.result_bound {
                     if self.slots[agg.result] != id {
-                        return Ok(());
+                        return Ok(MORE);
                     }
                 } else {
                     self.slots[agg.result] = id;
                 }
                 self.run(rest, emit)
+            }
+            Step::Exists(steps) => {
+                let found = self
+                    .run(steps, &mut |_: &[Id]| Ok(ControlFlow::Break(())))?
+                    .is_break();
+                if found {
+                    self.run(rest, emit)
+                } else {
+                    Ok(MORE)
+                }
             }
         }
     }
@@ -295,7 +318,7 @@ impl Join<'_> {
         let mut seen = Relation::new(agg.locals.len());
         let mut targets: Vec<Id> = Vec::new();
         let mut local = Vec::with_capacity(agg.locals.len());
-        self.run(&agg.steps, &mut |slots: &[Id]| {
+        let _ = self.run(&agg.steps, &mut |slots: &[Id]| {
             local.clear();
             local.extend(agg.locals.iter().map(|&s| slots[s]));
             if seen.insert(&local, 0) {
@@ -305,7 +328,7 @@ impl Join<'_> {
                     None => 0,
                 });
             }
-            Ok(())
+            Ok(MORE)
         })?;
         let value = match agg.function {
             AggregateFn::Count => Some(Value::Int(targets.len() as i64)),

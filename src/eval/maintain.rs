@@ -46,15 +46,16 @@
 //! older than it: proofs found by rounds stay well-founded.
 
 use std::collections::HashSet;
+use std::ops::ControlFlow;
 
-use super::join::{Join, Window};
+use super::join::{Join, Window, MORE};
 use super::relation::{Relation, RowId, View};
 use super::{project, Budget, Config, Database, HeadPlan, Origin};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::Id;
 use crate::load::Program;
-use crate::plan::{Plan, PredId, RulePlan, Step, StratumPlan};
+use crate::plan::{Bindings, Plan, PredId, RulePlan, Step, StratumPlan};
 
 /// A change to the program, as the model sees it.
 #[derive(Clone, Debug, Default)]
@@ -495,22 +496,20 @@ impl Database {
             )
         };
         let mut row = Vec::with_capacity(arity);
-        // The old state was evaluated without error, so the only error is
-        // the one raised here to stop the join when over budget.
-        join.run(steps, &mut |slots: &[Id]| {
+        let mut within = true;
+        // The old state was evaluated without error, so none arises here.
+        let _ = join.run(steps, &mut |slots: &[Id]| {
             project(&rule.head_args, slots, &mut row);
             if out.insert(&row, 0) {
                 if left == 0 {
-                    return Err(EvalError::FactLimit {
-                        limit: budget,
-                        span: rule.span,
-                    });
+                    within = false;
+                    return Ok(ControlFlow::Break(()));
                 }
                 left -= 1;
             }
-            Ok(())
-        })
-        .is_ok()
+            Ok(MORE)
+        });
+        within
     }
 
     /// Deletes the live derived facts among `found` and puts them in
@@ -554,7 +553,7 @@ impl Database {
         }
         let mut plans: Vec<(usize, PredId, HeadPlan)> = Vec::new();
         for rule in &stratum.rules {
-            let plan = self.plan_from_head(&program.rules[rule.rule]);
+            let plan = self.plan_from_head(&program.rules[rule.rule], Bindings::One);
             plans.push((rule.rule, rule.head, plan));
         }
         let windows = self.complete_windows();

@@ -22,6 +22,7 @@ pub mod maintain;
 pub mod naive;
 pub mod relation;
 
+use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -34,10 +35,10 @@ use crate::hash::{self, FxBuild};
 pub use crate::import::ImportedRows;
 use crate::intern::{Id, Interner};
 use crate::load::Program;
-use crate::plan::{self, Operand, Plan, PredId, QueryPlan, Step};
+use crate::plan::{self, Bindings, Operand, Plan, PredId, QueryPlan, Step};
 use crate::source::Span;
 use crate::value::Value;
-use join::{Join, Window};
+use join::{Join, Window, MORE};
 use relation::{Relation, RowId};
 
 /// Settings of one evaluation or update: the budgets that stop a run
@@ -429,8 +430,9 @@ impl Database {
                     });
                 }
             }
-            Ok(())
+            Ok(MORE)
         })
+        .map(|_| ())
     }
 
     /// Appends a round's new facts, stamped with the round; they become the
@@ -483,10 +485,12 @@ impl Database {
         let mut found = Vec::new();
         let mut join = Join::new(&self.relations, windows, &mut self.interner, slots);
         let _ = join.run(&plan.steps, &mut |s: &[Id]| {
-            if found.len() < limit {
-                found.push(s.to_vec());
-            }
-            Ok(())
+            found.push(s.to_vec());
+            Ok(if found.len() < limit {
+                MORE
+            } else {
+                ControlFlow::Break(())
+            })
         });
         found
     }
@@ -503,23 +507,23 @@ impl Database {
         &mut self,
         body: &[ast::Literal],
         bound: &[&str],
-        anonymous: bool,
+        wanted: Bindings,
     ) -> QueryPlan {
         let sizes: Vec<u32> = self.relations.iter().map(Relation::live_len).collect();
         let plan = self
             .plan
-            .body_plan(body, bound, anonymous, &mut self.interner, &sizes);
+            .body_plan(body, bound, wanted, &mut self.interner, &sizes);
         self.add_relations();
         self.build_indexes(&plan.steps);
         plan
     }
 
     /// Plans a rule's body to run with its head bound to a fact (see
-    /// [`HeadPlan`]).
-    pub fn plan_from_head(&mut self, rule: &ast::Rule) -> HeadPlan {
+    /// [`HeadPlan`]), for every instance ([`Bindings::All`]) or one.
+    pub fn plan_from_head(&mut self, rule: &ast::Rule, wanted: Bindings) -> HeadPlan {
         let names = head_variables(rule);
         let body = ast::name_wildcards(&rule.body);
-        let plan = self.plan_body(&body, &names, true);
+        let plan = self.plan_body(&body, &names, wanted);
         HeadPlan { body, plan }
     }
 
@@ -567,7 +571,7 @@ impl Database {
         for atom in query_atoms(query) {
             self.plan.ensure_pred(&atom.predicate.text, atom.args.len());
         }
-        let plan = self.plan_body(&query.body, &[], false);
+        let plan = self.plan_body(&query.body, &[], Bindings::Named);
         let windows = self.complete_windows();
         let mut found = Relation::new(plan.variables.len());
         let mut join = Join::new(
@@ -577,11 +581,12 @@ impl Database {
             vec![0; plan.slots],
         );
         let mut row = Vec::with_capacity(plan.variables.len());
-        join.run(&plan.steps, &mut |slots: &[Id]| {
+        // Every match is wanted: the join never breaks.
+        let _ = join.run(&plan.steps, &mut |slots: &[Id]| {
             row.clear();
             row.extend(plan.variables.iter().map(|&(_, s)| slots[s]));
             found.insert(&row, 0);
-            Ok(())
+            Ok(MORE)
         })?;
         let mut rows: Vec<&[Id]> = (0..found.len()).map(|r| found.row(r)).collect();
         rows.sort_by(|a, b| self.interner.cmp_rows(a, b));
@@ -768,6 +773,7 @@ fn delta_pred(steps: &[plan::Step]) -> Option<PredId> {
             version: plan::Version::Delta,
             ..
         } => Some(*pred),
+        plan::Step::Exists(inner) => delta_pred(inner),
         _ => None,
     })
 }

@@ -23,7 +23,7 @@ use crate::eval::join::Window;
 use crate::eval::{Database, Origin};
 use crate::intern::Id;
 use crate::load::Program;
-use crate::plan::{PredId, QueryPlan};
+use crate::plan::{Bindings, PredId, QueryPlan};
 use crate::source::{Sources, Span};
 use crate::value::Value;
 
@@ -263,7 +263,7 @@ impl<'a> Prover<'a> {
     fn bind_head(&mut self, i: usize, row: &[Id]) -> Option<Vec<Id>> {
         let rule = &self.program.rules[i];
         if !self.plans.contains_key(&i) {
-            let head_plan = self.db.plan_from_head(rule);
+            let head_plan = self.db.plan_from_head(rule, Bindings::All);
             self.plans.insert(i, (head_plan.body, head_plan.plan));
         }
         self.db.bind_head(rule, row)
@@ -369,7 +369,7 @@ impl<'a> Prover<'a> {
         let mut group_names: Vec<&str> = groups.iter().copied().collect();
         group_names.sort_unstable();
         let inner = ast::name_wildcards(&agg.body);
-        let plan = self.db.plan_body(&inner, &group_names, true);
+        let plan = self.db.plan_body(&inner, &group_names, Bindings::All);
         let group_values: Vec<Value> = group_names
             .iter()
             .map(|n| values.get(*n).cloned().unwrap_or(Value::Int(0)))

@@ -16,7 +16,7 @@ use super::{source_at, substitute_literal, Fact, Source};
 use crate::ast::{self, Literal, Term};
 use crate::eval::Database;
 use crate::load::Program;
-use crate::plan;
+use crate::plan::{self, Bindings};
 use crate::source::Sources;
 use crate::suggest::did_you_mean;
 use crate::value::Value;
@@ -230,7 +230,7 @@ fn solve_first(
     names: &[&str],
     head: &HashMap<String, Value>,
 ) -> Option<HashMap<String, Value>> {
-    let plan = db.plan_body(prefix, names, true);
+    let plan = db.plan_body(prefix, names, Bindings::One);
     let bound: Vec<Value> = names.iter().map(|n| head[*n].clone()).collect();
     let slots = db.solve(&plan, &bound, 1).pop()?;
     Some(
@@ -344,7 +344,7 @@ fn failure(
                 .copied()
                 .filter(|g| values.contains_key(*g))
                 .collect();
-            let plan = db.plan_body(&alone, &known, false);
+            let plan = db.plan_body(&alone, &known, Bindings::Named);
             let bound: Vec<Value> = known.iter().map(|n| values[*n].clone()).collect();
             let value = db.solve(&plan, &bound, 1).pop().and_then(|s| {
                 plan.variables
