@@ -62,6 +62,11 @@ impl Interner {
         as_int(id).map(|i| (i - INLINE_RANGE.start) as u32)
     }
 
+    /// The id whose [`Interner::int_key`] is `key`.
+    pub fn from_int_key(key: u32) -> Id {
+        INLINE | ((i64::from(key) + INLINE_RANGE.start) as u32 & !INLINE)
+    }
+
     /// Every string interned so far (for did-you-mean suggestions).
     pub fn strings(&self) -> impl Iterator<Item = &str> {
         self.values.iter().filter_map(|v| match v {
@@ -89,6 +94,155 @@ impl Interner {
             .find(|o| o.is_ne())
             .unwrap_or(a.len().cmp(&b.len()))
     }
+}
+
+/// What a join needs of the value table: the values of ids, and ids for
+/// the values it computes.
+pub trait Names {
+    /// The value of an id.
+    fn value(&self, id: Id) -> Value;
+    /// The id of `value`, adding it if new.
+    fn intern(&mut self, value: Value) -> Id;
+    /// SPEC §2's total order on the values of two ids.
+    fn cmp(&self, a: Id, b: Id) -> Ordering {
+        if a == b {
+            return Ordering::Equal;
+        }
+        match (as_int(a), as_int(b)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => self.value(a).total_cmp(&self.value(b)),
+        }
+    }
+}
+
+impl Names for Interner {
+    fn value(&self, id: Id) -> Value {
+        Interner::value(self, id)
+    }
+
+    fn intern(&mut self, value: Value) -> Id {
+        Interner::intern(self, value)
+    }
+}
+
+/// A parallel worker's view of an interner that nobody may change while
+/// the workers run: a value the table lacks gets a *provisional* id past
+/// the table's end, private to this overlay. [`Interner::settle`] interns
+/// them for real when the worker's results are merged.
+#[derive(Debug)]
+pub struct Overlay<'a> {
+    base: &'a Interner,
+    minted: IndexSet<Value, FxBuild>,
+}
+
+impl<'a> Overlay<'a> {
+    /// An overlay with nothing minted yet.
+    pub fn new(base: &'a Interner) -> Overlay<'a> {
+        Overlay {
+            base,
+            minted: IndexSet::default(),
+        }
+    }
+
+    /// The values given provisional ids.
+    pub fn into_minted(self) -> Minted {
+        Minted {
+            start: self.base.values.len() as Id,
+            values: self.minted.into_iter().collect(),
+        }
+    }
+}
+
+/// The values an [`Overlay`] minted: provisional id `start + i` is
+/// `values[i]`.
+#[derive(Debug)]
+pub struct Minted {
+    start: Id,
+    values: Vec<Value>,
+}
+
+impl Names for Overlay<'_> {
+    fn value(&self, id: Id) -> Value {
+        let start = self.base.values.len();
+        match as_int(id) {
+            Some(i) => Value::Int(i),
+            None if (id as usize) < start => self.base.values[id as usize].clone(),
+            None => self.minted[id as usize - start].clone(),
+        }
+    }
+
+    fn intern(&mut self, value: Value) -> Id {
+        if let Some(id) = self.base.get(&value) {
+            return id;
+        }
+        let (index, _) = self.minted.insert_full(value);
+        let id = Id::try_from(self.base.values.len() + index).expect("fewer than 2^31 values");
+        assert!(id < INLINE, "fewer than 2^31 distinct values");
+        id
+    }
+}
+
+impl Interner {
+    /// Interns the values an [`Overlay`] of this interner minted and
+    /// returns a function from the overlay's ids to real ones (the others
+    /// are unchanged). The interner may have grown since the overlay was
+    /// made (other overlays settled first): ids only ever get added.
+    pub fn settle(&mut self, minted: Minted) -> impl Fn(Id) -> Id {
+        let start = minted.start;
+        let real: Vec<Id> = minted.values.into_iter().map(|v| self.intern(v)).collect();
+        move |id| {
+            if id >= start && id & INLINE == 0 {
+                real[(id - start) as usize]
+            } else {
+                id
+            }
+        }
+    }
+}
+
+/// The canonical text (SPEC §6) of every value of an interner, ready to be
+/// copied into output many times over: printing millions of facts formats
+/// each string once, and integers without the formatting machinery.
+#[derive(Debug)]
+pub struct Texts {
+    table: Vec<String>,
+}
+
+impl Texts {
+    /// The texts of the values `interner` holds now.
+    pub fn new(interner: &Interner) -> Texts {
+        Texts {
+            table: interner.values.iter().map(Value::to_string).collect(),
+        }
+    }
+
+    /// Appends the text of `id`'s value.
+    #[inline]
+    pub fn push(&self, id: Id, out: &mut Vec<u8>) {
+        match as_int(id) {
+            Some(i) => push_int(i, out),
+            None => out.extend_from_slice(self.table[id as usize].as_bytes()),
+        }
+    }
+}
+
+/// Appends an integer in decimal.
+fn push_int(i: i64, out: &mut Vec<u8>) {
+    let mut digits = [0u8; 20];
+    let mut n = i.unsigned_abs();
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 fn inline(value: &Value) -> Option<Id> {
@@ -135,5 +289,56 @@ mod tests {
         assert_eq!(interner.cmp(a, b), Ordering::Less);
         let s = interner.intern(Value::from("a"));
         assert_eq!(interner.cmp(s, b), Ordering::Greater);
+        for i in [0, -1, 5, (1 << 30) - 1, -(1 << 30)] {
+            let id = interner.intern(Value::Int(i));
+            assert_eq!(Interner::from_int_key(Interner::int_key(id).unwrap()), id);
+        }
+    }
+
+    #[test]
+    fn texts_are_the_canonical_print_of_every_value() {
+        let mut interner = Interner::default();
+        let values = [
+            Value::Int(0),
+            Value::Int(-7),
+            Value::Int(1 << 30),
+            Value::Int(i64::MIN),
+            Value::Int(i64::MAX),
+            Value::Int((1 << 30) - 1),
+            Value::Dec(2.0),
+            Value::from("azerbaijan"),
+            Value::from("Nagorno \"Karabakh\""),
+        ];
+        let ids: Vec<Id> = values.iter().map(|v| interner.intern(v.clone())).collect();
+        let texts = Texts::new(&interner);
+        for (v, id) in values.iter().zip(ids) {
+            let mut out = Vec::new();
+            texts.push(id, &mut out);
+            assert_eq!(String::from_utf8(out).unwrap(), v.to_string());
+        }
+    }
+
+    #[test]
+    fn an_overlay_mints_provisional_ids_that_settle_into_real_ones() {
+        let mut interner = Interner::default();
+        let a = interner.intern(Value::from("a"));
+        let mut overlay = Overlay::new(&interner);
+        assert_eq!(Names::intern(&mut overlay, Value::from("a")), a);
+        assert_eq!(
+            Names::intern(&mut overlay, Value::Int(7)),
+            interner.get(&Value::Int(7)).unwrap()
+        );
+        let b = Names::intern(&mut overlay, Value::from("b"));
+        let c = Names::intern(&mut overlay, Value::Dec(0.5));
+        assert_eq!(Names::intern(&mut overlay, Value::from("b")), b);
+        assert_eq!(overlay.value(c), Value::Dec(0.5));
+        assert_eq!(Names::cmp(&overlay, a, b), Ordering::Less);
+        let minted = overlay.into_minted();
+        // Another worker interned "b" first: its real id is found.
+        let real_b = interner.intern(Value::from("b"));
+        let map = interner.settle(minted);
+        assert_eq!(map(b), real_b);
+        assert_eq!(interner.value(map(c)), Value::Dec(0.5));
+        assert_eq!(map(a), a);
     }
 }

@@ -368,3 +368,35 @@ fn completions_and_man_page_come_from_the_command_line_definitions() {
     assert!(man.contains("repl"), "{man}");
     assert_eq!(entente(&["completions", "tcsh"]).status.code(), Some(2));
 }
+
+#[test]
+fn output_does_not_depend_on_the_number_of_jobs() {
+    // Large enough that joins are split and the printing is done in
+    // blocks on several threads: 5,000 numbers, their decimal halves,
+    // strings, and a closure of 20,000 pairs.
+    let dir = std::env::temp_dir().join(format!("entente-jobs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("jobs.rules");
+    std::fs::write(
+        &file,
+        "n(0).\n\
+         n(Y) if n(X), X < 4999, Y = X + 1.\n\
+         half(X, H) if n(X), H = X / 2.0.\n\
+         named(X, \"a b\") if n(X), X % 3 = 0.\n\
+         step(X, Y) if n(X), Y = X + 1, Y % 250 != 0, n(Y).\n\
+         reach(X, Y) if step(X, Y), X < 1000.\n\
+         reach(X, Z) if reach(X, Y), step(Y, Z).\n",
+    )
+    .expect("write the program");
+    let path = file.to_str().expect("utf-8 path");
+    let one = entente(&["run", path, "--jobs", "1"]);
+    let two = entente(&["run", path, "--jobs", "2"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(one.status.success(), "{}", stderr(&one));
+    assert!(two.status.success(), "{}", stderr(&two));
+    let text = String::from_utf8_lossy(&one.stdout);
+    assert!(text.contains("half(4999, 2499.5).\n"), "{}", &text[..200]);
+    assert!(text.contains("named(4998, \"a b\").\n"));
+    assert!(text.lines().count() > 20_000);
+    assert!(one.stdout == two.stdout, "outputs differ");
+}

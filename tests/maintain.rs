@@ -13,12 +13,12 @@ use std::collections::BTreeSet;
 
 use entente::eval::naive::{self, Model};
 use entente::explain::{Fact, Prover};
-use entente::{Config, Engine, Update, Value};
+use entente::{Engine, Update, Value};
 use proptest::prelude::*;
 
 mod common;
 use common::verify::Verifier;
-use common::{engine_model, given_facts, program, Rng};
+use common::{config, engine_model, given_facts, program, Rng};
 
 type Facts = BTreeSet<(String, Vec<Value>)>;
 
@@ -42,7 +42,7 @@ fn check_step(
     given_before: &Facts,
 ) -> Result<Model, String> {
     let after = oracle(engine);
-    let got = engine_model(engine);
+    let got = engine_model(engine, config(1));
     if got != after {
         return Err(format!(
             "maintained model differs from evaluation from scratch\n got: {got:?}\nwant: {after:?}"
@@ -103,13 +103,13 @@ fn session(seed: u64) -> Result<(), String> {
         .filter(|(_, &on)| on)
         .map(|(s, _)| format!("{s}\n"))
         .collect();
+    // Half the sessions maintain with split joins on two threads.
+    let settings = config(1 + (seed % 2) as usize);
     let mut engine = Engine::new();
     engine
         .load_source("start.rules", &start)
         .map_err(|e| format!("start does not load: {e:?}"))?;
-    engine
-        .run(Config::default())
-        .map_err(|e| format!("{e:?}"))?;
+    engine.run(settings.clone()).map_err(|e| format!("{e:?}"))?;
     let mut log = format!("start:\n{start}");
     let mut before = oracle(&engine);
     for step in 0..10 {
@@ -126,7 +126,7 @@ fn session(seed: u64) -> Result<(), String> {
                 };
                 log.push_str(&format!("add {}\n", pool[i]));
                 loaded[i] = true;
-                engine.add_source(&format!("<step {step}>"), &pool[i], Config::default())
+                engine.add_source(&format!("<step {step}>"), &pool[i], settings.clone())
             }
             choice @ (2 | 3) => {
                 let Some(i) = pick(&mut rng, &|i| loaded[i] && is_fact(i) == (choice == 2)) else {
@@ -139,7 +139,7 @@ fn session(seed: u64) -> Result<(), String> {
                         loaded[j] = false;
                     }
                 }
-                engine.retract_source("<retract>", &text, Config::default())
+                engine.retract_source("<retract>", &text, settings.clone())
             }
             _ => {
                 let (name, arity) = [("e0", 2), ("e1", 1), ("e2", 2)][rng.below(3)];
@@ -148,7 +148,7 @@ fn session(seed: u64) -> Result<(), String> {
                 log.push_str(&format!("add {fact}\n"));
                 pool.push(fact.clone());
                 loaded.push(true);
-                engine.add_source(&format!("<step {step}>"), &fact, Config::default())
+                engine.add_source(&format!("<step {step}>"), &fact, settings.clone())
             }
         };
         let update = result.map_err(|e| format!("{log}\nchange refused: {e:?}"))?;

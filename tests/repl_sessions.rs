@@ -15,7 +15,7 @@ use entente::{Config, Engine, Fact, Value};
 use proptest::prelude::*;
 
 mod common;
-use common::{engine_model, given_facts, program, Rng};
+use common::{config, engine_model, given_facts, program, Rng};
 
 type Facts = BTreeSet<(String, Vec<Value>)>;
 
@@ -31,7 +31,7 @@ fn fresh(statements: &[String]) -> Engine {
 
 /// Every fact of the model, and the given ones.
 fn facts(engine: &mut Engine) -> (Facts, Facts) {
-    let model = engine_model(engine)
+    let model = engine_model(engine, config(1))
         .into_iter()
         .flat_map(|(p, facts)| facts.into_iter().map(move |args| (p.clone(), args)))
         .collect();

@@ -29,10 +29,7 @@ pub fn facts(
         engine.for_each_fact(derived_only, |name, row| f(name, row))
     };
     match format {
-        Format::Text => each(&mut |name, row| {
-            write_fact(out, name, row)?;
-            writeln!(out, ".")
-        }),
+        Format::Text => engine.write_facts(out, derived_only),
         Format::Json => {
             writeln!(out, "[")?;
             let mut first = true;
@@ -143,21 +140,6 @@ pub fn answers(
             }
             w.flush()?;
         }
-    }
-    Ok(())
-}
-
-fn write_fact(out: &mut impl Write, pred: &str, row: &[Value]) -> io::Result<()> {
-    write!(out, "{pred}")?;
-    if !row.is_empty() {
-        write!(out, "(")?;
-        for (i, v) in row.iter().enumerate() {
-            if i > 0 {
-                write!(out, ", ")?;
-            }
-            write!(out, "{v}")?;
-        }
-        write!(out, ")")?;
     }
     Ok(())
 }

@@ -142,14 +142,20 @@ struct Budget {
     /// seconds.
     #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     timeout: Option<Duration>,
+    /// Threads a large join may be split across [default: every core];
+    /// the output does not depend on it.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
 }
 
 impl Budget {
     /// The evaluation settings.
     fn config(&self) -> Config {
+        let default = Config::with_max_facts(self.max_facts);
         Config {
             timeout: self.timeout,
-            ..Config::with_max_facts(self.max_facts)
+            jobs: self.jobs.map_or(default.jobs, usize::from),
+            ..default
         }
     }
 }

@@ -10,6 +10,7 @@
 
 mod changes;
 mod pattern;
+mod print;
 mod update;
 mod view;
 

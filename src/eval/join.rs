@@ -14,7 +14,7 @@ use super::relation::{Range, Relation, RowId, View};
 use crate::ast::AggregateFn;
 use crate::error::EvalError;
 use crate::hash::hash_ids;
-use crate::intern::{Id, Interner};
+use crate::intern::{Id, Names};
 use crate::plan::{Access, AggregatePlan, Column, Expr, Operand, Step, Version};
 use crate::value::Value;
 
@@ -76,7 +76,7 @@ pub struct Join<'a> {
     /// What each relation may show this round.
     pub windows: &'a [Window],
     /// Constants, and a home for computed values.
-    pub interner: &'a mut Interner,
+    pub interner: &'a mut dyn Names,
     /// The value of each slot.
     pub slots: Vec<Id>,
     /// Which state of the relations the join reads.
@@ -84,6 +84,9 @@ pub struct Join<'a> {
     /// For incremental maintenance: the facts that changed, by predicate,
     /// read by [`Version::Change`] scans.
     pub changes: &'a [Relation],
+    /// When set, the first scan the join runs reads only these rows of its
+    /// range: one part of a join split across threads.
+    pub part: Option<Range>,
 }
 
 impl<'a> Join<'a> {
@@ -92,7 +95,7 @@ impl<'a> Join<'a> {
     pub fn new(
         relations: &'a [Relation],
         windows: &'a [Window],
-        interner: &'a mut Interner,
+        interner: &'a mut dyn Names,
         slots: Vec<Id>,
     ) -> Join<'a> {
         Join {
@@ -102,7 +105,29 @@ impl<'a> Join<'a> {
             slots,
             view: View::Now,
             changes: &[],
+            part: None,
         }
+    }
+
+    /// The relation a scan of `pred` reads, and which of its rows.
+    pub fn source(&self, pred: usize, version: Version) -> (&'a Relation, Range) {
+        source(self.relations, self.windows, self.changes, pred, version)
+    }
+}
+
+/// The relation a scan of `pred` reads at `version` (the changed facts
+/// for [`Version::Change`]), and which of its rows.
+pub fn source<'a>(
+    relations: &'a [Relation],
+    windows: &[Window],
+    changes: &'a [Relation],
+    pred: usize,
+    version: Version,
+) -> (&'a Relation, Range) {
+    match version {
+        Version::Change => (&changes[pred], changes[pred].all()),
+        Version::All => (&relations[pred], relations[pred].all()),
+        _ => (&relations[pred], windows[pred].range(version)),
     }
 }
 
@@ -121,20 +146,19 @@ impl Join<'_> {
                 columns,
                 ..
             } => {
-                let (rel, range, view) = match version {
-                    Version::Change => {
-                        let rel = &self.changes[*pred];
-                        (rel, rel.all(), View::Now)
-                    }
-                    Version::All => {
-                        let rel = &self.relations[*pred];
-                        (rel, rel.all(), self.view)
-                    }
-                    _ => {
-                        let rel = &self.relations[*pred];
-                        (rel, self.windows[*pred].range(*version), self.view)
-                    }
+                let (rel, mut range) = self.source(*pred, *version);
+                // Changes are held apart, in a state of their own.
+                let view = if *version == Version::Change {
+                    View::Now
+                } else {
+                    self.view
                 };
+                if let Some(part) = self.part.take() {
+                    range = Range {
+                        lo: range.lo.max(part.lo),
+                        hi: range.hi.min(part.hi),
+                    };
+                }
                 match access {
                     Access::Scan => {
                         for r in range.lo..range.hi {

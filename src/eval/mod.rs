@@ -20,14 +20,18 @@ pub mod arith;
 pub mod join;
 pub mod maintain;
 pub mod naive;
+pub(crate) mod parallel;
+#[doc(hidden)]
+pub use parallel::split_joins_from;
 pub mod relation;
 
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use hashbrown::HashMap;
+use rayon::slice::ParallelSliceMut;
 
 use crate::ast;
 use crate::error::EvalError;
@@ -54,14 +58,20 @@ pub struct Config {
     /// When set, evaluation stops with `entente::interrupted` soon after
     /// the token is cancelled (from another thread, or a signal handler).
     pub cancel: Option<CancelToken>,
+    /// Threads a large join may be split across (1: never split). The
+    /// model, its row order and every proof are the same for any number.
+    pub jobs: usize,
 }
 
 impl Default for Config {
+    /// A fact limit of ten million, no time limit, no token, and a thread
+    /// per core.
     fn default() -> Config {
         Config {
             max_facts: 10_000_000,
             timeout: None,
             cancel: None,
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
         }
     }
 }
@@ -108,6 +118,9 @@ impl CancelToken {
 #[derive(Clone, Debug)]
 pub(crate) struct Budget {
     max_facts: u64,
+    jobs: usize,
+    /// The threads of a split join, made when first needed.
+    pool: Arc<OnceLock<rayon::ThreadPool>>,
     timeout: Option<Duration>,
     deadline: Option<Instant>,
     cancel: Option<CancelToken>,
@@ -118,10 +131,18 @@ impl Budget {
     pub(crate) fn start(config: &Config) -> Budget {
         Budget {
             max_facts: config.max_facts,
+            jobs: config.jobs.max(1),
+            pool: Arc::default(),
             timeout: config.timeout,
             deadline: config.timeout.map(|t| Instant::now() + t),
             cancel: config.cancel.clone(),
         }
+    }
+
+    /// The threads that split joins run on. Should the system refuse
+    /// threads, the pool is one thread: the same work, run in turn.
+    fn pool(&self) -> &rayon::ThreadPool {
+        self.pool.get_or_init(|| parallel::pool(self.jobs))
     }
 
     /// The error that stops the run, if it must stop now (`span`: the rule
@@ -141,6 +162,9 @@ impl Budget {
         }
     }
 }
+
+/// Rows above which canonical order is sorted on several threads.
+const PARALLEL_SORT: usize = 1 << 16;
 
 /// Matches between two looks at the clock and the cancellation token.
 const CANCEL_EVERY: u32 = 1 << 12;
@@ -397,6 +421,10 @@ impl Database {
         budget: &Budget,
     ) -> Result<(), EvalError> {
         self.build_indexes(steps);
+        if let Some(parts) = parallel::parts(steps, &self.relations, windows, changes, budget.jobs)
+        {
+            return self.derive_in_parts(rule, steps, windows, changes, pending, budget, &parts);
+        }
         let target = &self.relations[rule.head];
         let new = pending[rule.head].get_or_insert_with(|| Relation::new(target.arity()));
         let derived = &mut self.derived;
@@ -600,18 +628,51 @@ impl Database {
     /// or only the derived ones.
     pub fn sorted_rows(&self, pred: PredId, derived_only: bool) -> Vec<RowId> {
         let rel = &self.relations[pred];
-        let given = &self.given[pred];
-        let mut rows: Vec<RowId> = Vec::with_capacity(rel.live_len() as usize);
-        rows.extend(
-            rel.live_rows()
-                .filter(|r| !derived_only || !given.contains_key(r)),
-        );
-        if rows.iter().all(|&r| packed_key(rel.row(r)).is_some()) {
-            rows.sort_unstable_by_key(|&r| packed_key(rel.row(r)).unwrap_or(0));
-        } else {
-            rows.sort_unstable_by(|&a, &b| self.interner.cmp_rows(rel.row(a), rel.row(b)));
+        let live = self.rows_of(pred, derived_only);
+        // Keys are computed once, reading the rows in order; the sort
+        // then moves plain integers.
+        let keys: Option<Vec<(u64, RowId)>> = live
+            .clone()
+            .map(|r| packed_key(rel.row(r)).map(|k| (k, r)))
+            .collect();
+        match keys {
+            Some(mut keys) => {
+                sort(&mut keys, |a, b| a.cmp(b));
+                keys.into_iter().map(|(_, r)| r).collect()
+            }
+            None => {
+                let mut rows: Vec<RowId> = live.collect();
+                sort(&mut rows, |&a, &b| {
+                    self.interner.cmp_rows(rel.row(a), rel.row(b))
+                });
+                rows
+            }
         }
-        rows
+    }
+
+    /// The rows of a predicate in canonical order as their packed keys
+    /// (see [`packed_key`]), when every row has one: half the memory of
+    /// row ids with their keys, and enough to print the rows.
+    pub fn sorted_keys(&self, pred: PredId, derived_only: bool) -> Option<Vec<u64>> {
+        let rel = &self.relations[pred];
+        let mut keys: Vec<u64> = self
+            .rows_of(pred, derived_only)
+            .map(|r| packed_key(rel.row(r)))
+            .collect::<Option<_>>()?;
+        sort(&mut keys, u64::cmp);
+        Some(keys)
+    }
+
+    /// The live rows of a predicate, all or only the derived ones.
+    fn rows_of(
+        &self,
+        pred: PredId,
+        derived_only: bool,
+    ) -> impl Iterator<Item = RowId> + Clone + '_ {
+        let given = &self.given[pred];
+        self.relations[pred]
+            .live_rows()
+            .filter(move |r| !derived_only || !given.contains_key(r))
     }
 
     /// Sorts rows of ids in canonical order (SPEC §6).
@@ -747,7 +808,27 @@ fn query_atoms(query: &ast::Query) -> Vec<&ast::Atom> {
 
 /// Rows of at most two inline integers sort by one packed key (sorting
 /// by it is the canonical order); `None` for other rows.
-fn packed_key(row: &[Id]) -> Option<u64> {
+/// Sorts, on the current rayon pool's threads when `items` are many (a
+/// total order, so the result is the same either way).
+fn sort<T: Send>(items: &mut [T], order: impl Fn(&T, &T) -> std::cmp::Ordering + Sync) {
+    if items.len() > PARALLEL_SORT {
+        items.par_sort_unstable_by(order);
+    } else {
+        items.sort_unstable_by(order);
+    }
+}
+
+/// The row of a [`packed_key`] (of a row of `arity` columns).
+pub fn unpack_key(key: u64, arity: usize, row: &mut Vec<Id>) {
+    row.clear();
+    for c in (0..arity).rev() {
+        row.push(Interner::from_int_key((key >> (32 * c)) as u32));
+    }
+}
+
+/// An order-preserving integer key of a row of at most two small
+/// integers: comparing keys compares the rows canonically.
+pub fn packed_key(row: &[Id]) -> Option<u64> {
     if row.len() > 2 {
         return None;
     }

@@ -165,7 +165,7 @@ impl Relation {
     }
 
     /// The live rows, in row order.
-    pub fn live_rows(&self) -> impl Iterator<Item = RowId> + '_ {
+    pub fn live_rows(&self) -> impl Iterator<Item = RowId> + Clone + '_ {
         (0..self.len).filter(|&r| self.visible(r, View::Now))
     }
 

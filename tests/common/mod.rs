@@ -164,14 +164,26 @@ fn atom(name: &str, args: &[String]) -> String {
     }
 }
 
-/// The engine's model (run first) by predicate name, empty predicates left
-/// out, to compare with the oracle's.
+/// The settings the property tests run with: `jobs` threads, and with
+/// more than one every join split into parts however small, so that the
+/// small random programs go through the parallel joins as well.
+pub fn config(jobs: usize) -> entente::Config {
+    if jobs > 1 {
+        entente::eval::split_joins_from(1);
+    }
+    entente::Config {
+        jobs,
+        ..entente::Config::default()
+    }
+}
+
+/// The engine's model (run first with `config`) by predicate name, empty
+/// predicates left out, to compare with the oracle's.
 pub fn engine_model(
     engine: &mut entente::Engine,
+    config: entente::Config,
 ) -> std::collections::BTreeMap<String, std::collections::BTreeSet<Vec<entente::Value>>> {
-    engine
-        .run(entente::Config::default())
-        .expect("evaluation succeeds");
+    engine.run(config).expect("evaluation succeeds");
     let db = engine.model().expect("just evaluated");
     let mut model = std::collections::BTreeMap::new();
     for (p, name) in db.plan.predicates.keys().enumerate() {

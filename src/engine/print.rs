@@ -1,0 +1,107 @@
+//! The model's facts as canonical text (SPEC §6), written fast enough that
+//! printing is not the larger part of a run: each string value is
+//! formatted once, integers without the formatting machinery, and large
+//! predicates are sorted and formatted in blocks on several threads, the
+//! blocks written in order.
+
+use std::io::{self, Write};
+
+use rayon::prelude::*;
+
+use super::Engine;
+use crate::eval::relation::RowId;
+use crate::eval::{parallel, unpack_key};
+use crate::intern::{Id, Texts};
+
+/// Facts formatted by one task.
+const BLOCK_ROWS: usize = 1 << 14;
+
+/// Blocks formatted before they are written: bounds the memory held.
+const BLOCKS_AHEAD: usize = 16;
+
+impl Engine {
+    /// Writes every fact of the current model (none when it is stale) as
+    /// `entente run` prints it: one `fact.` a line, predicates in name
+    /// order, each predicate's facts in canonical order; all facts, or only
+    /// the derived ones. The text is what [`Engine::for_each_fact`] gives,
+    /// printed with [`crate::Value`]'s `Display`. Uses the
+    /// [`crate::Config::jobs`] the model was computed with.
+    pub fn write_facts(&self, out: &mut dyn Write, derived_only: bool) -> io::Result<()> {
+        let Some(db) = &self.model else {
+            return Ok(());
+        };
+        let texts = Texts::new(&db.interner);
+        let pool = parallel::pool(self.config.jobs);
+        for (pred, name) in db.predicates_by_name() {
+            let rel = &db.relations[pred];
+            let arity = rel.arity();
+            // Rows of small integers print from their sort keys.
+            let rows = match pool.install(|| db.sorted_keys(pred, derived_only)) {
+                Some(keys) => Rows::Keys(keys),
+                None => Rows::Ids(pool.install(|| db.sorted_rows(pred, derived_only))),
+            };
+            let print = |block: std::ops::Range<usize>| {
+                let mut text = Vec::with_capacity(block.len() * (name.len() + 16));
+                let mut row = Vec::with_capacity(arity);
+                for i in block {
+                    let values = match &rows {
+                        Rows::Keys(keys) => {
+                            unpack_key(keys[i], arity, &mut row);
+                            &row[..]
+                        }
+                        Rows::Ids(ids) => rel.row(ids[i]),
+                    };
+                    line(&mut text, name, values, &texts);
+                }
+                text
+            };
+            let total = rows.len();
+            for ahead in (0..total).step_by(BLOCK_ROWS * BLOCKS_AHEAD) {
+                let blocks: Vec<Vec<u8>> = pool.install(|| {
+                    (ahead..total.min(ahead + BLOCK_ROWS * BLOCKS_AHEAD))
+                        .step_by(BLOCK_ROWS)
+                        .collect::<Vec<usize>>()
+                        .into_par_iter()
+                        .map(|start| print(start..total.min(start + BLOCK_ROWS)))
+                        .collect()
+                });
+                for text in blocks {
+                    out.write_all(&text)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One predicate's rows in canonical order.
+enum Rows {
+    /// As packed keys (rows of small integers).
+    Keys(Vec<u64>),
+    /// As row ids.
+    Ids(Vec<RowId>),
+}
+
+impl Rows {
+    fn len(&self) -> usize {
+        match self {
+            Rows::Keys(keys) => keys.len(),
+            Rows::Ids(ids) => ids.len(),
+        }
+    }
+}
+
+/// `name(a, b).` and a newline; `name.` for a fact without arguments.
+fn line(text: &mut Vec<u8>, name: &str, row: &[Id], texts: &Texts) {
+    text.extend_from_slice(name.as_bytes());
+    if let Some((first, rest)) = row.split_first() {
+        text.push(b'(');
+        texts.push(*first, text);
+        for &id in rest {
+            text.extend_from_slice(b", ");
+            texts.push(id, text);
+        }
+        text.push(b')');
+    }
+    text.extend_from_slice(b".\n");
+}

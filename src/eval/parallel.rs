@@ -1,0 +1,210 @@
+//! One rule variant's join split across threads.
+//!
+//! The first scan of the join is cut into parts of consecutive rows; the
+//! threads of a rayon pool (built when first needed, with
+//! [`crate::Config::jobs`] threads) take parts in turn and join each alone, gathering its new head
+//! facts (deduplicated within the part) and the values its arithmetic
+//! computed (in an [`Overlay`] of the interner, which nobody changes while
+//! the workers run). The parts are then merged in row order, so the new
+//! facts come out in the order one thread would have found them: the model,
+//! its row order, round stamps and every proof do not depend on the number
+//! of threads. Joins whose first scan is small run on the calling thread.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use rayon::prelude::*;
+
+use super::join::{source, Join, Window, MORE};
+use super::relation::{Range, Relation};
+use super::{project, Budget, Database, CANCEL_EVERY};
+use crate::error::EvalError;
+use crate::hash::hash_ids;
+use crate::intern::{Id, Minted, Overlay};
+use crate::plan::{Access, RulePlan, Step};
+
+/// Rows of the first scan below which a join runs on one thread: below
+/// this, handing parts to threads can cost more than it saves (a closure
+/// over a chain adds a thousand rows a round, one match each). A part has
+/// at least an eighth of it.
+static SPLIT_ROWS: AtomicU32 = AtomicU32::new(4096);
+
+/// Splits joins whose first scan has at least `rows` rows (default 4096),
+/// for tests: with 1, the tests' small programs run through the split
+/// joins too. Results never depend on it.
+#[doc(hidden)]
+pub fn split_joins_from(rows: u32) {
+    SPLIT_ROWS.store(rows.max(1), Ordering::Relaxed);
+}
+
+/// Parts per thread: more parts than threads even out parts of unequal
+/// cost.
+const PARTS_PER_JOB: u32 = 8;
+
+/// The parts to split a join into, or `None` to run it on one thread: its
+/// first step is a scan of every row in its range, and the range is large.
+pub(super) fn parts(
+    steps: &[Step],
+    relations: &[Relation],
+    windows: &[Window],
+    changes: &[Relation],
+    jobs: usize,
+) -> Option<Vec<Range>> {
+    if jobs < 2 {
+        return None;
+    }
+    let Some(Step::Scan {
+        pred,
+        version,
+        access: Access::Scan,
+        ..
+    }) = steps.first()
+    else {
+        return None;
+    };
+    let (_, range) = source(relations, windows, changes, *pred, *version);
+    let rows = range.hi - range.lo;
+    let split_rows = SPLIT_ROWS.load(Ordering::Relaxed);
+    if rows < split_rows || rows < 2 {
+        return None;
+    }
+    let part_rows = (split_rows / 8).max(1);
+    let count = (rows / part_rows).min(jobs as u32 * PARTS_PER_JOB);
+    let size = rows.div_ceil(count);
+    Some(
+        (0..count)
+            .map(|i| Range {
+                lo: range.lo + i * size,
+                hi: (range.lo + (i + 1) * size).min(range.hi),
+            })
+            .filter(|r| r.lo < r.hi)
+            .collect(),
+    )
+}
+
+/// A pool of `jobs` threads; should the system refuse threads, a pool of
+/// one: the same work, run in turn.
+pub fn pool(jobs: usize) -> rayon::ThreadPool {
+    let build = |n: usize| rayon::ThreadPoolBuilder::new().num_threads(n).build();
+    build(jobs.max(1))
+        .or_else(|_| build(1))
+        .expect("a pool of one thread")
+}
+
+/// What one part found.
+struct Found {
+    /// New head facts, in the order found (ids may be provisional).
+    facts: Relation,
+    /// The values the part's arithmetic minted.
+    minted: Minted,
+}
+
+impl Database {
+    /// [`Database::derive`] with the join split into `parts`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn derive_in_parts(
+        &mut self,
+        rule: &RulePlan,
+        steps: &[Step],
+        windows: &[Window],
+        changes: &[Relation],
+        pending: &mut [Option<Relation>],
+        budget: &Budget,
+        parts: &[Range],
+    ) -> Result<(), EvalError> {
+        let arity = self.relations[rule.head].arity();
+        pending[rule.head].get_or_insert_with(|| Relation::new(arity));
+        let room = budget.max_facts.saturating_sub(self.derived);
+        let (relations, interner) = (&self.relations, &self.interner);
+        let pending_head = pending[rule.head].as_ref();
+        // `collect` keeps the parts in order, whichever thread ran each.
+        let results: Vec<Result<Found, EvalError>> = budget.pool().install(|| {
+            parts
+                .par_iter()
+                .map(|&part| {
+                    let mut overlay = Overlay::new(interner);
+                    let facts = join_part(
+                        rule,
+                        steps,
+                        (relations, windows, changes),
+                        pending_head,
+                        part,
+                        &mut overlay,
+                        budget,
+                        room,
+                    )?;
+                    Ok(Found {
+                        facts,
+                        minted: overlay.into_minted(),
+                    })
+                })
+                .collect()
+        });
+        let new = pending[rule.head].get_or_insert_with(|| Relation::new(arity));
+        let mut row: Vec<Id> = Vec::with_capacity(arity);
+        for found in results {
+            let found = found?;
+            let real = self.interner.settle(found.minted);
+            for r in 0..found.facts.len() {
+                row.clear();
+                row.extend(found.facts.row(r).iter().map(|&id| real(id)));
+                if new.insert(&row, 0) {
+                    self.derived += 1;
+                    if self.derived > budget.max_facts {
+                        return Err(EvalError::FactLimit {
+                            limit: budget.max_facts,
+                            span: rule.span,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Joins one part: the new head facts it finds, deduplicated against the
+/// head's relation and the round's `pending` facts, at most `room` of them.
+#[allow(clippy::too_many_arguments)]
+fn join_part(
+    rule: &RulePlan,
+    steps: &[Step],
+    (relations, windows, changes): (&[Relation], &[Window], &[Relation]),
+    pending: Option<&Relation>,
+    part: Range,
+    overlay: &mut Overlay<'_>,
+    budget: &Budget,
+    room: u64,
+) -> Result<Relation, EvalError> {
+    let target = &relations[rule.head];
+    let mut facts = Relation::new(target.arity());
+    let mut join = Join {
+        changes,
+        part: Some(part),
+        ..Join::new(relations, windows, overlay, vec![0; rule.slots])
+    };
+    let mut row: Vec<Id> = Vec::with_capacity(rule.head_args.len());
+    let mut since_look = 0u32;
+    join.run(steps, &mut |slots: &[Id]| {
+        since_look += 1;
+        if since_look == CANCEL_EVERY {
+            since_look = 0;
+            if let Some(stop) = budget.exhausted(rule.span) {
+                return Err(stop);
+            }
+        }
+        project(&rule.head_args, slots, &mut row);
+        let hash = hash_ids(row.iter().copied());
+        if target.find_hashed(&row, hash).is_none()
+            && pending.is_none_or(|p| p.find_hashed(&row, hash).is_none())
+            && facts.insert_hashed(&row, 0, hash)
+            && u64::from(facts.len()) > room
+        {
+            return Err(EvalError::FactLimit {
+                limit: budget.max_facts,
+                span: rule.span,
+            });
+        }
+        Ok(MORE)
+    })
+    .map(|_| facts)
+}
