@@ -100,7 +100,7 @@ pub use engine::{
     PredicateInfo, Update, WhatIf,
 };
 pub use error::{render, Error, Problem};
-pub use eval::{Answer, Answers, CancelToken, Config, StratumStats};
+pub use eval::{Answer, Answers, CancelToken, Config, Progress, ProgressReport, StratumStats};
 pub use explain::{
     AggregateNote, Attempt, Derivation, Fact, Failure, Indented, Justification, Proof, Source,
     WhyNot,

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use entente::Config;
 
 use super::format::Format;
+use super::progress::Line;
 use super::report;
 use super::run::load;
 
@@ -16,7 +17,10 @@ pub fn run(fact: &str, files: &[PathBuf], format: Format, config: Config) -> Exi
     let Some((mut engine, warnings)) = load(files) else {
         return ExitCode::from(1);
     };
-    let (explanation, fact_warnings) = match engine.explain(fact, config) {
+    let line = Line::watch(&config);
+    let explained = engine.explain(fact, config);
+    line.finish();
+    let (explanation, fact_warnings) = match explained {
         Ok(x) => x,
         Err(e) => {
             report::error(&e, warnings);

@@ -6,6 +6,7 @@
 mod check;
 mod explain;
 mod format;
+mod progress;
 mod repl;
 mod report;
 mod run;
@@ -146,6 +147,10 @@ struct Budget {
     /// the output does not depend on it.
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     jobs: Option<u16>,
+    /// No live progress line on stderr (shown only on a terminal, for
+    /// evaluations longer than a second).
+    #[arg(long, short = 'q')]
+    quiet: bool,
 }
 
 impl Budget {
@@ -155,6 +160,7 @@ impl Budget {
         Config {
             timeout: self.timeout,
             jobs: self.jobs.map_or(default.jobs, usize::from),
+            progress: progress::wanted(self.quiet),
             ..default
         }
     }
@@ -201,7 +207,14 @@ pub fn main() -> ExitCode {
             format,
             budget,
         } => run::query(&goal, &files, format, budget.config()),
-        Command::Repl { files, budget } => repl::run(&files, budget.config()),
+        // The REPL answers at once; it has no progress line.
+        Command::Repl { files, budget } => repl::run(
+            &files,
+            Config {
+                progress: None,
+                ..budget.config()
+            },
+        ),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use entente::{Config, Engine};
 
 use super::format::{self, Format};
+use super::progress::Line;
 use super::report;
 
 /// What `run` prints.
@@ -46,14 +47,19 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
     };
     let print_facts = options.all || options.derived || !engine.has_queries();
     let mut out = BufWriter::new(std::io::stdout().lock());
+    let line = Line::watch(&options.config);
     let written = if print_facts {
-        if let Err(e) = engine.run(options.config) {
+        let ran = engine.run(options.config);
+        line.finish();
+        if let Err(e) = ran {
             report::error(&e, warnings);
             return ExitCode::from(1);
         }
         format::facts(&mut out, options.format, &engine, !options.all)
     } else {
-        match engine.answer_program_queries(options.config) {
+        let answered = engine.answer_program_queries(options.config);
+        line.finish();
+        match answered {
             Ok(all) => write_answers(&mut out, options.format, &all),
             Err(e) => {
                 report::error(&e, warnings);
@@ -98,7 +104,10 @@ pub fn query(goal: &str, files: &[PathBuf], format: Format, config: Config) -> E
     let Some((mut engine, warnings)) = load(files) else {
         return ExitCode::from(1);
     };
-    match engine.query(goal, config) {
+    let line = Line::watch(&config);
+    let answered = engine.query(goal, config);
+    line.finish();
+    match answered {
         Ok((answers, goal_warnings)) => {
             report::warnings(&goal_warnings);
             let mut out = BufWriter::new(std::io::stdout().lock());

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use entente::{Change, Config, Fact, WhatIf};
 
 use super::format::Format;
+use super::progress::Line;
 use super::report;
 use super::run::load;
 
@@ -45,7 +46,10 @@ pub fn run(files: &[PathBuf], options: WhatIfOptions) -> ExitCode {
         .map(|t| Change::Retract(statement(t)))
         .chain(options.add.iter().map(|t| Change::Add(statement(t))))
         .collect();
-    let answer = match engine.what_if(&changes, options.explain, options.config) {
+    let line = Line::watch(&options.config);
+    let answered = engine.what_if(&changes, options.explain, options.config);
+    line.finish();
+    let answer = match answered {
         Ok(answer) => answer,
         Err(e) => {
             report::error(&e, warnings);

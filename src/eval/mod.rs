@@ -17,6 +17,7 @@
 //! always younger than the facts it was derived from.
 
 pub mod arith;
+mod config;
 pub mod join;
 pub mod maintain;
 pub mod naive;
@@ -26,8 +27,6 @@ pub use parallel::split_joins_from;
 pub mod relation;
 
 use std::ops::ControlFlow;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use hashbrown::HashMap;
@@ -42,132 +41,13 @@ use crate::load::Program;
 use crate::plan::{self, Bindings, Operand, Plan, PredId, QueryPlan, Step};
 use crate::source::Span;
 use crate::value::Value;
+pub(crate) use config::{Budget, CANCEL_EVERY};
+pub use config::{CancelToken, Config, Progress, ProgressReport};
 use join::{Join, Window, MORE};
 use relation::{Relation, RowId};
 
-/// Settings of one evaluation or update: the budgets that stop a run
-/// that would go on too long.
-#[derive(Clone, Debug)]
-pub struct Config {
-    /// Most derived facts before evaluation stops with
-    /// `entente::fact_limit`.
-    pub max_facts: u64,
-    /// Longest wall-clock time of one evaluation or update before it stops
-    /// with `entente::time_limit`.
-    pub timeout: Option<Duration>,
-    /// When set, evaluation stops with `entente::interrupted` soon after
-    /// the token is cancelled (from another thread, or a signal handler).
-    pub cancel: Option<CancelToken>,
-    /// Threads a large join may be split across (1: never split). The
-    /// model, its row order and every proof are the same for any number.
-    pub jobs: usize,
-}
-
-impl Default for Config {
-    /// A fact limit of ten million, no time limit, no token, and a thread
-    /// per core.
-    fn default() -> Config {
-        Config {
-            max_facts: 10_000_000,
-            timeout: None,
-            cancel: None,
-            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
-        }
-    }
-}
-
-impl Config {
-    /// The default settings with another fact limit.
-    pub fn with_max_facts(max_facts: u64) -> Config {
-        Config {
-            max_facts,
-            ..Config::default()
-        }
-    }
-}
-
-/// A flag that stops an evaluation when raised: clone it, keep one copy in
-/// [`Config::cancel`], and call [`CancelToken::cancel`] on another from any
-/// thread.
-#[derive(Clone, Debug, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
-
-impl CancelToken {
-    /// A token not cancelled.
-    pub fn new() -> CancelToken {
-        CancelToken::default()
-    }
-
-    /// Asks every evaluation using this token to stop.
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-
-    /// Lowers the flag, so the token can serve the next evaluation.
-    pub fn reset(&self) {
-        self.0.store(false, Ordering::Relaxed);
-    }
-
-    /// True once [`CancelToken::cancel`] was called (and not reset).
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
-    }
-}
-
-/// A [`Config`] as one run spends it: the deadline fixed when it starts.
-#[derive(Clone, Debug)]
-pub(crate) struct Budget {
-    max_facts: u64,
-    jobs: usize,
-    /// The threads of a split join, made when first needed.
-    pool: Arc<OnceLock<rayon::ThreadPool>>,
-    timeout: Option<Duration>,
-    deadline: Option<Instant>,
-    cancel: Option<CancelToken>,
-}
-
-impl Budget {
-    /// The budget of a run starting now.
-    pub(crate) fn start(config: &Config) -> Budget {
-        Budget {
-            max_facts: config.max_facts,
-            jobs: config.jobs.max(1),
-            pool: Arc::default(),
-            timeout: config.timeout,
-            deadline: config.timeout.map(|t| Instant::now() + t),
-            cancel: config.cancel.clone(),
-        }
-    }
-
-    /// The threads that split joins run on. Should the system refuse
-    /// threads, the pool is one thread: the same work, run in turn.
-    fn pool(&self) -> &rayon::ThreadPool {
-        self.pool.get_or_init(|| parallel::pool(self.jobs))
-    }
-
-    /// The error that stops the run, if it must stop now (`span`: the rule
-    /// being evaluated).
-    fn exhausted(&self, span: Span) -> Option<EvalError> {
-        if self.cancel.as_ref().is_some_and(CancelToken::is_cancelled) {
-            return Some(EvalError::Interrupted { span });
-        }
-        match (self.deadline, self.timeout) {
-            (Some(deadline), Some(limit)) if Instant::now() >= deadline => {
-                Some(EvalError::TimeLimit {
-                    seconds: limit.as_secs_f64(),
-                    span,
-                })
-            }
-            _ => None,
-        }
-    }
-}
-
 /// Rows above which canonical order is sorted on several threads.
 const PARALLEL_SORT: usize = 1 << 16;
-
-/// Matches between two looks at the clock and the cancellation token.
-const CANCEL_EVERY: u32 = 1 << 12;
 
 /// Where a given fact came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -367,6 +247,7 @@ impl Database {
             }
             self.clock += 1;
             rounds += 1;
+            budget.note_round(s, self.plan.strata.len(), rounds, self.derived);
             let first = rounds == 1;
             if !(first && seeded) {
                 for rule in &stratum.rules {
@@ -446,6 +327,7 @@ impl Database {
                 if let Some(stop) = budget.exhausted(rule.span) {
                     return Err(stop);
                 }
+                budget.note_derived(*derived);
             }
             project(&rule.head_args, slots, &mut row);
             let hash = hash::hash_ids(row.iter().copied());

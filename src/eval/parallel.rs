@@ -158,6 +158,7 @@ impl Database {
                 }
             }
         }
+        budget.note_derived(self.derived);
         Ok(())
     }
 }

@@ -1,0 +1,203 @@
+//! The settings of a run: budgets that stop it (facts, time, a token
+//! another thread cancels), the threads it may use, and a [`Progress`]
+//! another thread can watch.
+
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use super::parallel;
+use crate::error::EvalError;
+use crate::source::Span;
+
+/// Settings of one evaluation or update: the budgets that stop a run
+/// that would go on too long.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Most derived facts before evaluation stops with
+    /// `entente::fact_limit`.
+    pub max_facts: u64,
+    /// Longest wall-clock time of one evaluation or update before it stops
+    /// with `entente::time_limit`.
+    pub timeout: Option<Duration>,
+    /// When set, evaluation stops with `entente::interrupted` soon after
+    /// the token is cancelled (from another thread, or a signal handler).
+    pub cancel: Option<CancelToken>,
+    /// Threads a large join may be split across (1: never split). The
+    /// model, its row order and every proof are the same for any number.
+    pub jobs: usize,
+    /// When set, the run reports where it stands there, for another
+    /// thread to show.
+    pub progress: Option<Progress>,
+}
+
+impl Default for Config {
+    /// A fact limit of ten million, no time limit, no token, a thread per
+    /// core, no progress reports.
+    fn default() -> Config {
+        Config {
+            max_facts: 10_000_000,
+            timeout: None,
+            cancel: None,
+            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            progress: None,
+        }
+    }
+}
+
+impl Config {
+    /// The default settings with another fact limit.
+    pub fn with_max_facts(max_facts: u64) -> Config {
+        Config {
+            max_facts,
+            ..Config::default()
+        }
+    }
+}
+
+/// A flag that stops an evaluation when raised: clone it, keep one copy in
+/// [`Config::cancel`], and call [`CancelToken::cancel`] on another from any
+/// thread.
+#[derive(Clone, Debug, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
+
+impl CancelToken {
+    /// A token not cancelled.
+    pub fn new() -> CancelToken {
+        CancelToken::default()
+    }
+
+    /// Asks every evaluation using this token to stop.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+
+    /// Lowers the flag, so the token can serve the next evaluation.
+    pub fn reset(&self) {
+        self.0.store(false, Ordering::Relaxed);
+    }
+
+    /// True once [`CancelToken::cancel`] was called (and not reset).
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Where a run stands, for another thread to show while it goes on (the
+/// CLI's live progress line): clone it, keep one copy in
+/// [`Config::progress`], and read [`Progress::report`] from the other.
+/// The run only stores a few counters, once a round and every few
+/// thousand matches.
+#[derive(Clone, Debug, Default)]
+pub struct Progress(Arc<Counters>);
+
+#[derive(Debug, Default)]
+struct Counters {
+    stratum: AtomicU32,
+    strata: AtomicU32,
+    round: AtomicU32,
+    derived: AtomicU64,
+}
+
+/// What a [`Progress`] says at one moment.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProgressReport {
+    /// The stratum being evaluated, from 1 (0 before the first).
+    pub stratum: u32,
+    /// The number of strata.
+    pub strata: u32,
+    /// The round within the stratum, from 1.
+    pub round: u32,
+    /// Derived facts so far, over every stratum.
+    pub derived: u64,
+}
+
+impl Progress {
+    /// A progress nothing has reported to yet.
+    pub fn new() -> Progress {
+        Progress::default()
+    }
+
+    /// Where the run stands now.
+    pub fn report(&self) -> ProgressReport {
+        let c = &self.0;
+        ProgressReport {
+            stratum: c.stratum.load(Ordering::Relaxed),
+            strata: c.strata.load(Ordering::Relaxed),
+            round: c.round.load(Ordering::Relaxed),
+            derived: c.derived.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// A [`Config`] as one run spends it: the deadline fixed when it starts.
+#[derive(Clone, Debug)]
+pub(crate) struct Budget {
+    pub(crate) max_facts: u64,
+    pub(crate) jobs: usize,
+    progress: Option<Progress>,
+    /// The threads of a split join, made when first needed.
+    pool: Arc<OnceLock<rayon::ThreadPool>>,
+    timeout: Option<Duration>,
+    deadline: Option<Instant>,
+    cancel: Option<CancelToken>,
+}
+
+impl Budget {
+    /// The budget of a run starting now.
+    pub(crate) fn start(config: &Config) -> Budget {
+        Budget {
+            max_facts: config.max_facts,
+            jobs: config.jobs.max(1),
+            progress: config.progress.clone(),
+            pool: Arc::default(),
+            timeout: config.timeout,
+            deadline: config.timeout.map(|t| Instant::now() + t),
+            cancel: config.cancel.clone(),
+        }
+    }
+
+    /// The threads that split joins run on. Should the system refuse
+    /// threads, the pool is one thread: the same work, run in turn.
+    pub(crate) fn pool(&self) -> &rayon::ThreadPool {
+        self.pool.get_or_init(|| parallel::pool(self.jobs))
+    }
+
+    /// Reports a round starting: round `round` of stratum `stratum` (from
+    /// 0) of `strata`, with `derived` facts so far.
+    pub(crate) fn note_round(&self, stratum: usize, strata: usize, round: u32, derived: u64) {
+        if let Some(Progress(c)) = &self.progress {
+            c.stratum.store(stratum as u32 + 1, Ordering::Relaxed);
+            c.strata.store(strata as u32, Ordering::Relaxed);
+            c.round.store(round, Ordering::Relaxed);
+            c.derived.store(derived, Ordering::Relaxed);
+        }
+    }
+
+    /// Reports the facts derived so far.
+    pub(crate) fn note_derived(&self, derived: u64) {
+        if let Some(Progress(c)) = &self.progress {
+            c.derived.store(derived, Ordering::Relaxed);
+        }
+    }
+
+    /// The error that stops the run, if it must stop now (`span`: the rule
+    /// being evaluated).
+    pub(crate) fn exhausted(&self, span: Span) -> Option<EvalError> {
+        if self.cancel.as_ref().is_some_and(CancelToken::is_cancelled) {
+            return Some(EvalError::Interrupted { span });
+        }
+        match (self.deadline, self.timeout) {
+            (Some(deadline), Some(limit)) if Instant::now() >= deadline => {
+                Some(EvalError::TimeLimit {
+                    seconds: limit.as_secs_f64(),
+                    span,
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Matches between two looks at the clock and the cancellation token.
+pub(crate) const CANCEL_EVERY: u32 = 1 << 12;
