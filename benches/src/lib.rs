@@ -170,13 +170,34 @@ pub fn negation(n: u32, seed: u64) -> Workload {
 
 /// Every workload at the size BENCHMARKS.md reports.
 pub fn all() -> Vec<Workload> {
-    vec![
-        tc_chain(1000),
-        tc_random(2000, 4000, 1),
-        same_generation(5000, 2),
-        andersen(10_000, 10_000, 3),
-        negation(10_000, 4),
-    ]
+    NAMES.iter().filter_map(|name| by_name(name)).collect()
+}
+
+/// The names of [`all`] the workloads, in order.
+pub const NAMES: [&str; 5] = [
+    "tc_chain",
+    "tc_random",
+    "same_generation",
+    "andersen",
+    "negation",
+];
+
+/// A workload by name: one of [`NAMES`], or `tc_random_10k`, the closure
+/// of a random graph of 10,000 nodes and 20,000 edges (about 64 million
+/// paths; measured once in BENCHMARKS.md, not by criterion).
+pub fn by_name(name: &str) -> Option<Workload> {
+    Some(match name {
+        "tc_chain" => tc_chain(1000),
+        "tc_random" => tc_random(2000, 4000, 1),
+        "tc_random_10k" => Workload {
+            name: "tc_random_10k",
+            ..tc_random(10_000, 20_000, 1)
+        },
+        "same_generation" => same_generation(5000, 2),
+        "andersen" => andersen(10_000, 10_000, 3),
+        "negation" => negation(10_000, 4),
+        _ => return None,
+    })
 }
 
 /// A change to a loaded workload, as source text.

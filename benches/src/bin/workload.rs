@@ -4,11 +4,13 @@
 
 fn main() {
     let name = std::env::args().nth(1).unwrap_or_default();
-    match entente_bench::all().into_iter().find(|w| w.name == name) {
+    match entente_bench::by_name(&name) {
         Some(w) => print!("{}", w.source()),
         None => {
-            let names: Vec<&str> = entente_bench::all().iter().map(|w| w.name).collect();
-            eprintln!("usage: workload NAME, one of: {}", names.join(", "));
+            eprintln!(
+                "usage: workload NAME, one of: {}, tc_random_10k",
+                entente_bench::NAMES.join(", ")
+            );
             std::process::exit(2);
         }
     }
