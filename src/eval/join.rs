@@ -66,8 +66,12 @@ pub type Flow = ControlFlow<()>;
 /// Go on.
 pub const MORE: Flow = ControlFlow::Continue(());
 
+/// What stops a join: an error, boxed so that a join step returns in
+/// registers (every match passes through these returns).
+pub type Stop = Box<EvalError>;
+
 /// Where matches go.
-pub type Emit<'e> = dyn FnMut(&[Id]) -> Result<Flow, EvalError> + 'e;
+pub type Emit<'e> = dyn FnMut(&[Id]) -> Result<Flow, Stop> + 'e;
 
 /// The state of one join: relations to read, the values bound so far.
 pub struct Join<'a> {
@@ -133,7 +137,14 @@ pub fn source<'a>(
 
 impl Join<'_> {
     /// Runs `steps` and emits every complete match, until `emit` breaks.
-    pub fn run(&mut self, steps: &[Step], emit: &mut Emit<'_>) -> Result<Flow, EvalError> {
+    /// Generic over `emit`, so that a derivation's projection and
+    /// deduplication are compiled into the innermost loop; existence tests
+    /// run through [`Emit`], a trait object, so that the instances stay
+    /// finite.
+    pub fn run<F>(&mut self, steps: &[Step], emit: &mut F) -> Result<Flow, Stop>
+    where
+        F: FnMut(&[Id]) -> Result<Flow, Stop> + ?Sized,
+    {
         let Some((step, rest)) = steps.split_first() else {
             return emit(&self.slots);
         };
@@ -159,36 +170,42 @@ impl Join<'_> {
                         hi: range.hi.min(part.hi),
                     };
                 }
+                let key = self.key(key);
+                let key = key.as_slice();
+                // The last step hands its matches straight to `emit`.
+                let last = rest.is_empty();
                 match access {
                     Access::Scan => {
                         for r in range.lo..range.hi {
-                            if rel.visible(r, view)
-                                && self.bind(rel.row(r), columns)
-                                && self.run(rest, emit)?.is_break()
-                            {
-                                return Ok(ControlFlow::Break(()));
+                            if rel.visible(r, view) && self.bind(rel.row(r), columns) {
+                                let flow = if last {
+                                    emit(&self.slots)?
+                                } else {
+                                    self.run(rest, emit)?
+                                };
+                                if flow.is_break() {
+                                    return Ok(flow);
+                                }
                             }
                         }
                     }
                     Access::Index(ix) => {
-                        let mut buf = [0; INLINE_KEY];
-                        let spill;
-                        let key = if key.len() <= INLINE_KEY {
-                            self.fill(&mut buf, key)
-                        } else {
-                            spill = self.key(key);
-                            &spill
-                        };
                         for (_, row) in rel.lookup(*ix, key, range, view) {
-                            if self.bind(row, columns) && self.run(rest, emit)?.is_break() {
-                                return Ok(ControlFlow::Break(()));
+                            if self.bind(row, columns) {
+                                let flow = if last {
+                                    emit(&self.slots)?
+                                } else {
+                                    self.run(rest, emit)?
+                                };
+                                if flow.is_break() {
+                                    return Ok(flow);
+                                }
                             }
                         }
                     }
                     Access::Member => {
-                        let key = self.key(key);
                         if rel
-                            .find_in(&key, hash_ids(key.iter().copied()), view)
+                            .find_in(key, hash_ids(key.iter().copied()), view)
                             .is_some_and(|r| r >= range.lo && r < range.hi)
                         {
                             return self.run(rest, emit);
@@ -202,12 +219,13 @@ impl Join<'_> {
                 // never a window: explanations check absence in the model.
                 let rel = &self.relations[*pred];
                 let key = self.key(key);
+                let key = key.as_slice();
                 let view = self.view;
                 let present = match access {
                     Access::Scan => rel.any(view),
-                    Access::Index(ix) => rel.lookup(*ix, &key, rel.all(), view).next().is_some(),
+                    Access::Index(ix) => rel.lookup(*ix, key, rel.all(), view).next().is_some(),
                     Access::Member => rel
-                        .find_in(&key, hash_ids(key.iter().copied()), view)
+                        .find_in(key, hash_ids(key.iter().copied()), view)
                         .is_some(),
                 };
                 if present {
@@ -261,9 +279,8 @@ impl Join<'_> {
                 self.run(rest, emit)
             }
             Step::Exists(steps) => {
-                let found = self
-                    .run(steps, &mut |_: &[Id]| Ok(ControlFlow::Break(())))?
-                    .is_break();
+                let first: &mut Emit<'_> = &mut |_: &[Id]| Ok(ControlFlow::Break(()));
+                let found = self.run(steps, first)?.is_break();
                 if found {
                     self.run(rest, emit)
                 } else {
@@ -303,21 +320,21 @@ impl Join<'_> {
         }
     }
 
-    /// A key's values, for keys too long for the stack.
-    fn key(&self, operands: &[Operand]) -> Vec<Id> {
-        operands.iter().map(|&o| self.operand(o)).collect()
-    }
-
-    /// A short key's values, in a caller's stack buffer.
+    /// A key's values.
     #[inline]
-    fn fill<'b>(&self, buf: &'b mut [Id; INLINE_KEY], operands: &[Operand]) -> &'b [Id] {
-        for (slot, &o) in buf.iter_mut().zip(operands) {
-            *slot = self.operand(o);
+    fn key(&self, operands: &[Operand]) -> Key {
+        if operands.len() <= INLINE_KEY {
+            let mut ids = [0; INLINE_KEY];
+            for (id, &o) in ids.iter_mut().zip(operands) {
+                *id = self.operand(o);
+            }
+            Key::Inline(ids, operands.len())
+        } else {
+            Key::Spilled(operands.iter().map(|&o| self.operand(o)).collect())
         }
-        &buf[..operands.len()]
     }
 
-    fn eval(&self, e: &Expr) -> Result<Value, EvalError> {
+    fn eval(&self, e: &Expr) -> Result<Value, Stop> {
         match e {
             Expr::Operand(o) => Ok(self.interner.value(self.operand(*o))),
             Expr::Binary {
@@ -328,16 +345,18 @@ impl Join<'_> {
             } => {
                 let l = self.eval(left)?;
                 let r = self.eval(right)?;
-                arith::apply(*op, &l, &r).map_err(|e| EvalError::Arithmetic {
-                    message: e.message,
-                    span: *span,
+                arith::apply(*op, &l, &r).map_err(|e| {
+                    Box::new(EvalError::Arithmetic {
+                        message: e.message,
+                        span: *span,
+                    })
                 })
             }
         }
     }
 
     /// The aggregate's value for the current group, if it has one.
-    fn aggregate(&mut self, agg: &AggregatePlan) -> Result<Option<Id>, EvalError> {
+    fn aggregate(&mut self, agg: &AggregatePlan) -> Result<Option<Id>, Stop> {
         // Distinct bindings of the local variables, each with its target.
         let mut seen = Relation::new(agg.locals.len());
         let mut targets: Vec<Id> = Vec::new();
@@ -365,9 +384,11 @@ impl Join<'_> {
                             None => arith::apply(crate::ast::ArithOp::Add, &Value::Int(0), v),
                             Some(sum) => arith::apply(crate::ast::ArithOp::Add, &sum, v),
                         }
-                        .map_err(|e| EvalError::Arithmetic {
-                            message: format!("in `sum`: {}", e.message),
-                            span: agg.span,
+                        .map_err(|e| {
+                            Box::new(EvalError::Arithmetic {
+                                message: format!("in `sum`: {}", e.message),
+                                span: agg.span,
+                            })
                         })?,
                     );
                 }
@@ -390,3 +411,20 @@ impl Join<'_> {
 
 /// Keys up to this many columns are built on the stack.
 const INLINE_KEY: usize = 6;
+
+/// The values of a lookup's key: on the stack when short (every lookup
+/// builds one).
+enum Key {
+    Inline([Id; INLINE_KEY], usize),
+    Spilled(Vec<Id>),
+}
+
+impl Key {
+    #[inline]
+    fn as_slice(&self) -> &[Id] {
+        match self {
+            Key::Inline(ids, len) => &ids[..*len],
+            Key::Spilled(ids) => ids,
+        }
+    }
+}

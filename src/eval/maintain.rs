@@ -495,7 +495,7 @@ impl Database {
                 vec![0; rule.slots],
             )
         };
-        let mut row = Vec::with_capacity(arity);
+        let mut row = vec![0; arity];
         let mut within = true;
         // The old state was evaluated without error, so none arises here.
         let _ = join.run(steps, &mut |slots: &[Id]| {

@@ -319,13 +319,13 @@ impl Database {
                 vec![0; rule.slots],
             )
         };
-        let mut row: Vec<Id> = Vec::with_capacity(rule.head_args.len());
+        let mut row: Vec<Id> = vec![0; rule.head_args.len()];
         join.run(steps, &mut |slots: &[Id]| {
             since_look += 1;
             if since_look == CANCEL_EVERY {
                 since_look = 0;
                 if let Some(stop) = budget.exhausted(rule.span) {
-                    return Err(stop);
+                    return Err(Box::new(stop));
                 }
                 budget.note_derived(*derived);
             }
@@ -334,15 +334,16 @@ impl Database {
             if target.find_hashed(&row, hash).is_none() && new.insert_hashed(&row, 0, hash) {
                 *derived += 1;
                 if *derived > budget.max_facts {
-                    return Err(EvalError::FactLimit {
+                    return Err(Box::new(EvalError::FactLimit {
                         limit: budget.max_facts,
                         span: rule.span,
-                    });
+                    }));
                 }
             }
             Ok(MORE)
         })
         .map(|_| ())
+        .map_err(|stop| *stop)
     }
 
     /// Appends a round's new facts, stamped with the round; they become the
@@ -492,12 +493,14 @@ impl Database {
         );
         let mut row = Vec::with_capacity(plan.variables.len());
         // Every match is wanted: the join never breaks.
-        let _ = join.run(&plan.steps, &mut |slots: &[Id]| {
-            row.clear();
-            row.extend(plan.variables.iter().map(|&(_, s)| slots[s]));
-            found.insert(&row, 0);
-            Ok(MORE)
-        })?;
+        let _ = join
+            .run(&plan.steps, &mut |slots: &[Id]| {
+                row.clear();
+                row.extend(plan.variables.iter().map(|&(_, s)| slots[s]));
+                found.insert(&row, 0);
+                Ok(MORE)
+            })
+            .map_err(|stop| *stop)?;
         let mut rows: Vec<&[Id]> = (0..found.len()).map(|r| found.row(r)).collect();
         rows.sort_by(|a, b| self.interner.cmp_rows(a, b));
         Ok(Answers {
@@ -719,13 +722,15 @@ pub fn packed_key(row: &[Id]) -> Option<u64> {
     })
 }
 
-/// A head's row from a match's slots.
-fn project(head: &[Operand], slots: &[Id], row: &mut Vec<Id>) {
-    row.clear();
-    row.extend(head.iter().map(|o| match *o {
-        Operand::Slot(s) => slots[s],
-        Operand::Const(c) => c,
-    }));
+/// A head's row from a match's slots, into `row` (as long as the head).
+#[inline]
+fn project(head: &[Operand], slots: &[Id], row: &mut [Id]) {
+    for (value, o) in row.iter_mut().zip(head) {
+        *value = match *o {
+            Operand::Slot(s) => slots[s],
+            Operand::Const(c) => c,
+        };
+    }
 }
 
 /// The predicate a delta variant reads as delta.

@@ -183,14 +183,14 @@ fn join_part(
         part: Some(part),
         ..Join::new(relations, windows, overlay, vec![0; rule.slots])
     };
-    let mut row: Vec<Id> = Vec::with_capacity(rule.head_args.len());
+    let mut row: Vec<Id> = vec![0; rule.head_args.len()];
     let mut since_look = 0u32;
     join.run(steps, &mut |slots: &[Id]| {
         since_look += 1;
         if since_look == CANCEL_EVERY {
             since_look = 0;
             if let Some(stop) = budget.exhausted(rule.span) {
-                return Err(stop);
+                return Err(Box::new(stop));
             }
         }
         project(&rule.head_args, slots, &mut row);
@@ -200,12 +200,13 @@ fn join_part(
             && facts.insert_hashed(&row, 0, hash)
             && u64::from(facts.len()) > room
         {
-            return Err(EvalError::FactLimit {
+            return Err(Box::new(EvalError::FactLimit {
                 limit: budget.max_facts,
                 span: rule.span,
-            });
+            }));
         }
         Ok(MORE)
     })
     .map(|_| facts)
+    .map_err(|stop| *stop)
 }

@@ -397,11 +397,14 @@ impl Relation {
             Some(&e) => &ix.entries[e as usize],
             None => &[],
         };
-        // Skip rows below the range; the list is in row order.
-        let skip = if range.lo == 0 {
+        // Skip rows below the range; the list is in row order. Most keys
+        // have no row in a delta: the last row tells at once.
+        let n = data.len() / stride;
+        let skip = if range.lo == 0 || data.first().is_none_or(|&r| r >= range.lo) {
             0
+        } else if data[(n - 1) * stride] < range.lo {
+            n
         } else {
-            let n = data.len() / stride;
             let (mut lo, mut hi) = (0, n);
             while lo < hi {
                 let mid = (lo + hi) / 2;
