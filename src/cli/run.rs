@@ -48,6 +48,7 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
     let print_facts = options.all || options.derived || !engine.has_queries();
     let mut out = BufWriter::new(std::io::stdout().lock());
     let line = Line::watch(&options.config);
+    let stats;
     let written = if print_facts {
         let ran = engine.run(options.config);
         line.finish();
@@ -55,10 +56,17 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
             report::error(&e, warnings);
             return ExitCode::from(1);
         }
-        format::facts(&mut out, options.format, &engine, !options.all)
+        stats = engine.stats().map(<[_]>::to_vec);
+        if options.format == Format::Text {
+            // Nothing reads the model after this: its tables go first.
+            engine.write_facts_and_drop(&mut out, !options.all)
+        } else {
+            format::facts(&mut out, options.format, &engine, !options.all)
+        }
     } else {
         let answered = engine.answer_program_queries(options.config);
         line.finish();
+        stats = engine.stats().map(<[_]>::to_vec);
         match answered {
             Ok(all) => write_answers(&mut out, options.format, &all),
             Err(e) => {
@@ -69,7 +77,7 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
     };
     finish(&mut out, written);
     if options.stats {
-        if let Some(stats) = engine.stats() {
+        if let Some(stats) = &stats {
             report::stats(stats);
         }
     }

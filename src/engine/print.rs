@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use super::Engine;
 use crate::eval::relation::RowId;
-use crate::eval::{parallel, unpack_key};
+use crate::eval::{parallel, unpack_key, Database};
 use crate::intern::{Id, Texts};
 
 /// Facts formatted by one task.
@@ -27,51 +27,71 @@ impl Engine {
     /// printed with [`crate::Value`]'s `Display`. Uses the
     /// [`crate::Config::jobs`] the model was computed with.
     pub fn write_facts(&self, out: &mut dyn Write, derived_only: bool) -> io::Result<()> {
-        let Some(db) = &self.model else {
-            return Ok(());
+        match &self.model {
+            Some(db) => write(db, self.config.jobs, out, derived_only),
+            None => Ok(()),
+        }
+    }
+
+    /// [`Engine::write_facts`] for a caller done with the engine (as
+    /// `entente run` is once it has printed): the model's hash sets and
+    /// indexes are freed before its facts are sorted, so that printing a
+    /// large model needs little memory beyond its rows.
+    pub fn write_facts_and_drop(self, out: &mut dyn Write, derived_only: bool) -> io::Result<()> {
+        let jobs = self.config.jobs;
+        match self.model {
+            Some(mut db) => {
+                db.drop_tables();
+                write(&db, jobs, out, derived_only)
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+/// The facts of `db`, sorted and formatted on `jobs` threads.
+fn write(db: &Database, jobs: usize, out: &mut dyn Write, derived_only: bool) -> io::Result<()> {
+    let texts = Texts::new(&db.interner);
+    let pool = parallel::pool(jobs);
+    for (pred, name) in db.predicates_by_name() {
+        let rel = &db.relations[pred];
+        let arity = rel.arity();
+        // Rows of small integers print from their sort keys.
+        let rows = match pool.install(|| db.sorted_keys(pred, derived_only)) {
+            Some(keys) => Rows::Keys(keys),
+            None => Rows::Ids(pool.install(|| db.sorted_rows(pred, derived_only))),
         };
-        let texts = Texts::new(&db.interner);
-        let pool = parallel::pool(self.config.jobs);
-        for (pred, name) in db.predicates_by_name() {
-            let rel = &db.relations[pred];
-            let arity = rel.arity();
-            // Rows of small integers print from their sort keys.
-            let rows = match pool.install(|| db.sorted_keys(pred, derived_only)) {
-                Some(keys) => Rows::Keys(keys),
-                None => Rows::Ids(pool.install(|| db.sorted_rows(pred, derived_only))),
-            };
-            let print = |block: std::ops::Range<usize>| {
-                let mut text = Vec::with_capacity(block.len() * (name.len() + 16));
-                let mut row = Vec::with_capacity(arity);
-                for i in block {
-                    let values = match &rows {
-                        Rows::Keys(keys) => {
-                            unpack_key(keys[i], arity, &mut row);
-                            &row[..]
-                        }
-                        Rows::Ids(ids) => rel.row(ids[i]),
-                    };
-                    line(&mut text, name, values, &texts);
-                }
-                text
-            };
-            let total = rows.len();
-            for ahead in (0..total).step_by(BLOCK_ROWS * BLOCKS_AHEAD) {
-                let blocks: Vec<Vec<u8>> = pool.install(|| {
-                    (ahead..total.min(ahead + BLOCK_ROWS * BLOCKS_AHEAD))
-                        .step_by(BLOCK_ROWS)
-                        .collect::<Vec<usize>>()
-                        .into_par_iter()
-                        .map(|start| print(start..total.min(start + BLOCK_ROWS)))
-                        .collect()
-                });
-                for text in blocks {
-                    out.write_all(&text)?;
-                }
+        let print = |block: std::ops::Range<usize>| {
+            let mut text = Vec::with_capacity(block.len() * (name.len() + 16));
+            let mut row = Vec::with_capacity(arity);
+            for i in block {
+                let values = match &rows {
+                    Rows::Keys(keys) => {
+                        unpack_key(keys[i], arity, &mut row);
+                        &row[..]
+                    }
+                    Rows::Ids(ids) => rel.row(ids[i]),
+                };
+                line(&mut text, name, values, &texts);
+            }
+            text
+        };
+        let total = rows.len();
+        for ahead in (0..total).step_by(BLOCK_ROWS * BLOCKS_AHEAD) {
+            let blocks: Vec<Vec<u8>> = pool.install(|| {
+                (ahead..total.min(ahead + BLOCK_ROWS * BLOCKS_AHEAD))
+                    .step_by(BLOCK_ROWS)
+                    .collect::<Vec<usize>>()
+                    .into_par_iter()
+                    .map(|start| print(start..total.min(start + BLOCK_ROWS)))
+                    .collect()
+            });
+            for text in blocks {
+                out.write_all(&text)?;
             }
         }
-        Ok(())
     }
+    Ok(())
 }
 
 /// One predicate's rows in canonical order.

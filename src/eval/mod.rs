@@ -595,6 +595,12 @@ impl Database {
             .collect()
     }
 
+    /// Frees every relation's hash set and indexes (see
+    /// [`Relation::drop_tables`]): the model can then only be printed.
+    pub fn drop_tables(&mut self) {
+        self.relations.iter_mut().for_each(Relation::drop_tables);
+    }
+
     /// The predicates' names with their ids, sorted by name.
     pub fn predicates_by_name(&self) -> Vec<(PredId, &str)> {
         let mut preds: Vec<(PredId, &str)> = self

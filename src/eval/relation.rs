@@ -353,6 +353,13 @@ impl Relation {
         self.start_live = 0;
     }
 
+    /// Frees the hash set and the indexes, leaving the rows: what is left
+    /// can only be read row by row (to print it, and then drop it).
+    pub fn drop_tables(&mut self) {
+        self.dedup = HashTable::new();
+        self.indexes = Vec::new();
+    }
+
     /// Is index number `i` built?
     pub fn has_index(&self, i: usize) -> bool {
         self.indexes.get(i).is_some_and(Option::is_some)
