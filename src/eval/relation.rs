@@ -58,8 +58,12 @@ pub struct Relation {
     rows: Vec<Id>,
     len: RowId,
     /// Every row id, keyed by the whole row: the set semantics. During an
-    /// update a doomed row and a live row may hold the same values.
-    dedup: HashTable<RowId>,
+    /// update a doomed row and a live row may hold the same values. Cut
+    /// into [`SHARDS`] tables by hash, so that growing one moves a
+    /// sixty-fourth of the set: a single table of tens of millions of rows
+    /// would hold its old and new arrays at once while it grows, the peak
+    /// memory of a large evaluation.
+    dedup: Vec<HashTable<RowId>>,
     /// By the plan's index number; built on demand, so an index that only
     /// maintenance or an explanation uses costs nothing until then.
     indexes: Vec<Option<Index>>,
@@ -98,7 +102,7 @@ impl Relation {
             arity,
             rows: Vec::new(),
             len: 0,
-            dedup: HashTable::new(),
+            dedup: Vec::new(),
             indexes: Vec::new(),
             rounds: Vec::new(),
             dead: Vec::new(),
@@ -115,7 +119,9 @@ impl Relation {
     pub fn with_capacity(arity: usize, rows: usize) -> Relation {
         let mut rel = Relation::new(arity);
         rel.rows.reserve(rows * arity);
-        rel.dedup.reserve(rows, |_| 0);
+        rel.dedup = (0..SHARDS)
+            .map(|_| HashTable::with_capacity(rows.div_ceil(SHARDS)))
+            .collect();
         rel
     }
 
@@ -209,10 +215,8 @@ impl Relation {
         for &r in &doomed {
             set_bit(&mut self.gone, r);
             let row = &self.rows[r as usize * arity..][..arity];
-            if let Ok(entry) = self
-                .dedup
-                .find_entry(hash_ids(row.iter().copied()), |&x| x == r)
-            {
+            let hash = hash_ids(row.iter().copied());
+            if let Ok(entry) = self.dedup[shard(hash)].find_entry(hash, |&x| x == r) {
                 entry.remove();
             }
         }
@@ -282,6 +286,7 @@ impl Relation {
     #[inline]
     pub fn find_in(&self, row: &[Id], hash: u64, view: View) -> Option<RowId> {
         self.dedup
+            .get(shard(hash))?
             .find(hash, |&r| {
                 same_row(self.row(r), row) && self.visible(r, view)
             })
@@ -313,7 +318,10 @@ impl Relation {
             ..
         } = self;
         let arity = *arity;
-        dedup.insert_unique(hash, id, |&r| {
+        if dedup.is_empty() {
+            dedup.resize_with(SHARDS, HashTable::new);
+        }
+        dedup[shard(hash)].insert_unique(hash, id, |&r| {
             hash_ids(rows[r as usize * arity..][..arity].iter().copied())
         });
         for index in indexes.iter_mut().flatten() {
@@ -341,7 +349,7 @@ impl Relation {
     pub fn clear(&mut self) {
         self.rows.clear();
         self.len = 0;
-        self.dedup.clear();
+        self.dedup.iter_mut().for_each(HashTable::clear);
         self.indexes.clear();
         self.rounds.clear();
         self.dead.clear();
@@ -356,7 +364,7 @@ impl Relation {
     /// Frees the hash set and the indexes, leaving the rows: what is left
     /// can only be read row by row (to print it, and then drop it).
     pub fn drop_tables(&mut self) {
-        self.dedup = HashTable::new();
+        self.dedup = Vec::new();
         self.indexes = Vec::new();
     }
 
@@ -456,6 +464,16 @@ fn set_bit(bits: &mut Vec<u64>, r: RowId) {
         bits.resize(word + 1, 0);
     }
     bits[word] |= 1 << (r % 64);
+}
+
+/// Tables of a relation's hash set.
+const SHARDS: usize = 64;
+
+/// The table of a hash: bits that neither the bucket (low bits) nor the
+/// tag (top seven) of a table use.
+#[inline]
+fn shard(hash: u64) -> usize {
+    (hash >> 40) as usize % SHARDS
 }
 
 /// Row equality without a `memcmp` call: rows are a few words long.
