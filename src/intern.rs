@@ -161,6 +161,13 @@ pub struct Minted {
     values: Vec<Value>,
 }
 
+impl Minted {
+    /// True when the overlay minted nothing: its ids are all real.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
 impl Names for Overlay<'_> {
     fn value(&self, id: Id) -> Value {
         let start = self.base.values.len();

@@ -391,7 +391,21 @@ fn output_does_not_depend_on_the_number_of_jobs() {
     let path = file.to_str().expect("utf-8 path");
     let one = entente(&["run", path, "--jobs", "1"]);
     let two = entente(&["run", path, "--jobs", "2"]);
+    // The fact limit is the same in split joins: exact, not per part.
+    let limited: Vec<Output> = ["1", "2"]
+        .iter()
+        .map(|jobs| entente(&["run", path, "--jobs", jobs, "--max-facts", "7000"]))
+        .collect();
     let _ = std::fs::remove_dir_all(&dir);
+    for out in &limited {
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            stderr(out).contains("entente::fact_limit"),
+            "{}",
+            stderr(out)
+        );
+    }
+    assert_eq!(stderr(&limited[0]), stderr(&limited[1]));
     assert!(one.status.success(), "{}", stderr(&one));
     assert!(two.status.success(), "{}", stderr(&two));
     let text = String::from_utf8_lossy(&one.stdout);

@@ -366,6 +366,7 @@ impl Database {
             };
             let rel = &mut self.relations[pred];
             let old_len = rel.len();
+            rel.reserve(new.len() as usize);
             for r in 0..new.len() {
                 let row = new.row(r);
                 rel.push_new_hashed(row, round, hash::hash_ids(row.iter().copied()));

@@ -2,13 +2,15 @@
 //!
 //! The first scan of the join is cut into parts of consecutive rows; the
 //! threads of a rayon pool (built when first needed, with
-//! [`crate::Config::jobs`] threads) take parts in turn and join each alone, gathering its new head
-//! facts (deduplicated within the part) and the values its arithmetic
-//! computed (in an [`Overlay`] of the interner, which nobody changes while
-//! the workers run). The parts are then merged in row order, so the new
-//! facts come out in the order one thread would have found them: the model,
-//! its row order, round stamps and every proof do not depend on the number
-//! of threads. Joins whose first scan is small run on the calling thread.
+//! [`crate::Config::jobs`] threads) take parts in turn and join each
+//! alone, gathering the head facts it finds that are not known yet (with
+//! their hashes, in a flat buffer: no table to grow) and the values its
+//! arithmetic computed (in an [`Overlay`] of the interner, which nobody
+//! changes while the workers run). The parts are then merged in row order,
+//! keeping each fact's first occurrence, so the new facts come out in the
+//! order one thread would have found them: the model, its row order, round
+//! stamps and every proof do not depend on the number of threads. Joins
+//! whose first scan is small run on the calling thread.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -26,7 +28,7 @@ use crate::plan::{Access, RulePlan, Step};
 /// this, handing parts to threads can cost more than it saves (a closure
 /// over a chain adds a thousand rows a round, one match each). A part has
 /// at least an eighth of it.
-static SPLIT_ROWS: AtomicU32 = AtomicU32::new(4096);
+static SPLIT_ROWS: AtomicU32 = AtomicU32::new(1024);
 
 /// Splits joins whose first scan has at least `rows` rows (default 4096),
 /// for tests: with 1, the tests' small programs run through the split
@@ -92,8 +94,12 @@ pub fn pool(jobs: usize) -> rayon::ThreadPool {
 
 /// What one part found.
 struct Found {
-    /// New head facts, in the order found (ids may be provisional).
-    facts: Relation,
+    /// Head facts absent from the relation and the round's facts so far,
+    /// in the order found (ids may be provisional; a fact may come twice:
+    /// the merge keeps its first).
+    facts: Vec<Id>,
+    /// The hash of each fact.
+    hashes: Vec<u64>,
     /// The values the part's arithmetic minted.
     minted: Minted,
 }
@@ -122,7 +128,7 @@ impl Database {
                 .par_iter()
                 .map(|&part| {
                     let mut overlay = Overlay::new(interner);
-                    let facts = join_part(
+                    let (facts, hashes) = join_part(
                         rule,
                         steps,
                         (relations, windows, changes),
@@ -134,20 +140,30 @@ impl Database {
                     )?;
                     Ok(Found {
                         facts,
+                        hashes,
                         minted: overlay.into_minted(),
                     })
                 })
                 .collect()
         });
         let new = pending[rule.head].get_or_insert_with(|| Relation::new(arity));
+        let found: Vec<Found> = results.into_iter().collect::<Result<_, _>>()?;
+        new.reserve(found.iter().map(|f| f.hashes.len()).sum());
         let mut row: Vec<Id> = Vec::with_capacity(arity);
-        for found in results {
-            let found = found?;
+        for found in found {
+            let minted = !found.minted.is_empty();
             let real = self.interner.settle(found.minted);
-            for r in 0..found.facts.len() {
+            for (values, &hash) in rows(&found.facts, arity, found.hashes.len()).zip(&found.hashes)
+            {
                 row.clear();
-                row.extend(found.facts.row(r).iter().map(|&id| real(id)));
-                if new.insert(&row, 0) {
+                row.extend(values.iter().map(|&id| real(id)));
+                // Provisional ids were hashed; their real ones are not.
+                let hash = if minted {
+                    hash_ids(row.iter().copied())
+                } else {
+                    hash
+                };
+                if new.insert_hashed(&row, 0, hash) {
                     self.derived += 1;
                     if self.derived > budget.max_facts {
                         return Err(EvalError::FactLimit {
@@ -163,8 +179,9 @@ impl Database {
     }
 }
 
-/// Joins one part: the new head facts it finds, deduplicated against the
-/// head's relation and the round's `pending` facts, at most `room` of them.
+/// Joins one part: the head facts it finds that neither the head's
+/// relation nor the round's `pending` facts hold, with their hashes; an
+/// error past `room` distinct ones.
 #[allow(clippy::too_many_arguments)]
 fn join_part(
     rule: &RulePlan,
@@ -175,9 +192,12 @@ fn join_part(
     overlay: &mut Overlay<'_>,
     budget: &Budget,
     room: u64,
-) -> Result<Relation, EvalError> {
+) -> Result<(Vec<Id>, Vec<u64>), EvalError> {
     let target = &relations[rule.head];
-    let mut facts = Relation::new(target.arity());
+    let arity = target.arity();
+    let (mut facts, mut hashes): (Vec<Id>, Vec<u64>) = (Vec::new(), Vec::new());
+    // Checked when the candidates pass it: the distinct ones may not.
+    let mut check_at = room;
     let mut join = Join {
         changes,
         part: Some(part),
@@ -197,16 +217,37 @@ fn join_part(
         let hash = hash_ids(row.iter().copied());
         if target.find_hashed(&row, hash).is_none()
             && pending.is_none_or(|p| p.find_hashed(&row, hash).is_none())
-            && facts.insert_hashed(&row, 0, hash)
-            && u64::from(facts.len()) > room
         {
-            return Err(Box::new(EvalError::FactLimit {
-                limit: budget.max_facts,
-                span: rule.span,
-            }));
+            facts.extend_from_slice(&row);
+            hashes.push(hash);
+            if hashes.len() as u64 > check_at {
+                let distinct = distinct(&facts, arity, &hashes);
+                if distinct > room {
+                    return Err(Box::new(EvalError::FactLimit {
+                        limit: budget.max_facts,
+                        span: rule.span,
+                    }));
+                }
+                check_at = (hashes.len() as u64).saturating_mul(2);
+            }
         }
         Ok(MORE)
     })
-    .map(|_| facts)
+    .map(|_| (facts, hashes))
     .map_err(|stop| *stop)
+}
+
+/// The number of distinct rows among `facts` (of `arity` columns each).
+fn distinct(facts: &[Id], arity: usize, hashes: &[u64]) -> u64 {
+    let mut set = Relation::new(arity);
+    rows(facts, arity, hashes.len())
+        .zip(hashes)
+        .filter(|(row, &hash)| set.insert_hashed(row, 0, hash))
+        .count() as u64
+}
+
+/// The first `count` rows of a flat buffer of rows of `arity` columns
+/// (of no columns too).
+fn rows(facts: &[Id], arity: usize, count: usize) -> impl Iterator<Item = &[Id]> {
+    (0..count).map(move |i| &facts[i * arity..(i + 1) * arity])
 }

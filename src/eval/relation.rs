@@ -125,6 +125,21 @@ impl Relation {
         rel
     }
 
+    /// Makes room for `rows` more rows.
+    pub fn reserve(&mut self, rows: usize) {
+        self.rows.reserve(rows * self.arity);
+        if self.dedup.is_empty() {
+            self.dedup.resize_with(SHARDS, HashTable::new);
+        }
+        let per_shard = rows.div_ceil(SHARDS);
+        let (rows_of, arity) = (&self.rows, self.arity);
+        for table in &mut self.dedup {
+            table.reserve(per_shard, |&r| {
+                hash_ids(rows_of[r as usize * arity..][..arity].iter().copied())
+            });
+        }
+    }
+
     /// Number of columns.
     pub fn arity(&self) -> usize {
         self.arity
