@@ -1,5 +1,6 @@
 //! Criterion benchmarks: each workload of `entente_bench::all()`, loaded
-//! once and evaluated from scratch per iteration.
+//! once and evaluated from scratch per iteration, on one job and on every
+//! core.
 //! Run: `cargo bench -p entente-bench` (see BENCHMARKS.md).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
@@ -13,16 +14,24 @@ fn evaluation(c: &mut Criterion) {
         loaded
             .load_source(workload.name, &workload.source())
             .expect("workloads are valid programs");
-        group.bench_function(workload.name, |b| {
-            b.iter_batched(
-                || loaded.clone(),
-                |mut engine| {
-                    engine.run(Config::default()).expect("evaluation succeeds");
-                    engine
-                },
-                BatchSize::PerIteration,
-            )
-        });
+        let cores = Config::default().jobs;
+        for jobs in [1, cores] {
+            let config = Config {
+                jobs,
+                ..Config::default()
+            };
+            let name = format!("{}/{jobs} jobs", workload.name);
+            group.bench_function(name, |b| {
+                b.iter_batched(
+                    || loaded.clone(),
+                    |mut engine| {
+                        engine.run(config.clone()).expect("evaluation succeeds");
+                        engine
+                    },
+                    BatchSize::PerIteration,
+                )
+            });
+        }
     }
     group.finish();
 }
