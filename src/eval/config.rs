@@ -174,6 +174,30 @@ impl Budget {
         }
     }
 
+    /// Counts one match of a join in `since`; every [`CANCEL_EVERY`]
+    /// matches looks at the clock and the token (the error that stops the
+    /// run, `span` the rule's) and reports `derived`, when known.
+    #[inline]
+    pub(crate) fn tick(
+        &self,
+        since: &mut u32,
+        span: Span,
+        derived: Option<u64>,
+    ) -> Result<(), Box<EvalError>> {
+        *since += 1;
+        if *since < CANCEL_EVERY {
+            return Ok(());
+        }
+        *since = 0;
+        if let Some(stop) = self.exhausted(span) {
+            return Err(Box::new(stop));
+        }
+        if let Some(derived) = derived {
+            self.note_derived(derived);
+        }
+        Ok(())
+    }
+
     /// Reports the facts derived so far.
     pub(crate) fn note_derived(&self, derived: u64) {
         if let Some(Progress(c)) = &self.progress {
@@ -200,4 +224,4 @@ impl Budget {
 }
 
 /// Matches between two looks at the clock and the cancellation token.
-pub(crate) const CANCEL_EVERY: u32 = 1 << 12;
+const CANCEL_EVERY: u32 = 1 << 12;

@@ -172,34 +172,21 @@ impl Join<'_> {
                 }
                 let key = self.key(key);
                 let key = key.as_slice();
-                // The last step hands its matches straight to `emit`.
-                let last = rest.is_empty();
                 match access {
                     Access::Scan => {
                         for r in range.lo..range.hi {
-                            if rel.visible(r, view) && self.bind(rel.row(r), columns) {
-                                let flow = if last {
-                                    emit(&self.slots)?
-                                } else {
-                                    self.run(rest, emit)?
-                                };
-                                if flow.is_break() {
-                                    return Ok(flow);
-                                }
+                            if rel.visible(r, view)
+                                && self.bind(rel.row(r), columns)
+                                && self.go_on(rest, emit)?.is_break()
+                            {
+                                return Ok(ControlFlow::Break(()));
                             }
                         }
                     }
                     Access::Index(ix) => {
                         for (_, row) in rel.lookup(*ix, key, range, view) {
-                            if self.bind(row, columns) {
-                                let flow = if last {
-                                    emit(&self.slots)?
-                                } else {
-                                    self.run(rest, emit)?
-                                };
-                                if flow.is_break() {
-                                    return Ok(flow);
-                                }
+                            if self.bind(row, columns) && self.go_on(rest, emit)?.is_break() {
+                                return Ok(ControlFlow::Break(()));
                             }
                         }
                     }
@@ -287,6 +274,20 @@ impl Join<'_> {
                     Ok(MORE)
                 }
             }
+        }
+    }
+
+    /// After a scan's match: the rest of the steps, or, after the last
+    /// step, `emit` itself (one call less for every match of a body).
+    #[inline]
+    fn go_on<F>(&mut self, rest: &[Step], emit: &mut F) -> Result<Flow, Stop>
+    where
+        F: FnMut(&[Id]) -> Result<Flow, Stop> + ?Sized,
+    {
+        if rest.is_empty() {
+            emit(&self.slots)
+        } else {
+            self.run(rest, emit)
         }
     }
 

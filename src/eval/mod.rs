@@ -41,7 +41,7 @@ use crate::load::Program;
 use crate::plan::{self, Bindings, Operand, Plan, PredId, QueryPlan, Step};
 use crate::source::Span;
 use crate::value::Value;
-pub(crate) use config::{Budget, CANCEL_EVERY};
+pub(crate) use config::Budget;
 pub use config::{CancelToken, Config, Progress, ProgressReport};
 use join::{Join, Window, MORE};
 use relation::{Relation, RowId};
@@ -321,14 +321,7 @@ impl Database {
         };
         let mut row: Vec<Id> = vec![0; rule.head_args.len()];
         join.run(steps, &mut |slots: &[Id]| {
-            since_look += 1;
-            if since_look == CANCEL_EVERY {
-                since_look = 0;
-                if let Some(stop) = budget.exhausted(rule.span) {
-                    return Err(Box::new(stop));
-                }
-                budget.note_derived(*derived);
-            }
+            budget.tick(&mut since_look, rule.span, Some(*derived))?;
             project(&rule.head_args, slots, &mut row);
             let hash = hash::hash_ids(row.iter().copied());
             if target.find_hashed(&row, hash).is_none() && new.insert_hashed(&row, 0, hash) {

@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use super::join::{source, Join, Window, MORE};
 use super::relation::{Range, Relation};
-use super::{project, Budget, Database, CANCEL_EVERY};
+use super::{project, Budget, Database};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::{Id, Minted, Overlay};
@@ -206,13 +206,8 @@ fn join_part(
     let mut row: Vec<Id> = vec![0; rule.head_args.len()];
     let mut since_look = 0u32;
     join.run(steps, &mut |slots: &[Id]| {
-        since_look += 1;
-        if since_look == CANCEL_EVERY {
-            since_look = 0;
-            if let Some(stop) = budget.exhausted(rule.span) {
-                return Err(Box::new(stop));
-            }
-        }
+        // A part does not know the total derived so far.
+        budget.tick(&mut since_look, rule.span, None)?;
         project(&rule.head_args, slots, &mut row);
         let hash = hash_ids(row.iter().copied());
         if target.find_hashed(&row, hash).is_none()

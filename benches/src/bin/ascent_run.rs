@@ -10,40 +10,35 @@ use std::io::{self, BufWriter, Write};
 
 use ascent::{ascent, ascent_par};
 
-ascent! {
-    struct Tc;
+/// Each program twice: as Ascent's sequential and its parallel build.
+macro_rules! both {
+    ($seq:ident, $par:ident, { $($program:tt)* }) => {
+        ascent! {
+            struct $seq;
+            $($program)*
+        }
+        ascent_par! {
+            struct $par;
+            $($program)*
+        }
+    };
+}
+
+both!(Tc, TcPar, {
     relation edge(u32, u32);
     relation path(u32, u32);
     path(x, y) <-- edge(x, y);
     path(x, z) <-- path(x, y), edge(y, z);
-}
+});
 
-ascent_par! {
-    struct TcPar;
-    relation edge(u32, u32);
-    relation path(u32, u32);
-    path(x, y) <-- edge(x, y);
-    path(x, z) <-- path(x, y), edge(y, z);
-}
-
-ascent! {
-    struct Sg;
+both!(Sg, SgPar, {
     relation parent(u32, u32);
     relation sg(u32, u32);
     sg(x, y) <-- parent(p, x), parent(p, y), if x != y;
     sg(x, y) <-- parent(a, x), sg(a, b), parent(b, y);
-}
+});
 
-ascent_par! {
-    struct SgPar;
-    relation parent(u32, u32);
-    relation sg(u32, u32);
-    sg(x, y) <-- parent(p, x), parent(p, y), if x != y;
-    sg(x, y) <-- parent(a, x), sg(a, b), parent(b, y);
-}
-
-ascent! {
-    struct Andersen;
+both!(Andersen, AndersenPar, {
     relation address_of(u32, u32);
     relation assign(u32, u32);
     relation load(u32, u32);
@@ -53,23 +48,9 @@ ascent! {
     points_to(y, x) <-- assign(y, z), points_to(z, x);
     points_to(y, w) <-- load(y, x), points_to(x, z), points_to(z, w);
     points_to(z, w) <-- store(y, x), points_to(y, z), points_to(x, w);
-}
+});
 
-ascent_par! {
-    struct AndersenPar;
-    relation address_of(u32, u32);
-    relation assign(u32, u32);
-    relation load(u32, u32);
-    relation store(u32, u32);
-    relation points_to(u32, u32);
-    points_to(y, x) <-- address_of(y, x);
-    points_to(y, x) <-- assign(y, z), points_to(z, x);
-    points_to(y, w) <-- load(y, x), points_to(x, z), points_to(z, w);
-    points_to(z, w) <-- store(y, x), points_to(y, z), points_to(x, w);
-}
-
-ascent! {
-    struct Negation;
+both!(Negation, NegationPar, {
     relation node(u32);
     relation edge(u32, u32);
     relation reach(u32);
@@ -77,18 +58,7 @@ ascent! {
     reach(0);
     reach(y) <-- reach(x), edge(x, y);
     unreachable(x) <-- node(x), !reach(x);
-}
-
-ascent_par! {
-    struct NegationPar;
-    relation node(u32);
-    relation edge(u32, u32);
-    relation reach(u32);
-    relation unreachable(u32);
-    reach(0);
-    reach(y) <-- reach(x), edge(x, y);
-    unreachable(x) <-- node(x), !reach(x);
-}
+});
 
 /// The integer facts of a `.rules` file (`name(1, 2).` lines), by name.
 fn read_facts(path: &str) -> io::Result<HashMap<String, Vec<Vec<u32>>>> {

@@ -30,6 +30,8 @@ struct Cost {
 /// peak memory (from `wait4`'s resource usage of that child alone).
 fn measure(program: &Path, args: &[&str]) -> Cost {
     let start = Instant::now();
+    // Waited for by `wait4` below, which also gives its resource usage.
+    #[allow(clippy::zombie_processes)]
     let child = Command::new(program)
         .args(args)
         .stdout(Stdio::null())
