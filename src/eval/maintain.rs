@@ -50,7 +50,7 @@ use std::ops::ControlFlow;
 
 use super::join::{Join, Window, MORE};
 use super::relation::{Relation, RowId, View};
-use super::{project, Budget, Config, Database, HeadPlan, Origin};
+use super::{project, Budget, Config, Database, HeadPlan, Origin, Sink};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::Id;
@@ -451,7 +451,14 @@ impl Database {
         let windows = self.complete_windows();
         for rule in &stratum.rules {
             if edit.new_rules.contains(&rule.rule) {
-                self.derive(rule, &rule.base, &windows, &[], &mut seed, budget)?;
+                self.derive(
+                    rule,
+                    &rule.base,
+                    &windows,
+                    &[],
+                    Sink::Aside(&mut seed),
+                    budget,
+                )?;
                 continue;
             }
             for variant in &rule.changes {
@@ -461,7 +468,8 @@ impl Database {
                     &moved.appeared
                 };
                 if !own(variant.pred) && !added[variant.pred].is_empty() {
-                    self.derive(rule, &variant.steps, &windows, added, &mut seed, budget)?;
+                    let sink = Sink::Aside(&mut seed);
+                    self.derive(rule, &variant.steps, &windows, added, sink, budget)?;
                 }
             }
         }

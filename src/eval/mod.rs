@@ -12,7 +12,9 @@
 //! recursive rules, reading the facts the round before produced. A round's
 //! new facts are gathered aside (deduplicated against the relation and each
 //! other, and counted against the fact limit as they come) and appended
-//! when the round ends, so scans never see a relation change under them.
+//! when the round ends, so scans never see a relation change under them
+//! (split joins may append theirs sooner, past the rows the round reads:
+//! see [`Sink::Round`]).
 //! A global round counter stamps every appended batch: a derived fact is
 //! always younger than the facts it was derived from.
 
@@ -45,6 +47,21 @@ pub(crate) use config::Budget;
 pub use config::{CancelToken, Config, Progress, ProgressReport};
 use join::{Join, Window, MORE};
 use relation::{Relation, RowId};
+
+/// Where a derivation puts the new facts it finds: per head predicate,
+/// aside in `pending` until the round's commit appends them.
+pub(super) enum Sink<'p> {
+    /// A round of [`Database::run_stratum`]. A split join whose head has
+    /// nothing pending yet appends its facts to the relation at once, with
+    /// the round's stamp: the facts of that head found later in the round
+    /// come after them either way, so the order is the one a single thread
+    /// gives, and the commit takes the relation's length when the round
+    /// began for the start of the delta.
+    Round(&'p mut [Option<Relation>]),
+    /// Outside the rounds (maintenance gathering the seed of a stratum):
+    /// everything goes to `pending`.
+    Aside(&'p mut [Option<Relation>]),
+}
 
 /// Rows above which canonical order is sorted on several threads.
 const PARALLEL_SORT: usize = 1 << 16;
@@ -261,7 +278,8 @@ impl Database {
                         {
                             continue;
                         }
-                        self.derive(rule, steps, &windows, &[], &mut pending, budget)?;
+                        let sink = Sink::Round(&mut pending);
+                        self.derive(rule, steps, &windows, &[], sink, budget)?;
                     }
                 }
             }
@@ -298,14 +316,15 @@ impl Database {
         steps: &[Step],
         windows: &[Window],
         changes: &[Relation],
-        pending: &mut [Option<Relation>],
+        sink: Sink<'_>,
         budget: &Budget,
     ) -> Result<(), EvalError> {
         self.build_indexes(steps);
         if let Some(parts) = parallel::parts(steps, &self.relations, windows, changes, budget.jobs)
         {
-            return self.derive_in_parts(rule, steps, windows, changes, pending, budget, &parts);
+            return self.derive_in_parts(rule, steps, windows, changes, sink, budget, &parts);
         }
+        let (Sink::Round(pending) | Sink::Aside(pending)) = sink;
         let target = &self.relations[rule.head];
         let new = pending[rule.head].get_or_insert_with(|| Relation::new(target.arity()));
         let derived = &mut self.derived;
@@ -339,9 +358,10 @@ impl Database {
         .map_err(|stop| *stop)
     }
 
-    /// Appends a round's new facts, stamped with the round; they become the
-    /// next round's delta, and a relation without new facts gets an empty
-    /// delta. Returns whether there was any new fact.
+    /// Appends a round's new facts, stamped with the round (split joins
+    /// may have appended some already, see [`Sink::Round`]); they become
+    /// the next round's delta, and a relation without new facts gets an
+    /// empty delta. Returns whether there was any new fact.
     fn commit(
         &mut self,
         stratum: &[PredId],
@@ -349,27 +369,24 @@ impl Database {
         windows: &mut [Window],
         round: u32,
     ) -> bool {
-        for &p in stratum {
-            windows[p] = Window::complete(&self.relations[p]);
-        }
         let mut any_new = false;
-        for (pred, new) in pending.iter_mut().enumerate() {
-            let Some(new) = new.as_mut().filter(|n| !n.is_empty()) else {
-                continue;
-            };
+        for &pred in stratum {
             let rel = &mut self.relations[pred];
-            let old_len = rel.len();
-            rel.reserve(new.len() as usize);
-            for r in 0..new.len() {
-                let row = new.row(r);
-                rel.push_new_hashed(row, round, hash::hash_ids(row.iter().copied()));
+            // The relation's length when the round began.
+            let old_len = windows[pred].delta_end;
+            if let Some(new) = pending[pred].as_mut().filter(|n| !n.is_empty()) {
+                rel.reserve(new.len() as usize);
+                for r in 0..new.len() {
+                    let row = new.row(r);
+                    rel.push_new_hashed(row, round, hash::hash_ids(row.iter().copied()));
+                }
+                new.clear();
             }
             windows[pred] = Window {
                 old_end: old_len,
                 delta_end: rel.len(),
             };
-            new.clear();
-            any_new = true;
+            any_new |= rel.len() > old_len;
         }
         any_new
     }

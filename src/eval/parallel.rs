@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use super::join::{source, Join, Window, MORE};
 use super::relation::{Range, Relation};
-use super::{project, Budget, Database};
+use super::{project, Budget, Database, Sink};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::{Id, Minted, Overlay};
@@ -113,11 +113,18 @@ impl Database {
         steps: &[Step],
         windows: &[Window],
         changes: &[Relation],
-        pending: &mut [Option<Relation>],
+        sink: Sink<'_>,
         budget: &Budget,
         parts: &[Range],
     ) -> Result<(), EvalError> {
         let arity = self.relations[rule.head].arity();
+        let (direct, pending) = match sink {
+            Sink::Round(pending) => (
+                pending[rule.head].as_ref().is_none_or(Relation::is_empty),
+                pending,
+            ),
+            Sink::Aside(pending) => (false, pending),
+        };
         pending[rule.head].get_or_insert_with(|| Relation::new(arity));
         let room = budget.max_facts.saturating_sub(self.derived);
         let (relations, interner) = (&self.relations, &self.interner);
@@ -146,8 +153,13 @@ impl Database {
                 })
                 .collect()
         });
-        let new = pending[rule.head].get_or_insert_with(|| Relation::new(arity));
         let found: Vec<Found> = results.into_iter().collect::<Result<_, _>>()?;
+        let (new, round) = if direct {
+            (&mut self.relations[rule.head], self.clock)
+        } else {
+            let new = pending[rule.head].get_or_insert_with(|| Relation::new(arity));
+            (new, 0)
+        };
         new.reserve(found.iter().map(|f| f.hashes.len()).sum());
         let mut row: Vec<Id> = Vec::with_capacity(arity);
         for found in found {
@@ -163,7 +175,7 @@ impl Database {
                 } else {
                     hash
                 };
-                if new.insert_hashed(&row, 0, hash) {
+                if new.insert_hashed(&row, round, hash) {
                     self.derived += 1;
                     if self.derived > budget.max_facts {
                         return Err(EvalError::FactLimit {
