@@ -20,7 +20,9 @@
 //!   with at least one new fact is joined exactly once. The delta atom keeps
 //!   its place in the join order: forcing it first looks cheap but can
 //!   multiply the intermediate results (Andersen's points-to analysis ran 4×
-//!   slower that way).
+//!   slower that way). Between rounds the evaluator plans the delta
+//!   variants again with the sizes it then knows ([`Plan::delta_variants`]),
+//!   and the delta goes first where it is the smallest.
 //! - **Existence tests**: a run of steps binding nothing that is read
 //!   after it becomes one [`Step::Exists`] (see [`existence_tests`]); parts
 //!   of a body sharing no variable with the head are ordered first, so that
@@ -404,6 +406,76 @@ impl Plan {
         id
     }
 
+    /// The semi-naive delta variants of `rule` (see the module docs), one
+    /// per literal of its own stratum (`own`), and the slots they use.
+    /// With `sizes`, ties in each variant's join order go to the smaller
+    /// relation, `sizes(d, i)` being the facts literal `i` reads in the
+    /// variant whose delta is literal `d`: the evaluator plans them again
+    /// this way between rounds, as the relations grow.
+    pub fn delta_variants(
+        &mut self,
+        rule: &ast::Rule,
+        own: &HashSet<PredId>,
+        interner: &mut Interner,
+        sizes: Option<&dyn Fn(usize, usize) -> u32>,
+    ) -> (Vec<Vec<Step>>, Slot) {
+        let recursive = self.recursive_literals(rule, own);
+        let numbered = numbering(self, rule, interner);
+        let needed = head_variables(rule);
+        let mut slots = numbered.1;
+        let deltas = recursive
+            .iter()
+            .map(|&d| {
+                let literal_sizes =
+                    sizes.map(|size| (0..rule.body.len()).map(|i| size(d, i)).collect());
+                let (steps, used) = self.variant(
+                    rule,
+                    (&numbered.0, numbered.1),
+                    Some(d),
+                    &recursive,
+                    &needed,
+                    literal_sizes,
+                    interner,
+                );
+                slots = slots.max(used);
+                steps
+            })
+            .collect();
+        (deltas, slots)
+    }
+
+    /// The positions of the body atoms whose predicate is of the rule's own
+    /// stratum.
+    fn recursive_literals(&self, rule: &ast::Rule, own: &HashSet<PredId>) -> Vec<usize> {
+        rule.body
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| matches!(l, Literal::Positive(a) if own.contains(&self.pred(&a.predicate.text))))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// One variant of a rule's body (`delta`: the literal read as delta),
+    /// numbered as `numbered` says; returns its steps and the slots used.
+    #[allow(clippy::too_many_arguments)]
+    fn variant(
+        &mut self,
+        rule: &ast::Rule,
+        (vars, first_free): (&HashMap<String, Slot>, Slot),
+        delta: Option<usize>,
+        recursive: &[usize],
+        needed: &HashSet<String>,
+        literal_sizes: Option<Vec<u32>>,
+        interner: &mut Interner,
+    ) -> (Vec<Step>, Slot) {
+        let mut b = Builder::new(self, interner);
+        b.vars = vars.clone();
+        b.next_slot = first_free;
+        b.literal_sizes = literal_sizes;
+        let steps = b.body(&rule.body, delta, recursive, needed);
+        (steps, b.next_slot)
+    }
+
     fn rule(
         &mut self,
         index: usize,
@@ -411,38 +483,20 @@ impl Plan {
         own: &HashSet<PredId>,
         interner: &mut Interner,
     ) -> RulePlan {
-        let recursive: Vec<usize> = rule
-            .body
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| matches!(l, Literal::Positive(a) if own.contains(&self.pred(&a.predicate.text))))
-            .map(|(i, _)| i)
-            .collect();
-        // Every variant numbers the rule's variables alike, so that one
-        // head projection serves them all.
-        let mut numbering = Builder::new(self, interner);
-        numbering.number_variables(rule);
-        let (vars, first_free) = (numbering.vars, numbering.next_slot);
-        let mut slots = first_free;
-        let needed: HashSet<String> = rule
-            .head
-            .args
-            .iter()
-            .filter_map(|t| match t {
-                Term::Var(v) => Some(v.name.clone()),
-                _ => None,
-            })
-            .collect();
-        let mut variant = |delta: Option<usize>| {
-            let mut b = Builder::new(self, interner);
-            b.vars = vars.clone();
-            b.next_slot = first_free;
-            let steps = b.body(&rule.body, delta, &recursive, &needed);
-            slots = slots.max(b.next_slot);
-            steps
-        };
-        let base = variant(None);
-        let deltas = recursive.iter().map(|&d| variant(Some(d))).collect();
+        let recursive = self.recursive_literals(rule, own);
+        let (vars, first_free) = numbering(self, rule, interner);
+        let needed = head_variables(rule);
+        let (base, mut slots) = self.variant(
+            rule,
+            (&vars, first_free),
+            None,
+            &recursive,
+            &needed,
+            None,
+            interner,
+        );
+        let (deltas, delta_slots) = self.delta_variants(rule, own, interner, None);
+        slots = slots.max(delta_slots);
         let mut changes = Vec::new();
         for (i, literal) in rule.body.iter().enumerate() {
             let (Literal::Positive(atom) | Literal::Negative(atom)) = literal else {
@@ -565,6 +619,31 @@ impl Plan {
     }
 }
 
+/// Every variant numbers a rule's variables alike, so that one head
+/// projection serves them all: the slot of each variable, and the first
+/// slot left.
+fn numbering(
+    plan: &mut Plan,
+    rule: &ast::Rule,
+    interner: &mut Interner,
+) -> (HashMap<String, Slot>, Slot) {
+    let mut numbering = Builder::new(plan, interner);
+    numbering.number_variables(rule);
+    (numbering.vars, numbering.next_slot)
+}
+
+/// The variables of a rule's head: what its body must bind.
+fn head_variables(rule: &ast::Rule) -> HashSet<String> {
+    rule.head
+        .args
+        .iter()
+        .filter_map(|t| match t {
+            Term::Var(v) => Some(v.name.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn push_var(out: &mut Vec<(String, Slot)>, vars: &HashMap<String, Slot>, name: &str) {
     if let Some(&slot) = vars.get(name) {
         if !out.iter().any(|(n, _)| n == name) {
@@ -584,6 +663,10 @@ struct Builder<'p> {
     next_slot: Slot,
     /// Facts per predicate, when known (see [`Plan::body_plan`]).
     sizes: HashMap<String, u32>,
+    /// Facts per literal of the next body planned, when known (see
+    /// [`Plan::delta_variants`]); taken by that body, so that aggregate
+    /// bodies inside it do not see it.
+    literal_sizes: Option<Vec<u32>>,
     /// The version of atoms that are neither delta nor old: `All` inside
     /// an aggregate's body, `Full` elsewhere.
     read: Version,
@@ -598,6 +681,7 @@ impl<'p> Builder<'p> {
             bound: HashSet::new(),
             next_slot: 0,
             sizes: HashMap::new(),
+            literal_sizes: None,
             read: Version::Full,
         }
     }
@@ -662,7 +746,14 @@ impl<'p> Builder<'p> {
         needed: &HashSet<String>,
     ) -> Vec<Step> {
         let before = self.bound.clone();
-        let order = join_order(body, &self.bound, None, &self.sizes, needed);
+        let literal_sizes = self.literal_sizes.take();
+        let sizes = &self.sizes;
+        let size = |i: usize| match (&literal_sizes, &body[i]) {
+            (Some(per_literal), _) => per_literal[i],
+            (None, Literal::Positive(a)) => sizes.get(&a.predicate.text).copied().unwrap_or(0),
+            (None, _) => 0,
+        };
+        let order = join_order(body, &self.bound, None, &size, needed);
         let mut steps = Vec::with_capacity(body.len());
         for &i in &order {
             let version = match delta {
@@ -698,7 +789,12 @@ impl<'p> Builder<'p> {
         let scanned = Literal::Positive(atom.clone());
         let mut literals = vec![&scanned];
         let skip = matches!(body[i], Literal::Positive(_)).then_some(i);
-        for j in join_order(body, &self.bound, skip, &self.sizes, needed) {
+        let sizes = &self.sizes;
+        let size = |i: usize| match &body[i] {
+            Literal::Positive(a) => sizes.get(&a.predicate.text).copied().unwrap_or(0),
+            _ => 0,
+        };
+        for j in join_order(body, &self.bound, skip, &size, needed) {
             steps.push(self.literal(body, j, Version::Full));
             literals.push(&body[j]);
         }
@@ -884,7 +980,8 @@ impl<'p> Builder<'p> {
 
 /// The order in which to join a body's literals (see the module docs),
 /// leaving out `skip` (a literal already placed); ties between atoms go to
-/// the one with fewer facts when `sizes` knows them, then to source order.
+/// the one with fewer facts (`size` of its position: 0 when unknown), then
+/// to source order.
 /// Atoms of a part of the body that shares no variable with `needed` nor
 /// with the rest go first: that part is a test run once (see
 /// [`existence_tests`]), not a loop around the rest.
@@ -892,7 +989,7 @@ fn join_order(
     body: &[Literal],
     bound: &HashSet<String>,
     skip: Option<usize>,
-    sizes: &HashMap<String, u32>,
+    size: &dyn Fn(usize) -> u32,
     needed: &HashSet<String>,
 ) -> Vec<usize> {
     let free = free_components(body, bound, needed);
@@ -922,15 +1019,11 @@ fn join_order(
             .filter(|&i| !placed[i] && is_positive(&body[i]))
             .max_by_key(|&i| {
                 let (known, unknown) = argument_counts(&body[i], &bound);
-                let size = match &body[i] {
-                    Literal::Positive(a) => sizes.get(&a.predicate.text).copied().unwrap_or(0),
-                    _ => 0,
-                };
                 (
                     free[i],
                     known,
                     std::cmp::Reverse(unknown),
-                    std::cmp::Reverse(size),
+                    std::cmp::Reverse(size(i)),
                     std::cmp::Reverse(i),
                 )
             });

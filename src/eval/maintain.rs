@@ -183,7 +183,7 @@ impl Database {
                 self.dred(&stratum, program, &edit, &moved, &mut unstated, budget)?
             };
             let Some(mut seed) = seed else {
-                self.rebuild(s, &mut stated, &mut delta, budget)?;
+                self.rebuild(s, program, &mut stated, &mut delta, budget)?;
                 for &p in &stratum.predicates {
                     covered[p] = true;
                     rebuilt[p] = true;
@@ -206,7 +206,7 @@ impl Database {
                     .get_or_insert_with(|| Relation::new(arity))
                     .insert(row, 0);
             }
-            self.run_stratum(s, Some(seed), budget)?;
+            self.run_stratum(s, program, Some(seed), budget)?;
             for (p, row, origin) in given {
                 if let Some(r) = self.relations[p].find(&row) {
                     self.given[p].insert(r, origin);
@@ -296,6 +296,7 @@ impl Database {
     fn rebuild(
         &mut self,
         s: usize,
+        program: &Program,
         stated: &mut PerPred<(Vec<Id>, Origin)>,
         delta: &mut Delta,
         budget: &Budget,
@@ -320,7 +321,7 @@ impl Database {
             self.given[p] = given;
         }
         self.state(&preds, stated);
-        self.run_stratum(s, None, budget)?;
+        self.run_stratum(s, program, None, budget)?;
         for (p, before) in old {
             let now = &self.relations[p];
             let mut kept = 0;

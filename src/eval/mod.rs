@@ -31,6 +31,8 @@ pub mod relation;
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
+use std::collections::HashSet;
+
 use hashbrown::HashMap;
 use rayon::slice::ParallelSliceMut;
 
@@ -143,7 +145,7 @@ pub fn evaluate(
     db.add_relations();
     db.load_given(program, imported);
     for s in 0..db.plan.strata.len() {
-        let stats = db.run_stratum(s, None, &budget)?;
+        let stats = db.run_stratum(s, program, None, &budget)?;
         db.stats.push(stats);
     }
     Ok(db)
@@ -241,11 +243,20 @@ impl Database {
     fn run_stratum(
         &mut self,
         s: usize,
+        program: &Program,
         seed: Option<Vec<Option<Relation>>>,
         budget: &Budget,
     ) -> Result<StratumStats, EvalError> {
         let start = Instant::now();
-        let stratum = self.plan.strata[s].clone();
+        let mut stratum = self.plan.strata[s].clone();
+        let own: HashSet<PredId> = stratum.predicates.iter().copied().collect();
+        // Per delta variant, the ranking of its atoms by size it was last
+        // planned for (empty: as the plan made it, sizes unknown).
+        let mut rankings: Vec<Vec<Vec<usize>>> = stratum
+            .rules
+            .iter()
+            .map(|r| vec![Vec::new(); r.deltas.len()])
+            .collect();
         let recursive = stratum.rules.iter().any(|r| !r.deltas.is_empty());
         let mut windows = self.complete_windows();
         // New facts of the round, per head predicate; kept across rounds
@@ -266,6 +277,9 @@ impl Database {
             rounds += 1;
             budget.note_round(s, self.plan.strata.len(), rounds, self.derived);
             let first = rounds == 1;
+            if !first {
+                self.adapt_join_orders(&mut stratum, &mut rankings, program, &own, &windows);
+            }
             if !(first && seeded) {
                 for rule in &stratum.rules {
                     let variants = if first {
@@ -304,6 +318,83 @@ impl Database {
             derived: self.derived.saturating_sub(before),
             time: start.elapsed(),
         })
+    }
+
+    /// Plans a recursive rule's delta variants again when the ranking of
+    /// their atoms by the facts each reads (the delta for the delta atom,
+    /// the old or full relation for the others) has changed since they were
+    /// last planned: between atoms that bind as many arguments, the
+    /// smaller goes first. A join that starts from a small delta instead
+    /// of scanning a large relation, or the reverse once the delta has
+    /// grown, is where reordering pays; the ranking check keeps the cost to
+    /// a few comparisons a round when nothing changes. Sizes do not depend
+    /// on the number of threads, so neither does the order of facts.
+    fn adapt_join_orders(
+        &mut self,
+        stratum: &mut plan::StratumPlan,
+        rankings: &mut [Vec<Vec<usize>>],
+        program: &Program,
+        own: &HashSet<PredId>,
+        windows: &[Window],
+    ) {
+        for (rule, ranked) in stratum.rules.iter_mut().zip(rankings) {
+            if rule.deltas.is_empty() {
+                continue;
+            }
+            let ast = &program.rules[rule.rule];
+            let preds: Vec<Option<PredId>> = ast
+                .body
+                .iter()
+                .map(|l| match l {
+                    ast::Literal::Positive(a) => {
+                        self.plan.predicates.get_index_of(&*a.predicate.text)
+                    }
+                    _ => None,
+                })
+                .collect();
+            let recursive: Vec<usize> = (0..preds.len())
+                .filter(|&i| preds[i].is_some_and(|p| own.contains(&p)))
+                .collect();
+            let size = |d: usize, i: usize| -> u32 {
+                let Some(p) = preds[i] else { return 0 };
+                let w = windows[p];
+                if i == d {
+                    w.delta_end - w.old_end
+                } else if i > d && own.contains(&p) {
+                    w.old_end
+                } else {
+                    w.delta_end
+                }
+            };
+            let ranking = |d: usize| {
+                let mut atoms: Vec<usize> =
+                    (0..preds.len()).filter(|&i| preds[i].is_some()).collect();
+                atoms.sort_by_key(|&i| size(d, i));
+                atoms
+            };
+            let now: Vec<Vec<usize>> = recursive.iter().map(|&d| ranking(d)).collect();
+            if now == *ranked {
+                continue;
+            }
+            *ranked = now;
+            let (deltas, slots) =
+                self.plan
+                    .delta_variants(ast, own, &mut self.interner, Some(&size));
+            // An order that needs a new index on a relation of the stratum
+            // is not taken: that relation grows every round, and its index
+            // with it (on a closure of 63 million facts such an order cost
+            // 0.9 GB and more time than it saved).
+            let mut grows_an_index = false;
+            for steps in &deltas {
+                plan::for_each_index(steps, &mut |pred, i| {
+                    grows_an_index |= own.contains(&pred) && !self.relations[pred].has_index(i);
+                });
+            }
+            if !grows_an_index {
+                rule.deltas = deltas;
+                rule.slots = rule.slots.max(slots);
+            }
+        }
     }
 
     /// `head :- body`: runs one variant of a rule over the current state
