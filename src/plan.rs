@@ -333,8 +333,11 @@ pub fn plan(
         let own: HashSet<PredId> = members.iter().copied().collect();
         let mut rules = Vec::new();
         for (i, rule) in program.rules.iter().enumerate() {
+            if rule.is_fact() {
+                continue;
+            }
             let head = plan.pred(&rule.head.predicate.text);
-            if rule.is_fact() || !own.contains(&head) {
+            if !own.contains(&head) {
                 continue;
             }
             rules.push(plan.rule(i, rule, &own, interner));
@@ -351,8 +354,12 @@ pub fn plan(
 /// every use agrees).
 fn arities(program: &Program) -> Vec<(String, usize)> {
     let mut seen: IndexMap<String, usize> = IndexMap::new();
+    // Most statements of a large program are facts of a few predicates:
+    // look before cloning the name.
     let mut note = |a: &ast::Atom| {
-        seen.entry(a.predicate.text.clone()).or_insert(a.args.len());
+        if !seen.contains_key(&a.predicate.text) {
+            seen.insert(a.predicate.text.clone(), a.args.len());
+        }
     };
     for rule in &program.rules {
         note(&rule.head);
