@@ -8,8 +8,9 @@
 //!
 //! - `eval/`: the file is run by the `entente` binary as a process
 //!   (`entente run FILE`, plus the arguments on a first line
-//!   `# args: ...`); the expected text is its stdout, and when it fails, the
-//!   exit code and stderr.
+//!   `# args: ...`), with `--jobs 1` and with `--jobs 2` unless the
+//!   arguments choose; both must print the same; the expected text is its
+//!   stdout, and when it fails, the exit code and stderr.
 //!
 //! - `explain/`: each `# explain: FACT` (or `# explain-json: FACT`) line of
 //!   the file is explained by `entente explain` run as a process; the
@@ -74,7 +75,22 @@ fn eval_cases_print_the_expected_model() {
         if let Some(extra) = text.lines().next().and_then(|l| l.strip_prefix("# args:")) {
             args.extend(extra.split_whitespace().map(String::from));
         }
-        entente(&args)
+        if args.iter().any(|a| a == "--jobs") {
+            return entente(&args);
+        }
+        // The same output on one thread and on two.
+        let mut outputs = ["1", "2"].map(|jobs| {
+            let mut with_jobs = args.clone();
+            with_jobs.extend(["--jobs".to_string(), jobs.to_string()]);
+            entente(&with_jobs)
+        });
+        if outputs[0] != outputs[1] {
+            return Err(format!(
+                "--jobs 1 and --jobs 2 differ:\n{:?}\n{:?}",
+                outputs[0], outputs[1]
+            ));
+        }
+        std::mem::replace(&mut outputs[0], Ok(String::new()))
     });
 }
 
