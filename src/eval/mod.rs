@@ -121,6 +121,10 @@ pub struct Database {
     /// relations when a stratum starts (see [`Database::count_derived`]),
     /// then counted up as the stratum derives.
     derived: u64,
+    /// Per join of the running stratum (by the address of its steps), the
+    /// nanoseconds a row of its first scan cost one thread last time: what
+    /// decides whether splitting it across threads pays.
+    join_costs: HashMap<usize, f64, FxBuild>,
 }
 
 /// Computes the perfect model of a checked program from its plan (built
@@ -141,6 +145,7 @@ pub fn evaluate(
         stats: Vec::new(),
         clock: 0,
         derived: 0,
+        join_costs: HashMap::default(),
     };
     db.add_relations();
     db.load_given(program, imported);
@@ -249,6 +254,8 @@ impl Database {
     ) -> Result<StratumStats, EvalError> {
         let start = Instant::now();
         let mut stratum = self.plan.strata[s].clone();
+        // Joins are named by where their steps are, which changes now.
+        self.join_costs.clear();
         let own: HashSet<PredId> = stratum.predicates.iter().copied().collect();
         // Per delta variant, the ranking of its atoms by size it was last
         // planned for (empty: as the plan made it, sizes unknown).
@@ -411,10 +418,48 @@ impl Database {
         budget: &Budget,
     ) -> Result<(), EvalError> {
         self.build_indexes(steps);
-        if let Some(parts) = parallel::parts(steps, &self.relations, windows, changes, budget.jobs)
-        {
-            return self.derive_in_parts(rule, steps, windows, changes, sink, budget, &parts);
+        // What a row of this join cost last time decides whether to split
+        // it now; the steps stay put while the stratum runs, so their
+        // address names the join.
+        let scan = parallel::first_scan(steps, &self.relations, windows, changes);
+        let key = steps.as_ptr() as usize;
+        if let Some(range) = scan {
+            let started = Instant::now();
+            let split = parallel::parts(range, budget.jobs, self.join_costs.get(&key).copied());
+            // Split, the time is shared by the threads: one would take
+            // about as many times as long.
+            let (done, threads) = match split {
+                Some(parts) => {
+                    let threads = budget.jobs.min(parts.len());
+                    let done =
+                        self.derive_in_parts(rule, steps, windows, changes, sink, budget, &parts);
+                    (done, threads)
+                }
+                None => (
+                    self.derive_here(rule, steps, windows, changes, sink, budget),
+                    1,
+                ),
+            };
+            let rows = range.hi - range.lo;
+            if rows > 0 {
+                let nanos = started.elapsed().as_nanos() as f64 * threads as f64;
+                self.join_costs.insert(key, nanos / f64::from(rows));
+            }
+            return done;
         }
+        self.derive_here(rule, steps, windows, changes, sink, budget)
+    }
+
+    /// [`Database::derive`] on this thread.
+    fn derive_here(
+        &mut self,
+        rule: &plan::RulePlan,
+        steps: &[Step],
+        windows: &[Window],
+        changes: &[Relation],
+        sink: Sink<'_>,
+        budget: &Budget,
+    ) -> Result<(), EvalError> {
         let (Sink::Round(pending) | Sink::Aside(pending)) = sink;
         let target = &self.relations[rule.head];
         let new = pending[rule.head].get_or_insert_with(|| Relation::new(target.arity()));

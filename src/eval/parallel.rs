@@ -24,36 +24,43 @@ use crate::hash::hash_ids;
 use crate::intern::{Id, Minted, Overlay};
 use crate::plan::{Access, RulePlan, Step};
 
-/// Rows of the first scan below which a join runs on one thread: below
-/// this, handing parts to threads can cost more than it saves (a closure
-/// over a chain adds a thousand rows a round, one match each). A part has
-/// at least an eighth of it.
-static SPLIT_ROWS: AtomicU32 = AtomicU32::new(1024);
+/// Rows of the first scan below which a join runs on one thread. A part
+/// has at least an eighth of it.
+const SPLIT_ROWS: u32 = 1024;
 
-/// Splits joins whose first scan has at least `rows` rows (default 4096),
-/// for tests: with 1, the tests' small programs run through the split
-/// joins too. Results never depend on it.
+/// A join is split when one thread would take about this long on it, as
+/// estimated from the time per row of its last run: handing parts to
+/// threads costs tens of microseconds, which a closure over a chain (a
+/// thousand rows a round, one match each) does not win back.
+const SPLIT_NANOS: f64 = 2_000_000.0;
+
+/// Without a last run to go by, a join is split from this many rows.
+const SPLIT_ROWS_UNMEASURED: u32 = 4096;
+
+/// For tests: when set, every join whose first scan has at least this many
+/// rows is split, whatever it costs.
+static FORCE_SPLIT_FROM: AtomicU32 = AtomicU32::new(0);
+
+/// Splits every join whose first scan has at least `rows` rows, for tests:
+/// with 1, the tests' small programs run through the split joins too.
+/// Results never depend on it.
 #[doc(hidden)]
 pub fn split_joins_from(rows: u32) {
-    SPLIT_ROWS.store(rows.max(1), Ordering::Relaxed);
+    FORCE_SPLIT_FROM.store(rows.max(1), Ordering::Relaxed);
 }
 
 /// Parts per thread: more parts than threads even out parts of unequal
 /// cost.
 const PARTS_PER_JOB: u32 = 8;
 
-/// The parts to split a join into, or `None` to run it on one thread: its
-/// first step is a scan of every row in its range, and the range is large.
-pub(super) fn parts(
+/// The rows the first step of a join scans, when it scans every row of a
+/// range (the joins that can be split).
+pub(super) fn first_scan(
     steps: &[Step],
     relations: &[Relation],
     windows: &[Window],
     changes: &[Relation],
-    jobs: usize,
-) -> Option<Vec<Range>> {
-    if jobs < 2 {
-        return None;
-    }
+) -> Option<Range> {
     let Some(Step::Scan {
         pred,
         version,
@@ -63,12 +70,27 @@ pub(super) fn parts(
     else {
         return None;
     };
-    let (_, range) = source(relations, windows, changes, *pred, *version);
+    Some(source(relations, windows, changes, *pred, *version).1)
+}
+
+/// The parts to split a join over the rows `range` of its first scan
+/// into, or `None` to run it on one thread. `nanos_per_row`: what a row
+/// cost the last time this join ran, if it did.
+pub(super) fn parts(range: Range, jobs: usize, nanos_per_row: Option<f64>) -> Option<Vec<Range>> {
     let rows = range.hi - range.lo;
-    let split_rows = SPLIT_ROWS.load(Ordering::Relaxed);
-    if rows < split_rows || rows < 2 {
+    let forced = FORCE_SPLIT_FROM.load(Ordering::Relaxed);
+    let worth = if forced > 0 {
+        rows >= forced
+    } else {
+        rows >= SPLIT_ROWS
+            && nanos_per_row.map_or(rows >= SPLIT_ROWS_UNMEASURED, |ns| {
+                ns * f64::from(rows) >= SPLIT_NANOS
+            })
+    };
+    if jobs < 2 || rows < 2 || !worth {
         return None;
     }
+    let split_rows = if forced > 0 { forced } else { SPLIT_ROWS };
     let part_rows = (split_rows / 8).max(1);
     let count = (rows / part_rows).min(jobs as u32 * PARTS_PER_JOB);
     let size = rows.div_ceil(count);
