@@ -116,6 +116,44 @@ struct Moves {
     disappeared: Vec<Relation>,
 }
 
+/// The rows of `from` visible in `in_view` that `other` does not hold in
+/// `other_view`, in row order, and how many it does hold. Each row is one
+/// lookup: large relations are split in blocks over the current rayon
+/// pool.
+fn missing_from(
+    from: &Relation,
+    in_view: View,
+    other: &Relation,
+    other_view: View,
+) -> (Vec<RowId>, RowId) {
+    use rayon::prelude::*;
+    const BLOCK: u32 = 1 << 14;
+    let blocks: Vec<(Vec<RowId>, RowId)> = (0..from.len().div_ceil(BLOCK))
+        .into_par_iter()
+        .map(|b| {
+            let mut missing = Vec::new();
+            let mut held = 0;
+            for r in b * BLOCK..from.len().min((b + 1) * BLOCK) {
+                if !from.visible(r, in_view) {
+                    continue;
+                }
+                let row = from.row(r);
+                if other
+                    .find_in(row, hash_ids(row.iter().copied()), other_view)
+                    .is_some()
+                {
+                    held += 1;
+                } else {
+                    missing.push(r);
+                }
+            }
+            (missing, held)
+        })
+        .collect();
+    let held = blocks.iter().map(|(_, h)| h).sum();
+    (blocks.into_iter().flat_map(|(m, _)| m).collect(), held)
+}
+
 /// Per predicate id: facts the update touches in one way.
 type PerPred<T> = Vec<Vec<T>>;
 
@@ -324,27 +362,23 @@ impl Database {
         self.run_stratum(s, program, None, budget)?;
         for (p, before) in old {
             let now = &self.relations[p];
-            let mut kept = 0;
-            for r in now.live_rows() {
-                let row = now.row(r);
-                if before
-                    .find_in(row, hash_ids(row.iter().copied()), View::Before)
-                    .is_none()
-                {
-                    delta.appeared[p].push(row);
-                } else {
-                    kept += 1;
-                }
+            // One lookup a row, in blocks on the pool's threads, kept in
+            // row order.
+            let (appeared, kept) = budget
+                .pool()
+                .install(|| missing_from(now, View::Now, &before, View::Before));
+            for r in appeared {
+                delta.appeared[p].push(now.row(r));
             }
             // Every old fact is still there: nothing disappeared.
             if kept == before.count(View::Before) {
                 continue;
             }
-            for r in (0..before.len()).filter(|&r| before.visible(r, View::Before)) {
-                let row = before.row(r);
-                if now.find(row).is_none() {
-                    delta.disappeared[p].push(row);
-                }
+            let (disappeared, _) = budget
+                .pool()
+                .install(|| missing_from(&before, View::Before, now, View::Now));
+            for r in disappeared {
+                delta.disappeared[p].push(before.row(r));
             }
         }
         Ok(())
