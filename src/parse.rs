@@ -8,7 +8,7 @@
 //!
 //! Most of a large file is ground facts (`treaty(armenia, russia, 1997).`):
 //! a statement that is one, with integer, symbol and plain string
-//! arguments, is read by a direct scan ([`ground_fact`]) that builds what
+//! arguments, is read by a direct scan (`ground_fact`) that builds what
 //! the grammar would, spans included, in a fraction of the time; anything
 //! else (and anything unusual in a fact) goes to pest.
 //!

@@ -24,7 +24,7 @@
 //!   variants again with the sizes it then knows ([`Plan::delta_variants`]),
 //!   and the delta goes first where it is the smallest.
 //! - **Existence tests**: a run of steps binding nothing that is read
-//!   after it becomes one [`Step::Exists`] (see [`existence_tests`]); parts
+//!   after it becomes one [`Step::Exists`] (see `existence_tests`); parts
 //!   of a body sharing no variable with the head are ordered first, so that
 //!   they are tested once, not inside the loops of the rest.
 

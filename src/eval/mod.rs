@@ -14,7 +14,7 @@
 //! other, and counted against the fact limit as they come) and appended
 //! when the round ends, so scans never see a relation change under them
 //! (split joins may append theirs sooner, past the rows the round reads:
-//! see [`Sink::Round`]).
+//! see `Sink::Round`).
 //! A global round counter stamps every appended batch: a derived fact is
 //! always younger than the facts it was derived from.
 
