@@ -50,7 +50,7 @@ use std::ops::ControlFlow;
 
 use super::join::{Join, Window, MORE};
 use super::relation::{Relation, RowId, View};
-use super::{project, Budget, Config, Database, HeadPlan, Origin, Sink};
+use super::{parallel, project, Budget, Config, Database, HeadPlan, Origin, Sink};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::Id;
@@ -466,7 +466,8 @@ impl Database {
                         continue;
                     }
                     let left = allowance.saturating_sub(doomed);
-                    if !self.instances(rule, &variant.steps, &before, removed, &mut found, left) {
+                    let steps = &variant.steps;
+                    if !self.instances(rule, steps, &before, removed, &mut found, left, budget)? {
                         return Ok(None);
                     }
                 }
@@ -512,8 +513,9 @@ impl Database {
     }
 
     /// The head facts of every instance of `steps` in the old state, into
-    /// `found`, stopping (and returning false) once `found` holds more than
-    /// `budget` facts.
+    /// `found`; `Ok(false)` once `found` holds more than `allowance`
+    /// facts. A large join is split across threads like evaluation's.
+    #[allow(clippy::too_many_arguments)]
     fn instances(
         &mut self,
         rule: &RulePlan,
@@ -521,13 +523,20 @@ impl Database {
         windows: &[Window],
         changes: &[Relation],
         found: &mut [Option<Relation>],
-        budget: u64,
-    ) -> bool {
+        allowance: u64,
+        budget: &Budget,
+    ) -> Result<bool, EvalError> {
         self.build_indexes(steps);
         let arity = self.relations[rule.head].arity();
         let held: u64 = found.iter().flatten().map(|f| u64::from(f.len())).sum();
         let out = found[rule.head].get_or_insert_with(|| Relation::new(arity));
-        let mut left = budget.saturating_sub(held);
+        let mut left = allowance.saturating_sub(held);
+        let split = parallel::first_scan(steps, &self.relations, windows, changes)
+            .and_then(|range| parallel::parts(range, budget.jobs, None));
+        if let Some(parts) = split {
+            return self
+                .instances_in_parts(rule, steps, windows, changes, out, left, budget, &parts);
+        }
         let mut join = Join {
             view: View::Before,
             changes,
@@ -552,7 +561,7 @@ impl Database {
             }
             Ok(MORE)
         });
-        within
+        Ok(within)
     }
 
     /// Deletes the live derived facts among `found` and puts them in

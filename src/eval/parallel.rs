@@ -14,14 +14,16 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use std::ops::ControlFlow;
+
 use rayon::prelude::*;
 
 use super::join::{source, Join, Window, MORE};
-use super::relation::{Range, Relation};
+use super::relation::{Range, Relation, View};
 use super::{project, Budget, Database, Sink};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
-use crate::intern::{Id, Minted, Overlay};
+use crate::intern::{Id, Interner, Minted, Overlay};
 use crate::plan::{Access, RulePlan, Step};
 
 /// Rows of the first scan below which a join runs on one thread. A part
@@ -87,7 +89,7 @@ pub(super) fn parts(range: Range, jobs: usize, nanos_per_row: Option<f64>) -> Op
                 ns * f64::from(rows) >= SPLIT_NANOS
             })
     };
-    if jobs < 2 || rows < 2 || !worth {
+    if jobs < 2 || rows == 0 || !worth {
         return None;
     }
     let split_rows = if forced > 0 { forced } else { SPLIT_ROWS };
@@ -124,6 +126,96 @@ struct Found {
     hashes: Vec<u64>,
     /// The values the part's arithmetic minted.
     minted: Minted,
+    /// True when the part stopped, having found more distinct facts than
+    /// there was room for.
+    over: bool,
+}
+
+/// One join to split: what its parts read, and which facts they keep.
+struct Split<'a> {
+    rule: &'a RulePlan,
+    steps: &'a [Step],
+    relations: &'a [Relation],
+    windows: &'a [Window],
+    changes: &'a [Relation],
+    /// The state the join reads.
+    view: View,
+    /// Facts (with their hash) that the parts leave out: already known.
+    known: &'a (dyn Fn(&[Id], u64) -> bool + Sync),
+    /// The most distinct facts a part may keep.
+    room: u64,
+}
+
+impl Split<'_> {
+    /// Joins every part on the pool; what each found, in part order.
+    fn gather(
+        &self,
+        interner: &Interner,
+        parts: &[Range],
+        budget: &Budget,
+    ) -> Result<Vec<Found>, EvalError> {
+        // `collect` keeps the parts in order, whichever thread ran each.
+        let results: Vec<Result<Found, EvalError>> = budget.pool().install(|| {
+            parts
+                .par_iter()
+                .map(|&part| {
+                    let mut overlay = Overlay::new(interner);
+                    let (facts, hashes, over) = self.join_part(part, &mut overlay, budget)?;
+                    Ok(Found {
+                        facts,
+                        hashes,
+                        minted: overlay.into_minted(),
+                        over,
+                    })
+                })
+                .collect()
+        });
+        results.into_iter().collect()
+    }
+
+    /// Joins one part: the head facts it finds that are not `known`, with
+    /// their hashes, and whether it stopped past `room` distinct ones.
+    fn join_part(
+        &self,
+        part: Range,
+        overlay: &mut Overlay<'_>,
+        budget: &Budget,
+    ) -> Result<(Vec<Id>, Vec<u64>, bool), EvalError> {
+        let (rule, room) = (self.rule, self.room);
+        let arity = rule.head_args.len();
+        let (mut facts, mut hashes): (Vec<Id>, Vec<u64>) = (Vec::new(), Vec::new());
+        // Checked when the candidates pass it: the distinct ones may not.
+        let mut check_at = room;
+        let mut over = false;
+        let mut join = Join {
+            changes: self.changes,
+            part: Some(part),
+            view: self.view,
+            ..Join::new(self.relations, self.windows, overlay, vec![0; rule.slots])
+        };
+        let mut row: Vec<Id> = vec![0; arity];
+        let mut since_look = 0u32;
+        join.run(self.steps, &mut |slots: &[Id]| {
+            // A part does not know the total derived so far.
+            budget.tick(&mut since_look, rule.span, None)?;
+            project(&rule.head_args, slots, &mut row);
+            let hash = hash_ids(row.iter().copied());
+            if !(self.known)(&row, hash) {
+                facts.extend_from_slice(&row);
+                hashes.push(hash);
+                if hashes.len() as u64 > check_at {
+                    if distinct(&facts, arity, &hashes) > room {
+                        over = true;
+                        return Ok(ControlFlow::Break(()));
+                    }
+                    check_at = (hashes.len() as u64).saturating_mul(2);
+                }
+            }
+            Ok(MORE)
+        })
+        .map(|_| (facts, hashes, over))
+        .map_err(|stop| *stop)
+    }
 }
 
 impl Database {
@@ -149,33 +241,29 @@ impl Database {
         };
         pending[rule.head].get_or_insert_with(|| Relation::new(arity));
         let room = budget.max_facts.saturating_sub(self.derived);
-        let (relations, interner) = (&self.relations, &self.interner);
+        let target = &self.relations[rule.head];
         let pending_head = pending[rule.head].as_ref();
-        // `collect` keeps the parts in order, whichever thread ran each.
-        let results: Vec<Result<Found, EvalError>> = budget.pool().install(|| {
-            parts
-                .par_iter()
-                .map(|&part| {
-                    let mut overlay = Overlay::new(interner);
-                    let (facts, hashes) = join_part(
-                        rule,
-                        steps,
-                        (relations, windows, changes),
-                        pending_head,
-                        part,
-                        &mut overlay,
-                        budget,
-                        room,
-                    )?;
-                    Ok(Found {
-                        facts,
-                        hashes,
-                        minted: overlay.into_minted(),
-                    })
-                })
-                .collect()
-        });
-        let found: Vec<Found> = results.into_iter().collect::<Result<_, _>>()?;
+        let known = |row: &[Id], hash: u64| {
+            target.find_hashed(row, hash).is_some()
+                || pending_head.is_some_and(|p| p.find_hashed(row, hash).is_some())
+        };
+        let split = Split {
+            rule,
+            steps,
+            relations: &self.relations,
+            windows,
+            changes,
+            view: View::Now,
+            known: &known,
+            room,
+        };
+        let found = split.gather(&self.interner, parts, budget)?;
+        if found.iter().any(|f| f.over) {
+            return Err(EvalError::FactLimit {
+                limit: budget.max_facts,
+                span: rule.span,
+            });
+        }
         let (new, round) = if direct {
             (&mut self.relations[rule.head], self.clock)
         } else {
@@ -213,57 +301,62 @@ impl Database {
     }
 }
 
-/// Joins one part: the head facts it finds that neither the head's
-/// relation nor the round's `pending` facts hold, with their hashes; an
-/// error past `room` distinct ones.
-#[allow(clippy::too_many_arguments)]
-fn join_part(
-    rule: &RulePlan,
-    steps: &[Step],
-    (relations, windows, changes): (&[Relation], &[Window], &[Relation]),
-    pending: Option<&Relation>,
-    part: Range,
-    overlay: &mut Overlay<'_>,
-    budget: &Budget,
-    room: u64,
-) -> Result<(Vec<Id>, Vec<u64>), EvalError> {
-    let target = &relations[rule.head];
-    let arity = target.arity();
-    let (mut facts, mut hashes): (Vec<Id>, Vec<u64>) = (Vec::new(), Vec::new());
-    // Checked when the candidates pass it: the distinct ones may not.
-    let mut check_at = room;
-    let mut join = Join {
-        changes,
-        part: Some(part),
-        ..Join::new(relations, windows, overlay, vec![0; rule.slots])
-    };
-    let mut row: Vec<Id> = vec![0; rule.head_args.len()];
-    let mut since_look = 0u32;
-    join.run(steps, &mut |slots: &[Id]| {
-        // A part does not know the total derived so far.
-        budget.tick(&mut since_look, rule.span, None)?;
-        project(&rule.head_args, slots, &mut row);
-        let hash = hash_ids(row.iter().copied());
-        if target.find_hashed(&row, hash).is_none()
-            && pending.is_none_or(|p| p.find_hashed(&row, hash).is_none())
-        {
-            facts.extend_from_slice(&row);
-            hashes.push(hash);
-            if hashes.len() as u64 > check_at {
-                let distinct = distinct(&facts, arity, &hashes);
-                if distinct > room {
-                    return Err(Box::new(EvalError::FactLimit {
-                        limit: budget.max_facts,
-                        span: rule.span,
-                    }));
+impl Database {
+    /// Maintenance's overdeletion join (`instances`) split into `parts`:
+    /// the head facts of every instance in the state before the update,
+    /// merged in row order into `out`; `Ok(false)` as soon as more than
+    /// `left` of them are new to `out`.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn instances_in_parts(
+        &mut self,
+        rule: &RulePlan,
+        steps: &[Step],
+        windows: &[Window],
+        changes: &[Relation],
+        out: &mut Relation,
+        mut left: u64,
+        budget: &Budget,
+        parts: &[Range],
+    ) -> Result<bool, EvalError> {
+        let split = Split {
+            rule,
+            steps,
+            relations: &self.relations,
+            windows,
+            changes,
+            view: View::Before,
+            known: &|_: &[Id], _: u64| false,
+            // A part past this alone puts the whole past it.
+            room: left.saturating_add(out.len().into()),
+        };
+        let found = split.gather(&self.interner, parts, budget)?;
+        if found.iter().any(|f| f.over) {
+            return Ok(false);
+        }
+        let arity = out.arity();
+        let mut row: Vec<Id> = Vec::with_capacity(arity);
+        for found in found {
+            let minted = !found.minted.is_empty();
+            let real = self.interner.settle(found.minted);
+            for (values, &hash) in rows(&found.facts, arity, found.hashes.len()).zip(&found.hashes)
+            {
+                row.clear();
+                row.extend(values.iter().map(|&id| real(id)));
+                let hash = if minted {
+                    hash_ids(row.iter().copied())
+                } else {
+                    hash
+                };
+                if out.insert_hashed(&row, 0, hash) {
+                    if left == 0 {
+                        return Ok(false);
+                    }
+                    left -= 1;
                 }
-                check_at = (hashes.len() as u64).saturating_mul(2);
             }
         }
-        Ok(MORE)
-    })
-    .map(|_| (facts, hashes))
-    .map_err(|stop| *stop)
+        Ok(true)
+    }
 }
 
 /// The number of distinct rows among `facts` (of `arity` columns each).
