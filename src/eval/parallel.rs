@@ -131,6 +131,34 @@ struct Found {
     over: bool,
 }
 
+impl Found {
+    /// Calls `f` with each fact in order, its provisional ids made real
+    /// (what the part minted is interned now), and its hash; stops when
+    /// `f` breaks, and says whether it did.
+    fn settle_each(
+        self,
+        interner: &mut Interner,
+        arity: usize,
+        mut f: impl FnMut(&[Id], u64) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        let minted = !self.minted.is_empty();
+        let real = interner.settle(self.minted);
+        let mut row: Vec<Id> = Vec::with_capacity(arity);
+        for (values, &hash) in rows(&self.facts, arity, self.hashes.len()).zip(&self.hashes) {
+            row.clear();
+            row.extend(values.iter().map(|&id| real(id)));
+            // Provisional ids were hashed; their real ones are not.
+            let hash = if minted {
+                hash_ids(row.iter().copied())
+            } else {
+                hash
+            };
+            f(&row, hash)?;
+        }
+        ControlFlow::Continue(())
+    }
+}
+
 /// One join to split: what its parts read, and which facts they keep.
 struct Split<'a> {
     rule: &'a RulePlan,
@@ -271,29 +299,22 @@ impl Database {
             (new, 0)
         };
         new.reserve(found.iter().map(|f| f.hashes.len()).sum());
-        let mut row: Vec<Id> = Vec::with_capacity(arity);
+        let derived = &mut self.derived;
         for found in found {
-            let minted = !found.minted.is_empty();
-            let real = self.interner.settle(found.minted);
-            for (values, &hash) in rows(&found.facts, arity, found.hashes.len()).zip(&found.hashes)
-            {
-                row.clear();
-                row.extend(values.iter().map(|&id| real(id)));
-                // Provisional ids were hashed; their real ones are not.
-                let hash = if minted {
-                    hash_ids(row.iter().copied())
-                } else {
-                    hash
-                };
-                if new.insert_hashed(&row, round, hash) {
-                    self.derived += 1;
-                    if self.derived > budget.max_facts {
-                        return Err(EvalError::FactLimit {
-                            limit: budget.max_facts,
-                            span: rule.span,
-                        });
+            let over = found.settle_each(&mut self.interner, arity, |row, hash| {
+                if new.insert_hashed(row, round, hash) {
+                    *derived += 1;
+                    if *derived > budget.max_facts {
+                        return ControlFlow::Break(());
                     }
                 }
+                MORE
+            });
+            if over.is_break() {
+                return Err(EvalError::FactLimit {
+                    limit: budget.max_facts,
+                    span: rule.span,
+                });
             }
         }
         budget.note_derived(self.derived);
@@ -334,25 +355,18 @@ impl Database {
             return Ok(false);
         }
         let arity = out.arity();
-        let mut row: Vec<Id> = Vec::with_capacity(arity);
         for found in found {
-            let minted = !found.minted.is_empty();
-            let real = self.interner.settle(found.minted);
-            for (values, &hash) in rows(&found.facts, arity, found.hashes.len()).zip(&found.hashes)
-            {
-                row.clear();
-                row.extend(values.iter().map(|&id| real(id)));
-                let hash = if minted {
-                    hash_ids(row.iter().copied())
-                } else {
-                    hash
-                };
-                if out.insert_hashed(&row, 0, hash) {
+            let over = found.settle_each(&mut self.interner, arity, |row, hash| {
+                if out.insert_hashed(row, 0, hash) {
                     if left == 0 {
-                        return Ok(false);
+                        return ControlFlow::Break(());
                     }
                     left -= 1;
                 }
+                MORE
+            });
+            if over.is_break() {
+                return Ok(false);
             }
         }
         Ok(true)
