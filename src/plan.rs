@@ -453,7 +453,7 @@ impl Plan {
 
     /// The positions of the body atoms whose predicate is of the rule's own
     /// stratum.
-    fn recursive_literals(&self, rule: &ast::Rule, own: &HashSet<PredId>) -> Vec<usize> {
+    pub fn recursive_literals(&self, rule: &ast::Rule, own: &HashSet<PredId>) -> Vec<usize> {
         rule.body
             .iter()
             .enumerate()

@@ -50,6 +50,37 @@ pub use config::{CancelToken, Config, Progress, ProgressReport};
 use join::{Join, Window, MORE};
 use relation::{Relation, RowId};
 
+/// What join reordering keeps of a recursive rule while its stratum runs.
+struct Reorder {
+    /// The predicate of each body literal that is a positive atom.
+    preds: Vec<Option<PredId>>,
+    /// The positions of the atoms of the rule's own stratum: one delta
+    /// variant each.
+    recursive: Vec<usize>,
+    /// Per delta variant, the ranking of its atoms by size it was last
+    /// planned for (empty: as the plan made it, sizes unknown).
+    ranked: Vec<Vec<usize>>,
+}
+
+impl Reorder {
+    fn new(plan: &Plan, rule: &ast::Rule, own: &HashSet<PredId>) -> Reorder {
+        let preds = rule
+            .body
+            .iter()
+            .map(|l| match l {
+                ast::Literal::Positive(a) => plan.predicates.get_index_of(&*a.predicate.text),
+                _ => None,
+            })
+            .collect();
+        let recursive = plan.recursive_literals(rule, own);
+        Reorder {
+            preds,
+            ranked: vec![Vec::new(); recursive.len()],
+            recursive,
+        }
+    }
+}
+
 /// Where a derivation puts the new facts it finds: per head predicate,
 /// aside in `pending` until the round's commit appends them.
 pub(super) enum Sink<'p> {
@@ -257,12 +288,13 @@ impl Database {
         // Joins are named by where their steps are, which changes now.
         self.join_costs.clear();
         let own: HashSet<PredId> = stratum.predicates.iter().copied().collect();
-        // Per delta variant, the ranking of its atoms by size it was last
-        // planned for (empty: as the plan made it, sizes unknown).
-        let mut rankings: Vec<Vec<Vec<usize>>> = stratum
+        let mut reorders: Vec<Option<Reorder>> = stratum
             .rules
             .iter()
-            .map(|r| vec![Vec::new(); r.deltas.len()])
+            .map(|r| {
+                let rule = &program.rules[r.rule];
+                (!r.deltas.is_empty()).then(|| Reorder::new(&self.plan, rule, &own))
+            })
             .collect();
         let recursive = stratum.rules.iter().any(|r| !r.deltas.is_empty());
         let mut windows = self.complete_windows();
@@ -285,7 +317,7 @@ impl Database {
             budget.note_round(s, self.plan.strata.len(), rounds, self.derived);
             let first = rounds == 1;
             if !first {
-                self.adapt_join_orders(&mut stratum, &mut rankings, program, &own, &windows);
+                self.adapt_join_orders(&mut stratum, &mut reorders, program, &own, &windows);
             }
             if !(first && seeded) {
                 for rule in &stratum.rules {
@@ -339,29 +371,21 @@ impl Database {
     fn adapt_join_orders(
         &mut self,
         stratum: &mut plan::StratumPlan,
-        rankings: &mut [Vec<Vec<usize>>],
+        reorders: &mut [Option<Reorder>],
         program: &Program,
         own: &HashSet<PredId>,
         windows: &[Window],
     ) {
-        for (rule, ranked) in stratum.rules.iter_mut().zip(rankings) {
-            if rule.deltas.is_empty() {
+        for (rule, reorder) in stratum.rules.iter_mut().zip(reorders) {
+            let Some(Reorder {
+                preds,
+                recursive,
+                ranked,
+            }) = reorder
+            else {
                 continue;
-            }
+            };
             let ast = &program.rules[rule.rule];
-            let preds: Vec<Option<PredId>> = ast
-                .body
-                .iter()
-                .map(|l| match l {
-                    ast::Literal::Positive(a) => {
-                        self.plan.predicates.get_index_of(&*a.predicate.text)
-                    }
-                    _ => None,
-                })
-                .collect();
-            let recursive: Vec<usize> = (0..preds.len())
-                .filter(|&i| preds[i].is_some_and(|p| own.contains(&p)))
-                .collect();
             let size = |d: usize, i: usize| -> u32 {
                 let Some(p) = preds[i] else { return 0 };
                 let w = windows[p];
