@@ -112,11 +112,6 @@ impl<'a> Join<'a> {
             part: None,
         }
     }
-
-    /// The relation a scan of `pred` reads, and which of its rows.
-    pub fn source(&self, pred: usize, version: Version) -> (&'a Relation, Range) {
-        source(self.relations, self.windows, self.changes, pred, version)
-    }
 }
 
 /// The relation a scan of `pred` reads at `version` (the changed facts
@@ -157,7 +152,8 @@ impl Join<'_> {
                 columns,
                 ..
             } => {
-                let (rel, mut range) = self.source(*pred, *version);
+                let (rel, mut range) =
+                    source(self.relations, self.windows, self.changes, *pred, *version);
                 // Changes are held apart, in a state of their own.
                 let view = if *version == Version::Change {
                     View::Now
