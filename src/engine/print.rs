@@ -12,6 +12,7 @@ use super::Engine;
 use crate::eval::relation::RowId;
 use crate::eval::{parallel, unpack_key, Database};
 use crate::intern::{Id, Texts};
+use crate::plan::PredId;
 
 /// Facts formatted by one task.
 const BLOCK_ROWS: usize = 1 << 14;
@@ -27,37 +28,47 @@ impl Engine {
     /// printed with [`crate::Value`]'s `Display`. Uses the
     /// [`crate::Config::jobs`] the model was computed with.
     pub fn write_facts(&self, out: &mut dyn Write, derived_only: bool) -> io::Result<()> {
-        match &self.model {
-            Some(db) => write(db, self.config.jobs, out, derived_only),
-            None => Ok(()),
-        }
+        let Some(db) = &self.model else {
+            return Ok(());
+        };
+        let pool = parallel::pool(self.config.jobs);
+        let keys = |pred| pool.install(|| db.sorted_keys(pred, derived_only));
+        write(db, &pool, out, derived_only, keys)
     }
 
     /// [`Engine::write_facts`] for a caller done with the engine (as
     /// `entente run` is once it has printed): the model's hash sets and
-    /// indexes are freed before its facts are sorted, so that printing a
-    /// large model needs little memory beyond its rows.
+    /// indexes are freed, and rows turn into sort keys as they are read,
+    /// so that printing a large model needs no memory beyond its rows.
     pub fn write_facts_and_drop(self, out: &mut dyn Write, derived_only: bool) -> io::Result<()> {
-        let jobs = self.config.jobs;
-        match self.model {
-            Some(mut db) => {
-                db.drop_tables();
-                write(&db, jobs, out, derived_only)
-            }
-            None => Ok(()),
-        }
+        let Some(mut db) = self.model else {
+            return Ok(());
+        };
+        db.drop_tables();
+        let pool = parallel::pool(self.config.jobs);
+        let mut taken: Vec<Option<Vec<u64>>> = (0..db.relations.len())
+            .map(|pred| pool.install(|| db.take_sorted_keys(pred, derived_only)))
+            .collect();
+        let keys = |pred: PredId| taken[pred].take();
+        write(&db, &pool, out, derived_only, keys)
     }
 }
 
-/// The facts of `db`, sorted and formatted on `jobs` threads.
-fn write(db: &Database, jobs: usize, out: &mut dyn Write, derived_only: bool) -> io::Result<()> {
+/// The facts of `db`, sorted and formatted on `pool`. Rows of small
+/// integers print from their sorted keys, which `keys` gives (`None` when
+/// a predicate has other values).
+fn write(
+    db: &Database,
+    pool: &rayon::ThreadPool,
+    out: &mut dyn Write,
+    derived_only: bool,
+    mut keys: impl FnMut(PredId) -> Option<Vec<u64>>,
+) -> io::Result<()> {
     let texts = Texts::new(&db.interner);
-    let pool = parallel::pool(jobs);
     for (pred, name) in db.predicates_by_name() {
         let rel = &db.relations[pred];
         let arity = rel.arity();
-        // Rows of small integers print from their sort keys.
-        let rows = match pool.install(|| db.sorted_keys(pred, derived_only)) {
+        let rows = match keys(pred) {
             Some(keys) => Rows::Keys(keys),
             None => Rows::Ids(pool.install(|| db.sorted_rows(pred, derived_only))),
         };

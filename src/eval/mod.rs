@@ -27,6 +27,7 @@ pub(crate) mod parallel;
 #[doc(hidden)]
 pub use parallel::split_joins_from;
 pub mod relation;
+mod rowset;
 
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
@@ -540,7 +541,16 @@ impl Database {
                     let row = new.row(r);
                     rel.push_new_hashed(row, round, hash::hash_ids(row.iter().copied()));
                 }
-                new.clear();
+                // The buffer is kept for the next round, but a large one is
+                // sized afresh for as many facts as this round's: kept as
+                // it is, the largest round's buffer would stay to the end.
+                let (arity, len) = (new.arity(), new.len() as usize);
+                if len > RESIZE_PENDING_ROWS {
+                    pending[pred] = None;
+                    pending[pred] = Some(Relation::with_capacity(arity, len));
+                } else {
+                    new.clear();
+                }
             }
             windows[pred] = Window {
                 old_end: old_len,
@@ -719,6 +729,27 @@ impl Database {
         Some(keys)
     }
 
+    /// [`Database::sorted_keys`], taking the rows out of the relation as
+    /// they are read (a block at a time, each block's memory freed), so
+    /// that the keys take the rows' memory rather than as much again: for
+    /// a model about to be dropped. Leaves the rows in place when some row
+    /// has no key.
+    pub fn take_sorted_keys(&mut self, pred: PredId, derived_only: bool) -> Option<Vec<u64>> {
+        let rel = &self.relations[pred];
+        if !rel.live_rows().all(|r| packed_key(rel.row(r)).is_some()) {
+            return None;
+        }
+        let given = &self.given[pred];
+        let mut keys = Vec::new();
+        self.relations[pred].drain_rows(|r, row| {
+            if !derived_only || !given.contains_key(&r) {
+                keys.extend(packed_key(row));
+            }
+        });
+        sort(&mut keys, u64::cmp);
+        Some(keys)
+    }
+
     /// The live rows of a predicate, all or only the derived ones.
     fn rows_of(
         &self,
@@ -879,6 +910,10 @@ fn sort<T: Send>(items: &mut [T], order: impl Fn(&T, &T) -> std::cmp::Ordering +
         items.sort_unstable_by(order);
     }
 }
+
+/// Rows of a round's new facts above which their buffer is sized afresh
+/// for the next round.
+const RESIZE_PENDING_ROWS: usize = 1 << 16;
 
 /// The row of a [`packed_key`] (of a row of `arity` columns).
 pub fn unpack_key(key: u64, arity: usize, row: &mut Vec<Id>) {

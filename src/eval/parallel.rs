@@ -3,8 +3,9 @@
 //! The first scan of the join is cut into parts of consecutive rows; the
 //! threads of a rayon pool (built when first needed, with
 //! [`crate::Config::jobs`] threads) take parts in turn and join each
-//! alone, gathering the head facts it finds that are not known yet (with
-//! their hashes, in a flat buffer: no table to grow) and the values its
+//! alone, gathering the head facts it finds that are not known yet (in a
+//! flat buffer: no table to grow, and no hashes kept, which would double
+//! its memory) and the values its
 //! arithmetic computed (in an [`Overlay`] of the interner, which nobody
 //! changes while the workers run). The parts are then merged in row order,
 //! keeping each fact's first occurrence, so the new facts come out in the
@@ -122,8 +123,8 @@ struct Found {
     /// in the order found (ids may be provisional; a fact may come twice:
     /// the merge keeps its first).
     facts: Vec<Id>,
-    /// The hash of each fact.
-    hashes: Vec<u64>,
+    /// How many facts (`facts` has `count * arity` values).
+    count: usize,
     /// The values the part's arithmetic minted.
     minted: Minted,
     /// True when the part stopped, having found more distinct facts than
@@ -141,19 +142,12 @@ impl Found {
         arity: usize,
         mut f: impl FnMut(&[Id], u64) -> ControlFlow<()>,
     ) -> ControlFlow<()> {
-        let minted = !self.minted.is_empty();
         let real = interner.settle(self.minted);
         let mut row: Vec<Id> = Vec::with_capacity(arity);
-        for (values, &hash) in rows(&self.facts, arity, self.hashes.len()).zip(&self.hashes) {
+        for values in rows(&self.facts, arity, self.count) {
             row.clear();
             row.extend(values.iter().map(|&id| real(id)));
-            // Provisional ids were hashed; their real ones are not.
-            let hash = if minted {
-                hash_ids(row.iter().copied())
-            } else {
-                hash
-            };
-            f(&row, hash)?;
+            f(&row, hash_ids(row.iter().copied()))?;
         }
         ControlFlow::Continue(())
     }
@@ -188,10 +182,10 @@ impl Split<'_> {
                 .par_iter()
                 .map(|&part| {
                     let mut overlay = Overlay::new(interner);
-                    let (facts, hashes, over) = self.join_part(part, &mut overlay, budget)?;
+                    let (facts, count, over) = self.join_part(part, &mut overlay, budget)?;
                     Ok(Found {
                         facts,
-                        hashes,
+                        count,
                         minted: overlay.into_minted(),
                         over,
                     })
@@ -201,17 +195,17 @@ impl Split<'_> {
         results.into_iter().collect()
     }
 
-    /// Joins one part: the head facts it finds that are not `known`, with
-    /// their hashes, and whether it stopped past `room` distinct ones.
+    /// Joins one part: the head facts it finds that are not `known`, how
+    /// many, and whether it stopped past `room` distinct ones.
     fn join_part(
         &self,
         part: Range,
         overlay: &mut Overlay<'_>,
         budget: &Budget,
-    ) -> Result<(Vec<Id>, Vec<u64>, bool), EvalError> {
+    ) -> Result<(Vec<Id>, usize, bool), EvalError> {
         let (rule, room) = (self.rule, self.room);
         let arity = rule.head_args.len();
-        let (mut facts, mut hashes): (Vec<Id>, Vec<u64>) = (Vec::new(), Vec::new());
+        let (mut facts, mut count): (Vec<Id>, usize) = (Vec::new(), 0);
         // Checked when the candidates pass it: the distinct ones may not.
         let mut check_at = room;
         let mut over = false;
@@ -230,18 +224,18 @@ impl Split<'_> {
             let hash = hash_ids(row.iter().copied());
             if !(self.known)(&row, hash) {
                 facts.extend_from_slice(&row);
-                hashes.push(hash);
-                if hashes.len() as u64 > check_at {
-                    if distinct(&facts, arity, &hashes) > room {
+                count += 1;
+                if count as u64 > check_at {
+                    if distinct(&facts, arity, count) > room {
                         over = true;
                         return Ok(ControlFlow::Break(()));
                     }
-                    check_at = (hashes.len() as u64).saturating_mul(2);
+                    check_at = (count as u64).saturating_mul(2);
                 }
             }
             Ok(MORE)
         })
-        .map(|_| (facts, hashes, over))
+        .map(|_| (facts, count, over))
         .map_err(|stop| *stop)
     }
 }
@@ -298,7 +292,7 @@ impl Database {
             let new = pending[rule.head].get_or_insert_with(|| Relation::new(arity));
             (new, 0)
         };
-        new.reserve(found.iter().map(|f| f.hashes.len()).sum());
+        new.reserve(found.iter().map(|f| f.count).sum());
         let derived = &mut self.derived;
         for found in found {
             let over = found.settle_each(&mut self.interner, arity, |row, hash| {
@@ -373,12 +367,12 @@ impl Database {
     }
 }
 
-/// The number of distinct rows among `facts` (of `arity` columns each).
-fn distinct(facts: &[Id], arity: usize, hashes: &[u64]) -> u64 {
+/// The number of distinct rows among the first `count` of `facts` (of
+/// `arity` columns each).
+fn distinct(facts: &[Id], arity: usize, count: usize) -> u64 {
     let mut set = Relation::new(arity);
-    rows(facts, arity, hashes.len())
-        .zip(hashes)
-        .filter(|(row, &hash)| set.insert_hashed(row, 0, hash))
+    rows(facts, arity, count)
+        .filter(|row| set.insert(row, 0))
         .count() as u64
 }
 

@@ -26,6 +26,7 @@
 
 use hashbrown::HashTable;
 
+use super::rowset::RowSet;
 use crate::hash::hash_ids;
 use crate::intern::Id;
 
@@ -58,12 +59,8 @@ pub struct Relation {
     rows: Vec<Id>,
     len: RowId,
     /// Every row id, keyed by the whole row: the set semantics. During an
-    /// update a doomed row and a live row may hold the same values. Cut
-    /// into [`SHARDS`] tables by hash, so that growing one moves a
-    /// sixty-fourth of the set: a single table of tens of millions of rows
-    /// would hold its old and new arrays at once while it grows, the peak
-    /// memory of a large evaluation.
-    dedup: Vec<HashTable<RowId>>,
+    /// update a doomed row and a live row may hold the same values.
+    dedup: RowSet,
     /// By the plan's index number; built on demand, so an index that only
     /// maintenance or an explanation uses costs nothing until then.
     indexes: Vec<Option<Index>>,
@@ -102,7 +99,7 @@ impl Relation {
             arity,
             rows: Vec::new(),
             len: 0,
-            dedup: Vec::new(),
+            dedup: RowSet::default(),
             indexes: Vec::new(),
             rounds: Vec::new(),
             dead: Vec::new(),
@@ -119,25 +116,15 @@ impl Relation {
     pub fn with_capacity(arity: usize, rows: usize) -> Relation {
         let mut rel = Relation::new(arity);
         rel.rows.reserve(rows * arity);
-        rel.dedup = (0..SHARDS)
-            .map(|_| HashTable::with_capacity(rows.div_ceil(SHARDS)))
-            .collect();
+        rel.dedup = RowSet::with_capacity(rows);
         rel
     }
 
     /// Makes room for `rows` more rows.
     pub fn reserve(&mut self, rows: usize) {
         self.rows.reserve(rows * self.arity);
-        if self.dedup.is_empty() {
-            self.dedup.resize_with(SHARDS, HashTable::new);
-        }
-        let per_shard = rows.div_ceil(SHARDS);
         let (rows_of, arity) = (&self.rows, self.arity);
-        for table in &mut self.dedup {
-            table.reserve(per_shard, |&r| {
-                hash_ids(rows_of[r as usize * arity..][..arity].iter().copied())
-            });
-        }
+        self.dedup.reserve(rows, |r| hash_of(rows_of, arity, r));
     }
 
     /// Number of columns.
@@ -231,9 +218,7 @@ impl Relation {
             set_bit(&mut self.gone, r);
             let row = &self.rows[r as usize * arity..][..arity];
             let hash = hash_ids(row.iter().copied());
-            if let Ok(entry) = self.dedup[shard(hash)].find_entry(hash, |&x| x == r) {
-                entry.remove();
-            }
+            self.dedup.remove(hash, r);
         }
         for index in self.indexes.iter_mut().flatten() {
             index.remove(&self.rows, arity, &doomed, &self.gone);
@@ -300,12 +285,9 @@ impl Relation {
     /// The id of an equal row visible in `view`.
     #[inline]
     pub fn find_in(&self, row: &[Id], hash: u64, view: View) -> Option<RowId> {
-        self.dedup
-            .get(shard(hash))?
-            .find(hash, |&r| {
-                same_row(self.row(r), row) && self.visible(r, view)
-            })
-            .copied()
+        self.dedup.find(hash, |r| {
+            same_row(self.row(r), row) && self.visible(r, view)
+        })
     }
 
     /// Appends a row known to be absent (callers check with [`find`]).
@@ -333,12 +315,7 @@ impl Relation {
             ..
         } = self;
         let arity = *arity;
-        if dedup.is_empty() {
-            dedup.resize_with(SHARDS, HashTable::new);
-        }
-        dedup[shard(hash)].insert_unique(hash, id, |&r| {
-            hash_ids(rows[r as usize * arity..][..arity].iter().copied())
-        });
+        dedup.insert_unique(hash, id, |r| hash_of(rows, arity, r));
         for index in indexes.iter_mut().flatten() {
             index.add(&rows[id as usize * arity..][..arity], id);
         }
@@ -364,7 +341,7 @@ impl Relation {
     pub fn clear(&mut self) {
         self.rows.clear();
         self.len = 0;
-        self.dedup.iter_mut().for_each(HashTable::clear);
+        self.dedup.clear();
         self.indexes.clear();
         self.rounds.clear();
         self.dead.clear();
@@ -379,8 +356,30 @@ impl Relation {
     /// Frees the hash set and the indexes, leaving the rows: what is left
     /// can only be read row by row (to print it, and then drop it).
     pub fn drop_tables(&mut self) {
-        self.dedup = Vec::new();
+        self.dedup = RowSet::default();
         self.indexes = Vec::new();
+    }
+
+    /// Calls `f` with each live row, the last first, taking the rows out a
+    /// block at a time and freeing each block's memory; leaves the
+    /// relation empty. For a relation about to be dropped, whose rows are
+    /// being turned into something else.
+    pub fn drain_rows(&mut self, mut f: impl FnMut(RowId, &[Id])) {
+        const BLOCK: usize = 1 << 20;
+        let arity = self.arity;
+        let mut end = self.len as usize;
+        while end > 0 {
+            let start = end.saturating_sub(BLOCK);
+            for r in start..end {
+                if self.visible(r as RowId, View::Now) {
+                    f(r as RowId, &self.rows[r * arity..][..arity]);
+                }
+            }
+            self.rows.truncate(start * arity);
+            self.rows.shrink_to_fit();
+            end = start;
+        }
+        self.clear();
     }
 
     /// Is index number `i` built?
@@ -481,14 +480,10 @@ fn set_bit(bits: &mut Vec<u64>, r: RowId) {
     bits[word] |= 1 << (r % 64);
 }
 
-/// Tables of a relation's hash set.
-const SHARDS: usize = 64;
-
-/// The table of a hash: bits that neither the bucket (low bits) nor the
-/// tag (top seven) of a table use.
+/// The hash of row `r` of `rows` (rows of `arity` columns).
 #[inline]
-fn shard(hash: u64) -> usize {
-    (hash >> 40) as usize % SHARDS
+fn hash_of(rows: &[Id], arity: usize, r: RowId) -> u64 {
+    hash_ids(rows[r as usize * arity..][..arity].iter().copied())
 }
 
 /// Row equality without a `memcmp` call: rows are a few words long.
