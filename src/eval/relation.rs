@@ -116,15 +116,37 @@ impl Relation {
     pub fn with_capacity(arity: usize, rows: usize) -> Relation {
         let mut rel = Relation::new(arity);
         rel.rows.reserve(rows * arity);
-        rel.dedup = RowSet::with_capacity(rows);
+        rel.reserve(rows);
         rel
     }
 
     /// Makes room for `rows` more rows.
     pub fn reserve(&mut self, rows: usize) {
         self.rows.reserve(rows * self.arity);
-        let (rows_of, arity) = (&self.rows, self.arity);
-        self.dedup.reserve(rows, |r| hash_of(rows_of, arity, r));
+        if self.dedup.needs_room(rows) {
+            self.rebuild_set(rows);
+        }
+    }
+
+    /// Rebuilds the hash set from the rows, in order, with room for
+    /// `extra` more (see [`RowSet::rebuild`]).
+    fn rebuild_set(&mut self, extra: usize) {
+        let Relation {
+            arity,
+            rows,
+            dedup,
+            gone,
+            len,
+            gone_count,
+            ..
+        } = self;
+        let (arity, rows, gone) = (*arity, &*rows, &*gone);
+        // Doomed rows stay in the set until the update ends; gone ones left.
+        let held = (0..*len)
+            .filter(|&r| !bit(gone, r))
+            .map(|r| (r, hash_of(rows, arity, r)));
+        let ids = (*len - *gone_count) as usize + extra;
+        dedup.rebuild(ids, held, |r| hash_of(rows, arity, r));
     }
 
     /// Number of columns.
@@ -300,6 +322,9 @@ impl Relation {
     /// [`Relation::push_new`] with the row's hash already computed.
     pub fn push_new_hashed(&mut self, row: &[Id], round: u32, hash: u64) -> RowId {
         debug_assert_eq!(row.len(), self.arity);
+        if self.dedup.full_for(hash) {
+            self.rebuild_set(1);
+        }
         let id = self.len;
         if self.rounds.last().is_none_or(|&(r, _)| r != round) {
             self.rounds.push((round, id));

@@ -35,9 +35,9 @@ const OVERFLOW: usize = 7;
 
 const EMPTY: u8 = 0;
 
-/// A table of fewer buckets than this doubles when it grows: rehashing in
+/// A table of fewer buckets than this doubles when it grows: growing in
 /// quarter steps costs four times the work of doubling, which only pays
-/// where the memory is large (a sixty-fourth of a set of 3.6 million
+/// where the memory is large (a sixty-fourth of a set of 1.8 million
 /// rows, from here on).
 const SMALL_BUCKETS: usize = 4096;
 
@@ -73,21 +73,58 @@ const FREE_BUCKET: Bucket = Bucket {
 };
 
 impl RowSet {
-    /// An empty set with room for `rows` ids.
-    pub fn with_capacity(rows: usize) -> RowSet {
-        let mut set = RowSet::default();
-        set.reserve(rows, |_| unreachable!("an empty set rehashes nothing"));
-        set
+    /// Would adding `extra` more ids (spread evenly) overfill a table?
+    pub fn needs_room(&self, extra: usize) -> bool {
+        let per_shard = extra.div_ceil(SHARDS);
+        self.shards.len() < SHARDS || self.shards.iter().any(|s| !s.fits(s.len + per_shard))
     }
 
-    /// Makes room for `rows` more ids; `hash` gives an id's hash.
-    pub fn reserve(&mut self, rows: usize, hash: impl Fn(RowId) -> u64) {
-        self.shards.resize_with(SHARDS, Shard::default);
-        let per_shard = rows.div_ceil(SHARDS);
-        for shard in &mut self.shards {
-            if !shard.fits(shard.len + per_shard) {
-                shard.grow(shard.len + per_shard, &hash);
-            }
+    /// Is the table of this hash full?
+    #[inline]
+    pub fn full_for(&self, hash: u64) -> bool {
+        self.shards
+            .get(shard(hash))
+            .is_none_or(|s| !s.fits(s.len + 1))
+    }
+
+    /// Empties the set and fills it again with `entries` (each id with its
+    /// hash; `ids` of them, or about), in tables with room to spare: at
+    /// least a quarter larger than the largest now (doubled while small),
+    /// where the ids fill at most [`GROWN_LOAD`]. The relation rebuilds
+    /// the set this way from its rows, read in order, when a table is
+    /// full: growing table by table would read each id's row at random to
+    /// hash it again, a cache miss per id on a large relation. The old
+    /// tables are freed first, so the set is never held twice. `rehash`
+    /// serves a table that fills up anyway (hashes spread unevenly).
+    pub fn rebuild(
+        &mut self,
+        ids: usize,
+        entries: impl Iterator<Item = (RowId, u64)>,
+        rehash: impl Fn(RowId) -> u64,
+    ) {
+        let largest = self
+            .shards
+            .iter()
+            .map(|s| s.buckets.len())
+            .max()
+            .unwrap_or(0);
+        let per_shard = ids.div_ceil(SHARDS);
+        // Tables differ in size by a few standard deviations at most.
+        let per_shard = per_shard + per_shard / 16 + SLOTS;
+        let buckets = (per_shard * GROWN_LOAD.1)
+            .div_ceil(GROWN_LOAD.0)
+            .div_ceil(SLOTS)
+            .max(largest + grow_step(largest))
+            .max(1);
+        self.shards = Vec::new();
+        self.shards = (0..SHARDS)
+            .map(|_| Shard {
+                buckets: vec![FREE_BUCKET; buckets],
+                len: 0,
+            })
+            .collect();
+        for (id, hash) in entries {
+            self.shards[shard(hash)].insert(hash, id, &rehash);
         }
     }
 
@@ -126,6 +163,16 @@ impl RowSet {
     #[cfg(test)]
     fn len(&self) -> usize {
         self.shards.iter().map(|s| s.len).sum()
+    }
+}
+
+/// Buckets to add to a table of `buckets` when it grows: doubled while
+/// small, a quarter more once large.
+fn grow_step(buckets: usize) -> usize {
+    if buckets < SMALL_BUCKETS {
+        buckets
+    } else {
+        buckets / 4
     }
 }
 
@@ -300,12 +347,10 @@ impl Shard {
     /// fill at most [`GROWN_LOAD`].
     fn grow(&mut self, ids: usize, hash: &impl Fn(RowId) -> u64) {
         let slots = (ids * GROWN_LOAD.1).div_ceil(GROWN_LOAD.0);
-        let step = if self.buckets.len() < SMALL_BUCKETS {
-            self.buckets.len()
-        } else {
-            self.buckets.len() / 4
-        };
-        let buckets = slots.div_ceil(SLOTS).max(self.buckets.len() + step).max(1);
+        let buckets = slots
+            .div_ceil(SLOTS)
+            .max(self.buckets.len() + grow_step(self.buckets.len()))
+            .max(1);
         let old = std::mem::replace(
             self,
             Shard {
@@ -355,7 +400,7 @@ mod tests {
 
     #[test]
     fn removed_ids_leave_and_others_stay_reachable() {
-        let mut set = RowSet::with_capacity(10);
+        let mut set = RowSet::default();
         for r in 0..5000 {
             set.insert_unique(hash_of(r), r, hash_of);
         }
