@@ -485,6 +485,25 @@ impl Database {
         sink: Sink<'_>,
         budget: &Budget,
     ) -> Result<(), EvalError> {
+        // Heads of up to three columns get a loop compiled for their
+        // length: projecting, hashing and comparing a candidate fact are
+        // most of what a join spends per match.
+        let args = (rule, steps, windows, changes, sink, budget);
+        match rule.head_args.len() {
+            1 => self.derive_rows(args, [0; 1]),
+            2 => self.derive_rows(args, [0; 2]),
+            3 => self.derive_rows(args, [0; 3]),
+            n => self.derive_rows(args, vec![0; n]),
+        }
+    }
+
+    /// [`Database::derive_here`] with `row` as the buffer of each
+    /// candidate fact.
+    fn derive_rows(
+        &mut self,
+        (rule, steps, windows, changes, sink, budget): DeriveArgs<'_>,
+        mut row: impl HeadRow,
+    ) -> Result<(), EvalError> {
         let (Sink::Round(pending) | Sink::Aside(pending)) = sink;
         let target = &self.relations[rule.head];
         let new = pending[rule.head].get_or_insert_with(|| Relation::new(target.arity()));
@@ -499,12 +518,11 @@ impl Database {
                 vec![0; rule.slots],
             )
         };
-        let mut row: Vec<Id> = vec![0; rule.head_args.len()];
         join.run(steps, &mut |slots: &[Id]| {
             budget.tick(&mut since_look, rule.span, Some(*derived))?;
-            project(&rule.head_args, slots, &mut row);
-            let hash = hash::hash_ids(row.iter().copied());
-            if target.find_hashed(&row, hash).is_none() && new.insert_hashed(&row, 0, hash) {
+            row.project(&rule.head_args, slots);
+            let hash = row.hash();
+            if !row.is_in(target, hash) && new.insert_hashed(row.values(), 0, hash) {
                 *derived += 1;
                 if *derived > budget.max_facts {
                     return Err(Box::new(EvalError::FactLimit {
@@ -932,6 +950,77 @@ pub fn packed_key(row: &[Id]) -> Option<u64> {
     row.iter().try_fold(0u64, |k, &id| {
         Interner::int_key(id).map(|i| (k << 32) | u64::from(i))
     })
+}
+
+/// What [`Database::derive_here`] passes on to [`Database::derive_rows`].
+type DeriveArgs<'a> = (
+    &'a plan::RulePlan,
+    &'a [Step],
+    &'a [Window],
+    &'a [Relation],
+    Sink<'a>,
+    &'a Budget,
+);
+
+/// The buffer of a candidate head fact: an array when its length is known
+/// when compiling, so that its loops unroll.
+trait HeadRow {
+    /// Fills the row from a match's slots.
+    fn project(&mut self, head: &[Operand], slots: &[Id]);
+    fn values(&self) -> &[Id];
+    fn hash(&self) -> u64;
+    /// Does `rel` hold the row (whose hash is `hash`)?
+    fn is_in(&self, rel: &Relation, hash: u64) -> bool;
+}
+
+impl<const N: usize> HeadRow for [Id; N] {
+    #[inline(always)]
+    fn project(&mut self, head: &[Operand], slots: &[Id]) {
+        let head: &[Operand; N] = head.try_into().expect("a head of N arguments");
+        for (value, o) in self.iter_mut().zip(head) {
+            *value = match *o {
+                Operand::Slot(s) => slots[s],
+                Operand::Const(c) => c,
+            };
+        }
+    }
+
+    #[inline(always)]
+    fn values(&self) -> &[Id] {
+        self
+    }
+
+    #[inline(always)]
+    fn hash(&self) -> u64 {
+        hash::hash_ids(*self)
+    }
+
+    #[inline(always)]
+    fn is_in(&self, rel: &Relation, hash: u64) -> bool {
+        rel.find_array(self, hash).is_some()
+    }
+}
+
+impl HeadRow for Vec<Id> {
+    #[inline]
+    fn project(&mut self, head: &[Operand], slots: &[Id]) {
+        project(head, slots, self);
+    }
+
+    #[inline]
+    fn values(&self) -> &[Id] {
+        self
+    }
+
+    #[inline]
+    fn hash(&self) -> u64 {
+        hash::hash_ids(self.iter().copied())
+    }
+
+    #[inline]
+    fn is_in(&self, rel: &Relation, hash: u64) -> bool {
+        rel.find_hashed(self, hash).is_some()
+    }
 }
 
 /// A head's row from a match's slots, into `row` (as long as the head).

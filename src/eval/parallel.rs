@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use super::join::{source, Join, Window, MORE};
 use super::relation::{Range, Relation, View};
-use super::{project, Budget, Database, Sink};
+use super::{Budget, Database, HeadRow, Sink};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::{Id, Interner, Minted, Overlay};
@@ -162,8 +162,8 @@ struct Split<'a> {
     changes: &'a [Relation],
     /// The state the join reads.
     view: View,
-    /// Facts (with their hash) that the parts leave out: already known.
-    known: &'a (dyn Fn(&[Id], u64) -> bool + Sync),
+    /// Relations whose facts the parts leave out: already known.
+    known: [Option<&'a Relation>; 2],
     /// The most distinct facts a part may keep.
     room: u64,
 }
@@ -182,7 +182,13 @@ impl Split<'_> {
                 .par_iter()
                 .map(|&part| {
                     let mut overlay = Overlay::new(interner);
-                    let (facts, count, over) = self.join_part(part, &mut overlay, budget)?;
+                    let arity = self.rule.head_args.len();
+                    let (facts, count, over) = match arity {
+                        1 => self.join_part(part, &mut overlay, budget, [0; 1]),
+                        2 => self.join_part(part, &mut overlay, budget, [0; 2]),
+                        3 => self.join_part(part, &mut overlay, budget, [0; 3]),
+                        n => self.join_part(part, &mut overlay, budget, vec![0; n]),
+                    }?;
                     Ok(Found {
                         facts,
                         count,
@@ -197,11 +203,13 @@ impl Split<'_> {
 
     /// Joins one part: the head facts it finds that are not `known`, how
     /// many, and whether it stopped past `room` distinct ones.
+    /// `row` is the buffer of each candidate (see [`HeadRow`]).
     fn join_part(
         &self,
         part: Range,
         overlay: &mut Overlay<'_>,
         budget: &Budget,
+        mut row: impl HeadRow,
     ) -> Result<(Vec<Id>, usize, bool), EvalError> {
         let (rule, room) = (self.rule, self.room);
         let arity = rule.head_args.len();
@@ -215,15 +223,14 @@ impl Split<'_> {
             view: self.view,
             ..Join::new(self.relations, self.windows, overlay, vec![0; rule.slots])
         };
-        let mut row: Vec<Id> = vec![0; arity];
         let mut since_look = 0u32;
         join.run(self.steps, &mut |slots: &[Id]| {
             // A part does not know the total derived so far.
             budget.tick(&mut since_look, rule.span, None)?;
-            project(&rule.head_args, slots, &mut row);
-            let hash = hash_ids(row.iter().copied());
-            if !(self.known)(&row, hash) {
-                facts.extend_from_slice(&row);
+            row.project(&rule.head_args, slots);
+            let hash = row.hash();
+            if !self.known.iter().flatten().any(|rel| row.is_in(rel, hash)) {
+                facts.extend_from_slice(row.values());
                 count += 1;
                 if count as u64 > check_at {
                     if distinct(&facts, arity, count) > room {
@@ -264,11 +271,7 @@ impl Database {
         pending[rule.head].get_or_insert_with(|| Relation::new(arity));
         let room = budget.max_facts.saturating_sub(self.derived);
         let target = &self.relations[rule.head];
-        let pending_head = pending[rule.head].as_ref();
-        let known = |row: &[Id], hash: u64| {
-            target.find_hashed(row, hash).is_some()
-                || pending_head.is_some_and(|p| p.find_hashed(row, hash).is_some())
-        };
+        let pending_head = pending[rule.head].as_ref().filter(|p| !p.is_empty());
         let split = Split {
             rule,
             steps,
@@ -276,7 +279,7 @@ impl Database {
             windows,
             changes,
             view: View::Now,
-            known: &known,
+            known: [Some(target), pending_head],
             room,
         };
         let found = split.gather(&self.interner, parts, budget)?;
@@ -340,7 +343,7 @@ impl Database {
             windows,
             changes,
             view: View::Before,
-            known: &|_: &[Id], _: u64| false,
+            known: [None, None],
             // A part past this alone puts the whole past it.
             room: left.saturating_add(out.len().into()),
         };

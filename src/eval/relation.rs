@@ -304,6 +304,20 @@ impl Relation {
         self.find_in(row, hash, View::Now)
     }
 
+    /// [`Relation::find_hashed`] for a row whose length is known when
+    /// compiling: the comparison of rows unrolls.
+    #[inline(always)]
+    pub fn find_array<const N: usize>(&self, row: &[Id; N], hash: u64) -> Option<RowId> {
+        debug_assert_eq!(self.arity, N);
+        self.dedup.find(hash, |r| {
+            let at = r as usize * N;
+            let held: &[Id; N] = self.rows[at..at + N]
+                .try_into()
+                .expect("a row of N columns");
+            held == row && self.visible(r, View::Now)
+        })
+    }
+
     /// The id of an equal row visible in `view`.
     #[inline]
     pub fn find_in(&self, row: &[Id], hash: u64, view: View) -> Option<RowId> {
