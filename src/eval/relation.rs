@@ -306,7 +306,7 @@ impl Relation {
 
     /// [`Relation::find_hashed`] for a row whose length is known when
     /// compiling: the comparison of rows unrolls.
-    #[inline(always)]
+    #[inline]
     pub fn find_array<const N: usize>(&self, row: &[Id; N], hash: u64) -> Option<RowId> {
         debug_assert_eq!(self.arity, N);
         self.dedup.find(hash, |r| {
@@ -314,7 +314,7 @@ impl Relation {
             let held: &[Id; N] = self.rows[at..at + N]
                 .try_into()
                 .expect("a row of N columns");
-            held == row && self.visible(r, View::Now)
+            same_row(held, row) && self.visible(r, View::Now)
         })
     }
 
