@@ -520,9 +520,9 @@ impl Database {
         };
         join.run(steps, &mut |slots: &[Id]| {
             budget.tick(&mut since_look, rule.span, Some(*derived))?;
-            row.project(&rule.head_args, slots);
-            let hash = row.hash();
-            if !row.is_in(target, hash) && new.insert_hashed(row.values(), 0, hash) {
+            project(&rule.head_args, slots, row.as_mut());
+            let hash = hash::hash_ids(row.as_ref().iter().copied());
+            if !row.is_in(target, hash) && new.insert_hashed(row.as_ref(), 0, hash) {
                 *derived += 1;
                 if *derived > budget.max_facts {
                     return Err(Box::new(EvalError::FactLimit {
@@ -963,69 +963,26 @@ type DeriveArgs<'a> = (
 );
 
 /// The buffer of a candidate head fact: an array when its length is known
-/// when compiling, so that its loops unroll.
-trait HeadRow {
-    /// Fills the row from a match's slots.
-    fn project(&mut self, head: &[Operand], slots: &[Id]);
-    fn values(&self) -> &[Id];
-    fn hash(&self) -> u64;
+/// when compiling, so that projecting, hashing and comparing it unroll.
+/// It is hashed value by value (`hash_ids` over an iterator): hashing a
+/// copy of the whole array read the values just stored one by one as one
+/// wider load, which the processor cannot forward from the stores (a
+/// stall a candidate, a third of Andersen's time).
+trait HeadRow: AsRef<[Id]> + AsMut<[Id]> {
     /// Does `rel` hold the row (whose hash is `hash`)?
-    fn is_in(&self, rel: &Relation, hash: u64) -> bool;
+    fn is_in(&self, rel: &Relation, hash: u64) -> bool {
+        rel.find_hashed(self.as_ref(), hash).is_some()
+    }
 }
 
 impl<const N: usize> HeadRow for [Id; N] {
-    #[inline]
-    fn project(&mut self, head: &[Operand], slots: &[Id]) {
-        let head: &[Operand; N] = head.try_into().expect("a head of N arguments");
-        for (value, o) in self.iter_mut().zip(head) {
-            *value = match *o {
-                Operand::Slot(s) => slots[s],
-                Operand::Const(c) => c,
-            };
-        }
-    }
-
-    #[inline]
-    fn values(&self) -> &[Id] {
-        self
-    }
-
-    #[inline]
-    fn hash(&self) -> u64 {
-        // Value by value: hashing a copy of the whole array read the
-        // values just stored one by one as one wider load, which the
-        // processor cannot forward from the stores (a stall a candidate,
-        // a third of Andersen's time).
-        hash::hash_ids(self.iter().copied())
-    }
-
     #[inline]
     fn is_in(&self, rel: &Relation, hash: u64) -> bool {
         rel.find_array(self, hash).is_some()
     }
 }
 
-impl HeadRow for Vec<Id> {
-    #[inline]
-    fn project(&mut self, head: &[Operand], slots: &[Id]) {
-        project(head, slots, self);
-    }
-
-    #[inline]
-    fn values(&self) -> &[Id] {
-        self
-    }
-
-    #[inline]
-    fn hash(&self) -> u64 {
-        hash::hash_ids(self.iter().copied())
-    }
-
-    #[inline]
-    fn is_in(&self, rel: &Relation, hash: u64) -> bool {
-        rel.find_hashed(self, hash).is_some()
-    }
-}
+impl HeadRow for Vec<Id> {}
 
 /// A head's row from a match's slots, into `row` (as long as the head).
 #[inline]

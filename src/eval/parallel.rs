@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use super::join::{source, Join, Window, MORE};
 use super::relation::{Range, Relation, View};
-use super::{Budget, Database, HeadRow, Sink};
+use super::{project, Budget, Database, HeadRow, Sink};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::{Id, Interner, Minted, Overlay};
@@ -227,10 +227,10 @@ impl Split<'_> {
         join.run(self.steps, &mut |slots: &[Id]| {
             // A part does not know the total derived so far.
             budget.tick(&mut since_look, rule.span, None)?;
-            row.project(&rule.head_args, slots);
-            let hash = row.hash();
+            project(&rule.head_args, slots, row.as_mut());
+            let hash = hash_ids(row.as_ref().iter().copied());
             if !self.known.iter().flatten().any(|rel| row.is_in(rel, hash)) {
-                facts.extend_from_slice(row.values());
+                facts.extend_from_slice(row.as_ref());
                 count += 1;
                 if count as u64 > check_at {
                     if distinct(&facts, arity, count) > room {
