@@ -502,12 +502,20 @@ impl Database {
     fn derive_rows(
         &mut self,
         (rule, steps, windows, changes, sink, budget): DeriveArgs<'_>,
-        mut row: impl HeadRow,
+        row: impl HeadRow + Clone,
     ) -> Result<(), EvalError> {
         let (Sink::Round(pending) | Sink::Aside(pending)) = sink;
         let target = &self.relations[rule.head];
-        let new = pending[rule.head].get_or_insert_with(|| Relation::new(target.arity()));
-        let derived = &mut self.derived;
+        let mut batch = Batch {
+            target,
+            new: pending[rule.head].get_or_insert_with(|| Relation::new(target.arity())),
+            derived: &mut self.derived,
+            limit: budget.max_facts,
+            span: rule.span,
+            rows: vec![row; BATCH],
+            hashes: [0; BATCH],
+            len: 0,
+        };
         let mut since_look = 0u32;
         let mut join = Join {
             changes,
@@ -519,21 +527,17 @@ impl Database {
             )
         };
         join.run(steps, &mut |slots: &[Id]| {
-            budget.tick(&mut since_look, rule.span, Some(*derived))?;
-            project(&rule.head_args, slots, row.as_mut());
-            let hash = hash::hash_ids(row.as_ref().iter().copied());
-            if !row.is_in(target, hash) && new.insert_hashed(row.as_ref(), 0, hash) {
-                *derived += 1;
-                if *derived > budget.max_facts {
-                    return Err(Box::new(EvalError::FactLimit {
-                        limit: budget.max_facts,
-                        span: rule.span,
-                    }));
-                }
+            budget.tick(&mut since_look, rule.span, Some(*batch.derived))?;
+            let row = batch.rows[batch.len].as_mut();
+            project(&rule.head_args, slots, row);
+            batch.hashes[batch.len] = hash::hash_ids(row.iter().copied());
+            batch.len += 1;
+            if batch.len == BATCH {
+                batch.settle()?;
             }
             Ok(MORE)
         })
-        .map(|_| ())
+        .and_then(|_| batch.settle())
         .map_err(|stop| *stop)
     }
 
@@ -961,6 +965,52 @@ type DeriveArgs<'a> = (
     Sink<'a>,
     &'a Budget,
 );
+
+/// Candidate facts a join found, checked against the relation [`BATCH`]
+/// at a time: the probes of a batch do not depend on one another, so the
+/// processor overlaps their cache misses (one probe after each match
+/// waited for its miss before the join went on).
+struct Batch<'a, R> {
+    target: &'a Relation,
+    /// The round's new facts.
+    new: &'a mut Relation,
+    /// Facts derived so far, against `limit`.
+    derived: &'a mut u64,
+    limit: u64,
+    /// The rule's, for the fact-limit error.
+    span: Span,
+    rows: Vec<R>,
+    hashes: [u64; BATCH],
+    /// Candidates held.
+    len: usize,
+}
+
+/// Candidates a [`Batch`] holds.
+const BATCH: usize = 16;
+
+impl<R: HeadRow> Batch<'_, R> {
+    /// Adds the candidates absent from the relation to the round's new
+    /// facts, in the order found, and empties the batch.
+    fn settle(&mut self) -> Result<(), Box<EvalError>> {
+        let n = std::mem::take(&mut self.len);
+        let mut known = [false; BATCH];
+        for ((k, row), &hash) in known.iter_mut().zip(&self.rows[..n]).zip(&self.hashes) {
+            *k = row.is_in(self.target, hash);
+        }
+        for ((&k, row), &hash) in known.iter().zip(&self.rows[..n]).zip(&self.hashes) {
+            if !k && self.new.insert_hashed(row.as_ref(), 0, hash) {
+                *self.derived += 1;
+                if *self.derived > self.limit {
+                    return Err(Box::new(EvalError::FactLimit {
+                        limit: self.limit,
+                        span: self.span,
+                    }));
+                }
+            }
+        }
+        Ok(())
+    }
+}
 
 /// The buffer of a candidate head fact: an array when its length is known
 /// when compiling, so that projecting, hashing and comparing it unroll.

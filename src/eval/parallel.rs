@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use super::join::{source, Join, Window, MORE};
 use super::relation::{Range, Relation, View};
-use super::{project, Budget, Database, HeadRow, Sink};
+use super::{project, Budget, Database, HeadRow, Sink, BATCH};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::{Id, Interner, Minted, Overlay};
@@ -224,26 +224,69 @@ impl Split<'_> {
             ..Join::new(self.relations, self.windows, overlay, vec![0; rule.slots])
         };
         let mut since_look = 0u32;
-        join.run(self.steps, &mut |slots: &[Id]| {
-            // A part does not know the total derived so far.
-            budget.tick(&mut since_look, rule.span, None)?;
-            project(&rule.head_args, slots, row.as_mut());
-            let hash = hash_ids(row.as_ref().iter().copied());
-            if !self.known.iter().flatten().any(|rel| row.is_in(rel, hash)) {
+        // Candidates go into `facts` at once, and every `BATCH` of them
+        // the known ones are taken out again: probes of a batch overlap
+        // (see `Batch` in `eval`).
+        let mut hashes = [0u64; BATCH];
+        let mut held = 0;
+        let sift = |facts: &mut Vec<Id>, hashes: &[u64]| {
+            let start = facts.len() - hashes.len() * arity;
+            let mut known = [false; BATCH];
+            for ((k, row), &hash) in known
+                .iter_mut()
+                .zip(rows(&facts[start..], arity, hashes.len()))
+                .zip(hashes)
+            {
+                *k = self
+                    .known
+                    .iter()
+                    .flatten()
+                    .any(|rel| rel.find_hashed(row, hash).is_some());
+            }
+            let mut kept = 0;
+            for (i, &k) in known[..hashes.len()].iter().enumerate() {
+                if !k {
+                    let from = start + i * arity;
+                    facts.copy_within(from..from + arity, start + kept * arity);
+                    kept += 1;
+                }
+            }
+            facts.truncate(start + kept * arity);
+            kept
+        };
+        let check = |facts: &[Id], count: usize, check_at: &mut u64| {
+            if count as u64 > *check_at {
+                if distinct(facts, arity, count) > room {
+                    return true;
+                }
+                *check_at = (count as u64).saturating_mul(2);
+            }
+            false
+        };
+        let flow = join
+            .run(self.steps, &mut |slots: &[Id]| {
+                // A part does not know the total derived so far.
+                budget.tick(&mut since_look, rule.span, None)?;
+                project(&rule.head_args, slots, row.as_mut());
+                hashes[held] = hash_ids(row.as_ref().iter().copied());
                 facts.extend_from_slice(row.as_ref());
-                count += 1;
-                if count as u64 > check_at {
-                    if distinct(&facts, arity, count) > room {
+                held += 1;
+                if held == BATCH {
+                    count += sift(&mut facts, &hashes[..held]);
+                    held = 0;
+                    if check(&facts, count, &mut check_at) {
                         over = true;
                         return Ok(ControlFlow::Break(()));
                     }
-                    check_at = (count as u64).saturating_mul(2);
                 }
-            }
-            Ok(MORE)
-        })
-        .map(|_| (facts, count, over))
-        .map_err(|stop| *stop)
+                Ok(MORE)
+            })
+            .map_err(|stop| *stop)?;
+        if flow.is_continue() {
+            count += sift(&mut facts, &hashes[..held]);
+            over = check(&facts, count, &mut check_at);
+        }
+        Ok((facts, count, over))
     }
 }
 
