@@ -133,21 +133,45 @@ struct Found {
 }
 
 impl Found {
-    /// Calls `f` with each fact in order, its provisional ids made real
-    /// (what the part minted is interned now), and its hash; stops when
-    /// `f` breaks, and says whether it did.
-    fn settle_each(
+    /// Inserts the facts into `rel` in order, their provisional ids made
+    /// real (what the part minted is interned now), calling `added` for
+    /// each that was new; stops when `added` breaks, and says whether it
+    /// did. Facts go a [`BATCH`] at a time: all are looked up first, so
+    /// the cache misses of the lookups overlap, then the absent ones are
+    /// inserted (looked up again, warm, for repeats within the batch).
+    fn insert_into(
         self,
         interner: &mut Interner,
-        arity: usize,
-        mut f: impl FnMut(&[Id], u64) -> ControlFlow<()>,
+        rel: &mut Relation,
+        round: u32,
+        mut added: impl FnMut() -> ControlFlow<()>,
     ) -> ControlFlow<()> {
+        let arity = rel.arity();
         let real = interner.settle(self.minted);
-        let mut row: Vec<Id> = Vec::with_capacity(arity);
-        for values in rows(&self.facts, arity, self.count) {
-            row.clear();
-            row.extend(values.iter().map(|&id| real(id)));
-            f(&row, hash_ids(row.iter().copied()))?;
+        let mut batch: Vec<Id> = Vec::with_capacity(BATCH * arity);
+        let mut hashes = [0u64; BATCH];
+        for start in (0..self.count).step_by(BATCH) {
+            let n = BATCH.min(self.count - start);
+            batch.clear();
+            batch.extend(
+                self.facts[start * arity..(start + n) * arity]
+                    .iter()
+                    .map(|&id| real(id)),
+            );
+            let mut known = [false; BATCH];
+            for ((k, row), h) in known
+                .iter_mut()
+                .zip(rows(&batch, arity, n))
+                .zip(&mut hashes)
+            {
+                *h = hash_ids(row.iter().copied());
+                *k = rel.find_hashed(row, *h).is_some();
+            }
+            for ((&k, row), &h) in known.iter().zip(rows(&batch, arity, n)).zip(&hashes) {
+                if !k && rel.insert_hashed(row, round, h) {
+                    added()?;
+                }
+            }
         }
         ControlFlow::Continue(())
     }
@@ -341,12 +365,10 @@ impl Database {
         new.reserve(found.iter().map(|f| f.count).sum());
         let derived = &mut self.derived;
         for found in found {
-            let over = found.settle_each(&mut self.interner, arity, |row, hash| {
-                if new.insert_hashed(row, round, hash) {
-                    *derived += 1;
-                    if *derived > budget.max_facts {
-                        return ControlFlow::Break(());
-                    }
+            let over = found.insert_into(&mut self.interner, new, round, || {
+                *derived += 1;
+                if *derived > budget.max_facts {
+                    return ControlFlow::Break(());
                 }
                 MORE
             });
@@ -394,15 +416,12 @@ impl Database {
         if found.iter().any(|f| f.over) {
             return Ok(false);
         }
-        let arity = out.arity();
         for found in found {
-            let over = found.settle_each(&mut self.interner, arity, |row, hash| {
-                if out.insert_hashed(row, 0, hash) {
-                    if left == 0 {
-                        return ControlFlow::Break(());
-                    }
-                    left -= 1;
+            let over = found.insert_into(&mut self.interner, out, 0, || {
+                if left == 0 {
+                    return ControlFlow::Break(());
                 }
+                left -= 1;
                 MORE
             });
             if over.is_break() {
