@@ -559,9 +559,18 @@ impl Database {
             let old_len = windows[pred].delta_end;
             if let Some(new) = pending[pred].as_mut().filter(|n| !n.is_empty()) {
                 rel.reserve(new.len() as usize);
-                for r in 0..new.len() {
-                    let row = new.row(r);
-                    rel.push_new_hashed(row, round, hash::hash_ids(row.iter().copied()));
+                let mut hashes = [0u64; BATCH];
+                for start in (0..new.len()).step_by(BATCH) {
+                    let batch = start..new.len().min(start + BATCH as RowId);
+                    // The slots of a batch are read first, so that their
+                    // cache misses overlap.
+                    for (r, h) in batch.clone().zip(&mut hashes) {
+                        *h = hash::hash_ids(new.row(r).iter().copied());
+                        rel.warm(*h);
+                    }
+                    for (r, &h) in batch.zip(&hashes) {
+                        rel.push_new_hashed(new.row(r), round, h);
+                    }
                 }
                 // The buffer is kept for the next round, but a large one is
                 // sized afresh for as many facts as this round's: kept as

@@ -326,6 +326,13 @@ impl Relation {
         })
     }
 
+    /// Reads where a row with this hash would go in the hash set, so that
+    /// inserting it soon after finds it in cache.
+    #[inline]
+    pub fn warm(&self, hash: u64) {
+        self.dedup.warm(hash);
+    }
+
     /// Appends a row known to be absent (callers check with [`find`]).
     ///
     /// [`find`]: Relation::find

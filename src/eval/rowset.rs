@@ -79,6 +79,19 @@ impl RowSet {
         self.shards.len() < SHARDS || self.shards.iter().any(|s| !s.fits(s.len + per_shard))
     }
 
+    /// Reads the tags of the first bucket of this hash (and throws them
+    /// away): a load whose miss overlaps others, ahead of an insertion.
+    #[inline]
+    pub fn warm(&self, hash: u64) {
+        if let Some(table) = self
+            .shards
+            .get(shard(hash))
+            .filter(|t| !t.buckets.is_empty())
+        {
+            std::hint::black_box(table.buckets[table.home(hash)].tags);
+        }
+    }
+
     /// Is the table of this hash full?
     #[inline]
     pub fn full_for(&self, hash: u64) -> bool {
