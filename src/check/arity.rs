@@ -6,6 +6,7 @@ use indexmap::IndexMap;
 
 use crate::ast::for_each_atom;
 use crate::error::{CheckError, Note};
+use crate::hash::FxBuild;
 use crate::load::Program;
 use crate::source::Span;
 
@@ -35,7 +36,7 @@ pub fn check(program: &Program) -> Vec<CheckError> {
     }
     uses.sort_by_key(|(_, _, span)| span.start);
 
-    let mut first: IndexMap<&str, (usize, Span)> = IndexMap::new();
+    let mut first: IndexMap<&str, (usize, Span), FxBuild> = IndexMap::default();
     let mut errors = Vec::new();
     for (predicate, arity, span) in uses {
         let (expected, first_span) = *first.entry(predicate).or_insert((arity, span));

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::ast::{for_each_atom, Literal, Rule, Term, Var};
 use crate::error::Warning;
+use crate::hash::FxBuild;
 use crate::load::Program;
 use crate::suggest::did_you_mean;
 
@@ -26,7 +27,7 @@ pub fn check(program: &Program, lint_undefined: bool) -> Vec<Warning> {
 }
 
 fn undefined(program: &Program, warnings: &mut Vec<Warning>) {
-    let defined: HashSet<&str> = program
+    let defined: HashSet<&str, FxBuild> = program
         .rules
         .iter()
         .map(|r| r.head.predicate.text.as_str())
@@ -37,7 +38,7 @@ fn undefined(program: &Program, warnings: &mut Vec<Warning>) {
                 .map(|i| i.import.predicate.text.as_str()),
         )
         .collect();
-    let mut reported = HashSet::new();
+    let mut reported: HashSet<&str, FxBuild> = HashSet::default();
     let bodies = program
         .rules
         .iter()

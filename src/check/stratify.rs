@@ -15,6 +15,7 @@ use indexmap::{IndexMap, IndexSet};
 
 use crate::ast::{for_each_atom, Occurrence};
 use crate::error::{CheckError, Note};
+use crate::hash::FxBuild;
 use crate::load::Program;
 use crate::source::Span;
 
@@ -39,7 +40,7 @@ struct Edge {
 
 /// Computes the strata and every negation or aggregation cycle.
 pub fn stratify<'p>(program: &'p Program) -> (Stratification, Vec<CheckError>) {
-    let mut predicates: IndexSet<&str> = IndexSet::new();
+    let mut predicates: IndexSet<&str, FxBuild> = IndexSet::default();
     let mut edges: Vec<Vec<Edge>> = Vec::new();
     let mut node = |name: &'p str, edges: &mut Vec<Vec<Edge>>| -> usize {
         let (i, _) = predicates.insert_full(name);
@@ -95,7 +96,7 @@ pub fn stratify<'p>(program: &'p Program) -> (Stratification, Vec<CheckError>) {
 /// Names the cycle `body -> ... -> head -> body` (in "is used by" order) by
 /// a shortest path from `body` back to `head` inside their component.
 fn cycle_error(
-    predicates: &IndexSet<&str>,
+    predicates: &IndexSet<&str, FxBuild>,
     edges: &[Vec<Edge>],
     component_of: &[usize],
     head: usize,
