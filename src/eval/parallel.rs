@@ -120,8 +120,8 @@ pub fn pool(jobs: usize) -> rayon::ThreadPool {
 /// What one part found.
 struct Found {
     /// Head facts absent from the relation and the round's facts so far,
-    /// in the order found (ids may be provisional; a fact may come twice:
-    /// the merge keeps its first).
+    /// each once, in the order found (ids may be provisional; a fact may
+    /// come in two parts: the merge keeps its first).
     facts: Vec<Id>,
     /// How many facts (`facts` has `count * arity` values).
     count: usize,
@@ -225,22 +225,21 @@ impl Split<'_> {
         results.into_iter().collect()
     }
 
-    /// Joins one part: the head facts it finds that are not `known`, how
-    /// many, and whether it stopped past `room` distinct ones.
-    /// `row` is the buffer of each candidate (see [`HeadRow`]).
+    /// Joins one part: the distinct head facts it finds that are not
+    /// `known`, in the order found, how many, and whether it stopped past
+    /// `room` of them. `row` is the buffer of each candidate (see
+    /// [`HeadRow`]). Repeats within the part are dropped here, on the
+    /// part's thread, so that the merge (on one thread) sees each fact of
+    /// a part once: a closure finds most of its repeats within one part.
     fn join_part(
         &self,
         part: Range,
         overlay: &mut Overlay<'_>,
         budget: &Budget,
-        mut row: impl HeadRow,
+        row: impl HeadRow + Clone,
     ) -> Result<(Vec<Id>, usize, bool), EvalError> {
-        let (rule, room) = (self.rule, self.room);
-        let arity = rule.head_args.len();
-        let (mut facts, mut count): (Vec<Id>, usize) = (Vec::new(), 0);
-        // Checked when the candidates pass it: the distinct ones may not.
-        let mut check_at = room;
-        let mut over = false;
+        let rule = self.rule;
+        let mut found = Relation::new(rule.head_args.len());
         let mut join = Join {
             changes: self.changes,
             part: Some(part),
@@ -248,69 +247,47 @@ impl Split<'_> {
             ..Join::new(self.relations, self.windows, overlay, vec![0; rule.slots])
         };
         let mut since_look = 0u32;
-        // Candidates go into `facts` at once, and every `BATCH` of them
-        // the known ones are taken out again: probes of a batch overlap
-        // (see `Batch` in `eval`).
+        // Candidates are looked up a `BATCH` at a time, so that the probes'
+        // cache misses overlap (see `Batch` in `eval`).
+        let mut batch = vec![row.clone(); BATCH];
         let mut hashes = [0u64; BATCH];
         let mut held = 0;
-        let sift = |facts: &mut Vec<Id>, hashes: &[u64]| {
-            let start = facts.len() - hashes.len() * arity;
+        let keep = |found: &mut Relation, batch: &[_], hashes: &[u64]| {
             let mut known = [false; BATCH];
-            for ((k, row), &hash) in known
-                .iter_mut()
-                .zip(rows(&facts[start..], arity, hashes.len()))
-                .zip(hashes)
-            {
+            for ((k, row), &hash) in known.iter_mut().zip(batch).zip(hashes) {
                 *k = self
                     .known
                     .iter()
                     .flatten()
-                    .any(|rel| rel.find_hashed(row, hash).is_some());
+                    .any(|rel| HeadRow::is_in(row, rel, hash));
             }
-            let mut kept = 0;
-            for (i, &k) in known[..hashes.len()].iter().enumerate() {
+            for ((&k, row), &hash) in known.iter().zip(batch).zip(hashes) {
                 if !k {
-                    let from = start + i * arity;
-                    facts.copy_within(from..from + arity, start + kept * arity);
-                    kept += 1;
+                    found.insert_hashed(AsRef::<[Id]>::as_ref(row), 0, hash);
                 }
             }
-            facts.truncate(start + kept * arity);
-            kept
-        };
-        let check = |facts: &[Id], count: usize, check_at: &mut u64| {
-            if count as u64 > *check_at {
-                if distinct(facts, arity, count) > room {
-                    return true;
-                }
-                *check_at = (count as u64).saturating_mul(2);
-            }
-            false
+            u64::from(found.len()) > self.room
         };
         let flow = join
             .run(self.steps, &mut |slots: &[Id]| {
                 // A part does not know the total derived so far.
                 budget.tick(&mut since_look, rule.span, None)?;
-                project(&rule.head_args, slots, row.as_mut());
-                hashes[held] = hash_ids(row.as_ref().iter().copied());
-                facts.extend_from_slice(row.as_ref());
+                let row = batch[held].as_mut();
+                project(&rule.head_args, slots, row);
+                hashes[held] = hash_ids(row.iter().copied());
                 held += 1;
                 if held == BATCH {
-                    count += sift(&mut facts, &hashes[..held]);
                     held = 0;
-                    if check(&facts, count, &mut check_at) {
-                        over = true;
+                    if keep(&mut found, &batch, &hashes) {
                         return Ok(ControlFlow::Break(()));
                     }
                 }
                 Ok(MORE)
             })
             .map_err(|stop| *stop)?;
-        if flow.is_continue() {
-            count += sift(&mut facts, &hashes[..held]);
-            over = check(&facts, count, &mut check_at);
-        }
-        Ok((facts, count, over))
+        let over = flow.is_break() || keep(&mut found, &batch[..held], &hashes[..held]);
+        let count = found.len() as usize;
+        Ok((found.into_rows(), count, over))
     }
 }
 
@@ -430,15 +407,6 @@ impl Database {
         }
         Ok(true)
     }
-}
-
-/// The number of distinct rows among the first `count` of `facts` (of
-/// `arity` columns each).
-fn distinct(facts: &[Id], arity: usize, count: usize) -> u64 {
-    let mut set = Relation::new(arity);
-    rows(facts, arity, count)
-        .filter(|row| set.insert(row, 0))
-        .count() as u64
 }
 
 /// The first `count` rows of a flat buffer of rows of `arity` columns

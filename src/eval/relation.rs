@@ -428,6 +428,12 @@ impl Relation {
         self.clear();
     }
 
+    /// The rows, all of them, as one flat buffer: for a relation used as
+    /// a set of rows and done with.
+    pub fn into_rows(self) -> Vec<Id> {
+        self.rows
+    }
+
     /// Is index number `i` built?
     pub fn has_index(&self, i: usize) -> bool {
         self.indexes.get(i).is_some_and(Option::is_some)
