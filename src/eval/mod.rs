@@ -49,7 +49,7 @@ use crate::value::Value;
 pub(crate) use config::Budget;
 pub use config::{CancelToken, Config, Progress, ProgressReport};
 use join::{Join, Window, MORE};
-use relation::{Relation, RowId};
+use relation::{Relation, RowId, BATCH};
 
 /// What join reordering keeps of a recursive rule while its stratum runs.
 struct Reorder {
@@ -443,6 +443,7 @@ impl Database {
         budget: &Budget,
     ) -> Result<(), EvalError> {
         self.build_indexes(steps);
+        let args = (rule, steps, windows, changes, sink, budget);
         // What a row of this join cost last time decides whether to split
         // it now; the steps stay put while the stratum runs, so their
         // address names the join.
@@ -456,14 +457,9 @@ impl Database {
             let (done, threads) = match split {
                 Some(parts) => {
                     let threads = budget.jobs.min(parts.len());
-                    let done =
-                        self.derive_in_parts(rule, steps, windows, changes, sink, budget, &parts);
-                    (done, threads)
+                    (self.derive_in_parts(args, &parts), threads)
                 }
-                None => (
-                    self.derive_here(rule, steps, windows, changes, sink, budget),
-                    1,
-                ),
+                None => (self.derive_here(args), 1),
             };
             let rows = range.hi - range.lo;
             if rows > 0 {
@@ -472,29 +468,14 @@ impl Database {
             }
             return done;
         }
-        self.derive_here(rule, steps, windows, changes, sink, budget)
+        self.derive_here(args)
     }
 
-    /// [`Database::derive`] on this thread.
-    fn derive_here(
-        &mut self,
-        rule: &plan::RulePlan,
-        steps: &[Step],
-        windows: &[Window],
-        changes: &[Relation],
-        sink: Sink<'_>,
-        budget: &Budget,
-    ) -> Result<(), EvalError> {
-        // Heads of up to three columns get a loop compiled for their
-        // length: projecting, hashing and comparing a candidate fact are
-        // most of what a join spends per match.
-        let args = (rule, steps, windows, changes, sink, budget);
-        match rule.head_args.len() {
-            1 => self.derive_rows(args, [0; 1]),
-            2 => self.derive_rows(args, [0; 2]),
-            3 => self.derive_rows(args, [0; 3]),
-            n => self.derive_rows(args, vec![0; n]),
-        }
+    /// [`Database::derive`] on this thread. Heads of up to three columns
+    /// get a loop compiled for their length: projecting and hashing a
+    /// candidate fact are much of what a join spends per match.
+    fn derive_here(&mut self, args: DeriveArgs<'_>) -> Result<(), EvalError> {
+        with_head_row!(args.0.head_args.len(), row => self.derive_rows(args, row))
     }
 
     /// [`Database::derive_here`] with `row` as the buffer of each
@@ -502,7 +483,7 @@ impl Database {
     fn derive_rows(
         &mut self,
         (rule, steps, windows, changes, sink, budget): DeriveArgs<'_>,
-        row: impl HeadRow + Clone,
+        row: impl HeadRow,
     ) -> Result<(), EvalError> {
         let (Sink::Round(pending) | Sink::Aside(pending)) = sink;
         let target = &self.relations[rule.head];
@@ -965,7 +946,8 @@ pub fn packed_key(row: &[Id]) -> Option<u64> {
     })
 }
 
-/// What [`Database::derive_here`] passes on to [`Database::derive_rows`].
+/// What [`Database::derive`] passes on to the derivation that runs the
+/// join: the rule, the variant's steps, windows, changes, sink, budget.
 type DeriveArgs<'a> = (
     &'a plan::RulePlan,
     &'a [Step],
@@ -994,54 +976,67 @@ struct Batch<'a, R> {
     len: usize,
 }
 
-/// Candidates a [`Batch`] holds.
-const BATCH: usize = 16;
-
 impl<R: HeadRow> Batch<'_, R> {
     /// Adds the candidates absent from the relation to the round's new
     /// facts, in the order found, and empties the batch.
     fn settle(&mut self) -> Result<(), Box<EvalError>> {
         let n = std::mem::take(&mut self.len);
-        let mut known = [false; BATCH];
-        for ((k, row), &hash) in known.iter_mut().zip(&self.rows[..n]).zip(&self.hashes) {
-            *k = row.is_in(self.target, hash);
-        }
-        for ((&k, row), &hash) in known.iter().zip(&self.rows[..n]).zip(&self.hashes) {
-            if !k && self.new.insert_hashed(row.as_ref(), 0, hash) {
-                *self.derived += 1;
-                if *self.derived > self.limit {
-                    return Err(Box::new(EvalError::FactLimit {
-                        limit: self.limit,
-                        span: self.span,
-                    }));
+        let (derived, limit) = (&mut *self.derived, self.limit);
+        let rows = self.rows[..n].iter().map(AsRef::as_ref);
+        let flow = self
+            .new
+            .insert_batch(rows, &self.hashes[..n], &[self.target], 0, || {
+                *derived += 1;
+                if *derived > limit {
+                    return ControlFlow::Break(());
                 }
-            }
+                MORE
+            });
+        if flow.is_break() {
+            return Err(Box::new(EvalError::FactLimit {
+                limit,
+                span: self.span,
+            }));
         }
         Ok(())
     }
 }
 
 /// The buffer of a candidate head fact: an array when its length is known
-/// when compiling, so that projecting, hashing and comparing it unroll.
-/// It is hashed value by value (`hash_ids` over an iterator): hashing a
-/// copy of the whole array read the values just stored one by one as one
-/// wider load, which the processor cannot forward from the stores (a
-/// stall a candidate, a third of Andersen's time).
-trait HeadRow: AsRef<[Id]> + AsMut<[Id]> {
-    /// Does `rel` hold the row (whose hash is `hash`)?
-    fn is_in(&self, rel: &Relation, hash: u64) -> bool {
-        rel.find_hashed(self.as_ref(), hash).is_some()
-    }
-}
+/// when compiling, so that projecting and hashing it unroll. It is hashed
+/// value by value (`hash_ids` over an iterator): hashing a copy of the
+/// whole array read the values just stored one by one as one wider load,
+/// which the processor cannot forward from the stores (a stall a
+/// candidate, a third of Andersen's time).
+trait HeadRow: AsRef<[Id]> + AsMut<[Id]> + Clone {}
 
-impl<const N: usize> HeadRow for [Id; N] {
-    #[inline]
-    fn is_in(&self, rel: &Relation, hash: u64) -> bool {
-        rel.find_array(self, hash).is_some()
-    }
-}
+impl<T: AsRef<[Id]> + AsMut<[Id]> + Clone> HeadRow for T {}
 
-impl HeadRow for Vec<Id> {}
+/// Runs `$body` with `$row` bound to a [`HeadRow`] buffer of `$arity`
+/// values: an array for up to three, a `Vec` beyond.
+macro_rules! with_head_row {
+    ($arity:expr, $row:ident => $body:expr) => {
+        match $arity {
+            1 => {
+                let $row = [0; 1];
+                $body
+            }
+            2 => {
+                let $row = [0; 2];
+                $body
+            }
+            3 => {
+                let $row = [0; 3];
+                $body
+            }
+            n => {
+                let $row = vec![0; n];
+                $body
+            }
+        }
+    };
+}
+use with_head_row;
 
 /// A head's row from a match's slots, into `row` (as long as the head).
 #[inline]

@@ -20,8 +20,9 @@ use std::ops::ControlFlow;
 use rayon::prelude::*;
 
 use super::join::{source, Join, Window, MORE};
+use super::relation::BATCH;
 use super::relation::{Range, Relation, View};
-use super::{project, Budget, Database, HeadRow, Sink, BATCH};
+use super::{project, with_head_row, Budget, Database, DeriveArgs, HeadRow, Sink};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::{Id, Interner, Minted, Overlay};
@@ -136,9 +137,7 @@ impl Found {
     /// Inserts the facts into `rel` in order, their provisional ids made
     /// real (what the part minted is interned now), calling `added` for
     /// each that was new; stops when `added` breaks, and says whether it
-    /// did. Facts go a [`BATCH`] at a time: all are looked up first, so
-    /// the cache misses of the lookups overlap, then the absent ones are
-    /// inserted (looked up again, warm, for repeats within the batch).
+    /// did. Facts go a [`BATCH`] at a time ([`Relation::insert_batch`]).
     fn insert_into(
         self,
         interner: &mut Interner,
@@ -158,20 +157,10 @@ impl Found {
                     .iter()
                     .map(|&id| real(id)),
             );
-            let mut known = [false; BATCH];
-            for ((k, row), h) in known
-                .iter_mut()
-                .zip(rows(&batch, arity, n))
-                .zip(&mut hashes)
-            {
+            for (h, row) in hashes.iter_mut().zip(rows(&batch, arity, n)) {
                 *h = hash_ids(row.iter().copied());
-                *k = rel.find_hashed(row, *h).is_some();
             }
-            for ((&k, row), &h) in known.iter().zip(rows(&batch, arity, n)).zip(&hashes) {
-                if !k && rel.insert_hashed(row, round, h) {
-                    added()?;
-                }
-            }
+            rel.insert_batch(rows(&batch, arity, n), &hashes[..n], &[], round, &mut added)?;
         }
         ControlFlow::Continue(())
     }
@@ -187,7 +176,7 @@ struct Split<'a> {
     /// The state the join reads.
     view: View,
     /// Relations whose facts the parts leave out: already known.
-    known: [Option<&'a Relation>; 2],
+    known: &'a [&'a Relation],
     /// The most distinct facts a part may keep.
     room: u64,
 }
@@ -206,13 +195,9 @@ impl Split<'_> {
                 .par_iter()
                 .map(|&part| {
                     let mut overlay = Overlay::new(interner);
-                    let arity = self.rule.head_args.len();
-                    let (facts, count, over) = match arity {
-                        1 => self.join_part(part, &mut overlay, budget, [0; 1]),
-                        2 => self.join_part(part, &mut overlay, budget, [0; 2]),
-                        3 => self.join_part(part, &mut overlay, budget, [0; 3]),
-                        n => self.join_part(part, &mut overlay, budget, vec![0; n]),
-                    }?;
+                    let (facts, count, over) = with_head_row!(self.rule.head_args.len(), row => {
+                        self.join_part(part, &mut overlay, budget, row)
+                    })?;
                     Ok(Found {
                         facts,
                         count,
@@ -236,7 +221,7 @@ impl Split<'_> {
         part: Range,
         overlay: &mut Overlay<'_>,
         budget: &Budget,
-        row: impl HeadRow + Clone,
+        row: impl HeadRow,
     ) -> Result<(Vec<Id>, usize, bool), EvalError> {
         let rule = self.rule;
         let mut found = Relation::new(rule.head_args.len());
@@ -253,19 +238,9 @@ impl Split<'_> {
         let mut hashes = [0u64; BATCH];
         let mut held = 0;
         let keep = |found: &mut Relation, batch: &[_], hashes: &[u64]| {
-            let mut known = [false; BATCH];
-            for ((k, row), &hash) in known.iter_mut().zip(batch).zip(hashes) {
-                *k = self
-                    .known
-                    .iter()
-                    .flatten()
-                    .any(|rel| HeadRow::is_in(row, rel, hash));
-            }
-            for ((&k, row), &hash) in known.iter().zip(batch).zip(hashes) {
-                if !k {
-                    found.insert_hashed(AsRef::<[Id]>::as_ref(row), 0, hash);
-                }
-            }
+            let rows = batch.iter().map(AsRef::as_ref);
+            // Never stops: the room is checked on the whole batch.
+            let _ = found.insert_batch(rows, hashes, self.known, 0, || MORE);
             u64::from(found.len()) > self.room
         };
         let flow = join
@@ -293,15 +268,9 @@ impl Split<'_> {
 
 impl Database {
     /// [`Database::derive`] with the join split into `parts`.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn derive_in_parts(
         &mut self,
-        rule: &RulePlan,
-        steps: &[Step],
-        windows: &[Window],
-        changes: &[Relation],
-        sink: Sink<'_>,
-        budget: &Budget,
+        (rule, steps, windows, changes, sink, budget): DeriveArgs<'_>,
         parts: &[Range],
     ) -> Result<(), EvalError> {
         let arity = self.relations[rule.head].arity();
@@ -316,6 +285,7 @@ impl Database {
         let room = budget.max_facts.saturating_sub(self.derived);
         let target = &self.relations[rule.head];
         let pending_head = pending[rule.head].as_ref().filter(|p| !p.is_empty());
+        let known: Vec<&Relation> = [Some(target), pending_head].into_iter().flatten().collect();
         let split = Split {
             rule,
             steps,
@@ -323,7 +293,7 @@ impl Database {
             windows,
             changes,
             view: View::Now,
-            known: [Some(target), pending_head],
+            known: &known,
             room,
         };
         let found = split.gather(&self.interner, parts, budget)?;
@@ -385,7 +355,7 @@ impl Database {
             windows,
             changes,
             view: View::Before,
-            known: [None, None],
+            known: &[],
             // A part past this alone puts the whole past it.
             room: left.saturating_add(out.len().into()),
         };
@@ -411,6 +381,6 @@ impl Database {
 
 /// The first `count` rows of a flat buffer of rows of `arity` columns
 /// (of no columns too).
-fn rows(facts: &[Id], arity: usize, count: usize) -> impl Iterator<Item = &[Id]> {
+fn rows(facts: &[Id], arity: usize, count: usize) -> impl Iterator<Item = &[Id]> + Clone {
     (0..count).map(move |i| &facts[i * arity..(i + 1) * arity])
 }

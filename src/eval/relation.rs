@@ -24,11 +24,16 @@
 //! order, so a lookup restricted to a range of rows starts with a binary
 //! search and stops at the first row past the range.
 
+use std::ops::ControlFlow;
+
 use hashbrown::HashTable;
 
 use super::rowset::RowSet;
 use crate::hash::hash_ids;
 use crate::intern::Id;
+
+/// Rows looked up at once by [`Relation::insert_batch`] (and its callers).
+pub const BATCH: usize = 16;
 
 /// A row's position in its relation.
 pub type RowId = u32;
@@ -115,7 +120,6 @@ impl Relation {
     /// An empty relation with room for `rows` rows.
     pub fn with_capacity(arity: usize, rows: usize) -> Relation {
         let mut rel = Relation::new(arity);
-        rel.rows.reserve(rows * arity);
         rel.reserve(rows);
         rel
     }
@@ -238,9 +242,7 @@ impl Relation {
         let arity = self.arity;
         for &r in &doomed {
             set_bit(&mut self.gone, r);
-            let row = &self.rows[r as usize * arity..][..arity];
-            let hash = hash_ids(row.iter().copied());
-            self.dedup.remove(hash, r);
+            self.dedup.remove(hash_of(&self.rows, arity, r), r);
         }
         for index in self.indexes.iter_mut().flatten() {
             index.remove(&self.rows, arity, &doomed, &self.gone);
@@ -304,20 +306,6 @@ impl Relation {
         self.find_in(row, hash, View::Now)
     }
 
-    /// [`Relation::find_hashed`] for a row whose length is known when
-    /// compiling: the comparison of rows unrolls.
-    #[inline]
-    pub fn find_array<const N: usize>(&self, row: &[Id; N], hash: u64) -> Option<RowId> {
-        debug_assert_eq!(self.arity, N);
-        self.dedup.find(hash, |r| {
-            let at = r as usize * N;
-            let held: &[Id; N] = self.rows[at..at + N]
-                .try_into()
-                .expect("a row of N columns");
-            same_row(held, row) && self.visible(r, View::Now)
-        })
-    }
-
     /// The id of an equal row visible in `view`.
     #[inline]
     pub fn find_in(&self, row: &[Id], hash: u64, view: View) -> Option<RowId> {
@@ -366,6 +354,36 @@ impl Relation {
             index.add(&rows[id as usize * arity..][..arity], id);
         }
         id
+    }
+
+    /// [`Relation::insert_hashed`] for a batch of rows (each with its
+    /// hash; at most [`BATCH`]), in order, leaving out those that one of
+    /// `others` holds; calls `added` for each row added and stops when it
+    /// breaks. Every row is looked up before any is inserted, so that the
+    /// cache misses of the lookups overlap (a row repeated within the
+    /// batch is found again, in cache, when it is inserted).
+    pub fn insert_batch<'r>(
+        &mut self,
+        rows: impl Iterator<Item = &'r [Id]> + Clone,
+        hashes: &[u64],
+        others: &[&Relation],
+        round: u32,
+        mut added: impl FnMut() -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        let mut known = [false; BATCH];
+        for ((k, row), &hash) in known.iter_mut().zip(rows.clone()).zip(hashes) {
+            // `others` first: in a closure most candidates are old facts.
+            *k = others
+                .iter()
+                .any(|rel| rel.find_hashed(row, hash).is_some())
+                || self.find_hashed(row, hash).is_some();
+        }
+        for ((&k, row), &hash) in known.iter().zip(rows).zip(hashes) {
+            if !k && self.insert_hashed(row, round, hash) {
+                added()?;
+            }
+        }
+        ControlFlow::Continue(())
     }
 
     /// Adds a row if absent; returns whether it was added.

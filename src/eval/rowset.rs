@@ -123,12 +123,7 @@ impl RowSet {
             .unwrap_or(0);
         let per_shard = ids.div_ceil(SHARDS);
         // Tables differ in size by a few standard deviations at most.
-        let per_shard = per_shard + per_shard / 16 + SLOTS;
-        let buckets = (per_shard * GROWN_LOAD.1)
-            .div_ceil(GROWN_LOAD.0)
-            .div_ceil(SLOTS)
-            .max(largest + grow_step(largest))
-            .max(1);
+        let buckets = grown_buckets(per_shard + per_shard / 16 + SLOTS, largest);
         self.shards = Vec::new();
         self.shards = (0..SHARDS)
             .map(|_| Shard {
@@ -179,14 +174,21 @@ impl RowSet {
     }
 }
 
-/// Buckets to add to a table of `buckets` when it grows: doubled while
-/// small, a quarter more once large.
-fn grow_step(buckets: usize) -> usize {
-    if buckets < SMALL_BUCKETS {
+/// The buckets of a table that grows from `buckets` to hold `ids`: at
+/// least doubled while small and a quarter more once large (so that
+/// growing in small steps does not rehash every time), and enough that
+/// the ids fill at most [`GROWN_LOAD`].
+fn grown_buckets(ids: usize, buckets: usize) -> usize {
+    let step = if buckets < SMALL_BUCKETS {
         buckets
     } else {
         buckets / 4
-    }
+    };
+    (ids * GROWN_LOAD.1)
+        .div_ceil(GROWN_LOAD.0)
+        .div_ceil(SLOTS)
+        .max(buckets + step)
+        .max(1)
 }
 
 /// The table of a hash: bits that neither the first bucket (low 32) nor
@@ -268,7 +270,18 @@ impl Shard {
     }
 
     #[inline(always)]
-    fn find(&self, hash: u64, mut eq: impl FnMut(RowId) -> bool) -> Option<RowId> {
+    fn find(&self, hash: u64, eq: impl FnMut(RowId) -> bool) -> Option<RowId> {
+        self.locate(hash, eq).map(|(_, _, id)| id)
+    }
+
+    /// The bucket, slot and id of the first id with this hash that `eq`
+    /// accepts.
+    #[inline(always)]
+    fn locate(
+        &self,
+        hash: u64,
+        mut eq: impl FnMut(RowId) -> bool,
+    ) -> Option<(usize, usize, RowId)> {
         if self.buckets.is_empty() {
             return None;
         }
@@ -278,9 +291,10 @@ impl Shard {
             let bucket = &self.buckets[b];
             let mut hits = bucket.matching(tag);
             while hits != 0 {
-                let id = bucket.ids[first(hits)];
+                let slot = first(hits);
+                let id = bucket.ids[slot];
                 if eq(id) {
-                    return Some(id);
+                    return Some((b, slot, id));
                 }
                 hits &= hits - 1;
             }
@@ -320,50 +334,27 @@ impl Shard {
     }
 
     fn remove(&mut self, hash: u64, id: RowId) {
-        if self.buckets.is_empty() {
+        let Some((b, slot, _)) = self.locate(hash, |x| x == id) else {
             return;
-        }
-        let tag = tags(hash);
-        let home = self.home(hash);
-        let mut b = home;
-        loop {
-            let bucket = &self.buckets[b];
-            let mut hits = bucket.matching(tag);
-            while hits != 0 {
-                let slot = first(hits);
-                if bucket.ids[slot] == id {
-                    self.buckets[b].tags[slot] = EMPTY;
-                    self.len -= 1;
-                    // The buckets it passed count one fewer (unless
-                    // saturated: then nobody knows how many).
-                    let mut passed = home;
-                    while passed != b {
-                        let count = &mut self.buckets[passed].tags[OVERFLOW];
-                        if *count != u8::MAX {
-                            *count -= 1;
-                        }
-                        passed = self.next(passed);
-                    }
-                    return;
-                }
-                hits &= hits - 1;
+        };
+        self.buckets[b].tags[slot] = EMPTY;
+        self.len -= 1;
+        // The buckets it passed count one fewer (unless saturated: then
+        // nobody knows how many).
+        let mut passed = self.home(hash);
+        while passed != b {
+            let count = &mut self.buckets[passed].tags[OVERFLOW];
+            if *count != u8::MAX {
+                *count -= 1;
             }
-            if !bucket.overflowed() {
-                return;
-            }
-            b = self.next(b);
+            passed = self.next(passed);
         }
     }
 
-    /// Makes room for `ids` ids: a table at least a quarter larger (so
-    /// that growing in small steps does not rehash every time), where they
-    /// fill at most [`GROWN_LOAD`].
+    /// Makes room for `ids` ids (see [`grown_buckets`]), hashing each id
+    /// again: for a table that fills up between rebuilds of the set.
     fn grow(&mut self, ids: usize, hash: &impl Fn(RowId) -> u64) {
-        let slots = (ids * GROWN_LOAD.1).div_ceil(GROWN_LOAD.0);
-        let buckets = slots
-            .div_ceil(SLOTS)
-            .max(self.buckets.len() + grow_step(self.buckets.len()))
-            .max(1);
+        let buckets = grown_buckets(ids, self.buckets.len());
         let old = std::mem::replace(
             self,
             Shard {
