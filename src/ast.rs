@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::source::Span;
 use crate::value::Value;
@@ -83,8 +84,9 @@ pub struct Import {
 /// A name with its place: a predicate or an import column.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Name {
-    /// The text.
-    pub text: String,
+    /// The text, shared: a file of many facts names a few predicates many
+    /// times.
+    pub text: Arc<str>,
     /// Where it was written.
     pub span: Span,
 }
@@ -395,7 +397,7 @@ impl fmt::Display for Import {
                 if bare {
                     write!(f, "{}", c.text)?;
                 } else {
-                    write!(f, "{}", Value::Str(c.text.as_str().into()).quoted())?;
+                    write!(f, "{}", Value::Str(c.text.clone()).quoted())?;
                 }
             }
             write!(f, ")")?;

@@ -57,7 +57,7 @@ pub fn read(import: &ResolvedImport, index: usize) -> Result<ImportedRows, Impor
             let names: Vec<&str> = header.iter().collect();
             let mut picks = Vec::with_capacity(columns.len());
             for c in columns {
-                match names.iter().position(|n| *n == c.text) {
+                match names.iter().position(|n| *n == &*c.text) {
                     Some(i) => picks.push(i),
                     None => {
                         return Err(fail(

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::ast::{Import, Query, Rule, Statement};
 use crate::error::{LoadError, ParseError, Problem};
-use crate::parse::parse_module;
+use crate::parse::statements;
 use crate::source::{Sources, Span};
 
 /// A program as loaded: every statement of every file, includes resolved.
@@ -136,17 +136,20 @@ impl<'s> Loader<'s> {
         self.stack.pop();
     }
 
-    /// Parses the text at `span` and adds its statements, following includes.
+    /// Parses the text at `span` (a whole text added to `sources`) and adds
+    /// its statements as they come, following includes.
     fn module(&mut self, span: Span, dir: &Path) {
-        let (module, errors) = parse_module(self.sources.text(span), span.start);
-        for e in errors {
-            self.problem(e);
-        }
-        for statement in module.statements {
+        // Shared, not borrowed from `sources`: an include adds its file.
+        let Some(file) = self.sources.shared_file_at(span.start) else {
+            return;
+        };
+        let parsed = statements(&file.text, file.base);
+        self.program.rules.reserve(parsed.len());
+        for statement in parsed {
             match statement {
-                Statement::Rule(r) => self.program.rules.push(r),
-                Statement::Query(q) => self.program.queries.push(q),
-                Statement::Import(import) => {
+                Ok(Statement::Rule(r)) => self.program.rules.push(r),
+                Ok(Statement::Query(q)) => self.program.queries.push(q),
+                Ok(Statement::Import(import)) => {
                     let path = dir.join(&import.path);
                     self.program.imports.push(ResolvedImport {
                         import,
@@ -154,9 +157,10 @@ impl<'s> Loader<'s> {
                         width: None,
                     });
                 }
-                Statement::Include(include) => {
+                Ok(Statement::Include(include)) => {
                     self.file_from(&dir.join(&include.path), Some(include.span))
                 }
+                Err(errors) => errors.into_iter().for_each(|e| self.problem(e)),
             }
         }
     }

@@ -17,11 +17,15 @@
 //! expression trees deeper than [`MAX_EXPR_DEPTH`] are refused while they
 //! are built. This is the only module that knows pest.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use pest::iterators::Pair;
 use pest::Parser as _;
 
 use crate::ast::*;
 use crate::error::ParseError;
+use crate::hash::FxBuild;
 use crate::source::Span;
 use crate::value::{Value, KEYWORDS};
 
@@ -44,62 +48,108 @@ use grammar::{Grammar, Rule};
 
 /// Parses one source text whose first byte has global offset `base`.
 pub fn parse_module(text: &str, base: usize) -> (Module, Vec<ParseError>) {
-    let mut module = Module::default();
+    let parsed = statements(text, base);
+    let mut module = Module {
+        statements: Vec::with_capacity(parsed.len()),
+    };
     let mut errors = Vec::new();
-    for chunk in split_statements(text) {
-        let span = Span::new(base + chunk.start, base + chunk.end);
-        if let Some(at) = chunk.too_deep {
-            errors.push(ParseError::TooDeep {
-                span: Span::new(base + at, base + at + 1),
-            });
-            continue;
-        }
-        let source = &text[chunk.start..chunk.end];
-        if let Some(fact) = ground_fact(source, span.start) {
-            module.statements.push(fact);
-            continue;
-        }
-        match Grammar::parse(Rule::statement_eoi, source) {
-            Ok(mut pairs) => {
-                let before = errors.len();
-                let builder = Builder {
-                    base: span.start,
-                    errors: &mut errors,
-                    literals: 0,
-                };
-                let statement = pairs.next().map(|p| builder.statement(p));
-                if errors.len() == before {
-                    module.statements.extend(statement);
-                }
-            }
-            Err(e) => errors.push(syntax_error(e, span.start, source)),
+    for statement in parsed {
+        match statement {
+            Ok(s) => module.statements.push(s),
+            Err(e) => errors.extend(e),
         }
     }
     (module, errors)
 }
 
+/// The statements of one source text whose first byte has global offset
+/// `base`, one item per statement: the statement, or what is wrong with
+/// it. Its length is known at once, so that a caller can make room for a
+/// file of many facts before they come (and a caller can take each as it
+/// comes, without a second copy of them all).
+pub fn statements(text: &str, base: usize) -> Statements<'_> {
+    Statements {
+        text,
+        base,
+        chunks: split_statements(text).into_iter(),
+        texts: SharedTexts::default(),
+    }
+}
+
+/// The iterator [`statements`] returns.
+pub struct Statements<'t> {
+    text: &'t str,
+    base: usize,
+    chunks: std::vec::IntoIter<Chunk>,
+    texts: SharedTexts<'t>,
+}
+
+impl Iterator for Statements<'_> {
+    type Item = Result<Statement, Vec<ParseError>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let chunk = self.chunks.next()?;
+        let base = self.base;
+        let span = Span::new(base + chunk.start, base + chunk.end);
+        if let Some(at) = chunk.too_deep {
+            return Some(Err(vec![ParseError::TooDeep {
+                span: Span::new(base + at, base + at + 1),
+            }]));
+        }
+        let source = &self.text[chunk.start..chunk.end];
+        if let Some(fact) = ground_fact(source, span.start, &mut self.texts) {
+            return Some(Ok(fact));
+        }
+        Some(match Grammar::parse(Rule::statement_eoi, source) {
+            Ok(mut pairs) => {
+                let mut errors = Vec::new();
+                let builder = Builder {
+                    base: span.start,
+                    errors: &mut errors,
+                    literals: 0,
+                };
+                match pairs.next().map(|p| builder.statement(p)) {
+                    Some(statement) if errors.is_empty() => Ok(statement),
+                    _ => Err(errors),
+                }
+            }
+            Err(e) => Err(vec![syntax_error(e, span.start, source)]),
+        })
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.chunks.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Statements<'_> {}
+
 /// A statement that is a ground fact whose arguments are integers that
 /// fit 64 bits, symbols, or strings without escapes, as the grammar would
 /// build it; `None` for anything else, which pest then parses (and reports
-/// on). `base` is the global offset of `source`.
-fn ground_fact(source: &str, base: usize) -> Option<Statement> {
+/// on). `base` is the global offset of `source`; `texts` shares names and
+/// symbols between the facts of one text.
+fn ground_fact<'t>(source: &'t str, base: usize, texts: &mut SharedTexts<'t>) -> Option<Statement> {
     let b = source.as_bytes();
     let span = |from: usize, to: usize| Span::new(base + from, base + to);
     let start = skip_trivia(b, 0);
     let name_end = lower_word(source, start)?;
     let predicate = Name {
-        text: source[start..name_end].to_string(),
+        text: texts.predicate(&source[start..name_end]),
         span: span(start, name_end),
     };
-    let mut args = Vec::new();
     let mut at = skip_trivia(b, name_end);
+    let mut args = Vec::new();
     // Without arguments the grammar's atom ends after the blanks that
     // follow its name (pest keeps the skip of the optional group it tried).
     let mut atom_end = at;
     if b.get(at) == Some(&b'(') {
+        // One more than the commas (a string's commas only make it more):
+        // a fact's arguments allocated once, at their size.
+        args.reserve_exact(1 + b[at..].iter().filter(|&&c| c == b',').count());
         loop {
             at = skip_trivia(b, at + 1);
-            let (value, end) = constant(source, at)?;
+            let (value, end) = constant(source, at, texts)?;
             args.push(Term::Const(value, span(at, end)));
             at = skip_trivia(b, end);
             match b.get(at) {
@@ -123,6 +173,32 @@ fn ground_fact(source: &str, base: usize) -> Option<Statement> {
         body: Vec::new(),
         span: span(start, at + 1),
     }))
+}
+
+/// The texts of one source's facts, each allocated once: a file of many
+/// facts repeats a few predicate names and symbols many times.
+#[derive(Default)]
+struct SharedTexts<'t> {
+    seen: HashMap<&'t str, Arc<str>, FxBuild>,
+    /// The last predicate name: most facts name the one before them did.
+    last: Option<(&'t str, Arc<str>)>,
+}
+
+impl<'t> SharedTexts<'t> {
+    fn get(&mut self, text: &'t str) -> Arc<str> {
+        self.seen.entry(text).or_insert_with(|| text.into()).clone()
+    }
+
+    fn predicate(&mut self, name: &'t str) -> Arc<str> {
+        match &self.last {
+            Some((last, shared)) if *last == name => shared.clone(),
+            _ => {
+                let shared = self.get(name);
+                self.last = Some((name, shared.clone()));
+                shared
+            }
+        }
+    }
 }
 
 /// Past blanks and comments from `at`.
@@ -158,18 +234,21 @@ fn lower_word(source: &str, at: usize) -> Option<usize> {
 }
 
 /// An integer, symbol or escape-free string at `at`, and its end.
-fn constant(source: &str, at: usize) -> Option<(Value, usize)> {
+fn constant<'t>(source: &'t str, at: usize, texts: &mut SharedTexts<'t>) -> Option<(Value, usize)> {
     let b = source.as_bytes();
     match *b.get(at)? {
         b'"' => {
             let len = source[at + 1..].find(['"', '\\', '\n'])?;
             let end = at + 1 + len;
-            (b[end] == b'"').then(|| (Value::Str(source[at + 1..end].into()), end + 1))
+            (b[end] == b'"').then(|| (Value::Str(texts.get(&source[at + 1..end])), end + 1))
         }
         c if c == b'-' || c.is_ascii_digit() => {
             let digits = at + usize::from(c == b'-');
             let mut end = digits;
-            while b.get(end).is_some_and(u8::is_ascii_digit) {
+            // Counted down, so that the least integer fits too.
+            let mut below = 0i64;
+            while let Some(&d) = b.get(end).filter(|d| d.is_ascii_digit()) {
+                below = below.checked_mul(10)?.checked_sub(i64::from(d - b'0'))?;
                 end += 1;
             }
             // Decimals, and digits running into letters, are pest's.
@@ -179,12 +258,16 @@ fn constant(source: &str, at: usize) -> Option<(Value, usize)> {
             {
                 return None;
             }
-            let value = source[at..end].parse::<i64>().ok()?;
+            let value = if c == b'-' {
+                below
+            } else {
+                below.checked_neg()?
+            };
             Some((Value::Int(value), end))
         }
         _ => {
             let end = lower_word(source, at)?;
-            Some((Value::Str(source[at..end].into()), end))
+            Some((Value::Str(texts.get(&source[at..end])), end))
         }
     }
 }
@@ -426,7 +509,7 @@ impl Builder<'_> {
     fn name(&self, pair: Option<Pair<Rule>>) -> Name {
         let pair = pair.expect("the grammar requires a name here");
         Name {
-            text: pair.as_str().to_string(),
+            text: pair.as_str().into(),
             span: self.span(&pair),
         }
     }
@@ -439,7 +522,10 @@ impl Builder<'_> {
         } else {
             text.to_string()
         };
-        Name { text, span }
+        Name {
+            text: text.into(),
+            span,
+        }
     }
 
     fn body(&mut self, pair: Pair<Rule>) -> Vec<Literal> {
@@ -751,6 +837,10 @@ mod tests {
             "0",
             "9223372036854775807",
             "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "-0",
+            "007",
             "1.5",
             "-",
             "\"a b\"",
@@ -800,7 +890,7 @@ mod tests {
                 text.push_str([")", " )", ""][next(3)]);
             }
             text.push_str([".", " .", ". # done", "", ".."][next(5)]);
-            let fast = ground_fact(&text, 40);
+            let fast = ground_fact(&text, 40, &mut SharedTexts::default());
             if let Some(fact) = &fast {
                 accepted += 1;
                 assert_eq!(Some(fact), with_pest(&text, 40).as_ref(), "{text:?}");

@@ -35,6 +35,7 @@ use indexmap::IndexMap;
 use crate::ast::group_variables;
 use crate::ast::{self, AggregateFn, ArithOp, CompareOp, Literal, Term};
 use crate::check::Stratification;
+use crate::hash::FxBuild;
 use crate::intern::{Id, Interner};
 use crate::load::Program;
 use crate::source::Span;
@@ -49,7 +50,7 @@ pub type PredId = usize;
 #[derive(Clone, Debug, Default)]
 pub struct Plan {
     /// Every predicate with its arity; `PredId` is the position here.
-    pub predicates: IndexMap<String, usize>,
+    pub predicates: IndexMap<String, usize, FxBuild>,
     /// For each predicate, the column sets it needs indexes on; a scan's
     /// `index` is a position in its predicate's list.
     pub indexes: Vec<Vec<Vec<usize>>>,
@@ -353,12 +354,12 @@ pub fn plan(
 /// Each predicate's arity, from its first use (the checker has made sure
 /// every use agrees).
 fn arities(program: &Program) -> Vec<(String, usize)> {
-    let mut seen: IndexMap<String, usize> = IndexMap::new();
+    let mut seen: IndexMap<String, usize, FxBuild> = IndexMap::default();
     // Most statements of a large program are facts of a few predicates:
     // look before cloning the name.
     let mut note = |a: &ast::Atom| {
-        if !seen.contains_key(&a.predicate.text) {
-            seen.insert(a.predicate.text.clone(), a.args.len());
+        if !seen.contains_key(&*a.predicate.text) {
+            seen.insert(a.predicate.text.to_string(), a.args.len());
         }
     };
     for rule in &program.rules {
@@ -370,7 +371,7 @@ fn arities(program: &Program) -> Vec<(String, usize)> {
     }
     for import in &program.imports {
         if let Some(arity) = import.arity() {
-            seen.entry(import.import.predicate.text.clone())
+            seen.entry(import.import.predicate.text.to_string())
                 .or_insert(arity);
         }
     }
@@ -757,7 +758,7 @@ impl<'p> Builder<'p> {
         let sizes = &self.sizes;
         let size = |i: usize| match (&literal_sizes, &body[i]) {
             (Some(per_literal), _) => per_literal[i],
-            (None, Literal::Positive(a)) => sizes.get(&a.predicate.text).copied().unwrap_or(0),
+            (None, Literal::Positive(a)) => sizes.get(&*a.predicate.text).copied().unwrap_or(0),
             (None, _) => 0,
         };
         let order = join_order(body, &self.bound, None, &size, needed);
@@ -798,7 +799,7 @@ impl<'p> Builder<'p> {
         let skip = matches!(body[i], Literal::Positive(_)).then_some(i);
         let sizes = &self.sizes;
         let size = |i: usize| match &body[i] {
-            Literal::Positive(a) => sizes.get(&a.predicate.text).copied().unwrap_or(0),
+            Literal::Positive(a) => sizes.get(&*a.predicate.text).copied().unwrap_or(0),
             _ => 0,
         };
         for j in join_order(body, &self.bound, skip, &size, needed) {

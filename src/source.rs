@@ -97,6 +97,14 @@ impl Sources {
         self.files.last().map_or(0, |f| f.base + f.text.len() + 1)
     }
 
+    /// The file that holds a global offset, shared: its text stays
+    /// readable while more texts are added.
+    pub fn shared_file_at(&self, offset: usize) -> Option<Arc<SourceFile>> {
+        let index = self.files.partition_point(|f| f.base <= offset);
+        let file = self.files.get(index.checked_sub(1)?)?;
+        (offset <= file.base + file.text.len()).then(|| file.clone())
+    }
+
     /// The file that holds a global offset.
     pub fn file_at(&self, offset: usize) -> Option<&SourceFile> {
         let index = self.files.partition_point(|f| f.base <= offset);

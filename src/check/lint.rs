@@ -30,12 +30,12 @@ fn undefined(program: &Program, warnings: &mut Vec<Warning>) {
     let defined: HashSet<&str, FxBuild> = program
         .rules
         .iter()
-        .map(|r| r.head.predicate.text.as_str())
+        .map(|r| r.head.predicate.text.as_ref())
         .chain(
             program
                 .imports
                 .iter()
-                .map(|i| i.import.predicate.text.as_str()),
+                .map(|i| i.import.predicate.text.as_ref()),
         )
         .collect();
     let mut reported: HashSet<&str, FxBuild> = HashSet::default();
@@ -46,7 +46,7 @@ fn undefined(program: &Program, warnings: &mut Vec<Warning>) {
         .chain(program.queries.iter().map(|q| &q.body));
     for body in bodies {
         for_each_atom(body, &mut |atom, _| {
-            let name = atom.predicate.text.as_str();
+            let name = &*atom.predicate.text;
             if !defined.contains(name) && reported.insert(name) {
                 warnings.push(Warning::Undefined {
                     predicate: name.to_string(),

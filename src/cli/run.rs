@@ -81,7 +81,15 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
             report::stats(stats);
         }
     }
+    exit_without_drop(engine);
     ExitCode::SUCCESS
+}
+
+/// The process ends next, and the system takes its memory back at once:
+/// dropping the engine would free every statement of the program one by
+/// one (8 % of a run over 20,000 facts).
+fn exit_without_drop(engine: Engine) {
+    std::mem::forget(engine);
 }
 
 fn write_answers(
@@ -121,6 +129,7 @@ pub fn query(goal: &str, files: &[PathBuf], format: Format, config: Config) -> E
             let mut out = BufWriter::new(std::io::stdout().lock());
             let written = format::answers(&mut out, format, None, &answers);
             finish(&mut out, written);
+            exit_without_drop(engine);
             ExitCode::SUCCESS
         }
         Err(e) => {

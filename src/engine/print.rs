@@ -36,12 +36,17 @@ impl Engine {
         write(db, &pool, out, derived_only, keys)
     }
 
-    /// [`Engine::write_facts`] for a caller done with the engine (as
+    /// [`Engine::write_facts`] for a caller done with the model (as
     /// `entente run` is once it has printed): the model's hash sets and
     /// indexes are freed, and rows turn into sort keys as they are read,
     /// so that printing a large model needs no memory beyond its rows.
-    pub fn write_facts_and_drop(self, out: &mut dyn Write, derived_only: bool) -> io::Result<()> {
-        let Some(mut db) = self.model else {
+    /// The engine is left without a model, as if it had not run.
+    pub fn write_facts_and_drop(
+        &mut self,
+        out: &mut dyn Write,
+        derived_only: bool,
+    ) -> io::Result<()> {
+        let Some(mut db) = self.model.take() else {
             return Ok(());
         };
         db.drop_tables();

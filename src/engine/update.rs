@@ -325,7 +325,7 @@ impl Engine {
                 && db
                     .plan
                     .predicates
-                    .get_full(&rule.head.predicate.text)
+                    .get_full(&*rule.head.predicate.text)
                     .is_some_and(|(p, _, &arity)| {
                         arity == rule.head.args.len()
                             && db.plan.strata.iter().any(|s| s.predicates.contains(&p))
@@ -505,7 +505,7 @@ impl Engine {
                         if program.rules.len() == before {
                             problems.push(problem(RetractError::NoSuchRule { span: rule.span }));
                         } else {
-                            retraction.heads.push(rule.head.predicate.text.clone());
+                            retraction.heads.push(rule.head.predicate.text.to_string());
                         }
                     }
                 },
@@ -563,7 +563,7 @@ fn unstate(
         }
     }
     for (k, rows) in imported.iter_mut().enumerate() {
-        if program.imports[rows.import].import.predicate.text != fact.predicate {
+        if program.imports[rows.import].import.predicate.text.as_ref() != fact.predicate {
             continue;
         }
         let mut j = 0;
@@ -583,7 +583,7 @@ fn unstate(
 /// statement of the program.)
 fn states(rule: &Rule, fact: &Fact) -> bool {
     rule.is_fact()
-        && rule.head.predicate.text == fact.predicate
+        && *rule.head.predicate.text == *fact.predicate
         && rule.head.args.len() == fact.args.len()
         && rule
             .head
@@ -670,7 +670,7 @@ pub(super) fn ground(atom: &ast::Atom) -> Option<Fact> {
         })
         .collect::<Option<Vec<Value>>>()?;
     Some(Fact {
-        predicate: atom.predicate.text.clone(),
+        predicate: atom.predicate.text.to_string(),
         args,
     })
 }

@@ -80,7 +80,7 @@ impl Engine {
         self.program
             .rules
             .iter()
-            .filter(|r| !r.is_fact() && predicate.is_none_or(|p| r.head.predicate.text == p))
+            .filter(|r| !r.is_fact() && predicate.is_none_or(|p| *r.head.predicate.text == *p))
             .map(|r| source_at(&self.sources, r.span).text)
             .collect()
     }

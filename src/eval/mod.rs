@@ -233,20 +233,39 @@ impl Database {
 
     /// Facts and imported rows, stamped round 0, first origin kept.
     fn load_given(&mut self, program: &Program, imported: &[ImportedRows]) {
-        let mut row = Vec::new();
-        for (i, rule) in program
-            .rules
-            .iter()
-            .enumerate()
+        // Each fact's predicate, found once; then room for them all, so
+        // that no table grows fact by fact. Most facts name the
+        // predicate the fact before them did.
+        let mut last: Option<(&str, PredId)> = None;
+        let facts: Vec<(usize, PredId)> = (program.rules.iter().enumerate())
             .filter(|(_, r)| r.is_fact())
-        {
+            .map(|(i, rule)| {
+                let name = &*rule.head.predicate.text;
+                let pred = match last {
+                    Some((n, p)) if n == name => p,
+                    _ => self.plan.pred(name),
+                };
+                last = Some((name, pred));
+                (i, pred)
+            })
+            .collect();
+        let mut counts = vec![0; self.relations.len()];
+        for &(_, pred) in &facts {
+            counts[pred] += 1;
+        }
+        for (pred, &n) in counts.iter().enumerate().filter(|(_, &n)| n > 0) {
+            self.relations[pred].reserve(n);
+            self.given[pred].reserve(n);
+        }
+        let mut row = Vec::new();
+        for (i, pred) in facts {
+            let rule = &program.rules[i];
             row.clear();
             for t in &rule.head.args {
                 if let ast::Term::Const(v, _) = t {
                     row.push(self.interner.intern(v.clone()));
                 }
             }
-            let pred = self.plan.pred(&rule.head.predicate.text);
             if self.relations[pred].insert(&row, 0) {
                 let r = self.relations[pred].len() - 1;
                 self.given[pred].insert(r, Origin::Stated(program.rules[i].span));

@@ -26,7 +26,7 @@ pub fn evaluate(program: &Program, strata: &Stratification) -> Result<Model, Str
     for rule in program.rules.iter().filter(|r| r.is_fact()) {
         let row = rule.head.args.iter().map(constant).collect();
         model
-            .entry(rule.head.predicate.text.clone())
+            .entry(rule.head.predicate.text.to_string())
             .or_default()
             .insert(row);
     }
@@ -34,7 +34,7 @@ pub fn evaluate(program: &Program, strata: &Stratification) -> Result<Model, Str
         let rules: Vec<&Rule> = program
             .rules
             .iter()
-            .filter(|r| !r.is_fact() && stratum.contains(&r.head.predicate.text))
+            .filter(|r| !r.is_fact() && stratum.iter().any(|p| **p == *r.head.predicate.text))
             .collect();
         loop {
             let mut new = Vec::new();
@@ -42,10 +42,10 @@ pub fn evaluate(program: &Program, strata: &Stratification) -> Result<Model, Str
                 for b in solve(&rule.body, Binding::new(), &model)? {
                     let row: Vec<Value> = rule.head.args.iter().map(|t| term(t, &b)).collect();
                     let known = model
-                        .get(&rule.head.predicate.text)
+                        .get(&*rule.head.predicate.text)
                         .is_some_and(|f| f.contains(&row));
                     if !known {
-                        new.push((rule.head.predicate.text.clone(), row));
+                        new.push((rule.head.predicate.text.to_string(), row));
                     }
                 }
             }
@@ -116,13 +116,13 @@ fn step(l: &Literal, body: &[Literal], b: Binding, model: &Model) -> Result<Vec<
     let empty = BTreeSet::new();
     Ok(match l {
         Literal::Positive(a) => model
-            .get(&a.predicate.text)
+            .get(&*a.predicate.text)
             .unwrap_or(&empty)
             .iter()
             .filter_map(|row| unify(&a.args, row, b.clone()))
             .collect(),
         Literal::Negative(a) => {
-            let facts = model.get(&a.predicate.text).unwrap_or(&empty);
+            let facts = model.get(&*a.predicate.text).unwrap_or(&empty);
             if facts
                 .iter()
                 .any(|row| unify(&a.args, row, b.clone()).is_some())

@@ -235,7 +235,7 @@ impl<'a> Prover<'a> {
             .map(|(n, _)| n.clone())?;
         let mut best: Option<(u32, usize, Vec<Id>)> = None;
         for (i, rule) in self.program.rules.iter().enumerate() {
-            if rule.is_fact() || rule.head.predicate.text != name {
+            if rule.is_fact() || *rule.head.predicate.text != *name {
                 continue;
             }
             let Some(slots) = self.bind_head(i, row) else {
@@ -397,7 +397,7 @@ impl<'a> Prover<'a> {
                 if let Literal::Positive(atom) = literal {
                     if let Some(row) = self.instantiate(atom, &vars, &s) {
                         facts.push(Fact {
-                            predicate: atom.predicate.text.clone(),
+                            predicate: atom.predicate.text.to_string(),
                             args: self.db.values(&row),
                         });
                     }

@@ -82,7 +82,7 @@ pub fn why_not(db: &mut Database, program: &Program, sources: &Sources, fact: &F
     let mut attempts = Vec::new();
     for (i, rule) in program.rules.iter().enumerate() {
         if rule.is_fact()
-            || rule.head.predicate.text != fact.predicate
+            || *rule.head.predicate.text != *fact.predicate
             || rule.head.args.len() != fact.args.len()
         {
             continue;
@@ -103,11 +103,11 @@ pub fn why_not(db: &mut Database, program: &Program, sources: &Sources, fact: &F
     let defined = program
         .rules
         .iter()
-        .any(|r| r.head.predicate.text == fact.predicate)
+        .any(|r| *r.head.predicate.text == *fact.predicate)
         || program
             .imports
             .iter()
-            .any(|i| i.import.predicate.text == fact.predicate);
+            .any(|i| *i.import.predicate.text == *fact.predicate);
     if !defined {
         if let Some(s) = did_you_mean(
             &fact.predicate,
@@ -310,7 +310,7 @@ fn failure(
                             .all(|(v, p)| p.as_ref().is_none_or(|p| p == v))
                     })
                     .map(|args| Fact {
-                        predicate: atom.predicate.text.clone(),
+                        predicate: atom.predicate.text.to_string(),
                         args,
                     })
             });

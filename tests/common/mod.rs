@@ -215,7 +215,7 @@ pub fn given_facts(
                     _ => unreachable!("facts are ground"),
                 })
                 .collect();
-            (r.head.predicate.text.clone(), args)
+            (r.head.predicate.text.to_string(), args)
         })
         .collect()
 }

@@ -37,7 +37,7 @@ impl Verifier<'_> {
             Justification::Given(_) => {
                 let given = self.program.rules.iter().any(|r| {
                     r.is_fact()
-                        && r.head.predicate.text == proof.fact.predicate
+                        && *r.head.predicate.text == *proof.fact.predicate
                         && r.head
                             .args
                             .iter()
@@ -62,7 +62,7 @@ impl Verifier<'_> {
                     Term::Wildcard(_) => None,
                 };
                 // The head under the bindings is the fact.
-                if rule.head.predicate.text != proof.fact.predicate
+                if *rule.head.predicate.text != *proof.fact.predicate
                     || rule.head.args.iter().map(value).collect::<Vec<_>>()
                         != proof
                             .fact
@@ -94,7 +94,7 @@ impl Verifier<'_> {
                     ));
                 }
                 for (atom, premise) in positives.iter().zip(&d.premises) {
-                    let fits = atom.predicate.text == premise.fact.predicate
+                    let fits = *atom.predicate.text == *premise.fact.predicate
                         && atom
                             .args
                             .iter()
@@ -113,7 +113,7 @@ impl Verifier<'_> {
                             let pattern: Vec<Option<Value>> =
                                 atom.args.iter().map(&value).collect();
                             let blocked =
-                                self.model.get(&atom.predicate.text).is_some_and(|facts| {
+                                self.model.get(&*atom.predicate.text).is_some_and(|facts| {
                                     facts.iter().any(|row| {
                                         row.iter()
                                             .zip(&pattern)
