@@ -2,8 +2,11 @@
 //! rustc and Firefox). Rows are small arrays of `u32`, hashed millions of
 //! times in a join; SipHash would cost more than the join itself. Inputs
 //! are the program's own values, so flooding attacks are not a concern.
+//! [`NameMap`] keys the checker's and planner's maps by predicate name.
 
 use std::hash::{BuildHasherDefault, Hasher};
+
+use indexmap::IndexMap;
 
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
@@ -53,3 +56,49 @@ impl Hasher for FxHasher {
 
 /// `BuildHasher` for [`FxHasher`].
 pub type FxBuild = BuildHasherDefault<FxHasher>;
+
+/// Predicate names to values, in the order first seen, remembering the
+/// last name looked up: most statements of a large program are facts of
+/// the predicate the statement before named, and each of those then costs
+/// a string comparison instead of a hash and a probe.
+pub struct NameMap<'n, V> {
+    map: IndexMap<&'n str, V, FxBuild>,
+    last: Option<(&'n str, usize)>,
+}
+
+impl<V> Default for NameMap<'_, V> {
+    fn default() -> Self {
+        NameMap {
+            map: IndexMap::default(),
+            last: None,
+        }
+    }
+}
+
+impl<'n, V> NameMap<'n, V> {
+    /// The number of `name` (its place in first-seen order) and its value,
+    /// which `value` gives if `name` is new.
+    pub fn entry(&mut self, name: &'n str, value: impl FnOnce() -> V) -> (usize, &mut V) {
+        let i = match self.last {
+            Some((last, i)) if last == name => i,
+            _ => {
+                let entry = self.map.entry(name);
+                let i = entry.index();
+                entry.or_insert_with(value);
+                self.last = Some((name, i));
+                i
+            }
+        };
+        (i, &mut self.map[i])
+    }
+
+    /// Whether `name` has been seen.
+    pub fn contains(&self, name: &str) -> bool {
+        self.last.is_some_and(|(last, _)| last == name) || self.map.contains_key(name)
+    }
+
+    /// The names and values in first-seen order.
+    pub fn into_map(self) -> IndexMap<&'n str, V, FxBuild> {
+        self.map
+    }
+}

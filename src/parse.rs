@@ -289,6 +289,12 @@ fn split_statements(text: &str) -> Vec<Chunk> {
     let (mut start, mut depth, mut too_deep, mut meaningful) = (0, 0usize, None, false);
     let mut i = 0;
     while i < bytes.len() {
+        // Most bytes are none of those below: one table look each.
+        if !SPLIT_BYTES[usize::from(bytes[i])] {
+            meaningful |= !bytes[i].is_ascii_whitespace();
+            i += 1;
+            continue;
+        }
         match bytes[i] {
             b'#' => {
                 while i < bytes.len() && bytes[i] != b'\n' {
@@ -336,6 +342,17 @@ fn split_statements(text: &str) -> Vec<Chunk> {
     }
     chunks
 }
+
+/// The bytes [`split_statements`] looks at.
+const SPLIT_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        table[i] = matches!(i as u8, b'#' | b'"' | b'(' | b'{' | b')' | b'}' | b'.');
+        i += 1;
+    }
+    table
+};
 
 fn is_decimal_point(bytes: &[u8], i: usize) -> bool {
     i > 0 && bytes[i - 1].is_ascii_digit() && bytes.get(i + 1).is_some_and(|b| b.is_ascii_digit())

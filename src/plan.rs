@@ -35,7 +35,7 @@ use indexmap::IndexMap;
 use crate::ast::group_variables;
 use crate::ast::{self, AggregateFn, ArithOp, CompareOp, Literal, Term};
 use crate::check::Stratification;
-use crate::hash::FxBuild;
+use crate::hash::{FxBuild, NameMap};
 use crate::intern::{Id, Interner};
 use crate::load::Program;
 use crate::source::Span;
@@ -353,14 +353,10 @@ pub fn plan(
 
 /// Each predicate's arity, from its first use (the checker has made sure
 /// every use agrees).
-fn arities(program: &Program) -> Vec<(String, usize)> {
-    let mut seen: IndexMap<String, usize, FxBuild> = IndexMap::default();
-    // Most statements of a large program are facts of a few predicates:
-    // look before cloning the name.
-    let mut note = |a: &ast::Atom| {
-        if !seen.contains_key(&*a.predicate.text) {
-            seen.insert(a.predicate.text.to_string(), a.args.len());
-        }
+fn arities<'p>(program: &'p Program) -> Vec<(String, usize)> {
+    let mut seen: NameMap<usize> = NameMap::default();
+    let mut note = |a: &'p ast::Atom| {
+        seen.entry(&a.predicate.text, || a.args.len());
     };
     for rule in &program.rules {
         note(&rule.head);
@@ -371,11 +367,12 @@ fn arities(program: &Program) -> Vec<(String, usize)> {
     }
     for import in &program.imports {
         if let Some(arity) = import.arity() {
-            seen.entry(import.import.predicate.text.to_string())
-                .or_insert(arity);
+            seen.entry(&import.import.predicate.text, || arity);
         }
     }
-    seen.into_iter().collect()
+    (seen.into_map().into_iter())
+        .map(|(name, arity)| (name.to_string(), arity))
+        .collect()
 }
 
 impl Plan {

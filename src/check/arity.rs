@@ -2,11 +2,9 @@
 //! fixes it, and every later use with another arity is an error that shows
 //! both places.
 
-use indexmap::IndexMap;
-
 use crate::ast::for_each_atom;
 use crate::error::{CheckError, Note};
-use crate::hash::FxBuild;
+use crate::hash::NameMap;
 use crate::load::Program;
 use crate::source::Span;
 
@@ -36,10 +34,10 @@ pub fn check(program: &Program) -> Vec<CheckError> {
     }
     uses.sort_by_key(|(_, _, span)| span.start);
 
-    let mut first: IndexMap<&str, (usize, Span), FxBuild> = IndexMap::default();
+    let mut first: NameMap<(usize, Span)> = NameMap::default();
     let mut errors = Vec::new();
     for (predicate, arity, span) in uses {
-        let (expected, first_span) = *first.entry(predicate).or_insert((arity, span));
+        let (expected, first_span) = *first.entry(predicate, || (arity, span)).1;
         if arity != expected {
             errors.push(CheckError::Arity {
                 predicate: predicate.to_string(),

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::ast::{for_each_atom, Literal, Rule, Term, Var};
 use crate::error::Warning;
-use crate::hash::FxBuild;
+use crate::hash::{FxBuild, NameMap};
 use crate::load::Program;
 use crate::suggest::did_you_mean;
 
@@ -27,17 +27,12 @@ pub fn check(program: &Program, lint_undefined: bool) -> Vec<Warning> {
 }
 
 fn undefined(program: &Program, warnings: &mut Vec<Warning>) {
-    let defined: HashSet<&str, FxBuild> = program
-        .rules
-        .iter()
-        .map(|r| r.head.predicate.text.as_ref())
-        .chain(
-            program
-                .imports
-                .iter()
-                .map(|i| i.import.predicate.text.as_ref()),
-        )
-        .collect();
+    let mut defined: NameMap<()> = NameMap::default();
+    let heads = program.rules.iter().map(|r| &r.head.predicate);
+    for name in heads.chain(program.imports.iter().map(|i| &i.import.predicate)) {
+        defined.entry(&name.text, || ());
+    }
+    let defined = defined.into_map();
     let mut reported: HashSet<&str, FxBuild> = HashSet::default();
     let bodies = program
         .rules
@@ -47,11 +42,11 @@ fn undefined(program: &Program, warnings: &mut Vec<Warning>) {
     for body in bodies {
         for_each_atom(body, &mut |atom, _| {
             let name = &*atom.predicate.text;
-            if !defined.contains(name) && reported.insert(name) {
+            if !defined.contains_key(name) && reported.insert(name) {
                 warnings.push(Warning::Undefined {
                     predicate: name.to_string(),
                     span: atom.predicate.span,
-                    help: did_you_mean(name, defined.iter().copied()),
+                    help: did_you_mean(name, defined.keys().copied()),
                 });
             }
         });

@@ -11,11 +11,11 @@
 
 use std::collections::VecDeque;
 
-use indexmap::{IndexMap, IndexSet};
+use indexmap::IndexMap;
 
 use crate::ast::{for_each_atom, Occurrence};
 use crate::error::{CheckError, Note};
-use crate::hash::FxBuild;
+use crate::hash::NameMap;
 use crate::load::Program;
 use crate::source::Span;
 
@@ -40,10 +40,10 @@ struct Edge {
 
 /// Computes the strata and every negation or aggregation cycle.
 pub fn stratify<'p>(program: &'p Program) -> (Stratification, Vec<CheckError>) {
-    let mut predicates: IndexSet<&str, FxBuild> = IndexSet::default();
+    let mut seen: NameMap<()> = NameMap::default();
     let mut edges: Vec<Vec<Edge>> = Vec::new();
     let mut node = |name: &'p str, edges: &mut Vec<Vec<Edge>>| -> usize {
-        let (i, _) = predicates.insert_full(name);
+        let (i, _) = seen.entry(name, || ());
         if i == edges.len() {
             edges.push(Vec::new());
         }
@@ -71,6 +71,7 @@ pub fn stratify<'p>(program: &'p Program) -> (Stratification, Vec<CheckError>) {
         });
     }
 
+    let predicates: Vec<&str> = seen.into_map().into_keys().collect();
     let components = tarjan(&edges);
     let mut component_of = vec![0; edges.len()];
     for (c, members) in components.iter().enumerate() {
@@ -96,7 +97,7 @@ pub fn stratify<'p>(program: &'p Program) -> (Stratification, Vec<CheckError>) {
 /// Names the cycle `body -> ... -> head -> body` (in "is used by" order) by
 /// a shortest path from `body` back to `head` inside their component.
 fn cycle_error(
-    predicates: &IndexSet<&str, FxBuild>,
+    predicates: &[&str],
     edges: &[Vec<Edge>],
     component_of: &[usize],
     head: usize,
