@@ -80,7 +80,8 @@ impl<'n, V> NameMap<'n, V> {
     /// which `value` gives if `name` is new.
     pub fn entry(&mut self, name: &'n str, value: impl FnOnce() -> V) -> (usize, &mut V) {
         let i = match self.last {
-            Some((last, i)) if last == name => i,
+            // Facts of one text share their name's allocation.
+            Some((last, i)) if std::ptr::eq(last, name) || last == name => i,
             _ => {
                 let entry = self.map.entry(name);
                 let i = entry.index();

@@ -6,11 +6,10 @@
 
 use std::io::{self, Write};
 
-use rayon::prelude::*;
-
 use super::Engine;
+use crate::eval::parallel::Threads;
 use crate::eval::relation::RowId;
-use crate::eval::{parallel, unpack_key, Database};
+use crate::eval::{unpack_key, Database};
 use crate::intern::{Id, Texts};
 use crate::plan::PredId;
 
@@ -31,9 +30,9 @@ impl Engine {
         let Some(db) = &self.model else {
             return Ok(());
         };
-        let pool = parallel::pool(self.config.jobs);
-        let keys = |pred| pool.install(|| db.sorted_keys(pred, derived_only));
-        write(db, &pool, out, derived_only, keys)
+        let threads = Threads::new(self.config.jobs);
+        let keys = |pred| threads.install(|| db.sorted_keys(pred, derived_only));
+        write(db, &threads, out, derived_only, keys)
     }
 
     /// [`Engine::write_facts`] for a caller done with the model (as
@@ -50,21 +49,21 @@ impl Engine {
             return Ok(());
         };
         db.drop_tables();
-        let pool = parallel::pool(self.config.jobs);
+        let threads = Threads::new(self.config.jobs);
         let mut taken: Vec<Option<Vec<u64>>> = (0..db.relations.len())
-            .map(|pred| pool.install(|| db.take_sorted_keys(pred, derived_only)))
+            .map(|pred| threads.install(|| db.take_sorted_keys(pred, derived_only)))
             .collect();
         let keys = |pred: PredId| taken[pred].take();
-        write(&db, &pool, out, derived_only, keys)
+        write(&db, &threads, out, derived_only, keys)
     }
 }
 
-/// The facts of `db`, sorted and formatted on `pool`. Rows of small
+/// The facts of `db`, sorted and formatted on `threads`. Rows of small
 /// integers print from their sorted keys, which `keys` gives (`None` when
 /// a predicate has other values).
 fn write(
     db: &Database,
-    pool: &rayon::ThreadPool,
+    threads: &Threads,
     out: &mut dyn Write,
     derived_only: bool,
     mut keys: impl FnMut(PredId) -> Option<Vec<u64>>,
@@ -75,7 +74,7 @@ fn write(
         let arity = rel.arity();
         let rows = match keys(pred) {
             Some(keys) => Rows::Keys(keys),
-            None => Rows::Ids(pool.install(|| db.sorted_rows(pred, derived_only))),
+            None => Rows::Ids(threads.install(|| db.sorted_rows(pred, derived_only))),
         };
         let print = |block: std::ops::Range<usize>| {
             let mut text = Vec::with_capacity(block.len() * (name.len() + 16));
@@ -94,13 +93,9 @@ fn write(
         };
         let total = rows.len();
         for ahead in (0..total).step_by(BLOCK_ROWS * BLOCKS_AHEAD) {
-            let blocks: Vec<Vec<u8>> = pool.install(|| {
-                (ahead..total.min(ahead + BLOCK_ROWS * BLOCKS_AHEAD))
-                    .step_by(BLOCK_ROWS)
-                    .collect::<Vec<usize>>()
-                    .into_par_iter()
-                    .map(|start| print(start..total.min(start + BLOCK_ROWS)))
-                    .collect()
+            let starts = (ahead..total.min(ahead + BLOCK_ROWS * BLOCKS_AHEAD)).step_by(BLOCK_ROWS);
+            let blocks = threads.map(starts.collect(), |start| {
+                print(start..total.min(start + BLOCK_ROWS))
             });
             for text in blocks {
                 out.write_all(&text)?;

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use super::parallel;
+use super::parallel::Threads;
 use crate::error::EvalError;
 use crate::source::Span;
 
@@ -39,10 +39,17 @@ impl Default for Config {
             max_facts: 10_000_000,
             timeout: None,
             cancel: None,
-            jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            jobs: cores(),
             progress: None,
         }
     }
+}
+
+/// The cores this process may use, asked once: the answer reads the
+/// cgroup's files each time.
+fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 impl Config {
@@ -137,7 +144,7 @@ pub(crate) struct Budget {
     pub(crate) jobs: usize,
     progress: Option<Progress>,
     /// The threads of a split join, made when first needed.
-    pool: Arc<OnceLock<rayon::ThreadPool>>,
+    threads: Arc<OnceLock<Threads>>,
     timeout: Option<Duration>,
     deadline: Option<Instant>,
     cancel: Option<CancelToken>,
@@ -150,17 +157,16 @@ impl Budget {
             max_facts: config.max_facts,
             jobs: config.jobs.max(1),
             progress: config.progress.clone(),
-            pool: Arc::default(),
+            threads: Arc::default(),
             timeout: config.timeout,
             deadline: config.timeout.map(|t| Instant::now() + t),
             cancel: config.cancel.clone(),
         }
     }
 
-    /// The threads that split joins run on. Should the system refuse
-    /// threads, the pool is one thread: the same work, run in turn.
-    pub(crate) fn pool(&self) -> &rayon::ThreadPool {
-        self.pool.get_or_init(|| parallel::pool(self.jobs))
+    /// The threads that split joins run on.
+    pub(crate) fn threads(&self) -> &Threads {
+        self.threads.get_or_init(|| Threads::new(self.jobs))
     }
 
     /// Reports a round starting: round `round` of stratum `stratum` (from

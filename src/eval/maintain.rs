@@ -49,6 +49,7 @@ use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use super::join::{Join, Window, MORE};
+use super::parallel::Threads;
 use super::relation::{Relation, RowId, View};
 use super::{parallel, project, Budget, Config, Database, HeadPlan, Origin, Sink};
 use crate::error::EvalError;
@@ -118,38 +119,35 @@ struct Moves {
 
 /// The rows of `from` visible in `in_view` that `other` does not hold in
 /// `other_view`, in row order, and how many it does hold. Each row is one
-/// lookup: large relations are split in blocks over the current rayon
-/// pool.
+/// lookup: large relations are split in blocks over `threads`.
 fn missing_from(
+    threads: &Threads,
     from: &Relation,
     in_view: View,
     other: &Relation,
     other_view: View,
 ) -> (Vec<RowId>, RowId) {
-    use rayon::prelude::*;
     const BLOCK: u32 = 1 << 14;
-    let blocks: Vec<(Vec<RowId>, RowId)> = (0..from.len().div_ceil(BLOCK))
-        .into_par_iter()
-        .map(|b| {
-            let mut missing = Vec::new();
-            let mut held = 0;
-            for r in b * BLOCK..from.len().min((b + 1) * BLOCK) {
-                if !from.visible(r, in_view) {
-                    continue;
-                }
-                let row = from.row(r);
-                if other
-                    .find_in(row, hash_ids(row.iter().copied()), other_view)
-                    .is_some()
-                {
-                    held += 1;
-                } else {
-                    missing.push(r);
-                }
+    let blocks: Vec<u32> = (0..from.len().div_ceil(BLOCK)).collect();
+    let blocks: Vec<(Vec<RowId>, RowId)> = threads.map(blocks, |b| {
+        let mut missing = Vec::new();
+        let mut held = 0;
+        for r in b * BLOCK..from.len().min((b + 1) * BLOCK) {
+            if !from.visible(r, in_view) {
+                continue;
             }
-            (missing, held)
-        })
-        .collect();
+            let row = from.row(r);
+            if other
+                .find_in(row, hash_ids(row.iter().copied()), other_view)
+                .is_some()
+            {
+                held += 1;
+            } else {
+                missing.push(r);
+            }
+        }
+        (missing, held)
+    });
     let held = blocks.iter().map(|(_, h)| h).sum();
     (blocks.into_iter().flat_map(|(m, _)| m).collect(), held)
 }
@@ -364,9 +362,8 @@ impl Database {
             let now = &self.relations[p];
             // One lookup a row, in blocks on the pool's threads, kept in
             // row order.
-            let (appeared, kept) = budget
-                .pool()
-                .install(|| missing_from(now, View::Now, &before, View::Before));
+            let (appeared, kept) =
+                missing_from(budget.threads(), now, View::Now, &before, View::Before);
             for r in appeared {
                 delta.appeared[p].push(now.row(r));
             }
@@ -374,9 +371,8 @@ impl Database {
             if kept == before.count(View::Before) {
                 continue;
             }
-            let (disappeared, _) = budget
-                .pool()
-                .install(|| missing_from(&before, View::Before, now, View::Now));
+            let (disappeared, _) =
+                missing_from(budget.threads(), &before, View::Before, now, View::Now);
             for r in disappeared {
                 delta.disappeared[p].push(before.row(r));
             }

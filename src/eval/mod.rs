@@ -932,10 +932,11 @@ fn query_atoms(query: &ast::Query) -> Vec<&ast::Atom> {
 
 /// Rows of at most two inline integers sort by one packed key (sorting
 /// by it is the canonical order); `None` for other rows.
-/// Sorts, on the current rayon pool's threads when `items` are many (a
-/// total order, so the result is the same either way).
+/// Sorts, on the threads of the rayon pool it runs in (see
+/// [`parallel::Threads`]) when `items` are many; outside a pool, on the
+/// calling thread alone. A total order: the result is the same either way.
 fn sort<T: Send>(items: &mut [T], order: impl Fn(&T, &T) -> std::cmp::Ordering + Sync) {
-    if items.len() > PARALLEL_SORT {
+    if items.len() > PARALLEL_SORT && rayon::current_thread_index().is_some() {
         items.par_sort_unstable_by(order);
     } else {
         items.sort_unstable_by(order);

@@ -109,13 +109,48 @@ pub(super) fn parts(range: Range, jobs: usize, nanos_per_row: Option<f64>) -> Op
     )
 }
 
-/// A pool of `jobs` threads; should the system refuse threads, a pool of
-/// one: the same work, run in turn.
-pub fn pool(jobs: usize) -> rayon::ThreadPool {
-    let build = |n: usize| rayon::ThreadPoolBuilder::new().num_threads(n).build();
-    build(jobs.max(1))
-        .or_else(|_| build(1))
-        .expect("a pool of one thread")
+/// Where parallel work runs. With one job, on the calling thread: no
+/// thread is started and no work handed over, which would cost a small
+/// run more than its work (a wake-up each time). With more, on a rayon
+/// pool of `jobs` threads; should the system refuse threads, on the
+/// calling thread too.
+#[derive(Debug)]
+pub enum Threads {
+    /// The calling thread, in turn.
+    Caller,
+    /// A pool; work given to it runs inside it, so that rayon's parallel
+    /// iterators there use its threads.
+    Pool(rayon::ThreadPool),
+}
+
+impl Threads {
+    /// The threads of `jobs` jobs.
+    pub fn new(jobs: usize) -> Threads {
+        if jobs <= 1 {
+            return Threads::Caller;
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs)
+            .build()
+            .map_or(Threads::Caller, Threads::Pool)
+    }
+
+    /// Runs `f`, inside the pool if there is one.
+    pub fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        match self {
+            Threads::Caller => f(),
+            Threads::Pool(pool) => pool.install(f),
+        }
+    }
+
+    /// `f` of each item, in the items' order, on the threads.
+    pub fn map<T: Send, R: Send>(&self, items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+        match self {
+            Threads::Caller => items.into_iter().map(f).collect(),
+            // `collect` keeps the order, whichever thread ran each.
+            Threads::Pool(pool) => pool.install(|| items.into_par_iter().map(f).collect()),
+        }
+    }
 }
 
 /// What one part found.
@@ -189,23 +224,17 @@ impl Split<'_> {
         parts: &[Range],
         budget: &Budget,
     ) -> Result<Vec<Found>, EvalError> {
-        // `collect` keeps the parts in order, whichever thread ran each.
-        let results: Vec<Result<Found, EvalError>> = budget.pool().install(|| {
-            parts
-                .par_iter()
-                .map(|&part| {
-                    let mut overlay = Overlay::new(interner);
-                    let (facts, count, over) = with_head_row!(self.rule.head_args.len(), row => {
-                        self.join_part(part, &mut overlay, budget, row)
-                    })?;
-                    Ok(Found {
-                        facts,
-                        count,
-                        minted: overlay.into_minted(),
-                        over,
-                    })
-                })
-                .collect()
+        let results = budget.threads().map(parts.to_vec(), |part| {
+            let mut overlay = Overlay::new(interner);
+            let (facts, count, over) = with_head_row!(self.rule.head_args.len(), row => {
+                self.join_part(part, &mut overlay, budget, row)
+            })?;
+            Ok(Found {
+                facts,
+                count,
+                minted: overlay.into_minted(),
+                over,
+            })
         });
         results.into_iter().collect()
     }
