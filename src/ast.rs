@@ -9,6 +9,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::source::Span;
+use crate::time::{Interval, Time};
 use crate::value::Value;
 
 /// The statements of one source text, in order.
@@ -36,10 +37,33 @@ pub enum Statement {
 pub struct Rule {
     /// The conclusion.
     pub head: Atom,
+    /// When the fact holds, if written (`since 2010`); the checker refuses
+    /// it on a rule with premises.
+    pub when: Option<When>,
     /// The premises; empty for a fact.
     pub body: Vec<Literal>,
     /// The whole statement, `.` included.
     pub span: Span,
+}
+
+/// A fact's validity as written: `since T`, `from T to T`, `in T` or
+/// `until T` (SPEC §10).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct When {
+    /// The first and last time points, as written (the checker refuses an
+    /// end before the start).
+    pub from: Time,
+    /// See `from`.
+    pub to: Time,
+    /// The words and numbers.
+    pub span: Span,
+}
+
+impl When {
+    /// The interval, unless it ends before it starts.
+    pub fn interval(&self) -> Option<Interval> {
+        Interval::new(self.from, self.to)
+    }
 }
 
 impl Rule {
@@ -49,11 +73,13 @@ impl Rule {
     }
 }
 
-/// `? body.`
+/// `? body.` or `? body at T.`
 #[derive(Clone, Debug, PartialEq)]
 pub struct Query {
     /// The goal literals.
     pub body: Vec<Literal>,
+    /// The time point asked about, and where it is written.
+    pub at: Option<(Time, Span)>,
     /// The whole statement.
     pub span: Span,
 }
@@ -77,7 +103,24 @@ pub struct Import {
     pub columns: Option<Vec<Name>>,
     /// The path as written, relative to the importing file.
     pub path: String,
+    /// The columns that say when each row holds, if any.
+    pub valid: Option<ValidColumns>,
     /// The whole statement.
+    pub span: Span,
+}
+
+/// `valid from COL to COL open V`: the header columns of a row's first and
+/// last time points (either may be left out: no bound), and a value that,
+/// like an empty field, means no bound (ATOP's `0` for "still in force").
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidColumns {
+    /// The column of the first time point.
+    pub from: Option<Name>,
+    /// The column of the last time point.
+    pub to: Option<Name>,
+    /// The value that means "no bound", and where it is written.
+    pub open: Option<(Value, Span)>,
+    /// The whole clause.
     pub span: Span,
 }
 
@@ -227,6 +270,13 @@ pub enum Expr {
         /// The whole expression.
         span: Span,
     },
+    /// `-operand`.
+    Neg {
+        /// What is negated.
+        operand: Box<Expr>,
+        /// The whole expression.
+        span: Span,
+    },
 }
 
 impl Expr {
@@ -234,7 +284,7 @@ impl Expr {
     pub fn span(&self) -> Span {
         match self {
             Expr::Term(t) => t.span(),
-            Expr::Binary { span, .. } => *span,
+            Expr::Binary { span, .. } | Expr::Neg { span, .. } => *span,
         }
     }
 
@@ -246,6 +296,7 @@ impl Expr {
                 left.for_each_term(f);
                 right.for_each_term(f);
             }
+            Expr::Neg { operand, .. } => operand.for_each_term(f),
         }
     }
 
@@ -363,6 +414,9 @@ impl fmt::Display for Statement {
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.head)?;
+        if let Some(when) = &self.when {
+            write!(f, " {}", When::words(when.from, when.to))?;
+        }
         if !self.body.is_empty() {
             write!(f, " if ")?;
             write_body(f, &self.body)?;
@@ -375,6 +429,9 @@ impl fmt::Display for Query {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "? ")?;
         write_body(f, &self.body)?;
+        if let Some((t, _)) = self.at {
+            write!(f, " at {t}")?;
+        }
         write!(f, ".")
     }
 }
@@ -388,25 +445,53 @@ impl fmt::Display for Import {
                 if i > 0 {
                     write!(f, ", ")?;
                 }
-                let bare = c
-                    .text
-                    .starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_')
-                    && c.text
-                        .chars()
-                        .all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
-                if bare {
-                    write!(f, "{}", c.text)?;
-                } else {
-                    write!(f, "{}", Value::Str(c.text.clone()).quoted())?;
-                }
+                write!(f, "{}", column_text(&c.text))?;
             }
             write!(f, ")")?;
         }
         write!(
             f,
-            " from {}.",
+            " from {}",
             Value::Str(self.path.as_str().into()).quoted()
-        )
+        )?;
+        if let Some(valid) = &self.valid {
+            write!(f, " valid")?;
+            if let Some(from) = &valid.from {
+                write!(f, " from {}", column_text(&from.text))?;
+            }
+            if let Some(to) = &valid.to {
+                write!(f, " to {}", column_text(&to.text))?;
+            }
+            if let Some((v, _)) = &valid.open {
+                write!(f, " open {v}")?;
+            }
+        }
+        write!(f, ".")
+    }
+}
+
+/// A column name as written: bare when it can be, quoted otherwise.
+fn column_text(text: &str) -> String {
+    let bare = text.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_')
+        && text
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
+    if bare {
+        text.to_string()
+    } else {
+        Value::Str(text.into()).quoted().to_string()
+    }
+}
+
+impl When {
+    /// The words of a validity from `from` to `to`, as the canonical form
+    /// writes them: the written ends, even an inverted pair (the checker
+    /// reports those), so that printing keeps what was read.
+    pub fn words(from: Time, to: Time) -> String {
+        match Interval::new(from, to) {
+            Some(i) if !i.is_always() => i.to_string(),
+            _ => format!("from {from} to {to}"),
+        }
     }
 }
 
@@ -470,6 +555,14 @@ impl fmt::Display for Expr {
                 write_operand(f, left, wrap_left)?;
                 write!(f, " {} ", op.symbol())?;
                 write_operand(f, right, wrap_right)
+            }
+            Expr::Neg { operand, .. } => {
+                write!(f, "-")?;
+                // `- -1` would read as subtraction; a binary operand needs
+                // its parentheses.
+                let wrap = !matches!(**operand, Expr::Term(Term::Var(_)))
+                    && !matches!(**operand, Expr::Term(Term::Const(Value::Str(_), _)));
+                write_operand(f, operand, wrap)
             }
         }
     }

@@ -195,6 +195,32 @@ pub enum CheckError {
         #[related]
         rules: Vec<Note>,
     },
+    /// A validity on a rule: only given facts say when they hold.
+    #[error("a rule cannot say when its conclusion holds")]
+    #[diagnostic(
+        code(entente::validity),
+        help("a derived fact holds when its premises do; give the validity to the facts it is derived from")
+    )]
+    ValidityOnRule {
+        /// The validity.
+        #[label("validity on a rule with premises")]
+        span: Span,
+    },
+    /// An interval whose end is before its start.
+    #[error("the interval ends ({to}) before it starts ({from})")]
+    #[diagnostic(
+        code(entente::validity),
+        help("write the first time point first: `from {to} to {from}`")
+    )]
+    InvertedInterval {
+        /// The first point as written.
+        from: i64,
+        /// The last point as written.
+        to: i64,
+        /// The validity.
+        #[label("ends before it starts")]
+        span: Span,
+    },
 }
 
 /// Errors while evaluating (SPEC §3–4): they stop the run.

@@ -10,10 +10,16 @@
 //! of the wrong width, an unknown column, bad UTF-8) is one
 //! `entente::import` error naming the file and line, and none of the file
 //! is kept.
+//!
+//! `valid from COL to COL open V` (SPEC §10) reads each row's interval
+//! from two more header columns: an empty field, or one equal to `V`,
+//! leaves that end open; anything else must be an integer, and the end
+//! must not come before the start.
 
 use crate::error::ImportError;
 use crate::load::ResolvedImport;
 use crate::suggest::did_you_mean;
+use crate::time::{Interval, NEVER_AFTER, NEVER_BEFORE};
 use crate::value::Value;
 
 /// Rows read from one import's file, with their lines.
@@ -25,6 +31,9 @@ pub struct ImportedRows {
     pub rows: Vec<Vec<Value>>,
     /// Each row's line in the file.
     pub lines: Vec<u64>,
+    /// Each row's interval, when the import says when rows hold (empty
+    /// otherwise).
+    pub intervals: Vec<Interval>,
 }
 
 /// Reads the file of import number `index`.
@@ -46,29 +55,57 @@ pub fn read(import: &ResolvedImport, index: usize) -> Result<ImportedRows, Impor
         .from_path(&import.path)
         .map_err(|e| fail(None, describe(&e), None))?;
 
-    // Which fields to take, in order.
-    let picks: Option<Vec<usize>> = match &import.import.columns {
-        None => None,
-        Some(columns) => {
-            let header = reader
-                .headers()
-                .map_err(|e| fail(line_of(&e), describe(&e), None))?
-                .clone();
-            let names: Vec<&str> = header.iter().collect();
-            let mut picks = Vec::with_capacity(columns.len());
-            for c in columns {
-                match names.iter().position(|n| *n == &*c.text) {
-                    Some(i) => picks.push(i),
-                    None => {
-                        return Err(fail(
-                            Some(1),
-                            format!("the header has no column `{}`", c.text),
-                            did_you_mean(&c.text, names.iter().copied()),
-                        ))
-                    }
-                }
-            }
-            Some(picks)
+    let valid = import.import.valid.as_ref();
+    if valid.is_some() && import.import.columns.is_none() {
+        return Err(fail(
+            None,
+            "the columns that say when rows hold are found by the header's names".into(),
+            Some("list the columns to import, as in `import p(a, b) from \"file.csv\" valid from start to end.`".into()),
+        ));
+    }
+    // Which fields to take, in order, and the fields of each row's first
+    // and last time points.
+    let mut picks: Option<Vec<usize>> = None;
+    let (mut from_at, mut to_at) = (None, None);
+    if let Some(columns) = &import.import.columns {
+        let header = reader
+            .headers()
+            .map_err(|e| fail(line_of(&e), describe(&e), None))?
+            .clone();
+        let names: Vec<&str> = header.iter().collect();
+        let find = |c: &crate::ast::Name| {
+            names.iter().position(|n| *n == &*c.text).ok_or_else(|| {
+                fail(
+                    Some(1),
+                    format!("the header has no column `{}`", c.text),
+                    did_you_mean(&c.text, names.iter().copied()),
+                )
+            })
+        };
+        picks = Some(columns.iter().map(find).collect::<Result<_, _>>()?);
+        if let Some(valid) = valid {
+            from_at = valid.from.as_ref().map(find).transpose()?;
+            to_at = valid.to.as_ref().map(find).transpose()?;
+        }
+    }
+    let open = valid.and_then(|v| v.open.as_ref()).map(|(v, _)| v);
+    // A bound of a row: `none` when the field is empty or the open value.
+    let bound = |record: &csv::StringRecord, at: Option<usize>, none: i64, line: u64| {
+        let Some(at) = at else { return Ok(none) };
+        let field = &record[at];
+        let value = typed(field);
+        if field.is_empty() || open == Some(&value) {
+            return Ok(none);
+        }
+        match value {
+            Value::Int(t) => Ok(t),
+            _ => Err(fail(
+                Some(line),
+                format!("`{field}` is not a time point (an integer)"),
+                open.is_none().then(|| {
+                    "an empty field leaves the interval open; `open V` after the columns makes V mean the same".to_string()
+                }),
+            )),
         }
     };
 
@@ -88,6 +125,18 @@ pub fn read(import: &ResolvedImport, index: usize) -> Result<ImportedRows, Impor
             Some(picks) => picks.iter().map(|&i| typed(&record[i])).collect(),
             None => record.iter().map(typed).collect(),
         };
+        if valid.is_some() {
+            let from = bound(&record, from_at, NEVER_BEFORE, line)?;
+            let to = bound(&record, to_at, NEVER_AFTER, line)?;
+            let Some(interval) = Interval::new(from, to) else {
+                return Err(fail(
+                    Some(line),
+                    format!("this row ends ({to}) before it starts ({from})"),
+                    None,
+                ));
+            };
+            rows.intervals.push(interval);
+        }
         rows.rows.push(row);
         rows.lines.push(line);
     }

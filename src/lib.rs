@@ -92,6 +92,7 @@ pub mod plan;
 pub mod source;
 #[doc(hidden)]
 pub mod suggest;
+pub mod time;
 #[doc(hidden)]
 pub mod value;
 

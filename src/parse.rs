@@ -27,6 +27,7 @@ use crate::ast::*;
 use crate::error::ParseError;
 use crate::hash::FxBuild;
 use crate::source::Span;
+use crate::time::{Time, NEVER_AFTER, NEVER_BEFORE};
 use crate::value::{Value, KEYWORDS};
 
 /// Deepest nesting of `(` and `{` a statement may have.
@@ -170,6 +171,7 @@ fn ground_fact<'t>(source: &'t str, base: usize, texts: &mut SharedTexts<'t>) ->
             args,
             span: span(start, atom_end),
         },
+        when: None,
         body: Vec::new(),
         span: span(start, at + 1),
     }))
@@ -491,6 +493,7 @@ impl Builder<'_> {
                 let predicate = self.name(inner.next());
                 let mut columns = None;
                 let mut path = String::new();
+                let mut valid = None;
                 for p in inner {
                     match p.as_rule() {
                         Rule::columns => {
@@ -501,6 +504,7 @@ impl Builder<'_> {
                                     .collect(),
                             )
                         }
+                        Rule::valid_columns => valid = Some(self.valid_columns(p)),
                         _ => path = unescape(p.as_str()),
                     }
                 }
@@ -508,19 +512,96 @@ impl Builder<'_> {
                     predicate,
                     columns,
                     path,
+                    valid,
                     span,
                 })
             }
-            Rule::query => Statement::Query(Query {
-                body: inner.next().map_or_else(Vec::new, |b| self.body(b)),
-                span,
-            }),
+            Rule::query => {
+                let mut body = Vec::new();
+                let mut at = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::body => body = self.body(p),
+                        _ => at = self.times(p).first().copied(),
+                    }
+                }
+                Statement::Query(Query { body, at, span })
+            }
             _ => {
                 let head = self.atom(inner.next().expect("a rule has a head"));
-                let body = inner.next().map_or_else(Vec::new, |b| self.body(b));
-                Statement::Rule(Rule_ { head, body, span })
+                let mut when = None;
+                let mut body = Vec::new();
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::validity => when = self.when(p),
+                        _ => body = self.body(p),
+                    }
+                }
+                Statement::Rule(Rule_ {
+                    head,
+                    when,
+                    body,
+                    span,
+                })
             }
         }
+    }
+
+    /// `since T`, `from T to T`, `in T` or `until T`; `None` after an
+    /// error (a time point that does not fit 64 bits).
+    fn when(&mut self, pair: Pair<Rule>) -> Option<When> {
+        let span = self.span(&pair);
+        let form = pair.into_inner().next().expect("a validity has a form");
+        let kind = form.as_rule();
+        let times = self.times(form);
+        let (from, to) = match (kind, times.as_slice()) {
+            (Rule::since, [(t, _)]) => (*t, NEVER_AFTER),
+            (Rule::until, [(t, _)]) => (NEVER_BEFORE, *t),
+            (Rule::in_time, [(t, _)]) => (*t, *t),
+            (Rule::from_to, [(a, _), (b, _)]) => (*a, *b),
+            _ => return None,
+        };
+        Some(When { from, to, span })
+    }
+
+    /// The time points written inside `pair`, each with its place; a
+    /// point that does not fit 64 bits is an error, left out.
+    fn times(&mut self, pair: Pair<Rule>) -> Vec<(Time, Span)> {
+        let mut times = Vec::new();
+        for p in pair.into_inner().filter(|p| p.as_rule() == Rule::time) {
+            let span = self.span(&p);
+            match p.as_str().parse::<Time>() {
+                Ok(t) => times.push((t, span)),
+                Err(_) => self.errors.push(ParseError::NumberTooLarge { span }),
+            }
+        }
+        times
+    }
+
+    fn valid_columns(&mut self, pair: Pair<Rule>) -> ValidColumns {
+        let span = self.span(&pair);
+        let mut valid = ValidColumns {
+            from: None,
+            to: None,
+            open: None,
+            span,
+        };
+        let mut after = Rule::kw_valid;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::kw_from | Rule::kw_to | Rule::kw_open => after = p.as_rule(),
+                Rule::column if after == Rule::kw_from => valid.from = Some(self.column(p)),
+                Rule::column => valid.to = Some(self.column(p)),
+                r if is_term(r) => {
+                    let span = self.span(&p);
+                    if let Term::Const(v, _) = self.term(p) {
+                        valid.open = Some((v, span));
+                    }
+                }
+                _ => {}
+            }
+        }
+        valid
     }
 
     fn name(&self, pair: Option<Pair<Rule>>) -> Name {
@@ -637,6 +718,7 @@ impl Builder<'_> {
             match p.as_rule() {
                 Rule::arith_op => ops.push(arith_op(p.as_str())),
                 Rule::expr => operands.push(self.expr(p)),
+                Rule::negated => operands.push(self.negated(p)),
                 r if is_term(r) => operands.push(Expr::Term(self.term(p))),
                 _ => {}
             }
@@ -672,6 +754,21 @@ impl Builder<'_> {
             return Expr::Term(Term::Wildcard(span));
         }
         expr
+    }
+
+    /// `-operand`.
+    fn negated(&mut self, pair: Pair<Rule>) -> Expr {
+        let span = self.span(&pair);
+        let inner = pair.into_inner().find(|p| is_content(p.as_rule()));
+        let operand = match inner {
+            Some(p) if p.as_rule() == Rule::expr => self.expr(p),
+            Some(p) => Expr::Term(self.term(p)),
+            None => Expr::Term(Term::Wildcard(span)),
+        };
+        Expr::Neg {
+            operand: Box::new(operand),
+            span,
+        }
     }
 
     fn term(&mut self, pair: Pair<Rule>) -> Term {
@@ -725,6 +822,7 @@ fn depth_of(e: &Expr) -> usize {
     match e {
         Expr::Term(_) => 0,
         Expr::Binary { left, right, .. } => 1 + depth_of(left).max(depth_of(right)),
+        Expr::Neg { operand, .. } => 1 + depth_of(operand),
     }
 }
 
@@ -755,6 +853,14 @@ fn is_content(r: Rule) -> bool {
             | Rule::kw_include
             | Rule::kw_import
             | Rule::kw_from
+            | Rule::kw_to
+            | Rule::kw_since
+            | Rule::kw_until
+            | Rule::kw_in
+            | Rule::kw_at
+            | Rule::kw_valid
+            | Rule::kw_open
+            | Rule::minus
             | Rule::EOI
     )
 }

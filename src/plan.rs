@@ -279,6 +279,13 @@ pub enum Expr {
         /// The expression, for errors.
         span: Span,
     },
+    /// `-operand`.
+    Neg {
+        /// What is negated.
+        operand: Box<Expr>,
+        /// The expression, for errors.
+        span: Span,
+    },
 }
 
 /// Which bindings of a body's variables a [`Plan::body_plan`] is for.
@@ -925,6 +932,10 @@ impl<'p> Builder<'p> {
                 op: *op,
                 left: Box::new(self.expr(left)),
                 right: Box::new(self.expr(right)),
+                span: *span,
+            },
+            ast::Expr::Neg { operand, span } => Expr::Neg {
+                operand: Box::new(self.expr(operand)),
                 span: *span,
             },
         }

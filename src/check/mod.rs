@@ -3,14 +3,16 @@
 //! Every check runs over the whole program and collects every problem it
 //! finds; none stops at the first. The checks are those of SPEC §4:
 //! one arity per predicate ([`arity`]), range restriction ([`safety`]), no
-//! negation or aggregation through recursion ([`stratify`]), and the
-//! warnings for undefined predicates and singleton variables ([`lint`]).
+//! negation or aggregation through recursion ([`stratify`]), validity only
+//! on facts and never inverted ([`time`], SPEC §10), and the warnings for
+//! undefined predicates and singleton variables ([`lint`]).
 //! A program with no errors is safe to plan and evaluate.
 
 pub mod arity;
 pub mod lint;
 pub mod safety;
 pub mod stratify;
+pub mod time;
 
 use crate::error::Problem;
 use crate::load::Program;
@@ -41,6 +43,11 @@ pub fn check(program: &Program, sources: &Sources, lint_undefined: bool) -> Repo
     );
     errors.extend(
         safety::check(program)
+            .into_iter()
+            .map(|e| Problem::new(e, sources)),
+    );
+    errors.extend(
+        time::check(program)
             .into_iter()
             .map(|e| Problem::new(e, sources)),
     );

@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use entente::time::{Validity, NEVER_AFTER, NEVER_BEFORE};
 use entente::{Answers, Engine, Value};
 
 /// `--format`.
@@ -75,24 +76,19 @@ pub fn answers(
                 writeln!(out, "{h}")?;
             }
             if answers.variables.is_empty() || answers.rows.is_empty() {
-                writeln!(
-                    out,
-                    "{}",
-                    if answers.rows.is_empty() {
-                        "false."
-                    } else {
-                        "true."
-                    }
-                )?;
+                match answers.rows.is_empty() {
+                    true => writeln!(out, "false.")?,
+                    false if answers.validity(0).is_always() => writeln!(out, "true.")?,
+                    false => writeln!(out, "true {}.", answers.validity(0))?,
+                }
             } else {
-                for row in &answers.rows {
-                    let bindings: Vec<String> = answers
-                        .variables
-                        .iter()
-                        .zip(row)
-                        .map(|(var, value)| format!("{var} = {value}"))
-                        .collect();
-                    writeln!(out, "{}", bindings.join(", "))?;
+                for (i, row) in answers.rows.iter().enumerate() {
+                    let validity = answers.validity(i);
+                    if validity.is_always() {
+                        writeln!(out, "{}", bindings(&answers.variables, row))?;
+                    } else {
+                        writeln!(out, "{} {validity}", bindings(&answers.variables, row))?;
+                    }
                 }
             }
         }
@@ -121,7 +117,18 @@ pub fn answers(
                 }
                 json_values(out, row)?;
             }
-            writeln!(out, "]}}")?;
+            write!(out, "]")?;
+            if !answers.validities.is_empty() {
+                write!(out, ", \"validities\": [")?;
+                for (i, validity) in answers.validities.iter().enumerate() {
+                    if i > 0 {
+                        write!(out, ", ")?;
+                    }
+                    json_validity(out, validity)?;
+                }
+                write!(out, "]")?;
+            }
+            writeln!(out, "}}")?;
         }
         Format::Csv => {
             let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
@@ -132,16 +139,130 @@ pub fn answers(
                 } else {
                     "true"
                 }])?;
-            } else {
+            } else if answers.validities.is_empty() {
                 w.write_record(&answers.variables)?;
                 for row in &answers.rows {
                     w.write_record(row.iter().map(csv_field))?;
                 }
+            } else {
+                csv_timed(&mut w, answers)?;
             }
             w.flush()?;
         }
     }
     Ok(())
+}
+
+/// `entente timeline`: each answer with the maximal intervals in which it
+/// holds (`always` for every time).
+pub fn timeline(out: &mut impl Write, format: Format, answers: &Answers) -> io::Result<()> {
+    match format {
+        Format::Text => {
+            if answers.rows.is_empty() {
+                return writeln!(out, "false.");
+            }
+            for (i, row) in answers.rows.iter().enumerate() {
+                let validity = answers.validity(i);
+                let when = if validity.is_always() {
+                    "always".to_string()
+                } else {
+                    validity.to_string()
+                };
+                if answers.variables.is_empty() {
+                    writeln!(out, "true: {when}")?;
+                } else {
+                    writeln!(out, "{}: {when}", bindings(&answers.variables, row))?;
+                }
+            }
+            Ok(())
+        }
+        Format::Json => {
+            write!(out, "{{\"variables\": [")?;
+            for (i, v) in answers.variables.iter().enumerate() {
+                if i > 0 {
+                    write!(out, ", ")?;
+                }
+                json_string(out, v)?;
+            }
+            write!(out, "], \"answers\": [")?;
+            for (i, row) in answers.rows.iter().enumerate() {
+                if i > 0 {
+                    write!(out, ", ")?;
+                }
+                write!(out, "{{\"values\": ")?;
+                json_values(out, row)?;
+                write!(out, ", \"intervals\": ")?;
+                json_validity(out, &answers.validity(i))?;
+                write!(out, "}}")?;
+            }
+            writeln!(out, "]}}")
+        }
+        Format::Csv => {
+            let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
+            csv_timed(&mut w, answers)?;
+            w.flush()
+        }
+    }
+}
+
+/// `X = a, Y = b`.
+fn bindings(variables: &[String], row: &[Value]) -> String {
+    let pairs: Vec<String> = variables
+        .iter()
+        .zip(row)
+        .map(|(var, value)| format!("{var} = {value}"))
+        .collect();
+    pairs.join(", ")
+}
+
+/// Answers as CSV with when they hold: the variables, then `from` and
+/// `to`, one row per maximal interval (an open end is an empty field).
+fn csv_timed<W: Write>(w: &mut csv::Writer<W>, answers: &Answers) -> io::Result<()> {
+    let mut header = answers.variables.clone();
+    header.extend(["from".to_string(), "to".to_string()]);
+    w.write_record(&header)?;
+    for (i, row) in answers.rows.iter().enumerate() {
+        for interval in answers.validity(i).intervals() {
+            let mut fields: Vec<String> = row.iter().map(csv_field).collect();
+            fields.push(bound(interval.from, NEVER_BEFORE));
+            fields.push(bound(interval.to, NEVER_AFTER));
+            w.write_record(&fields)?;
+        }
+    }
+    Ok(())
+}
+
+/// A time point, or empty for no bound.
+fn bound(t: i64, none: i64) -> String {
+    if t == none {
+        String::new()
+    } else {
+        t.to_string()
+    }
+}
+
+/// `[{"from": 1994, "to": 2020}, {"from": 2022, "to": null}]`.
+fn json_validity(out: &mut impl Write, validity: &Validity) -> io::Result<()> {
+    write!(out, "[")?;
+    for (i, interval) in validity.intervals().iter().enumerate() {
+        if i > 0 {
+            write!(out, ", ")?;
+        }
+        let end = |t: i64, none: i64| {
+            if t == none {
+                "null".to_string()
+            } else {
+                t.to_string()
+            }
+        };
+        write!(
+            out,
+            "{{\"from\": {}, \"to\": {}}}",
+            end(interval.from, NEVER_BEFORE),
+            end(interval.to, NEVER_AFTER)
+        )?;
+    }
+    write!(out, "]")
 }
 
 /// A string field as its text, a number in canonical form.

@@ -109,6 +109,20 @@ enum Command {
         #[command(flatten)]
         budget: Budget,
     },
+    /// Each answer of a goal with the intervals in which it holds, e.g.
+    /// `defends(X, armenia)` over rule files that say when facts hold.
+    Timeline {
+        /// The goal: literals separated by `,` or `and`.
+        goal: String,
+        /// Rule files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        #[command(flatten)]
+        budget: Budget,
+    },
     /// Print a completion script for a shell.
     Completions {
         /// The shell.
@@ -133,7 +147,8 @@ fn seconds(text: &str) -> Result<Duration, String> {
     }
 }
 
-/// `--max-facts` and `--timeout`, shared by the commands that evaluate.
+/// `--max-facts`, `--timeout`, `--jobs`, `--quiet` and `--at`, shared by
+/// the commands that evaluate.
 #[derive(clap::Args)]
 struct Budget {
     /// Stop with an error after this many derived facts.
@@ -151,6 +166,10 @@ struct Budget {
     /// evaluations longer than a second).
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Ask about one time point (a year in the examples): only the facts
+    /// that hold then count, and facts print without when they hold.
+    #[arg(long, value_name = "T", allow_hyphen_values = true)]
+    at: Option<i64>,
 }
 
 impl Budget {
@@ -161,6 +180,7 @@ impl Budget {
             timeout: self.timeout,
             jobs: self.jobs.map_or(default.jobs, usize::from),
             progress: progress::wanted(self.quiet),
+            at: self.at,
             ..default
         }
     }
@@ -207,6 +227,12 @@ pub fn main() -> ExitCode {
             format,
             budget,
         } => run::query(&goal, &files, format, budget.config()),
+        Command::Timeline {
+            goal,
+            files,
+            format,
+            budget,
+        } => run::timeline(&goal, &files, format, budget.config()),
         // The REPL answers at once; it has no progress line.
         Command::Repl { files, budget } => repl::run(
             &files,

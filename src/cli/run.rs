@@ -139,6 +139,30 @@ pub fn query(goal: &str, files: &[PathBuf], format: Format, config: Config) -> E
     }
 }
 
+/// `timeline GOAL FILE...`.
+pub fn timeline(goal: &str, files: &[PathBuf], format: Format, config: Config) -> ExitCode {
+    let Some((mut engine, warnings)) = load(files) else {
+        return ExitCode::from(1);
+    };
+    let line = Line::watch(&config);
+    let answered = engine.timeline(goal, config);
+    line.finish();
+    match answered {
+        Ok((answers, goal_warnings)) => {
+            report::warnings(&goal_warnings);
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            let written = format::timeline(&mut out, format, &answers);
+            finish(&mut out, written);
+            exit_without_drop(engine);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report::error(&e, warnings);
+            ExitCode::from(1)
+        }
+    }
+}
+
 /// Flushes; a closed pipe (`entente run ... | head`) is not an error.
 fn finish(out: &mut impl Write, written: std::io::Result<()>) {
     let _ = written.and_then(|()| out.flush());

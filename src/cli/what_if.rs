@@ -76,16 +76,21 @@ fn text(out: &mut impl Write, answer: &WhatIf, explain: bool) -> io::Result<()> 
     }
     let (mut gained, mut lost) = (answer.gained.iter(), answer.lost.iter());
     for predicate in &answer.changes.predicates {
-        for (sign, facts, proofs) in [
-            ('+', &predicate.appeared, &mut gained),
-            ('-', &predicate.disappeared, &mut lost),
+        for (sign, which, facts, proofs) in [
+            ('+', true, &predicate.appeared, &mut gained),
+            ('-', false, &predicate.disappeared, &mut lost),
         ] {
-            for args in facts {
+            for (i, args) in facts.iter().enumerate() {
                 let fact = Fact {
                     predicate: predicate.predicate.clone(),
                     args: args.clone(),
                 };
-                writeln!(out, "{sign} {fact}.")?;
+                let when = predicate.when(which, i);
+                if when.is_always() {
+                    writeln!(out, "{sign} {fact}.")?;
+                } else {
+                    writeln!(out, "{sign} {fact} {when}.")?;
+                }
                 if let Some(proof) = proofs.next() {
                     write!(out, "{}", proof.display_at(1))?;
                 }

@@ -3,15 +3,17 @@
 //! Only derived facts are listed: a given fact that the update itself added
 //! or retracted is what the user said, not a consequence of it.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::{self, Write as _};
 
 use crate::eval::maintain::Delta;
+use crate::eval::timeline::Timeline;
 use crate::eval::Database;
 use crate::explain::Fact;
 use crate::intern::Id;
 use crate::json;
 use crate::plan::PredId;
+use crate::time::Validity;
 use crate::value::Value;
 
 /// The derived facts an update made appear and disappear, per predicate
@@ -31,6 +33,26 @@ pub struct PredicateChanges {
     pub appeared: Vec<Vec<Value>>,
     /// Facts that held and no longer do.
     pub disappeared: Vec<Vec<Value>>,
+    /// Over every time of a program that says when facts hold: the time
+    /// points at which each fact of `appeared` now holds and did not
+    /// (SPEC §10); empty otherwise.
+    pub appeared_when: Vec<Validity>,
+    /// Likewise, the time points at which each fact of `disappeared` held
+    /// and no longer does.
+    pub disappeared_when: Vec<Validity>,
+}
+
+impl PredicateChanges {
+    /// When the `i`th fact of `appeared` (`which` true) or `disappeared`
+    /// changed: always, unless the change is over time.
+    pub fn when(&self, which: bool, i: usize) -> Validity {
+        let list = if which {
+            &self.appeared_when
+        } else {
+            &self.disappeared_when
+        };
+        list.get(i).cloned().unwrap_or_else(Validity::always)
+    }
 }
 
 impl ChangeSet {
@@ -91,6 +113,8 @@ impl ChangeSet {
                 predicate: name.to_string(),
                 appeared: values(appeared),
                 disappeared: values(disappeared),
+                appeared_when: Vec::new(),
+                disappeared_when: Vec::new(),
             });
         }
         ChangeSet { predicates }
@@ -127,6 +151,8 @@ impl ChangeSet {
                     predicate: name.to_string(),
                     appeared,
                     disappeared,
+                    appeared_when: Vec::new(),
+                    disappeared_when: Vec::new(),
                 });
             }
         }
@@ -135,6 +161,55 @@ impl ChangeSet {
 }
 
 impl ChangeSet {
+    /// The change set between the timelines of two programs that say when
+    /// facts hold: each derived fact with the time points it gained, and
+    /// each with those it lost.
+    pub(crate) fn between_timelines(old: &Timeline, new: &Timeline) -> ChangeSet {
+        let facts = |t: &Timeline| -> BTreeMap<(String, Vec<Value>), Validity> {
+            let mut facts = BTreeMap::new();
+            let _ = t.for_each_fact(true, |name, row, validity| {
+                facts.insert((name.to_string(), row.to_vec()), validity.clone());
+                Ok::<(), ()>(())
+            });
+            facts
+        };
+        let (before, after) = (facts(old), facts(new));
+        let mut by_name: BTreeMap<String, PredicateChanges> = BTreeMap::new();
+        let never = Validity::never();
+        let keys: std::collections::BTreeSet<&(String, Vec<Value>)> =
+            before.keys().chain(after.keys()).collect();
+        for key in keys {
+            let (was, is) = (
+                before.get(key).unwrap_or(&never),
+                after.get(key).unwrap_or(&never),
+            );
+            let (gained, lost) = (is.minus(was), was.minus(is));
+            if gained.is_never() && lost.is_never() {
+                continue;
+            }
+            let changes = by_name
+                .entry(key.0.clone())
+                .or_insert_with(|| PredicateChanges {
+                    predicate: key.0.clone(),
+                    appeared: Vec::new(),
+                    disappeared: Vec::new(),
+                    appeared_when: Vec::new(),
+                    disappeared_when: Vec::new(),
+                });
+            if !gained.is_never() {
+                changes.appeared.push(key.1.clone());
+                changes.appeared_when.push(gained);
+            }
+            if !lost.is_never() {
+                changes.disappeared.push(key.1.clone());
+                changes.disappeared_when.push(lost);
+            }
+        }
+        ChangeSet {
+            predicates: by_name.into_values().collect(),
+        }
+    }
+
     /// `[{"predicate": "p", "appeared": ["p(a)"], "disappeared": []}]`,
     /// one entry per predicate, facts in canonical form.
     pub fn to_json(&self) -> String {
@@ -142,14 +217,22 @@ impl ChangeSet {
         let _ = json::array(&mut out, &self.predicates, |out, p| {
             out.push_str("{\"predicate\": ");
             json::string(out, &p.predicate)?;
-            for (key, facts) in [("appeared", &p.appeared), ("disappeared", &p.disappeared)] {
+            for (key, which) in [("appeared", true), ("disappeared", false)] {
+                let facts = if which { &p.appeared } else { &p.disappeared };
                 write!(out, ", \"{key}\": ")?;
+                let mut i = 0;
                 json::array(out, facts, |out, args| {
                     let fact = Fact {
                         predicate: p.predicate.clone(),
                         args: args.clone(),
                     };
-                    json::string(out, &fact.to_string())
+                    let when = p.when(which, i);
+                    i += 1;
+                    if when.is_always() {
+                        json::string(out, &fact.to_string())
+                    } else {
+                        json::string(out, &format!("{fact} {when}"))
+                    }
                 })?;
             }
             out.push('}');
@@ -163,14 +246,24 @@ impl fmt::Display for ChangeSet {
     /// SPEC §7's what-if format: per predicate, `+ fact.` for each fact
     /// that appears, then `- fact.` for each that disappears.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for fact in self.predicates.iter() {
-            for (sign, facts) in [('+', &fact.appeared), ('-', &fact.disappeared)] {
-                for args in facts {
+        for changes in self.predicates.iter() {
+            for (sign, which) in [('+', true), ('-', false)] {
+                let facts = if which {
+                    &changes.appeared
+                } else {
+                    &changes.disappeared
+                };
+                for (i, args) in facts.iter().enumerate() {
                     let fact = Fact {
-                        predicate: fact.predicate.clone(),
+                        predicate: changes.predicate.clone(),
                         args: args.clone(),
                     };
-                    writeln!(f, "{sign} {fact}.")?;
+                    let when = changes.when(which, i);
+                    if when.is_always() {
+                        writeln!(f, "{sign} {fact}.")?;
+                    } else {
+                        writeln!(f, "{sign} {fact} {when}.")?;
+                    }
                 }
             }
         }

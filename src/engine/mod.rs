@@ -11,6 +11,7 @@
 mod changes;
 mod pattern;
 mod print;
+mod time;
 mod update;
 mod view;
 
@@ -19,6 +20,7 @@ use std::path::Path;
 use crate::ast::{Literal, Query, Statement};
 use crate::check::{self, Stratification};
 use crate::error::{Error, ParseError, Problem};
+use crate::eval::timeline::Timeline;
 use crate::eval::{self, Answers, Config, Database, ImportedRows};
 use crate::explain::why_not::why_not;
 use crate::explain::{Fact, Proof, Prover, WhyNot};
@@ -27,6 +29,7 @@ use crate::load::Program;
 use crate::parse::parse_module;
 use crate::plan::{self, Plan};
 use crate::source::{Sources, Span};
+use crate::time::{Time, NEVER_BEFORE};
 
 pub use changes::{ChangeSet, PredicateChanges};
 pub use pattern::{Arg, Pattern, PredicateInfo};
@@ -69,7 +72,12 @@ pub struct Engine {
     program: Program,
     strata: Stratification,
     imported: Vec<ImportedRows>,
+    /// The model: of every time for a program that says nothing of time,
+    /// else the snapshot at `config.at`.
     model: Option<Database>,
+    /// When each fact holds, for a program that says when facts hold, run
+    /// over every time (`config.at` unset).
+    timeline: Option<Timeline>,
     /// The configuration the model was computed with; updates keep to it.
     config: Config,
     /// True when evaluating the program as it stands failed (a budget, an
@@ -122,17 +130,35 @@ impl Engine {
     }
 
     /// Computes the model, unless it is current (a change maintains it,
-    /// so this evaluates only after the first load or a failure).
+    /// so this evaluates only after the first load or a failure). For a
+    /// program that says when facts hold, the model is the snapshot at
+    /// [`Config::at`], or without it the timeline of every fact.
     pub fn run(&mut self, config: Config) -> Result<(), Error> {
-        if self.model.is_none() {
+        let at = self.time_of(None, &config);
+        let over_time = self.is_temporal() && at.is_none();
+        let current = if over_time {
+            self.timeline.is_some()
+        } else {
+            self.model.is_some() && self.time_of(None, &self.config) == at
+        };
+        if current {
+            return Ok(());
+        }
+        self.model = None;
+        self.timeline = None;
+        let computed = if over_time {
+            self.compute_timeline(&config)
+                .map(|t| self.timeline = Some(t))
+        } else {
             let mut interner = Interner::default();
             let plan = plan::plan(&self.program, &self.strata, &mut interner, &Plan::default());
-            let evaluated = eval::evaluate(plan, interner, &self.program, &self.imported, &config);
-            self.failed = evaluated.is_err();
-            let db = evaluated.map_err(|e| Error::single(e, &self.sources))?;
-            self.model = Some(db);
-            self.config = config;
-        }
+            eval::evaluate(plan, interner, &self.program, &self.imported, &config)
+                .map(|db| self.model = Some(db))
+                .map_err(|e| Error::single(e, &self.sources))
+        };
+        self.failed = computed.is_err();
+        computed?;
+        self.config = config;
         Ok(())
     }
 
@@ -150,10 +176,25 @@ impl Engine {
     ) -> Result<Vec<(String, Answers)>, Error> {
         self.run(config)?;
         let queries = self.program.queries.clone();
+        // Over time, the queries asked of every time share one sweep.
+        let over_time: Vec<&Query> = queries
+            .iter()
+            .filter(|q| self.is_temporal() && self.time_of(Some(q), &self.config).is_none())
+            .collect();
+        let mut swept = if over_time.is_empty() {
+            Vec::new()
+        } else {
+            self.answers_over_time(&over_time, &self.config)?
+        }
+        .into_iter();
         queries
-            .into_iter()
+            .iter()
             .map(|q| {
-                let answers = self.answer(&q)?;
+                let answers = if over_time.contains(&q) {
+                    swept.next().expect("an answer per query swept")
+                } else {
+                    self.answer(q)?
+                };
                 Ok((q.to_string(), answers))
             })
             .collect()
@@ -251,22 +292,63 @@ impl Engine {
         };
         let warnings = self.check_goal(&query)?;
         self.run(config)?;
-        Ok((self.explain_fact(&fact), warnings))
+        let explanation = match self.time_of(None, &self.config) {
+            None if self.is_temporal() => self.explain_over_time(&fact)?,
+            None => self.explain_fact(&fact),
+            Some(t) => at_time(self.explain_fact(&fact), t),
+        };
+        Ok((explanation, warnings))
     }
 
     /// The explanation of a fact in the current model (run before).
     fn explain_fact(&mut self, fact: &Fact) -> Explanation {
         let db = self.model.as_mut().expect("run before explaining");
-        match Prover::new(db, &self.program, &self.sources).prove(fact) {
-            Some(proof) => Explanation::Holds(proof),
-            None => Explanation::DoesNotHold(why_not(db, &self.program, &self.sources, fact)),
-        }
+        explain_in(db, &self.program, &self.sources, fact)
     }
 
+    /// The explanation of a fact of a program that says when facts hold,
+    /// asked over every time (its timeline computed): at the first time
+    /// point it holds (the last point of an interval open at its start);
+    /// a fact that never holds, at the start of the last elementary
+    /// interval, which reaches the present.
+    fn explain_over_time(&self, fact: &Fact) -> Result<Explanation, Error> {
+        let timeline = self.timeline.as_ref().expect("run before explaining");
+        let db = &timeline.db;
+        let validity = db
+            .pred(&fact.predicate)
+            .zip(
+                fact.args
+                    .iter()
+                    .map(|v| db.interner.get(v))
+                    .collect::<Option<Vec<_>>>(),
+            )
+            .map(|(pred, row)| timeline.validity(pred, &row))
+            .unwrap_or_default();
+        let latest = timeline.point_of(*timeline.starts.last().unwrap_or(&NEVER_BEFORE));
+        let t = time::first_point(&validity, latest);
+        let mut snapshot = self.snapshot(t, &self.config)?;
+        Ok(at_time(
+            explain_in(&mut snapshot, &self.program, &self.sources, fact),
+            t,
+        ))
+    }
+
+    /// Answers a query (run before): of the model, of the snapshot at the
+    /// query's own time point, or over every time.
     fn answer(&mut self, query: &Query) -> Result<Answers, Error> {
-        let db = self.model.as_mut().expect("run before answering");
-        db.answer(query)
-            .map_err(|e| Error::single(e, &self.sources))
+        let at = self.time_of(Some(query), &self.config);
+        let of_model = at == self.time_of(None, &self.config);
+        let answered = match &mut self.model {
+            Some(db) if of_model => db.answer(query),
+            _ => match at {
+                Some(t) => self.snapshot(t, &self.config)?.answer(query),
+                None => {
+                    let config = self.config.clone();
+                    return Ok(self.answers_over_time(&[query], &config)?.remove(0));
+                }
+            },
+        };
+        answered.map_err(|e| Error::single(e, &self.sources))
     }
 
     /// Parses a goal typed on a command line into a query.
@@ -297,6 +379,28 @@ impl Engine {
                 &self.sources,
             )),
         }
+    }
+}
+
+/// The proof of a fact in `db`, or why it does not hold there.
+fn explain_in(db: &mut Database, program: &Program, sources: &Sources, fact: &Fact) -> Explanation {
+    match Prover::new(db, program, sources).prove(fact) {
+        Some(proof) => Explanation::Holds(proof),
+        None => Explanation::DoesNotHold(why_not(db, program, sources, fact)),
+    }
+}
+
+/// An explanation marked as of time point `t`.
+fn at_time(explanation: Explanation, t: Time) -> Explanation {
+    match explanation {
+        Explanation::Holds(proof) => Explanation::Holds(Proof {
+            at: Some(t),
+            ..proof
+        }),
+        Explanation::DoesNotHold(why_not) => Explanation::DoesNotHold(WhyNot {
+            at: Some(t),
+            ..why_not
+        }),
     }
 }
 

@@ -120,7 +120,14 @@ impl Engine {
                 note(&import.import.predicate.text, arity);
             }
         }
-        if let Some(db) = &self.model {
+        if let Some(timeline) = &self.timeline {
+            for info in &mut found {
+                if let Some(p) = timeline.db.pred(&info.name) {
+                    info.facts = Some(timeline.facts(p, false).len());
+                    info.derived = Some(timeline.facts(p, true).len());
+                }
+            }
+        } else if let Some(db) = &self.model {
             for info in &mut found {
                 if let Some(p) = db.pred(&info.name) {
                     let facts = db.relations[p].live_len() as usize;

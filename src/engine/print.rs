@@ -10,6 +10,7 @@ use super::Engine;
 use crate::eval::parallel::Threads;
 use crate::eval::relation::RowId;
 use crate::eval::{unpack_key, Database};
+use crate::explain::Fact;
 use crate::intern::{Id, Texts};
 use crate::plan::PredId;
 
@@ -27,6 +28,9 @@ impl Engine {
     /// printed with [`crate::Value`]'s `Display`. Uses the
     /// [`crate::Config::jobs`] the model was computed with.
     pub fn write_facts(&self, out: &mut dyn Write, derived_only: bool) -> io::Result<()> {
+        if self.timeline.is_some() {
+            return self.write_timed_facts(out, derived_only);
+        }
         let Some(db) = &self.model else {
             return Ok(());
         };
@@ -45,6 +49,9 @@ impl Engine {
         out: &mut dyn Write,
         derived_only: bool,
     ) -> io::Result<()> {
+        if self.timeline.is_some() {
+            return self.write_timed_facts(out, derived_only);
+        }
         let Some(mut db) = self.model.take() else {
             return Ok(());
         };
@@ -55,6 +62,24 @@ impl Engine {
             .collect();
         let keys = |pred: PredId| taken[pred].take();
         write(&db, &threads, out, derived_only, keys)
+    }
+}
+
+impl Engine {
+    /// The facts of a timeline (SPEC §10): one line per maximal interval
+    /// of each, `p(a) from 1994 to 2020.`; a fact that always holds as it
+    /// is.
+    fn write_timed_facts(&self, out: &mut dyn Write, derived_only: bool) -> io::Result<()> {
+        self.for_each_timed_fact(derived_only, |name, row, validity| {
+            let fact = Fact {
+                predicate: name.to_string(),
+                args: row.to_vec(),
+            };
+            for line in fact.timed_lines(validity) {
+                writeln!(out, "{line}")?;
+            }
+            Ok(())
+        })
     }
 }
 

@@ -188,6 +188,9 @@ impl Engine {
             }
         }
         let update = copy.apply(&retract, Addition::Text(add_name, &added), config)?;
+        if self.is_temporal() || copy.is_temporal() {
+            return self.what_if_in_time(copy, explain, config);
+        }
         let mut what_if = WhatIf {
             changes: update.changes,
             gained: Vec::new(),
@@ -283,11 +286,19 @@ impl Engine {
         }
         let warnings: Vec<Problem> = warnings.collect();
         self.failed = false;
+        let was_temporal = self.is_temporal();
         let old = (
             std::mem::replace(&mut self.program, program),
             std::mem::replace(&mut self.strata, report.strata),
             std::mem::replace(&mut self.imported, imported),
         );
+        // A program that says when facts hold is evaluated afresh after a
+        // change (docs/language.md): maintenance keeps one model, and its
+        // models are one per elementary interval.
+        self.timeline = None;
+        if was_temporal || self.is_temporal() {
+            self.model = None;
+        }
         let Some(db) = self.model.take() else {
             return Ok(Update {
                 changes: ChangeSet::default(),
@@ -317,6 +328,9 @@ impl Engine {
     /// with their arities, the facts retracted (with their statements'
     /// spans): such a change needs no check and no new plan.
     fn known_facts(&self, added: &Program, retracted: &[Statement]) -> Option<Vec<(Fact, Span)>> {
+        if self.is_temporal() || added.rules.iter().any(|r| r.when.is_some()) {
+            return None;
+        }
         let db = self.model.as_ref()?;
         // Known: in a stratum of the plan (a predicate no statement
         // mentions any more keeps its id but has no stratum).

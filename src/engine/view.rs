@@ -10,6 +10,7 @@ use crate::ast::Statement;
 use crate::eval::StratumStats;
 use crate::explain::source_at;
 use crate::parse::parse_module;
+use crate::time::Validity;
 use crate::value::{is_symbol, Value};
 
 /// A statement of a text: where it stands, and whether it is a query.
@@ -59,16 +60,32 @@ impl Engine {
         derived_only: bool,
         mut f: impl FnMut(&str, &[Value]) -> Result<(), E>,
     ) -> Result<(), E> {
+        self.for_each_timed_fact(derived_only, |name, row, _| f(name, row))
+    }
+
+    /// [`Engine::for_each_fact`] with when each fact holds: of a
+    /// timeline, every fact that holds at some time (after a run over
+    /// every time of a program that says when facts hold); else every fact
+    /// of the model, holding always (or at the time of the model).
+    pub fn for_each_timed_fact<E>(
+        &self,
+        derived_only: bool,
+        mut f: impl FnMut(&str, &[Value], &Validity) -> Result<(), E>,
+    ) -> Result<(), E> {
+        if let Some(timeline) = &self.timeline {
+            return timeline.for_each_fact(derived_only, f);
+        }
         let Some(db) = &self.model else {
             return Ok(());
         };
+        let always = Validity::always();
         let mut row = Vec::new();
         for (pred, name) in db.predicates_by_name() {
             let rel = &db.relations[pred];
             for r in db.sorted_rows(pred, derived_only) {
                 row.clear();
                 row.extend(rel.row(r).iter().map(|&id| db.interner.value(id)));
-                f(name, &row)?;
+                f(name, &row, &always)?;
             }
         }
         Ok(())
@@ -103,7 +120,7 @@ impl Engine {
 
     /// True when the model is computed and current.
     pub fn is_current(&self) -> bool {
-        self.model.is_some()
+        self.model.is_some() || self.timeline.is_some()
     }
 
     /// True when the loaded files have queries.

@@ -55,6 +55,21 @@ pub fn apply(op: ArithOp, left: &Value, right: &Value) -> Result<Value, ArithErr
     }
 }
 
+/// `-operand`.
+pub fn negate(operand: &Value) -> Result<Value, ArithError> {
+    let fail = |what: &str| ArithError {
+        message: format!("{what} in `-{operand}`"),
+    };
+    match operand {
+        Value::Int(a) => a
+            .checked_neg()
+            .map(Value::Int)
+            .ok_or_else(|| fail("integer overflow")),
+        Value::Dec(a) => Value::decimal(-a).ok_or_else(|| fail("decimal overflow")),
+        Value::Str(_) => Err(fail("arithmetic on a string")),
+    }
+}
+
 /// Does `left op right` hold? `=` and `!=` compare constants as they are
 /// (`1 = 1.0` is false); the orderings compare numbers by value.
 pub fn holds(op: CompareOp, left: &Value, right: &Value) -> bool {

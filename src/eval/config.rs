@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use super::parallel::Threads;
 use crate::error::EvalError;
 use crate::source::Span;
+use crate::time::Time;
 
 /// Settings of one evaluation or update: the budgets that stop a run
 /// that would go on too long.
@@ -26,6 +27,10 @@ pub struct Config {
     /// Threads a large join may be split across (1: never split). The
     /// model, its row order and every proof are the same for any number.
     pub jobs: usize,
+    /// The time point the model is of (SPEC §10): only the given facts
+    /// that hold then count. `None`: every time, as one model for a
+    /// program that says nothing of time, as a timeline for one that does.
+    pub at: Option<Time>,
     /// When set, the run reports where it stands there, for another
     /// thread to show.
     pub progress: Option<Progress>,
@@ -40,6 +45,7 @@ impl Default for Config {
             timeout: None,
             cancel: None,
             jobs: cores(),
+            at: None,
             progress: None,
         }
     }

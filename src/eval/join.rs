@@ -349,6 +349,12 @@ impl Join<'_> {
                     })
                 })
             }
+            Expr::Neg { operand, span } => arith::negate(&self.eval(operand)?).map_err(|e| {
+                Box::new(EvalError::Arithmetic {
+                    message: e.message,
+                    span: *span,
+                })
+            }),
         }
     }
 

@@ -28,6 +28,7 @@ pub(crate) mod parallel;
 pub use parallel::split_joins_from;
 pub mod relation;
 mod rowset;
+pub mod timeline;
 
 use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
@@ -45,6 +46,7 @@ use crate::intern::{Id, Interner};
 use crate::load::Program;
 use crate::plan::{self, Bindings, Operand, Plan, PredId, QueryPlan, Step};
 use crate::source::Span;
+use crate::time::{Interval, Time, Validity};
 use crate::value::Value;
 pub(crate) use config::Budget;
 pub use config::{CancelToken, Config, Progress, ProgressReport};
@@ -180,7 +182,7 @@ pub fn evaluate(
         join_costs: HashMap::default(),
     };
     db.add_relations();
-    db.load_given(program, imported);
+    db.load_given(program, imported, config.at);
     for s in 0..db.plan.strata.len() {
         let stats = db.run_stratum(s, program, None, &budget)?;
         db.stats.push(stats);
@@ -231,14 +233,17 @@ impl Database {
         });
     }
 
-    /// Facts and imported rows, stamped round 0, first origin kept.
-    fn load_given(&mut self, program: &Program, imported: &[ImportedRows]) {
+    /// Facts and imported rows, stamped round 0, first origin kept; at a
+    /// time point, only those that hold then.
+    fn load_given(&mut self, program: &Program, imported: &[ImportedRows], at: Option<Time>) {
+        let holds =
+            |interval: Option<Interval>| at.is_none_or(|t| interval.is_none_or(|i| i.contains(t)));
         // Each fact's predicate, found once; then room for them all, so
         // that no table grows fact by fact. Most facts name the
         // predicate the fact before them did.
         let mut last: Option<(&str, PredId)> = None;
         let facts: Vec<(usize, PredId)> = (program.rules.iter().enumerate())
-            .filter(|(_, r)| r.is_fact())
+            .filter(|(_, r)| r.is_fact() && holds(r.when.and_then(|w| w.interval())))
             .map(|(i, rule)| {
                 let name = &*rule.head.predicate.text;
                 let pred = match last {
@@ -276,7 +281,10 @@ impl Database {
         for rows in imported.iter().filter(|rows| !rows.rows.is_empty()) {
             let name = &program.imports[rows.import].import.predicate.text;
             let pred = self.plan.pred(name);
-            for (values, &line) in rows.rows.iter().zip(&rows.lines) {
+            for (i, (values, &line)) in rows.rows.iter().zip(&rows.lines).enumerate() {
+                if !holds(rows.intervals.get(i).copied()) {
+                    continue;
+                }
                 row.clear();
                 row.extend(values.iter().map(|v| self.interner.intern(v.clone())));
                 if self.relations[pred].insert(&row, 0) {
@@ -718,6 +726,7 @@ impl Database {
         Ok(Answers {
             variables: plan.variables.into_iter().map(|(n, _)| n).collect(),
             rows: rows.into_iter().map(|r| self.values(r)).collect(),
+            validities: Vec::new(),
         })
     }
 
@@ -882,12 +891,25 @@ pub struct Answers {
     /// One row of values per answer, sorted; a ground query that holds has
     /// one empty row, one that fails none.
     pub rows: Vec<Vec<Value>>,
+    /// When each answer holds, in the order of `rows`, for a query asked
+    /// over every time of a program that says when facts hold (SPEC §10);
+    /// empty otherwise (every answer holds at the time asked about).
+    pub validities: Vec<Validity>,
 }
 
 impl Answers {
     /// True when the query has at least one answer.
     pub fn holds(&self) -> bool {
         !self.rows.is_empty()
+    }
+
+    /// When the answer at `i` holds: always, unless the answers were
+    /// asked over time.
+    pub fn validity(&self, i: usize) -> Validity {
+        self.validities
+            .get(i)
+            .cloned()
+            .unwrap_or_else(Validity::always)
     }
 
     /// The answers one by one, each readable by variable name.

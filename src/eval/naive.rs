@@ -230,6 +230,7 @@ fn expr(e: &Expr, b: &Binding) -> Result<Value, String> {
         Expr::Binary {
             op, left, right, ..
         } => arith::apply(*op, &expr(left, b)?, &expr(right, b)?).map_err(|e| e.message),
+        Expr::Neg { operand, .. } => arith::negate(&expr(operand, b)?).map_err(|e| e.message),
     }
 }
 

@@ -67,6 +67,9 @@ fn json_proof(out: &mut impl Write, p: &Proof, root: bool) -> fmt::Result {
     }
     write!(out, "\"fact\": ")?;
     json::string(out, &p.fact.to_string())?;
+    if let Some(t) = p.at {
+        write!(out, ", \"at\": {t}")?;
+    }
     write!(out, ", \"given\": ")?;
     match &p.justification {
         Justification::Given(s) => json_source(out, s, false)?,
@@ -121,6 +124,9 @@ fn json_proof(out: &mut impl Write, p: &Proof, root: bool) -> fmt::Result {
 fn json_why_not(out: &mut impl Write, w: &WhyNot) -> fmt::Result {
     write!(out, "{{\"holds\": false, \"fact\": ")?;
     json::string(out, &w.fact.to_string())?;
+    if let Some(t) = w.at {
+        write!(out, ", \"at\": {t}")?;
+    }
     write!(out, ", \"attempts\": [")?;
     for (i, a) in w.attempts.iter().enumerate() {
         if i > 0 {

@@ -25,6 +25,7 @@ use crate::intern::Id;
 use crate::load::Program;
 use crate::plan::{Bindings, PredId, QueryPlan};
 use crate::source::{Sources, Span};
+use crate::time::{Time, Validity};
 use crate::value::Value;
 
 pub use text::Indented;
@@ -59,6 +60,21 @@ impl Fact {
     }
 }
 
+impl Fact {
+    /// The fact in canonical form (SPEC §10) over `validity`: one line
+    /// per maximal interval, `p(a) from 1994 to 2020.`, without the
+    /// newline; a fact that always holds as it is.
+    pub fn timed_lines<'v>(&'v self, validity: &'v Validity) -> impl Iterator<Item = String> + 'v {
+        validity.intervals().iter().map(move |interval| {
+            if interval.is_always() {
+                format!("{self}.")
+            } else {
+                format!("{self} {interval}.")
+            }
+        })
+    }
+}
+
 impl fmt::Display for Fact {
     /// Canonical form (SPEC §6), without the final `.`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -87,6 +103,9 @@ pub struct Source {
 pub struct Proof {
     /// The fact.
     pub fact: Fact,
+    /// The time point the proof is of, for a program that says when facts
+    /// hold (SPEC §10): set on the root of the tree only.
+    pub at: Option<Time>,
     /// How it holds.
     pub justification: Justification,
 }
@@ -183,6 +202,7 @@ impl<'a> Prover<'a> {
         let Some(r) = rel.find(row) else {
             return Proof {
                 fact,
+                at: None,
                 justification: Justification::Truncated,
             };
         };
@@ -190,12 +210,14 @@ impl<'a> Prover<'a> {
             let source = self.origin_source(origin, &fact);
             return Proof {
                 fact,
+                at: None,
                 justification: Justification::Given(source),
             };
         }
         if depth >= MAX_DEPTH || self.nodes >= MAX_NODES {
             return Proof {
                 fact,
+                at: None,
                 justification: Justification::Truncated,
             };
         }
@@ -208,6 +230,7 @@ impl<'a> Prover<'a> {
         };
         Proof {
             fact,
+            at: None,
             justification,
         }
     }
@@ -491,6 +514,10 @@ fn substitute_expr(e: &Expr, values: &HashMap<String, Value>) -> Expr {
             op: *op,
             left: Box::new(substitute_expr(left, values)),
             right: Box::new(substitute_expr(right, values)),
+            span: *span,
+        },
+        Expr::Neg { operand, span } => Expr::Neg {
+            operand: Box::new(substitute_expr(operand, values)),
             span: *span,
         },
     }

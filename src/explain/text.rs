@@ -44,7 +44,10 @@ fn place(s: &Source) -> String {
 }
 
 fn proof(f: &mut fmt::Formatter<'_>, proof: &Proof, depth: usize) -> fmt::Result {
-    writeln!(f, "{}{}", indent(depth), proof.fact)?;
+    match proof.at {
+        Some(t) => writeln!(f, "{}{} at {t}", indent(depth), proof.fact)?,
+        None => writeln!(f, "{}{}", indent(depth), proof.fact)?,
+    }
     let pad = indent(depth + 1);
     match &proof.justification {
         Justification::Given(source) => {
@@ -96,7 +99,10 @@ impl fmt::Display for WhyNot {
     /// Each rule that could conclude the fact and what stops it, then the
     /// closest facts and suggestions.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{} does not hold.", self.fact)?;
+        match self.at {
+            Some(t) => writeln!(f, "{} does not hold at {t}.", self.fact)?,
+            None => writeln!(f, "{} does not hold.", self.fact)?,
+        }
         if self.attempts.is_empty() {
             writeln!(
                 f,

@@ -19,6 +19,7 @@ use crate::load::Program;
 use crate::plan::{self, Bindings};
 use crate::source::Sources;
 use crate::suggest::did_you_mean;
+use crate::time::Time;
 use crate::value::Value;
 
 /// Most closest facts shown for a missing premise.
@@ -29,6 +30,9 @@ pub const CLOSEST: usize = 3;
 pub struct WhyNot {
     /// The fact asked about.
     pub fact: Fact,
+    /// The time point asked about, for a program that says when facts
+    /// hold (SPEC §10).
+    pub at: Option<Time>,
     /// One entry per rule whose head has the fact's predicate.
     pub attempts: Vec<Attempt>,
     /// Given facts of the predicate closest to the fact (when no rule
@@ -148,6 +152,7 @@ pub fn why_not(db: &mut Database, program: &Program, sources: &Sources, fact: &F
         .unwrap_or_default();
     WhyNot {
         fact: fact.clone(),
+        at: None,
         attempts,
         closest,
         suggestions,

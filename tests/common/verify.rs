@@ -174,6 +174,9 @@ fn eval(e: &entente::ast::Expr, b: &HashMap<String, Value>) -> Result<Value, Str
         entente::ast::Expr::Binary {
             op, left, right, ..
         } => arith::apply(*op, &eval(left, b)?, &eval(right, b)?).map_err(|e| e.message),
+        entente::ast::Expr::Neg { operand, .. } => {
+            arith::negate(&eval(operand, b)?).map_err(|e| e.message)
+        }
     }
 }
 

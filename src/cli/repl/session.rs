@@ -257,12 +257,16 @@ impl Session {
             self.fail(&format!("no predicate `{predicate}` in the program"));
             return Ok(());
         }
-        self.engine.for_each_fact(false, |name, args| {
-            if predicate.is_empty() || name == predicate {
-                writeln!(out, "{}.", Fact::new(name, args.iter().cloned()))?;
-            }
-            Ok(())
-        })
+        self.engine
+            .for_each_timed_fact(false, |name, args, validity| {
+                if predicate.is_empty() || name == predicate {
+                    let fact = Fact::new(name, args.iter().cloned());
+                    for line in fact.timed_lines(validity) {
+                        writeln!(out, "{line}")?;
+                    }
+                }
+                Ok(())
+            })
     }
 
     /// `:rules [PRED]`: the rules as written, one per line.

@@ -1,0 +1,258 @@
+//! Questions over time (SPEC §10): which model each question is asked of.
+//!
+//! A program that says nothing of time has one model, the same at every
+//! time point, and pays nothing here. For one that does, the engine's
+//! model is the snapshot at [`Config::at`] when that is set; when it is
+//! not, the engine keeps a [`Timeline`] (when each fact holds), and a
+//! question about every time sweeps the elementary intervals once more,
+//! answering it in each ([`Engine::answers_over_time`]). A question about
+//! one time point (`? goal at T.`) is asked of the snapshot then.
+
+use std::collections::BTreeMap;
+
+use super::{ChangeSet, Engine, WhatIf};
+use crate::ast::Query;
+use crate::error::Error;
+use crate::eval::timeline::{sweep, Timeline};
+use crate::eval::{self, Answers, Config, Database};
+use crate::explain::{Fact, Proof, Prover};
+use crate::intern::Interner;
+use crate::plan::{self, Plan};
+use crate::time::{Interval, Time, Validity, NEVER_AFTER, NEVER_BEFORE};
+use crate::value::Value;
+
+impl Engine {
+    /// Does the program say when some of its facts hold (a validity on a
+    /// fact, or an import that reads one)?
+    pub fn is_temporal(&self) -> bool {
+        self.program.rules.iter().any(|r| r.when.is_some())
+            || self
+                .program
+                .imports
+                .iter()
+                .any(|i| i.import.valid.is_some())
+    }
+
+    /// The time point questions are asked of: the query's own (`at T`),
+    /// else the configuration's; `None` for every time. A program that
+    /// says nothing of time is the same at every time point.
+    pub(super) fn time_of(&self, query: Option<&Query>, config: &Config) -> Option<Time> {
+        if !self.is_temporal() {
+            return None;
+        }
+        query.and_then(|q| q.at.map(|(t, _)| t)).or(config.at)
+    }
+
+    /// The model at time point `at`, evaluated afresh.
+    pub(super) fn snapshot(&self, at: Time, config: &Config) -> Result<Database, Error> {
+        let mut interner = Interner::default();
+        let plan = plan::plan(&self.program, &self.strata, &mut interner, &Plan::default());
+        let config = Config {
+            at: Some(at),
+            ..config.clone()
+        };
+        eval::evaluate(plan, interner, &self.program, &self.imported, &config)
+            .map_err(|e| Error::single(e, &self.sources))
+    }
+
+    /// The timeline of the program (run before), if it is kept: the
+    /// program says when facts hold and the run was over every time.
+    #[doc(hidden)]
+    pub fn timeline_model(&self) -> Option<&Timeline> {
+        self.timeline.as_ref()
+    }
+
+    /// Computes the timeline: when every fact holds.
+    pub(super) fn compute_timeline(&self, config: &Config) -> Result<Timeline, Error> {
+        let mut interner = Interner::default();
+        let plan = plan::plan(&self.program, &self.strata, &mut interner, &Plan::default());
+        sweep(
+            plan,
+            interner,
+            &self.program,
+            &self.imported,
+            config,
+            &mut |_, _| Ok(()),
+        )
+        .map_err(|e| Error::single(e, &self.sources))
+    }
+
+    /// Each answer of a goal such as `defends(X, armenia)` with the
+    /// maximal intervals in which it holds (`entente timeline`); a program
+    /// that says nothing of time has every answer hold always. Returns the
+    /// answers and any warnings about the goal.
+    pub fn timeline(
+        &mut self,
+        goal: &str,
+        config: Config,
+    ) -> Result<(Answers, Vec<crate::error::Problem>), Error> {
+        let query = self.parse_goal("<goal>", goal)?;
+        let warnings = self.check_goal(&query)?;
+        let mut answers = self.answers_over_time(&[&query], &config)?;
+        Ok((answers.remove(0), warnings))
+    }
+
+    /// Each query's answers over every time, each answer with when it
+    /// holds: one sweep over the elementary intervals, answering every
+    /// query in each.
+    pub(super) fn answers_over_time(
+        &self,
+        queries: &[&Query],
+        config: &Config,
+    ) -> Result<Vec<Answers>, Error> {
+        let mut interner = Interner::default();
+        let plan = plan::plan(&self.program, &self.strata, &mut interner, &Plan::default());
+        let mut trackers: Vec<Tracker> = queries.iter().map(|_| Tracker::default()).collect();
+        sweep(
+            plan,
+            interner,
+            &self.program,
+            &self.imported,
+            config,
+            &mut |start, db| {
+                for (query, tracker) in queries.iter().zip(&mut trackers) {
+                    let answers = db.answer(query)?;
+                    tracker.step(start, answers);
+                }
+                Ok(())
+            },
+        )
+        .map_err(|e| Error::single(e, &self.sources))?;
+        Ok(trackers.into_iter().map(Tracker::finish).collect())
+    }
+}
+
+impl Engine {
+    /// What-if for programs that say when facts hold (`copy` is this
+    /// engine with the changes made): at the time point asked about, the
+    /// two snapshots compared; over every time, the two timelines, each
+    /// derived fact with the time points it gains and loses. Proofs are
+    /// of the first point of each gain or loss.
+    pub(super) fn what_if_in_time(
+        &mut self,
+        mut copy: Engine,
+        explain: bool,
+        config: &Config,
+    ) -> Result<WhatIf, Error> {
+        let at = self.time_of(None, config).or(copy.time_of(None, config));
+        let changes = match at {
+            Some(t) => {
+                let (old, new) = (self.snapshot(t, config)?, copy.snapshot(t, config)?);
+                ChangeSet::between(&old, &new)
+            }
+            None => {
+                copy.run(config.clone())?;
+                let old = match &self.timeline {
+                    Some(t) => t.clone(),
+                    None => self.compute_timeline(config)?,
+                };
+                let new = match &copy.timeline {
+                    Some(t) => t.clone(),
+                    None => copy.compute_timeline(config)?,
+                };
+                ChangeSet::between_timelines(&old, &new)
+            }
+        };
+        let mut what_if = WhatIf {
+            changes,
+            gained: Vec::new(),
+            lost: Vec::new(),
+        };
+        if explain {
+            for p in &what_if.changes.predicates {
+                for (i, args) in p.appeared.iter().enumerate() {
+                    let t = at.unwrap_or_else(|| first_point(&p.appeared_when[i], NEVER_AFTER));
+                    what_if
+                        .gained
+                        .extend(copy.proof_at(&p.predicate, args, t, config)?);
+                }
+                for (i, args) in p.disappeared.iter().enumerate() {
+                    let t = at.unwrap_or_else(|| first_point(&p.disappeared_when[i], NEVER_AFTER));
+                    what_if
+                        .lost
+                        .extend(self.proof_at(&p.predicate, args, t, config)?);
+                }
+            }
+        }
+        Ok(what_if)
+    }
+
+    /// The proof of a fact at time point `t`, if it holds then.
+    fn proof_at(
+        &self,
+        predicate: &str,
+        args: &[Value],
+        t: Time,
+        config: &Config,
+    ) -> Result<Option<Proof>, Error> {
+        let mut db = self.snapshot(t, config)?;
+        let fact = Fact {
+            predicate: predicate.to_string(),
+            args: args.to_vec(),
+        };
+        Ok(Prover::new(&mut db, &self.program, &self.sources)
+            .prove(&fact)
+            .map(|proof| Proof {
+                at: Some(t),
+                ..proof
+            }))
+    }
+}
+
+/// A time point of `validity` to explain it at: its first, unless it has
+/// no start; then the last of its first interval, unless that has no end
+/// either; then `otherwise`.
+pub(super) fn first_point(validity: &Validity, otherwise: Time) -> Time {
+    match validity.intervals().first() {
+        Some(i) if i.from != NEVER_BEFORE => i.from,
+        Some(i) if i.to != NEVER_AFTER => i.to,
+        _ => otherwise,
+    }
+}
+
+/// The answers of one query from one elementary interval to the next:
+/// each answer's intervals so far, and since when the current ones hold.
+#[derive(Default)]
+struct Tracker {
+    variables: Vec<String>,
+    since: BTreeMap<Vec<Value>, Time>,
+    done: BTreeMap<Vec<Value>, Validity>,
+}
+
+impl Tracker {
+    /// The answers of the elementary interval that starts at `start`.
+    fn step(&mut self, start: Time, answers: Answers) {
+        self.variables = answers.variables;
+        let now: BTreeMap<Vec<Value>, ()> = answers.rows.into_iter().map(|r| (r, ())).collect();
+        let ended: Vec<Vec<Value>> = self
+            .since
+            .keys()
+            .filter(|row| !now.contains_key(*row))
+            .cloned()
+            .collect();
+        for row in ended {
+            let since = self.since.remove(&row).expect("an answer that held");
+            let interval = Interval::new(since, start - 1).expect("an answer held before it went");
+            self.done.entry(row).or_default().add(interval);
+        }
+        for (row, ()) in now {
+            self.since.entry(row).or_insert(start);
+        }
+    }
+
+    /// The answers, sorted, with when each holds.
+    fn finish(mut self) -> Answers {
+        for (row, since) in std::mem::take(&mut self.since) {
+            self.done.entry(row).or_default().add(Interval {
+                from: since,
+                to: NEVER_AFTER,
+            });
+        }
+        let (rows, validities) = self.done.into_iter().unzip();
+        Answers {
+            variables: self.variables,
+            rows,
+            validities,
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! The model over time (SPEC §10): when each fact holds.
+//!
+//! Snapshot semantics: at each time point the model is the perfect model of
+//! the given facts that hold then. Those change only where a given fact's
+//! interval starts or ends, so the time line falls into *elementary
+//! intervals* over which the model stays the same. The sweep evaluates
+//! the first (from the least time point on) once, then moves from each
+//! to the next by incremental maintenance ([`Database::maintain`]):
+//! the given facts that end there are retracted and those that start are
+//! added, and what appeared and disappeared closes or opens intervals of
+//! the derived facts. Intervals of one fact that meet are one (a fact that
+//! holds in two elementary intervals in a row never left the model), so
+//! every validity comes out as maximal intervals.
+//!
+//! Facts that never change are not recorded: they hold at every time.
+
+use std::collections::BTreeMap;
+
+use hashbrown::HashMap;
+
+use super::maintain::Edit;
+use super::{evaluate, Config, Database, ImportedRows, Origin};
+use crate::error::EvalError;
+use crate::hash::FxBuild;
+use crate::intern::{Id, Interner};
+use crate::load::Program;
+use crate::plan::{Plan, PredId};
+use crate::time::{Interval, Time, Validity, NEVER_AFTER, NEVER_BEFORE};
+use crate::value::Value;
+
+/// A fact by predicate and value ids.
+type Key = (PredId, Vec<Id>);
+
+/// When every fact holds.
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    /// The model of the last elementary interval: every fact of
+    /// `changed` has its values in its interner, and every fact it holds
+    /// that `changed` does not name holds at every time.
+    pub db: Database,
+    /// The validity of each fact that does not hold at every time, by
+    /// predicate.
+    pub changed: Vec<HashMap<Vec<Id>, Validity, FxBuild>>,
+    /// Where each elementary interval starts, in order; the first is
+    /// [`NEVER_BEFORE`].
+    pub starts: Vec<Time>,
+    /// The given facts that hold at some times only.
+    timed: HashMap<Key, (), FxBuild>,
+}
+
+impl Timeline {
+    /// When the fact `row` of `pred` holds (never, if it does not).
+    pub fn validity(&self, pred: PredId, row: &[Id]) -> Validity {
+        if let Some(v) = self.changed.get(pred).and_then(|c| c.get(row)) {
+            return v.clone();
+        }
+        if self.db.relations[pred].find(row).is_some() {
+            Validity::always()
+        } else {
+            Validity::never()
+        }
+    }
+
+    /// Every fact of `pred` that holds at some time, with when; derived
+    /// ones only, or given ones too. In no particular order.
+    pub fn facts(&self, pred: PredId, derived_only: bool) -> Vec<(Vec<Id>, Validity)> {
+        let rel = &self.db.relations[pred];
+        let changed = &self.changed[pred];
+        let mut facts: Vec<(Vec<Id>, Validity)> = changed
+            .iter()
+            .filter(|(_, v)| !v.is_never())
+            .map(|(row, v)| (row.clone(), v.clone()))
+            .collect();
+        facts.extend(
+            rel.live_rows()
+                .filter(|&r| !changed.contains_key(rel.row(r)))
+                .map(|r| (rel.row(r).to_vec(), Validity::always())),
+        );
+        if derived_only {
+            facts.retain(|(row, _)| !self.given_somewhen(pred, row));
+        }
+        facts
+    }
+
+    /// Calls `f` with every fact that holds at some time and when,
+    /// predicate by predicate in name order, each predicate's facts in
+    /// canonical order (SPEC §6); all of them, or only the derived ones.
+    pub fn for_each_fact<E>(
+        &self,
+        derived_only: bool,
+        mut f: impl FnMut(&str, &[Value], &Validity) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let db = &self.db;
+        for (pred, name) in db.predicates_by_name() {
+            let mut facts = self.facts(pred, derived_only);
+            facts.sort_by(|a, b| db.interner.cmp_rows(&a.0, &b.0));
+            for (row, validity) in facts {
+                f(name, &db.values(&row), &validity)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Is this fact given (stated or imported) at some time?
+    fn given_somewhen(&self, pred: PredId, row: &[Id]) -> bool {
+        self.timed.contains_key(&(pred, row.to_vec()))
+            || self.db.relations[pred]
+                .find(row)
+                .is_some_and(|r| self.db.origin(pred, r).is_some())
+    }
+
+    /// A time point of the elementary interval that starts at `start`,
+    /// as near the present as the interval allows (its start, or for the
+    /// first, its end): where to take a snapshot of it.
+    pub fn point_of(&self, start: Time) -> Time {
+        if start != NEVER_BEFORE {
+            return start;
+        }
+        self.starts
+            .get(1)
+            .map_or(NEVER_AFTER, |&next| next.saturating_sub(1))
+    }
+}
+
+/// A given fact that holds at some times only.
+struct Timed {
+    pred: PredId,
+    row: Vec<Id>,
+    origin: Origin,
+    interval: Interval,
+}
+
+/// Computes the timeline of a checked program whose facts say when they
+/// hold. `observe` is called with the model of each elementary interval,
+/// in order, and where it starts.
+pub fn sweep(
+    plan: Plan,
+    interner: Interner,
+    program: &Program,
+    imported: &[ImportedRows],
+    config: &Config,
+    observe: &mut dyn FnMut(Time, &mut Database) -> Result<(), EvalError>,
+) -> Result<Timeline, EvalError> {
+    let first = Config {
+        at: Some(NEVER_BEFORE),
+        ..config.clone()
+    };
+    let mut db = evaluate(plan, interner, program, imported, &first)?;
+    let timed = timed_facts(&mut db, program, imported);
+    // Each interval's start, and the point after its end.
+    let mut events: BTreeMap<Time, Vec<(usize, bool)>> = BTreeMap::new();
+    let mut active: HashMap<Key, u32, FxBuild> = HashMap::default();
+    for (i, fact) in timed.iter().enumerate() {
+        if fact.interval.from == NEVER_BEFORE {
+            *active.entry((fact.pred, fact.row.clone())).or_default() += 1;
+        } else {
+            events
+                .entry(fact.interval.from)
+                .or_default()
+                .push((i, true));
+        }
+        if fact.interval.to != NEVER_AFTER {
+            events
+                .entry(fact.interval.to + 1)
+                .or_default()
+                .push((i, false));
+        }
+    }
+    let mut changed: Vec<HashMap<Vec<Id>, Validity, FxBuild>> =
+        vec![HashMap::default(); db.relations.len()];
+    let mut starts = vec![NEVER_BEFORE];
+    observe(NEVER_BEFORE, &mut db)?;
+    // Facts that appeared after the first elementary interval and still
+    // hold, and since when.
+    let mut open: HashMap<Key, Time, FxBuild> = HashMap::default();
+    for (t, happening) in events {
+        let mut touched: Vec<(Key, u32, Option<Origin>)> = Vec::new();
+        let mut before: HashMap<Key, u32, FxBuild> = HashMap::default();
+        for &(i, starts) in &happening {
+            let fact = &timed[i];
+            let key = (fact.pred, fact.row.clone());
+            let count = active.entry(key.clone()).or_default();
+            before.entry(key.clone()).or_insert(*count);
+            if starts {
+                *count += 1;
+                touched.push((key, *count, Some(fact.origin)));
+            } else {
+                *count -= 1;
+                touched.push((key, *count, None));
+            }
+        }
+        // The net change of each fact touched here: given before and not
+        // after (retracted), or the reverse (added, with the origin of an
+        // interval that starts now).
+        let mut edit = Edit::default();
+        let mut seen: HashMap<Key, (), FxBuild> = HashMap::default();
+        for (key, _, _) in touched.iter().rev() {
+            if seen.insert(key.clone(), ()).is_some() {
+                continue;
+            }
+            let was = before[key] > 0;
+            let is = active[key] > 0;
+            if was && !is {
+                edit.retract.push(key.clone());
+            } else if is && !was {
+                let origin = touched
+                    .iter()
+                    .find_map(|(k, _, o)| (k == key).then_some(*o).flatten())
+                    .expect("a fact that comes to hold has an interval that starts");
+                edit.add.push((key.0, key.1.clone(), origin));
+            }
+        }
+        if edit.retract.is_empty() && edit.add.is_empty() {
+            continue;
+        }
+        let plan = db.plan.clone();
+        let delta = db.maintain(plan, program, edit, config)?;
+        for (pred, rows) in delta.disappeared.iter().enumerate() {
+            for row in rows.iter() {
+                let since = open.remove(&(pred, row.to_vec())).unwrap_or(NEVER_BEFORE);
+                let interval = Interval::new(since, t - 1).expect("a fact holds before it goes");
+                changed[pred].entry(row.to_vec()).or_default().add(interval);
+            }
+        }
+        for (pred, rows) in delta.appeared.iter().enumerate() {
+            for row in rows.iter() {
+                if pred >= changed.len() {
+                    changed.resize_with(pred + 1, HashMap::default);
+                }
+                changed[pred].entry(row.to_vec()).or_default();
+                open.insert((pred, row.to_vec()), t);
+            }
+        }
+        starts.push(t);
+        observe(t, &mut db)?;
+    }
+    for ((pred, row), since) in open {
+        changed[pred].entry(row).or_default().add(Interval {
+            from: since,
+            to: NEVER_AFTER,
+        });
+    }
+    changed.resize_with(db.relations.len(), HashMap::default);
+    Ok(Timeline {
+        db,
+        changed,
+        starts,
+        timed: timed
+            .iter()
+            .map(|f| ((f.pred, f.row.clone()), ()))
+            .collect(),
+    })
+}
+
+/// The given facts that hold at some times only, as value ids of `db`'s
+/// interner: stated with a validity, or imported with one, and not also
+/// given without one (which makes them hold always).
+fn timed_facts(db: &mut Database, program: &Program, imported: &[ImportedRows]) -> Vec<Timed> {
+    let mut timed = Vec::new();
+    let mut always: HashMap<Key, (), FxBuild> = HashMap::default();
+    for rule in program.rules.iter().filter(|r| r.is_fact()) {
+        let Some(pred) = db.pred(&rule.head.predicate.text) else {
+            continue;
+        };
+        let row: Vec<Id> = rule
+            .head
+            .args
+            .iter()
+            .filter_map(|t| match t {
+                crate::ast::Term::Const(v, _) => Some(db.interner.intern(v.clone())),
+                _ => None,
+            })
+            .collect();
+        match rule.when.and_then(|w| w.interval()) {
+            Some(interval) if !interval.is_always() => timed.push(Timed {
+                pred,
+                row,
+                origin: Origin::Stated(rule.span),
+                interval,
+            }),
+            _ => {
+                always.insert((pred, row), ());
+            }
+        }
+    }
+    for rows in imported {
+        let Some(pred) = db.pred(&program.imports[rows.import].import.predicate.text) else {
+            continue;
+        };
+        for (i, (values, &line)) in rows.rows.iter().zip(&rows.lines).enumerate() {
+            let row: Vec<Id> = values
+                .iter()
+                .map(|v| db.interner.intern(v.clone()))
+                .collect();
+            match rows.intervals.get(i) {
+                Some(&interval) if !interval.is_always() => timed.push(Timed {
+                    pred,
+                    row,
+                    origin: Origin::Import {
+                        import: rows.import,
+                        line,
+                    },
+                    interval,
+                }),
+                _ => {
+                    always.insert((pred, row), ());
+                }
+            }
+        }
+    }
+    timed.retain(|f| !always.contains_key(&(f.pred, f.row.clone())));
+    timed
+}
