@@ -66,7 +66,7 @@ impl fmt::Display for Interval {
 }
 
 /// A set of time points, as maximal intervals in order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Validity {
     intervals: Vec<Interval>,
 }

@@ -20,6 +20,10 @@
 //!   `entente what-if FILE` with those options (each option starts at a
 //!   ` --`); the expected text is every answer, in order.
 //!
+//! - `timeline/`: each `# timeline: GOAL` line (options after the goal,
+//!   each starting at ` --`) runs `entente timeline GOAL FILE`; the
+//!   expected text is every answer, in order.
+//!
 //! - `repl/`: the file is a session typed into `entente repl` (stdin, so
 //!   no prompts), started with the files of its first line
 //!   `# files: ...`; the expected text is stdout, then stderr and the exit
@@ -148,6 +152,39 @@ fn what_if_cases_print_the_expected_changes() {
         }
         if got.is_empty() {
             return Err("no `# what-if:` line".into());
+        }
+        Ok(got)
+    });
+}
+
+#[test]
+fn timeline_cases_print_the_expected_timelines() {
+    run_topic("timeline", |path| {
+        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        let mut got = String::new();
+        for line in text.lines() {
+            let Some(rest) = line.strip_prefix("# timeline:") else {
+                continue;
+            };
+            let mut parts = rest.trim().split(" --");
+            let goal = parts.next().unwrap_or_default();
+            let mut args = vec![
+                "timeline".to_string(),
+                goal.to_string(),
+                path.display().to_string(),
+            ];
+            for option in parts {
+                let (flag, value) = option.split_once(' ').unwrap_or((option, ""));
+                args.push(format!("--{flag}"));
+                if !value.is_empty() {
+                    args.push(value.to_string());
+                }
+            }
+            let _ = writeln!(got, "== {}", rest.trim());
+            got.push_str(&entente(&args)?);
+        }
+        if got.is_empty() {
+            return Err("no `# timeline:` line".into());
         }
         Ok(got)
     });

@@ -13,6 +13,7 @@ use crate::ast::group_variables;
 use crate::ast::{AggregateFn, ArithOp, CompareOp, Expr, Literal, Rule, Term};
 use crate::check::Stratification;
 use crate::load::Program;
+use crate::time::Time;
 use crate::value::Value;
 
 /// Every fact, by predicate name.
@@ -21,9 +22,26 @@ pub type Model = BTreeMap<String, BTreeSet<Vec<Value>>>;
 type Binding = HashMap<String, Value>;
 
 /// Computes the perfect model, or the first arithmetic error's message.
+/// Every fact counts, whatever its validity (see [`evaluate_at`]).
 pub fn evaluate(program: &Program, strata: &Stratification) -> Result<Model, String> {
+    evaluate_facts(program, strata, |_| true)
+}
+
+/// The perfect model at time point `t` (SPEC §10): only the facts that
+/// hold then count. Over time, the oracle is this at every time point.
+pub fn evaluate_at(program: &Program, strata: &Stratification, t: Time) -> Result<Model, String> {
+    evaluate_facts(program, strata, |rule| {
+        rule.when.is_none_or(|w| w.from <= t && t <= w.to)
+    })
+}
+
+fn evaluate_facts(
+    program: &Program,
+    strata: &Stratification,
+    given: impl Fn(&Rule) -> bool,
+) -> Result<Model, String> {
     let mut model = Model::new();
-    for rule in program.rules.iter().filter(|r| r.is_fact()) {
+    for rule in program.rules.iter().filter(|r| r.is_fact() && given(r)) {
         let row = rule.head.args.iter().map(constant).collect();
         model
             .entry(rule.head.predicate.text.to_string())

@@ -1,0 +1,142 @@
+//! Time (SPEC §10) against the naive oracle: random stratified programs
+//! whose facts get random validities. The oracle evaluates the program
+//! afresh at every time point from before the first bound to after the
+//! last (the points beyond stand for the open ends); the engine sweeps
+//! its elementary intervals with incremental maintenance. Every fact's
+//! validity must agree at every point, and so must every answer of a
+//! query over time.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use entente::eval::naive;
+use entente::time::{Interval, Time, Validity, NEVER_AFTER, NEVER_BEFORE};
+use entente::{Config, Engine, Value};
+use proptest::prelude::*;
+
+mod common;
+use common::{config, program, Rng};
+
+/// Time points the random validities use: from 0 to `LAST`.
+const LAST: Time = 12;
+
+type Timeline = BTreeMap<(String, Vec<Value>), Validity>;
+
+/// The program with a random validity on some facts, and some facts
+/// stated twice with two validities.
+fn with_validities(text: &str, seed: u64) -> String {
+    let mut rng = Rng(seed.rotate_left(17) | 1);
+    let mut point = |rng: &mut Rng| rng.below(LAST as usize + 1) as Time;
+    let mut out = String::new();
+    for line in text.lines() {
+        let fact = line.starts_with('e') && !line.contains(" if ");
+        if !fact || rng.below(100) < 30 {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let atom = line.trim_end_matches('.');
+        for _ in 0..1 + usize::from(rng.below(100) < 25) {
+            let (a, b) = (point(&mut rng), point(&mut rng));
+            let when = match rng.below(4) {
+                0 => format!("since {a}"),
+                1 => format!("until {a}"),
+                2 => format!("in {a}"),
+                _ => format!("from {} to {}", a.min(b), a.max(b)),
+            };
+            out.push_str(&format!("{atom} {when}.\n"));
+        }
+    }
+    out
+}
+
+/// The oracle's timeline: the model at every point from -1 to `LAST` + 1,
+/// the first and last standing for everything before and after.
+fn oracle(engine: &Engine) -> Timeline {
+    let mut timeline = Timeline::new();
+    for t in -1..=LAST + 1 {
+        let model = naive::evaluate_at(engine.program(), engine.strata(), t)
+            .unwrap_or_else(|e| panic!("oracle failed: {e}"));
+        let interval = match t {
+            -1 => Interval {
+                from: NEVER_BEFORE,
+                to: -1,
+            },
+            t if t == LAST + 1 => Interval {
+                from: t,
+                to: NEVER_AFTER,
+            },
+            t => Interval { from: t, to: t },
+        };
+        for (name, facts) in model {
+            for row in facts {
+                timeline.entry((name.clone(), row)).or_default().add(interval);
+            }
+        }
+    }
+    timeline
+}
+
+/// The engine's timeline, run over every time with `config`.
+fn swept(engine: &mut Engine, config: Config) -> Timeline {
+    engine.run(config).expect("evaluation succeeds");
+    let mut timeline = Timeline::new();
+    engine
+        .for_each_timed_fact(false, |name, row, validity| {
+            timeline.insert((name.to_string(), row.to_vec()), validity.clone());
+            Ok::<(), ()>(())
+        })
+        .expect("no error");
+    timeline
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn timelines_match_the_oracle_at_every_time_point(seed in any::<u64>()) {
+        let text = with_validities(&program(seed), seed);
+        let mut engine = Engine::new();
+        if let Err(e) = engine.load_source("random.rules", &text) {
+            panic!("generated program does not check: {e:?}\n{text}");
+        }
+        let expected = oracle(&engine);
+        let mut split = engine.clone();
+        prop_assert_eq!(&swept(&mut engine, config(1)), &expected, "program:\n{}", text);
+        prop_assert_eq!(&swept(&mut split, config(2)), &expected, "two jobs, program:\n{}", text);
+
+        // A query over time: each answer holds when its fact does.
+        let unary = engine.predicates().into_iter().filter(|p| p.arity == 1);
+        for p in unary {
+            let (answers, _) = engine.timeline(&format!("{}(X)", p.name), config(1)).expect("answers");
+            let got: BTreeSet<(Vec<Value>, Validity)> = answers
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, row)| (row.clone(), answers.validity(i)))
+                .collect();
+            let wanted: BTreeSet<(Vec<Value>, Validity)> = expected
+                .iter()
+                .filter(|((name, _), _)| *name == p.name)
+                .map(|((_, row), v)| (row.clone(), v.clone()))
+                .collect();
+            prop_assert_eq!(got, wanted, "answers of {}(X), program:\n{}", p.name, text);
+        }
+
+        // A snapshot at each time point is the oracle's model then.
+        for t in [-1, 0, LAST / 2, LAST + 1] {
+            let mut at = engine.clone();
+            at.run(Config { at: Some(t), ..config(1) }).expect("evaluation succeeds");
+            let mut got = BTreeSet::new();
+            at.for_each_timed_fact(false, |name, row, _| {
+                got.insert((name.to_string(), row.to_vec()));
+                Ok::<(), ()>(())
+            }).expect("no error");
+            let wanted: BTreeSet<(String, Vec<Value>)> = expected
+                .iter()
+                .filter(|(_, v)| v.contains(t))
+                .map(|(k, _)| k.clone())
+                .collect();
+            prop_assert_eq!(got, wanted, "at {}, program:\n{}", t, text);
+        }
+    }
+}
