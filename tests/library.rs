@@ -279,3 +279,48 @@ fn answers_deserialize_into_structs_and_tuples() {
     let wrong: Result<Vec<(i64, i64)>, _> = answers.deserialize();
     assert!(wrong.is_err(), "a state is not a number");
 }
+
+#[test]
+fn questions_over_time_and_at_one_time_point() {
+    use entente::time::{Interval, Validity, NEVER_AFTER};
+    let mut engine = Engine::new();
+    engine
+        .load_source(
+            "pacts.rules",
+            "treaty(armenia, russia) since 1997.\n\
+             treaty(georgia, turkey) from 1996 to 2009.\n\
+             partner(X, Y) if treaty(X, Y).\n\
+             alone(S) if state(S), not partner(S, _).\n\
+             state(georgia).",
+        )
+        .unwrap();
+    assert!(engine.is_temporal());
+    // Over every time: each answer with when it holds.
+    let (answers, _) = engine.timeline("partner(X, Y)", Config::default()).unwrap();
+    assert_eq!(answers.rows.len(), 2);
+    assert_eq!(
+        answers.validity(0),
+        [Interval {
+            from: 1997,
+            to: NEVER_AFTER
+        }]
+        .into_iter()
+        .collect::<Validity>()
+    );
+    assert_eq!(answers.validity(1).to_string(), "from 1996 to 2009");
+    // Negation per time point.
+    let (alone, _) = engine.query("alone(georgia)", Config::default()).unwrap();
+    assert_eq!(alone.validity(0).to_string(), "until 1995, since 2010");
+    // At one time point: the facts that hold then, no validity.
+    let at_2000 = Config {
+        at: Some(2000),
+        ..Config::default()
+    };
+    let (answers, _) = engine.query("partner(X, Y)", at_2000.clone()).unwrap();
+    assert_eq!(answers.rows.len(), 2);
+    assert!(answers.validities.is_empty());
+    let (answers, _) = engine.query("alone(S)", at_2000).unwrap();
+    assert!(!answers.holds());
+    let (answers, _) = engine.query("alone(S) at 2015", Config::default()).unwrap();
+    assert_eq!(answers.rows, [vec![Value::from("georgia")]]);
+}

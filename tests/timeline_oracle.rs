@@ -69,7 +69,10 @@ fn oracle(engine: &Engine) -> Timeline {
         };
         for (name, facts) in model {
             for row in facts {
-                timeline.entry((name.clone(), row)).or_default().add(interval);
+                timeline
+                    .entry((name.clone(), row))
+                    .or_default()
+                    .add(interval);
             }
         }
     }

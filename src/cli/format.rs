@@ -26,15 +26,17 @@ pub fn facts(
     engine: &Engine,
     derived_only: bool,
 ) -> io::Result<()> {
-    let each = |f: &mut dyn FnMut(&str, &[Value]) -> io::Result<()>| -> io::Result<()> {
-        engine.for_each_fact(derived_only, |name, row| f(name, row))
+    // Over time (a timeline), each fact says when it holds.
+    let over_time = engine.timeline_model().is_some();
+    let each = |f: &mut dyn FnMut(&str, &[Value], &Validity) -> io::Result<()>| {
+        engine.for_each_timed_fact(derived_only, |name, row, validity| f(name, row, validity))
     };
     match format {
         Format::Text => engine.write_facts(out, derived_only),
         Format::Json => {
             writeln!(out, "[")?;
             let mut first = true;
-            each(&mut |name, row| {
+            each(&mut |name, row, validity| {
                 if !first {
                     writeln!(out, ",")?;
                 }
@@ -43,6 +45,10 @@ pub fn facts(
                 json_string(out, name)?;
                 write!(out, ", \"args\": ")?;
                 json_values(out, row)?;
+                if over_time {
+                    write!(out, ", \"intervals\": ")?;
+                    json_validity(out, validity)?;
+                }
                 write!(out, "}}")
             })?;
             if !first {
@@ -52,10 +58,19 @@ pub fn facts(
         }
         Format::Csv => {
             let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
-            each(&mut |name, row| {
+            each(&mut |name, row, validity| {
                 let mut fields = vec![name.to_string()];
                 fields.extend(row.iter().map(csv_field));
-                w.write_record(&fields).map_err(io::Error::from)
+                if !over_time {
+                    return w.write_record(&fields).map_err(io::Error::from);
+                }
+                for interval in validity.intervals() {
+                    let mut timed = fields.clone();
+                    timed.push(bound(interval.from, NEVER_BEFORE));
+                    timed.push(bound(interval.to, NEVER_AFTER));
+                    w.write_record(&timed)?;
+                }
+                Ok(())
             })?;
             w.flush()
         }
