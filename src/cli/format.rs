@@ -17,6 +17,9 @@ pub enum Format {
     Csv,
 }
 
+/// What receives each fact: its predicate, values and validity.
+type TimedFact<'a> = dyn FnMut(&str, &[Value], &Validity) -> io::Result<()> + 'a;
+
 /// Every fact (or every derived fact) of the model, by predicate name then
 /// in canonical order, streamed: one predicate's sorted row ids are all
 /// that is held besides the model.
@@ -28,7 +31,7 @@ pub fn facts(
 ) -> io::Result<()> {
     // Over time (a timeline), each fact says when it holds.
     let over_time = engine.timeline_model().is_some();
-    let each = |f: &mut dyn FnMut(&str, &[Value], &Validity) -> io::Result<()>| {
+    let each = |f: &mut TimedFact| {
         engine.for_each_timed_fact(derived_only, |name, row, validity| f(name, row, validity))
     };
     match format {
