@@ -25,7 +25,7 @@ type Timeline = BTreeMap<(String, Vec<Value>), Validity>;
 /// stated twice with two validities.
 fn with_validities(text: &str, seed: u64) -> String {
     let mut rng = Rng(seed.rotate_left(17) | 1);
-    let mut point = |rng: &mut Rng| rng.below(LAST as usize + 1) as Time;
+    let point = |rng: &mut Rng| rng.below(LAST as usize + 1) as Time;
     let mut out = String::new();
     for line in text.lines() {
         let fact = line.starts_with('e') && !line.contains(" if ");
