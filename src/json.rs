@@ -4,6 +4,7 @@
 
 use std::fmt::{self, Write};
 
+use crate::time::{Time, Validity, NEVER_AFTER, NEVER_BEFORE};
 use crate::value::Value;
 
 /// A JSON string literal.
@@ -45,4 +46,24 @@ pub fn array<W: Write, T>(
         item(out, x)?;
     }
     out.write_char(']')
+}
+
+/// A validity: `[{"from": 1994, "to": 2020}, {"from": 2022, "to": null}]`,
+/// `null` for an open end (SPEC §10).
+pub fn validity(out: &mut impl Write, v: &Validity) -> fmt::Result {
+    let end = |t: Time, none: Time| {
+        if t == none {
+            "null".to_string()
+        } else {
+            t.to_string()
+        }
+    };
+    array(out, v.intervals(), |out, i| {
+        write!(
+            out,
+            "{{\"from\": {}, \"to\": {}}}",
+            end(i.from, NEVER_BEFORE),
+            end(i.to, NEVER_AFTER)
+        )
+    })
 }

@@ -259,28 +259,11 @@ fn bound(t: i64, none: i64) -> String {
     }
 }
 
-/// `[{"from": 1994, "to": 2020}, {"from": 2022, "to": null}]`.
+/// A validity in JSON (see [`entente::json::validity`]).
 fn json_validity(out: &mut impl Write, validity: &Validity) -> io::Result<()> {
-    write!(out, "[")?;
-    for (i, interval) in validity.intervals().iter().enumerate() {
-        if i > 0 {
-            write!(out, ", ")?;
-        }
-        let end = |t: i64, none: i64| {
-            if t == none {
-                "null".to_string()
-            } else {
-                t.to_string()
-            }
-        };
-        write!(
-            out,
-            "{{\"from\": {}, \"to\": {}}}",
-            end(interval.from, NEVER_BEFORE),
-            end(interval.to, NEVER_AFTER)
-        )?;
-    }
-    write!(out, "]")
+    let mut text = String::new();
+    let _ = entente::json::validity(&mut text, validity);
+    out.write_all(text.as_bytes())
 }
 
 /// A string field as its text, a number in canonical form.

@@ -292,11 +292,14 @@ impl Engine {
         };
         let warnings = self.check_goal(&query)?;
         self.run(config)?;
-        let explanation = match self.time_of(None, &self.config) {
+        let mut explanation = match self.time_of(None, &self.config) {
             None if self.is_temporal() => self.explain_over_time(&fact)?,
             None => self.explain_fact(&fact),
             Some(t) => at_time(self.explain_fact(&fact), t),
         };
+        if self.is_temporal() {
+            self.add_validities(&mut explanation)?;
+        }
         Ok((explanation, warnings))
     }
 

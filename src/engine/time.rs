@@ -10,12 +10,12 @@
 
 use std::collections::BTreeMap;
 
-use super::{ChangeSet, Engine, WhatIf};
-use crate::ast::Query;
+use super::{ChangeSet, Engine, Explanation, WhatIf};
+use crate::ast::{Literal, Query, Statement, Term};
 use crate::error::Error;
 use crate::eval::timeline::{sweep, Timeline};
 use crate::eval::{self, Answers, Config, Database};
-use crate::explain::{Fact, Proof, Prover};
+use crate::explain::{Fact, Failure, Justification, Proof, Prover};
 use crate::intern::Interner;
 use crate::plan::{self, Plan};
 use crate::time::{Interval, Time, Validity, NEVER_AFTER, NEVER_BEFORE};
@@ -130,59 +130,62 @@ impl Engine {
     /// of the first point of each gain or loss.
     pub(super) fn what_if_in_time(
         &mut self,
-        mut copy: Engine,
+        copy: Engine,
         explain: bool,
         config: &Config,
     ) -> Result<WhatIf, Error> {
         let at = self.time_of(None, config).or(copy.time_of(None, config));
-        let changes = match at {
-            Some(t) => {
+        // The two timelines: what changes over time, and when each fact
+        // of a proof holds.
+        let timelines = if at.is_none() || explain {
+            let timeline = |engine: &Engine| match &engine.timeline {
+                Some(t) => Ok(t.clone()),
+                None => engine.compute_timeline(config),
+            };
+            Some((timeline(self)?, timeline(&copy)?))
+        } else {
+            None
+        };
+        let changes = match (at, &timelines) {
+            (Some(t), _) => {
                 let (old, new) = (self.snapshot(t, config)?, copy.snapshot(t, config)?);
                 ChangeSet::between(&old, &new)
             }
-            None => {
-                copy.run(config.clone())?;
-                let old = match &self.timeline {
-                    Some(t) => t.clone(),
-                    None => self.compute_timeline(config)?,
-                };
-                let new = match &copy.timeline {
-                    Some(t) => t.clone(),
-                    None => copy.compute_timeline(config)?,
-                };
-                ChangeSet::between_timelines(&old, &new)
-            }
+            (None, Some((old, new))) => ChangeSet::between_timelines(old, new),
+            (None, None) => unreachable!("timelines are computed over time"),
         };
         let mut what_if = WhatIf {
             changes,
             gained: Vec::new(),
             lost: Vec::new(),
         };
-        if explain {
+        if let (true, Some((old, new))) = (explain, &timelines) {
             for p in &what_if.changes.predicates {
                 for (i, args) in p.appeared.iter().enumerate() {
                     let t = at.unwrap_or_else(|| first_point(&p.appeared_when[i], NEVER_AFTER));
                     what_if
                         .gained
-                        .extend(copy.proof_at(&p.predicate, args, t, config)?);
+                        .extend(copy.proof_at(&p.predicate, args, t, new, config)?);
                 }
                 for (i, args) in p.disappeared.iter().enumerate() {
                     let t = at.unwrap_or_else(|| first_point(&p.disappeared_when[i], NEVER_AFTER));
                     what_if
                         .lost
-                        .extend(self.proof_at(&p.predicate, args, t, config)?);
+                        .extend(self.proof_at(&p.predicate, args, t, old, config)?);
                 }
             }
         }
         Ok(what_if)
     }
 
-    /// The proof of a fact at time point `t`, if it holds then.
+    /// The proof of a fact at time point `t`, if it holds then, with when
+    /// each of its facts holds by `timeline`.
     fn proof_at(
         &self,
         predicate: &str,
         args: &[Value],
         t: Time,
+        timeline: &Timeline,
         config: &Config,
     ) -> Result<Option<Proof>, Error> {
         let mut db = self.snapshot(t, config)?;
@@ -190,13 +193,112 @@ impl Engine {
             predicate: predicate.to_string(),
             args: args.to_vec(),
         };
-        Ok(Prover::new(&mut db, &self.program, &self.sources)
-            .prove(&fact)
-            .map(|proof| Proof {
+        let proof = Prover::new(&mut db, &self.program, &self.sources).prove(&fact);
+        Ok(proof.map(|proof| {
+            let mut proof = Proof {
                 at: Some(t),
                 ..proof
-            }))
+            };
+            proof_validities(&mut proof, timeline);
+            proof
+        }))
     }
+}
+
+impl Engine {
+    /// Adds to an explanation of a program that says when facts hold when
+    /// each of its facts holds: every proof node's validity, and for each
+    /// rule that failed, when the premise that stopped it holds.
+    pub(super) fn add_validities(&mut self, explanation: &mut Explanation) -> Result<(), Error> {
+        let computed;
+        let timeline = match &self.timeline {
+            Some(t) => t,
+            None => {
+                computed = self.compute_timeline(&self.config)?;
+                &computed
+            }
+        };
+        match explanation {
+            Explanation::Holds(proof) => proof_validities(proof, timeline),
+            Explanation::DoesNotHold(why_not) => {
+                for attempt in &mut why_not.attempts {
+                    attempt.premise_holds = match &attempt.failure {
+                        Failure::Missing { literal, .. } => {
+                            Some(pattern_validity(timeline, literal))
+                        }
+                        Failure::Blocked { by, .. } => Some(fact_validity(timeline, by)),
+                        Failure::Head(_) | Failure::False { .. } => None,
+                    };
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sets the validity of every node of a proof.
+fn proof_validities(proof: &mut Proof, timeline: &Timeline) {
+    proof.validity = Some(fact_validity(timeline, &proof.fact));
+    if let Justification::Derived(d) = &mut proof.justification {
+        for premise in &mut d.premises {
+            proof_validities(premise, timeline);
+        }
+    }
+}
+
+/// When a fact holds, by the timeline.
+fn fact_validity(timeline: &Timeline, fact: &Fact) -> Validity {
+    let db = &timeline.db;
+    let row: Option<Vec<_>> = fact.args.iter().map(|v| db.interner.get(v)).collect();
+    db.pred(&fact.predicate)
+        .zip(row)
+        .map(|(pred, row)| timeline.validity(pred, &row))
+        .unwrap_or_default()
+}
+
+/// When some fact fits an atom written with constants, variables and
+/// `_` (a premise as a why-not shows it, its values bound so far): the
+/// union of the validities of the facts that fit.
+fn pattern_validity(timeline: &Timeline, atom: &str) -> Validity {
+    let (module, errors) = crate::parse::parse_module(&format!("? {atom}."), 0);
+    let atom = match module.statements.first() {
+        Some(Statement::Query(q)) if errors.is_empty() => match q.body.as_slice() {
+            [Literal::Positive(atom)] => atom.clone(),
+            _ => return Validity::never(),
+        },
+        _ => return Validity::never(),
+    };
+    let db = &timeline.db;
+    let Some(pred) = db.pred(&atom.predicate.text) else {
+        return Validity::never();
+    };
+    let mut union = Validity::never();
+    for (row, validity) in timeline.facts(pred, false) {
+        let values = db.values(&row);
+        let mut bound: Vec<(&str, &Value)> = Vec::new();
+        let fits = atom.args.len() == values.len()
+            && atom
+                .args
+                .iter()
+                .zip(&values)
+                .all(|(term, value)| match term {
+                    Term::Const(c, _) => c == value,
+                    Term::Wildcard(_) => true,
+                    Term::Var(v) => match bound.iter().find(|(name, _)| *name == v.name) {
+                        Some((_, earlier)) => *earlier == value,
+                        None => {
+                            bound.push((&v.name, value));
+                            true
+                        }
+                    },
+                });
+        if fits {
+            for &interval in validity.intervals() {
+                union.add(interval);
+            }
+        }
+    }
+    union
 }
 
 /// A time point of `validity` to explain it at: its first, unless it has

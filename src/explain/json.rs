@@ -70,6 +70,10 @@ fn json_proof(out: &mut impl Write, p: &Proof, root: bool) -> fmt::Result {
     if let Some(t) = p.at {
         write!(out, ", \"at\": {t}")?;
     }
+    if let Some(v) = &p.validity {
+        write!(out, ", \"validity\": ")?;
+        json::validity(out, v)?;
+    }
     write!(out, ", \"given\": ")?;
     match &p.justification {
         Justification::Given(s) => json_source(out, s, false)?,
@@ -159,7 +163,12 @@ fn json_why_not(out: &mut impl Write, w: &WhyNot) -> fmt::Result {
                 json::string(out, literal)?;
             }
         }
-        write!(out, "}}}}")?;
+        write!(out, "}}")?;
+        if let Some(v) = &a.premise_holds {
+            write!(out, ", \"premise_holds\": ")?;
+            json::validity(out, v)?;
+        }
+        write!(out, "}}")?;
     }
     write!(out, "], \"closest\": ")?;
     json_strings(out, w.closest.iter().map(ToString::to_string))?;

@@ -106,6 +106,9 @@ pub struct Proof {
     /// The time point the proof is of, for a program that says when facts
     /// hold (SPEC §10): set on the root of the tree only.
     pub at: Option<Time>,
+    /// When the fact holds, for a program that says when facts hold: set
+    /// on every node.
+    pub validity: Option<Validity>,
     /// How it holds.
     pub justification: Justification,
 }
@@ -203,6 +206,7 @@ impl<'a> Prover<'a> {
             return Proof {
                 fact,
                 at: None,
+                validity: None,
                 justification: Justification::Truncated,
             };
         };
@@ -211,6 +215,7 @@ impl<'a> Prover<'a> {
             return Proof {
                 fact,
                 at: None,
+                validity: None,
                 justification: Justification::Given(source),
             };
         }
@@ -218,6 +223,7 @@ impl<'a> Prover<'a> {
             return Proof {
                 fact,
                 at: None,
+                validity: None,
                 justification: Justification::Truncated,
             };
         }
@@ -231,6 +237,7 @@ impl<'a> Prover<'a> {
         Proof {
             fact,
             at: None,
+            validity: None,
             justification,
         }
     }

@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use super::{Derivation, Failure, Justification, Proof, Source, WhyNot, MAX_DEPTH};
+use super::{Attempt, Derivation, Failure, Justification, Proof, Source, WhyNot, MAX_DEPTH};
 use crate::value::Value;
 
 /// A proof indented by a number of levels.
@@ -44,9 +44,13 @@ fn place(s: &Source) -> String {
 }
 
 fn proof(f: &mut fmt::Formatter<'_>, proof: &Proof, depth: usize) -> fmt::Result {
-    match proof.at {
-        Some(t) => writeln!(f, "{}{} at {t}", indent(depth), proof.fact)?,
-        None => writeln!(f, "{}{}", indent(depth), proof.fact)?,
+    write!(f, "{}{}", indent(depth), proof.fact)?;
+    if let Some(t) = proof.at {
+        write!(f, " at {t}")?;
+    }
+    match &proof.validity {
+        Some(v) if !v.is_always() => writeln!(f, " (holds {v})")?,
+        _ => writeln!(f)?,
     }
     let pad = indent(depth + 1);
     match &proof.justification {
@@ -88,6 +92,17 @@ fn derivation(f: &mut fmt::Formatter<'_>, d: &Derivation, depth: usize) -> fmt::
     Ok(())
 }
 
+/// When the premise that failed holds, over time: `(it holds since
+/// 2010)`, `(it never holds)`; nothing for a program without time.
+fn when(a: &Attempt) -> String {
+    match &a.premise_holds {
+        None => String::new(),
+        Some(v) if v.is_never() => " (it never holds)".to_string(),
+        Some(v) if v.is_always() => " (it always holds)".to_string(),
+        Some(v) => format!(" (it holds {v})"),
+    }
+}
+
 fn bindings(b: &[(String, Value)]) -> String {
     b.iter()
         .map(|(n, v)| format!("{n} = {v}"))
@@ -118,13 +133,13 @@ impl fmt::Display for WhyNot {
             match &a.failure {
                 Failure::Head(why) => writeln!(f, "    the head does not fit: {why}")?,
                 Failure::Missing { literal, closest } => {
-                    writeln!(f, "    fails at {literal}: no such fact")?;
+                    writeln!(f, "    fails at {literal}: no such fact{}", when(a))?;
                     for c in closest {
                         writeln!(f, "      closest: {c}")?;
                     }
                 }
                 Failure::Blocked { literal, by } => {
-                    writeln!(f, "    fails at {literal}: {by} holds")?;
+                    writeln!(f, "    fails at {literal}: {by} holds{}", when(a))?;
                 }
                 Failure::False { literal } => {
                     writeln!(f, "    fails at {literal}: it does not hold")?

@@ -19,7 +19,7 @@ use crate::load::Program;
 use crate::plan::{self, Bindings};
 use crate::source::Sources;
 use crate::suggest::did_you_mean;
-use crate::time::Time;
+use crate::time::{Time, Validity};
 use crate::value::Value;
 
 /// Most closest facts shown for a missing premise.
@@ -53,6 +53,10 @@ pub struct Attempt {
     pub bindings: Vec<(String, Value)>,
     /// What stopped it.
     pub failure: Failure,
+    /// For a program that says when facts hold: when the premise that
+    /// failed holds (a missing premise: any fact that fits it; a negated
+    /// one: the fact that blocks it), never when it never does.
+    pub premise_holds: Option<Validity>,
 }
 
 /// What stopped one rule.
@@ -100,6 +104,7 @@ pub fn why_not(db: &mut Database, program: &Program, sources: &Sources, fact: &F
             rule_index: i,
             bindings,
             failure,
+            premise_holds: None,
         });
     }
     let mut suggestions = Vec::new();
