@@ -97,8 +97,8 @@ pub mod time;
 pub mod value;
 
 pub use engine::{
-    statements_of, Arg, Change, ChangeSet, Engine, Explanation, Pattern, Piece, PredicateChanges,
-    PredicateInfo, Update, WhatIf,
+    statements_of, Arg, Boundaries, Cause, Change, ChangeSet, Engine, Explanation, Pattern, Piece,
+    PredicateChanges, PredicateInfo, Update, WhatIf,
 };
 pub use error::{render, Error, Problem};
 pub use eval::{Answer, Answers, CancelToken, Config, Progress, ProgressReport, StratumStats};

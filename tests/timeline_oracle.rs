@@ -123,6 +123,34 @@ proptest! {
                 .map(|((_, row), v)| (row.clone(), v.clone()))
                 .collect();
             prop_assert_eq!(got, wanted, "answers of {}(X), program:\n{}", p.name, text);
+
+            // Each boundary names given facts that start or end right there.
+            let (answers, boundaries, _) = engine
+                .timeline_explained(&format!("{}(X)", p.name), config(1))
+                .expect("answers");
+            for (i, per_interval) in boundaries.iter().enumerate() {
+                let validity = answers.validity(i);
+                for (interval, b) in validity.intervals().iter().zip(per_interval) {
+                    for (bound, causes, opening) in [
+                        (interval.from, &b.opened_by, true),
+                        (interval.to, &b.closed_by, false),
+                    ] {
+                        if bound == NEVER_BEFORE || bound == NEVER_AFTER {
+                            prop_assert!(causes.is_empty());
+                            continue;
+                        }
+                        prop_assert!(!causes.is_empty(), "no cause at {} for {}(X), program:\n{}", bound, p.name, text);
+                        for cause in causes {
+                            let key = (cause.fact.predicate.clone(), cause.fact.args.clone());
+                            let v = expected.get(&key).cloned().unwrap_or_default();
+                            // Where the boundary is, the cause changes.
+                            let (before, after) = if opening { (bound - 1, bound) } else { (bound, bound + 1) };
+                            prop_assert_eq!(v.contains(after), cause.starts, "{:?} at {}, program:\n{}", cause, bound, text);
+                            prop_assert_eq!(v.contains(before), !cause.starts, "{:?} at {}, program:\n{}", cause, bound, text);
+                        }
+                    }
+                }
+            }
         }
 
         // A snapshot at each time point is the oracle's model then.

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use entente::time::{Validity, NEVER_AFTER, NEVER_BEFORE};
-use entente::{Answers, Engine, Value};
+use entente::{Answers, Boundaries, Cause, Engine, Value};
 
 /// `--format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -172,8 +172,15 @@ pub fn answers(
 }
 
 /// `entente timeline`: each answer with the maximal intervals in which it
-/// holds (`always` for every time).
-pub fn timeline(out: &mut impl Write, format: Format, answers: &Answers) -> io::Result<()> {
+/// holds (`always` for every time); with `boundaries` (per answer, per
+/// interval), what opens and closes each.
+pub fn timeline(
+    out: &mut impl Write,
+    format: Format,
+    answers: &Answers,
+    boundaries: Option<&[Vec<Boundaries>]>,
+) -> io::Result<()> {
+    let explained = |i: usize, j: usize| boundaries.and_then(|b| b.get(i)?.get(j));
     match format {
         Format::Text => {
             if answers.rows.is_empty() {
@@ -190,6 +197,25 @@ pub fn timeline(out: &mut impl Write, format: Format, answers: &Answers) -> io::
                     writeln!(out, "true: {when}")?;
                 } else {
                     writeln!(out, "{}: {when}", bindings(&answers.variables, row))?;
+                }
+                for (j, interval) in validity.intervals().iter().enumerate() {
+                    let Some(b) = explained(i, j) else { continue };
+                    if interval.from != NEVER_BEFORE {
+                        writeln!(
+                            out,
+                            "  from {}: opened by {}",
+                            interval.from,
+                            causes(&b.opened_by)
+                        )?;
+                    }
+                    if interval.to != NEVER_AFTER {
+                        writeln!(
+                            out,
+                            "  to {}: closed by {}",
+                            interval.to,
+                            causes(&b.closed_by)
+                        )?;
+                    }
                 }
             }
             Ok(())
@@ -211,6 +237,20 @@ pub fn timeline(out: &mut impl Write, format: Format, answers: &Answers) -> io::
                 json_values(out, row)?;
                 write!(out, ", \"intervals\": ")?;
                 json_validity(out, &answers.validity(i))?;
+                if let Some(per_interval) = boundaries.and_then(|b| b.get(i)) {
+                    write!(out, ", \"boundaries\": [")?;
+                    for (j, b) in per_interval.iter().enumerate() {
+                        if j > 0 {
+                            write!(out, ", ")?;
+                        }
+                        write!(out, "{{\"opened_by\": ")?;
+                        json_causes(out, &b.opened_by)?;
+                        write!(out, ", \"closed_by\": ")?;
+                        json_causes(out, &b.closed_by)?;
+                        write!(out, "}}")?;
+                    }
+                    write!(out, "]")?;
+                }
                 write!(out, "}}")?;
             }
             writeln!(out, "]}}")
@@ -221,6 +261,36 @@ pub fn timeline(out: &mut impl Write, format: Format, answers: &Answers) -> io::
             w.flush()
         }
     }
+}
+
+/// `the start of treaty(a, b) and the end of war(a, c)`; `no given fact
+/// found` when none was.
+fn causes(causes: &[Cause]) -> String {
+    if causes.is_empty() {
+        return "no given fact found".to_string();
+    }
+    let each: Vec<String> = causes
+        .iter()
+        .map(|c| {
+            let edge = if c.starts { "start" } else { "end" };
+            format!("the {edge} of {}", c.fact)
+        })
+        .collect();
+    each.join(" and ")
+}
+
+/// `[{"fact": "treaty(a, b)", "starts": true}]`.
+fn json_causes(out: &mut impl Write, causes: &[Cause]) -> io::Result<()> {
+    write!(out, "[")?;
+    for (i, c) in causes.iter().enumerate() {
+        if i > 0 {
+            write!(out, ", ")?;
+        }
+        write!(out, "{{\"fact\": ")?;
+        json_string(out, &c.fact.to_string())?;
+        write!(out, ", \"starts\": {}}}", c.starts)?;
+    }
+    write!(out, "]")
 }
 
 /// `X = a, Y = b`.

@@ -120,6 +120,10 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Say which given facts' starts and ends open and close each
+        /// interval.
+        #[arg(long)]
+        explain: bool,
         #[command(flatten)]
         budget: Budget,
     },
@@ -231,8 +235,9 @@ pub fn main() -> ExitCode {
             goal,
             files,
             format,
+            explain,
             budget,
-        } => run::timeline(&goal, &files, format, budget.config()),
+        } => run::timeline(&goal, &files, format, explain, budget.config()),
         // The REPL answers at once; it has no progress line.
         Command::Repl { files, budget } => repl::run(
             &files,

@@ -140,18 +140,30 @@ pub fn query(goal: &str, files: &[PathBuf], format: Format, config: Config) -> E
 }
 
 /// `timeline GOAL FILE...`.
-pub fn timeline(goal: &str, files: &[PathBuf], format: Format, config: Config) -> ExitCode {
+pub fn timeline(
+    goal: &str,
+    files: &[PathBuf],
+    format: Format,
+    explain: bool,
+    config: Config,
+) -> ExitCode {
     let Some((mut engine, warnings)) = load(files) else {
         return ExitCode::from(1);
     };
     let line = Line::watch(&config);
-    let answered = engine.timeline(goal, config);
+    let answered = if explain {
+        engine
+            .timeline_explained(goal, config)
+            .map(|(a, b, w)| (a, Some(b), w))
+    } else {
+        engine.timeline(goal, config).map(|(a, w)| (a, None, w))
+    };
     line.finish();
     match answered {
-        Ok((answers, goal_warnings)) => {
+        Ok((answers, boundaries, goal_warnings)) => {
             report::warnings(&goal_warnings);
             let mut out = BufWriter::new(std::io::stdout().lock());
-            let written = format::timeline(&mut out, format, &answers);
+            let written = format::timeline(&mut out, format, &answers, boundaries.as_deref());
             finish(&mut out, written);
             exit_without_drop(engine);
             ExitCode::SUCCESS

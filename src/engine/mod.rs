@@ -8,6 +8,7 @@
 //! spans). Once the model has been computed, every change maintains it
 //! incrementally (see [`update`] and [`crate::eval::maintain`]).
 
+mod boundaries;
 mod changes;
 mod pattern;
 mod print;
@@ -31,6 +32,7 @@ use crate::plan::{self, Plan};
 use crate::source::{Sources, Span};
 use crate::time::{Time, NEVER_BEFORE};
 
+pub use boundaries::{Boundaries, Cause};
 pub use changes::{ChangeSet, PredicateChanges};
 pub use pattern::{Arg, Pattern, PredicateInfo};
 pub use update::{Change, Update, WhatIf};

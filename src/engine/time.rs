@@ -247,7 +247,7 @@ fn proof_validities(proof: &mut Proof, timeline: &Timeline) {
 }
 
 /// When a fact holds, by the timeline.
-fn fact_validity(timeline: &Timeline, fact: &Fact) -> Validity {
+pub(super) fn fact_validity(timeline: &Timeline, fact: &Fact) -> Validity {
     let db = &timeline.db;
     let row: Option<Vec<_>> = fact.args.iter().map(|v| db.interner.get(v)).collect();
     db.pred(&fact.predicate)
@@ -260,19 +260,31 @@ fn fact_validity(timeline: &Timeline, fact: &Fact) -> Validity {
 /// `_` (a premise as a why-not shows it, its values bound so far): the
 /// union of the validities of the facts that fit.
 fn pattern_validity(timeline: &Timeline, atom: &str) -> Validity {
+    let mut union = Validity::never();
+    for (_, validity) in matching_facts(timeline, atom) {
+        for &interval in validity.intervals() {
+            union.add(interval);
+        }
+    }
+    union
+}
+
+/// The facts that fit an atom written with constants, variables and `_`
+/// (a repeated variable takes one value), each with when it holds.
+pub(super) fn matching_facts(timeline: &Timeline, atom: &str) -> Vec<(Fact, Validity)> {
     let (module, errors) = crate::parse::parse_module(&format!("? {atom}."), 0);
     let atom = match module.statements.first() {
         Some(Statement::Query(q)) if errors.is_empty() => match q.body.as_slice() {
             [Literal::Positive(atom)] => atom.clone(),
-            _ => return Validity::never(),
+            _ => return Vec::new(),
         },
-        _ => return Validity::never(),
+        _ => return Vec::new(),
     };
     let db = &timeline.db;
     let Some(pred) = db.pred(&atom.predicate.text) else {
-        return Validity::never();
+        return Vec::new();
     };
-    let mut union = Validity::never();
+    let mut found = Vec::new();
     for (row, validity) in timeline.facts(pred, false) {
         let values = db.values(&row);
         let mut bound: Vec<(&str, &Value)> = Vec::new();
@@ -293,12 +305,14 @@ fn pattern_validity(timeline: &Timeline, atom: &str) -> Validity {
                     },
                 });
         if fits {
-            for &interval in validity.intervals() {
-                union.add(interval);
-            }
+            let fact = Fact {
+                predicate: atom.predicate.text.to_string(),
+                args: values.clone(),
+            };
+            found.push((fact, validity));
         }
     }
-    union
+    found
 }
 
 /// A time point of `validity` to explain it at: its first, unless it has

@@ -77,7 +77,7 @@ impl Timeline {
                 .map(|r| (rel.row(r).to_vec(), Validity::always())),
         );
         if derived_only {
-            facts.retain(|(row, _)| !self.given_somewhen(pred, row));
+            facts.retain(|(row, _)| !self.is_given(pred, row));
         }
         facts
     }
@@ -102,7 +102,7 @@ impl Timeline {
     }
 
     /// Is this fact given (stated or imported) at some time?
-    fn given_somewhen(&self, pred: PredId, row: &[Id]) -> bool {
+    pub fn is_given(&self, pred: PredId, row: &[Id]) -> bool {
         self.timed.contains_key(&(pred, row.to_vec()))
             || self.db.relations[pred]
                 .find(row)

@@ -42,7 +42,7 @@ pub const MAX_LISTED: usize = 10;
 const MAX_CANDIDATES: usize = 256;
 
 /// A fact: a predicate and its values.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Fact {
     /// The predicate.
     pub predicate: String,
