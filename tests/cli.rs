@@ -255,9 +255,9 @@ fn what_if_on_the_knowledge_base_lists_what_the_2010_clause_carries() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = String::from_utf8_lossy(&out.stdout);
     for line in [
-        "- defends(turkey, azerbaijan).",
-        "- would_intervene(turkey, azerbaijan, armenia).",
-        "- escalation_risk(russia, turkey).",
+        "- defends(turkey, azerbaijan) since 2010.",
+        "- would_intervene(turkey, azerbaijan, armenia) since 2010.",
+        "- escalation_risk(russia, turkey) since 2010.",
     ] {
         assert!(text.lines().any(|l| l == line), "missing {line} in\n{text}");
     }

@@ -315,6 +315,37 @@ pub(super) fn matching_facts(timeline: &Timeline, atom: &str) -> Vec<(Fact, Vali
     found
 }
 
+impl Engine {
+    /// What a change to a program that says (or said) when facts hold
+    /// did: its model or timeline computed afresh and compared with the
+    /// old one, at the time point of `config` or over every time. `None`
+    /// when there was no model to compare with (the new one is then
+    /// computed on the next question).
+    pub(super) fn changes_in_time(
+        &mut self,
+        old_model: Option<Database>,
+        old_timeline: Option<Timeline>,
+        config: &Config,
+    ) -> Result<Option<ChangeSet>, Error> {
+        if old_model.is_none() && old_timeline.is_none() {
+            return Ok(None);
+        }
+        self.run(config.clone())?;
+        let changes = match (&self.timeline, &self.model, old_timeline, old_model) {
+            (Some(new), _, Some(old), _) => ChangeSet::between_timelines(&old, new),
+            (Some(new), _, None, Some(old)) => {
+                ChangeSet::between_timelines(&Timeline::always(old), new)
+            }
+            (None, Some(new), None, Some(old)) => ChangeSet::between(&old, new),
+            (None, Some(new), Some(old), _) => {
+                ChangeSet::between_timelines(&old, &Timeline::always(new.clone()))
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(changes))
+    }
+}
+
 /// A time point of `validity` to explain it at: its first, unless it has
 /// no start; then the last of its first interval, unless that has no end
 /// either; then `otherwise`.

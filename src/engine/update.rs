@@ -295,9 +295,22 @@ impl Engine {
         // A program that says when facts hold is evaluated afresh after a
         // change (docs/language.md): maintenance keeps one model, and its
         // models are one per elementary interval.
-        self.timeline = None;
+        let old_timeline = self.timeline.take();
         if was_temporal || self.is_temporal() {
-            self.model = None;
+            let old_model = self.model.take();
+            return match self.changes_in_time(old_model, old_timeline, config) {
+                Ok(changes) => Ok(Update {
+                    stale: changes.is_none(),
+                    changes: changes.unwrap_or_default(),
+                    warnings,
+                }),
+                Err(e) => {
+                    (self.program, self.strata, self.imported) = old;
+                    self.model = None;
+                    self.timeline = None;
+                    Err(e)
+                }
+            };
         }
         let Some(db) = self.model.take() else {
             return Ok(Update {

@@ -49,6 +49,17 @@ pub struct Timeline {
 }
 
 impl Timeline {
+    /// The timeline of a model that holds at every time (of a program
+    /// that says nothing of time).
+    pub fn always(db: Database) -> Timeline {
+        Timeline {
+            changed: vec![HashMap::default(); db.relations.len()],
+            starts: vec![NEVER_BEFORE],
+            timed: HashMap::default(),
+            db,
+        }
+    }
+
     /// When the fact `row` of `pred` holds (never, if it does not).
     pub fn validity(&self, pred: PredId, row: &[Id]) -> Validity {
         if let Some(v) = self.changed.get(pred).and_then(|c| c.get(row)) {
