@@ -297,3 +297,51 @@ pub fn update_cases() -> Vec<(Workload, Vec<UpdateCase>)> {
         (random, random_cases),
     ]
 }
+
+/// The first and last years of the ATOP data.
+pub const ATOP_YEARS: std::ops::RangeInclusive<i64> = 1815..=2018;
+
+/// A file shaped like the ATOP 5.1 member-level file (`atopid, member,
+/// yrent, yrexit, defense, nonagg`, `yrexit` 0 for a pact still in force),
+/// of about its size: `pacts` pacts of 2 to 12 members over 1815–2018,
+/// their members joining in the pact's first years and leaving at its end
+/// or earlier. Seeded, so every run is the same file.
+pub fn atop_like_csv(pacts: u64, seed: u64) -> String {
+    let mut rng = Rng::new(seed);
+    let mut csv = String::from("atopid,member,yrent,yrexit,defense,nonagg\n");
+    for id in 1..=pacts {
+        let start = 1815 + rng.below(204) as i64;
+        // A third of the pacts are still in force; the others last up to
+        // forty years.
+        let end = if rng.below(3) == 0 {
+            0
+        } else {
+            (start + rng.below(40) as i64).min(2018)
+        };
+        let (defense, nonagg) = (rng.below(2), rng.below(3) / 2);
+        for _ in 0..2 + rng.below(11) {
+            let member = 2 + rng.below(200) * 5;
+            let joined = (start + rng.below(3) as i64).min(2018);
+            let left = match end {
+                0 if rng.below(4) == 0 => (joined + rng.below(30) as i64).min(2018),
+                0 => 0,
+                end => end.max(joined),
+            };
+            csv.push_str(&format!(
+                "{id},{member},{joined},{left},{defense},{nonagg}\n"
+            ));
+        }
+    }
+    csv
+}
+
+/// The rules the time benchmarks run on an ATOP-shaped file named
+/// `atop.csv`: pacts in force and partners by obligation, as
+/// `rules/examples/atop.rules` has them (without the state names).
+pub const ATOP_RULES: &str = "\
+import atop(atopid, member, defense, nonagg) from \"atop.csv\" valid from yrent to yrexit open 0.
+in_force(A) if atop(A, _, _, _).
+pacts(N) if N = count : { in_force(A) }.
+defence_partner(S, T) if atop(A, S, 1, _), atop(A, T, 1, _), S != T.
+nonaggression_partner(S, T) if atop(A, S, _, 1), atop(A, T, _, 1), S != T.
+";

@@ -8,16 +8,18 @@
 //! answering it in each ([`Engine::answers_over_time`]). A question about
 //! one time point (`? goal at T.`) is asked of the snapshot then.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::{ChangeSet, Engine, Explanation, WhatIf};
 use crate::ast::{Literal, Query, Statement, Term};
+use crate::check;
 use crate::error::Error;
-use crate::eval::timeline::{sweep, Timeline};
-use crate::eval::{self, Answers, Config, Database};
+use crate::eval::timeline::{sweep, Timeline, Track};
+use crate::eval::{self, Answers, Config, Database, ImportedRows};
 use crate::explain::{Fact, Failure, Justification, Proof, Prover};
 use crate::intern::Interner;
-use crate::plan::{self, Plan};
+use crate::load::Program;
+use crate::plan::{self, Plan, QueryPlan};
 use crate::time::{Interval, Time, Validity, NEVER_AFTER, NEVER_BEFORE};
 use crate::value::Value;
 
@@ -72,6 +74,7 @@ impl Engine {
             &self.program,
             &self.imported,
             config,
+            Track::Facts,
             &mut |_, _| Ok(()),
         )
         .map_err(|e| Error::single(e, &self.sources))
@@ -100,18 +103,25 @@ impl Engine {
         queries: &[&Query],
         config: &Config,
     ) -> Result<Vec<Answers>, Error> {
+        // Only what the queries read is swept: the rest of the program
+        // changes nothing in their answers.
+        let (program, imported) = self.slice(queries);
+        let (strata, _) = check::stratify::stratify(&program);
         let mut interner = Interner::default();
-        let plan = plan::plan(&self.program, &self.strata, &mut interner, &Plan::default());
+        let plan = plan::plan(&program, &strata, &mut interner, &Plan::default());
         let mut trackers: Vec<Tracker> = queries.iter().map(|_| Tracker::default()).collect();
         sweep(
             plan,
             interner,
-            &self.program,
-            &self.imported,
+            &program,
+            &imported,
             config,
+            Track::Answers,
             &mut |start, db| {
                 for (query, tracker) in queries.iter().zip(&mut trackers) {
-                    let answers = db.answer(query)?;
+                    // Planned once, in the first interval's model.
+                    let plan = tracker.plan.get_or_insert_with(|| db.plan_query(query));
+                    let answers = db.answer_planned(plan)?;
                     tracker.step(start, answers);
                 }
                 Ok(())
@@ -357,10 +367,56 @@ pub(super) fn first_point(validity: &Validity, otherwise: Time) -> Time {
     }
 }
 
+impl Engine {
+    /// The part of the program `queries` depend on: the rules and facts
+    /// of the predicates they read, and of those these read, and the rows
+    /// of those predicates' imports (the imports themselves stay, so that
+    /// rows keep their import's number).
+    fn slice(&self, queries: &[&Query]) -> (Program, Vec<ImportedRows>) {
+        let mut needed: HashSet<&str> = HashSet::new();
+        for query in queries {
+            crate::ast::for_each_atom(&query.body, &mut |a, _| {
+                needed.insert(&a.predicate.text);
+            });
+        }
+        loop {
+            let before = needed.len();
+            for rule in &self.program.rules {
+                if needed.contains(&*rule.head.predicate.text) {
+                    crate::ast::for_each_atom(&rule.body, &mut |a, _| {
+                        needed.insert(&a.predicate.text);
+                    });
+                }
+            }
+            if needed.len() == before {
+                break;
+            }
+        }
+        let program = Program {
+            rules: (self.program.rules.iter())
+                .filter(|r| needed.contains(&*r.head.predicate.text))
+                .cloned()
+                .collect(),
+            queries: Vec::new(),
+            imports: self.program.imports.clone(),
+        };
+        let imported = (self.imported.iter())
+            .filter(|rows| {
+                let name = &self.program.imports[rows.import].import.predicate.text;
+                needed.contains(&**name)
+            })
+            .cloned()
+            .collect();
+        (program, imported)
+    }
+}
+
 /// The answers of one query from one elementary interval to the next:
 /// each answer's intervals so far, and since when the current ones hold.
 #[derive(Default)]
 struct Tracker {
+    /// The query's plan, once made.
+    plan: Option<QueryPlan>,
     variables: Vec<String>,
     since: BTreeMap<Vec<Value>, Time>,
     done: BTreeMap<Vec<Value>, Validity>,

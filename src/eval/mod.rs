@@ -699,10 +699,26 @@ impl Database {
     /// Answers a checked query against the model: the distinct bindings of
     /// its named variables, sorted.
     pub fn answer(&mut self, query: &ast::Query) -> Result<Answers, EvalError> {
+        let plan = self.plan_query(query);
+        self.answer_planned(&plan)
+    }
+
+    /// The plan [`Database::answer`] runs for a checked query; it can be
+    /// run again after the model changed ([`Database::answer_planned`]).
+    pub fn plan_query(&mut self, query: &ast::Query) -> QueryPlan {
         for atom in query_atoms(query) {
             self.plan.ensure_pred(&atom.predicate.text, atom.args.len());
         }
-        let plan = self.plan_body(&query.body, &[], Bindings::Named);
+        self.plan_body(&query.body, &[], Bindings::Named)
+    }
+
+    /// Answers a planned query against the model: the distinct bindings
+    /// of its named variables, sorted.
+    pub fn answer_planned(&mut self, plan: &QueryPlan) -> Result<Answers, EvalError> {
+        // The model may have changed since the plan was made: relations
+        // rebuilt since have no index yet.
+        self.add_relations();
+        self.build_indexes(&plan.steps);
         let windows = self.complete_windows();
         let mut found = Relation::new(plan.variables.len());
         let mut join = Join::new(
@@ -724,7 +740,7 @@ impl Database {
         let mut rows: Vec<&[Id]> = (0..found.len()).map(|r| found.row(r)).collect();
         rows.sort_by(|a, b| self.interner.cmp_rows(a, b));
         Ok(Answers {
-            variables: plan.variables.into_iter().map(|(n, _)| n).collect(),
+            variables: plan.variables.iter().map(|(n, _)| n.clone()).collect(),
             rows: rows.into_iter().map(|r| self.values(r)).collect(),
             validities: Vec::new(),
         })

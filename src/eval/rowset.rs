@@ -9,7 +9,8 @@
 //! 7/8). This table has any number of buckets: once large, it grows by a
 //! quarter when it is 7/8 full, so its load stays between 0.7 and 7/8 (a
 //! little over five bytes a slot, at most about seven and a half a row). It is cut
-//! into [`SHARDS`] tables by hash, so a table that grows holds its old and
+//! into [`SHARDS`] tables by hash (one while it is small: [`SMALL_SET`]),
+//! so a table that grows holds its old and
 //! new arrays at once for a sixty-fourth of the set only.
 //!
 //! A table is a ring of buckets of seven slots (after Folly's F14). A
@@ -26,6 +27,11 @@ use super::relation::RowId;
 
 /// Tables of a set.
 const SHARDS: usize = 64;
+
+/// Ids below which a set is one table: tables cost an allocation each,
+/// and the many small relations of an update (its moves, its seeds) would
+/// otherwise pay for sixty-four.
+const SMALL_SET: usize = 1 << 15;
 
 /// Slots of a bucket.
 const SLOTS: usize = 7;
@@ -75,8 +81,8 @@ const FREE_BUCKET: Bucket = Bucket {
 impl RowSet {
     /// Would adding `extra` more ids (spread evenly) overfill a table?
     pub fn needs_room(&self, extra: usize) -> bool {
-        let per_shard = extra.div_ceil(SHARDS);
-        self.shards.len() < SHARDS || self.shards.iter().any(|s| !s.fits(s.len + per_shard))
+        let per_shard = extra.div_ceil(self.shards.len().max(1));
+        self.shards.is_empty() || self.shards.iter().any(|s| !s.fits(s.len + per_shard))
     }
 
     /// Reads the tags of the first bucket of this hash (and throws them
@@ -85,7 +91,7 @@ impl RowSet {
     pub fn warm(&self, hash: u64) {
         if let Some(table) = self
             .shards
-            .get(shard(hash))
+            .get(self.shard(hash))
             .filter(|t| !t.buckets.is_empty())
         {
             std::hint::black_box(table.buckets[table.home(hash)].tags);
@@ -96,7 +102,7 @@ impl RowSet {
     #[inline]
     pub fn full_for(&self, hash: u64) -> bool {
         self.shards
-            .get(shard(hash))
+            .get(self.shard(hash))
             .is_none_or(|s| !s.fits(s.len + 1))
     }
 
@@ -121,25 +127,27 @@ impl RowSet {
             .map(|s| s.buckets.len())
             .max()
             .unwrap_or(0);
-        let per_shard = ids.div_ceil(SHARDS);
+        let count = if ids < SMALL_SET { 1 } else { SHARDS };
+        let per_shard = ids.div_ceil(count);
         // Tables differ in size by a few standard deviations at most.
         let buckets = grown_buckets(per_shard + per_shard / 16 + SLOTS, largest);
         self.shards = Vec::new();
-        self.shards = (0..SHARDS)
+        self.shards = (0..count)
             .map(|_| Shard {
                 buckets: vec![FREE_BUCKET; buckets],
                 len: 0,
             })
             .collect();
         for (id, hash) in entries {
-            self.shards[shard(hash)].insert(hash, id, &rehash);
+            let s = self.shard(hash);
+            self.shards[s].insert(hash, id, &rehash);
         }
     }
 
     /// The first id with this hash that `eq` accepts.
     #[inline(always)]
     pub fn find(&self, hash: u64, eq: impl FnMut(RowId) -> bool) -> Option<RowId> {
-        self.shards.get(shard(hash))?.find(hash, eq)
+        self.shards.get(self.shard(hash))?.find(hash, eq)
     }
 
     /// Adds `id`, which is not in the set; `hash` gives any id's hash (for
@@ -147,14 +155,16 @@ impl RowSet {
     #[inline]
     pub fn insert_unique(&mut self, hash: u64, id: RowId, rehash: impl Fn(RowId) -> u64) {
         if self.shards.is_empty() {
-            self.shards.resize_with(SHARDS, Shard::default);
+            self.shards.push(Shard::default());
         }
-        self.shards[shard(hash)].insert(hash, id, &rehash);
+        let s = self.shard(hash);
+        self.shards[s].insert(hash, id, &rehash);
     }
 
     /// Removes `id`, whose row has this hash, if the set holds it.
     pub fn remove(&mut self, hash: u64, id: RowId) {
-        if let Some(shard) = self.shards.get_mut(shard(hash)) {
+        let s = self.shard(hash);
+        if let Some(shard) = self.shards.get_mut(s) {
             shard.remove(hash, id);
         }
     }
@@ -191,11 +201,14 @@ fn grown_buckets(ids: usize, buckets: usize) -> usize {
         .max(1)
 }
 
-/// The table of a hash: bits that neither the first bucket (low 32) nor
-/// the tag (top seven) use.
-#[inline]
-fn shard(hash: u64) -> usize {
-    (hash >> 40) as usize % SHARDS
+impl RowSet {
+    /// The table of a hash: bits that neither the first bucket (low 32)
+    /// nor the tag (top seven) use (the first, for a set of no tables).
+    #[inline(always)]
+    fn shard(&self, hash: u64) -> usize {
+        // One table or SHARDS: a power of two either way.
+        (hash >> 40) as usize & self.shards.len().saturating_sub(1)
+    }
 }
 
 /// The tag of a row with this hash.

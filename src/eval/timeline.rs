@@ -141,6 +141,16 @@ struct Timed {
     interval: Interval,
 }
 
+/// What a sweep records besides calling its observer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Track {
+    /// When every fact holds (the [`Timeline`] it returns says).
+    Facts,
+    /// Nothing: the observer answers questions; the timeline returned
+    /// has the last interval's model and no fact that changed.
+    Answers,
+}
+
 /// Computes the timeline of a checked program whose facts say when they
 /// hold. `observe` is called with the model of each elementary interval,
 /// in order, and where it starts.
@@ -150,6 +160,7 @@ pub fn sweep(
     program: &Program,
     imported: &[ImportedRows],
     config: &Config,
+    track: Track,
     observe: &mut dyn FnMut(Time, &mut Database) -> Result<(), EvalError>,
 ) -> Result<Timeline, EvalError> {
     let first = Config {
@@ -224,8 +235,14 @@ pub fn sweep(
         if edit.retract.is_empty() && edit.add.is_empty() {
             continue;
         }
-        let plan = db.plan.clone();
+        // The plan stays the plan: maintenance takes it and puts it back.
+        let plan = std::mem::take(&mut db.plan);
         let delta = db.maintain(plan, program, edit, config)?;
+        starts.push(t);
+        if track == Track::Answers {
+            observe(t, &mut db)?;
+            continue;
+        }
         for (pred, rows) in delta.disappeared.iter().enumerate() {
             for row in rows.iter() {
                 let since = open.remove(&(pred, row.to_vec())).unwrap_or(NEVER_BEFORE);
@@ -242,7 +259,6 @@ pub fn sweep(
                 open.insert((pred, row.to_vec()), t);
             }
         }
-        starts.push(t);
         observe(t, &mut db)?;
     }
     for ((pred, row), since) in open {
