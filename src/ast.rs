@@ -38,8 +38,9 @@ pub struct Rule {
     /// The conclusion.
     pub head: Atom,
     /// When the fact holds, if written (`since 2010`); the checker refuses
-    /// it on a rule with premises.
-    pub when: Option<When>,
+    /// it on a rule with premises. Boxed: most facts say nothing of time,
+    /// and a large file of them should not pay for it.
+    pub when: Option<Box<When>>,
     /// The premises; empty for a fact.
     pub body: Vec<Literal>,
     /// The whole statement, `.` included.

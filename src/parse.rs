@@ -533,7 +533,7 @@ impl Builder<'_> {
                 let mut body = Vec::new();
                 for p in inner {
                     match p.as_rule() {
-                        Rule::validity => when = self.when(p),
+                        Rule::validity => when = self.when(p).map(Box::new),
                         _ => body = self.body(p),
                     }
                 }

@@ -243,7 +243,7 @@ impl Database {
         // predicate the fact before them did.
         let mut last: Option<(&str, PredId)> = None;
         let facts: Vec<(usize, PredId)> = (program.rules.iter().enumerate())
-            .filter(|(_, r)| r.is_fact() && holds(r.when.and_then(|w| w.interval())))
+            .filter(|(_, r)| r.is_fact() && holds(r.when.as_ref().and_then(|w| w.interval())))
             .map(|(i, rule)| {
                 let name = &*rule.head.predicate.text;
                 let pred = match last {

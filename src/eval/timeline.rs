@@ -298,7 +298,7 @@ fn timed_facts(db: &mut Database, program: &Program, imported: &[ImportedRows]) 
                 _ => None,
             })
             .collect();
-        match rule.when.and_then(|w| w.interval()) {
+        match rule.when.as_ref().and_then(|w| w.interval()) {
             Some(interval) if !interval.is_always() => timed.push(Timed {
                 pred,
                 row,
