@@ -234,26 +234,25 @@ mod tests {
             seed ^= seed << 17;
             (seed % n as u64) as i64
         };
-        for _ in 0..500 {
+        // Up to `count` random intervals of up to `length` more points,
+        // as a validity and as the set of its points.
+        let mut random = |count: i64, length: i64| {
             let mut v = Validity::never();
             let mut points = std::collections::BTreeSet::new();
-            for _ in 0..next(6) {
+            for _ in 0..next(count) {
                 let from = next(40);
-                let to = from + next(6);
+                let to = from + next(length);
                 v.add(iv(from, to));
                 points.extend(from..=to);
             }
+            (v, points)
+        };
+        for _ in 0..500 {
+            let (v, points) = random(6, 6);
             for t in -1..50 {
                 assert_eq!(v.contains(t), points.contains(&t), "{v} at {t}");
             }
-            let mut w = Validity::never();
-            let mut others = std::collections::BTreeSet::new();
-            for _ in 0..next(4) {
-                let from = next(40);
-                let to = from + next(8);
-                w.add(iv(from, to));
-                others.extend(from..=to);
-            }
+            let (w, others) = random(4, 8);
             let rest = v.minus(&w);
             for t in -1..60 {
                 let expected = points.contains(&t) && !others.contains(&t);
