@@ -361,8 +361,18 @@ impl Join<'_> {
     /// The aggregate's value for the current group, if it has one.
     fn aggregate(&mut self, agg: &AggregatePlan) -> Result<Option<Id>, Stop> {
         // Distinct bindings of the local variables, each with its target.
-        let mut seen = Relation::new(agg.locals.len());
-        let mut targets: Vec<Id> = Vec::new();
+        // An aggregate over one relation has at most its rows: room for
+        // them at once, not table after table as they come.
+        let room = match agg.steps.first() {
+            Some(Step::Scan {
+                pred,
+                access: Access::Scan,
+                ..
+            }) => (self.relations[*pred].live_len() as usize).min(1 << 16),
+            _ => 0,
+        };
+        let mut seen = Relation::with_capacity(agg.locals.len(), room);
+        let mut targets: Vec<Id> = Vec::with_capacity(room);
         let mut local = Vec::with_capacity(agg.locals.len());
         let _ = self.run(&agg.steps, &mut |slots: &[Id]| {
             local.clear();

@@ -51,12 +51,12 @@ use std::ops::ControlFlow;
 use super::join::{Join, Window, MORE};
 use super::parallel::Threads;
 use super::relation::{Relation, RowId, View};
-use super::{parallel, project, Budget, Config, Database, HeadPlan, Origin, Sink};
+use super::{parallel, project, Budget, Config, Database, Origin, Sink};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::Id;
 use crate::load::Program;
-use crate::plan::{Bindings, Plan, PredId, RulePlan, Step, StratumPlan};
+use crate::plan::{Plan, PredId, RulePlan, Step, StratumPlan};
 
 /// A change to the program, as the model sees it.
 #[derive(Clone, Debug, Default)]
@@ -599,9 +599,9 @@ impl Database {
         {
             return;
         }
-        let mut plans: Vec<(usize, PredId, HeadPlan)> = Vec::new();
+        let mut plans = Vec::new();
         for rule in &stratum.rules {
-            let plan = self.plan_from_head(&program.rules[rule.rule], Bindings::One);
+            let plan = self.rederivation_plan(rule.rule, &program.rules[rule.rule]);
             plans.push((rule.rule, rule.head, plan));
         }
         let windows = self.complete_windows();

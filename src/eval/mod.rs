@@ -34,6 +34,7 @@ use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use hashbrown::HashMap;
 use rayon::slice::ParallelSliceMut;
@@ -159,6 +160,11 @@ pub struct Database {
     /// nanoseconds a row of its first scan cost one thread last time: what
     /// decides whether splitting it across threads pays.
     join_costs: HashMap<usize, f64, FxBuild>,
+    /// Rederivation plans (see [`Database::plan_from_head`]) kept from
+    /// update to update, by rule: its index and its statement's span,
+    /// which name the same statement while the program keeps it (plans
+    /// keep predicate ids and index numbers from one to the next).
+    head_plans: HashMap<(usize, Span), Arc<HeadPlan>, FxBuild>,
 }
 
 /// Computes the perfect model of a checked program from its plan (built
@@ -180,6 +186,7 @@ pub fn evaluate(
         clock: 0,
         derived: 0,
         join_costs: HashMap::default(),
+        head_plans: HashMap::default(),
     };
     db.add_relations();
     db.load_given(program, imported, config.at);
@@ -646,6 +653,21 @@ impl Database {
             .body_plan(body, bound, wanted, &mut self.interner, &sizes);
         self.add_relations();
         self.build_indexes(&plan.steps);
+        plan
+    }
+
+    /// [`Database::plan_from_head`] for one instance, planned once per
+    /// statement and kept (its indexes built again if a relation was
+    /// rebuilt since).
+    pub fn rederivation_plan(&mut self, index: usize, rule: &ast::Rule) -> Arc<HeadPlan> {
+        let key = (index, rule.span);
+        if let Some(plan) = self.head_plans.get(&key).cloned() {
+            self.add_relations();
+            self.build_indexes(&plan.plan.steps);
+            return plan;
+        }
+        let plan = Arc::new(self.plan_from_head(rule, Bindings::One));
+        self.head_plans.insert(key, plan.clone());
         plan
     }
 
