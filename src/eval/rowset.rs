@@ -212,8 +212,9 @@ impl RowSet {
     /// nor the tag (top seven) use (the first, for a set of no tables).
     #[inline(always)]
     fn shard(&self, hash: u64) -> usize {
-        // One table or SHARDS: a power of two either way.
-        (hash >> 40) as usize & self.shards.len().saturating_sub(1)
+        // One table or SHARDS, a power of two either way; with none, a
+        // mask of every bit: an index past the end, which `get` refuses.
+        (hash >> 40) as usize & self.shards.len().wrapping_sub(1)
     }
 }
 
