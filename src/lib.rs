@@ -49,6 +49,23 @@
 //! # Ok::<(), entente::Error>(())
 //! ```
 //!
+//! Facts may say when they hold (`treaty(armenia, russia) since 1997.`,
+//! SPEC §10): [`Config::at`] asks about one time point, and without it a
+//! query answers with when each answer holds ([`Answers::validities`],
+//! [`Engine::timeline`]):
+//!
+//! ```
+//! use entente::{Config, Engine};
+//!
+//! let mut engine = Engine::new();
+//! engine.load_source("kb.rules", "treaty(georgia, turkey) from 1996 to 2009. ally(X, Y) if treaty(X, Y).")?;
+//! let (answers, _) = engine.query("ally(georgia, Who)", Config::default())?;
+//! assert_eq!(answers.validity(0).to_string(), "from 1996 to 2009");
+//! let at_2012 = Config { at: Some(2012), ..Config::default() };
+//! assert!(!engine.query("ally(georgia, Who)", at_2012)?.0.holds());
+//! # Ok::<(), entente::Error>(())
+//! ```
+//!
 //! Threads: [`Engine`] and what it returns ([`Answers`], [`Explanation`],
 //! [`ChangeSet`], [`Error`]) are `Send` and `Sync`. Asking a question
 //! takes `&mut Engine` (the model may be computed, and explanations plan
@@ -97,8 +114,8 @@ pub mod time;
 pub mod value;
 
 pub use engine::{
-    statements_of, Arg, Boundaries, Cause, Change, ChangeSet, Engine, Explanation, Pattern, Piece,
-    PredicateChanges, PredicateInfo, Update, WhatIf,
+    statements_of, Arg, Boundaries, Cause, Change, ChangeSet, Engine, ExplainedTimeline,
+    Explanation, Pattern, Piece, PredicateChanges, PredicateInfo, Update, WhatIf,
 };
 pub use error::{render, Error, Problem};
 pub use eval::{Answer, Answers, CancelToken, Config, Progress, ProgressReport, StratumStats};

@@ -46,16 +46,19 @@ pub struct Boundaries {
     pub closed_by: Vec<Cause>,
 }
 
+/// The answers of a goal over time, for each answer each interval's
+/// boundaries explained, and the warnings about the goal.
+pub type ExplainedTimeline = (Answers, Vec<Vec<Boundaries>>, Vec<Problem>);
+
 impl Engine {
     /// [`Engine::timeline`] with, for each answer, each of its intervals'
     /// boundaries explained: the given facts whose start or end opens or
     /// closes it.
-    #[allow(clippy::type_complexity)]
     pub fn timeline_explained(
         &mut self,
         goal: &str,
         config: Config,
-    ) -> Result<(Answers, Vec<Vec<Boundaries>>, Vec<Problem>), Error> {
+    ) -> Result<ExplainedTimeline, Error> {
         let query = self.parse_goal("<goal>", goal)?;
         let warnings = self.check_goal(&query)?;
         let answers = self.answers_over_time(&[&query], &config)?.remove(0);

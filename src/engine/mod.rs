@@ -32,7 +32,7 @@ use crate::plan::{self, Plan};
 use crate::source::{Sources, Span};
 use crate::time::{Time, NEVER_BEFORE};
 
-pub use boundaries::{Boundaries, Cause};
+pub use boundaries::{Boundaries, Cause, ExplainedTimeline};
 pub use changes::{ChangeSet, PredicateChanges};
 pub use pattern::{Arg, Pattern, PredicateInfo};
 pub use update::{Change, Update, WhatIf};
