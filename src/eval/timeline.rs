@@ -147,7 +147,8 @@ pub enum Track {
     /// When every fact holds (the [`Timeline`] it returns says).
     Facts,
     /// Nothing: the observer answers questions; the timeline returned
-    /// has the last interval's model and no fact that changed.
+    /// has the last interval's model, and nothing of what changed or was
+    /// given when.
     Answers,
 }
 
@@ -169,12 +170,28 @@ pub fn sweep(
     };
     let mut db = evaluate(plan, interner, program, imported, &first)?;
     let timed = timed_facts(&mut db, program, imported);
+    // Each timed fact by number (a fact given with several intervals is
+    // one), so that the steps count intervals in a vector.
+    let mut numbers: HashMap<(PredId, &[Id]), usize, FxBuild> = HashMap::default();
+    // The first of each fact's intervals, by number.
+    let mut first: Vec<usize> = Vec::new();
+    let number: Vec<usize> = (timed.iter().enumerate())
+        .map(|(i, f)| {
+            *numbers.entry((f.pred, &f.row)).or_insert_with(|| {
+                first.push(i);
+                first.len() - 1
+            })
+        })
+        .collect();
+    drop(numbers);
+    let key = |n: usize| (timed[first[n]].pred, timed[first[n]].row.clone());
     // Each interval's start, and the point after its end.
     let mut events: BTreeMap<Time, Vec<(usize, bool)>> = BTreeMap::new();
-    let mut active: HashMap<Key, u32, FxBuild> = HashMap::default();
+    // How many of each fact's intervals hold now.
+    let mut active = vec![0u32; first.len()];
     for (i, fact) in timed.iter().enumerate() {
         if fact.interval.from == NEVER_BEFORE {
-            *active.entry((fact.pred, fact.row.clone())).or_default() += 1;
+            active[number[i]] += 1;
         } else {
             events
                 .entry(fact.interval.from)
@@ -195,41 +212,42 @@ pub fn sweep(
     // Facts that appeared after the first elementary interval and still
     // hold, and since when.
     let mut open: HashMap<Key, Time, FxBuild> = HashMap::default();
+    // Per fact, the count before this step and an interval that starts in
+    // it, for the facts this step touches (`touched`, each once).
+    let mut before = vec![0u32; first.len()];
+    let mut starting: Vec<Option<Origin>> = vec![None; first.len()];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut seen = vec![false; first.len()];
     for (t, happening) in events {
-        let mut touched: Vec<(Key, u32, Option<Origin>)> = Vec::new();
-        let mut before: HashMap<Key, u32, FxBuild> = HashMap::default();
         for &(i, starts) in &happening {
-            let fact = &timed[i];
-            let key = (fact.pred, fact.row.clone());
-            let count = active.entry(key.clone()).or_default();
-            before.entry(key.clone()).or_insert(*count);
+            let n = number[i];
+            if !seen[n] {
+                seen[n] = true;
+                before[n] = active[n];
+                starting[n] = None;
+                touched.push(n);
+            }
             if starts {
-                *count += 1;
-                touched.push((key, *count, Some(fact.origin)));
+                active[n] += 1;
+                starting[n].get_or_insert(timed[i].origin);
             } else {
-                *count -= 1;
-                touched.push((key, *count, None));
+                active[n] -= 1;
             }
         }
         // The net change of each fact touched here: given before and not
         // after (retracted), or the reverse (added, with the origin of an
         // interval that starts now).
         let mut edit = Edit::default();
-        let mut seen: HashMap<Key, (), FxBuild> = HashMap::default();
-        for (key, _, _) in touched.iter().rev() {
-            if seen.insert(key.clone(), ()).is_some() {
-                continue;
-            }
-            let was = before[key] > 0;
-            let is = active[key] > 0;
+        for n in touched.drain(..) {
+            seen[n] = false;
+            let (was, is) = (before[n] > 0, active[n] > 0);
             if was && !is {
-                edit.retract.push(key.clone());
+                edit.retract.push(key(n));
             } else if is && !was {
-                let origin = touched
-                    .iter()
-                    .find_map(|(k, _, o)| (k == key).then_some(*o).flatten())
-                    .expect("a fact that comes to hold has an interval that starts");
-                edit.add.push((key.0, key.1.clone(), origin));
+                let origin =
+                    starting[n].expect("a fact that comes to hold has an interval that starts");
+                let (pred, row) = key(n);
+                edit.add.push((pred, row, origin));
             }
         }
         if edit.retract.is_empty() && edit.add.is_empty() {
@@ -272,10 +290,12 @@ pub fn sweep(
         db,
         changed,
         starts,
-        timed: timed
-            .iter()
-            .map(|f| ((f.pred, f.row.clone()), ()))
-            .collect(),
+        timed: match track {
+            Track::Facts => (timed.iter())
+                .map(|f| ((f.pred, f.row.clone()), ()))
+                .collect(),
+            Track::Answers => HashMap::default(),
+        },
     })
 }
 
