@@ -80,6 +80,10 @@ pub struct Engine {
     /// When each fact holds, for a program that says when facts hold, run
     /// over every time (`config.at` unset).
     timeline: Option<Timeline>,
+    /// Does the program say when some facts hold? Kept with the program,
+    /// so that a program of many facts is not scanned for it at every
+    /// question.
+    temporal: bool,
     /// The configuration the model was computed with; updates keep to it.
     config: Config,
     /// True when evaluating the program as it stands failed (a budget, an

@@ -27,12 +27,14 @@ impl Engine {
     /// Does the program say when some of its facts hold (a validity on a
     /// fact, or an import that reads one)?
     pub fn is_temporal(&self) -> bool {
-        self.program.rules.iter().any(|r| r.when.is_some())
-            || self
-                .program
-                .imports
-                .iter()
-                .any(|i| i.import.valid.is_some())
+        self.temporal
+    }
+
+    /// Whether `program` says when some facts hold: a validity on a fact,
+    /// or an import that reads one.
+    pub(super) fn says_when(program: &Program) -> bool {
+        program.rules.iter().any(|r| r.when.is_some())
+            || program.imports.iter().any(|i| i.import.valid.is_some())
     }
 
     /// The time point questions are asked of: the query's own (`at T`),

@@ -287,6 +287,7 @@ impl Engine {
         let warnings: Vec<Problem> = warnings.collect();
         self.failed = false;
         let was_temporal = self.is_temporal();
+        self.temporal = Engine::says_when(&program);
         let old = (
             std::mem::replace(&mut self.program, program),
             std::mem::replace(&mut self.strata, report.strata),
@@ -306,6 +307,7 @@ impl Engine {
                 }),
                 Err(e) => {
                     (self.program, self.strata, self.imported) = old;
+                    self.temporal = was_temporal;
                     self.model = None;
                     self.timeline = None;
                     Err(e)
@@ -331,6 +333,7 @@ impl Engine {
             }),
             Err(e) => {
                 (self.program, self.strata, self.imported) = old;
+                self.temporal = was_temporal;
                 self.model = None;
                 Err(e)
             }
