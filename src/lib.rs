@@ -109,6 +109,8 @@ pub mod plan;
 pub mod source;
 #[doc(hidden)]
 pub mod suggest;
+#[cfg(test)]
+mod testing;
 pub mod time;
 #[doc(hidden)]
 pub mod value;

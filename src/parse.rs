@@ -987,13 +987,8 @@ mod tests {
             "?",
             "Not",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut numbers = crate::testing::numbers(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: usize| numbers(n as u64) as usize;
         let mut accepted = 0;
         for round in 0..20_000 {
             // Mostly fact-shaped texts, some of them broken.

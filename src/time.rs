@@ -227,13 +227,8 @@ mod tests {
 
     #[test]
     fn a_validity_agrees_with_a_set_of_points() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: i64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as i64
-        };
+        let mut numbers = crate::testing::numbers(0x9e37_79b9_7f4a_7c15);
+        let mut next = |n: i64| numbers(n as u64) as i64;
         // Up to `count` random intervals of up to `length` more points,
         // as a validity and as the set of its points.
         let mut random = |count: i64, length: i64| {

@@ -25,9 +25,6 @@ use crate::explain::{Fact, Justification, Proof, Prover};
 use crate::time::{Time, NEVER_AFTER, NEVER_BEFORE};
 use crate::value::Value;
 
-/// How deep causes are followed through negated premises.
-const MAX_DEPTH: usize = 8;
-
 /// A given fact that starts or ends at a boundary.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Cause {
@@ -105,16 +102,29 @@ impl Engine {
         }
         let mut negated = negated.to_vec();
         for proof in &proofs {
-            self.walk(proof, t, opening, timeline, &mut causes, &mut negated);
+            walk(proof, t, opening, timeline, &mut causes, &mut negated);
         }
         // A negated premise that held on the other side of the boundary
-        // stopped (or started) holding there: the causes are behind it.
+        // stopped (or started) holding there: the causes are behind it,
+        // in its proof there.
         let beyond = if opening { t - 1 } else { t + 1 };
-        for pattern in &negated {
-            for (fact, validity) in matching_facts(timeline, pattern) {
-                if validity.contains(beyond) && !validity.contains(t) {
-                    self.behind(&fact, beyond, !opening, timeline, config, &mut causes, 0)?;
-                }
+        let behind: Vec<Fact> = (negated.iter())
+            .flat_map(|pattern| matching_facts(timeline, pattern))
+            .filter(|(_, validity)| validity.contains(beyond) && !validity.contains(t))
+            .map(|(fact, _)| fact)
+            .collect();
+        if !behind.is_empty() {
+            let mut db = self.snapshot(beyond, config)?;
+            let mut prover = Prover::new(&mut db, &self.program, &self.sources);
+            for proof in behind.iter().filter_map(|f| prover.prove(f)) {
+                walk(
+                    &proof,
+                    beyond,
+                    !opening,
+                    timeline,
+                    &mut causes,
+                    &mut Vec::new(),
+                );
             }
         }
         if causes.is_empty() {
@@ -123,71 +133,6 @@ impl Engine {
             causes.extend(self.events_upstream(&named, t, opening, timeline));
         }
         Ok(causes.into_iter().collect())
-    }
-
-    /// The causes a proof at `t` names: given premises and facts ranged
-    /// over that start at `t` (opening) or end at `t` (closing); the
-    /// negated premises go to `negated`.
-    fn walk(
-        &self,
-        proof: &Proof,
-        t: Time,
-        opening: bool,
-        timeline: &Timeline,
-        causes: &mut BTreeSet<Cause>,
-        negated: &mut Vec<String>,
-    ) {
-        match &proof.justification {
-            Justification::Given(_) => {
-                if bounded_at(timeline, &proof.fact, t, opening) {
-                    causes.insert(Cause {
-                        fact: proof.fact.clone(),
-                        starts: opening,
-                    });
-                }
-            }
-            Justification::Derived(d) => {
-                for premise in &d.premises {
-                    self.walk(premise, t, opening, timeline, causes, negated);
-                }
-                negated.extend(d.absent.iter().cloned());
-                for fact in d.aggregates.iter().flat_map(|a| &a.facts) {
-                    if timeline_given(timeline, fact) && bounded_at(timeline, fact, t, opening) {
-                        causes.insert(Cause {
-                            fact: fact.clone(),
-                            starts: opening,
-                        });
-                    }
-                }
-            }
-            Justification::Truncated => {}
-        }
-    }
-
-    /// The given facts behind `fact` holding at `t` that start at `t`
-    /// (`opening`) or end at `t`: for a fact that stops holding after
-    /// `t`, those of its proof at `t` that end there.
-    #[allow(clippy::too_many_arguments)]
-    fn behind(
-        &self,
-        fact: &Fact,
-        t: Time,
-        opening: bool,
-        timeline: &Timeline,
-        config: &Config,
-        causes: &mut BTreeSet<Cause>,
-        depth: usize,
-    ) -> Result<(), Error> {
-        if depth >= MAX_DEPTH {
-            return Ok(());
-        }
-        let mut db = self.snapshot(t, config)?;
-        let proof = Prover::new(&mut db, &self.program, &self.sources).prove(fact);
-        if let Some(proof) = proof {
-            let mut negated = Vec::new();
-            self.walk(&proof, t, opening, timeline, causes, &mut negated);
-        }
-        Ok(())
     }
 
     /// The given facts that start at `t` (`opening`) or end at `t`, of
@@ -236,6 +181,44 @@ impl Engine {
     }
 }
 
+/// The causes a proof at `t` names: given premises and facts ranged
+/// over that start at `t` (opening) or end at `t` (closing); the
+/// negated premises go to `negated`.
+fn walk(
+    proof: &Proof,
+    t: Time,
+    opening: bool,
+    timeline: &Timeline,
+    causes: &mut BTreeSet<Cause>,
+    negated: &mut Vec<String>,
+) {
+    match &proof.justification {
+        Justification::Given(_) => {
+            if bounded_at(timeline, &proof.fact, t, opening) {
+                causes.insert(Cause {
+                    fact: proof.fact.clone(),
+                    starts: opening,
+                });
+            }
+        }
+        Justification::Derived(d) => {
+            for premise in &d.premises {
+                walk(premise, t, opening, timeline, causes, negated);
+            }
+            negated.extend(d.absent.iter().cloned());
+            for fact in d.aggregates.iter().flat_map(|a| &a.facts) {
+                if timeline_given(timeline, fact) && bounded_at(timeline, fact, t, opening) {
+                    causes.insert(Cause {
+                        fact: fact.clone(),
+                        starts: opening,
+                    });
+                }
+            }
+        }
+        Justification::Truncated => {}
+    }
+}
+
 /// Does `fact`'s validity start at `t` (`opening`) or end at `t`?
 fn bounded_at(timeline: &Timeline, fact: &Fact, t: Time, opening: bool) -> bool {
     super::time::fact_validity(timeline, fact)
@@ -246,10 +229,8 @@ fn bounded_at(timeline: &Timeline, fact: &Fact, t: Time, opening: bool) -> bool 
 
 /// Is `fact` given (stated or imported) at some time?
 fn timeline_given(timeline: &Timeline, fact: &Fact) -> bool {
-    let db = &timeline.db;
-    let row: Option<Vec<_>> = fact.args.iter().map(|v| db.interner.get(v)).collect();
-    db.pred(&fact.predicate)
-        .zip(row)
+    timeline
+        .ids_of(&fact.predicate, &fact.args)
         .is_some_and(|(pred, row)| timeline.is_given(pred, &row))
 }
 

@@ -22,13 +22,11 @@ use crate::ast::{Literal, Query, Statement};
 use crate::check::{self, Stratification};
 use crate::error::{Error, ParseError, Problem};
 use crate::eval::timeline::Timeline;
-use crate::eval::{self, Answers, Config, Database, ImportedRows};
+use crate::eval::{Answers, Config, Database, ImportedRows};
 use crate::explain::why_not::why_not;
 use crate::explain::{Fact, Proof, Prover, WhyNot};
-use crate::intern::Interner;
 use crate::load::Program;
 use crate::parse::parse_module;
-use crate::plan::{self, Plan};
 use crate::source::{Sources, Span};
 use crate::time::{Time, NEVER_BEFORE};
 
@@ -156,11 +154,7 @@ impl Engine {
             self.compute_timeline(&config)
                 .map(|t| self.timeline = Some(t))
         } else {
-            let mut interner = Interner::default();
-            let plan = plan::plan(&self.program, &self.strata, &mut interner, &Plan::default());
-            eval::evaluate(plan, interner, &self.program, &self.imported, &config)
-                .map(|db| self.model = Some(db))
-                .map_err(|e| Error::single(e, &self.sources))
+            self.evaluated(&config).map(|db| self.model = Some(db))
         };
         self.failed = computed.is_err();
         computed?;
@@ -322,17 +316,7 @@ impl Engine {
     /// interval, which reaches the present.
     fn explain_over_time(&self, fact: &Fact) -> Result<Explanation, Error> {
         let timeline = self.timeline.as_ref().expect("run before explaining");
-        let db = &timeline.db;
-        let validity = db
-            .pred(&fact.predicate)
-            .zip(
-                fact.args
-                    .iter()
-                    .map(|v| db.interner.get(v))
-                    .collect::<Option<Vec<_>>>(),
-            )
-            .map(|(pred, row)| timeline.validity(pred, &row))
-            .unwrap_or_default();
+        let validity = time::fact_validity(timeline, fact);
         let latest = timeline.point_of(*timeline.starts.last().unwrap_or(&NEVER_BEFORE));
         let t = time::first_point(&validity, latest);
         let mut snapshot = self.snapshot(t, &self.config)?;

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::{ChangeSet, Engine, Explanation, WhatIf};
 use crate::ast::{Literal, Query, Statement, Term};
-use crate::check;
+use crate::check::{self, Stratification};
 use crate::error::Error;
 use crate::eval::timeline::{sweep, Timeline, Track};
 use crate::eval::{self, Answers, Config, Database, ImportedRows};
@@ -47,16 +47,19 @@ impl Engine {
         query.and_then(|q| q.at.map(|(t, _)| t)).or(config.at)
     }
 
+    /// The program's model, evaluated afresh (at `config.at`, if set).
+    pub(super) fn evaluated(&self, config: &Config) -> Result<Database, Error> {
+        let (plan, interner) = planned(&self.program, &self.strata);
+        eval::evaluate(plan, interner, &self.program, &self.imported, config)
+            .map_err(|e| Error::single(e, &self.sources))
+    }
+
     /// The model at time point `at`, evaluated afresh.
     pub(super) fn snapshot(&self, at: Time, config: &Config) -> Result<Database, Error> {
-        let mut interner = Interner::default();
-        let plan = plan::plan(&self.program, &self.strata, &mut interner, &Plan::default());
-        let config = Config {
+        self.evaluated(&Config {
             at: Some(at),
             ..config.clone()
-        };
-        eval::evaluate(plan, interner, &self.program, &self.imported, &config)
-            .map_err(|e| Error::single(e, &self.sources))
+        })
     }
 
     /// The timeline of the program (run before), if it is kept: the
@@ -68,8 +71,7 @@ impl Engine {
 
     /// Computes the timeline: when every fact holds.
     pub(super) fn compute_timeline(&self, config: &Config) -> Result<Timeline, Error> {
-        let mut interner = Interner::default();
-        let plan = plan::plan(&self.program, &self.strata, &mut interner, &Plan::default());
+        let (plan, interner) = planned(&self.program, &self.strata);
         sweep(
             plan,
             interner,
@@ -109,8 +111,7 @@ impl Engine {
         // changes nothing in their answers.
         let (program, imported) = self.slice(queries);
         let (strata, _) = check::stratify::stratify(&program);
-        let mut interner = Interner::default();
-        let plan = plan::plan(&program, &strata, &mut interner, &Plan::default());
+        let (plan, interner) = planned(&program, &strata);
         let mut trackers: Vec<Tracker> = queries.iter().map(|_| Tracker::default()).collect();
         sweep(
             plan,
@@ -260,10 +261,8 @@ fn proof_validities(proof: &mut Proof, timeline: &Timeline) {
 
 /// When a fact holds, by the timeline.
 pub(super) fn fact_validity(timeline: &Timeline, fact: &Fact) -> Validity {
-    let db = &timeline.db;
-    let row: Option<Vec<_>> = fact.args.iter().map(|v| db.interner.get(v)).collect();
-    db.pred(&fact.predicate)
-        .zip(row)
+    timeline
+        .ids_of(&fact.predicate, &fact.args)
         .map(|(pred, row)| timeline.validity(pred, &row))
         .unwrap_or_default()
 }
@@ -356,6 +355,13 @@ impl Engine {
         };
         Ok(Some(changes))
     }
+}
+
+/// A program planned afresh, with the interner of its constants.
+fn planned(program: &Program, strata: &Stratification) -> (Plan, Interner) {
+    let mut interner = Interner::default();
+    let plan = plan::plan(program, strata, &mut interner, &Plan::default());
+    (plan, interner)
 }
 
 /// A time point of `validity` to explain it at: its first, unless it has

@@ -72,6 +72,12 @@ impl Timeline {
         }
     }
 
+    /// A fact's predicate and value ids, if the timeline knows them all.
+    pub fn ids_of(&self, predicate: &str, args: &[Value]) -> Option<(PredId, Vec<Id>)> {
+        let row = args.iter().map(|v| self.db.interner.get(v)).collect();
+        self.db.pred(predicate).zip(row)
+    }
+
     /// Every fact of `pred` that holds at some time, with when; derived
     /// ones only, or given ones too. In no particular order.
     pub fn facts(&self, pred: PredId, derived_only: bool) -> Vec<(Vec<Id>, Validity)> {
