@@ -234,6 +234,7 @@ impl Engine {
         match explanation {
             Explanation::Holds(proof) => proof_validities(proof, timeline),
             Explanation::DoesNotHold(why_not) => {
+                why_not.validity = Some(fact_validity(timeline, &why_not.fact));
                 for attempt in &mut why_not.attempts {
                     attempt.premise_holds = match &attempt.failure {
                         Failure::Missing { literal, .. } => {

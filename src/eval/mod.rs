@@ -269,6 +269,23 @@ impl Database {
             self.relations[pred].reserve(n);
             self.given[pred].reserve(n);
         }
+        // The constants of facts that do not hold at this time point are
+        // still the program's: interned, so that a why-not does not say
+        // they appear nowhere.
+        let absent = (program.rules.iter())
+            .filter(|r| r.is_fact() && !holds(r.when.as_ref().and_then(|w| w.interval())))
+            .flat_map(|r| &r.head.args)
+            .filter_map(|t| match t {
+                ast::Term::Const(v, _) => Some(v),
+                _ => None,
+            });
+        let absent_rows = (imported.iter())
+            .flat_map(|rows| rows.rows.iter().zip(&rows.intervals))
+            .filter(|(_, &interval)| !holds(Some(interval)))
+            .flat_map(|(values, _)| values);
+        for v in absent.chain(absent_rows) {
+            self.interner.intern(v.clone());
+        }
         let mut row = Vec::new();
         for (i, pred) in facts {
             let rule = &program.rules[i];

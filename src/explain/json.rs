@@ -131,6 +131,10 @@ fn json_why_not(out: &mut impl Write, w: &WhyNot) -> fmt::Result {
     if let Some(t) = w.at {
         write!(out, ", \"at\": {t}")?;
     }
+    if let Some(v) = &w.validity {
+        write!(out, ", \"validity\": ")?;
+        json::validity(out, v)?;
+    }
     write!(out, ", \"attempts\": [")?;
     for (i, a) in w.attempts.iter().enumerate() {
         if i > 0 {

@@ -114,15 +114,19 @@ impl fmt::Display for WhyNot {
     /// Each rule that could conclude the fact and what stops it, then the
     /// closest facts and suggestions.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.at {
-            Some(t) => writeln!(f, "{} does not hold at {t}.", self.fact)?,
-            None => writeln!(f, "{} does not hold.", self.fact)?,
+        match (self.at, &self.validity) {
+            (Some(t), Some(v)) if !v.is_never() => {
+                writeln!(f, "{} does not hold at {t} (it holds {v}).", self.fact)?
+            }
+            (Some(t), _) => writeln!(f, "{} does not hold at {t}.", self.fact)?,
+            (None, _) => writeln!(f, "{} does not hold.", self.fact)?,
         }
         if self.attempts.is_empty() {
             writeln!(
                 f,
-                "  no rule concludes `{}`, and the fact is not given",
-                self.fact.predicate
+                "  no rule concludes `{}`, and the fact is not given{}",
+                self.fact.predicate,
+                if self.at.is_some() { " then" } else { "" }
             )?;
         }
         for a in &self.attempts {

@@ -33,6 +33,9 @@ pub struct WhyNot {
     /// The time point asked about, for a program that says when facts
     /// hold (SPEC §10).
     pub at: Option<Time>,
+    /// For such a program, when the fact does hold (never, if it never
+    /// does).
+    pub validity: Option<Validity>,
     /// One entry per rule whose head has the fact's predicate.
     pub attempts: Vec<Attempt>,
     /// Given facts of the predicate closest to the fact (when no rule
@@ -158,6 +161,7 @@ pub fn why_not(db: &mut Database, program: &Program, sources: &Sources, fact: &F
     WhyNot {
         fact: fact.clone(),
         at: None,
+        validity: None,
         attempts,
         closest,
         suggestions,
