@@ -30,6 +30,8 @@ pub struct Report {
     /// The predicates grouped into strata, lowest first (meaningful only
     /// when there are no errors).
     pub strata: Stratification,
+    /// Whether the program says when some facts hold (SPEC §10).
+    pub says_when: bool,
 }
 
 /// Runs every check. `lint_undefined` is off when some statements failed to
@@ -46,11 +48,8 @@ pub fn check(program: &Program, sources: &Sources, lint_undefined: bool) -> Repo
             .into_iter()
             .map(|e| Problem::new(e, sources)),
     );
-    errors.extend(
-        time::check(program)
-            .into_iter()
-            .map(|e| Problem::new(e, sources)),
-    );
+    let (validity, says_when) = time::check(program);
+    errors.extend(validity.into_iter().map(|e| Problem::new(e, sources)));
     let (strata, cycles) = stratify::stratify(program);
     errors.extend(cycles.into_iter().map(|e| Problem::new(e, sources)));
     // A variable reported as unbound needs no singleton warning as well.
@@ -64,5 +63,6 @@ pub fn check(program: &Program, sources: &Sources, lint_undefined: bool) -> Repo
         errors,
         warnings,
         strata,
+        says_when,
     }
 }

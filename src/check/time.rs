@@ -4,11 +4,16 @@
 use crate::error::CheckError;
 use crate::load::Program;
 
-/// Every validity on a rule with premises, and every inverted interval.
-pub fn check(program: &Program) -> Vec<CheckError> {
+/// Every validity on a rule with premises, and every inverted interval;
+/// and whether the program says when some facts hold (a validity on a
+/// fact, or an import that reads one), found in the same pass so that a
+/// program that says nothing of time pays for one look at each statement.
+pub fn check(program: &Program) -> (Vec<CheckError>, bool) {
     let mut errors = Vec::new();
+    let mut says_when = program.imports.iter().any(|i| i.import.valid.is_some());
     for rule in &program.rules {
         let Some(when) = &rule.when else { continue };
+        says_when = true;
         if !rule.is_fact() {
             errors.push(CheckError::ValidityOnRule { span: when.span });
         } else if when.interval().is_none() {
@@ -19,5 +24,5 @@ pub fn check(program: &Program) -> Vec<CheckError> {
             });
         }
     }
-    errors
+    (errors, says_when)
 }

@@ -30,13 +30,6 @@ impl Engine {
         self.temporal
     }
 
-    /// Whether `program` says when some facts hold: a validity on a fact,
-    /// or an import that reads one.
-    pub(super) fn says_when(program: &Program) -> bool {
-        program.rules.iter().any(|r| r.when.is_some())
-            || program.imports.iter().any(|i| i.import.valid.is_some())
-    }
-
     /// The time point questions are asked of: the query's own (`at T`),
     /// else the configuration's; `None` for every time. A program that
     /// says nothing of time is the same at every time point.

@@ -287,7 +287,7 @@ impl Engine {
         let warnings: Vec<Problem> = warnings.collect();
         self.failed = false;
         let was_temporal = self.is_temporal();
-        self.temporal = Engine::says_when(&program);
+        self.temporal = report.says_when;
         let old = (
             std::mem::replace(&mut self.program, program),
             std::mem::replace(&mut self.strata, report.strata),

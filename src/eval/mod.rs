@@ -243,14 +243,18 @@ impl Database {
     /// Facts and imported rows, stamped round 0, first origin kept; at a
     /// time point, only those that hold then.
     fn load_given(&mut self, program: &Program, imported: &[ImportedRows], at: Option<Time>) {
-        let holds =
-            |interval: Option<Interval>| at.is_none_or(|t| interval.is_none_or(|i| i.contains(t)));
+        // Whether a fact holds at the time point (every fact, with none).
+        let holds = |rule: &ast::Rule| {
+            at.is_none_or(|t| {
+                (rule.when.as_ref().and_then(|w| w.interval())).is_none_or(|i| i.contains(t))
+            })
+        };
         // Each fact's predicate, found once; then room for them all, so
         // that no table grows fact by fact. Most facts name the
         // predicate the fact before them did.
         let mut last: Option<(&str, PredId)> = None;
         let facts: Vec<(usize, PredId)> = (program.rules.iter().enumerate())
-            .filter(|(_, r)| r.is_fact() && holds(r.when.as_ref().and_then(|w| w.interval())))
+            .filter(|(_, r)| r.is_fact() && holds(r))
             .map(|(i, rule)| {
                 let name = &*rule.head.predicate.text;
                 let pred = match last {
@@ -269,22 +273,8 @@ impl Database {
             self.relations[pred].reserve(n);
             self.given[pred].reserve(n);
         }
-        // The constants of facts that do not hold at this time point are
-        // still the program's: interned, so that a why-not does not say
-        // they appear nowhere.
-        let absent = (program.rules.iter())
-            .filter(|r| r.is_fact() && !holds(r.when.as_ref().and_then(|w| w.interval())))
-            .flat_map(|r| &r.head.args)
-            .filter_map(|t| match t {
-                ast::Term::Const(v, _) => Some(v),
-                _ => None,
-            });
-        let absent_rows = (imported.iter())
-            .flat_map(|rows| rows.rows.iter().zip(&rows.intervals))
-            .filter(|(_, &interval)| !holds(Some(interval)))
-            .flat_map(|(values, _)| values);
-        for v in absent.chain(absent_rows) {
-            self.interner.intern(v.clone());
+        if let Some(t) = at {
+            self.intern_absent(program, imported, t);
         }
         let mut row = Vec::new();
         for (i, pred) in facts {
@@ -306,7 +296,8 @@ impl Database {
             let name = &program.imports[rows.import].import.predicate.text;
             let pred = self.plan.pred(name);
             for (i, (values, &line)) in rows.rows.iter().zip(&rows.lines).enumerate() {
-                if !holds(rows.intervals.get(i).copied()) {
+                let interval = rows.intervals.get(i);
+                if at.is_some_and(|t| interval.is_some_and(|i| !i.contains(t))) {
                     continue;
                 }
                 row.clear();
@@ -322,6 +313,27 @@ impl Database {
                     );
                 }
             }
+        }
+    }
+
+    /// Interns the constants of the facts and imported rows that do not
+    /// hold at `t`: they are still the program's, and a why-not should not
+    /// say they appear nowhere.
+    fn intern_absent(&mut self, program: &Program, imported: &[ImportedRows], t: Time) {
+        let absent = |interval: Option<Interval>| interval.is_some_and(|i| !i.contains(t));
+        let facts = (program.rules.iter())
+            .filter(|r| r.is_fact() && absent(r.when.as_ref().and_then(|w| w.interval())))
+            .flat_map(|r| &r.head.args)
+            .filter_map(|t| match t {
+                ast::Term::Const(v, _) => Some(v),
+                _ => None,
+            });
+        let rows = (imported.iter())
+            .flat_map(|rows| rows.rows.iter().zip(&rows.intervals))
+            .filter(|(_, &interval)| absent(Some(interval)))
+            .flat_map(|(values, _)| values);
+        for v in facts.chain(rows) {
+            self.interner.intern(v.clone());
         }
     }
 
