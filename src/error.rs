@@ -317,6 +317,39 @@ pub enum RetractError {
     },
 }
 
+/// A graph asked of a predicate it cannot draw (`entente::graph`).
+#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
+pub enum GraphError {
+    /// No fact, rule or import has the predicate.
+    #[error("unknown predicate `{name}`")]
+    #[diagnostic(code(entente::graph))]
+    UnknownPredicate {
+        /// The name asked for.
+        name: String,
+        /// The name, among those asked for.
+        #[label("no fact, rule or import has this predicate")]
+        span: Span,
+        /// Did you mean, or where the names are listed.
+        #[help]
+        help: String,
+    },
+    /// A predicate with fewer than two arguments: no line to draw.
+    #[error("`{name}` has {arity} argument{}; a graph needs two or more", if *arity == 1 { "" } else { "s" })]
+    #[diagnostic(
+        code(entente::graph),
+        help("a fact's first two arguments are the two ends of its line (the rest label it): name predicates of two or more arguments")
+    )]
+    Arity {
+        /// The predicate.
+        name: String,
+        /// Its number of arguments.
+        arity: usize,
+        /// The name, among those asked for.
+        #[label("{arity} argument{}", if *arity == 1 { "" } else { "s" })]
+        span: Span,
+    },
+}
+
 /// A data file that cannot be imported; nothing of it is loaded.
 #[derive(Debug, Clone, thiserror::Error, Diagnostic)]
 #[error("cannot import `{path}`{}: {reason}", line.map(|l| format!(" line {l}")).unwrap_or_default())]

@@ -92,6 +92,7 @@ pub mod error;
 pub mod eval;
 #[doc(hidden)]
 pub mod explain;
+pub mod graph;
 #[doc(hidden)]
 pub mod hash;
 #[doc(hidden)]
@@ -119,7 +120,7 @@ pub use engine::{
     statements_of, Arg, Boundaries, Cause, Change, ChangeSet, Engine, ExplainedTimeline,
     Explanation, Pattern, Piece, PredicateChanges, PredicateInfo, Update, WhatIf,
 };
-pub use error::{render, Error, Problem};
+pub use error::{render, Error, GraphError, Problem};
 pub use eval::{Answer, Answers, CancelToken, Config, Progress, ProgressReport, StratumStats};
 pub use explain::{
     AggregateNote, Attempt, Derivation, Fact, Failure, Indented, Justification, Proof, Source,

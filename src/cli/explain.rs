@@ -1,5 +1,5 @@
 //! `entente explain FACT FILE...`: a proof tree, or a why-not, as indented
-//! text or as JSON (the schema is in docs/explain.md).
+//! text, as JSON (the schema is in docs/explain.md), or as a picture.
 
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
@@ -8,12 +8,21 @@ use std::process::ExitCode;
 use entente::Config;
 
 use super::format::Format;
+use super::graph::{self, Picture};
 use super::progress::Line;
 use super::report;
 use super::run::load;
 
+/// How an explanation is printed.
+pub enum Shape {
+    /// Indented text or JSON.
+    Text(Format),
+    /// A picture.
+    Picture(Picture),
+}
+
 /// Loads the files, explains the fact, prints the explanation.
-pub fn run(fact: &str, files: &[PathBuf], format: Format, config: Config) -> ExitCode {
+pub fn run(fact: &str, files: &[PathBuf], shape: Shape, config: Config) -> ExitCode {
     let Some((mut engine, warnings)) = load(files) else {
         return ExitCode::from(1);
     };
@@ -28,6 +37,12 @@ pub fn run(fact: &str, files: &[PathBuf], format: Format, config: Config) -> Exi
         }
     };
     report::warnings(&fact_warnings);
+    let format = match shape {
+        Shape::Picture(picture) => {
+            return graph::write(&picture.render(&explanation.to_graph()), None)
+        }
+        Shape::Text(format) => format,
+    };
     let mut out = BufWriter::new(io::stdout().lock());
     let written = match (format, &explanation) {
         (Format::Json, explanation) => writeln!(out, "{}", explanation.to_json()),

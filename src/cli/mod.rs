@@ -6,6 +6,7 @@
 mod check;
 mod explain;
 mod format;
+mod graph;
 mod progress;
 mod repl;
 mod report;
@@ -58,9 +59,28 @@ enum Command {
         /// Rule files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// Output format: text or json.
-        #[arg(long, value_enum, default_value = "text", value_parser = ["text", "json"])]
+        /// Output format: text or json, or a picture of the proof: svg or
+        /// dot.
+        #[arg(long, value_enum, default_value = "text", value_parser = ["text", "json", "svg", "dot"])]
         format: String,
+        #[command(flatten)]
+        budget: Budget,
+    },
+    /// Draw the facts of predicates as a network: the first two arguments
+    /// are the nodes, the rest label the line; one colour per predicate.
+    /// SVG needs nothing installed; DOT is for Graphviz.
+    #[command(override_usage = "entente graph <PRED>... <FILES>... [OPTIONS]")]
+    Graph {
+        /// Predicates to draw (e.g. `supports rivals`), then the rule files.
+        #[arg(required = true, num_args = 2.., value_name = "PRED|FILE")]
+        arguments: Vec<String>,
+        /// Output format [default: from the -o file's extension (.dot, .gv,
+        /// .json), else svg].
+        #[arg(long, value_enum)]
+        format: Option<graph::Picture>,
+        /// Write the picture to this file instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
         #[command(flatten)]
         budget: Budget,
     },
@@ -218,12 +238,38 @@ pub fn main() -> ExitCode {
             format,
             budget,
         } => {
-            let format = if format == "json" {
-                Format::Json
-            } else {
-                Format::Text
+            let format = match format.as_str() {
+                "json" => explain::Shape::Text(Format::Json),
+                "svg" => explain::Shape::Picture(graph::Picture::Svg),
+                "dot" => explain::Shape::Picture(graph::Picture::Dot),
+                _ => explain::Shape::Text(Format::Text),
             };
             explain::run(&fact, &files, format, budget.config())
+        }
+        Command::Graph {
+            arguments,
+            format,
+            output,
+            budget,
+        } => {
+            let (predicates, files) = graph::split(&arguments);
+            if predicates.is_empty() || files.is_empty() {
+                Cli::command()
+                    .error(
+                        clap::error::ErrorKind::MissingRequiredArgument,
+                        "name one predicate or more, then one rule file or more \
+                         (e.g. `entente graph supports rivals rules/caucasus.rules`)",
+                    )
+                    .exit();
+            }
+            let format = format.unwrap_or_else(|| graph::Picture::of_path(output.as_deref()));
+            graph::run(
+                &predicates,
+                &files,
+                format,
+                output.as_deref(),
+                budget.config(),
+            )
         }
         Command::Query {
             goal,

@@ -10,6 +10,7 @@
 
 mod boundaries;
 mod changes;
+mod graph;
 mod pattern;
 mod print;
 mod time;

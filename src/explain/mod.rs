@@ -29,6 +29,7 @@ use crate::time::{Time, Validity};
 use crate::value::Value;
 
 pub use text::Indented;
+pub(crate) use text::{bindings, place, when as premise_when};
 pub use why_not::{Attempt, Failure, WhyNot};
 
 /// Most proof nodes built for one explanation; deeper or wider proofs are

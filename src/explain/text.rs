@@ -39,7 +39,7 @@ fn indent(depth: usize) -> String {
     "  ".repeat(depth)
 }
 
-fn place(s: &Source) -> String {
+pub(crate) fn place(s: &Source) -> String {
     format!("{}:{}", s.file, s.line)
 }
 
@@ -94,7 +94,7 @@ fn derivation(f: &mut fmt::Formatter<'_>, d: &Derivation, depth: usize) -> fmt::
 
 /// When the premise that failed holds, over time: `(it holds since
 /// 2010)`, `(it never holds)`; nothing for a program without time.
-fn when(a: &Attempt) -> String {
+pub(crate) fn when(a: &Attempt) -> String {
     match &a.premise_holds {
         None => String::new(),
         Some(v) if v.is_never() => " (it never holds)".to_string(),
@@ -103,7 +103,7 @@ fn when(a: &Attempt) -> String {
     }
 }
 
-fn bindings(b: &[(String, Value)]) -> String {
+pub(crate) fn bindings(b: &[(String, Value)]) -> String {
     b.iter()
         .map(|(n, v)| format!("{n} = {v}"))
         .collect::<Vec<_>>()

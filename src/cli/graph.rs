@@ -1,0 +1,120 @@
+//! `entente graph PRED... FILES...` and `entente explain --format
+//! dot|svg`: pictures, written to stdout or to `-o FILE`.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use entente::graph::Graph;
+use entente::{Config, Error, Sources};
+
+use super::progress::Line;
+use super::report;
+use super::run::load;
+
+/// `--format` of a picture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Picture {
+    /// SVG, drawn in-process.
+    Svg,
+    /// Graphviz's DOT language.
+    Dot,
+    /// Nodes and edges as JSON.
+    Json,
+}
+
+impl Picture {
+    /// The format a file name asks for (`.dot`, `.gv`, `.json`), else SVG.
+    pub fn of_path(path: Option<&Path>) -> Picture {
+        match path.and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+            Some("dot" | "gv") => Picture::Dot,
+            Some("json") => Picture::Json,
+            _ => Picture::Svg,
+        }
+    }
+
+    /// The graph in this format.
+    pub fn render(self, graph: &Graph) -> String {
+        match self {
+            Picture::Svg => graph.to_svg(),
+            Picture::Dot => graph.to_dot(),
+            Picture::Json => graph.to_json() + "\n",
+        }
+    }
+}
+
+/// A picture that cannot be written.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+#[error("cannot write `{path}`: {reason}")]
+#[diagnostic(code(entente::io))]
+struct WriteError {
+    path: String,
+    reason: String,
+}
+
+/// Splits `graph`'s arguments into predicates (the leading names that
+/// are predicate names, `[a-z][A-Za-z0-9_]*`, and not files) and files
+/// (the rest). A predicate name never has a `.` or a `/`, which files
+/// almost always have.
+pub fn split(arguments: &[String]) -> (Vec<&str>, Vec<PathBuf>) {
+    let is_name = |a: &str| {
+        let mut chars = a.chars();
+        chars.next().is_some_and(|c| c.is_ascii_lowercase())
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !Path::new(a).exists()
+    };
+    let names = arguments.iter().take_while(|a| is_name(a)).count();
+    (
+        arguments[..names].iter().map(String::as_str).collect(),
+        arguments[names..].iter().map(PathBuf::from).collect(),
+    )
+}
+
+/// `graph`: loads the files, draws the predicates' facts, writes the
+/// picture.
+pub fn run(
+    predicates: &[&str],
+    files: &[PathBuf],
+    format: Picture,
+    output: Option<&Path>,
+    config: Config,
+) -> ExitCode {
+    let Some((mut engine, warnings)) = load(files) else {
+        return ExitCode::from(1);
+    };
+    let line = Line::watch(&config);
+    let graph = engine.graph(predicates, config);
+    line.finish();
+    match graph {
+        Ok(graph) => write(&format.render(&graph), output),
+        Err(e) => {
+            report::error(&e, warnings);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Writes a picture to the file, or to stdout.
+pub fn write(text: &str, output: Option<&Path>) -> ExitCode {
+    let written = match output {
+        Some(path) => std::fs::write(path, text),
+        None => {
+            let mut out = io::stdout().lock();
+            // A closed pipe is the reader's choice, not an error.
+            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+            Ok(())
+        }
+    };
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let path = output.map(|p| p.display().to_string()).unwrap_or_default();
+            let error = WriteError {
+                path,
+                reason: e.to_string(),
+            };
+            report::error(&Error::single(error, &Sources::default()), 0);
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! Pictures from the engine: the network of chosen predicates' facts, and
+//! an explanation as a tree (the drawing itself is `crate::graph`).
+
+use super::{Arg, Engine, Explanation, Pattern};
+use crate::error::{Error, GraphError, Problem};
+use crate::eval::Config;
+use crate::graph::{Graph, NetworkFact};
+use crate::source::Span;
+use crate::suggest::did_you_mean;
+
+impl Engine {
+    /// The network of the named predicates' facts, given and derived
+    /// (SPEC §7; see [`Graph::network`]): at [`Config::at`] if set; else,
+    /// for a program that says when facts hold, every fact that ever holds,
+    /// its line labelled with when. Runs the program first if needed. A
+    /// name that no statement uses, or a predicate of fewer than two
+    /// arguments, is an `entente::graph` error pointing at the name (the
+    /// names are recorded in the sources as `<graph>`).
+    ///
+    /// ```
+    /// use entente::{Config, Engine};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "treaty(armenia, russia). treaty(russia, armenia).")?;
+    /// let graph = engine.graph(&["treaty"], Config::default())?;
+    /// assert_eq!(graph.nodes.len(), 2);
+    /// assert!(!graph.edges[0].directed);
+    /// assert!(graph.to_svg().contains("treaty(armenia, russia)"));
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn graph(&mut self, predicates: &[&str], config: Config) -> Result<Graph, Error> {
+        let mut names: Vec<&str> = Vec::new();
+        for &name in predicates {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        let span = self.sources.add("<graph>", predicates.join(" "));
+        let known = self.predicates();
+        let mut problems = Vec::new();
+        let mut arities = Vec::new();
+        let mut offset = span.start;
+        for &name in predicates {
+            let at = Span::new(offset, offset + name.len());
+            offset += name.len() + 1;
+            match known.iter().find(|p| p.name == name) {
+                None => problems.push(Problem::new(
+                    GraphError::UnknownPredicate {
+                        name: name.to_string(),
+                        span: at,
+                        help: did_you_mean(name, known.iter().map(|p| p.name.as_str()))
+                            .unwrap_or_else(|| {
+                                "`entente repl FILES` lists the predicates (`:predicates`)"
+                                    .to_string()
+                            }),
+                    },
+                    &self.sources,
+                )),
+                Some(p) if p.arity < 2 => problems.push(Problem::new(
+                    GraphError::Arity {
+                        name: name.to_string(),
+                        arity: p.arity,
+                        span: at,
+                    },
+                    &self.sources,
+                )),
+                Some(p) => arities.push(p.arity),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::new(problems));
+        }
+        self.run(config)?;
+        let mut facts = Vec::with_capacity(names.len());
+        for (&name, &arity) in names.iter().zip(&arities) {
+            let pattern = Pattern::new(name, (0..arity).map(|i| Arg::var(&format!("A{i}"))));
+            let query = self.parse_goal("<graph>", &pattern.to_string())?;
+            let answers = self.answer(&query)?;
+            let found: Vec<NetworkFact> = (0..answers.rows.len())
+                .map(|i| NetworkFact {
+                    args: answers.rows[i].clone(),
+                    validity: answers.validity(i),
+                })
+                .filter(|f| !f.validity.is_never())
+                .collect();
+            facts.push((name.to_string(), found));
+        }
+        let mut title = names.join(", ");
+        if let Some(t) = self.time_of(None, &self.config) {
+            title.push_str(&format!(" at {t}"));
+        }
+        Ok(Graph::network(&title, &facts))
+    }
+}
+
+impl Explanation {
+    /// The explanation as a picture: a proof as a tree of facts, a why-not
+    /// as the rules that could have concluded the fact and what stopped
+    /// each ([`Graph::proof`], [`Graph::why_not`]).
+    pub fn to_graph(&self) -> Graph {
+        match self {
+            Explanation::Holds(proof) => Graph::proof(proof),
+            Explanation::DoesNotHold(why_not) => Graph::why_not(why_not),
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! Pictures (SPEC §7): the facts of chosen predicates as a network, and an
+//! explanation as a tree.
+//!
+//! In: facts with when they hold (from the engine's answers), or an
+//! [`Explanation`]. Out: a [`Graph`], plain data of labelled boxes and
+//! lines, which renders itself as SVG ([`Graph::to_svg`], laid out in
+//! layers by [`layout`], no outside program needed), as DOT for Graphviz
+//! ([`Graph::to_dot`]) and as JSON ([`Graph::to_json`]). Every rendering
+//! depends only on the graph, so the same facts always give the same bytes.
+
+mod dot;
+mod json;
+pub mod layout;
+mod proof;
+mod svg;
+
+use std::collections::HashMap;
+
+use crate::time::Validity;
+use crate::value::Value;
+
+/// Colours of the predicates of a network, in the order they are named
+/// (Tableau 10, told apart by most readers, colour-blind ones included,
+/// better than a rainbow).
+pub const PALETTE: [&str; 8] = [
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
+];
+
+/// A picture: boxes joined by lines, with a legend.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Graph {
+    /// What the picture shows, one line (the SVG's and DOT's title).
+    pub title: String,
+    /// The boxes.
+    pub nodes: Vec<Node>,
+    /// The lines between them.
+    pub edges: Vec<Edge>,
+    /// What each colour means, in order.
+    pub legend: Vec<Series>,
+    /// Lines written under the picture (a why-not's suggestions).
+    pub notes: Vec<String>,
+}
+
+/// A box.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// Names the node in DOT and JSON, unique in its graph: a state's
+    /// canonical text in a network, `n0`, `n1`, ... in a proof.
+    pub id: String,
+    /// The text, one entry per line (the first is the main one).
+    pub lines: Vec<String>,
+    /// How it is drawn.
+    pub style: NodeStyle,
+}
+
+/// How a box is drawn, by what it stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum NodeStyle {
+    /// A constant of a network (a state, an organisation).
+    Entity,
+    /// A fact concluded by a rule.
+    Derived,
+    /// A fact written in a file or imported.
+    Given,
+    /// A negated premise checked absent (dashed).
+    Absent,
+    /// A rule that could have concluded a fact that does not hold.
+    Rule,
+    /// What stopped it, or a fact that does not hold (dashed, red).
+    Failed,
+    /// A proof cut short by the size limits of one explanation.
+    Truncated,
+}
+
+/// A line between two boxes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edge {
+    /// The box it starts at (an index into [`Graph::nodes`]).
+    pub from: usize,
+    /// The box it ends at.
+    pub to: usize,
+    /// Its colour and legend entry (an index into [`Graph::legend`]),
+    /// `None` for a plain grey line.
+    pub series: Option<usize>,
+    /// Text written on the line: a network's further arguments, and when
+    /// the fact holds if not always.
+    pub label: Option<String>,
+    /// With an arrowhead at `to`; a symmetric pair of facts is one line
+    /// without.
+    pub directed: bool,
+    /// Dashed (a premise checked absent, a failure).
+    pub dashed: bool,
+    /// The facts it stands for, in canonical form (one, or a symmetric
+    /// pair); empty in a proof.
+    pub facts: Vec<String>,
+}
+
+/// A legend entry: a predicate and its colour.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    /// The predicate.
+    pub name: String,
+    /// Its colour, `#rrggbb`.
+    pub colour: String,
+}
+
+/// One fact of a network: its arguments and when it holds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetworkFact {
+    /// The arguments; the first two are the nodes.
+    pub args: Vec<Value>,
+    /// When it holds ([`Validity::always`] for a program without time, or
+    /// at the time point asked).
+    pub validity: Validity,
+}
+
+impl Graph {
+    /// The network of the named predicates' facts: each fact draws a line
+    /// from its first argument to its second, labelled with the rest (and
+    /// when it holds, if not always); a fact whose reverse is also there
+    /// with the same label draws one line without arrowheads. Predicates
+    /// come with their facts, in the order named; every predicate has at
+    /// least two arguments. Nodes are sorted in the total order of values
+    /// (SPEC §2), edges by predicate, then as the facts came.
+    pub fn network(title: &str, predicates: &[(String, Vec<NetworkFact>)]) -> Graph {
+        let mut values: Vec<&Value> = (predicates.iter())
+            .flat_map(|(_, facts)| facts.iter().flat_map(|f| &f.args[..2]))
+            .collect();
+        values.sort();
+        values.dedup();
+        let index: HashMap<&Value, usize> =
+            values.iter().enumerate().map(|(i, v)| (*v, i)).collect();
+        let nodes = (values.iter())
+            .map(|v| Node {
+                id: v.to_string(),
+                lines: vec![v.to_string()],
+                style: NodeStyle::Entity,
+            })
+            .collect();
+        let mut edges = Vec::new();
+        let mut legend = Vec::new();
+        for (series, (name, facts)) in predicates.iter().enumerate() {
+            legend.push(Series {
+                name: name.clone(),
+                colour: PALETTE[series % PALETTE.len()].to_string(),
+            });
+            // Each fact by its ends and label, to find its reverse.
+            let key = |f: &NetworkFact| (index[&f.args[0]], index[&f.args[1]], edge_label(f));
+            let keys: Vec<_> = facts.iter().map(key).collect();
+            let mut seen: HashMap<(usize, usize, Option<String>), usize> = HashMap::new();
+            for (i, (from, to, label)) in keys.iter().enumerate() {
+                seen.insert((*from, *to, label.clone()), i);
+            }
+            for (i, (from, to, label)) in keys.into_iter().enumerate() {
+                let fact = canonical(name, &facts[i].args);
+                let reverse = (from != to)
+                    .then(|| seen.get(&(to, from, label.clone())))
+                    .flatten();
+                match reverse {
+                    // The pair is drawn once, at the first of the two.
+                    Some(&j) if j < i => continue,
+                    Some(&j) => edges.push(Edge {
+                        from,
+                        to,
+                        series: Some(series),
+                        label,
+                        directed: false,
+                        dashed: false,
+                        facts: vec![fact, canonical(name, &facts[j].args)],
+                    }),
+                    None => edges.push(Edge {
+                        from,
+                        to,
+                        series: Some(series),
+                        label,
+                        directed: true,
+                        dashed: false,
+                        facts: vec![fact],
+                    }),
+                }
+            }
+        }
+        Graph {
+            title: title.to_string(),
+            nodes,
+            edges,
+            legend,
+            notes: Vec::new(),
+        }
+    }
+}
+
+/// A fact's further arguments and when it holds, as written on its line.
+fn edge_label(fact: &NetworkFact) -> Option<String> {
+    let mut parts: Vec<String> = fact.args[2..].iter().map(Value::to_string).collect();
+    if !fact.validity.is_always() {
+        parts.push(fact.validity.to_string());
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// `p(a, b)`, as SPEC §6 prints a fact (without the `.`).
+fn canonical(predicate: &str, args: &[Value]) -> String {
+    let args: Vec<String> = args.iter().map(Value::to_string).collect();
+    format!("{predicate}({})", args.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::Interval;
+
+    fn fact(args: &[&str]) -> NetworkFact {
+        NetworkFact {
+            args: args.iter().map(|a| Value::from(*a)).collect(),
+            validity: Validity::always(),
+        }
+    }
+
+    #[test]
+    fn a_symmetric_pair_is_one_undirected_line() {
+        let graph = Graph::network(
+            "t",
+            &[(
+                "ally".to_string(),
+                vec![fact(&["b", "a"]), fact(&["a", "b"]), fact(&["a", "c"])],
+            )],
+        );
+        let ids: Vec<&str> = graph.nodes.iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(graph.edges.len(), 2);
+        assert!(!graph.edges[0].directed);
+        assert_eq!(graph.edges[0].facts, ["ally(b, a)", "ally(a, b)"]);
+        assert!(graph.edges[1].directed);
+        assert_eq!((graph.edges[1].from, graph.edges[1].to), (0, 2));
+    }
+
+    #[test]
+    fn labels_are_the_further_arguments_and_when() {
+        let mut timed = fact(&["a", "b", "gas"]);
+        timed.validity = [Interval::new(2010, crate::time::NEVER_AFTER).unwrap()]
+            .into_iter()
+            .collect();
+        let reverse = fact(&["b", "a", "gas"]);
+        let graph = Graph::network("t", &[("lev".to_string(), vec![timed, reverse])]);
+        // Different labels: not a symmetric pair.
+        let labels: Vec<_> = graph.edges.iter().map(|e| e.label.clone()).collect();
+        assert_eq!(
+            labels,
+            [Some("gas, since 2010".to_string()), Some("gas".to_string())]
+        );
+        assert!(graph.edges.iter().all(|e| e.directed));
+    }
+}
