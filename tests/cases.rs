@@ -24,6 +24,11 @@
 //!   each starting at ` --`) runs `entente timeline GOAL FILE`; the
 //!   expected text is every answer, in order.
 //!
+//! - `graph/`: each `# graph: PRED... --option value ...` line runs
+//!   `entente graph PRED... FILE` (as DOT unless a `--format` is given),
+//!   each `# explain-dot: FACT` line `entente explain FACT FILE --format
+//!   dot`; the expected text is every answer, in order.
+//!
 //! - `repl/`: the file is a session typed into `entente repl` (stdin, so
 //!   no prompts), started with the files of its first line
 //!   `# files: ...`; the expected text is stdout, then stderr and the exit
@@ -173,13 +178,7 @@ fn timeline_cases_print_the_expected_timelines() {
                 goal.to_string(),
                 path.display().to_string(),
             ];
-            for option in parts {
-                let (flag, value) = option.split_once(' ').unwrap_or((option, ""));
-                args.push(format!("--{flag}"));
-                if !value.is_empty() {
-                    args.push(value.to_string());
-                }
-            }
+            push_options(&mut args, parts);
             let _ = writeln!(got, "== {}", rest.trim());
             got.push_str(&entente(&args)?);
         }
@@ -188,6 +187,63 @@ fn timeline_cases_print_the_expected_timelines() {
         }
         Ok(got)
     });
+}
+
+#[test]
+fn graph_cases_print_the_expected_pictures() {
+    run_topic("graph", |path| {
+        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        let mut got = String::new();
+        for line in text.lines() {
+            let mut args: Vec<String>;
+            if let Some(rest) = line.strip_prefix("# graph:") {
+                let mut parts = rest.trim().split(" --");
+                args = vec!["graph".to_string()];
+                args.extend(
+                    parts
+                        .next()
+                        .unwrap_or_default()
+                        .split_whitespace()
+                        .map(String::from),
+                );
+                args.push(path.display().to_string());
+                push_options(&mut args, parts);
+                if !args.iter().any(|a| a == "--format") {
+                    args.extend(["--format".to_string(), "dot".to_string()]);
+                }
+                let _ = writeln!(got, "== graph {}", rest.trim());
+            } else if let Some(fact) = line.strip_prefix("# explain-dot:") {
+                args = [
+                    "explain",
+                    fact.trim(),
+                    &path.display().to_string(),
+                    "--format",
+                    "dot",
+                ]
+                .map(String::from)
+                .to_vec();
+                let _ = writeln!(got, "== explain {}", fact.trim());
+            } else {
+                continue;
+            }
+            got.push_str(&entente(&args)?);
+        }
+        if got.is_empty() {
+            return Err("no `# graph:` or `# explain-dot:` line".into());
+        }
+        Ok(got)
+    });
+}
+
+/// Appends options written `flag value` (their `--` already split off).
+fn push_options<'a>(args: &mut Vec<String>, options: impl Iterator<Item = &'a str>) {
+    for option in options {
+        let (flag, value) = option.split_once(' ').unwrap_or((option, ""));
+        args.push(format!("--{flag}"));
+        if !value.is_empty() {
+            args.push(value.to_string());
+        }
+    }
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Pictures from the engine: the network of chosen predicates' facts, and
 //! an explanation as a tree (the drawing itself is `crate::graph`).
 
-use super::{Arg, Engine, Explanation, Pattern};
+use super::{Arg, Engine, Explanation, Pattern, PredicateInfo};
 use crate::error::{Error, GraphError, Problem};
 use crate::eval::Config;
 use crate::graph::{Graph, NetworkFact};
@@ -49,10 +49,7 @@ impl Engine {
                         name: name.to_string(),
                         span: at,
                         help: did_you_mean(name, known.iter().map(|p| p.name.as_str()))
-                            .unwrap_or_else(|| {
-                                "`entente repl FILES` lists the predicates (`:predicates`)"
-                                    .to_string()
-                            }),
+                            .unwrap_or_else(|| listed(&known)),
                     },
                     &self.sources,
                 )),
@@ -91,6 +88,25 @@ impl Engine {
         }
         Ok(Graph::network(&title, &facts))
     }
+}
+
+/// The program's predicates that a graph can draw, for a help line: the
+/// first dozen, with their arities.
+fn listed(known: &[PredicateInfo]) -> String {
+    const SHOWN: usize = 12;
+    let drawable: Vec<String> = (known.iter())
+        .filter(|p| p.arity >= 2)
+        .map(|p| format!("{}/{}", p.name, p.arity))
+        .collect();
+    if drawable.is_empty() {
+        return "the program has no predicate of two or more arguments".to_string();
+    }
+    let more = drawable.len().saturating_sub(SHOWN);
+    let mut list = drawable[..drawable.len().min(SHOWN)].join(", ");
+    if more > 0 {
+        list.push_str(&format!(" and {more} more"));
+    }
+    format!("predicates that can be drawn: {list}")
 }
 
 impl Explanation {

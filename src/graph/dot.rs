@@ -82,7 +82,12 @@ impl Graph {
             if !edge.facts.is_empty() {
                 attributes.push(format!("tooltip={}", quote(&edge.facts.join("; "))));
             }
-            let _ = writeln!(out, "{}];", attributes.join(", "));
+            if attributes.is_empty() {
+                out.truncate(out.len() - 2);
+                out.push_str(";\n");
+            } else {
+                let _ = writeln!(out, "{}];", attributes.join(", "));
+            }
         }
         out.push_str("}\n");
         out

@@ -119,10 +119,13 @@ pub fn layout(sizes: &[Size], links: &[Link]) -> Layout {
             row: 0,
         })
         .collect();
-    // A loop reaches right of its box; its label beyond.
-    for link in links.iter().filter(|l| l.from == l.to) {
-        let label = link.label.map_or(0.0, |s| s.width + 6.0);
-        vertices[link.from].right += LOOP + label;
+    // A loop reaches right of its box, its label beyond; a box's loops
+    // side by side, each starting where the one before ended.
+    let mut loop_at = vec![0.0f64; links.len()];
+    for (i, link) in links.iter().enumerate().filter(|(_, l)| l.from == l.to) {
+        let v = &mut vertices[link.from];
+        loop_at[i] = v.right - v.left;
+        v.right += LOOP + link.label.map_or(0.0, |s| s.width + 6.0);
     }
     let oriented = orient(n, links);
     let lengths: Vec<usize> = (0..links.len())
@@ -245,7 +248,7 @@ pub fn layout(sizes: &[Size], links: &[Link]) -> Layout {
     let routes = (links.iter().enumerate())
         .map(|(i, link)| {
             if link.from == link.to {
-                return self_loop(centres[link.from], sizes[link.from], link.label);
+                return self_loop(centres[link.from], sizes[link.from], loop_at[i], link.label);
             }
             let mut points = std::mem::take(&mut paths[i]);
             if oriented[i] != Some((link.from, link.to)) {
@@ -572,13 +575,15 @@ fn closest_spaced(wanted: &[f64], gaps: &[f64]) -> Vec<f64> {
     fitted.iter().zip(&offsets).map(|(f, o)| f + o).collect()
 }
 
-/// A loop from the right side of a box back to it, as one cubic curve.
-fn self_loop(centre: Point, size: Size, label: Option<Size>) -> Route {
-    let right = centre.x + size.width / 2.0;
+/// A loop from the right side of a box back to it, as one cubic curve
+/// reaching `after` further right than the loops drawn before it.
+fn self_loop(centre: Point, size: Size, after: f64, label: Option<Size>) -> Route {
+    let side = centre.x + size.width / 2.0;
+    let right = side + after;
     let rise = (size.height / 2.0 - 4.0).max(2.0);
     let points = vec![
         Point {
-            x: right,
+            x: side,
             y: centre.y - rise,
         },
         Point {
@@ -590,7 +595,7 @@ fn self_loop(centre: Point, size: Size, label: Option<Size>) -> Route {
             y: centre.y + rise + 10.0,
         },
         Point {
-            x: right,
+            x: side,
             y: centre.y + rise,
         },
     ];

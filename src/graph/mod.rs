@@ -44,10 +44,11 @@ pub struct Graph {
 /// A box.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
-    /// Names the node in DOT and JSON, unique in its graph: a state's
-    /// canonical text in a network, `n0`, `n1`, ... in a proof.
+    /// Names the node in DOT and JSON, unique in its graph: a constant's
+    /// canonical text (SPEC §6) in a network, `n0`, `n1`, ... in a proof.
     pub id: String,
-    /// The text, one entry per line (the first is the main one).
+    /// The text, one entry per line (the first is the main one); a
+    /// string shows without its quotes.
     pub lines: Vec<String>,
     /// How it is drawn.
     pub style: NodeStyle,
@@ -133,7 +134,7 @@ impl Graph {
         let nodes = (values.iter())
             .map(|v| Node {
                 id: v.to_string(),
-                lines: vec![v.to_string()],
+                lines: vec![plain(v)],
                 style: NodeStyle::Entity,
             })
             .collect();
@@ -192,11 +193,19 @@ impl Graph {
 
 /// A fact's further arguments and when it holds, as written on its line.
 fn edge_label(fact: &NetworkFact) -> Option<String> {
-    let mut parts: Vec<String> = fact.args[2..].iter().map(Value::to_string).collect();
+    let mut parts: Vec<String> = fact.args[2..].iter().map(plain).collect();
     if !fact.validity.is_always() {
         parts.push(fact.validity.to_string());
     }
     (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// A value as a reader wants it in a picture: a string without its quotes.
+fn plain(value: &Value) -> String {
+    match value.as_str() {
+        Some(text) => text.to_string(),
+        None => value.to_string(),
+    }
 }
 
 /// `p(a, b)`, as SPEC §6 prints a fact (without the `.`).

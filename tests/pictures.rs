@@ -1,0 +1,347 @@
+//! Pictures as a reader gets them: SVG read back as XML with every node and
+//! edge label in it, drawn into pixels by resvg (not blank, no two boxes
+//! overlapping, nothing outside the picture), the README's pictures kept
+//! current, and the layout on random networks (no box or label overlaps
+//! another). DOT output is checked by the data-driven cases
+//! (`tests/cases/graph/`).
+#![cfg(feature = "cli")]
+
+use entente::graph::layout::{layout, Link, Size};
+use entente::graph::Graph;
+use entente::{Config, Engine};
+use proptest::prelude::*;
+
+/// A box in the picture: x, y, width, height.
+#[derive(Clone, Copy, Debug)]
+struct Rect {
+    x: f64,
+    y: f64,
+    width: f64,
+    height: f64,
+}
+
+impl Rect {
+    fn overlaps(&self, other: &Rect) -> bool {
+        self.x < other.x + other.width
+            && other.x < self.x + self.width
+            && self.y < other.y + other.height
+            && other.y < self.y + self.height
+    }
+}
+
+/// What a reader sees in an SVG: the boxes of nodes and of edge labels,
+/// the texts of each, the edges' titles, and the picture's size.
+struct Seen {
+    nodes: Vec<(Rect, Vec<String>)>,
+    labels: Vec<(Rect, String)>,
+    edges: Vec<String>,
+    width: f64,
+    height: f64,
+}
+
+fn number(node: roxmltree::Node, name: &str) -> f64 {
+    node.attribute(name)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| panic!("no number `{name}` on {node:?}"))
+}
+
+fn rect(node: roxmltree::Node) -> Rect {
+    Rect {
+        x: number(node, "x"),
+        y: number(node, "y"),
+        width: number(node, "width"),
+        height: number(node, "height"),
+    }
+}
+
+fn texts(node: roxmltree::Node) -> Vec<String> {
+    node.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The first child of `n` with this tag.
+fn child<'a, 'input>(n: roxmltree::Node<'a, 'input>, tag: &str) -> roxmltree::Node<'a, 'input> {
+    n.children()
+        .find(|c| c.has_tag_name(tag))
+        .unwrap_or_else(|| panic!("no <{tag}> in {n:?}"))
+}
+
+/// Reads an SVG as XML (it must parse).
+fn read(svg: &str) -> Seen {
+    let doc = roxmltree::Document::parse(svg).expect("the SVG is well-formed XML");
+    let root = doc.root_element();
+    let with_class = |class: &'static str| {
+        doc.descendants()
+            .filter(move |n| n.has_tag_name("g") && n.attribute("class") == Some(class))
+    };
+    Seen {
+        nodes: with_class("node")
+            .map(|n| (rect(child(n, "rect")), texts(n)))
+            .collect(),
+        labels: with_class("edge-label")
+            .map(|n| (rect(child(n, "rect")), texts(n).concat()))
+            .collect(),
+        edges: with_class("edge")
+            .map(|n| child(n, "title").text().unwrap_or_default().to_string())
+            .collect(),
+        width: number(root, "width"),
+        height: number(root, "height"),
+    }
+}
+
+/// Every node's lines and every edge's label and facts are in the SVG;
+/// no two boxes (nodes and labels) overlap; all lie inside the picture.
+fn check_drawing(graph: &Graph, svg: &str) {
+    let seen = read(svg);
+    assert_eq!(seen.nodes.len(), graph.nodes.len());
+    for (node, (_, lines)) in graph.nodes.iter().zip(&seen.nodes) {
+        assert_eq!(&node.lines, lines);
+    }
+    let labels: Vec<&String> = graph
+        .edges
+        .iter()
+        .filter_map(|e| e.label.as_ref())
+        .collect();
+    assert_eq!(seen.labels.len(), labels.len());
+    for (label, (_, text)) in labels.iter().zip(&seen.labels) {
+        assert_eq!(*label, text);
+    }
+    assert_eq!(seen.edges.len(), graph.edges.len());
+    for (edge, title) in graph.edges.iter().zip(&seen.edges) {
+        assert_eq!(edge.facts.join("; "), *title);
+    }
+    let boxes: Vec<(Rect, &str)> = (seen.nodes.iter().map(|(r, t)| (*r, t[0].as_str())))
+        .chain(seen.labels.iter().map(|(r, t)| (*r, t.as_str())))
+        .collect();
+    for (i, (a, at)) in boxes.iter().enumerate() {
+        assert!(
+            a.x >= 0.0
+                && a.y >= 0.0
+                && a.x + a.width <= seen.width
+                && a.y + a.height <= seen.height,
+            "`{at}` lies outside the picture"
+        );
+        for (b, bt) in &boxes[i + 1..] {
+            assert!(!a.overlaps(b), "`{at}` overlaps `{bt}`");
+        }
+    }
+}
+
+/// Draws the SVG into pixels and counts those that are not white.
+fn inked_pixels(svg: &str) -> usize {
+    let tree = resvg::usvg::Tree::from_str(svg, &resvg::usvg::Options::default())
+        .expect("resvg reads the SVG");
+    let size = tree.size().to_int_size();
+    let mut pixmap =
+        resvg::tiny_skia::Pixmap::new(size.width(), size.height()).expect("a picture of some size");
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::default(),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .pixels()
+        .iter()
+        .filter(|p| p.red() < 250 || p.green() < 250 || p.blue() < 250)
+        .count()
+}
+
+fn knowledge_base() -> Engine {
+    let mut engine = Engine::new();
+    engine
+        .load_files(&["rules/caucasus.rules"])
+        .expect("the knowledge base loads");
+    engine
+}
+
+#[test]
+fn the_caucasus_network_is_drawn_whole_and_clear() {
+    let mut engine = knowledge_base();
+    let graph = engine
+        .graph(&["supports", "rivals", "leverage"], Config::default())
+        .expect("drawn");
+    assert_eq!(graph.legend.len(), 3);
+    // Every fact of the three predicates is on some edge.
+    for predicate in ["supports", "rivals", "leverage"] {
+        let goal = match predicate {
+            "leverage" => "leverage(A, B, C)",
+            _ => &format!("{predicate}(A, B)"),
+        };
+        let (answers, _) = engine.query(goal, Config::default()).expect("answers");
+        assert!(answers.holds());
+        for row in &answers.rows {
+            let args: Vec<String> = row.iter().map(ToString::to_string).collect();
+            let fact = format!("{predicate}({})", args.join(", "));
+            assert!(
+                graph.edges.iter().any(|e| e.facts.contains(&fact)),
+                "{fact} is not drawn"
+            );
+        }
+    }
+    let svg = graph.to_svg();
+    check_drawing(&graph, &svg);
+    assert!(inked_pixels(&svg) > 2_000, "the picture is nearly blank");
+    assert_eq!(svg, graph.to_svg(), "the same graph draws the same bytes");
+}
+
+#[test]
+fn a_proof_and_a_why_not_are_drawn_whole_and_clear() {
+    let mut engine = knowledge_base();
+    for fact in [
+        "would_intervene(russia, armenia, azerbaijan)",
+        "defends(iran, armenia)",
+        "nobody(here)",
+    ] {
+        let (explanation, _) = engine.explain(fact, Config::default()).expect("explained");
+        let graph = explanation.to_graph();
+        assert!(graph.nodes[0].lines[0].starts_with(fact));
+        let svg = graph.to_svg();
+        check_drawing(&graph, &svg);
+        assert!(
+            inked_pixels(&svg) > 1_000,
+            "the picture of {fact} is nearly blank"
+        );
+    }
+}
+
+#[test]
+fn a_network_at_a_time_point_has_only_the_facts_then() {
+    let mut engine = knowledge_base();
+    let at = |t| Config {
+        at: Some(t),
+        ..Config::default()
+    };
+    let in_2008 = engine.graph(&["rivals"], at(2008)).expect("drawn");
+    let in_2012 = engine.graph(&["rivals"], at(2012)).expect("drawn");
+    let has = |g: &Graph, fact: &str| g.edges.iter().any(|e| e.facts.iter().any(|f| f == fact));
+    assert!(has(&in_2008, "rivals(georgia, russia)"));
+    assert!(!has(&in_2012, "rivals(georgia, russia)"));
+    assert!(has(&in_2012, "rivals(iran, israel)"));
+    assert!(in_2008.edges.iter().all(|e| e.label.is_none()));
+}
+
+/// The README shows pictures made by the binary; they must be what the
+/// binary makes now. `ENTENTE_BLESS=1` rewrites them.
+#[test]
+fn the_readme_pictures_are_current() {
+    let pictures: [(&str, &[&str]); 2] = [
+        (
+            "docs/caucasus.svg",
+            &[
+                "graph",
+                "supports",
+                "rivals",
+                "leverage",
+                "rules/caucasus.rules",
+            ],
+        ),
+        (
+            "docs/proof.svg",
+            &[
+                "explain",
+                "would_intervene(russia, armenia, azerbaijan)",
+                "rules/caucasus.rules",
+                "--format",
+                "svg",
+            ],
+        ),
+    ];
+    let readme = std::fs::read_to_string("README.md").expect("README.md");
+    for (path, args) in pictures {
+        assert!(readme.contains(path), "README.md does not show {path}");
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_entente"))
+            .args(args)
+            .output()
+            .expect("entente runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let made = String::from_utf8(out.stdout).expect("UTF-8");
+        if std::env::var_os("ENTENTE_BLESS").is_some() {
+            std::fs::write(path, &made).expect("write the picture");
+            continue;
+        }
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == made,
+            "{path} is not what `entente {}` draws now; run the tests with ENTENTE_BLESS=1",
+            args.join(" ")
+        );
+    }
+}
+
+#[test]
+fn graph_writes_the_file_named_by_o_in_the_format_its_name_asks() {
+    let dir = std::env::temp_dir().join(format!("entente-pictures-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for (name, starts) in [
+        ("net.svg", "<svg"),
+        ("net.dot", "digraph"),
+        ("net.json", "{\"title\""),
+    ] {
+        let path = dir.join(name);
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_entente"))
+            .args(["graph", "supports", "rules/caucasus.rules", "-o"])
+            .arg(&path)
+            .status()
+            .expect("entente runs");
+        assert!(status.success());
+        let text = std::fs::read_to_string(&path).expect("written");
+        assert!(text.starts_with(starts), "{name}: {text:.40}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// On random networks (cycles, parallel lines, loops, labels of any
+    /// width), no box or label overlaps another.
+    #[test]
+    fn layouts_never_overlap(seed in any::<u64>()) {
+        let mut state = seed | 1;
+        let mut below = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n) as usize
+        };
+        let n = 1 + below(14);
+        let sizes: Vec<Size> = (0..n)
+            .map(|_| Size { width: 20.0 + below(200) as f64, height: 20.0 + below(40) as f64 })
+            .collect();
+        let links: Vec<Link> = (0..below(30))
+            .map(|_| Link {
+                from: below(n as u64),
+                to: below(n as u64),
+                label: (below(2) == 0).then(|| Size { width: 10.0 + below(120) as f64, height: 17.0 }),
+            })
+            .collect();
+        let drawn = layout(&sizes, &links);
+        let mut boxes: Vec<Rect> = (0..n)
+            .map(|i| Rect {
+                x: drawn.centres[i].x - sizes[i].width / 2.0,
+                y: drawn.centres[i].y - sizes[i].height / 2.0,
+                width: sizes[i].width,
+                height: sizes[i].height,
+            })
+            .collect();
+        for (link, route) in links.iter().zip(&drawn.routes) {
+            if let (Some(s), Some(at)) = (link.label, route.label) {
+                boxes.push(Rect { x: at.x - s.width / 2.0, y: at.y - s.height / 2.0, width: s.width, height: s.height });
+            }
+            prop_assert_eq!(link.label.is_some(), route.label.is_some());
+        }
+        for (i, a) in boxes.iter().enumerate() {
+            prop_assert!(a.x >= 0.0 && a.y >= 0.0);
+            prop_assert!(a.x + a.width <= drawn.width + 0.01 && a.y + a.height <= drawn.height + 0.01);
+            for b in &boxes[i + 1..] {
+                prop_assert!(!a.overlaps(b), "{:?} overlaps {:?}", a, b);
+            }
+        }
+    }
+}
