@@ -22,7 +22,7 @@
 //! overlap (each has its own band), by construction. Everything is
 //! deterministic: ties keep the input order.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Space between boxes of one row.
 pub const GAP: f64 = 24.0;
@@ -34,6 +34,8 @@ pub const MARGIN: f64 = 16.0;
 const BEND: f64 = 12.0;
 /// How far a loop from a box to itself reaches right of the box.
 pub const LOOP: f64 = 30.0;
+/// Most rows a line passes through as virtual boxes.
+const MAX_BENDS: usize = 16;
 /// Sweeps of the ordering step.
 const SWEEPS: usize = 12;
 /// Passes of the coordinate step.
@@ -128,16 +130,16 @@ pub fn layout(sizes: &[Size], links: &[Link]) -> Layout {
         v.right += LOOP + link.label.map_or(0.0, |s| s.width + 6.0);
     }
     let oriented = orient(n, links);
-    let lengths: Vec<usize> = (0..links.len())
-        .map(|i| {
-            let (a, b) = (
-                links[i].from.min(links[i].to),
-                links[i].from.max(links[i].to),
-            );
-            let twin = links.iter().enumerate().any(|(j, l)| {
-                j != i && l.from != l.to && (l.from.min(l.to), l.from.max(l.to)) == (a, b)
-            });
-            if links[i].label.is_some() || twin {
+    // Lines per pair of boxes, either way: a pair with two needs a bend.
+    let pair = |l: &Link| (l.from.min(l.to), l.from.max(l.to));
+    let mut per_pair: HashMap<(usize, usize), usize> = HashMap::new();
+    for link in links.iter().filter(|l| l.from != l.to) {
+        *per_pair.entry(pair(link)).or_default() += 1;
+    }
+    let lengths: Vec<usize> = (links.iter())
+        .map(|l| {
+            let twin = l.from != l.to && per_pair[&pair(l)] > 1;
+            if l.label.is_some() || twin {
                 2
             } else {
                 1
@@ -158,8 +160,16 @@ pub fn layout(sizes: &[Size], links: &[Link]) -> Layout {
         };
         let (ra, rb) = (rows[a], rows[b]);
         let label_row = ra + (rb - ra) / 2;
+        // Every row crossed, unless there are many: then the label's (or
+        // the middle) row only, and the rest of the line is drawn
+        // straight, so that a large graph costs lines, not rows times lines.
+        let crossed: Vec<usize> = if rb - ra - 1 <= MAX_BENDS {
+            (ra + 1..rb).collect()
+        } else {
+            vec![label_row]
+        };
         let mut chain = vec![a];
-        for r in ra + 1..rb {
+        for r in crossed {
             let (width, height) = match link.label {
                 Some(s) if r == label_row => (s.width, s.height),
                 _ => (BEND, 0.0),

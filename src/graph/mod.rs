@@ -120,10 +120,20 @@ impl Graph {
     /// from its first argument to its second, labelled with the rest (and
     /// when it holds, if not always); a fact whose reverse is also there
     /// with the same label draws one line without arrowheads. Predicates
-    /// come with their facts, in the order named; every predicate has at
-    /// least two arguments. Nodes are sorted in the total order of values
+    /// come with their facts, in the order named (a fact of fewer than two
+    /// arguments has no line and is left out). Nodes are sorted in the total order of values
     /// (SPEC §2), edges by predicate, then as the facts came.
     pub fn network(title: &str, predicates: &[(String, Vec<NetworkFact>)]) -> Graph {
+        let drawable = |facts: &'_ [NetworkFact]| {
+            let facts: Vec<NetworkFact> = (facts.iter())
+                .filter(|f| f.args.len() >= 2)
+                .cloned()
+                .collect();
+            facts
+        };
+        let predicates: Vec<(&String, Vec<NetworkFact>)> = (predicates.iter())
+            .map(|(name, facts)| (name, drawable(facts)))
+            .collect();
         let mut values: Vec<&Value> = (predicates.iter())
             .flat_map(|(_, facts)| facts.iter().flat_map(|f| &f.args[..2]))
             .collect();
@@ -142,7 +152,7 @@ impl Graph {
         let mut legend = Vec::new();
         for (series, (name, facts)) in predicates.iter().enumerate() {
             legend.push(Series {
-                name: name.clone(),
+                name: name.to_string(),
                 colour: PALETTE[series % PALETTE.len()].to_string(),
             });
             // Each fact by its ends and label, to find its reverse.
@@ -242,6 +252,16 @@ mod tests {
         assert_eq!(graph.edges[0].facts, ["ally(b, a)", "ally(a, b)"]);
         assert!(graph.edges[1].directed);
         assert_eq!((graph.edges[1].from, graph.edges[1].to), (0, 2));
+    }
+
+    #[test]
+    fn a_fact_of_one_argument_has_no_line() {
+        let graph = Graph::network(
+            "t",
+            &[("p".to_string(), vec![fact(&["a"]), fact(&["b", "c"])])],
+        );
+        assert_eq!(graph.nodes.len(), 2);
+        assert_eq!(graph.edges.len(), 1);
     }
 
     #[test]
