@@ -148,6 +148,11 @@ fn inked_pixels(svg: &str) -> usize {
         .count()
 }
 
+/// A name quoted as DOT quotes it.
+fn dot_quoted(name: &str) -> String {
+    format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
 fn knowledge_base() -> Engine {
     let mut engine = Engine::new();
     engine
@@ -183,6 +188,26 @@ fn the_caucasus_network_is_drawn_whole_and_clear() {
     let svg = graph.to_svg();
     check_drawing(&graph, &svg);
     assert!(inked_pixels(&svg) > 2_000, "the picture is nearly blank");
+    // The DOT has the SVG's nodes and edges, named alike.
+    let doc = roxmltree::Document::parse(&svg).expect("XML");
+    let in_svg: Vec<String> = (doc.descendants())
+        .filter(|n| n.attribute("class") == Some("edge"))
+        .map(|n| {
+            let end = |name| dot_quoted(n.attribute(name).expect("edge ends"));
+            format!("{} -> {}", end("data-from"), end("data-to"))
+        })
+        .collect();
+    let dot = graph.to_dot();
+    let in_dot: Vec<String> = (dot.lines())
+        .filter_map(|l| l.trim().split_once(" [").map(|(edge, _)| edge.to_string()))
+        .filter(|l| l.contains(" -> "))
+        .collect();
+    assert_eq!(in_svg, in_dot);
+    for node in &graph.nodes {
+        let title = format!("<title>{}</title>", node.id.replace('"', "&quot;"));
+        assert!(svg.contains(&title), "{title}");
+        assert!(dot.contains(&format!("{} [label=", dot_quoted(&node.id))));
+    }
     assert_eq!(svg, graph.to_svg(), "the same graph draws the same bytes");
 }
 

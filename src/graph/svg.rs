@@ -127,7 +127,9 @@ impl Graph {
             };
             let _ = write!(
                 out,
-                r#"<g class="edge" id="edge-{i}"><title>{}</title><path d="{d}" fill="none" stroke="{colour}" stroke-width="1.6""#,
+                r#"<g class="edge" id="edge-{i}" data-from="{}" data-to="{}"><title>{}</title><path d="{d}" fill="none" stroke="{colour}" stroke-width="1.6""#,
+                escape(&self.nodes[edge.from].id),
+                escape(&self.nodes[edge.to].id),
                 escape(&edge.facts.join("; "))
             );
             if edge.dashed {
