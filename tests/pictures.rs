@@ -129,10 +129,32 @@ fn check_drawing(graph: &Graph, svg: &str) {
     }
 }
 
-/// Draws the SVG into pixels and counts those that are not white.
-fn inked_pixels(svg: &str) -> usize {
+/// Draws the SVG into pixels, checks that the node boxes as resvg draws
+/// them (`node-0`, `node-1`, ...) do not overlap, and counts the pixels
+/// that are not white.
+fn inked_pixels(svg: &str, nodes: usize) -> usize {
     let tree = resvg::usvg::Tree::from_str(svg, &resvg::usvg::Options::default())
         .expect("resvg reads the SVG");
+    let drawn: Vec<Rect> = (0..nodes)
+        .map(|i| {
+            let node = tree
+                .node_by_id(&format!("node-{i}"))
+                .unwrap_or_else(|| panic!("resvg has no node-{i}"));
+            let b = node.abs_bounding_box();
+            Rect {
+                x: f64::from(b.left()),
+                y: f64::from(b.top()),
+                width: f64::from(b.width()),
+                height: f64::from(b.height()),
+            }
+        })
+        .collect();
+    for (i, a) in drawn.iter().enumerate() {
+        assert!(a.width > 0.0 && a.height > 0.0, "node-{i} is not drawn");
+        for (j, b) in drawn.iter().enumerate().skip(i + 1) {
+            assert!(!a.overlaps(b), "node-{i} and node-{j} overlap as drawn");
+        }
+    }
     let size = tree.size().to_int_size();
     let mut pixmap =
         resvg::tiny_skia::Pixmap::new(size.width(), size.height()).expect("a picture of some size");
@@ -187,7 +209,10 @@ fn the_caucasus_network_is_drawn_whole_and_clear() {
     }
     let svg = graph.to_svg();
     check_drawing(&graph, &svg);
-    assert!(inked_pixels(&svg) > 2_000, "the picture is nearly blank");
+    assert!(
+        inked_pixels(&svg, graph.nodes.len()) > 2_000,
+        "the picture is nearly blank"
+    );
     // The DOT has the SVG's nodes and edges, named alike.
     let doc = roxmltree::Document::parse(&svg).expect("XML");
     let in_svg: Vec<String> = (doc.descendants())
@@ -225,7 +250,7 @@ fn a_proof_and_a_why_not_are_drawn_whole_and_clear() {
         let svg = graph.to_svg();
         check_drawing(&graph, &svg);
         assert!(
-            inked_pixels(&svg) > 1_000,
+            inked_pixels(&svg, graph.nodes.len()) > 1_000,
             "the picture of {fact} is nearly blank"
         );
     }
