@@ -69,6 +69,31 @@ fn bad_usage_exits_2() {
 }
 
 #[test]
+fn graph_needs_predicates_then_files() {
+    // No file, no predicate, and a format it does not draw.
+    for args in [
+        &["graph", "supports"][..],
+        &["graph", "rules/caucasus.rules", "rules/alliance_theory.rules"],
+        &["graph", "supports", "rules/caucasus.rules", "--format", "png"],
+    ] {
+        let out = entente(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty());
+    }
+    // A file that cannot be written.
+    let out = entente(&[
+        "graph",
+        "supports",
+        "rules/caucasus.rules",
+        "-o",
+        "no/such/dir/x.svg",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("entente::io"));
+    assert!(stderr(&out).contains("no/such/dir/x.svg"));
+}
+
+#[test]
 fn a_missing_file_is_an_io_error() {
     let out = entente(&["check", "no/such/file.rules"]);
     assert_eq!(out.status.code(), Some(1));
