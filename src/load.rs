@@ -28,7 +28,13 @@ pub struct Program {
 impl Program {
     /// Appends another program's statements after this one's.
     pub fn extend(&mut self, other: Program) {
-        self.rules.extend(other.rules);
+        // Into an empty program (a first load), the statements move: a
+        // large file's are not held twice while they are copied.
+        if self.rules.is_empty() {
+            self.rules = other.rules;
+        } else {
+            self.rules.extend(other.rules);
+        }
         self.queries.extend(other.queries);
         self.imports.extend(other.imports);
     }
