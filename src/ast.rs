@@ -22,8 +22,13 @@ pub struct Module {
 /// One statement, ended by `.`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Statement {
-    /// `head.` or `head if body.` (a fact is a rule with an empty body).
-    Rule(Rule),
+    /// `head.` or `head if body.` (a fact is a rule with an empty body),
+    /// with when it holds if written (`since 2010`; the checker refuses it
+    /// on a rule with premises). Kept beside the rule, not in it: most
+    /// facts say nothing of time, and a large file of them should not pay
+    /// for it (the program keeps validities by statement,
+    /// `Program::validity`).
+    Rule(Rule, Option<Box<When>>),
     /// `? body.`
     Query(Query),
     /// `include "file".`
@@ -37,10 +42,6 @@ pub enum Statement {
 pub struct Rule {
     /// The conclusion.
     pub head: Atom,
-    /// When the fact holds, if written (`since 2010`); the checker refuses
-    /// it on a rule with premises. Boxed: most facts say nothing of time,
-    /// and a large file of them should not pay for it.
-    pub when: Option<Box<When>>,
     /// The premises; empty for a fact.
     pub body: Vec<Literal>,
     /// The whole statement, `.` included.
@@ -398,7 +399,7 @@ impl fmt::Display for Module {
 impl fmt::Display for Statement {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Statement::Rule(r) => write!(f, "{r}"),
+            Statement::Rule(r, when) => write!(f, "{}", r.with_validity(when.as_deref())),
             Statement::Query(q) => write!(f, "{q}"),
             Statement::Include(i) => {
                 write!(
@@ -414,13 +415,32 @@ impl fmt::Display for Statement {
 
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.head)?;
-        if let Some(when) = &self.when {
+        write!(f, "{}", self.with_validity(None))
+    }
+}
+
+/// A rule printed with its validity (`p(a) since 2010.`).
+pub struct WithValidity<'a> {
+    rule: &'a Rule,
+    when: Option<&'a When>,
+}
+
+impl Rule {
+    /// The rule in canonical form with `when` after its head.
+    pub fn with_validity<'a>(&'a self, when: Option<&'a When>) -> WithValidity<'a> {
+        WithValidity { rule: self, when }
+    }
+}
+
+impl fmt::Display for WithValidity<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.rule.head)?;
+        if let Some(when) = self.when {
             write!(f, " {}", When::words(when.from, when.to))?;
         }
-        if !self.body.is_empty() {
+        if !self.rule.body.is_empty() {
             write!(f, " if ")?;
-            write_body(f, &self.body)?;
+            write_body(f, &self.rule.body)?;
         }
         write!(f, ".")
     }
@@ -603,7 +623,12 @@ pub enum Occurrence {
 /// Calls `f(atom, occurrence)` on every atom of a body, inside aggregates
 /// too. Negated and aggregated atoms need their predicate complete before
 /// the literal is evaluated; that is what stratification is about.
+#[inline]
 pub fn for_each_atom<'a>(body: &'a [Literal], f: &mut impl FnMut(&'a Atom, Occurrence)) {
+    // A fact's body is empty: no call for the bulk of a large file.
+    if body.is_empty() {
+        return;
+    }
     fn walk<'a>(
         body: &'a [Literal],
         inside: Option<Occurrence>,

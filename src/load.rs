@@ -7,9 +7,10 @@
 //! and a file that includes itself, directly or not, is an `entente::io`
 //! error at the include that closes the cycle.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::ast::{Import, Query, Rule, Statement};
+use crate::ast::{Import, Query, Rule, Statement, When};
 use crate::error::{LoadError, ParseError, Problem};
 use crate::parse::statements;
 use crate::source::{Sources, Span};
@@ -23,6 +24,12 @@ pub struct Program {
     pub queries: Vec<Query>,
     /// Imports, each with the file it names resolved to a path.
     pub imports: Vec<ResolvedImport>,
+    /// When each statement that says so holds (`since 2010`), by the
+    /// statement's span: empty for a program that says nothing of time,
+    /// which so pays nothing for it. An entry may outlive its statement
+    /// (a retracted fact); spans are never reused, so ask by the
+    /// statements the program has ([`Program::when`]).
+    pub validity: HashMap<Span, When>,
 }
 
 impl Program {
@@ -37,6 +44,16 @@ impl Program {
         }
         self.queries.extend(other.queries);
         self.imports.extend(other.imports);
+        self.validity.extend(other.validity);
+    }
+
+    /// When `rule` holds, if its statement says.
+    #[inline]
+    pub fn when(&self, rule: &Rule) -> Option<&When> {
+        if self.validity.is_empty() {
+            return None;
+        }
+        self.validity.get(&rule.span)
     }
 }
 
@@ -153,7 +170,12 @@ impl<'s> Loader<'s> {
         self.program.rules.reserve(parsed.len());
         for statement in parsed {
             match statement {
-                Ok(Statement::Rule(r)) => self.program.rules.push(r),
+                Ok(Statement::Rule(r, when)) => {
+                    if let Some(when) = when {
+                        self.program.validity.insert(r.span, *when);
+                    }
+                    self.program.rules.push(r)
+                }
                 Ok(Statement::Query(q)) => self.program.queries.push(q),
                 Ok(Statement::Import(import)) => {
                     let path = dir.join(&import.path);

@@ -165,16 +165,18 @@ fn ground_fact<'t>(source: &'t str, base: usize, texts: &mut SharedTexts<'t>) ->
     if b.get(at) != Some(&b'.') || skip_trivia(b, at + 1) != b.len() {
         return None;
     }
-    Some(Statement::Rule(Rule_ {
-        head: Atom {
-            predicate,
-            args,
-            span: span(start, atom_end),
+    Some(Statement::Rule(
+        Rule_ {
+            head: Atom {
+                predicate,
+                args,
+                span: span(start, atom_end),
+            },
+            body: Vec::new(),
+            span: span(start, at + 1),
         },
-        when: None,
-        body: Vec::new(),
-        span: span(start, at + 1),
-    }))
+        None,
+    ))
 }
 
 /// The texts of one source's facts, each allocated once: a file of many
@@ -537,12 +539,7 @@ impl Builder<'_> {
                         _ => body = self.body(p),
                     }
                 }
-                Statement::Rule(Rule_ {
-                    head,
-                    when,
-                    body,
-                    span,
-                })
+                Statement::Rule(Rule_ { head, body, span }, when)
             }
         }
     }

@@ -73,8 +73,18 @@ fn graph_needs_predicates_then_files() {
     // No file, no predicate, and a format it does not draw.
     for args in [
         &["graph", "supports"][..],
-        &["graph", "rules/caucasus.rules", "rules/alliance_theory.rules"],
-        &["graph", "supports", "rules/caucasus.rules", "--format", "png"],
+        &[
+            "graph",
+            "rules/caucasus.rules",
+            "rules/alliance_theory.rules",
+        ],
+        &[
+            "graph",
+            "supports",
+            "rules/caucasus.rules",
+            "--format",
+            "png",
+        ],
     ] {
         let out = entente(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");

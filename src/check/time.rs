@@ -6,13 +6,18 @@ use crate::load::Program;
 
 /// Every validity on a rule with premises, and every inverted interval;
 /// and whether the program says when some facts hold (a validity on a
-/// fact, or an import that reads one), found in the same pass so that a
-/// program that says nothing of time pays for one look at each statement.
+/// fact, or an import that reads one). A program that says nothing of
+/// time has no validities to look at.
 pub fn check(program: &Program) -> (Vec<CheckError>, bool) {
     let mut errors = Vec::new();
     let mut says_when = program.imports.iter().any(|i| i.import.valid.is_some());
+    if program.validity.is_empty() {
+        return (errors, says_when);
+    }
     for rule in &program.rules {
-        let Some(when) = &rule.when else { continue };
+        let Some(when) = program.when(rule) else {
+            continue;
+        };
         says_when = true;
         if !rule.is_fact() {
             errors.push(CheckError::ValidityOnRule { span: when.span });

@@ -401,6 +401,7 @@ impl Engine {
                 .collect(),
             queries: Vec::new(),
             imports: self.program.imports.clone(),
+            validity: self.program.validity.clone(),
         };
         let imported = (self.imported.iter())
             .filter(|rows| {

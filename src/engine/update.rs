@@ -344,7 +344,7 @@ impl Engine {
     /// with their arities, the facts retracted (with their statements'
     /// spans): such a change needs no check and no new plan.
     fn known_facts(&self, added: &Program, retracted: &[Statement]) -> Option<Vec<(Fact, Span)>> {
-        if self.is_temporal() || added.rules.iter().any(|r| r.when.is_some()) {
+        if self.is_temporal() || !added.validity.is_empty() {
             return None;
         }
         let db = self.model.as_ref()?;
@@ -368,7 +368,7 @@ impl Engine {
         retracted
             .iter()
             .map(|statement| match statement {
-                Statement::Rule(rule) if known(rule) => Some((ground_fact(rule)?, rule.span)),
+                Statement::Rule(rule, _) if known(rule) => Some((ground_fact(rule)?, rule.span)),
                 _ => None,
             })
             .collect()
@@ -518,7 +518,7 @@ impl Engine {
         let mut problems = Vec::new();
         for statement in statements {
             match statement {
-                Statement::Rule(rule) => match ground_fact(&rule) {
+                Statement::Rule(rule, _) => match ground_fact(&rule) {
                     Some(fact) => {
                         if unstate(&fact, program, imported, &mut Undo::default()) {
                             retraction.facts.push(fact);

@@ -35,7 +35,7 @@ pub fn statements_of(text: &str) -> Option<Vec<Piece>> {
             .iter()
             .map(|s| {
                 let (span, query) = match s {
-                    Statement::Rule(r) => (r.span, false),
+                    Statement::Rule(r, _) => (r.span, false),
                     Statement::Query(q) => (q.span, true),
                     Statement::Include(i) => (i.span, false),
                     Statement::Import(i) => (i.span, false),
@@ -108,7 +108,8 @@ impl Engine {
     pub fn program_text(&self) -> String {
         let mut text = String::new();
         for rule in &self.program.rules {
-            text.push_str(&format!("{rule}\n"));
+            let when = self.program.when(rule);
+            text.push_str(&format!("{}\n", rule.with_validity(when)));
         }
         for import in &self.program.imports {
             let mut statement = import.import.clone();

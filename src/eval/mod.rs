@@ -246,7 +246,7 @@ impl Database {
         // Whether a fact holds at the time point (every fact, with none).
         let holds = |rule: &ast::Rule| {
             at.is_none_or(|t| {
-                (rule.when.as_ref().and_then(|w| w.interval())).is_none_or(|i| i.contains(t))
+                (program.when(rule).and_then(|w| w.interval())).is_none_or(|i| i.contains(t))
             })
         };
         // Each fact's predicate, found once; then room for them all, so
@@ -322,7 +322,7 @@ impl Database {
     fn intern_absent(&mut self, program: &Program, imported: &[ImportedRows], t: Time) {
         let absent = |interval: Option<Interval>| interval.is_some_and(|i| !i.contains(t));
         let facts = (program.rules.iter())
-            .filter(|r| r.is_fact() && absent(r.when.as_ref().and_then(|w| w.interval())))
+            .filter(|r| r.is_fact() && absent(program.when(r).and_then(|w| w.interval())))
             .flat_map(|r| &r.head.args)
             .filter_map(|t| match t {
                 ast::Term::Const(v, _) => Some(v),

@@ -31,7 +31,7 @@ pub fn evaluate(program: &Program, strata: &Stratification) -> Result<Model, Str
 /// hold then count. Over time, the oracle is this at every time point.
 pub fn evaluate_at(program: &Program, strata: &Stratification, t: Time) -> Result<Model, String> {
     evaluate_facts(program, strata, |rule| {
-        rule.when.as_ref().is_none_or(|w| w.from <= t && t <= w.to)
+        program.when(rule).is_none_or(|w| w.from <= t && t <= w.to)
     })
 }
 

@@ -324,7 +324,7 @@ fn timed_facts(db: &mut Database, program: &Program, imported: &[ImportedRows]) 
                 _ => None,
             })
             .collect();
-        match rule.when.as_ref().and_then(|w| w.interval()) {
+        match program.when(rule).and_then(|w| w.interval()) {
             Some(interval) if !interval.is_always() => timed.push(Timed {
                 pred,
                 row,
