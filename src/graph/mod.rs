@@ -191,12 +191,19 @@ impl Graph {
                 }
             }
         }
+        // Said once under the picture, so that a reader does not take a
+        // line without arrowheads for a fact without a direction.
+        let notes = if edges.iter().any(|e| !e.directed) {
+            vec!["a line without arrowheads stands for the facts both ways".to_string()]
+        } else {
+            Vec::new()
+        };
         Graph {
             title: title.to_string(),
             nodes,
             edges,
             legend,
-            notes: Vec::new(),
+            notes,
         }
     }
 }
