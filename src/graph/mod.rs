@@ -193,7 +193,9 @@ impl Graph {
         }
         // Said once under the picture, so that a reader does not take a
         // line without arrowheads for a fact without a direction.
-        let notes = if edges.iter().any(|e| !e.directed) {
+        let notes = if edges.is_empty() {
+            vec!["no facts of these predicates to draw".to_string()]
+        } else if edges.iter().any(|e| !e.directed) {
             vec!["a line without arrowheads stands for the facts both ways".to_string()]
         } else {
             Vec::new()
