@@ -8,12 +8,13 @@
 //! the session as it was (the engine's changes are all or nothing).
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use entente::{statements_of, Change, ChangeSet, Config, Engine, Error, Fact, Update};
 
 use super::super::format::{self, Format};
+use super::super::graph::Picture;
 use super::super::report;
 
 /// Whether to go on reading entries.
@@ -27,7 +28,7 @@ pub enum Flow {
 
 /// The commands, with their arguments and what they do, as `:help` lists
 /// them.
-pub const COMMANDS: [(&str, &str, &str); 12] = [
+pub const COMMANDS: [(&str, &str, &str); 13] = [
     (":help", "", "lists commands"),
     (":load", "FILE", "loads a file; on any error nothing of it is kept"),
     (":why", "FACT", "derivation tree, as explain"),
@@ -48,6 +49,11 @@ pub const COMMANDS: [(&str, &str, &str); 12] = [
         ":save",
         "FILE",
         "writes the session's program in canonical form; loading it gives the same model",
+    ),
+    (
+        ":graph",
+        "PRED... FILE",
+        "draws the predicates' facts as a network into FILE (SVG; DOT for .dot, JSON for .json)",
     ),
     (
         ":stats",
@@ -161,6 +167,32 @@ impl Session {
         Ok(())
     }
 
+    /// `:graph PRED... FILE`: the network, in the format the file's name
+    /// asks for (as `entente graph -o FILE`).
+    fn graph(&mut self, argument: &str, out: &mut impl Write) -> io::Result<()> {
+        let words: Vec<&str> = argument.split_whitespace().collect();
+        let Some((file, predicates)) = words.split_last() else {
+            return Ok(());
+        };
+        let drawn = self.engine.graph(predicates, self.config.clone());
+        let Some(graph) = self.report(drawn) else {
+            return Ok(());
+        };
+        let picture = Picture::of_path(Some(Path::new(file)));
+        match std::fs::write(file, picture.render(&graph)) {
+            Ok(()) => writeln!(
+                out,
+                "drew {} node{} and {} line{} in {file}.",
+                graph.nodes.len(),
+                plural(graph.nodes.len()),
+                graph.edges.len(),
+                plural(graph.edges.len())
+            )?,
+            Err(e) => self.fail(&format!("cannot write `{file}`: {e}")),
+        }
+        Ok(())
+    }
+
     fn query(&mut self, name: &str, text: &str, out: &mut impl Write) -> io::Result<()> {
         let answered = self.engine.query_named(name, text, self.config.clone());
         if let Some((answers, warnings)) = self.report(answered) {
@@ -226,13 +258,14 @@ impl Session {
                     Err(e) => self.fail(&format!("cannot write `{argument}`: {e}")),
                 }
             }
+            "graph" if argument.split_whitespace().count() >= 2 => self.graph(argument, out)?,
             "stats" => self.stats(out)?,
             "reset" => {
                 self.engine = Engine::new();
                 self.last = None;
                 writeln!(out, "the program is empty.")?;
             }
-            "load" | "why" | "whynot" | "retract" | "whatif" | "save" => {
+            "load" | "why" | "whynot" | "retract" | "whatif" | "save" | "graph" => {
                 let usage = COMMANDS
                     .iter()
                     .find(|(c, _, _)| c[1..] == *word)
@@ -326,6 +359,15 @@ impl Session {
     fn fail(&mut self, message: &str) {
         let _ = writeln!(io::stderr(), "entente::repl: {message}");
         self.failed = true;
+    }
+}
+
+/// The plural ending for `n` things.
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
 
