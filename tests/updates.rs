@@ -342,3 +342,61 @@ fn the_engine_and_its_results_are_send_and_sync() {
     });
     assert_eq!(handle.join().unwrap(), 1);
 }
+
+#[test]
+fn a_retraction_with_a_validity_takes_only_the_rows_and_statements_that_say_it() {
+    let dir = std::env::temp_dir().join(format!("entente-retract-time-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(
+        dir.join("pacts.csv"),
+        "a,b,start,end\ngeorgia,turkey,1996,2009\ngeorgia,turkey,2012,0\narmenia,russia,1997,0\n",
+    )
+    .expect("written");
+    let rules = dir.join("pacts.rules");
+    std::fs::write(
+        &rules,
+        "import pact(a, b) from \"pacts.csv\" valid from start to end open 0.\n\
+         pact(azerbaijan, turkey) since 2010.\n\
+         partner(X, Y) if pact(X, Y).\n",
+    )
+    .expect("written");
+    let mut engine = Engine::new();
+    engine.load_files(&[&rules]).expect("loads");
+    let when = |engine: &mut Engine, goal: &str| {
+        let (answers, _) = engine.query(goal, Config::default()).expect("answers");
+        (0..answers.rows.len())
+            .map(|i| answers.validity(i).to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        when(&mut engine, "partner(georgia, turkey)"),
+        ["from 1996 to 2009, since 2012"]
+    );
+    engine
+        .retract_source(
+            "<r>",
+            "pact(georgia, turkey) since 2012.",
+            Config::default(),
+        )
+        .expect("the row since 2012 is given");
+    assert_eq!(
+        when(&mut engine, "partner(georgia, turkey)"),
+        ["from 1996 to 2009"]
+    );
+    // The rows after the one taken out keep their own validity.
+    assert_eq!(
+        when(&mut engine, "partner(armenia, russia)"),
+        ["since 1997"]
+    );
+    let wrong = engine.retract_source(
+        "<r>",
+        "pact(azerbaijan, turkey) in 2010.",
+        Config::default(),
+    );
+    assert!(wrong.is_err_and(|e| e.problems()[0].code_str() == "entente::retract"));
+    engine
+        .retract_source("<r>", "pact(georgia, turkey).", Config::default())
+        .expect("every statement of the fact");
+    assert!(when(&mut engine, "partner(georgia, turkey)").is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}

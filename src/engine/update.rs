@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::{ChangeSet, Engine, Explanation};
-use crate::ast::{self, Rule, Statement, Term};
+use crate::ast::{self, Rule, Statement, Term, When};
 use crate::check;
 use crate::error::{Error, Problem, RetractError};
 use crate::eval::maintain::Edit;
@@ -26,6 +26,7 @@ use crate::load::{Loader, Program};
 use crate::parse::parse_module;
 use crate::plan::{self, Plan, PredId};
 use crate::source::Span;
+use crate::time::Interval;
 use crate::value::Value;
 
 /// Statements to add.
@@ -368,7 +369,8 @@ impl Engine {
         retracted
             .iter()
             .map(|statement| match statement {
-                Statement::Rule(rule, _) if known(rule) => Some((ground_fact(rule)?, rule.span)),
+                // A retraction that names a validity takes the general path.
+                Statement::Rule(rule, None) if known(rule) => Some((ground_fact(rule)?, rule.span)),
                 _ => None,
             })
             .collect()
@@ -386,10 +388,19 @@ impl Engine {
         let mut retraction = Retraction::default();
         let mut problems = Vec::new();
         for (fact, span) in retracted {
-            if unstate(&fact, &mut self.program, &mut self.imported, &mut undo) {
+            if unstate(
+                &fact,
+                None,
+                &mut self.program,
+                &mut self.imported,
+                &mut undo,
+            ) {
                 retraction.facts.push(fact);
             } else {
-                problems.push(Problem::new(self.not_given(fact, span), &self.sources));
+                problems.push(Problem::new(
+                    self.not_given(fact, None, span),
+                    &self.sources,
+                ));
             }
         }
         if !problems.is_empty() {
@@ -518,12 +529,13 @@ impl Engine {
         let mut problems = Vec::new();
         for statement in statements {
             match statement {
-                Statement::Rule(rule, _) => match ground_fact(&rule) {
+                Statement::Rule(rule, when) => match ground_fact(&rule) {
                     Some(fact) => {
-                        if unstate(&fact, program, imported, &mut Undo::default()) {
+                        let when = when.as_deref();
+                        if unstate(&fact, when, program, imported, &mut Undo::default()) {
                             retraction.facts.push(fact);
                         } else {
-                            problems.push(problem(self.not_given(fact, rule.span)));
+                            problems.push(problem(self.not_given(fact, when, rule.span)));
                         }
                     }
                     None => {
@@ -557,8 +569,17 @@ impl Engine {
         }
     }
 
-    /// The error for retracting a fact that is not given.
-    fn not_given(&self, fact: Fact, span: Span) -> RetractError {
+    /// The error for retracting a fact that is not given (with that
+    /// validity, if one is named).
+    fn not_given(&self, fact: Fact, when: Option<&When>, span: Span) -> RetractError {
+        if let Some(when) = when {
+            return RetractError::NotGiven {
+                fact: format!("{fact} {}", When::words(when.from, when.to)),
+                derived: false,
+                span,
+                help: "name the validity as the program states it, or none to retract every statement of the fact".to_string(),
+            };
+        }
         let derived = self.model.as_ref().is_some_and(|db| holds(db, &fact));
         let help = if derived {
             format!("`{fact}` follows from other facts: retract one of its premises (`entente explain` shows them) or the rule that concludes it")
@@ -575,10 +596,12 @@ impl Engine {
     }
 }
 
-/// Removes every statement and imported row that gives `fact`, noting
-/// each in `undo`; false when there was none.
+/// Removes every statement and imported row that gives `fact` (with
+/// validity `when`, if named; else whatever their validity), noting each
+/// in `undo`; false when there was none.
 fn unstate(
     fact: &Fact,
+    when: Option<&When>,
     program: &mut Program,
     imported: &mut [ImportedRows],
     undo: &mut Undo,
@@ -586,7 +609,15 @@ fn unstate(
     let before = undo.rules.len() + undo.rows.len();
     let mut i = 0;
     while i < program.rules.len() {
-        if states(&program.rules[i], fact) {
+        let rule = &program.rules[i];
+        let same_validity = || {
+            when.is_none_or(|w| {
+                program
+                    .when(rule)
+                    .is_some_and(|v| (v.from, v.to) == (w.from, w.to))
+            })
+        };
+        if states(rule, fact) && same_validity() {
             undo.rules.push((i, program.rules.remove(i)));
         } else {
             i += 1;
@@ -598,9 +629,22 @@ fn unstate(
         }
         let mut j = 0;
         while j < rows.rows.len() {
-            if rows.rows[j] == fact.args {
-                undo.rows
-                    .push((k, j, rows.rows.remove(j), rows.lines.remove(j)));
+            let same_validity = || {
+                when.is_none_or(|w| {
+                    let row = rows.intervals.get(j).copied().unwrap_or(Interval::ALWAYS);
+                    Interval::new(w.from, w.to) == Some(row)
+                })
+            };
+            if rows.rows[j] == fact.args && same_validity() {
+                // Rows, lines and (with a validity) intervals stay in step.
+                let interval = (j < rows.intervals.len()).then(|| rows.intervals.remove(j));
+                undo.rows.push(RemovedRow {
+                    import: k,
+                    at: j,
+                    values: rows.rows.remove(j),
+                    line: rows.lines.remove(j),
+                    interval,
+                });
             } else {
                 j += 1;
             }
@@ -628,8 +672,20 @@ fn states(rule: &Rule, fact: &Fact) -> bool {
 struct Undo {
     /// Statements, with their positions when removed.
     rules: Vec<(usize, Rule)>,
-    /// Imported rows: which import's rows, position, values, line.
-    rows: Vec<(usize, usize, Vec<Value>, u64)>,
+    /// Imported rows, with where they were.
+    rows: Vec<RemovedRow>,
+}
+
+/// An imported row taken out, and where it was.
+struct RemovedRow {
+    /// Which import's rows.
+    import: usize,
+    /// Its position.
+    at: usize,
+    values: Vec<Value>,
+    line: u64,
+    /// When it held, for an import that reads validity.
+    interval: Option<Interval>,
 }
 
 impl Undo {
@@ -637,9 +693,13 @@ impl Undo {
         for (i, rule) in self.rules.into_iter().rev() {
             program.rules.insert(i, rule);
         }
-        for (k, j, row, line) in self.rows.into_iter().rev() {
-            imported[k].rows.insert(j, row);
-            imported[k].lines.insert(j, line);
+        for row in self.rows.into_iter().rev() {
+            let rows = &mut imported[row.import];
+            rows.rows.insert(row.at, row.values);
+            rows.lines.insert(row.at, row.line);
+            if let Some(interval) = row.interval {
+                rows.intervals.insert(row.at, interval);
+            }
         }
     }
 }
