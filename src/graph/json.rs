@@ -4,7 +4,7 @@
 use std::fmt::{self, Write};
 
 use super::{Graph, NodeStyle};
-use crate::json::{array, string};
+use crate::json::{array, string, validity};
 
 impl Graph {
     /// The graph as one JSON object.
@@ -47,6 +47,11 @@ impl Graph {
                 edge.directed, edge.dashed
             )?;
             array(out, &edge.facts, |out, f| string(out, f))?;
+            out.write_str(", \"validity\": ")?;
+            match &edge.validity {
+                Some(v) => validity(out, v)?,
+                None => out.write_str("null")?,
+            }
             out.write_char('}')
         })?;
         out.write_str(", \"legend\": ")?;

@@ -94,6 +94,9 @@ pub struct Edge {
     /// The facts it stands for, in canonical form (one, or a symmetric
     /// pair); empty in a proof.
     pub facts: Vec<String>,
+    /// When its facts hold (over time; the two of a pair hold alike), or
+    /// `None`: always, or at the time point asked, or in a proof.
+    pub validity: Option<Validity>,
 }
 
 /// A legend entry: a predicate and its colour.
@@ -178,6 +181,7 @@ impl Graph {
                         directed: false,
                         dashed: false,
                         facts: vec![fact, canonical(name, &facts[j].args)],
+                        validity: timed(&facts[i]),
                     }),
                     None => edges.push(Edge {
                         from,
@@ -187,6 +191,7 @@ impl Graph {
                         directed: true,
                         dashed: false,
                         facts: vec![fact],
+                        validity: timed(&facts[i]),
                     }),
                 }
             }
@@ -208,6 +213,11 @@ impl Graph {
             notes,
         }
     }
+}
+
+/// When a fact holds, unless always.
+fn timed(fact: &NetworkFact) -> Option<Validity> {
+    (!fact.validity.is_always()).then(|| fact.validity.clone())
 }
 
 /// A fact's further arguments and when it holds, as written on its line.

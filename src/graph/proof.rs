@@ -102,6 +102,7 @@ impl Graph {
             directed: true,
             dashed,
             facts: Vec::new(),
+            validity: None,
         });
     }
 
