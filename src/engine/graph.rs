@@ -2,8 +2,9 @@
 //! an explanation as a tree (the drawing itself is `crate::graph`).
 
 use super::{Arg, Engine, Explanation, Pattern, PredicateInfo};
+use crate::ast::Query;
 use crate::error::{Error, GraphError, Problem};
-use crate::eval::Config;
+use crate::eval::{Answers, Config};
 use crate::graph::{Graph, NetworkFact};
 use crate::source::Span;
 use crate::suggest::did_you_mean;
@@ -29,16 +30,11 @@ impl Engine {
     /// # Ok::<(), entente::Error>(())
     /// ```
     pub fn graph(&mut self, predicates: &[&str], config: Config) -> Result<Graph, Error> {
-        let mut names: Vec<&str> = Vec::new();
-        for &name in predicates {
-            if !names.contains(&name) {
-                names.push(name);
-            }
-        }
         let span = self.sources.add("<graph>", predicates.join(" "));
         let known = self.predicates();
         let mut problems = Vec::new();
-        let mut arities = Vec::new();
+        // Each predicate to draw once, with its arity, in the order named.
+        let mut drawn: Vec<(&str, usize)> = Vec::new();
         let mut offset = span.start;
         for &name in predicates {
             let at = Span::new(offset, offset + name.len());
@@ -61,27 +57,43 @@ impl Engine {
                     },
                     &self.sources,
                 )),
-                Some(p) => arities.push(p.arity),
+                Some(p) if !drawn.iter().any(|&(n, _)| n == name) => drawn.push((name, p.arity)),
+                Some(_) => {}
             }
         }
         if !problems.is_empty() {
             return Err(Error::new(problems));
         }
         self.run(config)?;
-        let mut facts = Vec::with_capacity(names.len());
-        for (&name, &arity) in names.iter().zip(&arities) {
+        let mut queries = Vec::with_capacity(drawn.len());
+        for &(name, arity) in &drawn {
             let pattern = Pattern::new(name, (0..arity).map(|i| Arg::var(&format!("A{i}"))));
-            let query = self.parse_goal("<graph>", &pattern.to_string())?;
-            let answers = self.answer(&query)?;
-            let found: Vec<NetworkFact> = (0..answers.rows.len())
-                .map(|i| NetworkFact {
-                    args: answers.rows[i].clone(),
-                    validity: answers.validity(i),
-                })
-                .filter(|f| !f.validity.is_never())
-                .collect();
-            facts.push((name.to_string(), found));
+            queries.push(self.parse_goal("<graph>", &pattern.to_string())?);
         }
+        // Over every time, the predicates share one sweep.
+        let answers: Vec<Answers> =
+            if self.is_temporal() && self.time_of(None, &self.config).is_none() {
+                let queries: Vec<&Query> = queries.iter().collect();
+                let config = self.config.clone();
+                self.answers_over_time(&queries, &config)?
+            } else {
+                (queries.iter())
+                    .map(|q| self.answer(q))
+                    .collect::<Result<_, _>>()?
+            };
+        let facts: Vec<(String, Vec<NetworkFact>)> = (drawn.iter().zip(answers))
+            .map(|(&(name, _), answers)| {
+                let found = (0..answers.rows.len())
+                    .map(|i| NetworkFact {
+                        args: answers.rows[i].clone(),
+                        validity: answers.validity(i),
+                    })
+                    .filter(|f| !f.validity.is_never())
+                    .collect();
+                (name.to_string(), found)
+            })
+            .collect();
+        let names: Vec<&str> = drawn.iter().map(|&(name, _)| name).collect();
         let mut title = names.join(", ");
         if let Some(t) = self.time_of(None, &self.config) {
             title.push_str(&format!(" at {t}"));
