@@ -39,6 +39,16 @@ impl Value {
         }
     }
 
+    /// The value as a reader wants it outside the language (a CSV field, a
+    /// picture's label): a symbol or string as its text, without quotes; a
+    /// number in canonical form.
+    pub fn unquoted(&self) -> String {
+        match self {
+            Value::Str(s) => s.to_string(),
+            number => number.to_string(),
+        }
+    }
+
     /// The integer, if this is one.
     pub fn as_i64(&self) -> Option<i64> {
         match self {

@@ -63,7 +63,7 @@ pub fn facts(
             let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
             each(&mut |name, row, validity| {
                 let mut fields = vec![name.to_string()];
-                fields.extend(row.iter().map(csv_field));
+                fields.extend(row.iter().map(Value::unquoted));
                 if !over_time {
                     return w.write_record(&fields).map_err(io::Error::from);
                 }
@@ -160,7 +160,7 @@ pub fn answers(
             } else if answers.validities.is_empty() {
                 w.write_record(&answers.variables)?;
                 for row in &answers.rows {
-                    w.write_record(row.iter().map(csv_field))?;
+                    w.write_record(row.iter().map(Value::unquoted))?;
                 }
             } else {
                 csv_timed(&mut w, answers)?;
@@ -311,7 +311,7 @@ fn csv_timed<W: Write>(w: &mut csv::Writer<W>, answers: &Answers) -> io::Result<
     w.write_record(&header)?;
     for (i, row) in answers.rows.iter().enumerate() {
         for interval in answers.validity(i).intervals() {
-            let mut fields: Vec<String> = row.iter().map(csv_field).collect();
+            let mut fields: Vec<String> = row.iter().map(Value::unquoted).collect();
             fields.push(bound(interval.from, NEVER_BEFORE));
             fields.push(bound(interval.to, NEVER_AFTER));
             w.write_record(&fields)?;
@@ -334,14 +334,6 @@ fn json_validity(out: &mut impl Write, validity: &Validity) -> io::Result<()> {
     let mut text = String::new();
     let _ = entente::json::validity(&mut text, validity);
     out.write_all(text.as_bytes())
-}
-
-/// A string field as its text, a number in canonical form.
-fn csv_field(v: &Value) -> String {
-    match v {
-        Value::Str(s) => s.to_string(),
-        other => other.to_string(),
-    }
 }
 
 fn json_values(out: &mut impl Write, row: &[Value]) -> io::Result<()> {

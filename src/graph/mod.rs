@@ -124,18 +124,13 @@ impl Graph {
     /// when it holds, if not always); a fact whose reverse is also there
     /// with the same label draws one line without arrowheads. Predicates
     /// come with their facts, in the order named (a fact of fewer than two
-    /// arguments has no line and is left out). Nodes are sorted in the total order of values
-    /// (SPEC §2), edges by predicate, then as the facts came.
+    /// arguments has no line and is left out). Nodes are sorted in the
+    /// total order of values (SPEC §2), edges by predicate, then as the
+    /// facts came.
     pub fn network(title: &str, predicates: &[(String, Vec<NetworkFact>)]) -> Graph {
-        let drawable = |facts: &'_ [NetworkFact]| {
-            let facts: Vec<NetworkFact> = (facts.iter())
-                .filter(|f| f.args.len() >= 2)
-                .cloned()
-                .collect();
-            facts
-        };
-        let predicates: Vec<(&String, Vec<NetworkFact>)> = (predicates.iter())
-            .map(|(name, facts)| (name, drawable(facts)))
+        // A fact of fewer than two arguments has no line.
+        let predicates: Vec<(&String, Vec<&NetworkFact>)> = (predicates.iter())
+            .map(|(name, facts)| (name, facts.iter().filter(|f| f.args.len() >= 2).collect()))
             .collect();
         let mut values: Vec<&Value> = (predicates.iter())
             .flat_map(|(_, facts)| facts.iter().flat_map(|f| &f.args[..2]))
@@ -147,7 +142,7 @@ impl Graph {
         let nodes = (values.iter())
             .map(|v| Node {
                 id: v.to_string(),
-                lines: vec![plain(v)],
+                lines: vec![v.unquoted()],
                 style: NodeStyle::Entity,
             })
             .collect();
@@ -159,41 +154,31 @@ impl Graph {
                 colour: PALETTE[series % PALETTE.len()].to_string(),
             });
             // Each fact by its ends and label, to find its reverse.
-            let key = |f: &NetworkFact| (index[&f.args[0]], index[&f.args[1]], edge_label(f));
-            let keys: Vec<_> = facts.iter().map(key).collect();
-            let mut seen: HashMap<(usize, usize, Option<String>), usize> = HashMap::new();
+            let keys: Vec<(usize, usize, Option<String>)> = (facts.iter())
+                .map(|f| (index[&f.args[0]], index[&f.args[1]], edge_label(f)))
+                .collect();
+            let at: HashMap<(usize, usize, &Option<String>), usize> = (keys.iter().enumerate())
+                .map(|(i, (from, to, label))| ((*from, *to, label), i))
+                .collect();
             for (i, (from, to, label)) in keys.iter().enumerate() {
-                seen.insert((*from, *to, label.clone()), i);
-            }
-            for (i, (from, to, label)) in keys.into_iter().enumerate() {
-                let fact = canonical(name, &facts[i].args);
-                let reverse = (from != to)
-                    .then(|| seen.get(&(to, from, label.clone())))
-                    .flatten();
+                let reverse = (from != to).then(|| at.get(&(*to, *from, label))).flatten();
+                let mut drawn = vec![canonical(name, &facts[i].args)];
                 match reverse {
-                    // The pair is drawn once, at the first of the two.
+                    // A pair is drawn once, at the first of the two.
                     Some(&j) if j < i => continue,
-                    Some(&j) => edges.push(Edge {
-                        from,
-                        to,
-                        series: Some(series),
-                        label,
-                        directed: false,
-                        dashed: false,
-                        facts: vec![fact, canonical(name, &facts[j].args)],
-                        validity: timed(&facts[i]),
-                    }),
-                    None => edges.push(Edge {
-                        from,
-                        to,
-                        series: Some(series),
-                        label,
-                        directed: true,
-                        dashed: false,
-                        facts: vec![fact],
-                        validity: timed(&facts[i]),
-                    }),
+                    Some(&j) => drawn.push(canonical(name, &facts[j].args)),
+                    None => {}
                 }
+                edges.push(Edge {
+                    from: *from,
+                    to: *to,
+                    series: Some(series),
+                    label: label.clone(),
+                    directed: reverse.is_none(),
+                    dashed: false,
+                    facts: drawn,
+                    validity: timed(facts[i]),
+                });
             }
         }
         // Said once under the picture, so that a reader does not take a
@@ -222,19 +207,11 @@ fn timed(fact: &NetworkFact) -> Option<Validity> {
 
 /// A fact's further arguments and when it holds, as written on its line.
 fn edge_label(fact: &NetworkFact) -> Option<String> {
-    let mut parts: Vec<String> = fact.args[2..].iter().map(plain).collect();
+    let mut parts: Vec<String> = fact.args[2..].iter().map(Value::unquoted).collect();
     if !fact.validity.is_always() {
         parts.push(fact.validity.to_string());
     }
     (!parts.is_empty()).then(|| parts.join(", "))
-}
-
-/// A value as a reader wants it in a picture: a string without its quotes.
-fn plain(value: &Value) -> String {
-    match value.as_str() {
-        Some(text) => text.to_string(),
-        None => value.to_string(),
-    }
 }
 
 /// `p(a, b)`, as SPEC §6 prints a fact (without the `.`).
