@@ -517,11 +517,11 @@ fn coordinates(
             let wanted: Vec<f64> = layer
                 .iter()
                 .map(|&v| {
-                    let ns: Vec<usize> = up[v].iter().chain(&down[v]).copied().collect();
-                    if ns.is_empty() {
+                    let count = up[v].len() + down[v].len();
+                    if count == 0 {
                         xs[v]
                     } else {
-                        ns.iter().map(|&w| xs[w]).sum::<f64>() / ns.len() as f64
+                        up[v].iter().chain(&down[v]).map(|&w| xs[w]).sum::<f64>() / count as f64
                     }
                 })
                 .collect();

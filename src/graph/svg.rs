@@ -42,7 +42,7 @@ fn text_width(text: &str) -> f64 {
 }
 
 /// The size of a box holding these lines.
-pub(super) fn box_size(lines: &[String]) -> Size {
+fn box_size(lines: &[String]) -> Size {
     let widest = lines.iter().map(|l| text_width(l)).fold(0.0, f64::max);
     Size {
         width: widest + 2.0 * PAD_X,
@@ -59,10 +59,9 @@ fn label_size(label: &str) -> Size {
 }
 
 impl Graph {
-    /// The sizes of the boxes and the links, as [`layout::layout`] takes
-    /// them.
-    pub fn layout(&self) -> Layout {
-        let sizes: Vec<Size> = self.nodes.iter().map(|n| box_size(&n.lines)).collect();
+    /// Where the boxes (of these sizes) and lines go: the links as
+    /// [`layout::layout`] takes them, each label's size from its text.
+    fn layout(&self, sizes: &[Size]) -> Layout {
         let links: Vec<Link> = (self.edges.iter())
             .map(|e| Link {
                 from: e.from,
@@ -70,14 +69,14 @@ impl Graph {
                 label: e.label.as_deref().map(label_size),
             })
             .collect();
-        layout::layout(&sizes, &links)
+        layout::layout(sizes, &links)
     }
 
     /// The picture as a standalone SVG document: the legend on top, then
     /// the laid-out graph, then the notes.
     pub fn to_svg(&self) -> String {
-        let layout = self.layout();
         let sizes: Vec<Size> = self.nodes.iter().map(|n| box_size(&n.lines)).collect();
+        let layout = self.layout(&sizes);
         let legend = self.legend_rows(layout.width.max(320.0));
         let top = if legend.is_empty() {
             0.0
