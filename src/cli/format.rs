@@ -117,34 +117,17 @@ pub fn answers(
                 json_string(out, h)?;
                 write!(out, ", ")?;
             }
-            write!(out, "\"variables\": [")?;
-            for (i, v) in answers.variables.iter().enumerate() {
-                if i > 0 {
-                    write!(out, ", ")?;
-                }
-                json_string(out, v)?;
-            }
+            write!(out, "\"variables\": ")?;
+            json_array(out, &answers.variables, |out, v| json_string(out, v))?;
             write!(
                 out,
-                "], \"holds\": {}, \"answers\": [",
+                ", \"holds\": {}, \"answers\": ",
                 !answers.rows.is_empty()
             )?;
-            for (i, row) in answers.rows.iter().enumerate() {
-                if i > 0 {
-                    write!(out, ", ")?;
-                }
-                json_values(out, row)?;
-            }
-            write!(out, "]")?;
+            json_array(out, &answers.rows, |out, row| json_values(out, row))?;
             if !answers.validities.is_empty() {
-                write!(out, ", \"validities\": [")?;
-                for (i, validity) in answers.validities.iter().enumerate() {
-                    if i > 0 {
-                        write!(out, ", ")?;
-                    }
-                    json_validity(out, validity)?;
-                }
-                write!(out, "]")?;
+                write!(out, ", \"validities\": ")?;
+                json_array(out, &answers.validities, json_validity)?;
             }
             writeln!(out, "}}")?;
         }
@@ -221,39 +204,27 @@ pub fn timeline(
             Ok(())
         }
         Format::Json => {
-            write!(out, "{{\"variables\": [")?;
-            for (i, v) in answers.variables.iter().enumerate() {
-                if i > 0 {
-                    write!(out, ", ")?;
-                }
-                json_string(out, v)?;
-            }
-            write!(out, "], \"answers\": [")?;
-            for (i, row) in answers.rows.iter().enumerate() {
-                if i > 0 {
-                    write!(out, ", ")?;
-                }
+            write!(out, "{{\"variables\": ")?;
+            json_array(out, &answers.variables, |out, v| json_string(out, v))?;
+            write!(out, ", \"answers\": ")?;
+            json_array(out, answers.rows.iter().enumerate(), |out, (i, row)| {
                 write!(out, "{{\"values\": ")?;
                 json_values(out, row)?;
                 write!(out, ", \"intervals\": ")?;
                 json_validity(out, &answers.validity(i))?;
                 if let Some(per_interval) = boundaries.and_then(|b| b.get(i)) {
-                    write!(out, ", \"boundaries\": [")?;
-                    for (j, b) in per_interval.iter().enumerate() {
-                        if j > 0 {
-                            write!(out, ", ")?;
-                        }
+                    write!(out, ", \"boundaries\": ")?;
+                    json_array(out, per_interval, |out, b| {
                         write!(out, "{{\"opened_by\": ")?;
                         json_causes(out, &b.opened_by)?;
                         write!(out, ", \"closed_by\": ")?;
                         json_causes(out, &b.closed_by)?;
-                        write!(out, "}}")?;
-                    }
-                    write!(out, "]")?;
+                        write!(out, "}}")
+                    })?;
                 }
-                write!(out, "}}")?;
-            }
-            writeln!(out, "]}}")
+                write!(out, "}}")
+            })?;
+            writeln!(out, "}}")
         }
         Format::Csv => {
             let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
@@ -281,16 +252,11 @@ fn causes(causes: &[Cause]) -> String {
 
 /// `[{"fact": "treaty(a, b)", "starts": true}]`.
 fn json_causes(out: &mut impl Write, causes: &[Cause]) -> io::Result<()> {
-    write!(out, "[")?;
-    for (i, c) in causes.iter().enumerate() {
-        if i > 0 {
-            write!(out, ", ")?;
-        }
+    json_array(out, causes, |out, c| {
         write!(out, "{{\"fact\": ")?;
         json_string(out, &c.fact.to_string())?;
-        write!(out, ", \"starts\": {}}}", c.starts)?;
-    }
-    write!(out, "]")
+        write!(out, ", \"starts\": {}}}", c.starts)
+    })
 }
 
 /// `X = a, Y = b`.
@@ -337,12 +303,22 @@ fn json_validity(out: &mut impl Write, validity: &Validity) -> io::Result<()> {
 }
 
 fn json_values(out: &mut impl Write, row: &[Value]) -> io::Result<()> {
+    json_array(out, row, |out, v| json_value(out, v))
+}
+
+/// `[a, b, ...]`, each item written by `item` (as
+/// [`entente::json::array`], onto a byte stream).
+fn json_array<W: Write, T>(
+    out: &mut W,
+    items: impl IntoIterator<Item = T>,
+    mut item: impl FnMut(&mut W, T) -> io::Result<()>,
+) -> io::Result<()> {
     write!(out, "[")?;
-    for (i, v) in row.iter().enumerate() {
+    for (i, x) in items.into_iter().enumerate() {
         if i > 0 {
             write!(out, ", ")?;
         }
-        json_value(out, v)?;
+        item(out, x)?;
     }
     write!(out, "]")
 }
