@@ -105,134 +105,89 @@ fn eval_cases_print_the_expected_model() {
 
 #[test]
 fn explain_cases_print_the_expected_explanations() {
-    run_topic("explain", |path| {
-        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-        let mut got = String::new();
-        for line in text.lines() {
-            let (fact, json) = if let Some(f) = line.strip_prefix("# explain-json:") {
-                (f.trim(), true)
-            } else if let Some(f) = line.strip_prefix("# explain:") {
-                (f.trim(), false)
-            } else {
-                continue;
-            };
-            let mut args = vec![
-                "explain".to_string(),
-                fact.to_string(),
-                path.display().to_string(),
-            ];
-            if json {
-                args.extend(["--format".to_string(), "json".to_string()]);
-            }
-            let _ = writeln!(got, "== {fact}{}", if json { " (json)" } else { "" });
-            got.push_str(&entente(&args)?);
+    run_directives("explain", |line, file| {
+        let (fact, json) = if let Some(f) = line.strip_prefix("# explain-json:") {
+            (f.trim(), true)
+        } else {
+            (line.strip_prefix("# explain:")?.trim(), false)
+        };
+        let mut args = strings(&["explain", fact, file]);
+        if json {
+            args.extend(strings(&["--format", "json"]));
         }
-        if got.is_empty() {
-            return Err("no `# explain:` line".into());
-        }
-        Ok(got)
+        Some((format!("{fact}{}", if json { " (json)" } else { "" }), args))
     });
 }
 
 #[test]
 fn what_if_cases_print_the_expected_changes() {
-    run_topic("what_if", |path| {
-        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-        let mut got = String::new();
-        for line in text.lines() {
-            let Some(options) = line.strip_prefix("# what-if:") else {
-                continue;
-            };
-            let mut args = vec!["what-if".to_string(), path.display().to_string()];
-            for option in options.trim().split(" --") {
-                let option = option.trim_start_matches("--");
-                let (flag, value) = option.split_once(' ').unwrap_or((option, ""));
-                args.push(format!("--{flag}"));
-                if !value.is_empty() {
-                    args.push(value.to_string());
-                }
-            }
-            let _ = writeln!(got, "== {}", options.trim());
-            got.push_str(&entente(&args)?);
-        }
-        if got.is_empty() {
-            return Err("no `# what-if:` line".into());
-        }
-        Ok(got)
+    run_directives("what_if", |line, file| {
+        let options = line.strip_prefix("# what-if:")?.trim();
+        let mut args = strings(&["what-if", file]);
+        push_options(&mut args, options.trim_start_matches("--").split(" --"));
+        Some((options.to_string(), args))
     });
 }
 
 #[test]
 fn timeline_cases_print_the_expected_timelines() {
-    run_topic("timeline", |path| {
-        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-        let mut got = String::new();
-        for line in text.lines() {
-            let Some(rest) = line.strip_prefix("# timeline:") else {
-                continue;
-            };
-            let mut parts = rest.trim().split(" --");
-            let goal = parts.next().unwrap_or_default();
-            let mut args = vec![
-                "timeline".to_string(),
-                goal.to_string(),
-                path.display().to_string(),
-            ];
-            push_options(&mut args, parts);
-            let _ = writeln!(got, "== {}", rest.trim());
-            got.push_str(&entente(&args)?);
-        }
-        if got.is_empty() {
-            return Err("no `# timeline:` line".into());
-        }
-        Ok(got)
+    run_directives("timeline", |line, file| {
+        let rest = line.strip_prefix("# timeline:")?.trim();
+        let mut parts = rest.split(" --");
+        let mut args = strings(&["timeline", parts.next().unwrap_or_default(), file]);
+        push_options(&mut args, parts);
+        Some((rest.to_string(), args))
     });
 }
 
 #[test]
 fn graph_cases_print_the_expected_pictures() {
-    run_topic("graph", |path| {
+    run_directives("graph", |line, file| {
+        if let Some(fact) = line.strip_prefix("# explain-dot:") {
+            let args = strings(&["explain", fact.trim(), file, "--format", "dot"]);
+            return Some((format!("explain {}", fact.trim()), args));
+        }
+        let rest = line.strip_prefix("# graph:")?.trim();
+        let mut parts = rest.split(" --");
+        let mut args = strings(&["graph"]);
+        args.extend(
+            parts
+                .next()
+                .unwrap_or_default()
+                .split_whitespace()
+                .map(String::from),
+        );
+        args.push(file.to_string());
+        push_options(&mut args, parts);
+        if !args.iter().any(|a| a == "--format") {
+            args.extend(strings(&["--format", "dot"]));
+        }
+        Some((format!("graph {rest}"), args))
+    });
+}
+
+/// Runs a topic whose cases hold directive lines: `directive` turns a line
+/// of the case (and the case's path) into a heading and the arguments of
+/// one `entente` run, or `None` for any other line. The expected text is
+/// each heading (`== heading`) followed by that run's output, in order.
+fn run_directives(topic: &str, directive: impl Fn(&str, &str) -> Option<(String, Vec<String>)>) {
+    run_topic(topic, |path| {
         let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        let file = path.display().to_string();
         let mut got = String::new();
-        for line in text.lines() {
-            let mut args: Vec<String>;
-            if let Some(rest) = line.strip_prefix("# graph:") {
-                let mut parts = rest.trim().split(" --");
-                args = vec!["graph".to_string()];
-                args.extend(
-                    parts
-                        .next()
-                        .unwrap_or_default()
-                        .split_whitespace()
-                        .map(String::from),
-                );
-                args.push(path.display().to_string());
-                push_options(&mut args, parts);
-                if !args.iter().any(|a| a == "--format") {
-                    args.extend(["--format".to_string(), "dot".to_string()]);
-                }
-                let _ = writeln!(got, "== graph {}", rest.trim());
-            } else if let Some(fact) = line.strip_prefix("# explain-dot:") {
-                args = [
-                    "explain",
-                    fact.trim(),
-                    &path.display().to_string(),
-                    "--format",
-                    "dot",
-                ]
-                .map(String::from)
-                .to_vec();
-                let _ = writeln!(got, "== explain {}", fact.trim());
-            } else {
-                continue;
-            }
+        for (heading, args) in text.lines().filter_map(|line| directive(line, &file)) {
+            let _ = writeln!(got, "== {heading}");
             got.push_str(&entente(&args)?);
         }
         if got.is_empty() {
-            return Err("no `# graph:` or `# explain-dot:` line".into());
+            return Err(format!("no directive line for `{topic}`"));
         }
         Ok(got)
     });
+}
+
+fn strings(words: &[&str]) -> Vec<String> {
+    words.iter().map(|w| w.to_string()).collect()
 }
 
 /// Appends options written `flag value` (their `--` already split off).
