@@ -23,12 +23,11 @@ pub fn error(error: &Error, warnings: usize) {
 
 /// `entente: 2 errors, 1 warning` on stderr, when there is anything to count.
 pub fn summary(errors: usize, warnings: usize) {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let line = match (errors, warnings) {
         (0, 0) => return,
-        (0, w) => plural(w, "warning"),
-        (e, 0) => plural(e, "error"),
-        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+        (0, w) => counted(w, "warning"),
+        (e, 0) => counted(e, "error"),
+        (e, w) => format!("{}, {}", counted(e, "error"), counted(w, "warning")),
     };
     let _ = writeln!(std::io::stderr(), "entente: {line}");
 }
@@ -60,4 +59,9 @@ pub fn stats(stats: &[entente::StratumStats]) {
         "  total          {facts:>8}  {:>8.3}s",
         time.as_secs_f64()
     );
+}
+
+/// `1 error`, `2 errors`: a count and its noun, plural when it is not one.
+pub fn counted(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }

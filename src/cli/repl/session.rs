@@ -182,11 +182,9 @@ impl Session {
         match std::fs::write(file, picture.render(&graph)) {
             Ok(()) => writeln!(
                 out,
-                "drew {} node{} and {} line{} in {file}.",
-                graph.nodes.len(),
-                plural(graph.nodes.len()),
-                graph.edges.len(),
-                plural(graph.edges.len())
+                "drew {} and {} in {file}.",
+                report::counted(graph.nodes.len(), "node"),
+                report::counted(graph.edges.len(), "line")
             )?,
             Err(e) => self.fail(&format!("cannot write `{file}`: {e}")),
         }
@@ -359,15 +357,6 @@ impl Session {
     fn fail(&mut self, message: &str) {
         let _ = writeln!(io::stderr(), "entente::repl: {message}");
         self.failed = true;
-    }
-}
-
-/// The plural ending for `n` things.
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
     }
 }
 
