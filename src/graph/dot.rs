@@ -59,12 +59,6 @@ impl Graph {
             let _ = writeln!(out, "{attributes}];");
         }
         for edge in &self.edges {
-            let _ = write!(
-                out,
-                "  {} -> {} [",
-                quote(&self.nodes[edge.from].id),
-                quote(&self.nodes[edge.to].id)
-            );
             let mut attributes = Vec::new();
             if let Some(s) = edge.series {
                 let colour = quote(&self.legend[s].colour);
@@ -82,12 +76,16 @@ impl Graph {
             if !edge.facts.is_empty() {
                 attributes.push(format!("tooltip={}", quote(&edge.facts.join("; "))));
             }
-            if attributes.is_empty() {
-                out.truncate(out.len() - 2);
-                out.push_str(";\n");
-            } else {
-                let _ = writeln!(out, "{}];", attributes.join(", "));
+            let _ = write!(
+                out,
+                "  {} -> {}",
+                quote(&self.nodes[edge.from].id),
+                quote(&self.nodes[edge.to].id)
+            );
+            if !attributes.is_empty() {
+                let _ = write!(out, " [{}]", attributes.join(", "));
             }
+            out.push_str(";\n");
         }
         out.push_str("}\n");
         out
