@@ -11,19 +11,16 @@ use entente::{Arg, Config, Engine, Explanation, Fact, Pattern};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut out = std::io::stdout().lock();
-    let config = Config {
+    // The budgets are set once, for every call.
+    let mut engine = Engine::with_config(Config {
         timeout: Some(Duration::from_secs(5)),
         ..Config::default()
-    };
-    let mut engine = Engine::new();
+    });
     engine.load_files(&["rules/caucasus.rules"])?;
-    engine.run(config.clone())?;
+    engine.run()?;
 
     // What if Azerbaijan joined the CSTO? Add the fact, see what changed.
-    let update = engine.add_facts(
-        &[Fact::new("membership", ["azerbaijan", "csto"])],
-        config.clone(),
-    )?;
+    let update = engine.add_facts(&[Fact::new("membership", ["azerbaijan", "csto"])?])?;
     writeln!(
         out,
         "{} derived facts appeared, {} disappeared",
@@ -32,15 +29,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
 
     // Who would defend Azerbaijan now?
-    let who = Pattern::new("defends", [Arg::var("Who"), Arg::value("azerbaijan")]);
-    let (answers, _warnings) = engine.query_pattern(&who, config.clone())?;
+    let who = Pattern::new("defends", [Arg::var("Who"), Arg::value("azerbaijan")])?;
+    let (answers, _warnings) = engine.query_pattern(&who)?;
     for answer in answers.iter() {
-        let state = answer.get("Who").and_then(|v| v.as_str()).unwrap_or("?");
+        let state: &str = answer.get("Who")?;
         writeln!(out, "defends azerbaijan: {state}")?;
     }
 
     // Why would Russia?
-    let (explanation, _) = engine.explain("defends(russia, azerbaijan)", config)?;
+    let (explanation, _) = engine.explain("defends(russia, azerbaijan)")?;
     if let Explanation::Holds(_) = &explanation {
         write!(out, "{explanation}")?;
     }

@@ -99,6 +99,17 @@ pub enum ParseError {
         #[label("literal 1025")]
         span: Span,
     },
+    /// A goal text that holds more than one statement.
+    #[error("expected one goal")]
+    #[diagnostic(
+        code(entente::parse),
+        help("ask one goal at a time; join literals with `,` or `and` to ask them together")
+    )]
+    OneGoal {
+        /// The statement after the goal.
+        #[label("a second statement")]
+        span: Span,
+    },
     /// Bytes that are not UTF-8.
     #[error("the file is not valid UTF-8")]
     #[diagnostic(code(entente::parse), help("save the file as UTF-8"))]
@@ -254,7 +265,7 @@ pub enum EvalError {
     #[error("evaluation took longer than {seconds} s")]
     #[diagnostic(
         code(entente::time_limit),
-        help("a rule may be creating new values without bound; raise the limit with --timeout if the program is right")
+        help("a rule may be creating new values without bound; raise the time limit (`Config::timeout`) if the program is right")
     )]
     TimeLimit {
         /// The limit, in seconds.
@@ -267,7 +278,7 @@ pub enum EvalError {
     #[error("more than {limit} derived facts")]
     #[diagnostic(
         code(entente::fact_limit),
-        help("a rule may be creating new values without bound; raise the limit with --max-facts if the program is right")
+        help("a rule may be creating new values without bound; raise the fact limit (`Config::max_facts`) if the program is right")
     )]
     FactLimit {
         /// The limit.
@@ -276,6 +287,103 @@ pub enum EvalError {
         #[label("this rule passed the limit")]
         span: Span,
     },
+}
+
+/// A Rust value or name that is no term of the language
+/// (`entente::value`): the text it was given as is the source its label
+/// points into.
+#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
+pub enum ValueError {
+    /// A predicate name that the language cannot write.
+    #[error("`{name}` is not a predicate name")]
+    #[diagnostic(
+        code(entente::value),
+        help("a predicate starts with a lower-case letter, has only letters, digits and `_`, and is not a keyword")
+    )]
+    NotPredicate {
+        /// The name.
+        name: String,
+        /// The name in the text.
+        #[label("not a predicate")]
+        span: Span,
+    },
+    /// A variable name that the language cannot write.
+    #[error("`{name}` is not a variable name")]
+    #[diagnostic(
+        code(entente::value),
+        help("a variable starts with an upper-case letter (or `_` and a letter or digit) and has only letters, digits and `_`; `Arg::Any` stands for `_`")
+    )]
+    NotVariable {
+        /// The name.
+        name: String,
+        /// The name in the text.
+        #[label("not a variable")]
+        span: Span,
+    },
+    /// An integer beyond 64-bit signed.
+    #[error("{text} does not fit in a 64-bit signed integer")]
+    #[diagnostic(
+        code(entente::value),
+        help("integers are 64-bit signed, from -9223372036854775808 to 9223372036854775807")
+    )]
+    TooLarge {
+        /// The number.
+        text: String,
+        /// The number in the text.
+        #[label("too large")]
+        span: Span,
+    },
+    /// A float that is NaN or infinite.
+    #[error("{text} is not a finite number")]
+    #[diagnostic(
+        code(entente::value),
+        help("decimals are finite: no constant stands for NaN or an infinity")
+    )]
+    NotFinite {
+        /// The number.
+        text: String,
+        /// The number in the text.
+        #[label("not finite")]
+        span: Span,
+    },
+    /// An answer's value read as a type it is not.
+    #[error("`{value}` is not {wanted}")]
+    #[diagnostic(code(entente::value))]
+    WrongType {
+        /// The value, in canonical form.
+        value: String,
+        /// What was asked for ("an integer", "a string", ...).
+        wanted: &'static str,
+        /// The value in the text.
+        #[label("here")]
+        span: Span,
+    },
+    /// A variable an answer does not have.
+    #[error("the answers have no variable `{name}`")]
+    #[diagnostic(code(entente::value))]
+    NoVariable {
+        /// The name asked for.
+        name: String,
+        /// The name in the text.
+        #[label("not a variable of the goal")]
+        span: Span,
+        /// The variables there are.
+        #[help]
+        help: String,
+    },
+}
+
+/// A question asked before the program was evaluated.
+#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
+#[error("the program is not evaluated")]
+#[diagnostic(
+    code(entente::not_evaluated),
+    help("evaluate it first (`Engine::run`): a first load and a change that failed leave it unevaluated")
+)]
+pub struct NotEvaluated {
+    /// The question.
+    #[label("asked here")]
+    pub span: Span,
 }
 
 /// A retraction that names nothing the program states (`entente::retract`).
@@ -413,6 +521,98 @@ pub enum Warning {
     },
 }
 
+/// What kind of problem a [`Problem`] is, for a host to match on: one
+/// kind per stable code, or a few codes together.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Syntax (`entente::parse`).
+    Parse,
+    /// A predicate used with two arities (`entente::arity`).
+    Arity,
+    /// Another check of the program: an unsafe variable, negation or
+    /// aggregation through recursion, a validity on a rule or inverted
+    /// (`entente::unsafe_variable`, `entente::negation_cycle`,
+    /// `entente::validity`).
+    Check,
+    /// A budget spent (`entente::fact_limit`, `entente::time_limit`).
+    Limit(Limit),
+    /// Cancelled through a [`crate::CancelToken`] (`entente::interrupted`).
+    Interrupted,
+    /// Overflow, division by zero, arithmetic on a string
+    /// (`entente::arithmetic`).
+    Arithmetic,
+    /// A data file that cannot be imported (`entente::import`).
+    Import,
+    /// A file that cannot be read, an include cycle (`entente::io`).
+    Io,
+    /// A retraction of what the program does not state
+    /// (`entente::retract`).
+    Retract,
+    /// A graph of a predicate it cannot draw (`entente::graph`).
+    Graph,
+    /// A Rust value or name that is no term (`entente::value`).
+    Value,
+    /// A question asked before the program was evaluated
+    /// (`entente::not_evaluated`).
+    NotEvaluated,
+    /// A warning (`entente::undefined`, `entente::singleton`).
+    Warning,
+}
+
+/// Which budget was spent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Limit {
+    /// [`crate::Config::max_facts`].
+    Facts,
+    /// [`crate::Config::timeout`].
+    Time,
+}
+
+impl ErrorKind {
+    /// The kind of a stable code.
+    fn of(code: &str) -> ErrorKind {
+        match code {
+            "entente::parse" => ErrorKind::Parse,
+            "entente::arity" => ErrorKind::Arity,
+            "entente::fact_limit" => ErrorKind::Limit(Limit::Facts),
+            "entente::time_limit" => ErrorKind::Limit(Limit::Time),
+            "entente::interrupted" => ErrorKind::Interrupted,
+            "entente::arithmetic" => ErrorKind::Arithmetic,
+            "entente::import" => ErrorKind::Import,
+            "entente::io" => ErrorKind::Io,
+            "entente::retract" => ErrorKind::Retract,
+            "entente::graph" => ErrorKind::Graph,
+            "entente::value" => ErrorKind::Value,
+            "entente::not_evaluated" => ErrorKind::NotEvaluated,
+            "entente::undefined" | "entente::singleton" => ErrorKind::Warning,
+            _ => ErrorKind::Check,
+        }
+    }
+}
+
+/// Where a problem is, counted in the text the caller gave (a file, a
+/// source text, a goal): the name shown for it, the 1-based line and
+/// column (in characters), and the byte range in that text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The text's name: the path as given, or the name of a source text
+    /// (`<goal>` for a goal).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The bytes the problem's first label covers, in that text.
+    pub range: std::ops::Range<usize>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
 /// One diagnostic with the sources its spans point into.
 pub struct Problem {
     inner: Box<dyn Diagnostic + Send + Sync>,
@@ -441,6 +641,23 @@ impl Problem {
     /// The stable code, e.g. `entente::parse`.
     pub fn code_str(&self) -> String {
         self.inner.code().map(|c| c.to_string()).unwrap_or_default()
+    }
+
+    /// What kind of problem this is.
+    pub fn kind(&self) -> ErrorKind {
+        ErrorKind::of(&self.code_str())
+    }
+
+    /// Where the problem's first label is, in the text it points into.
+    pub fn location(&self) -> Option<Location> {
+        let label = self.inner.labels()?.min_by_key(|l| l.offset())?;
+        let span = Span::new(label.offset(), label.offset() + label.len());
+        self.sources.locate(span)
+    }
+
+    /// The help line, when there is one.
+    pub fn help_text(&self) -> Option<String> {
+        self.inner.help().map(|h| h.to_string())
     }
 }
 
@@ -502,9 +719,34 @@ impl Error {
         Error::new(vec![Problem::new(inner, sources)])
     }
 
-    /// The individual problems, in the order found.
+    /// The individual problems, sorted by place.
     pub fn problems(&self) -> &[Problem] {
         &self.problems
+    }
+
+    /// The kind of the first problem that is not a warning (of the first
+    /// problem, if all are warnings).
+    ///
+    /// ```
+    /// use entente::{Engine, ErrorKind};
+    ///
+    /// let mut engine = Engine::new();
+    /// let error = engine.load_source("bad.rules", "p(X) if q(X").unwrap_err();
+    /// assert_eq!(error.kind(), ErrorKind::Parse);
+    /// let location = error.problems()[0].location().unwrap();
+    /// assert_eq!((location.file.as_str(), location.line), ("bad.rules", 1));
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        let first = self.problems.iter().find(|p| !p.is_warning());
+        first
+            .or(self.problems.first())
+            .map_or(ErrorKind::Check, Problem::kind)
+    }
+
+    /// Where the first problem that is not a warning is.
+    pub fn location(&self) -> Option<Location> {
+        let first = self.problems.iter().find(|p| !p.is_warning());
+        first.or(self.problems.first())?.location()
     }
 }
 

@@ -85,15 +85,6 @@ impl Interner {
             _ => self.value(a).total_cmp(&self.value(b)),
         }
     }
-
-    /// Compares two rows column by column in the total order.
-    pub fn cmp_rows(&self, a: &[Id], b: &[Id]) -> Ordering {
-        a.iter()
-            .zip(b)
-            .map(|(&x, &y)| self.cmp(x, y))
-            .find(|o| o.is_ne())
-            .unwrap_or(a.len().cmp(&b.len()))
-    }
 }
 
 /// What a join needs of the value table: the values of ids, and ids for
@@ -112,6 +103,15 @@ pub trait Names {
             (Some(x), Some(y)) => x.cmp(&y),
             _ => self.value(a).total_cmp(&self.value(b)),
         }
+    }
+
+    /// Compares two rows column by column in the total order.
+    fn cmp_rows(&self, a: &[Id], b: &[Id]) -> Ordering {
+        a.iter()
+            .zip(b)
+            .map(|(&x, &y)| self.cmp(x, y))
+            .find(|o| o.is_ne())
+            .unwrap_or(a.len().cmp(&b.len()))
     }
 }
 

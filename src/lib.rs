@@ -10,48 +10,46 @@
 //! is an [`Error`] made of [`Problem`]s, each a `miette::Diagnostic` with a
 //! stable code and spans into the [`Sources`].
 //!
-//! Embedding, with facts and goals built from Rust values, answers read by
-//! variable name, an explanation, and a time limit:
+//! Embedding: set the budgets once, load, run, then ask; facts and goals
+//! are built from Rust values and answers read back as Rust types:
 //!
 //! ```
 //! use std::time::Duration;
 //! use entente::{Arg, Config, Engine, Fact, Pattern};
 //!
 //! let config = Config { timeout: Some(Duration::from_secs(5)), ..Config::default() };
-//! let mut engine = Engine::new();
+//! let mut engine = Engine::with_config(config);
 //! engine.load_source("inline.rules", "ally(armenia, russia). ally(Y, X) if ally(X, Y).")?;
-//! engine.add_facts(&[Fact::new("ally", ["azerbaijan", "turkey"])], config.clone())?;
-//! let (answers, _warnings) = engine.query_pattern(
-//!     &Pattern::new("ally", [Arg::value("turkey"), Arg::var("Who")]),
-//!     config.clone(),
-//! )?;
-//! let who: Vec<&str> = answers.iter().filter_map(|a| a.get("Who")?.as_str()).collect();
+//! engine.run()?;
+//! engine.add_facts(&[Fact::new("ally", ["azerbaijan", "turkey"])?])?;
+//! let goal = Pattern::new("ally", [Arg::value("turkey"), Arg::var("Who")])?;
+//! let (answers, _warnings) = engine.query_pattern(&goal)?;
+//! let who: Vec<&str> = answers.iter().map(|a| a.get("Who")).collect::<Result<_, _>>()?;
 //! assert_eq!(who, ["azerbaijan"]);
-//! let (explanation, _) = engine.explain("ally(turkey, azerbaijan)", config)?;
+//! let (explanation, _) = engine.explain("ally(turkey, azerbaijan)")?;
 //! assert!(explanation.to_string().starts_with("ally(turkey, azerbaijan)\n  by rule"));
 //! # Ok::<(), entente::Error>(())
 //! ```
 //!
 //! Facts and rules can be added and retracted after a run; the model is
-//! maintained incrementally ([`eval::maintain`]) and each change returns
-//! what it did:
+//! maintained incrementally and each change returns what it did:
 //!
 //! ```
-//! use entente::{Config, Engine, Fact};
+//! use entente::{Engine, Fact};
 //!
 //! let mut engine = Engine::new();
 //! engine.load_source("kb.rules", "treaty(armenia, russia). supports(X, Y) if treaty(X, Y).")?;
-//! engine.run(Config::default())?;
-//! let update = engine.add_facts(&[Fact::new("treaty", ["azerbaijan", "turkey"])], Config::default())?;
+//! engine.run()?;
+//! let update = engine.add_facts(&[Fact::new("treaty", ["azerbaijan", "turkey"])?])?;
 //! assert_eq!(update.changes.to_string(), "+ supports(azerbaijan, turkey).\n");
-//! let update = engine.retract_source("<retract>", "treaty(armenia, russia).", Config::default())?;
+//! let update = engine.retract_source("<retract>", "treaty(armenia, russia).")?;
 //! assert_eq!(update.changes.disappeared().count(), 1);
 //! # Ok::<(), entente::Error>(())
 //! ```
 //!
 //! Facts may say when they hold (`treaty(armenia, russia) since 1997.`,
 //! SPEC §10): [`Config::at`] asks about one time point, and without it a
-//! query answers with when each answer holds ([`Answers::validities`],
+//! query answers with when each answer holds ([`Answers::validity`],
 //! [`Engine::timeline`]):
 //!
 //! ```
@@ -59,19 +57,36 @@
 //!
 //! let mut engine = Engine::new();
 //! engine.load_source("kb.rules", "treaty(georgia, turkey) from 1996 to 2009. ally(X, Y) if treaty(X, Y).")?;
-//! let (answers, _) = engine.query("ally(georgia, Who)", Config::default())?;
-//! assert_eq!(answers.validity(0).to_string(), "from 1996 to 2009");
+//! engine.run()?;
+//! let (answers, _) = engine.query("ally(georgia, Who)")?;
+//! assert_eq!(answers.validity(0).unwrap().to_string(), "from 1996 to 2009");
 //! let at_2012 = Config { at: Some(2012), ..Config::default() };
-//! assert!(!engine.query("ally(georgia, Who)", at_2012)?.0.holds());
+//! assert!(!engine.query_with("ally(georgia, Who)", &at_2012)?.0.holds());
 //! # Ok::<(), entente::Error>(())
 //! ```
 //!
-//! Threads: [`Engine`] and what it returns ([`Answers`], [`Explanation`],
-//! [`ChangeSet`], [`Error`]) are `Send` and `Sync`. Asking a question
-//! takes `&mut Engine` (the model may be computed, and explanations plan
-//! and index as they go), so several threads share one engine behind a
-//! lock, or each keeps a clone; answers and proofs, once returned, are
-//! plain data any thread can read. A [`CancelToken`] stops a run from
+//! Every error can be matched in code ([`Error::kind`]) and says where it
+//! is ([`Problem::location`]), counted in the text the caller gave:
+//!
+//! ```
+//! use entente::{Engine, ErrorKind};
+//!
+//! let mut engine = Engine::new();
+//! engine.load_source("kb.rules", "ally(armenia, russia).")?;
+//! engine.run()?;
+//! let error = engine.query("   ally(X)").unwrap_err();
+//! assert_eq!(error.kind(), ErrorKind::Arity);
+//! let at = error.location().unwrap();
+//! assert_eq!((at.file.as_str(), at.line, at.column), ("<goal>", 1, 4));
+//! # Ok::<(), entente::Error>(())
+//! ```
+//!
+//! Threads: questions ([`Engine::query`], [`Engine::explain`],
+//! [`Engine::timeline`], [`Engine::graph`]) take `&Engine`, so one
+//! evaluated engine serves many threads at once, as an `Arc<Engine>`, or
+//! an `Arc<RwLock<Engine>>` when it also changes. [`Engine`] and what it
+//! returns ([`Answers`], [`Explanation`], [`ChangeSet`], [`Error`]) are
+//! `Send` and `Sync`. A [`CancelToken`] stops a run or a question from
 //! another thread.
 #![forbid(missing_docs)]
 
@@ -83,6 +98,7 @@
 pub mod ast;
 #[doc(hidden)]
 pub mod check;
+mod convert;
 #[cfg(feature = "serde")]
 mod de;
 mod engine;
@@ -116,11 +132,12 @@ pub mod time;
 #[doc(hidden)]
 pub mod value;
 
+pub use convert::{is_predicate, is_variable, FromValue, IntoArgs, IntoValue};
 pub use engine::{
     statements_of, Arg, Boundaries, Cause, Change, ChangeSet, Engine, ExplainedTimeline,
     Explanation, Pattern, Piece, PredicateChanges, PredicateInfo, Update, WhatIf,
 };
-pub use error::{render, Error, GraphError, Problem};
+pub use error::{render, Error, ErrorKind, GraphError, Limit, Location, Problem};
 pub use eval::{Answer, Answers, CancelToken, Config, Progress, ProgressReport, StratumStats};
 pub use explain::{
     AggregateNote, Attempt, Derivation, Fact, Failure, Indented, Justification, Proof, Source,

@@ -36,7 +36,7 @@ use crate::ast::group_variables;
 use crate::ast::{self, AggregateFn, ArithOp, CompareOp, Literal, Term};
 use crate::check::Stratification;
 use crate::hash::{FxBuild, NameMap};
-use crate::intern::{Id, Interner};
+use crate::intern::{Id, Interner, Names};
 use crate::load::Program;
 use crate::source::Span;
 use crate::value::Value;
@@ -409,6 +409,19 @@ impl Plan {
             .expect("every predicate of the program is planned")
     }
 
+    /// The rules (their places in [`Program::rules`]) that conclude
+    /// `pred`, in program order.
+    pub fn rules_concluding(&self, pred: PredId) -> Vec<usize> {
+        let mut rules: Vec<usize> = (self.strata.iter())
+            .filter(|s| s.predicates.contains(&pred))
+            .flat_map(|s| &s.rules)
+            .filter(|r| r.head == pred)
+            .map(|r| r.rule)
+            .collect();
+        rules.sort_unstable();
+        rules
+    }
+
     /// Adds a predicate seen only in a later query (it has no facts).
     pub fn ensure_pred(&mut self, name: &str, arity: usize) -> PredId {
         let (id, _) = self.predicates.insert_full(name.to_string(), arity);
@@ -570,56 +583,35 @@ impl Plan {
         interner: &mut Interner,
         sizes: &[u32],
     ) -> QueryPlan {
-        let sizes: HashMap<String, u32> = self
-            .predicates
-            .keys()
-            .zip(sizes)
-            .map(|(name, &n)| (name.clone(), n))
-            .collect();
         let mut builder = Builder::new(self, interner);
         builder.sizes = sizes;
-        let mut needed: HashSet<String> = bound.iter().map(|n| n.to_string()).collect();
-        for name in bound {
-            builder.slot(name);
-            builder.bound.insert(name.to_string());
-        }
-        let anonymous = wanted != Bindings::Named;
-        for literal in body.iter().filter(|_| wanted != Bindings::One) {
-            match literal {
-                Literal::Aggregate(agg) => {
-                    needed.insert(agg.result.name.clone());
-                }
-                other => other.for_each_var(&mut |v| {
-                    if anonymous || !v.is_anonymous() {
-                        needed.insert(v.name.clone());
-                    }
-                }),
-            }
-        }
-        let steps = builder.body(body, None, &[], &needed);
-        let mut variables: Vec<(String, Slot)> = Vec::new();
-        for name in bound {
-            push_var(&mut variables, &builder.vars, name);
-        }
-        for literal in body {
-            if let Literal::Aggregate(agg) = literal {
-                push_var(&mut variables, &builder.vars, &agg.result.name);
-                continue;
-            }
-            literal.for_each_var(&mut |v| {
-                if anonymous || !v.is_anonymous() {
-                    push_var(&mut variables, &builder.vars, &v.name);
-                }
-            });
-        }
-        QueryPlan {
-            variables,
-            slots: builder.next_slot,
-            steps,
+        builder.body_plan(body, bound, wanted)
+    }
+
+    /// [`Plan::body_plan`] without changing the plan, for a question asked
+    /// of a model nobody may change meanwhile: constants the interner
+    /// lacks get provisional ids from `names` (an overlay), and when the
+    /// body needs an index the plan does not have, the error lists every
+    /// such index (predicate and columns) instead.
+    pub fn frozen_body_plan(
+        &self,
+        body: &[Literal],
+        bound: &[&str],
+        wanted: Bindings,
+        names: &mut dyn Names,
+        sizes: &[u32],
+    ) -> Result<QueryPlan, Vec<(PredId, Vec<usize>)>> {
+        let mut builder = Builder::frozen(self, names);
+        builder.sizes = sizes;
+        let plan = builder.body_plan(body, bound, wanted);
+        match builder.plan {
+            Target::Frozen { wanted, .. } if !wanted.is_empty() => Err(wanted),
+            _ => Ok(plan),
         }
     }
 
-    fn index(&mut self, pred: PredId, columns: Vec<usize>) -> usize {
+    /// The number of the index of `pred` on `columns`, added if new.
+    pub(crate) fn index(&mut self, pred: PredId, columns: Vec<usize>) -> usize {
         let list = &mut self.indexes[pred];
         match list.iter().position(|c| *c == columns) {
             Some(i) => i,
@@ -664,17 +656,61 @@ fn push_var(out: &mut Vec<(String, Slot)>, vars: &HashMap<String, Slot>, name: &
     }
 }
 
+/// The plan a [`Builder`] compiles against: one it adds the indexes it
+/// needs to, or one it only reads (a question asked of a shared model),
+/// noting the indexes it would have added.
+enum Target<'p> {
+    Open(&'p mut Plan),
+    Frozen {
+        plan: &'p Plan,
+        /// Indexes the plan lacks, by predicate and columns.
+        wanted: Vec<(PredId, Vec<usize>)>,
+    },
+}
+
+impl Target<'_> {
+    fn plan(&self) -> &Plan {
+        match self {
+            Target::Open(plan) => plan,
+            Target::Frozen { plan, .. } => plan,
+        }
+    }
+
+    fn pred(&self, name: &str) -> PredId {
+        self.plan().pred(name)
+    }
+
+    /// The number of the index of `pred` on `columns`. A frozen plan
+    /// that lacks it notes it, and the plan made is never run.
+    fn index(&mut self, pred: PredId, columns: Vec<usize>) -> usize {
+        match self {
+            Target::Open(plan) => plan.index(pred, columns),
+            Target::Frozen { plan, wanted } => {
+                match plan.indexes[pred].iter().position(|c| *c == columns) {
+                    Some(i) => i,
+                    None => {
+                        if !wanted.iter().any(|w| w.0 == pred && w.1 == columns) {
+                            wanted.push((pred, columns));
+                        }
+                        usize::MAX
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Compiles literals to steps, assigning slots to variables.
 struct Builder<'p> {
-    plan: &'p mut Plan,
-    interner: &'p mut Interner,
+    plan: Target<'p>,
+    interner: &'p mut dyn Names,
     /// Slot of each variable (named or not yet).
     vars: HashMap<String, Slot>,
     /// Variables bound so far.
     bound: HashSet<String>,
     next_slot: Slot,
-    /// Facts per predicate, when known (see [`Plan::body_plan`]).
-    sizes: HashMap<String, u32>,
+    /// Facts per predicate id, when known (see [`Plan::body_plan`]).
+    sizes: &'p [u32],
     /// Facts per literal of the next body planned, when known (see
     /// [`Plan::delta_variants`]); taken by that body, so that aggregate
     /// bodies inside it do not see it.
@@ -685,16 +721,77 @@ struct Builder<'p> {
 }
 
 impl<'p> Builder<'p> {
-    fn new(plan: &'p mut Plan, interner: &'p mut Interner) -> Builder<'p> {
+    fn new(plan: &'p mut Plan, interner: &'p mut dyn Names) -> Builder<'p> {
+        Builder::on(Target::Open(plan), interner)
+    }
+
+    fn frozen(plan: &'p Plan, names: &'p mut dyn Names) -> Builder<'p> {
+        let target = Target::Frozen {
+            plan,
+            wanted: Vec::new(),
+        };
+        Builder::on(target, names)
+    }
+
+    fn on(plan: Target<'p>, interner: &'p mut dyn Names) -> Builder<'p> {
         Builder {
             plan,
             interner,
             vars: HashMap::new(),
             bound: HashSet::new(),
             next_slot: 0,
-            sizes: HashMap::new(),
+            sizes: &[],
             literal_sizes: None,
             read: Version::Full,
+        }
+    }
+
+    /// The facts of the predicate `name` reads, when known.
+    fn size_of(&self, name: &str) -> u32 {
+        let pred = self.plan.plan().predicates.get_index_of(name);
+        pred.and_then(|p| self.sizes.get(p)).copied().unwrap_or(0)
+    }
+
+    /// See [`Plan::body_plan`].
+    fn body_plan(&mut self, body: &[Literal], bound: &[&str], wanted: Bindings) -> QueryPlan {
+        let mut needed: HashSet<String> = bound.iter().map(|n| n.to_string()).collect();
+        for name in bound {
+            self.slot(name);
+            self.bound.insert(name.to_string());
+        }
+        let anonymous = wanted != Bindings::Named;
+        for literal in body.iter().filter(|_| wanted != Bindings::One) {
+            match literal {
+                Literal::Aggregate(agg) => {
+                    needed.insert(agg.result.name.clone());
+                }
+                other => other.for_each_var(&mut |v| {
+                    if anonymous || !v.is_anonymous() {
+                        needed.insert(v.name.clone());
+                    }
+                }),
+            }
+        }
+        let steps = self.body(body, None, &[], &needed);
+        let mut variables: Vec<(String, Slot)> = Vec::new();
+        for name in bound {
+            push_var(&mut variables, &self.vars, name);
+        }
+        for literal in body {
+            if let Literal::Aggregate(agg) = literal {
+                push_var(&mut variables, &self.vars, &agg.result.name);
+                continue;
+            }
+            literal.for_each_var(&mut |v| {
+                if anonymous || !v.is_anonymous() {
+                    push_var(&mut variables, &self.vars, &v.name);
+                }
+            });
+        }
+        QueryPlan {
+            variables,
+            slots: self.next_slot,
+            steps,
         }
     }
 
@@ -759,10 +856,9 @@ impl<'p> Builder<'p> {
     ) -> Vec<Step> {
         let before = self.bound.clone();
         let literal_sizes = self.literal_sizes.take();
-        let sizes = &self.sizes;
         let size = |i: usize| match (&literal_sizes, &body[i]) {
             (Some(per_literal), _) => per_literal[i],
-            (None, Literal::Positive(a)) => sizes.get(&*a.predicate.text).copied().unwrap_or(0),
+            (None, Literal::Positive(a)) => self.size_of(&a.predicate.text),
             (None, _) => 0,
         };
         let order = join_order(body, &self.bound, None, &size, needed);
@@ -801,9 +897,8 @@ impl<'p> Builder<'p> {
         let scanned = Literal::Positive(atom.clone());
         let mut literals = vec![&scanned];
         let skip = matches!(body[i], Literal::Positive(_)).then_some(i);
-        let sizes = &self.sizes;
         let size = |i: usize| match &body[i] {
-            Literal::Positive(a) => sizes.get(&*a.predicate.text).copied().unwrap_or(0),
+            Literal::Positive(a) => self.size_of(&a.predicate.text),
             _ => 0,
         };
         for j in join_order(body, &self.bound, skip, &size, needed) {

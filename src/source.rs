@@ -10,10 +10,11 @@
 //! Invariant: files are only ever appended, so a span stays valid for the
 //! life of the `Sources` that produced it.
 
-use std::fmt;
 use std::sync::Arc;
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+use crate::error::Location;
 
 /// A byte range in the global address space of a [`Sources`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -53,28 +54,17 @@ pub struct SourceFile {
     pub base: usize,
 }
 
-/// A `file:line:col` position, 1-based, for messages that name a place in
-/// text rather than label it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Location {
-    /// The file's name as shown in diagnostics.
-    pub file: String,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
-    }
-}
-
-/// Every text read so far. Cheap to clone: the texts are shared.
+/// Every text read so far. Cheap to clone: the list of texts is shared
+/// (and copied only when a clone adds to it), so each diagnostic can keep
+/// the sources it points into.
+///
+/// A question's text (a goal) is not kept: it is a *scratch* text
+/// ([`Sources::with_scratch`]), seen only by the clone made for that
+/// question and its diagnostics, so asking leaves nothing behind.
 #[derive(Clone, Debug, Default)]
 pub struct Sources {
-    files: Vec<Arc<SourceFile>>,
+    files: Arc<Vec<Arc<SourceFile>>>,
+    scratch: Option<Arc<SourceFile>>,
 }
 
 impl Sources {
@@ -84,7 +74,7 @@ impl Sources {
     pub fn add(&mut self, name: impl Into<String>, text: String) -> Span {
         let base = self.end();
         let span = Span::new(base, base + text.len());
-        self.files.push(Arc::new(SourceFile {
+        Arc::make_mut(&mut self.files).push(Arc::new(SourceFile {
             name: name.into(),
             text,
             base,
@@ -92,7 +82,29 @@ impl Sources {
         span
     }
 
-    /// The first global offset after every text added so far.
+    /// A copy of these sources that also holds `text` under `name`, past
+    /// every text added (the span returned covers it): the place of a
+    /// question's text, which its diagnostics point into and nothing
+    /// keeps. Costs no copy of the texts already read. Two bytes are left
+    /// free before it, so that a goal can be parsed with the `? ` that
+    /// makes it a statement in front of its first word.
+    pub fn with_scratch(&self, name: impl Into<String>, text: String) -> (Sources, Span) {
+        let base = self.end() + 2;
+        let span = Span::new(base, base + text.len());
+        let scratch = Arc::new(SourceFile {
+            name: name.into(),
+            text,
+            base,
+        });
+        let sources = Sources {
+            files: self.files.clone(),
+            scratch: Some(scratch),
+        };
+        (sources, span)
+    }
+
+    /// The first global offset after every text added so far (a scratch
+    /// text does not count: the next text added takes its place).
     pub fn end(&self) -> usize {
         self.files.last().map_or(0, |f| f.base + f.text.len() + 1)
     }
@@ -100,16 +112,21 @@ impl Sources {
     /// The file that holds a global offset, shared: its text stays
     /// readable while more texts are added.
     pub fn shared_file_at(&self, offset: usize) -> Option<Arc<SourceFile>> {
-        let index = self.files.partition_point(|f| f.base <= offset);
-        let file = self.files.get(index.checked_sub(1)?)?;
-        (offset <= file.base + file.text.len()).then(|| file.clone())
+        self.holding(offset).cloned()
     }
 
     /// The file that holds a global offset.
     pub fn file_at(&self, offset: usize) -> Option<&SourceFile> {
+        self.holding(offset).map(|f| &**f)
+    }
+
+    fn holding(&self, offset: usize) -> Option<&Arc<SourceFile>> {
         let index = self.files.partition_point(|f| f.base <= offset);
-        let file = self.files.get(index.checked_sub(1)?)?;
-        (offset <= file.base + file.text.len()).then_some(&**file)
+        let file = match index.checked_sub(1).and_then(|i| self.files.get(i)) {
+            Some(file) if offset <= file.base + file.text.len() => file,
+            _ => self.scratch.as_ref().filter(|s| s.base <= offset)?,
+        };
+        (offset <= file.base + file.text.len()).then_some(file)
     }
 
     /// The text a span covers ("" for a span that is not in one file).
@@ -122,16 +139,23 @@ impl Sources {
             .unwrap_or("")
     }
 
-    /// The `file:line:col` of a span's start.
+    /// Where a span is in its text: the text's name, the line and column
+    /// of its start, and its bytes in the text.
     pub fn locate(&self, span: Span) -> Option<Location> {
         let file = self.file_at(span.start)?;
         let before = file.text.get(..span.start - file.base)?;
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let start = span.start - file.base;
+        let end = span
+            .end
+            .saturating_sub(file.base)
+            .clamp(start, file.text.len());
         Some(Location {
             file: file.name.clone(),
             line,
             column: before[line_start..].chars().count() + 1,
+            range: start..end,
         })
     }
 }

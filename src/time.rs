@@ -53,10 +53,10 @@ impl Interval {
 
 impl fmt::Display for Interval {
     /// As a fact's validity is written: `since 2010`, `from 1994 to 2020`,
-    /// `in 2001`, `until 1993`; nothing for every time point.
+    /// `in 2001`, `until 1993`; `always` for every time point.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.from, self.to) {
-            (NEVER_BEFORE, NEVER_AFTER) => Ok(()),
+            (NEVER_BEFORE, NEVER_AFTER) => write!(f, "always"),
             (NEVER_BEFORE, to) => write!(f, "until {to}"),
             (from, NEVER_AFTER) => write!(f, "since {from}"),
             (from, to) if from == to => write!(f, "in {from}"),
@@ -176,7 +176,7 @@ impl FromIterator<Interval> for Validity {
 
 impl fmt::Display for Validity {
     /// The intervals as a fact's validity is written, separated by `, `;
-    /// nothing for every time point, `never` for none.
+    /// `always` for every time point, `never` for none.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_never() {
             return write!(f, "never");
@@ -205,7 +205,8 @@ mod tests {
         assert_eq!(iv(1994, 2020).to_string(), "from 1994 to 2020");
         assert_eq!(iv(2001, 2001).to_string(), "in 2001");
         assert_eq!(iv(NEVER_BEFORE, 1993).to_string(), "until 1993");
-        assert_eq!(Interval::ALWAYS.to_string(), "");
+        assert_eq!(Interval::ALWAYS.to_string(), "always");
+        assert_eq!(Validity::always().to_string(), "always");
         assert!(Interval::new(2000, 1999).is_none());
     }
 

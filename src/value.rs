@@ -174,15 +174,6 @@ impl From<u32> for Value {
     }
 }
 
-impl From<f64> for Value {
-    /// A decimal (`-0.0` normalised). A NaN or an infinity, which the
-    /// language has no constant for, becomes the string of its name
-    /// (`"NaN"`, `"inf"`, `"-inf"`) rather than a panic.
-    fn from(x: f64) -> Value {
-        Value::decimal(x).unwrap_or_else(|| Value::from(x.to_string()))
-    }
-}
-
 impl From<&str> for Value {
     fn from(s: &str) -> Value {
         Value::Str(s.into())

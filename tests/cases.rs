@@ -70,7 +70,7 @@ fn error_cases_report_every_diagnostic() {
     run_topic("errors", |path| {
         let mut engine = Engine::new();
         Ok(match engine.load_files(&[path]) {
-            Ok(warnings) => warnings.iter().map(|p| render(p, false)).collect(),
+            Ok(update) => update.warnings.iter().map(|p| render(p, false)).collect(),
             Err(e) => e.problems().iter().map(|p| render(p, false)).collect(),
         })
     });

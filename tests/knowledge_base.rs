@@ -3,7 +3,7 @@
 //! every false answer has a why-not that names what stops it.
 
 use entente::explain::{Justification, Proof};
-use entente::{Config, Engine, Explanation};
+use entente::{Engine, Explanation};
 
 const HOLDS: &[&str] = &[
     "supports(turkey, azerbaijan)",
@@ -33,10 +33,11 @@ const DOES_NOT_HOLD: &[&str] = &[
 
 fn engine() -> Engine {
     let mut engine = Engine::new();
-    let warnings = engine
+    let update = engine
         .load_files(&["rules/caucasus.rules"])
         .expect("the knowledge base checks");
-    assert!(warnings.is_empty(), "warnings: {warnings:?}");
+    assert!(update.warnings.is_empty(), "warnings: {update:?}");
+    engine.run().expect("the knowledge base evaluates");
     engine
 }
 
@@ -69,9 +70,9 @@ fn check_leaves(proof: &Proof) {
 
 #[test]
 fn true_answers_hold_and_their_proofs_reach_cited_facts() {
-    let mut engine = engine();
+    let engine = engine();
     for fact in HOLDS {
-        match engine.explain(fact, Config::default()).unwrap().0 {
+        match engine.explain(fact).unwrap().0 {
             Explanation::Holds(proof) => check_leaves(&proof),
             Explanation::DoesNotHold(w) => panic!("{fact} should hold: {w:?}"),
         }
@@ -80,28 +81,23 @@ fn true_answers_hold_and_their_proofs_reach_cited_facts() {
 
 #[test]
 fn false_answers_do_not_hold_and_say_why() {
-    let mut engine = engine();
+    let engine = engine();
     for fact in DOES_NOT_HOLD {
-        match engine.explain(fact, Config::default()).unwrap().0 {
+        match engine.explain(fact).unwrap().0 {
             Explanation::Holds(_) => panic!("{fact} should not hold"),
             Explanation::DoesNotHold(w) => assert!(!w.attempts.is_empty(), "{fact}: no rule tried"),
         }
     }
-    let (answers, _) = engine
-        .query("hosts_foreign_base(azerbaijan, _)", Config::default())
-        .unwrap();
+    let (answers, _) = engine.query("hosts_foreign_base(azerbaijan, _)").unwrap();
     assert!(answers.rows.is_empty());
 }
 
 #[test]
 fn rumours_are_not_premises() {
-    let mut engine = engine();
+    let engine = engine();
     // The airbase story was reported and denied: nothing follows from it.
     let (answers, _) = engine
-        .query(
-            "rumour(airbase_access, azerbaijan, israel)",
-            Config::default(),
-        )
+        .query("rumour(airbase_access, azerbaijan, israel)")
         .unwrap();
     assert_eq!(answers.rows.len(), 1);
     for rule in engine.program().rules.iter().filter(|r| !r.is_fact()) {
@@ -130,20 +126,21 @@ fn load_example(example: &str, files: &[(&str, &str)]) -> (Engine, std::path::Pa
     engine
         .load_files(&[dir.join(example)])
         .expect("the example loads");
+    engine.run().expect("the example evaluates");
     (engine, dir)
 }
 
 /// Each answer as its values joined by spaces, then its validity when it
 /// has one.
 fn ask(engine: &mut Engine, goal: &str) -> Vec<String> {
-    let (answers, _) = engine.query(goal, Config::default()).unwrap();
+    let (answers, _) = engine.query(goal).unwrap();
     answers
         .rows
         .iter()
         .enumerate()
         .map(|(i, r)| {
             let mut line: Vec<String> = r.iter().map(text).collect();
-            let validity = answers.validity(i);
+            let validity = answers.validity(i).unwrap();
             if !validity.is_always() {
                 line.push(validity.to_string());
             }
@@ -220,12 +217,12 @@ fn atop_example_runs_on_an_atop_shaped_file() {
         ["Iran from 1995 to 2000"]
     );
     // The number of pacts in force, as a timeline.
-    let (answers, _) = engine.timeline("pacts(N)", Config::default()).unwrap();
+    let (answers, _) = engine.timeline("pacts(N)").unwrap();
     let timeline: Vec<String> = answers
         .rows
         .iter()
         .enumerate()
-        .map(|(i, r)| format!("{} {}", r[0], answers.validity(i)))
+        .map(|(i, r)| format!("{} {}", r[0], answers.validity(i).unwrap()))
         .collect();
     assert_eq!(
         timeline,
@@ -254,7 +251,7 @@ fn allied_disputes_example_finds_allies_in_a_dispute_in_the_same_year() {
                3,640,630,1950,2\n\
                3,640,630,1960,2\n\
                3,640,630,1985,3\n";
-    let (mut engine, dir) = load_example(
+    let (engine, dir) = load_example(
         "allied_disputes.rules",
         &[
             ("atop5_1m.csv", atop),
@@ -262,14 +259,19 @@ fn allied_disputes_example_finds_allies_in_a_dispute_in_the_same_year() {
             ("states2016.csv", STATES),
         ],
     );
-    let (answers, _) = engine
-        .timeline("allied_in_dispute(S, T)", Config::default())
-        .unwrap();
+    let (answers, _) = engine.timeline("allied_in_dispute(S, T)").unwrap();
     let found: Vec<String> = answers
         .rows
         .iter()
         .enumerate()
-        .map(|(i, r)| format!("{} {} {}", text(&r[0]), text(&r[1]), answers.validity(i)))
+        .map(|(i, r)| {
+            format!(
+                "{} {} {}",
+                text(&r[0]),
+                text(&r[1]),
+                answers.validity(i).unwrap()
+            )
+        })
         .collect();
     assert_eq!(
         found,

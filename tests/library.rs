@@ -12,24 +12,19 @@ fn load_run_and_query_with_typed_answers() {
             "ally(armenia, russia). ally(Y, X) if ally(X, Y).\nspending(armenia, 700). spending(russia, 60000.5).",
         )
         .expect("valid program");
-    assert!(warnings.is_empty());
-    let (answers, _) = engine
-        .query("ally(russia, Who)", Config::default())
-        .unwrap();
+    assert!(warnings.warnings.is_empty());
+    engine.run().unwrap();
+    let (answers, _) = engine.query("ally(russia, Who)").unwrap();
     assert_eq!(answers.variables, ["Who"]);
     assert_eq!(answers.rows, [vec![Value::from("armenia")]]);
-    let (answers, _) = engine
-        .query("? spending(S, N), N > 1000.", Config::default())
-        .unwrap();
+    let (answers, _) = engine.query("? spending(S, N), N > 1000.").unwrap();
     assert_eq!(
         answers.rows,
         [vec![Value::from("russia"), Value::Dec(60000.5)]]
     );
-    let (ground, _) = engine
-        .query("ally(russia, armenia)", Config::default())
-        .unwrap();
+    let (ground, _) = engine.query("ally(russia, armenia)").unwrap();
     assert_eq!(ground.rows, [Vec::<Value>::new()]);
-    let (none, _) = engine.query("ally(iran, X)", Config::default()).unwrap();
+    let (none, _) = engine.query("ally(iran, X)").unwrap();
     assert!(none.rows.is_empty());
 }
 
@@ -39,6 +34,7 @@ fn a_failed_load_leaves_the_engine_as_it_was() {
     engine
         .load_source("a.rules", "p(1). q(X) if p(X).")
         .unwrap();
+    engine.run().unwrap();
     let before = engine.program().rules.len();
     // One good statement and one bad one: neither is kept.
     let err = engine
@@ -50,7 +46,7 @@ fn a_failed_load_leaves_the_engine_as_it_was() {
         "{codes:?}"
     );
     assert_eq!(engine.program().rules.len(), before);
-    let (answers, _) = engine.query("q(X)", Config::default()).unwrap();
+    let (answers, _) = engine.query("q(X)").unwrap();
     assert_eq!(answers.rows, [vec![Value::Int(1)]]);
 }
 
@@ -93,13 +89,13 @@ fn evaluation_errors_come_back_as_diagnostics() {
     engine
         .load_source("runaway.rules", "n(0). n(Y) if n(X), Y = X + 1.")
         .unwrap();
-    let err = engine.run(Config::with_max_facts(100)).unwrap_err();
+    let err = engine.run_with(&Config::with_max_facts(100)).unwrap_err();
     assert_eq!(err.problems()[0].code_str(), "entente::fact_limit");
     let mut engine = Engine::new();
     engine
         .load_source("zero.rules", "n(0). r(R) if n(X), R = 1 / X.")
         .unwrap();
-    let err = engine.run(Config::default()).unwrap_err();
+    let err = engine.run().unwrap_err();
     assert_eq!(err.problems()[0].code_str(), "entente::arithmetic");
 }
 
@@ -109,7 +105,7 @@ fn the_model_follows_the_program() {
     engine
         .load_source("a.rules", "edge(1, 2). path(X, Y) if edge(X, Y).")
         .unwrap();
-    engine.run(Config::default()).unwrap();
+    engine.run().unwrap();
     let path = |engine: &Engine| {
         engine
             .predicates()
@@ -159,9 +155,8 @@ fn explanations_as_data() {
             "treaty(azerbaijan, turkey).\nrival(armenia, azerbaijan).\nally(X, Y) if treaty(X, Y), not rival(X, Y).\n",
         )
         .unwrap();
-    let (explanation, _) = engine
-        .explain("ally(azerbaijan, turkey)", Config::default())
-        .unwrap();
+    engine.run().unwrap();
+    let (explanation, _) = engine.explain("ally(azerbaijan, turkey)").unwrap();
     let Explanation::Holds(proof) = explanation else {
         panic!("ally(azerbaijan, turkey) holds");
     };
@@ -172,9 +167,7 @@ fn explanations_as_data() {
     assert_eq!(step.absent, ["rival(azerbaijan, turkey)"]);
     assert!(matches!(&step.premises[0].justification, Justification::Given(s) if s.line == 1));
 
-    let (explanation, _) = engine
-        .explain("ally(turkey, azerbaijan).", Config::default())
-        .unwrap();
+    let (explanation, _) = engine.explain("ally(turkey, azerbaijan).").unwrap();
     let Explanation::DoesNotHold(why) = explanation else {
         panic!("ally(turkey, azerbaijan) does not hold");
     };
@@ -183,9 +176,7 @@ fn explanations_as_data() {
     );
 
     // Not a ground fact: an error, not an explanation.
-    assert!(engine
-        .explain("ally(X, turkey)", Config::default())
-        .is_err());
+    assert!(engine.explain("ally(X, turkey)").is_err());
 }
 
 #[test]
@@ -208,33 +199,24 @@ fn patterns_typed_answers_and_predicates_from_rust_values() {
         before,
         [("ally".into(), 2, None), ("treaty".into(), 3, None)]
     );
-    let pattern = Pattern::new("treaty", [Arg::var("A"), Arg::var("B"), Arg::value(1997)]);
+    engine.run().unwrap();
+    let pattern = Pattern::new("treaty", [Arg::var("A"), Arg::var("B"), Arg::value(1997)]).unwrap();
     assert_eq!(pattern.to_string(), "treaty(A, B, 1997)");
-    let (answers, _) = engine.query_pattern(&pattern, Config::default()).unwrap();
+    let (answers, _) = engine.query_pattern(&pattern).unwrap();
     assert!(answers.holds());
     let pairs: Vec<(&str, &str)> = answers
         .iter()
-        .map(|a| {
-            (
-                a.get("A").and_then(Value::as_str).unwrap(),
-                a.get("B").and_then(Value::as_str).unwrap(),
-            )
-        })
+        .map(|a| (a.get::<&str>("A").unwrap(), a.get::<&str>("B").unwrap()))
         .collect();
     assert_eq!(pairs, [("armenia", "russia")]);
     let counts: Vec<Option<usize>> = engine.predicates().iter().map(|p| p.facts).collect();
     assert_eq!(counts, [Some(4), Some(2)]);
     let (none, _) = engine
-        .query_pattern(
-            &Pattern::new("ally", [Arg::value("iran"), Arg::Any]),
-            Config::default(),
-        )
+        .query_pattern(&Pattern::new("ally", [Arg::value("iran"), Arg::Any]).unwrap())
         .unwrap();
     assert!(!none.holds());
     // An explanation renders as `entente explain` prints it.
-    let (explanation, _) = engine
-        .explain("ally(russia, armenia)", Config::default())
-        .unwrap();
+    let (explanation, _) = engine.explain("ally(russia, armenia)").unwrap();
     let text = explanation.to_string();
     assert!(
         text.starts_with("ally(russia, armenia)\n  by rule at kb.rules:2"),
@@ -259,7 +241,8 @@ fn answers_deserialize_into_structs_and_tuples() {
             "spending(armenia, 700). spending(russia, 60000.5).",
         )
         .unwrap();
-    let (answers, _) = engine.query("spending(S, N)", Config::default()).unwrap();
+    engine.run().unwrap();
+    let (answers, _) = engine.query("spending(S, N)").unwrap();
     let rows: Vec<Spending> = answers.deserialize().unwrap();
     assert_eq!(
         rows,
@@ -295,11 +278,12 @@ fn questions_over_time_and_at_one_time_point() {
         )
         .unwrap();
     assert!(engine.is_temporal());
+    engine.run().unwrap();
     // Over every time: each answer with when it holds.
-    let (answers, _) = engine.timeline("partner(X, Y)", Config::default()).unwrap();
+    let (answers, _) = engine.timeline("partner(X, Y)").unwrap();
     assert_eq!(answers.rows.len(), 2);
     assert_eq!(
-        answers.validity(0),
+        answers.validity(0).unwrap(),
         [Interval {
             from: 1997,
             to: NEVER_AFTER
@@ -307,20 +291,26 @@ fn questions_over_time_and_at_one_time_point() {
         .into_iter()
         .collect::<Validity>()
     );
-    assert_eq!(answers.validity(1).to_string(), "from 1996 to 2009");
+    assert_eq!(
+        answers.validity(1).unwrap().to_string(),
+        "from 1996 to 2009"
+    );
     // Negation per time point.
-    let (alone, _) = engine.query("alone(georgia)", Config::default()).unwrap();
-    assert_eq!(alone.validity(0).to_string(), "until 1995, since 2010");
+    let (alone, _) = engine.query("alone(georgia)").unwrap();
+    assert_eq!(
+        alone.validity(0).unwrap().to_string(),
+        "until 1995, since 2010"
+    );
     // At one time point: the facts that hold then, no validity.
     let at_2000 = Config {
         at: Some(2000),
         ..Config::default()
     };
-    let (answers, _) = engine.query("partner(X, Y)", at_2000.clone()).unwrap();
+    let (answers, _) = engine.query_with("partner(X, Y)", &at_2000).unwrap();
     assert_eq!(answers.rows.len(), 2);
     assert!(answers.validities.is_empty());
-    let (answers, _) = engine.query("alone(S)", at_2000).unwrap();
+    let (answers, _) = engine.query_with("alone(S)", &at_2000).unwrap();
     assert!(!answers.holds());
-    let (answers, _) = engine.query("alone(S) at 2015", Config::default()).unwrap();
+    let (answers, _) = engine.query("alone(S) at 2015").unwrap();
     assert_eq!(answers.rows, [vec![Value::from("georgia")]]);
 }

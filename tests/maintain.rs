@@ -84,8 +84,8 @@ fn check_step(
             predicate: predicate.clone(),
             args: args.clone(),
         };
-        let proof = Prover::new(&mut db, &program, &sources)
-            .prove(&fact)
+        let proof = db
+            .ask(|db| Prover::new(db, &program, &sources).prove(&fact))
             .ok_or(format!("no proof of {fact}"))?;
         verifier.check(&proof, &mut Vec::new())?;
     }
@@ -104,12 +104,11 @@ fn session(seed: u64) -> Result<(), String> {
         .map(|(s, _)| format!("{s}\n"))
         .collect();
     // Half the sessions maintain with split joins on two threads.
-    let settings = config(1 + (seed % 2) as usize);
-    let mut engine = Engine::new();
+    let mut engine = Engine::with_config(config(1 + (seed % 2) as usize));
     engine
         .load_source("start.rules", &start)
         .map_err(|e| format!("start does not load: {e:?}"))?;
-    engine.run(settings.clone()).map_err(|e| format!("{e:?}"))?;
+    engine.run().map_err(|e| format!("{e:?}"))?;
     let mut log = format!("start:\n{start}");
     let mut before = oracle(&engine);
     for step in 0..10 {
@@ -126,7 +125,7 @@ fn session(seed: u64) -> Result<(), String> {
                 };
                 log.push_str(&format!("add {}\n", pool[i]));
                 loaded[i] = true;
-                engine.add_source(&format!("<step {step}>"), &pool[i], settings.clone())
+                engine.add_source(&format!("<step {step}>"), &pool[i])
             }
             choice @ (2 | 3) => {
                 let Some(i) = pick(&mut rng, &|i| loaded[i] && is_fact(i) == (choice == 2)) else {
@@ -139,7 +138,7 @@ fn session(seed: u64) -> Result<(), String> {
                         loaded[j] = false;
                     }
                 }
-                engine.retract_source("<retract>", &text, settings.clone())
+                engine.retract_source("<retract>", &text)
             }
             _ => {
                 let (name, arity) = [("e0", 2), ("e1", 1), ("e2", 2)][rng.below(3)];
@@ -148,7 +147,7 @@ fn session(seed: u64) -> Result<(), String> {
                 log.push_str(&format!("add {fact}\n"));
                 pool.push(fact.clone());
                 loaded.push(true);
-                engine.add_source(&format!("<step {step}>"), &fact, settings.clone())
+                engine.add_source(&format!("<step {step}>"), &fact)
             }
         };
         let update = result.map_err(|e| format!("{log}\nchange refused: {e:?}"))?;

@@ -180,14 +180,15 @@ fn knowledge_base() -> Engine {
     engine
         .load_files(&["rules/caucasus.rules"])
         .expect("the knowledge base loads");
+    engine.run().expect("the knowledge base evaluates");
     engine
 }
 
 #[test]
 fn the_caucasus_network_is_drawn_whole_and_clear() {
-    let mut engine = knowledge_base();
+    let engine = knowledge_base();
     let graph = engine
-        .graph(&["supports", "rivals", "leverage"], Config::default())
+        .graph(&["supports", "rivals", "leverage"])
         .expect("drawn");
     assert_eq!(graph.legend.len(), 3);
     // Every fact of the three predicates is on some edge.
@@ -196,7 +197,7 @@ fn the_caucasus_network_is_drawn_whole_and_clear() {
             "leverage" => "leverage(A, B, C)",
             _ => &format!("{predicate}(A, B)"),
         };
-        let (answers, _) = engine.query(goal, Config::default()).expect("answers");
+        let (answers, _) = engine.query(goal).expect("answers");
         assert!(answers.holds());
         for row in &answers.rows {
             let args: Vec<String> = row.iter().map(ToString::to_string).collect();
@@ -238,13 +239,13 @@ fn the_caucasus_network_is_drawn_whole_and_clear() {
 
 #[test]
 fn a_proof_and_a_why_not_are_drawn_whole_and_clear() {
-    let mut engine = knowledge_base();
+    let engine = knowledge_base();
     for fact in [
         "would_intervene(russia, armenia, azerbaijan)",
         "defends(iran, armenia)",
         "nobody(here)",
     ] {
-        let (explanation, _) = engine.explain(fact, Config::default()).expect("explained");
+        let (explanation, _) = engine.explain(fact).expect("explained");
         let graph = explanation.to_graph();
         assert!(graph.nodes[0].lines[0].starts_with(fact));
         let svg = graph.to_svg();
@@ -258,13 +259,13 @@ fn a_proof_and_a_why_not_are_drawn_whole_and_clear() {
 
 #[test]
 fn a_network_at_a_time_point_has_only_the_facts_then() {
-    let mut engine = knowledge_base();
+    let engine = knowledge_base();
     let at = |t| Config {
         at: Some(t),
         ..Config::default()
     };
-    let in_2008 = engine.graph(&["rivals"], at(2008)).expect("drawn");
-    let in_2012 = engine.graph(&["rivals"], at(2012)).expect("drawn");
+    let in_2008 = engine.graph_with(&["rivals"], &at(2008)).expect("drawn");
+    let in_2012 = engine.graph_with(&["rivals"], &at(2012)).expect("drawn");
     let has = |g: &Graph, fact: &str| g.edges.iter().any(|e| e.facts.iter().any(|f| f == fact));
     assert!(has(&in_2008, "rivals(georgia, russia)"));
     assert!(!has(&in_2012, "rivals(georgia, russia)"));

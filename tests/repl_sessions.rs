@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
-use entente::{Config, Engine, Fact, Value};
+use entente::{Engine, Fact, Value};
 use proptest::prelude::*;
 
 mod common;
@@ -25,7 +25,7 @@ fn fresh(statements: &[String]) -> Engine {
     engine
         .load_source("state.rules", &statements.join("\n"))
         .expect("the statements in force always check");
-    engine.run(Config::default()).expect("evaluates");
+    engine.run().expect("evaluates");
     engine
 }
 
@@ -74,7 +74,7 @@ fn change_text(before: &mut Engine, after: &mut Engine, list: bool) -> String {
                 // `Value`'s order is SPEC §2's, the canonical one.
                 rows.sort();
                 for args in rows {
-                    let fact = Fact::new(predicate, args.iter().cloned());
+                    let fact = Fact::new(predicate, args.as_slice()).expect("a fact of the model");
                     text.push_str(&format!("{sign} {fact}.\n"));
                 }
             }
@@ -85,7 +85,7 @@ fn change_text(before: &mut Engine, after: &mut Engine, list: bool) -> String {
 
 /// A query's answers as `entente query` prints them.
 fn answer_text(engine: &mut Engine, goal: &str) -> String {
-    let (answers, _) = engine.query(goal, Config::default()).expect("goals check");
+    let (answers, _) = engine.query(goal).expect("goals check");
     if answers.variables.is_empty() || answers.rows.is_empty() {
         let holds = !answers.rows.is_empty();
         return format!("{}.\n", if holds { "true" } else { "false" });

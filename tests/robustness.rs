@@ -77,7 +77,7 @@ at_peace.
 fn load_and_render(text: &str) {
     let mut engine = Engine::new();
     match engine.load_source("random.rules", text) {
-        Ok(warnings) => warnings.iter().for_each(|w| {
+        Ok(update) => update.warnings.iter().for_each(|w| {
             render(w, false);
         }),
         Err(e) => {

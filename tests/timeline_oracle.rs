@@ -81,7 +81,7 @@ fn oracle(engine: &Engine) -> Timeline {
 
 /// The engine's timeline, run over every time with `config`.
 fn swept(engine: &mut Engine, config: Config) -> Timeline {
-    engine.run(config).expect("evaluation succeeds");
+    engine.run_with(&config).expect("evaluation succeeds");
     let mut timeline = Timeline::new();
     engine
         .for_each_timed_fact(false, |name, row, validity| {
@@ -110,12 +110,12 @@ proptest! {
         // A query over time: each answer holds when its fact does.
         let unary = engine.predicates().into_iter().filter(|p| p.arity == 1);
         for p in unary {
-            let (answers, _) = engine.timeline(&format!("{}(X)", p.name), config(1)).expect("answers");
+            let (answers, _) = engine.timeline_with(&format!("{}(X)", p.name), &config(1)).expect("answers");
             let got: BTreeSet<(Vec<Value>, Validity)> = answers
                 .rows
                 .iter()
                 .enumerate()
-                .map(|(i, row)| (row.clone(), answers.validity(i)))
+                .map(|(i, row)| (row.clone(), answers.validity(i).unwrap()))
                 .collect();
             let wanted: BTreeSet<(Vec<Value>, Validity)> = expected
                 .iter()
@@ -126,10 +126,10 @@ proptest! {
 
             // Each boundary names given facts that start or end right there.
             let (answers, boundaries, _) = engine
-                .timeline_explained(&format!("{}(X)", p.name), config(1))
+                .timeline_explained_with(&format!("{}(X)", p.name), &config(1))
                 .expect("answers");
             for (i, per_interval) in boundaries.iter().enumerate() {
-                let validity = answers.validity(i);
+                let validity = answers.validity(i).unwrap();
                 for (interval, b) in validity.intervals().iter().zip(per_interval) {
                     for (bound, causes, opening) in [
                         (interval.from, &b.opened_by, true),
@@ -156,7 +156,7 @@ proptest! {
         // A snapshot at each time point is the oracle's model then.
         for t in [-1, 0, LAST / 2, LAST + 1] {
             let mut at = engine.clone();
-            at.run(Config { at: Some(t), ..config(1) }).expect("evaluation succeeds");
+            at.run_with(&Config { at: Some(t), ..config(1) }).expect("evaluation succeeds");
             let mut got = BTreeSet::new();
             at.for_each_timed_fact(false, |name, row, _| {
                 got.insert((name.to_string(), row.to_vec()));

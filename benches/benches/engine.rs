@@ -25,7 +25,7 @@ fn evaluation(c: &mut Criterion) {
                 b.iter_batched(
                     || loaded.clone(),
                     |mut engine| {
-                        engine.run(config.clone()).expect("evaluation succeeds");
+                        engine.run_with(&config).expect("evaluation succeeds");
                         engine
                     },
                     BatchSize::PerIteration,

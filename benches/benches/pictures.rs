@@ -8,25 +8,23 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use entente::{Config, Engine};
 
 fn pictures(c: &mut Criterion) {
-    let mut engine = Engine::new();
+    let config = Config {
+        jobs: 1,
+        ..Config::default()
+    };
+    let mut engine = Engine::with_config(config.clone());
     engine
         .load_files(&[concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../rules/caucasus.rules"
         )])
         .expect("the knowledge base loads");
-    let config = Config {
-        jobs: 1,
-        ..Config::default()
-    };
+    engine.run().expect("the knowledge base evaluates");
     let network = engine
-        .graph(&["supports", "rivals", "leverage"], config.clone())
+        .graph(&["supports", "rivals", "leverage"])
         .expect("drawn");
     let (proof, _) = engine
-        .explain(
-            "would_intervene(russia, armenia, azerbaijan)",
-            config.clone(),
-        )
+        .explain("would_intervene(russia, armenia, azerbaijan)")
         .expect("explained");
     let proof = proof.to_graph();
     let mut chain = String::new();
@@ -34,9 +32,10 @@ fn pictures(c: &mut Criterion) {
         chain.push_str(&format!("edge({i}, {}).\n", i + 1));
     }
     chain.push_str("path(X, Y) if edge(X, Y).\npath(X, Z) if path(X, Y), edge(Y, Z).\n");
-    let mut closure = Engine::new();
+    let mut closure = Engine::with_config(config);
     closure.load_source("chain.rules", &chain).expect("loads");
-    let closure = closure.graph(&["path"], config).expect("drawn");
+    closure.run().expect("evaluates");
+    let closure = closure.graph(&["path"]).expect("drawn");
 
     let mut group = c.benchmark_group("pictures");
     group.bench_function("caucasus network to SVG", |b| b.iter(|| network.to_svg()));

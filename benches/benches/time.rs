@@ -39,11 +39,7 @@ fn timeline(c: &mut Criterion) {
     group.bench_function("timeline of pacts(N), one sweep", |b| {
         b.iter_batched(
             || engine.clone(),
-            |mut engine| {
-                engine
-                    .timeline("pacts(N)", config.clone())
-                    .expect("answers")
-            },
+            |engine| engine.timeline_with("pacts(N)", &config).expect("answers"),
             BatchSize::PerIteration,
         )
     });
@@ -57,7 +53,8 @@ fn timeline(c: &mut Criterion) {
                         ..config.clone()
                     };
                     let mut fresh = engine.clone();
-                    fresh.query("pacts(N)", at).expect("answers");
+                    fresh.run_with(&at).expect("evaluates");
+                    fresh.query_with("pacts(N)", &at).expect("answers");
                 }
                 engine
             },
@@ -72,7 +69,7 @@ fn timeline(c: &mut Criterion) {
                     at: Some(2018),
                     ..config.clone()
                 };
-                engine.run(at).expect("evaluates");
+                engine.run_with(&at).expect("evaluates");
                 engine
             },
             BatchSize::PerIteration,
@@ -82,7 +79,7 @@ fn timeline(c: &mut Criterion) {
         b.iter_batched(
             || engine.clone(),
             |mut engine| {
-                engine.run(config.clone()).expect("evaluates");
+                engine.run_with(&config).expect("evaluates");
                 engine
             },
             BatchSize::PerIteration,

@@ -6,7 +6,7 @@
 //! Run: `cargo bench -p entente-bench --bench update` (see BENCHMARKS.md).
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use entente::{Config, Engine};
+use entente::Engine;
 
 fn updates(c: &mut Criterion) {
     let mut group = c.benchmark_group("update");
@@ -20,14 +20,14 @@ fn updates(c: &mut Criterion) {
             b.iter_batched(
                 || loaded.clone(),
                 |mut engine| {
-                    engine.run(Config::default()).expect("evaluation succeeds");
+                    engine.run().expect("evaluation succeeds");
                     engine
                 },
                 BatchSize::PerIteration,
             )
         });
         let mut engine = loaded.clone();
-        engine.run(Config::default()).expect("evaluation succeeds");
+        engine.run().expect("evaluation succeeds");
         for case in cases {
             let (edit, undo) = (case.edit.clone(), case.edit.inverse());
             // Once untimed: the first change builds the indexes it needs.

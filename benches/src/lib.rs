@@ -227,10 +227,9 @@ impl Edit {
 
     /// Applies the edit to an engine whose model is current.
     pub fn apply(&self, engine: &mut entente::Engine) -> entente::Update {
-        let config = entente::Config::default();
         match self {
-            Edit::Add(t) => engine.add_source("<edit>", t, config),
-            Edit::Retract(t) => engine.retract_source("<retract>", t, config),
+            Edit::Add(t) => engine.add_source("<edit>", t),
+            Edit::Retract(t) => engine.retract_source("<retract>", t),
         }
         .expect("benchmark edits apply")
     }

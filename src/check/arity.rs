@@ -39,17 +39,29 @@ pub fn check(program: &Program) -> Vec<CheckError> {
     for (predicate, arity, span) in uses {
         let (expected, first_span) = *first.entry(predicate, || (arity, span)).1;
         if arity != expected {
-            errors.push(CheckError::Arity {
-                predicate: predicate.to_string(),
-                expected,
-                found: arity,
-                span,
-                first: vec![Note {
-                    message: format!("`{predicate}` first used with {expected} arguments here"),
-                    span: first_span,
-                }],
-            });
+            errors.push(mismatch(predicate, expected, arity, span, first_span));
         }
     }
     errors
+}
+
+/// A use of `predicate` with `found` arguments at `span`, whose first use
+/// at `first` had `expected`.
+pub(super) fn mismatch(
+    predicate: &str,
+    expected: usize,
+    found: usize,
+    span: Span,
+    first: Span,
+) -> CheckError {
+    CheckError::Arity {
+        predicate: predicate.to_string(),
+        expected,
+        found,
+        span,
+        first: vec![Note {
+            message: format!("`{predicate}` first used with {expected} arguments here"),
+            span: first,
+        }],
+    }
 }

@@ -9,6 +9,7 @@
 //! A program with no errors is safe to plan and evaluate.
 
 pub mod arity;
+pub mod goal;
 pub mod lint;
 pub mod safety;
 pub mod stratify;
@@ -18,6 +19,7 @@ use crate::error::Problem;
 use crate::load::Program;
 use crate::source::Sources;
 
+pub use goal::{check_goal, Vocabulary};
 pub use stratify::Stratification;
 
 /// What the checker found.

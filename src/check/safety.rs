@@ -11,7 +11,7 @@
 use std::collections::HashSet;
 
 use crate::ast::{group_variables, inner_variables};
-use crate::ast::{Aggregate, CompareOp, Literal, Rule, Term, Var};
+use crate::ast::{Aggregate, CompareOp, Literal, Query, Rule, Term, Var};
 use crate::error::CheckError;
 use crate::load::Program;
 
@@ -22,8 +22,15 @@ pub fn check(program: &Program) -> Vec<CheckError> {
         check_rule(rule, &mut errors);
     }
     for query in &program.queries {
-        check_body(&query.body, &HashSet::new(), &mut errors);
+        errors.extend(check_query(query));
     }
+    errors
+}
+
+/// Every unbound variable of one query.
+pub fn check_query(query: &Query) -> Vec<CheckError> {
+    let mut errors = Vec::new();
+    check_body(&query.body, &HashSet::new(), &mut errors);
     errors
 }
 

@@ -11,8 +11,8 @@ use super::report;
 pub fn run(files: &[PathBuf]) -> ExitCode {
     let mut engine = Engine::new();
     match engine.load_files(files) {
-        Ok(warnings) => {
-            let n = report::warnings(&warnings);
+        Ok(update) => {
+            let n = report::warnings(&update.warnings);
             report::summary(0, n);
             ExitCode::SUCCESS
         }

@@ -11,7 +11,7 @@ use super::format::Format;
 use super::graph::{self, Picture};
 use super::progress::Line;
 use super::report;
-use super::run::load;
+use super::run::{ask, load};
 
 /// How an explanation is printed.
 pub enum Shape {
@@ -23,11 +23,11 @@ pub enum Shape {
 
 /// Loads the files, explains the fact, prints the explanation.
 pub fn run(fact: &str, files: &[PathBuf], shape: Shape, config: Config) -> ExitCode {
-    let Some((mut engine, warnings)) = load(files) else {
+    let Some((mut engine, warnings)) = load(files, &config) else {
         return ExitCode::from(1);
     };
     let line = Line::watch(&config);
-    let explained = engine.explain(fact, config);
+    let explained = ask(&mut engine, |engine| engine.explain(fact));
     line.finish();
     let (explanation, fact_warnings) = match explained {
         Ok(x) => x,

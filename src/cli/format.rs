@@ -96,12 +96,12 @@ pub fn answers(
             if answers.variables.is_empty() || answers.rows.is_empty() {
                 match answers.rows.is_empty() {
                     true => writeln!(out, "false.")?,
-                    false if answers.validity(0).is_always() => writeln!(out, "true.")?,
-                    false => writeln!(out, "true {}.", answers.validity(0))?,
+                    false if validity(answers, 0).is_always() => writeln!(out, "true.")?,
+                    false => writeln!(out, "true {}.", validity(answers, 0))?,
                 }
             } else {
                 for (i, row) in answers.rows.iter().enumerate() {
-                    let validity = answers.validity(i);
+                    let validity = validity(answers, i);
                     if validity.is_always() {
                         writeln!(out, "{}", bindings(&answers.variables, row))?;
                     } else {
@@ -170,12 +170,8 @@ pub fn timeline(
                 return writeln!(out, "false.");
             }
             for (i, row) in answers.rows.iter().enumerate() {
-                let validity = answers.validity(i);
-                let when = if validity.is_always() {
-                    "always".to_string()
-                } else {
-                    validity.to_string()
-                };
+                let validity = validity(answers, i);
+                let when = validity.to_string();
                 if answers.variables.is_empty() {
                     writeln!(out, "true: {when}")?;
                 } else {
@@ -211,7 +207,7 @@ pub fn timeline(
                 write!(out, "{{\"values\": ")?;
                 json_values(out, row)?;
                 write!(out, ", \"intervals\": ")?;
-                json_validity(out, &answers.validity(i))?;
+                json_validity(out, &validity(answers, i))?;
                 if let Some(per_interval) = boundaries.and_then(|b| b.get(i)) {
                     write!(out, ", \"boundaries\": ")?;
                     json_array(out, per_interval, |out, b| {
@@ -276,7 +272,7 @@ fn csv_timed<W: Write>(w: &mut csv::Writer<W>, answers: &Answers) -> io::Result<
     header.extend(["from".to_string(), "to".to_string()]);
     w.write_record(&header)?;
     for (i, row) in answers.rows.iter().enumerate() {
-        for interval in answers.validity(i).intervals() {
+        for interval in validity(answers, i).intervals() {
             let mut fields: Vec<String> = row.iter().map(Value::unquoted).collect();
             fields.push(bound(interval.from, NEVER_BEFORE));
             fields.push(bound(interval.to, NEVER_AFTER));
@@ -284,6 +280,11 @@ fn csv_timed<W: Write>(w: &mut csv::Writer<W>, answers: &Answers) -> io::Result<
         }
     }
     Ok(())
+}
+
+/// When the answer at `i` (one of them) holds.
+fn validity(answers: &Answers, i: usize) -> Validity {
+    answers.validity(i).unwrap_or_default()
 }
 
 /// A time point, or empty for no bound.

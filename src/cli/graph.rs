@@ -10,7 +10,7 @@ use entente::{Config, Error, Sources};
 
 use super::progress::Line;
 use super::report;
-use super::run::load;
+use super::run::{ask, load};
 
 /// `--format` of a picture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -79,11 +79,11 @@ pub fn run(
     output: Option<&Path>,
     config: Config,
 ) -> ExitCode {
-    let Some((mut engine, warnings)) = load(files) else {
+    let Some((mut engine, warnings)) = load(files, &config) else {
         return ExitCode::from(1);
     };
     let line = Line::watch(&config);
-    let graph = engine.graph(predicates, config);
+    let graph = ask(&mut engine, |engine| engine.graph(predicates));
     line.finish();
     match graph {
         Ok(graph) => write(&format.render(&graph), output),

@@ -4,7 +4,7 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use entente::{Config, Engine};
+use entente::{Config, Engine, Error, ErrorKind};
 
 use super::format::{self, Format};
 use super::progress::Line;
@@ -24,13 +24,13 @@ pub struct RunOptions {
     pub stats: bool,
 }
 
-/// Loads the files into a new engine, printing warnings; `None` after
-/// printing the errors.
-pub(super) fn load(files: &[PathBuf]) -> Option<(Engine, usize)> {
-    let mut engine = Engine::new();
+/// Loads the files into a new engine that keeps to `config`, printing
+/// warnings; `None` after printing the errors.
+pub(super) fn load(files: &[PathBuf], config: &Config) -> Option<(Engine, usize)> {
+    let mut engine = Engine::with_config(config.clone());
     match engine.load_files(files) {
-        Ok(warnings) => {
-            let n = report::warnings(&warnings);
+        Ok(update) => {
+            let n = report::warnings(&update.warnings);
             Some((engine, n))
         }
         Err(e) => {
@@ -42,7 +42,7 @@ pub(super) fn load(files: &[PathBuf]) -> Option<(Engine, usize)> {
 
 /// `run`: answers the files' queries, or prints facts.
 pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
-    let Some((mut engine, warnings)) = load(files) else {
+    let Some((mut engine, warnings)) = load(files, &options.config) else {
         return ExitCode::from(1);
     };
     let print_facts = options.all || options.derived || !engine.has_queries();
@@ -50,13 +50,13 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
     let line = Line::watch(&options.config);
     let stats;
     let written = if print_facts {
-        let ran = engine.run(options.config);
+        let ran = engine.run();
         line.finish();
         if let Err(e) = ran {
             report::error(&e, warnings);
             return ExitCode::from(1);
         }
-        stats = engine.stats().map(<[_]>::to_vec);
+        stats = engine.stats();
         if options.format == Format::Text {
             // Nothing reads the model after this: its tables go first.
             engine.write_facts_and_drop(&mut out, !options.all)
@@ -64,9 +64,9 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
             format::facts(&mut out, options.format, &engine, !options.all)
         }
     } else {
-        let answered = engine.answer_program_queries(options.config);
+        let answered = engine.run().and_then(|()| engine.answer_program_queries());
         line.finish();
-        stats = engine.stats().map(<[_]>::to_vec);
+        stats = engine.stats();
         match answered {
             Ok(all) => write_answers(&mut out, options.format, &all),
             Err(e) => {
@@ -117,11 +117,11 @@ fn write_answers(
 
 /// `query GOAL FILE...`.
 pub fn query(goal: &str, files: &[PathBuf], format: Format, config: Config) -> ExitCode {
-    let Some((mut engine, warnings)) = load(files) else {
+    let Some((mut engine, warnings)) = load(files, &config) else {
         return ExitCode::from(1);
     };
     let line = Line::watch(&config);
-    let answered = engine.query(goal, config);
+    let answered = ask(&mut engine, |engine| engine.query(goal));
     line.finish();
     match answered {
         Ok((answers, goal_warnings)) => {
@@ -147,17 +147,19 @@ pub fn timeline(
     explain: bool,
     config: Config,
 ) -> ExitCode {
-    let Some((mut engine, warnings)) = load(files) else {
+    let Some((mut engine, warnings)) = load(files, &config) else {
         return ExitCode::from(1);
     };
     let line = Line::watch(&config);
-    let answered = if explain {
-        engine
-            .timeline_explained(goal, config)
-            .map(|(a, b, w)| (a, Some(b), w))
-    } else {
-        engine.timeline(goal, config).map(|(a, w)| (a, None, w))
-    };
+    let answered = ask(&mut engine, |engine| {
+        if explain {
+            let (answers, boundaries, warnings) = engine.timeline_explained(goal)?;
+            Ok((answers, Some(boundaries), warnings))
+        } else {
+            let (answers, warnings) = engine.timeline(goal)?;
+            Ok((answers, None, warnings))
+        }
+    });
     line.finish();
     match answered {
         Ok((answers, boundaries, goal_warnings)) => {
@@ -172,6 +174,22 @@ pub fn timeline(
             report::error(&e, warnings);
             ExitCode::from(1)
         }
+    }
+}
+
+/// Asks a question of the engine, evaluating the program first when the
+/// question finds it unevaluated: a goal with errors is reported without
+/// an evaluation.
+pub(super) fn ask<T>(
+    engine: &mut Engine,
+    mut question: impl FnMut(&mut Engine) -> Result<T, Error>,
+) -> Result<T, Error> {
+    match question(engine) {
+        Err(e) if e.kind() == ErrorKind::NotEvaluated => {
+            engine.run()?;
+            question(engine)
+        }
+        answered => answered,
     }
 }
 

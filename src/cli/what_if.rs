@@ -11,7 +11,7 @@ use entente::{Change, Config, Fact, WhatIf};
 use super::format::Format;
 use super::progress::Line;
 use super::report;
-use super::run::load;
+use super::run::{ask, load};
 
 /// The hypothetical changes and how to show their effect.
 pub struct WhatIfOptions {
@@ -29,7 +29,7 @@ pub struct WhatIfOptions {
 
 /// Loads the files, answers the what-if question, prints the answer.
 pub fn run(files: &[PathBuf], options: WhatIfOptions) -> ExitCode {
-    let Some((mut engine, warnings)) = load(files) else {
+    let Some((mut engine, warnings)) = load(files, &options.config) else {
         return ExitCode::from(1);
     };
     let statement = |text: &String| {
@@ -47,7 +47,9 @@ pub fn run(files: &[PathBuf], options: WhatIfOptions) -> ExitCode {
         .chain(options.add.iter().map(|t| Change::Add(statement(t))))
         .collect();
     let line = Line::watch(&options.config);
-    let answered = engine.what_if(&changes, options.explain, options.config);
+    let answered = ask(&mut engine, |engine| {
+        engine.what_if(&changes, options.explain)
+    });
     line.finish();
     let answer = match answered {
         Ok(answer) => answer,

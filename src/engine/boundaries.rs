@@ -20,7 +20,7 @@ use super::Engine;
 use crate::ast::{Literal, Query, Term};
 use crate::error::{Error, Problem};
 use crate::eval::timeline::Timeline;
-use crate::eval::{Answers, Config};
+use crate::eval::{Answers, Config, Missing};
 use crate::explain::{Fact, Justification, Proof, Prover};
 use crate::time::{Time, NEVER_AFTER, NEVER_BEFORE};
 use crate::value::Value;
@@ -51,28 +51,33 @@ impl Engine {
     /// [`Engine::timeline`] with, for each answer, each of its intervals'
     /// boundaries explained: the given facts whose start or end opens or
     /// closes it.
-    pub fn timeline_explained(
-        &mut self,
+    pub fn timeline_explained(&self, goal: &str) -> Result<ExplainedTimeline, Error> {
+        self.timeline_explained_with(goal, &self.settings)
+    }
+
+    /// [`Engine::timeline_explained`] within the budgets of `config`.
+    pub fn timeline_explained_with(
+        &self,
         goal: &str,
-        config: Config,
+        config: &Config,
     ) -> Result<ExplainedTimeline, Error> {
-        let query = self.parse_goal("<goal>", goal)?;
-        let warnings = self.check_goal(&query)?;
-        let answers = self.answers_over_time(&[&query], &config)?.remove(0);
-        let timeline = self.compute_timeline(&config)?;
+        let (query, sources) = self.parse_goal("<goal>", goal)?;
+        let warnings = self.check_goal(&query, &sources)?;
+        let answers = self.answers_over_time(&[&query], config)?.remove(0);
+        let timeline = self.compute_timeline(config)?;
         let mut all = Vec::with_capacity(answers.rows.len());
         for (i, row) in answers.rows.iter().enumerate() {
             let (facts, negated) = answer_facts(&query, &answers.variables, row);
             let mut per_interval = Vec::new();
-            for interval in answers.validity(i).intervals() {
+            for interval in answers.validity(i).unwrap_or_default().intervals() {
                 let mut b = Boundaries::default();
                 if interval.from != NEVER_BEFORE {
                     b.opened_by =
-                        self.causes(&facts, &negated, interval.from, true, &timeline, &config)?;
+                        self.causes(&facts, &negated, interval.from, true, &timeline, config)?;
                 }
                 if interval.to != NEVER_AFTER {
                     b.closed_by =
-                        self.causes(&facts, &negated, interval.to, false, &timeline, &config)?;
+                        self.causes(&facts, &negated, interval.to, false, &timeline, config)?;
                 }
                 per_interval.push(b);
             }
@@ -94,12 +99,7 @@ impl Engine {
         config: &Config,
     ) -> Result<Vec<Cause>, Error> {
         let mut causes = BTreeSet::new();
-        let mut db = self.snapshot(t, config)?;
-        let mut proofs = Vec::new();
-        {
-            let mut prover = Prover::new(&mut db, &self.program, &self.sources);
-            proofs.extend(facts.iter().filter_map(|f| prover.prove(f)));
-        }
+        let proofs = self.proofs_at(t, facts, config)?;
         let mut negated = negated.to_vec();
         for proof in &proofs {
             walk(proof, t, opening, timeline, &mut causes, &mut negated);
@@ -114,11 +114,9 @@ impl Engine {
             .map(|(fact, _)| fact)
             .collect();
         if !behind.is_empty() {
-            let mut db = self.snapshot(beyond, config)?;
-            let mut prover = Prover::new(&mut db, &self.program, &self.sources);
-            for proof in behind.iter().filter_map(|f| prover.prove(f)) {
+            for proof in &self.proofs_at(beyond, &behind, config)? {
                 walk(
-                    &proof,
+                    proof,
                     beyond,
                     !opening,
                     timeline,
@@ -133,6 +131,17 @@ impl Engine {
             causes.extend(self.events_upstream(&named, t, opening, timeline));
         }
         Ok(causes.into_iter().collect())
+    }
+
+    /// The proofs of those of `facts` that hold at time point `t`.
+    fn proofs_at(&self, t: Time, facts: &[Fact], config: &Config) -> Result<Vec<Proof>, Error> {
+        let mut db = self.snapshot(t, config)?;
+        Ok(db.ask(|db| {
+            let mut prover = Prover::new(db, &self.program, &self.sources);
+            let proofs: Result<Vec<Option<Proof>>, Missing> =
+                facts.iter().map(|f| prover.prove(f)).collect();
+            Ok(proofs?.into_iter().flatten().collect())
+        }))
     }
 
     /// The given facts that start at `t` (`opening`) or end at `t`, of

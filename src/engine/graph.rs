@@ -13,24 +13,30 @@ impl Engine {
     /// The network of the named predicates' facts, given and derived
     /// (SPEC §7; see [`Graph::network`]): at [`Config::at`] if set; else,
     /// for a program that says when facts hold, every fact that ever holds,
-    /// its line labelled with when. Runs the program first if needed. A
+    /// its line labelled with when. The program must have been run. A
     /// name that no statement uses, or a predicate of fewer than two
     /// arguments, is an `entente::graph` error pointing at the name (the
-    /// names are recorded in the sources as `<graph>`).
+    /// names are shown as the text `<graph>`).
     ///
     /// ```
-    /// use entente::{Config, Engine};
+    /// use entente::Engine;
     ///
     /// let mut engine = Engine::new();
     /// engine.load_source("kb.rules", "treaty(armenia, russia). treaty(russia, armenia).")?;
-    /// let graph = engine.graph(&["treaty"], Config::default())?;
+    /// engine.run()?;
+    /// let graph = engine.graph(&["treaty"])?;
     /// assert_eq!(graph.nodes.len(), 2);
     /// assert!(!graph.edges[0].directed);
     /// assert!(graph.to_svg().contains("treaty(armenia, russia)"));
     /// # Ok::<(), entente::Error>(())
     /// ```
-    pub fn graph(&mut self, predicates: &[&str], config: Config) -> Result<Graph, Error> {
-        let span = self.sources.add("<graph>", predicates.join(" "));
+    pub fn graph(&self, predicates: &[&str]) -> Result<Graph, Error> {
+        self.graph_with(predicates, &self.settings)
+    }
+
+    /// [`Engine::graph`] with the budgets and time point of `config`.
+    pub fn graph_with(&self, predicates: &[&str], config: &Config) -> Result<Graph, Error> {
+        let (sources, span) = self.sources.with_scratch("<graph>", predicates.join(" "));
         let known = self.predicates();
         let mut problems = Vec::new();
         // Each predicate to draw once, with its arity, in the order named.
@@ -47,7 +53,7 @@ impl Engine {
                         help: did_you_mean(name, known.iter().map(|p| p.name.as_str()))
                             .unwrap_or_else(|| listed(&known)),
                     },
-                    &self.sources,
+                    &sources,
                 )),
                 Some(p) if p.arity < 2 => problems.push(Problem::new(
                     GraphError::Arity {
@@ -55,7 +61,7 @@ impl Engine {
                         arity: p.arity,
                         span: at,
                     },
-                    &self.sources,
+                    &sources,
                 )),
                 Some(p) if !drawn.iter().any(|&(n, _)| n == name) => drawn.push((name, p.arity)),
                 Some(_) => {}
@@ -64,29 +70,26 @@ impl Engine {
         if !problems.is_empty() {
             return Err(Error::new(problems));
         }
-        self.run(config)?;
         let mut queries = Vec::with_capacity(drawn.len());
         for &(name, arity) in &drawn {
-            let pattern = Pattern::new(name, (0..arity).map(|i| Arg::var(&format!("A{i}"))));
-            queries.push(self.parse_goal("<graph>", &pattern.to_string())?);
+            let args = (0..arity).map(|i| Arg::Var(format!("A{i}")));
+            queries.push(self.pattern_query(&Pattern::new(name, args)?));
         }
         // Over every time, the predicates share one sweep.
-        let answers: Vec<Answers> =
-            if self.is_temporal() && self.time_of(None, &self.config).is_none() {
-                let queries: Vec<&Query> = queries.iter().collect();
-                let config = self.config.clone();
-                self.answers_over_time(&queries, &config)?
-            } else {
-                (queries.iter())
-                    .map(|q| self.answer(q))
-                    .collect::<Result<_, _>>()?
-            };
+        let answers: Vec<Answers> = if self.is_temporal() && self.time_of(None, config).is_none() {
+            let queries: Vec<&Query> = queries.iter().map(|(q, _)| q).collect();
+            self.answers_over_time(&queries, config)?
+        } else {
+            (queries.iter())
+                .map(|(q, sources)| self.answer(q, sources, config))
+                .collect::<Result<_, _>>()?
+        };
         let facts: Vec<(String, Vec<NetworkFact>)> = (drawn.iter().zip(answers))
             .map(|(&(name, _), answers)| {
                 let found = (0..answers.rows.len())
                     .map(|i| NetworkFact {
                         args: answers.rows[i].clone(),
-                        validity: answers.validity(i),
+                        validity: answers.validity(i).unwrap_or_default(),
                     })
                     .filter(|f| !f.validity.is_never())
                     .collect();
@@ -95,7 +98,7 @@ impl Engine {
             .collect();
         let names: Vec<&str> = drawn.iter().map(|&(name, _)| name).collect();
         let mut title = names.join(", ");
-        if let Some(t) = self.time_of(None, &self.config) {
+        if let Some(t) = self.time_of(None, config) {
             title.push_str(&format!(" at {t}"));
         }
         Ok(Graph::network(&title, &facts))

@@ -13,6 +13,7 @@ mod changes;
 mod graph;
 mod pattern;
 mod print;
+mod shared;
 mod time;
 mod update;
 mod view;
@@ -20,10 +21,10 @@ mod view;
 use std::path::Path;
 
 use crate::ast::{Literal, Query, Statement};
-use crate::check::{self, Stratification};
-use crate::error::{Error, ParseError, Problem};
+use crate::check::{self, Stratification, Vocabulary};
+use crate::error::{Error, NotEvaluated, ParseError, Problem};
 use crate::eval::timeline::Timeline;
-use crate::eval::{Answers, Config, Database, ImportedRows};
+use crate::eval::{Answers, Config, Database, ImportedRows, Missing, Reader};
 use crate::explain::why_not::why_not;
 use crate::explain::{Fact, Proof, Prover, WhyNot};
 use crate::load::Program;
@@ -34,6 +35,8 @@ use crate::time::{Time, NEVER_BEFORE};
 pub use boundaries::{Boundaries, Cause, ExplainedTimeline};
 pub use changes::{ChangeSet, PredicateChanges};
 pub use pattern::{Arg, Pattern, PredicateInfo};
+use shared::Shared;
+use update::{Addition, Retracting};
 pub use update::{Change, Update, WhatIf};
 pub use view::{statements_of, Piece};
 
@@ -67,52 +70,187 @@ impl Explanation {
 }
 
 /// A program being built up, checked at every step, and its model.
+///
+/// Its methods read in the order a host uses them:
+///
+/// 1. **Create** it: [`Engine::new`], or [`Engine::with_config`] to set
+///    the budgets (fact limit, time limit, cancellation, threads, time
+///    point) once for every call.
+/// 2. **Load** programs: [`Engine::load_source`], [`Engine::load_files`].
+/// 3. **Run**: [`Engine::run`] evaluates the model. Nothing else
+///    evaluates a program from scratch: a question needs a run first.
+/// 4. **Change** it: [`Engine::add_source`], [`Engine::add_facts`],
+///    [`Engine::retract_source`], [`Engine::retract_facts`]. Once the
+///    model is evaluated, every change (loads too) maintains it within the
+///    budgets, or fails with the budget's error and changes nothing.
+/// 5. **Ask**: [`Engine::query`], [`Engine::query_pattern`],
+///    [`Engine::explain`], [`Engine::timeline`], [`Engine::graph`],
+///    [`Engine::what_if`]. Questions take `&self`: one engine serves many
+///    threads at once (share it as `Arc<Engine>`, or `Arc<RwLock<Engine>>`
+///    when it also changes), and a question leaves nothing behind.
+///
+/// Every call that spends a budget has a `_with` form taking a
+/// [`Config`] for that call alone.
 #[derive(Clone, Debug, Default)]
 pub struct Engine {
     sources: Sources,
     program: Program,
     strata: Stratification,
+    /// The program summed up for checking goals at their own cost.
+    vocabulary: Vocabulary,
     imported: Vec<ImportedRows>,
     /// The model: of every time for a program that says nothing of time,
-    /// else the snapshot at `config.at`.
-    model: Option<Database>,
+    /// else the snapshot at `model_at`.
+    model: Shared,
     /// When each fact holds, for a program that says when facts hold, run
-    /// over every time (`config.at` unset).
+    /// over every time (no time point).
     timeline: Option<Timeline>,
     /// Does the program say when some facts hold? Kept with the program,
     /// so that a program of many facts is not scanned for it at every
     /// question.
     temporal: bool,
-    /// The configuration the model was computed with; updates keep to it.
-    config: Config,
-    /// True when evaluating the program as it stands failed (a budget, an
-    /// arithmetic error): changes then do not try again before applying.
-    failed: bool,
+    /// The time point the model is of, for a program that says when facts
+    /// hold and was run at one.
+    model_at: Option<Time>,
+    /// The engine's budgets, for every call without a `Config` of its own.
+    settings: Config,
 }
 
 impl Engine {
-    /// An engine with an empty program.
+    /// An engine with an empty program and the default budgets
+    /// ([`Config::default`]).
     pub fn new() -> Engine {
         Engine::default()
     }
 
-    /// Loads files (and what they include and import) as one unit.
-    /// Returns the warnings about the new statements, or an [`Error`] with
-    /// every error (and those warnings).
-    /// When the model is current it is maintained, not dropped.
-    pub fn load_files<P: AsRef<Path>>(&mut self, paths: &[P]) -> Result<Vec<Problem>, Error> {
-        let config = self.config.clone();
-        self.apply(&[], update::Addition::Files(&paths_of(paths)), &config)
-            .map(|u| u.warnings)
+    /// An engine with an empty program whose calls keep to `config`
+    /// (unless a call brings its own).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use entente::{Config, Engine};
+    ///
+    /// let config = Config { timeout: Some(Duration::from_secs(5)), max_facts: 1_000, ..Config::default() };
+    /// let mut engine = Engine::with_config(config);
+    /// engine.load_source("runaway.rules", "n(0). n(Y) if n(X), Y = X + 1.")?;
+    /// let error = engine.run().unwrap_err();
+    /// assert_eq!(error.kind(), entente::ErrorKind::Limit(entente::Limit::Facts));
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn with_config(config: Config) -> Engine {
+        Engine {
+            settings: config,
+            ..Engine::default()
+        }
     }
 
-    /// Loads source text under a display `name`; includes and imports in it
-    /// resolve against the current directory. When the model is current it
-    /// is maintained, not dropped.
-    pub fn load_source(&mut self, name: &str, text: &str) -> Result<Vec<Problem>, Error> {
-        let config = self.config.clone();
-        self.apply(&[], update::Addition::Text(name, text), &config)
-            .map(|u| u.warnings)
+    /// The budgets the engine's calls keep to.
+    pub fn config(&self) -> &Config {
+        &self.settings
+    }
+
+    /// Sets the budgets the engine's calls keep to from now on.
+    pub fn set_config(&mut self, config: Config) {
+        self.settings = config;
+    }
+
+    /// Loads files (and what they include and import) as one unit; on any
+    /// error nothing of them is kept. Returns what changed: once the model
+    /// is evaluated it is maintained (see [`Engine::add_source`]), else the
+    /// update says it is stale. Its warnings are those about the new
+    /// statements.
+    pub fn load_files<P: AsRef<Path>>(&mut self, paths: &[P]) -> Result<Update, Error> {
+        let config = self.settings.clone();
+        self.load_files_with(paths, &config)
+    }
+
+    /// [`Engine::load_files`] within the budgets of `config`.
+    pub fn load_files_with<P: AsRef<Path>>(
+        &mut self,
+        paths: &[P],
+        config: &Config,
+    ) -> Result<Update, Error> {
+        self.apply(
+            Retracting::default(),
+            Addition::Files(&paths_of(paths)),
+            config,
+        )
+    }
+
+    /// Loads source text under a display `name` (diagnostics name it);
+    /// includes and imports in it resolve against the current directory.
+    /// As [`Engine::load_files`].
+    ///
+    /// ```
+    /// use entente::Engine;
+    ///
+    /// let mut engine = Engine::new();
+    /// let update = engine.load_source("kb.rules", "ally(armenia, russia). ally(Y, X) if ally(X, Y).")?;
+    /// assert!(update.stale, "loaded, not evaluated yet");
+    /// engine.run()?;
+    /// let update = engine.load_source("more.rules", "ally(azerbaijan, turkey).")?;
+    /// assert_eq!(update.changes.to_string(), "+ ally(turkey, azerbaijan).\n");
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn load_source(&mut self, name: &str, text: &str) -> Result<Update, Error> {
+        let config = self.settings.clone();
+        self.load_source_with(name, text, &config)
+    }
+
+    /// [`Engine::load_source`] within the budgets of `config`.
+    pub fn load_source_with(
+        &mut self,
+        name: &str,
+        text: &str,
+        config: &Config,
+    ) -> Result<Update, Error> {
+        self.apply(Retracting::default(), Addition::Text(name, text), config)
+    }
+
+    /// Evaluates the model, unless it is current (a change maintains it,
+    /// so this evaluates after the first load, after a change that failed,
+    /// or for another time point). For a program that says when facts
+    /// hold, the model is the snapshot at [`Config::at`], or without it
+    /// the timeline of every fact. On an error (a budget, arithmetic) the
+    /// engine has no model and the program is unchanged.
+    ///
+    /// ```
+    /// use entente::Engine;
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "p(1). q(X) if p(X).")?;
+    /// assert!(!engine.is_current());
+    /// engine.run()?;
+    /// assert!(engine.is_current());
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn run(&mut self) -> Result<(), Error> {
+        let config = self.settings.clone();
+        self.run_with(&config)
+    }
+
+    /// [`Engine::run`] within the budgets (and at the time point) of
+    /// `config`.
+    pub fn run_with(&mut self, config: &Config) -> Result<(), Error> {
+        let at = self.time_of(None, config);
+        let over_time = self.is_temporal() && at.is_none();
+        let current = if over_time {
+            self.timeline.is_some()
+        } else {
+            self.model.is_some() && self.model_at == at
+        };
+        if current {
+            return Ok(());
+        }
+        *self.model.get_mut() = None;
+        self.timeline = None;
+        if over_time {
+            self.timeline = Some(self.compute_timeline(config)?);
+        } else {
+            *self.model.get_mut() = Some(self.evaluated(config)?);
+        }
+        self.model_at = at;
+        Ok(())
     }
 
     /// The program loaded so far. Internal (for tests): the type is not
@@ -122,70 +260,51 @@ impl Engine {
         &self.program
     }
 
-    /// Every text read so far, for rendering diagnostics.
+    /// Every text read so far (files, source texts, retractions; not the
+    /// goals of questions), for rendering diagnostics.
     pub fn sources(&self) -> &Sources {
         &self.sources
     }
 
-    /// The strata of the program loaded so far, lowest first. Internal (for tests): the type is not
-    /// part of the stable API.
+    /// The strata of the program loaded so far, lowest first. Internal
+    /// (for tests): the type is not part of the stable API.
     #[doc(hidden)]
     pub fn strata(&self) -> &Stratification {
         &self.strata
     }
 
-    /// Computes the model, unless it is current (a change maintains it,
-    /// so this evaluates only after the first load or a failure). For a
-    /// program that says when facts hold, the model is the snapshot at
-    /// [`Config::at`], or without it the timeline of every fact.
-    pub fn run(&mut self, config: Config) -> Result<(), Error> {
-        let at = self.time_of(None, &config);
-        let over_time = self.is_temporal() && at.is_none();
-        let current = if over_time {
-            self.timeline.is_some()
-        } else {
-            self.model.is_some() && self.time_of(None, &self.config) == at
-        };
-        if current {
-            return Ok(());
-        }
-        self.model = None;
-        self.timeline = None;
-        let computed = if over_time {
-            self.compute_timeline(&config)
-                .map(|t| self.timeline = Some(t))
-        } else {
-            self.evaluated(&config).map(|db| self.model = Some(db))
-        };
-        self.failed = computed.is_err();
-        computed?;
-        self.config = config;
-        Ok(())
-    }
-
-    /// The model of the last run, if it is current. Internal (for tests): the type is not
-    /// part of the stable API.
+    /// The model of the last run, if it is current. Internal (for tests):
+    /// the type is not part of the stable API.
     #[doc(hidden)]
-    pub fn model(&self) -> Option<&Database> {
-        self.model.as_ref()
+    pub fn model(&mut self) -> Option<&Database> {
+        self.model.get_mut().as_ref()
     }
 
-    /// Answers the queries written in the loaded files, in order.
-    pub fn answer_program_queries(
-        &mut self,
-        config: Config,
+    /// Answers the queries written in the loaded files, in order (run
+    /// before).
+    pub fn answer_program_queries(&self) -> Result<Vec<(String, Answers)>, Error> {
+        self.answer_program_queries_with(&self.settings)
+    }
+
+    /// [`Engine::answer_program_queries`] with the budgets and time point
+    /// of `config`.
+    pub fn answer_program_queries_with(
+        &self,
+        config: &Config,
     ) -> Result<Vec<(String, Answers)>, Error> {
-        self.run(config)?;
-        let queries = self.program.queries.clone();
+        let queries = &self.program.queries;
+        if let Some(q) = queries.first() {
+            self.evaluated_for(q, &self.sources)?;
+        }
         // Over time, the queries asked of every time share one sweep.
         let over_time: Vec<&Query> = queries
             .iter()
-            .filter(|q| self.is_temporal() && self.time_of(Some(q), &self.config).is_none())
+            .filter(|q| self.is_temporal() && self.time_of(Some(q), config).is_none())
             .collect();
         let mut swept = if over_time.is_empty() {
             Vec::new()
         } else {
-            self.answers_over_time(&over_time, &self.config)?
+            self.answers_over_time(&over_time, config)?
         }
         .into_iter();
         queries
@@ -194,7 +313,7 @@ impl Engine {
                 let answers = if over_time.contains(&q) {
                     swept.next().expect("an answer per query swept")
                 } else {
-                    self.answer(q)?
+                    self.answer(q, &self.sources, config)?
                 };
                 Ok((q.to_string(), answers))
             })
@@ -202,186 +321,298 @@ impl Engine {
     }
 
     /// Answers a goal such as `supports(turkey, Who)` (a leading `?` and a
-    /// final `.` are optional), running the program first if needed.
-    /// Returns the answers and any warnings about the goal.
+    /// final `.` are optional; one goal, which may join several literals
+    /// with `,` or `and`). Returns the answers and any warnings about the
+    /// goal. The program must have been run ([`Engine::run`]).
     ///
     /// ```
-    /// use entente::{Config, Engine, Value};
+    /// use entente::{Engine, Value};
     ///
     /// let mut engine = Engine::new();
     /// engine.load_source("kb.rules", "ally(armenia, russia). ally(Y, X) if ally(X, Y).")?;
-    /// let (answers, _warnings) = engine.query("ally(russia, Who)", Config::default())?;
+    /// engine.run()?;
+    /// let (answers, _warnings) = engine.query("ally(russia, Who)")?;
     /// assert_eq!(answers.variables, ["Who"]);
     /// assert_eq!(answers.rows, [vec![Value::from("armenia")]]);
     /// # Ok::<(), entente::Error>(())
     /// ```
-    pub fn query(&mut self, goal: &str, config: Config) -> Result<(Answers, Vec<Problem>), Error> {
-        self.query_named("<goal>", goal, config)
+    pub fn query(&self, goal: &str) -> Result<(Answers, Vec<Problem>), Error> {
+        self.query_named("<goal>", goal)
     }
 
-    /// [`Engine::query`], the goal's text recorded in the sources under
-    /// `name` (a REPL names each entry), so diagnostics point there.
-    pub fn query_named(
-        &mut self,
+    /// [`Engine::query`] with the budgets and time point of `config`.
+    pub fn query_with(
+        &self,
+        goal: &str,
+        config: &Config,
+    ) -> Result<(Answers, Vec<Problem>), Error> {
+        self.ask_query("<goal>", goal, config)
+    }
+
+    /// [`Engine::query`], the goal named `name` in its diagnostics (a
+    /// REPL names each entry).
+    pub fn query_named(&self, name: &str, goal: &str) -> Result<(Answers, Vec<Problem>), Error> {
+        self.ask_query(name, goal, &self.settings)
+    }
+
+    fn ask_query(
+        &self,
         name: &str,
         goal: &str,
-        config: Config,
+        config: &Config,
     ) -> Result<(Answers, Vec<Problem>), Error> {
-        let query = self.parse_goal(name, goal)?;
-        let warnings = self.check_goal(&query)?;
-        self.run(config)?;
-        let answers = self.answer(&query)?;
+        let (query, sources) = self.parse_goal(name, goal)?;
+        let warnings = self.check_goal(&query, &sources)?;
+        let answers = self.answer(&query, &sources, config)?;
         Ok((answers, warnings))
     }
 
-    /// Checks a goal against the program as if it were one of its queries;
-    /// returns the warnings about the goal, or every error.
-    fn check_goal(&self, query: &Query) -> Result<Vec<Problem>, Error> {
-        let mut program = self.program.clone();
-        program.queries = vec![query.clone()];
-        let report = check::check(&program, &self.sources, true);
-        let at = query.span.start;
-        let mut warnings: Vec<Problem> = report
-            .warnings
+    /// Checks a goal against the program as if it were one of its queries
+    /// (at the goal's cost: see [`Vocabulary`]); returns the warnings about
+    /// the goal, or every problem.
+    fn check_goal(&self, query: &Query, sources: &Sources) -> Result<Vec<Problem>, Error> {
+        let (errors, warnings) = check::check_goal(query, &self.vocabulary);
+        let warnings: Vec<Problem> = warnings
             .into_iter()
-            .filter(|p| p.first_offset().is_some_and(|o| o >= at))
+            .map(|w| Problem::new(w, sources))
             .collect();
-        if report.errors.is_empty() {
+        if errors.is_empty() {
             return Ok(warnings);
         }
-        let mut problems = report.errors;
-        problems.append(&mut warnings);
+        let mut problems: Vec<Problem> = errors
+            .into_iter()
+            .map(|e| Problem::new(e, sources))
+            .collect();
+        problems.extend(warnings);
         Err(Error::new(problems))
     }
 
     /// Explains a ground fact such as `supports(turkey, azerbaijan)` (a
     /// final `.` is optional): its proof when it holds, what stops it when
-    /// it does not. Runs the program first if needed.
-    pub fn explain(
-        &mut self,
-        fact: &str,
-        config: Config,
-    ) -> Result<(Explanation, Vec<Problem>), Error> {
-        self.explain_named("<goal>", fact, config)
+    /// it does not. The program must have been run.
+    ///
+    /// ```
+    /// use entente::{Engine, Explanation};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "treaty(armenia, russia). ally(X, Y) if treaty(X, Y).")?;
+    /// engine.run()?;
+    /// let (explanation, _warnings) = engine.explain("ally(armenia, russia)")?;
+    /// assert!(matches!(explanation, Explanation::Holds(_)));
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn explain(&self, fact: &str) -> Result<(Explanation, Vec<Problem>), Error> {
+        self.explain_named("<goal>", fact)
     }
 
-    /// [`Engine::explain`], the fact's text recorded under `name`.
+    /// [`Engine::explain`] with the budgets and time point of `config`.
+    pub fn explain_with(
+        &self,
+        fact: &str,
+        config: &Config,
+    ) -> Result<(Explanation, Vec<Problem>), Error> {
+        self.ask_explain("<goal>", fact, config)
+    }
+
+    /// [`Engine::explain`], the fact named `name` in its diagnostics.
     pub fn explain_named(
-        &mut self,
+        &self,
         name: &str,
         fact: &str,
-        config: Config,
     ) -> Result<(Explanation, Vec<Problem>), Error> {
-        let query = self.parse_goal(name, fact)?;
+        self.ask_explain(name, fact, &self.settings)
+    }
+
+    fn ask_explain(
+        &self,
+        name: &str,
+        text: &str,
+        config: &Config,
+    ) -> Result<(Explanation, Vec<Problem>), Error> {
+        let (query, sources) = self.parse_goal(name, text)?;
         let fact = match query.body.as_slice() {
             [Literal::Positive(atom)] => update::ground(atom),
             _ => None,
         };
-        let fact = match fact {
-            Some(fact) => fact,
-            None => {
-                return Err(Error::single(
-                    ParseError::Syntax {
-                        expected:
-                            "one fact without variables, such as `supports(turkey, azerbaijan)`"
-                                .into(),
-                        span: Span::new(query.span.start + 2, query.span.end),
-                    },
-                    &self.sources,
-                ))
-            }
+        let Some(fact) = fact else {
+            return Err(Error::single(
+                ParseError::Syntax {
+                    expected: "one fact without variables, such as `supports(turkey, azerbaijan)`"
+                        .into(),
+                    span: words(&query),
+                },
+                &sources,
+            ));
         };
-        let warnings = self.check_goal(&query)?;
-        self.run(config)?;
-        let mut explanation = match self.time_of(None, &self.config) {
-            None if self.is_temporal() => self.explain_over_time(&fact)?,
-            None => self.explain_fact(&fact),
-            Some(t) => at_time(self.explain_fact(&fact), t),
+        let warnings = self.check_goal(&query, &sources)?;
+        self.evaluated_for(&query, &sources)?;
+        let mut explanation = match self.time_of(None, config) {
+            None if self.is_temporal() => self.explain_over_time(&fact, config)?,
+            Some(t) if Some(t) != self.model_at || self.model.read().is_none() => {
+                let mut snapshot = self.snapshot(t, config)?;
+                at_time(self.explain_in(&mut snapshot, &fact), t)
+            }
+            Some(t) => at_time(self.explain_in_model(&fact), t),
+            None => self.explain_in_model(&fact),
         };
         if self.is_temporal() {
-            self.add_validities(&mut explanation)?;
+            self.add_validities(&mut explanation, config)?;
         }
         Ok((explanation, warnings))
     }
 
-    /// The explanation of a fact in the current model (run before).
-    fn explain_fact(&mut self, fact: &Fact) -> Explanation {
-        let db = self.model.as_mut().expect("run before explaining");
-        explain_in(db, &self.program, &self.sources, fact)
+    /// The explanation of a fact in the engine's model (run before).
+    fn explain_in_model(&self, fact: &Fact) -> Explanation {
+        let defined = self.vocabulary.is_defined(&fact.predicate);
+        self.model
+            .ask(|db| explain_in(db, &self.program, &self.sources, fact, defined))
+            .expect("run before explaining")
+    }
+
+    /// The explanation of a fact in a model of the engine's program.
+    fn explain_in(&self, db: &mut Database, fact: &Fact) -> Explanation {
+        let defined = self.vocabulary.is_defined(&fact.predicate);
+        db.ask(|db| explain_in(db, &self.program, &self.sources, fact, defined))
     }
 
     /// The explanation of a fact of a program that says when facts hold,
-    /// asked over every time (its timeline computed): at the first time
-    /// point it holds (the last point of an interval open at its start);
-    /// a fact that never holds, at the start of the last elementary
-    /// interval, which reaches the present.
-    fn explain_over_time(&self, fact: &Fact) -> Result<Explanation, Error> {
-        let timeline = self.timeline.as_ref().expect("run before explaining");
+    /// asked over every time: at the first time point it holds (the last
+    /// point of an interval open at its start); a fact that never holds,
+    /// at the start of the last elementary interval, which reaches the
+    /// present.
+    fn explain_over_time(&self, fact: &Fact, config: &Config) -> Result<Explanation, Error> {
+        let computed;
+        let timeline = match &self.timeline {
+            Some(timeline) => timeline,
+            None => {
+                computed = self.compute_timeline(config)?;
+                &computed
+            }
+        };
         let validity = time::fact_validity(timeline, fact);
         let latest = timeline.point_of(*timeline.starts.last().unwrap_or(&NEVER_BEFORE));
         let t = time::first_point(&validity, latest);
-        let mut snapshot = self.snapshot(t, &self.config)?;
-        Ok(at_time(
-            explain_in(&mut snapshot, &self.program, &self.sources, fact),
-            t,
-        ))
+        let mut snapshot = self.snapshot(t, config)?;
+        Ok(at_time(self.explain_in(&mut snapshot, fact), t))
     }
 
     /// Answers a query (run before): of the model, of the snapshot at the
-    /// query's own time point, or over every time.
-    fn answer(&mut self, query: &Query) -> Result<Answers, Error> {
-        let at = self.time_of(Some(query), &self.config);
-        let of_model = at == self.time_of(None, &self.config);
-        let answered = match &mut self.model {
-            Some(db) if of_model => db.answer(query),
+    /// query's own time point, or over every time. `sources` hold the
+    /// query's text.
+    fn answer(&self, query: &Query, sources: &Sources, config: &Config) -> Result<Answers, Error> {
+        self.evaluated_for(query, sources)?;
+        let at = self.time_of(Some(query), config);
+        let goal = words(query);
+        let answered = match self.model.ask(|db| {
+            if at != self.model_at {
+                // Not this model's question: answered below.
+                return Ok(None);
+            }
+            Reader::within(db, config, goal).answer(query).map(Some)
+        }) {
+            Some(Some(answered)) => answered,
             _ => match at {
-                Some(t) => self.snapshot(t, &self.config)?.answer(query),
-                None => {
-                    let config = self.config.clone();
-                    return Ok(self.answers_over_time(&[query], &config)?.remove(0));
-                }
+                Some(t) => self
+                    .snapshot(t, config)?
+                    .ask(|db| Reader::within(db, config, goal).answer(query)),
+                None => return Ok(self.answers_over_time(&[query], config)?.remove(0)),
             },
         };
-        answered.map_err(|e| Error::single(e, &self.sources))
+        answered.map_err(|e| Error::single(e, sources))
     }
 
-    /// Parses a goal typed on a command line into a query.
-    fn parse_goal(&mut self, name: &str, goal: &str) -> Result<Query, Error> {
-        let trimmed = goal.trim();
-        let body = trimmed
-            .strip_prefix("?-")
-            .or_else(|| trimmed.strip_prefix('?'));
-        let body = body.unwrap_or(trimmed).trim();
-        let body = body.strip_suffix('.').unwrap_or(body);
-        let span = self.sources.add(name, format!("? {body}."));
-        let (module, errors) = parse_module(self.sources.text(span), span.start);
-        if !errors.is_empty() {
-            return Err(Error::new(
-                errors
-                    .into_iter()
-                    .map(|e| Problem::new(e, &self.sources))
-                    .collect(),
-            ));
+    /// The `entente::not_evaluated` error, pointing at the query's words
+    /// (in `sources`), unless the model is current.
+    fn evaluated_for(&self, query: &Query, sources: &Sources) -> Result<(), Error> {
+        if self.is_current() {
+            return Ok(());
         }
-        match module.statements.into_iter().next() {
-            Some(Statement::Query(q)) => Ok(q),
+        let span = words(query);
+        Err(Error::single(NotEvaluated { span }, sources))
+    }
+
+    /// Parses a goal as the caller wrote it (a leading `?` or `?-` and a
+    /// final `.` optional) into a query, with the sources its diagnostics
+    /// point into: the engine's, and the goal's text as a scratch that
+    /// nothing keeps, so that positions count in that text.
+    fn parse_goal(&self, name: &str, goal: &str) -> Result<(Query, Sources), Error> {
+        let (sources, span) = self.sources.with_scratch(name, goal.to_string());
+        let (start, end) = goal_body(goal);
+        // `? ` before the goal's own words, at offsets just before them
+        // (the scratch text leaves room there), so that every span of
+        // the goal points into the text as written.
+        let base = span.start + start - 2;
+        let text = format!("? {}.", &goal[start..end]);
+        let (module, errors) = parse_module(&text, base);
+        if !errors.is_empty() {
+            let problems = errors.into_iter().map(|e| Problem::new(e, &sources));
+            return Err(Error::new(problems.collect()));
+        }
+        let mut statements = module.statements.into_iter();
+        match (statements.next(), statements.next()) {
+            (Some(Statement::Query(q)), None) => Ok((q, sources)),
+            (_, Some(second)) => Err(Error::single(
+                ParseError::OneGoal {
+                    span: statement_span(&second),
+                },
+                &sources,
+            )),
             _ => Err(Error::single(
                 ParseError::Syntax {
                     expected: "a goal such as `supports(turkey, Who)`".into(),
-                    span: Span::new(span.start, span.start),
+                    span: Span::new(span.start + start, span.start + start),
                 },
-                &self.sources,
+                &sources,
             )),
         }
     }
 }
 
-/// The proof of a fact in `db`, or why it does not hold there.
-fn explain_in(db: &mut Database, program: &Program, sources: &Sources, fact: &Fact) -> Explanation {
-    match Prover::new(db, program, sources).prove(fact) {
-        Some(proof) => Explanation::Holds(proof),
-        None => Explanation::DoesNotHold(why_not(db, program, sources, fact)),
+/// Where a goal's own words lie in the text a caller passed: after any
+/// leading space and `?` or `?-`, before a final `.` and trailing space.
+fn goal_body(goal: &str) -> (usize, usize) {
+    let trimmed = goal.trim_start();
+    let mut start = goal.len() - trimmed.len();
+    for mark in ["?-", "?"] {
+        if let Some(rest) = trimmed.strip_prefix(mark) {
+            start += mark.len() + (rest.len() - rest.trim_start().len());
+            break;
+        }
     }
+    let body = goal[start..].trim_end();
+    let body = body.strip_suffix('.').unwrap_or(body);
+    (start, start + body.len())
+}
+
+/// The span of a query's literals (without the `?` and `.` around them).
+fn words(query: &Query) -> Span {
+    let spans = query.body.iter().map(Literal::span);
+    spans.reduce(Span::to).unwrap_or(query.span)
+}
+
+/// The span of a statement.
+fn statement_span(statement: &Statement) -> Span {
+    match statement {
+        Statement::Rule(r, _) => r.span,
+        Statement::Query(q) => q.span,
+        Statement::Include(i) => i.span,
+        Statement::Import(i) => i.span,
+    }
+}
+
+/// The proof of a fact in `db`, or why it does not hold there (`defined`:
+/// whether the program defines its predicate); or what `db` lacks to say.
+fn explain_in(
+    db: &Database,
+    program: &Program,
+    sources: &Sources,
+    fact: &Fact,
+    defined: bool,
+) -> Result<Explanation, Missing> {
+    Ok(match Prover::new(db, program, sources).prove(fact)? {
+        Some(proof) => Explanation::Holds(proof),
+        None => Explanation::DoesNotHold(why_not(db, program, sources, fact, defined)?),
+    })
 }
 
 /// An explanation marked as of time point `t`.

@@ -26,15 +26,16 @@ impl Engine {
     /// order, each predicate's facts in canonical order; all facts, or only
     /// the derived ones. The text is what [`Engine::for_each_fact`] gives,
     /// printed with [`crate::Value`]'s `Display`. Uses the
-    /// [`crate::Config::jobs`] the model was computed with.
+    /// engine's [`crate::Config::jobs`].
     pub fn write_facts(&self, out: &mut dyn Write, derived_only: bool) -> io::Result<()> {
         if self.timeline.is_some() {
             return self.write_timed_facts(out, derived_only);
         }
-        let Some(db) = &self.model else {
+        let model = self.model.read();
+        let Some(db) = model.as_ref() else {
             return Ok(());
         };
-        let threads = Threads::new(self.config.jobs);
+        let threads = Threads::new(self.settings.jobs);
         let keys = |pred| threads.install(|| db.sorted_keys(pred, derived_only));
         write(db, &threads, out, derived_only, keys)
     }
@@ -52,11 +53,11 @@ impl Engine {
         if self.timeline.is_some() {
             return self.write_timed_facts(out, derived_only);
         }
-        let Some(mut db) = self.model.take() else {
+        let Some(mut db) = self.model.get_mut().take() else {
             return Ok(());
         };
         db.drop_tables();
-        let threads = Threads::new(self.config.jobs);
+        let threads = Threads::new(self.settings.jobs);
         let mut taken: Vec<Option<Vec<u64>>> = (0..db.relations.len())
             .map(|pred| threads.install(|| db.take_sorted_keys(pred, derived_only)))
             .collect();

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashSet};
 use super::{ChangeSet, Engine, Explanation, WhatIf};
 use crate::ast::{Literal, Query, Statement, Term};
 use crate::check::{self, Stratification};
-use crate::error::Error;
+use crate::error::{Error, Problem};
 use crate::eval::timeline::{sweep, Timeline, Track};
 use crate::eval::{self, Answers, Config, Database, ImportedRows};
 use crate::explain::{Fact, Failure, Justification, Proof, Prover};
@@ -81,14 +81,19 @@ impl Engine {
     /// maximal intervals in which it holds (`entente timeline`); a program
     /// that says nothing of time has every answer hold always. Returns the
     /// answers and any warnings about the goal.
-    pub fn timeline(
-        &mut self,
+    pub fn timeline(&self, goal: &str) -> Result<(Answers, Vec<Problem>), Error> {
+        self.timeline_with(goal, &self.settings)
+    }
+
+    /// [`Engine::timeline`] within the budgets of `config`.
+    pub fn timeline_with(
+        &self,
         goal: &str,
-        config: Config,
-    ) -> Result<(Answers, Vec<crate::error::Problem>), Error> {
-        let query = self.parse_goal("<goal>", goal)?;
-        let warnings = self.check_goal(&query)?;
-        let mut answers = self.answers_over_time(&[&query], &config)?;
+        config: &Config,
+    ) -> Result<(Answers, Vec<Problem>), Error> {
+        let (query, sources) = self.parse_goal("<goal>", goal)?;
+        let warnings = self.check_goal(&query, &sources)?;
+        let mut answers = self.answers_over_time(&[&query], config)?;
         Ok((answers.remove(0), warnings))
     }
 
@@ -199,7 +204,7 @@ impl Engine {
             predicate: predicate.to_string(),
             args: args.to_vec(),
         };
-        let proof = Prover::new(&mut db, &self.program, &self.sources).prove(&fact);
+        let proof = db.ask(|db| Prover::new(db, &self.program, &self.sources).prove(&fact));
         Ok(proof.map(|proof| {
             let mut proof = Proof {
                 at: Some(t),
@@ -215,12 +220,16 @@ impl Engine {
     /// Adds to an explanation of a program that says when facts hold when
     /// each of its facts holds: every proof node's validity, and for each
     /// rule that failed, when the premise that stopped it holds.
-    pub(super) fn add_validities(&mut self, explanation: &mut Explanation) -> Result<(), Error> {
+    pub(super) fn add_validities(
+        &self,
+        explanation: &mut Explanation,
+        config: &Config,
+    ) -> Result<(), Error> {
         let computed;
         let timeline = match &self.timeline {
             Some(t) => t,
             None => {
-                computed = self.compute_timeline(&self.config)?;
+                computed = self.compute_timeline(config)?;
                 &computed
             }
         };
@@ -335,8 +344,13 @@ impl Engine {
         if old_model.is_none() && old_timeline.is_none() {
             return Ok(None);
         }
-        self.run(config.clone())?;
-        let changes = match (&self.timeline, &self.model, old_timeline, old_model) {
+        // The new model is of the time point the old one was.
+        self.run_with(&Config {
+            at: self.model_at,
+            ..config.clone()
+        })?;
+        let model = self.model.get_mut().as_ref();
+        let changes = match (&self.timeline, model, old_timeline, old_model) {
             (Some(new), _, Some(old), _) => ChangeSet::between_timelines(&old, new),
             (Some(new), _, None, Some(old)) => {
                 ChangeSet::between_timelines(&Timeline::always(old), new)

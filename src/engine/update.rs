@@ -13,10 +13,12 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use super::pattern::write_facts;
 use super::{ChangeSet, Engine, Explanation};
 use crate::ast::{self, Rule, Statement, Term, When};
 use crate::check;
-use crate::error::{Error, Problem, RetractError};
+use crate::check::Vocabulary;
+use crate::error::{Error, NotEvaluated, Problem, RetractError};
 use crate::eval::maintain::Edit;
 use crate::eval::{Config, Database, ImportedRows, Origin};
 use crate::explain::{Fact, Proof};
@@ -37,6 +39,15 @@ pub(super) enum Addition<'a> {
     Files(&'a [PathBuf]),
     /// Source text under a display name.
     Text(&'a str, &'a str),
+    /// Facts built from Rust values, under a display name.
+    Facts(&'a str, &'a [Fact]),
+}
+
+/// What a change retracts: statements, and the problems of reading them.
+#[derive(Default)]
+pub(super) struct Retracting {
+    statements: Vec<Statement>,
+    errors: Vec<Problem>,
 }
 
 /// One change for [`Engine::what_if`].
@@ -94,75 +105,184 @@ impl WhatIf {
 
 impl Engine {
     /// Adds statements from source text (facts, rules, includes, imports;
-    /// queries are kept with the program's) and maintains the model,
-    /// computing it first if needed. Returns what changed.
-    pub fn add_source(&mut self, name: &str, text: &str, config: Config) -> Result<Update, Error> {
-        self.try_run(&config);
-        self.apply(&[], Addition::Text(name, text), &config)
+    /// queries are kept with the program's), named `name` in diagnostics.
+    /// Once the model is evaluated, it is maintained incrementally and the
+    /// update says what changed; before, the update says the model is
+    /// stale. On any error, a budget's included, the engine is left as it
+    /// was.
+    ///
+    /// ```
+    /// use entente::Engine;
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "treaty(armenia, russia). supports(X, Y) if treaty(X, Y).")?;
+    /// engine.run()?;
+    /// let update = engine.add_source("<added>", "treaty(azerbaijan, turkey).")?;
+    /// assert_eq!(update.changes.to_string(), "+ supports(azerbaijan, turkey).\n");
+    /// assert!(!update.stale);
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn add_source(&mut self, name: &str, text: &str) -> Result<Update, Error> {
+        let config = self.settings.clone();
+        self.add_source_with(name, text, &config)
     }
 
-    /// Adds given facts built from Rust values (see [`Fact::new`]).
-    pub fn add_facts(&mut self, facts: &[Fact], config: Config) -> Result<Update, Error> {
-        self.add_source("<added>", &statements(facts), config)
-    }
-
-    /// Retracts the given facts and rules written in `text` (each ends with
-    /// `.`; the text is recorded under `name`, for diagnostics); the
-    /// conclusions that depended on them go. A fact that is not
-    /// given (only derived, or absent) or a rule the program does not have
-    /// is an `entente::retract` error, and nothing is retracted.
-    pub fn retract_source(
+    /// [`Engine::add_source`] within the budgets of `config`.
+    pub fn add_source_with(
         &mut self,
         name: &str,
         text: &str,
-        config: Config,
+        config: &Config,
     ) -> Result<Update, Error> {
-        self.try_run(&config);
-        let span = self.sources.add(name, text.to_string());
-        self.apply(&[span], Addition::Nothing, &config)
+        self.apply(Retracting::default(), Addition::Text(name, text), config)
     }
 
-    /// Retracts given facts built from Rust values.
-    pub fn retract_facts(&mut self, facts: &[Fact], config: Config) -> Result<Update, Error> {
-        self.retract_source("<retract>", &statements(facts), config)
+    /// Adds given facts built from Rust values (see [`Fact::new`]), as
+    /// [`Engine::add_source`].
+    ///
+    /// ```
+    /// use entente::{Engine, Fact};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "ally(X, Y) if treaty(X, Y, _).")?;
+    /// engine.run()?;
+    /// let fact = Fact::new("treaty", ("armenia", "russia", 1997))?;
+    /// let update = engine.add_facts(&[fact])?;
+    /// assert_eq!(update.changes.to_string(), "+ ally(armenia, russia).\n");
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn add_facts(&mut self, facts: &[Fact]) -> Result<Update, Error> {
+        let config = self.settings.clone();
+        self.add_facts_with(facts, &config)
+    }
+
+    /// [`Engine::add_facts`] within the budgets of `config`.
+    pub fn add_facts_with(&mut self, facts: &[Fact], config: &Config) -> Result<Update, Error> {
+        facts.iter().try_for_each(Fact::check)?;
+        self.apply(
+            Retracting::default(),
+            Addition::Facts("<added>", facts),
+            config,
+        )
+    }
+
+    /// Retracts the given facts and rules written in `text` (each ends with
+    /// `.`; the text is named `name` in diagnostics); the conclusions that
+    /// depended on them go. A fact that is not given (only derived, or
+    /// absent) or a rule the program does not have is an
+    /// `entente::retract` error, and nothing is retracted.
+    ///
+    /// ```
+    /// use entente::Engine;
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "treaty(armenia, russia). supports(X, Y) if treaty(X, Y).")?;
+    /// engine.run()?;
+    /// let update = engine.retract_source("<retract>", "treaty(armenia, russia).")?;
+    /// assert_eq!(update.changes.to_string(), "- supports(armenia, russia).\n");
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn retract_source(&mut self, name: &str, text: &str) -> Result<Update, Error> {
+        let config = self.settings.clone();
+        self.retract_source_with(name, text, &config)
+    }
+
+    /// [`Engine::retract_source`] within the budgets of `config`.
+    pub fn retract_source_with(
+        &mut self,
+        name: &str,
+        text: &str,
+        config: &Config,
+    ) -> Result<Update, Error> {
+        let retracting = self.retracting(name, text.to_string());
+        self.apply(retracting, Addition::Nothing, config)
+    }
+
+    /// Retracts given facts built from Rust values, as
+    /// [`Engine::retract_source`].
+    ///
+    /// ```
+    /// use entente::{Engine, Fact};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "treaty(armenia, russia). supports(X, Y) if treaty(X, Y).")?;
+    /// engine.run()?;
+    /// let update = engine.retract_facts(&[Fact::new("treaty", ["armenia", "russia"])?])?;
+    /// assert_eq!(update.changes.disappeared().count(), 1);
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn retract_facts(&mut self, facts: &[Fact]) -> Result<Update, Error> {
+        let config = self.settings.clone();
+        self.retract_facts_with(facts, &config)
+    }
+
+    /// [`Engine::retract_facts`] within the budgets of `config`.
+    pub fn retract_facts_with(&mut self, facts: &[Fact], config: &Config) -> Result<Update, Error> {
+        facts.iter().try_for_each(Fact::check)?;
+        let (text, rules) = write_facts(facts, self.sources.end());
+        self.sources.add("<retract>", text);
+        let retracting = Retracting {
+            statements: rules
+                .into_iter()
+                .map(|r| Statement::Rule(r, None))
+                .collect(),
+            errors: Vec::new(),
+        };
+        self.apply(retracting, Addition::Nothing, config)
+    }
+
+    /// The statements of a retraction's text, recorded under `name`.
+    fn retracting(&mut self, name: &str, text: String) -> Retracting {
+        let span = self.sources.add(name, text);
+        let (module, errors) = parse_module(self.sources.text(span), span.start);
+        Retracting {
+            statements: module.statements,
+            errors: (errors.into_iter())
+                .map(|e| Problem::new(e, &self.sources))
+                .collect(),
+        }
     }
 
     /// What would appear and disappear if `changes` were made together
     /// (retractions first); the engine's program and model stay as they
-    /// are. With `explain`, the proofs gained and lost come too.
+    /// are. With `explain`, the proofs gained and lost come too. The
+    /// program must have been run.
     ///
     /// ```
-    /// use entente::{Change, Config, Engine};
+    /// use entente::{Change, Engine};
     ///
     /// let mut engine = Engine::new();
     /// engine.load_source("kb.rules", "treaty(armenia, russia). ally(X, Y) if treaty(X, Y).")?;
-    /// let answer = engine.what_if(
-    ///     &[Change::Retract("treaty(armenia, russia).".into())],
-    ///     true,
-    ///     Config::default(),
-    /// )?;
+    /// engine.run()?;
+    /// let answer = engine.what_if(&[Change::Retract("treaty(armenia, russia).".into())], true)?;
     /// assert_eq!(answer.changes.to_string(), "- ally(armenia, russia).\n");
     /// assert_eq!(answer.lost.len(), 1);
     /// # Ok::<(), entente::Error>(())
     /// ```
-    pub fn what_if(
-        &mut self,
-        changes: &[Change],
-        explain: bool,
-        config: Config,
-    ) -> Result<WhatIf, Error> {
+    pub fn what_if(&mut self, changes: &[Change], explain: bool) -> Result<WhatIf, Error> {
+        let config = self.settings.clone();
         self.what_if_in(("<retract>", "<add>"), changes, explain, &config)
     }
 
-    /// [`Engine::what_if`], every change's text recorded under `name` (a
-    /// REPL names each entry), so diagnostics point there.
+    /// [`Engine::what_if`] within the budgets of `config`.
+    pub fn what_if_with(
+        &mut self,
+        changes: &[Change],
+        explain: bool,
+        config: &Config,
+    ) -> Result<WhatIf, Error> {
+        self.what_if_in(("<retract>", "<add>"), changes, explain, config)
+    }
+
+    /// [`Engine::what_if`], every change's text named `name` in
+    /// diagnostics (a REPL names each entry).
     pub fn what_if_named(
         &mut self,
         name: &str,
         changes: &[Change],
         explain: bool,
-        config: Config,
     ) -> Result<WhatIf, Error> {
+        let config = self.settings.clone();
         self.what_if_in((name, name), changes, explain, &config)
     }
 
@@ -173,14 +293,25 @@ impl Engine {
         explain: bool,
         config: &Config,
     ) -> Result<WhatIf, Error> {
-        self.run(config.clone())?;
+        if !self.is_current() {
+            let text: Vec<&str> = changes
+                .iter()
+                .map(|c| match c {
+                    Change::Add(t) | Change::Retract(t) => t.as_str(),
+                })
+                .collect();
+            let (sources, span) = self.sources.with_scratch(add_name, text.join("\n"));
+            return Err(Error::single(NotEvaluated { span }, &sources));
+        }
         let mut copy = self.clone();
-        let mut retract = Vec::new();
+        let mut retracting = Retracting::default();
         let mut added = String::new();
         for change in changes {
             match change {
                 Change::Retract(text) => {
-                    retract.push(copy.sources.add(retract_name, text.clone()));
+                    let more = copy.retracting(retract_name, text.clone());
+                    retracting.statements.extend(more.statements);
+                    retracting.errors.extend(more.errors);
                 }
                 Change::Add(text) => {
                     added.push_str(text);
@@ -188,7 +319,7 @@ impl Engine {
                 }
             }
         }
-        let update = copy.apply(&retract, Addition::Text(add_name, &added), config)?;
+        let update = copy.apply(retracting, Addition::Text(add_name, &added), config)?;
         if self.is_temporal() || copy.is_temporal() {
             return self.what_if_in_time(copy, explain, config);
         }
@@ -198,57 +329,54 @@ impl Engine {
             lost: Vec::new(),
         };
         if explain {
-            let proofs = |engine: &mut Engine, facts: Vec<Fact>| -> Vec<Proof> {
+            let proofs = |engine: &Engine, facts: Vec<Fact>| -> Vec<Proof> {
                 facts
                     .iter()
-                    .filter_map(|f| match engine.explain_fact(f) {
+                    .filter_map(|f| match engine.explain_in_model(f) {
                         Explanation::Holds(proof) => Some(proof),
                         Explanation::DoesNotHold(_) => None,
                     })
                     .collect()
             };
-            what_if.gained = proofs(&mut copy, what_if.changes.appeared().collect());
+            what_if.gained = proofs(&copy, what_if.changes.appeared().collect());
             what_if.lost = proofs(self, what_if.changes.disappeared().collect());
         }
         Ok(what_if)
-    }
-
-    /// Computes the model if it is stale, so that a change can report what
-    /// it does; a program whose evaluation fails can still be changed (that
-    /// is how a runaway rule is taken out), so the failure is not returned
-    /// here: the next use of the model reports it, if it remains.
-    fn try_run(&mut self, config: &Config) {
-        if !self.failed {
-            let _ = self.run(config.clone());
-        }
     }
 
     /// Reads `addition`, removes the statements that the texts at `retract`
     /// name, checks the result and commits it (see the module docs).
     pub(super) fn apply(
         &mut self,
-        retract: &[Span],
+        retract: Retracting,
         addition: Addition,
         config: &Config,
     ) -> Result<Update, Error> {
         let first_new = self.sources.end();
-        let mut loader = Loader::new(&mut self.sources);
-        match addition {
-            Addition::Nothing => {}
-            Addition::Files(paths) => paths.iter().for_each(|p| loader.file(p)),
-            Addition::Text(name, text) => loader.text(name, text.to_string(), Path::new("")),
-        }
-        let (mut added, mut errors) = loader.finish();
-        let mut retracted = Vec::new();
-        for &span in retract {
-            let (module, parse_errors) = parse_module(self.sources.text(span), span.start);
-            errors.extend(
-                parse_errors
-                    .into_iter()
-                    .map(|e| Problem::new(e, &self.sources)),
-            );
-            retracted.extend(module.statements);
-        }
+        let (mut added, mut errors) = match addition {
+            Addition::Facts(name, facts) => {
+                let (text, rules) = write_facts(facts, first_new);
+                self.sources.add(name, text);
+                let program = Program {
+                    rules,
+                    ..Program::default()
+                };
+                (program, Vec::new())
+            }
+            other => {
+                let mut loader = Loader::new(&mut self.sources);
+                match other {
+                    Addition::Files(paths) => paths.iter().for_each(|p| loader.file(p)),
+                    Addition::Text(name, text) => {
+                        loader.text(name, text.to_string(), Path::new(""))
+                    }
+                    Addition::Nothing | Addition::Facts(..) => {}
+                }
+                loader.finish()
+            }
+        };
+        errors.extend(retract.errors);
+        let retracted = retract.statements;
         if errors.is_empty() {
             if let Some(facts) = self.known_facts(&added, &retracted) {
                 return self.apply_facts(facts, added.rules, config);
@@ -286,7 +414,6 @@ impl Engine {
             return Err(Error::new(errors));
         }
         let warnings: Vec<Problem> = warnings.collect();
-        self.failed = false;
         let was_temporal = self.is_temporal();
         self.temporal = report.says_when;
         let old = (
@@ -297,9 +424,10 @@ impl Engine {
         // A program that says when facts hold is evaluated afresh after a
         // change (docs/language.md): maintenance keeps one model, and its
         // models are one per elementary interval.
+        self.vocabulary = Vocabulary::of(&self.program);
         let old_timeline = self.timeline.take();
         if was_temporal || self.is_temporal() {
-            let old_model = self.model.take();
+            let old_model = self.model.get_mut().take();
             return match self.changes_in_time(old_model, old_timeline, config) {
                 Ok(changes) => Ok(Update {
                     stale: changes.is_none(),
@@ -308,14 +436,15 @@ impl Engine {
                 }),
                 Err(e) => {
                     (self.program, self.strata, self.imported) = old;
+                    self.vocabulary = Vocabulary::of(&self.program);
                     self.temporal = was_temporal;
-                    self.model = None;
+                    *self.model.get_mut() = None;
                     self.timeline = None;
                     Err(e)
                 }
             };
         }
-        let Some(db) = self.model.take() else {
+        let Some(db) = self.model.get_mut().take() else {
             return Ok(Update {
                 changes: ChangeSet::default(),
                 stale: true,
@@ -334,8 +463,9 @@ impl Engine {
             }),
             Err(e) => {
                 (self.program, self.strata, self.imported) = old;
+                self.vocabulary = Vocabulary::of(&self.program);
                 self.temporal = was_temporal;
-                self.model = None;
+                *self.model.get_mut() = None;
                 Err(e)
             }
         }
@@ -344,11 +474,15 @@ impl Engine {
     /// When the change is only ground facts of predicates the model has,
     /// with their arities, the facts retracted (with their statements'
     /// spans): such a change needs no check and no new plan.
-    fn known_facts(&self, added: &Program, retracted: &[Statement]) -> Option<Vec<(Fact, Span)>> {
+    fn known_facts(
+        &mut self,
+        added: &Program,
+        retracted: &[Statement],
+    ) -> Option<Vec<(Fact, Span)>> {
         if self.is_temporal() || !added.validity.is_empty() {
             return None;
         }
-        let db = self.model.as_ref()?;
+        let db = self.model.get_mut().as_ref()?;
         // Known: in a stratum of the plan (a predicate no statement
         // mentions any more keeps its id but has no stratum).
         let known = |rule: &Rule| {
@@ -411,9 +545,18 @@ impl Engine {
             first_rule: self.program.rules.len(),
             first_import: self.imported.len(),
         };
-        self.failed = false;
+        for rule in &added {
+            self.vocabulary.restate(&rule.head.predicate.text, 1, 0);
+        }
+        for (_, rule) in &undo.rules {
+            self.vocabulary.restate(&rule.head.predicate.text, 0, 1);
+        }
         self.program.rules.extend(added);
-        let mut db = self.model.take().expect("known facts need a model");
+        let mut db = self
+            .model
+            .get_mut()
+            .take()
+            .expect("known facts need a model");
         let mut plan = std::mem::take(&mut db.plan);
         for &(i, _) in &undo.rules {
             plan.statement_removed(i);
@@ -423,7 +566,7 @@ impl Engine {
         match db.maintain(plan, &self.program, edit, config) {
             Ok(delta) => {
                 let changes = ChangeSet::from_delta(&db, &delta, &stated, &retracted);
-                self.model = Some(db);
+                *self.model.get_mut() = Some(db);
                 Ok(Update {
                     changes,
                     stale: false,
@@ -433,6 +576,7 @@ impl Engine {
             Err(e) => {
                 self.program.rules.truncate(news.first_rule);
                 undo.revert(&mut self.program, &mut self.imported);
+                self.vocabulary = Vocabulary::of(&self.program);
                 Err(Error::single(e, &self.sources))
             }
         }
@@ -449,8 +593,8 @@ impl Engine {
         if !db.plan.arities_agree(&self.program) {
             // A predicate came back with another arity: its relation cannot
             // serve; evaluate afresh and compare.
-            self.run(config.clone())?;
-            let new = self.model.as_ref().expect("just computed");
+            self.run_with(config)?;
+            let new = self.model.get_mut().as_ref().expect("just computed");
             return Ok(ChangeSet::between(&db, new));
         }
         let plan = plan::plan(&self.program, &self.strata, &mut db.interner, &db.plan);
@@ -460,8 +604,7 @@ impl Engine {
             .maintain(plan, &self.program, edit, config)
             .map_err(|e| Error::single(e, &self.sources))?;
         let changes = ChangeSet::from_delta(&db, &delta, &stated, &retracted);
-        self.model = Some(db);
-        self.config = config.clone();
+        *self.model.get_mut() = Some(db);
         Ok(changes)
     }
 
@@ -580,7 +723,11 @@ impl Engine {
                 help: "name the validity as the program states it, or none to retract every statement of the fact".to_string(),
             };
         }
-        let derived = self.model.as_ref().is_some_and(|db| holds(db, &fact));
+        let derived = self
+            .model
+            .read()
+            .as_ref()
+            .is_some_and(|db| holds(db, &fact));
         let help = if derived {
             format!("`{fact}` follows from other facts: retract one of its premises (`entente explain` shows them) or the rule that concludes it")
         } else {
@@ -763,10 +910,4 @@ pub(super) fn ground(atom: &ast::Atom) -> Option<Fact> {
         predicate: atom.predicate.text.to_string(),
         args,
     })
-}
-
-/// Facts as statements, one per line, in canonical form (which parses back
-/// to the same facts).
-fn statements(facts: &[Fact]) -> String {
-    facts.iter().map(|f| format!("{f}.\n")).collect()
 }

@@ -75,7 +75,8 @@ impl Engine {
         if let Some(timeline) = &self.timeline {
             return timeline.for_each_fact(derived_only, f);
         }
-        let Some(db) = &self.model else {
+        let model = self.model.read();
+        let Some(db) = model.as_ref() else {
             return Ok(());
         };
         let always = Validity::always();
@@ -136,13 +137,14 @@ impl Engine {
 
     /// What each stratum did in the last evaluation, when the model is
     /// current.
-    pub fn stats(&self) -> Option<&[StratumStats]> {
-        self.model.as_ref().map(|db| db.stats.as_slice())
+    pub fn stats(&self) -> Option<Vec<StratumStats>> {
+        self.model.read().as_ref().map(|db| db.stats.clone())
     }
 
     /// The symbols of the current model (for completion).
     pub fn symbols(&self) -> Vec<String> {
-        let Some(db) = &self.model else {
+        let model = self.model.read();
+        let Some(db) = model.as_ref() else {
             return Vec::new();
         };
         let mut symbols: Vec<String> = db

@@ -10,12 +10,14 @@
 use std::ops::ControlFlow;
 
 use super::arith;
+use super::config::Budget;
 use super::relation::{Range, Relation, RowId, View};
 use crate::ast::AggregateFn;
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::{Id, Names};
 use crate::plan::{Access, AggregatePlan, Column, Expr, Operand, Step, Version};
+use crate::source::Span;
 use crate::value::Value;
 
 /// The rows of one relation that the current round may read.
@@ -91,7 +93,18 @@ pub struct Join<'a> {
     /// When set, the first scan the join runs reads only these rows of its
     /// range: one part of a join split across threads.
     pub part: Option<Range>,
+    /// When set, the budget the join keeps to (with the rule or goal to
+    /// name when it stops): looked at every [`VISITS_BETWEEN_LOOKS`] rows
+    /// read, so that one large join stops in time even when few of the
+    /// rows it reads match.
+    pub(crate) budget: Option<(&'a Budget, Span)>,
+    /// Rows read so far (wrapping).
+    pub(crate) visited: u32,
 }
+
+/// Rows a join reads between two looks at its budget: a look costs a
+/// clock read, a row a few nanoseconds.
+pub const VISITS_BETWEEN_LOOKS: u32 = 1 << 12;
 
 impl<'a> Join<'a> {
     /// A join of the current state through `windows`, its slots set to
@@ -110,6 +123,25 @@ impl<'a> Join<'a> {
             view: View::Now,
             changes: &[],
             part: None,
+            budget: None,
+            visited: 0,
+        }
+    }
+
+    /// Counts a row read, and every [`VISITS_BETWEEN_LOOKS`] rows looks
+    /// at the budget.
+    #[inline]
+    fn visit(&mut self) -> Result<(), Stop> {
+        self.visited = self.visited.wrapping_add(1);
+        if self.visited % VISITS_BETWEEN_LOOKS != 0 {
+            return Ok(());
+        }
+        match self
+            .budget
+            .and_then(|(budget, span)| budget.exhausted(span))
+        {
+            Some(stop) => Err(Box::new(stop)),
+            None => Ok(()),
         }
     }
 }
@@ -171,6 +203,7 @@ impl Join<'_> {
                 match access {
                     Access::Scan => {
                         for r in range.lo..range.hi {
+                            self.visit()?;
                             if rel.visible(r, view)
                                 && self.bind(rel.row(r), columns)
                                 && self.go_on(rest, emit)?.is_break()
@@ -181,6 +214,7 @@ impl Join<'_> {
                     }
                     Access::Index(ix) => {
                         for (_, row) in rel.lookup(*ix, key, range, view) {
+                            self.visit()?;
                             if self.bind(row, columns) && self.go_on(rest, emit)?.is_break() {
                                 return Ok(ControlFlow::Break(()));
                             }

@@ -51,7 +51,7 @@ use std::ops::ControlFlow;
 use super::join::{Join, Window, MORE};
 use super::parallel::Threads;
 use super::relation::{Relation, RowId, View};
-use super::{parallel, project, Budget, Config, Database, Origin, Sink};
+use super::{parallel, project, Budget, Config, Database, Origin, Reader, Sink};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::Id;
@@ -614,7 +614,9 @@ impl Database {
                         && self
                             .bind_head(&program.rules[*i], &row)
                             .is_some_and(|slots| {
-                                !self.matches(&plan.plan, slots, &windows, 1).is_empty()
+                                !Reader::new(self)
+                                    .matches(&plan.plan, slots, &windows, 1)
+                                    .is_empty()
                             })
                 });
                 if holds {

@@ -19,6 +19,7 @@
 //! always younger than the facts it was derived from.
 
 pub mod arith;
+mod ask;
 mod config;
 pub mod join;
 pub mod maintain;
@@ -40,15 +41,17 @@ use hashbrown::HashMap;
 use rayon::slice::ParallelSliceMut;
 
 use crate::ast;
-use crate::error::EvalError;
+use crate::convert::{value_error, FromValue};
+use crate::error::{Error, EvalError, ValueError};
 use crate::hash::{self, FxBuild};
 pub use crate::import::ImportedRows;
-use crate::intern::{Id, Interner};
+use crate::intern::{Id, Interner, Names};
 use crate::load::Program;
 use crate::plan::{self, Bindings, Operand, Plan, PredId, QueryPlan, Step};
 use crate::source::Span;
 use crate::time::{Interval, Time, Validity};
 use crate::value::Value;
+pub use ask::{Missing, Reader};
 pub(crate) use config::Budget;
 pub use config::{CancelToken, Config, Progress, ProgressReport};
 use join::{Join, Window, MORE};
@@ -198,9 +201,10 @@ pub fn evaluate(
 }
 
 impl Database {
-    /// The id of a predicate, if the program has it.
+    /// The id of a predicate, if the model has its relation.
     pub fn pred(&self, name: &str) -> Option<PredId> {
-        self.plan.predicates.get_index_of(name)
+        let pred = self.plan.predicates.get_index_of(name)?;
+        (pred < self.relations.len()).then_some(pred)
     }
 
     /// Live rows that are not given, over every relation.
@@ -563,6 +567,7 @@ impl Database {
         let mut since_look = 0u32;
         let mut join = Join {
             changes,
+            budget: Some((budget, rule.span)),
             ..Join::new(
                 &self.relations,
                 windows,
@@ -634,32 +639,6 @@ impl Database {
             any_new |= rel.len() > old_len;
         }
         any_new
-    }
-
-    /// Runs a planned body with some slots already set (the rest of the
-    /// `slots.len()..plan.slots` are filled in), each relation restricted to
-    /// its window, and returns up to `limit` matches as slot vectors.
-    /// Errors cannot arise: every expression was computed by the
-    /// evaluation that built the model.
-    pub fn matches(
-        &mut self,
-        plan: &QueryPlan,
-        mut slots: Vec<Id>,
-        windows: &[Window],
-        limit: usize,
-    ) -> Vec<Vec<Id>> {
-        slots.resize(plan.slots, 0);
-        let mut found = Vec::new();
-        let mut join = Join::new(&self.relations, windows, &mut self.interner, slots);
-        let _ = join.run(&plan.steps, &mut |s: &[Id]| {
-            found.push(s.to_vec());
-            Ok(if found.len() < limit {
-                MORE
-            } else {
-                ControlFlow::Break(())
-            })
-        });
-        found
     }
 
     /// Every relation in full.
@@ -736,26 +715,9 @@ impl Database {
         Some(slots)
     }
 
-    /// Runs a plan from [`Database::plan_body`] over the whole model, its
-    /// bound variables set to `values` (in order); up to `limit` matches.
-    pub fn solve(&mut self, plan: &QueryPlan, values: &[Value], limit: usize) -> Vec<Vec<Id>> {
-        let slots = values
-            .iter()
-            .map(|v| self.interner.intern(v.clone()))
-            .collect();
-        let windows = self.complete_windows();
-        self.matches(plan, slots, &windows, limit)
-    }
-
-    /// Answers a checked query against the model: the distinct bindings of
-    /// its named variables, sorted.
-    pub fn answer(&mut self, query: &ast::Query) -> Result<Answers, EvalError> {
-        let plan = self.plan_query(query);
-        self.answer_planned(&plan)
-    }
-
-    /// The plan [`Database::answer`] runs for a checked query; it can be
-    /// run again after the model changed ([`Database::answer_planned`]).
+    /// The plan of a checked query, its constants interned in the model:
+    /// it can be run again after the model changed
+    /// ([`Database::answer_planned`]).
     pub fn plan_query(&mut self, query: &ast::Query) -> QueryPlan {
         for atom in query_atoms(query) {
             self.plan.ensure_pred(&atom.predicate.text, atom.args.len());
@@ -770,31 +732,7 @@ impl Database {
         // rebuilt since have no index yet.
         self.add_relations();
         self.build_indexes(&plan.steps);
-        let windows = self.complete_windows();
-        let mut found = Relation::new(plan.variables.len());
-        let mut join = Join::new(
-            &self.relations,
-            &windows,
-            &mut self.interner,
-            vec![0; plan.slots],
-        );
-        let mut row = Vec::with_capacity(plan.variables.len());
-        // Every match is wanted: the join never breaks.
-        let _ = join
-            .run(&plan.steps, &mut |slots: &[Id]| {
-                row.clear();
-                row.extend(plan.variables.iter().map(|&(_, s)| slots[s]));
-                found.insert(&row, 0);
-                Ok(MORE)
-            })
-            .map_err(|stop| *stop)?;
-        let mut rows: Vec<&[Id]> = (0..found.len()).map(|r| found.row(r)).collect();
-        rows.sort_by(|a, b| self.interner.cmp_rows(a, b));
-        Ok(Answers {
-            variables: plan.variables.iter().map(|(n, _)| n.clone()).collect(),
-            rows: rows.into_iter().map(|r| self.values(r)).collect(),
-            validities: Vec::new(),
-        })
+        Reader::new(self).answer_planned(plan)
     }
 
     /// The rows of a predicate in canonical order (SPEC §6): all of them,
@@ -971,12 +909,17 @@ impl Answers {
     }
 
     /// When the answer at `i` holds: always, unless the answers were
-    /// asked over time.
-    pub fn validity(&self, i: usize) -> Validity {
-        self.validities
-            .get(i)
-            .cloned()
-            .unwrap_or_else(Validity::always)
+    /// asked over time; `None` when there is no answer `i`.
+    pub fn validity(&self, i: usize) -> Option<Validity> {
+        if i >= self.rows.len() {
+            return None;
+        }
+        Some(
+            self.validities
+                .get(i)
+                .cloned()
+                .unwrap_or_else(Validity::always),
+        )
     }
 
     /// The answers one by one, each readable by variable name.
@@ -996,8 +939,46 @@ pub struct Answer<'a> {
 }
 
 impl<'a> Answer<'a> {
-    /// The value of `variable`, if the query has it.
-    pub fn get(&self, variable: &str) -> Option<&'a Value> {
+    /// The value of `variable` as a Rust `T` (see [`FromValue`]):
+    /// `answer.get::<i64>("Year")`, `answer.get::<&str>("Who")`. An
+    /// `entente::value` error when the goal has no such variable or the
+    /// value is not a `T`.
+    ///
+    /// ```
+    /// use entente::Engine;
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "treaty(armenia, russia, 1997).")?;
+    /// engine.run()?;
+    /// let (answers, _) = engine.query("treaty(A, B, Year)")?;
+    /// let first = answers.iter().next().unwrap();
+    /// assert_eq!(first.get::<i64>("Year")?, 1997);
+    /// assert_eq!(first.get::<&str>("A")?, "armenia");
+    /// assert!(first.get::<i64>("A").is_err());
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn get<T: FromValue<'a>>(&self, variable: &str) -> Result<T, Error> {
+        let Some(value) = self.value(variable) else {
+            let name = variable.to_string();
+            let help = format!("the variables are {}", self.variables.join(", "));
+            return Err(value_error(name.clone(), |span| ValueError::NoVariable {
+                name,
+                span,
+                help,
+            }));
+        };
+        T::from_value(value).ok_or_else(|| {
+            let text = value.to_string();
+            value_error(text.clone(), |span| ValueError::WrongType {
+                value: text,
+                wanted: T::WANTED,
+                span,
+            })
+        })
+    }
+
+    /// The value of `variable`, if the goal has it.
+    pub fn value(&self, variable: &str) -> Option<&'a Value> {
         let i = self.variables.iter().position(|v| v == variable)?;
         self.values.get(i)
     }

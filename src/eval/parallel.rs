@@ -258,6 +258,7 @@ impl Split<'_> {
             changes: self.changes,
             part: Some(part),
             view: self.view,
+            budget: Some((budget, rule.span)),
             ..Join::new(self.relations, self.windows, overlay, vec![0; rule.slots])
         };
         let mut since_look = 0u32;

@@ -22,7 +22,7 @@ use super::maintain::Edit;
 use super::{evaluate, Config, Database, ImportedRows, Origin};
 use crate::error::EvalError;
 use crate::hash::FxBuild;
-use crate::intern::{Id, Interner};
+use crate::intern::{Id, Interner, Names};
 use crate::load::Program;
 use crate::plan::{Plan, PredId};
 use crate::time::{Interval, Time, Validity, NEVER_AFTER, NEVER_BEFORE};

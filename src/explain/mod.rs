@@ -20,7 +20,7 @@ use std::fmt;
 
 use crate::ast::{self, Expr, Literal, Term};
 use crate::eval::join::Window;
-use crate::eval::{Database, Origin};
+use crate::eval::{Database, Missing, Origin, Reader};
 use crate::intern::Id;
 use crate::load::Program;
 use crate::plan::{Bindings, PredId, QueryPlan};
@@ -49,16 +49,6 @@ pub struct Fact {
     pub predicate: String,
     /// The arguments.
     pub args: Vec<Value>,
-}
-
-impl Fact {
-    /// A fact from Rust values: `Fact::new("treaty", ["armenia", "russia"])`.
-    pub fn new<V: Into<Value>>(predicate: &str, args: impl IntoIterator<Item = V>) -> Fact {
-        Fact {
-            predicate: predicate.to_string(),
-            args: args.into_iter().map(Into::into).collect(),
-        }
-    }
 }
 
 impl Fact {
@@ -160,7 +150,8 @@ pub struct AggregateNote {
 
 /// Builds proofs for one database.
 pub struct Prover<'a> {
-    db: &'a mut Database,
+    db: &'a Database,
+    reader: Reader<'a>,
     program: &'a Program,
     sources: &'a Sources,
     /// Each rule's body planned with its head variables bound.
@@ -170,9 +161,10 @@ pub struct Prover<'a> {
 
 impl<'a> Prover<'a> {
     /// A prover over an evaluated program.
-    pub fn new(db: &'a mut Database, program: &'a Program, sources: &'a Sources) -> Prover<'a> {
+    pub fn new(db: &'a Database, program: &'a Program, sources: &'a Sources) -> Prover<'a> {
         Prover {
             db,
+            reader: Reader::new(db),
             program,
             sources,
             plans: HashMap::new(),
@@ -180,17 +172,24 @@ impl<'a> Prover<'a> {
         }
     }
 
-    /// The proof of `fact`, or `None` when it does not hold.
-    pub fn prove(&mut self, fact: &Fact) -> Option<Proof> {
-        let pred = self.db.pred(&fact.predicate)?;
+    /// The proof of `fact`, or `None` when it does not hold; or what the
+    /// model lacks to prove it (see [`Missing`]).
+    pub fn prove(&mut self, fact: &Fact) -> Result<Option<Proof>, Missing> {
+        let Some(pred) = self.db.pred(&fact.predicate) else {
+            return Ok(None);
+        };
         let row: Option<Vec<Id>> = fact.args.iter().map(|v| self.db.interner.get(v)).collect();
-        let row = row?;
-        self.db.relations[pred].find(&row)?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        if self.db.relations[pred].find(&row).is_none() {
+            return Ok(None);
+        }
         self.nodes = 0;
-        Some(self.proof(pred, &row, 0))
+        self.proof(pred, &row, 0).map(Some)
     }
 
-    fn proof(&mut self, pred: PredId, row: &[Id], depth: usize) -> Proof {
+    fn proof(&mut self, pred: PredId, row: &[Id], depth: usize) -> Result<Proof, Missing> {
         self.nodes += 1;
         let fact = Fact {
             predicate: self
@@ -200,52 +199,38 @@ impl<'a> Prover<'a> {
                 .get_index(pred)
                 .map(|(n, _)| n.clone())
                 .unwrap_or_default(),
-            args: self.db.values(row),
+            args: self.reader.values(row),
         };
         let rel = &self.db.relations[pred];
-        let Some(r) = rel.find(row) else {
-            return Proof {
-                fact,
-                at: None,
-                validity: None,
-                justification: Justification::Truncated,
-            };
-        };
-        if let Some(origin) = self.db.origin(pred, r) {
-            let source = self.origin_source(origin, &fact);
-            return Proof {
-                fact,
-                at: None,
-                validity: None,
-                justification: Justification::Given(source),
-            };
-        }
-        if depth >= MAX_DEPTH || self.nodes >= MAX_NODES {
-            return Proof {
-                fact,
-                at: None,
-                validity: None,
-                justification: Justification::Truncated,
-            };
-        }
-        let round = rel.round_of(r);
-        let justification = match self.best_instance(pred, row, round) {
-            Some((rule, slots)) => {
-                Justification::Derived(Box::new(self.derivation(rule, &slots, depth)))
-            }
+        let justification = match rel.find(row) {
             None => Justification::Truncated,
+            Some(r) => match self.db.origin(pred, r) {
+                Some(origin) => Justification::Given(self.origin_source(origin, &fact)),
+                None if depth >= MAX_DEPTH || self.nodes >= MAX_NODES => Justification::Truncated,
+                None => match self.best_instance(pred, row, rel.round_of(r))? {
+                    Some((rule, slots)) => {
+                        Justification::Derived(Box::new(self.derivation(rule, &slots, depth)?))
+                    }
+                    None => Justification::Truncated,
+                },
+            },
         };
-        Proof {
+        Ok(Proof {
             fact,
             at: None,
             validity: None,
             justification,
-        }
+        })
     }
 
     /// The rule instance for `row` whose premises all precede `round`, with
     /// the oldest newest premise.
-    fn best_instance(&mut self, pred: PredId, row: &[Id], round: u32) -> Option<(usize, Vec<Id>)> {
+    fn best_instance(
+        &mut self,
+        pred: PredId,
+        row: &[Id],
+        round: u32,
+    ) -> Result<Option<(usize, Vec<Id>)>, Missing> {
         let windows: Vec<Window> = self
             .db
             .relations
@@ -258,22 +243,13 @@ impl<'a> Prover<'a> {
                 }
             })
             .collect();
-        let name = self
-            .db
-            .plan
-            .predicates
-            .get_index(pred)
-            .map(|(n, _)| n.clone())?;
         let mut best: Option<(u32, usize, Vec<Id>)> = None;
-        for (i, rule) in self.program.rules.iter().enumerate() {
-            if rule.is_fact() || *rule.head.predicate.text != *name {
-                continue;
-            }
-            let Some(slots) = self.bind_head(i, row) else {
+        for i in self.db.plan.rules_concluding(pred) {
+            let Some(slots) = self.bind_head(i, row)? else {
                 continue;
             };
             let (body, plan) = self.plans[&i].clone();
-            let found = self.db.matches(&plan, slots, &windows, MAX_CANDIDATES);
+            let found = self.reader.matches(&plan, slots, &windows, MAX_CANDIDATES);
             for slots in found {
                 let newest = self
                     .premise_rows(&body, &plan_vars(&self.plans[&i].1), &slots)
@@ -286,18 +262,18 @@ impl<'a> Prover<'a> {
                 }
             }
         }
-        best.map(|(_, rule, slots)| (rule, slots))
+        Ok(best.map(|(_, rule, slots)| (rule, slots)))
     }
 
     /// Plans rule `i` (once) and binds its head to `row`; `None` when the
     /// head cannot match.
-    fn bind_head(&mut self, i: usize, row: &[Id]) -> Option<Vec<Id>> {
+    fn bind_head(&mut self, i: usize, row: &[Id]) -> Result<Option<Vec<Id>>, Missing> {
         let rule = &self.program.rules[i];
         if !self.plans.contains_key(&i) {
-            let head_plan = self.db.plan_from_head(rule, Bindings::All);
+            let head_plan = self.reader.plan_from_head(rule, Bindings::All)?;
             self.plans.insert(i, (head_plan.body, head_plan.plan));
         }
-        self.db.bind_head(rule, row)
+        Ok(self.db.bind_head(rule, row))
     }
 
     /// The (predicate, row id) of each positive premise of an instance.
@@ -339,19 +315,19 @@ impl<'a> Prover<'a> {
             .collect()
     }
 
-    fn derivation(&mut self, i: usize, slots: &[Id], depth: usize) -> Derivation {
+    fn derivation(&mut self, i: usize, slots: &[Id], depth: usize) -> Result<Derivation, Missing> {
         let (body, plan) = self.plans[&i].clone();
         let vars = plan_vars(&plan);
         let bindings: Vec<(String, Value)> = plan
             .variables
             .iter()
             .filter(|(n, _)| !n.starts_with('#'))
-            .map(|(n, s)| (n.clone(), self.db.interner.value(slots[*s])))
+            .map(|(n, s)| (n.clone(), self.reader.value(slots[*s])))
             .collect();
         let values: HashMap<String, Value> = plan
             .variables
             .iter()
-            .map(|(n, s)| (n.clone(), self.db.interner.value(slots[*s])))
+            .map(|(n, s)| (n.clone(), self.reader.value(slots[*s])))
             .collect();
         let mut derivation = Derivation {
             rule: self.rule_source(i),
@@ -369,7 +345,7 @@ impl<'a> Prover<'a> {
                         continue;
                     };
                     if let Some(row) = self.instantiate(atom, &vars, slots) {
-                        let proof = self.proof(pred, &row, depth + 1);
+                        let proof = self.proof(pred, &row, depth + 1)?;
                         derivation.premises.push(proof);
                     }
                 }
@@ -381,12 +357,12 @@ impl<'a> Prover<'a> {
                     substitute(&c.right, &values)
                 )),
                 Literal::Aggregate(agg) => {
-                    let note = self.aggregate_note(agg, &body, &values);
+                    let note = self.aggregate_note(agg, &body, &values)?;
                     derivation.aggregates.push(note);
                 }
             }
         }
-        derivation
+        Ok(derivation)
     }
 
     /// An aggregate's value in an instance, and the facts it ranged over.
@@ -395,17 +371,17 @@ impl<'a> Prover<'a> {
         agg: &ast::Aggregate,
         body: &[Literal],
         values: &HashMap<String, Value>,
-    ) -> AggregateNote {
+    ) -> Result<AggregateNote, Missing> {
         let groups = crate::ast::group_variables(agg, body);
         let mut group_names: Vec<&str> = groups.iter().copied().collect();
         group_names.sort_unstable();
         let inner = ast::name_wildcards(&agg.body);
-        let plan = self.db.plan_body(&inner, &group_names, Bindings::All);
+        let plan = self.reader.plan_body(&inner, &group_names, Bindings::All)?;
         let group_values: Vec<Value> = group_names
             .iter()
             .map(|n| values.get(*n).cloned().unwrap_or(Value::Int(0)))
             .collect();
-        let instances = self.db.solve(&plan, &group_values, usize::MAX);
+        let instances = self.reader.solve(&plan, &group_values, usize::MAX);
         let mut seen = std::collections::HashSet::new();
         let mut facts = Vec::new();
         let mut more = 0;
@@ -429,7 +405,7 @@ impl<'a> Prover<'a> {
                     if let Some(row) = self.instantiate(atom, &vars, &s) {
                         facts.push(Fact {
                             predicate: atom.predicate.text.to_string(),
-                            args: self.db.values(&row),
+                            args: self.reader.values(&row),
                         });
                     }
                 }
@@ -437,7 +413,7 @@ impl<'a> Prover<'a> {
         }
         let mut text_values = values.clone();
         text_values.remove(&agg.result.name);
-        AggregateNote {
+        Ok(AggregateNote {
             text: substitute_literal(&Literal::Aggregate(agg.clone()), &text_values),
             result: values
                 .get(&agg.result.name)
@@ -445,7 +421,7 @@ impl<'a> Prover<'a> {
                 .unwrap_or(Value::Int(0)),
             facts,
             more,
-        }
+        })
     }
 
     fn rule_source(&self, i: usize) -> Source {

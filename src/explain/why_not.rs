@@ -14,7 +14,9 @@ use std::collections::{HashMap, HashSet};
 
 use super::{source_at, substitute_literal, Fact, Source};
 use crate::ast::{self, Literal, Term};
-use crate::eval::Database;
+use crate::eval::relation::RowId;
+use crate::eval::{Database, Missing, Reader};
+use crate::intern::{Id, Names};
 use crate::load::Program;
 use crate::plan::{self, Bindings};
 use crate::source::Sources;
@@ -88,19 +90,29 @@ pub enum Failure {
     },
 }
 
-/// Explains why `fact` does not hold.
-pub fn why_not(db: &mut Database, program: &Program, sources: &Sources, fact: &Fact) -> WhyNot {
+/// Explains why `fact` does not hold, or says what the model lacks to
+/// (see [`Missing`]). `defined`: whether any statement or import of the
+/// program defines the fact's predicate.
+pub fn why_not(
+    db: &Database,
+    program: &Program,
+    sources: &Sources,
+    fact: &Fact,
+    defined: bool,
+) -> Result<WhyNot, Missing> {
+    let mut reader = Reader::new(db);
     let mut attempts = Vec::new();
-    for (i, rule) in program.rules.iter().enumerate() {
-        if rule.is_fact()
-            || *rule.head.predicate.text != *fact.predicate
-            || rule.head.args.len() != fact.args.len()
-        {
+    let rules = db
+        .pred(&fact.predicate)
+        .map(|p| db.plan.rules_concluding(p));
+    for i in rules.unwrap_or_default() {
+        let rule = &program.rules[i];
+        if rule.head.args.len() != fact.args.len() {
             continue;
         }
         let (bindings, failure) = match bind_head(&rule.head, &fact.args) {
             Err(why) => (Vec::new(), Failure::Head(why)),
-            Ok(head) => first_failure(db, &rule.body, &head),
+            Ok(head) => first_failure(&mut reader, &rule.body, &head)?,
         };
         attempts.push(Attempt {
             rule: source_at(sources, rule.span),
@@ -111,23 +123,9 @@ pub fn why_not(db: &mut Database, program: &Program, sources: &Sources, fact: &F
         });
     }
     let mut suggestions = Vec::new();
-    let known: Vec<String> = db.plan.predicates.keys().cloned().collect();
-    let defined = program
-        .rules
-        .iter()
-        .any(|r| *r.head.predicate.text == *fact.predicate)
-        || program
-            .imports
-            .iter()
-            .any(|i| *i.import.predicate.text == *fact.predicate);
     if !defined {
-        if let Some(s) = did_you_mean(
-            &fact.predicate,
-            known
-                .iter()
-                .map(String::as_str)
-                .filter(|k| *k != fact.predicate),
-        ) {
+        let known = db.plan.predicates.keys().map(String::as_str);
+        if let Some(s) = did_you_mean(&fact.predicate, known.filter(|k| *k != fact.predicate)) {
             suggestions.push(format!(
                 "`{}` has no facts and no rules; {s}",
                 fact.predicate
@@ -136,11 +134,10 @@ pub fn why_not(db: &mut Database, program: &Program, sources: &Sources, fact: &F
             suggestions.push(format!("`{}` has no facts and no rules", fact.predicate));
         }
     }
-    let strings: Vec<&str> = db.interner.strings().collect();
     for arg in &fact.args {
         if let Value::Str(s) = arg {
             if db.interner.get(arg).is_none() {
-                let hint = did_you_mean(s, strings.iter().copied())
+                let hint = did_you_mean(s, db.interner.strings())
                     .map_or_else(String::new, |h| format!("; {h}"));
                 suggestions.push(format!(
                     "`{arg}` appears nowhere in the program or its data{hint}"
@@ -158,14 +155,14 @@ pub fn why_not(db: &mut Database, program: &Program, sources: &Sources, fact: &F
             )
         })
         .unwrap_or_default();
-    WhyNot {
+    Ok(WhyNot {
         fact: fact.clone(),
         at: None,
         validity: None,
         attempts,
         closest,
         suggestions,
-    }
+    })
 }
 
 /// The head variables' values, or why the head cannot take the fact.
@@ -198,29 +195,29 @@ fn bind_head(head: &ast::Atom, args: &[Value]) -> Result<HashMap<String, Value>,
 /// Tries ever longer prefixes of the body (in a safe source order) until
 /// one has no solution; returns the bindings before it and the failure.
 fn first_failure(
-    db: &mut Database,
+    reader: &mut Reader,
     body: &[Literal],
     head: &HashMap<String, Value>,
-) -> (Vec<(String, Value)>, Failure) {
+) -> Result<(Vec<(String, Value)>, Failure), Missing> {
     let order = source_order(body, head.keys().cloned().collect());
     let names: Vec<&str> = head.keys().map(String::as_str).collect();
     let named = crate::ast::name_wildcards(body);
-    let solve = |db: &mut Database, k: usize| {
+    let solve = |reader: &mut Reader, k: usize| {
         let prefix: Vec<Literal> = order[..k].iter().map(|&i| named[i].clone()).collect();
-        solve_first(db, &prefix, &names, head)
+        solve_first(reader, &prefix, &names, head)
     };
     // A prefix that fails makes every longer one fail too, so the shortest
     // failing prefix is found by bisection: prefix `lo` holds, `hi` fails.
-    if let Some(values) = solve(db, order.len()) {
+    if let Some(values) = solve(reader, order.len())? {
         // Every premise holds: the fact would have been derived. It cannot
         // be reached for a fact that does not hold; say so rather than guess.
         let literal = "every premise holds".to_string();
-        return (ordered_bindings(body, &values), Failure::False { literal });
+        return Ok((ordered_bindings(body, &values), Failure::False { literal }));
     }
     let (mut lo, mut hi) = (0, order.len());
     while hi - lo > 1 {
         let mid = (lo + hi) / 2;
-        if solve(db, mid).is_some() {
+        if solve(reader, mid)?.is_some() {
             lo = mid;
         } else {
             hi = mid;
@@ -229,30 +226,32 @@ fn first_failure(
     let values = if lo == 0 {
         head.clone()
     } else {
-        solve(db, lo).unwrap_or_else(|| head.clone())
+        solve(reader, lo)?.unwrap_or_else(|| head.clone())
     };
     let literal = &body[order[hi - 1]];
-    (
+    Ok((
         ordered_bindings(body, &values),
-        failure(db, literal, body, &values),
-    )
+        failure(reader, literal, body, &values)?,
+    ))
 }
 /// The first solution of `prefix` with the head's values bound.
 fn solve_first(
-    db: &mut Database,
+    reader: &mut Reader,
     prefix: &[Literal],
     names: &[&str],
     head: &HashMap<String, Value>,
-) -> Option<HashMap<String, Value>> {
-    let plan = db.plan_body(prefix, names, Bindings::One);
+) -> Result<Option<HashMap<String, Value>>, Missing> {
+    let plan = reader.plan_body(prefix, names, Bindings::One)?;
     let bound: Vec<Value> = names.iter().map(|n| head[*n].clone()).collect();
-    let slots = db.solve(&plan, &bound, 1).pop()?;
-    Some(
+    let Some(slots) = reader.solve(&plan, &bound, 1).pop() else {
+        return Ok(None);
+    };
+    Ok(Some(
         plan.variables
             .iter()
-            .map(|(n, s)| (n.clone(), db.interner.value(slots[*s])))
+            .map(|(n, s)| (n.clone(), reader.value(slots[*s])))
             .collect(),
-    )
+    ))
 }
 
 /// The body's literals in source order, each test moved after the literals
@@ -294,13 +293,14 @@ fn ordered_bindings(body: &[Literal], values: &HashMap<String, Value>) -> Vec<(S
 }
 
 fn failure(
-    db: &mut Database,
+    reader: &mut Reader,
     literal: &Literal,
     body: &[Literal],
     values: &HashMap<String, Value>,
-) -> Failure {
+) -> Result<Failure, Missing> {
+    let db = reader.db;
     let text = substitute_literal(literal, values);
-    match literal {
+    Ok(match literal {
         Literal::Positive(atom) => {
             let pattern = pattern(atom, values);
             let closest = db
@@ -358,13 +358,13 @@ fn failure(
                 .copied()
                 .filter(|g| values.contains_key(*g))
                 .collect();
-            let plan = db.plan_body(&alone, &known, Bindings::Named);
+            let plan = reader.plan_body(&alone, &known, Bindings::Named)?;
             let bound: Vec<Value> = known.iter().map(|n| values[*n].clone()).collect();
-            let value = db.solve(&plan, &bound, 1).pop().and_then(|s| {
+            let value = reader.solve(&plan, &bound, 1).pop().and_then(|s| {
                 plan.variables
                     .iter()
                     .find(|(n, _)| n == "#value")
-                    .map(|(_, slot)| db.interner.value(s[*slot]))
+                    .map(|(_, slot)| reader.value(s[*slot]))
             });
             let literal = match value {
                 Some(v) => format!("{text} (it gives {v})"),
@@ -373,7 +373,7 @@ fn failure(
             Failure::False { literal }
         }
         _ => Failure::False { literal: text },
-    }
+    })
 }
 
 /// An atom's arguments: known values, or `None` for the unknown.
@@ -389,7 +389,8 @@ fn pattern(atom: &ast::Atom, values: &HashMap<String, Value>) -> Vec<Option<Valu
 }
 
 /// The facts of `pred` that agree with the most known arguments (at least
-/// one), best first, then in canonical order.
+/// one), best first, then in canonical order. Rows are scored by their
+/// ids; only the few kept are turned into values.
 fn closest_facts(db: &Database, pred: plan::PredId, pattern: &[Option<Value>]) -> Vec<Fact> {
     let rel = &db.relations[pred];
     let name = db
@@ -398,26 +399,38 @@ fn closest_facts(db: &Database, pred: plan::PredId, pattern: &[Option<Value>]) -
         .get_index(pred)
         .map(|(n, _)| n.clone())
         .unwrap_or_default();
-    let mut scored: Vec<(usize, Vec<Value>)> = rel
-        .live_rows()
-        .map(|r| db.values(rel.row(r)))
-        .map(|row| {
-            let score = row
-                .iter()
-                .zip(pattern)
-                .filter(|(v, p)| p.as_ref() == Some(*v))
-                .count();
-            (score, row)
-        })
-        .filter(|(score, _)| *score > 0 || pattern.iter().all(Option::is_none))
+    // A value the model lacks agrees with no row.
+    let wanted: Vec<Option<Option<Id>>> = pattern
+        .iter()
+        .map(|p| p.as_ref().map(|v| db.interner.get(v)))
         .collect();
-    scored.sort_by(|(a, ra), (b, rb)| b.cmp(a).then_with(|| ra.cmp(rb)));
-    scored
-        .into_iter()
-        .take(CLOSEST)
-        .map(|(_, args)| Fact {
+    let anything = pattern.iter().all(Option::is_none);
+    let order = |a: &(usize, RowId), b: &(usize, RowId)| {
+        (b.0.cmp(&a.0)).then_with(|| db.interner.cmp_rows(rel.row(a.1), rel.row(b.1)))
+    };
+    let mut best: Vec<(usize, RowId)> = Vec::with_capacity(CLOSEST + 1);
+    for r in rel.live_rows() {
+        let row = rel.row(r);
+        let score = row
+            .iter()
+            .zip(&wanted)
+            .filter(|(id, w)| matches!(w, Some(Some(w)) if w == *id))
+            .count();
+        if score == 0 && !anything {
+            continue;
+        }
+        let candidate = (score, r);
+        if best.len() == CLOSEST && order(&candidate, &best[CLOSEST - 1]).is_ge() {
+            continue;
+        }
+        let at = best.partition_point(|b| order(b, &candidate).is_lt());
+        best.insert(at, candidate);
+        best.truncate(CLOSEST);
+    }
+    best.into_iter()
+        .map(|(_, r)| Fact {
             predicate: name.clone(),
-            args,
+            args: db.values(rel.row(r)),
         })
         .collect()
 }

@@ -183,7 +183,7 @@ pub fn engine_model(
     engine: &mut entente::Engine,
     config: entente::Config,
 ) -> std::collections::BTreeMap<String, std::collections::BTreeSet<Vec<entente::Value>>> {
-    engine.run(config).expect("evaluation succeeds");
+    engine.run_with(&config).expect("evaluation succeeds");
     let db = engine.model().expect("just evaluated");
     let mut model = std::collections::BTreeMap::new();
     for (p, name) in db.plan.predicates.keys().enumerate() {

@@ -10,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use entente::{Config, Engine};
+use entente::Engine;
 use entente_bench::update_cases;
 
 fn median(mut times: Vec<Duration>) -> Duration {
@@ -39,7 +39,7 @@ fn main() {
         for _ in 0..3 {
             engine = loaded.clone();
             let start = Instant::now();
-            engine.run(Config::default()).expect("evaluation succeeds");
+            engine.run().expect("evaluation succeeds");
             full.push(start.elapsed());
         }
         let full = median(full);

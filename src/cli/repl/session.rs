@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use entente::{statements_of, Change, ChangeSet, Config, Engine, Error, Fact, Update};
+use entente::{statements_of, Change, ChangeSet, Config, Engine, Error, ErrorKind, Fact, Update};
 
 use super::super::format::{self, Format};
 use super::super::graph::Picture;
@@ -72,6 +72,11 @@ pub struct Session {
     entries: usize,
     /// How long the last evaluation or update took.
     last: Option<Duration>,
+    /// True when evaluating the program as it stands failed (a budget,
+    /// an arithmetic error): a change is then made to the program without
+    /// evaluating it first (that is how a runaway rule is taken out), and
+    /// the next question evaluates again.
+    stuck: bool,
     /// True once any entry failed.
     pub failed: bool,
 }
@@ -80,10 +85,11 @@ impl Session {
     /// An empty session.
     pub fn new(config: Config) -> Session {
         Session {
-            engine: Engine::new(),
+            engine: Engine::with_config(config.clone()),
             config,
             entries: 0,
             last: None,
+            stuck: false,
             failed: false,
         }
     }
@@ -98,8 +104,8 @@ impl Session {
     pub fn load(&mut self, files: &[PathBuf]) -> bool {
         let loaded = self.engine.load_files(files);
         match self.report(loaded) {
-            Some(warnings) => {
-                report::warnings(&warnings);
+            Some(update) => {
+                report::warnings(&update.warnings);
                 self.evaluate()
             }
             None => false,
@@ -157,9 +163,11 @@ impl Session {
     }
 
     fn add(&mut self, name: &str, text: &str, out: &mut impl Write) -> io::Result<()> {
+        self.prepare_change();
         let start = Instant::now();
-        let added = self.engine.add_source(name, text, self.config.clone());
+        let added = self.engine.add_source(name, text);
         if let Some(update) = self.report(added) {
+            self.stuck = false;
             self.last = Some(start.elapsed());
             report::warnings(&update.warnings);
             summary(out, &update)?;
@@ -174,7 +182,7 @@ impl Session {
         let Some((file, predicates)) = words.split_last() else {
             return Ok(());
         };
-        let drawn = self.engine.graph(predicates, self.config.clone());
+        let drawn = self.ask(|engine| engine.graph(predicates));
         let Some(graph) = self.report(drawn) else {
             return Ok(());
         };
@@ -192,7 +200,7 @@ impl Session {
     }
 
     fn query(&mut self, name: &str, text: &str, out: &mut impl Write) -> io::Result<()> {
-        let answered = self.engine.query_named(name, text, self.config.clone());
+        let answered = self.ask(|engine| engine.query_named(name, text));
         if let Some((answers, warnings)) = self.report(answered) {
             report::warnings(&warnings);
             format::answers(out, Format::Text, None, &answers)?;
@@ -216,9 +224,7 @@ impl Session {
                 }
             }
             "why" | "whynot" if !argument.is_empty() => {
-                let explained = self
-                    .engine
-                    .explain_named(name, argument, self.config.clone());
+                let explained = self.ask(|engine| engine.explain_named(name, argument));
                 if let Some((explanation, warnings)) = self.report(explained) {
                     report::warnings(&warnings);
                     write!(out, "{explanation}")?;
@@ -228,11 +234,11 @@ impl Session {
             "rules" => self.rules(argument, out)?,
             "retract" if !argument.is_empty() => {
                 let statement = with_period(argument);
+                self.prepare_change();
                 let start = Instant::now();
-                let retracted = self
-                    .engine
-                    .retract_source(name, &statement, self.config.clone());
+                let retracted = self.engine.retract_source(name, &statement);
                 if let Some(update) = self.report(retracted) {
+                    self.stuck = false;
                     self.last = Some(start.elapsed());
                     summary(out, &update)?;
                     write!(out, "{}", update.changes)?;
@@ -240,9 +246,7 @@ impl Session {
             }
             "whatif" if !argument.is_empty() => {
                 let changes = changes(argument);
-                let answer = self
-                    .engine
-                    .what_if_named(name, &changes, false, self.config.clone());
+                let answer = self.ask(|engine| engine.what_if_named(name, &changes, false));
                 if let Some(answer) = self.report(answer) {
                     if answer.changes.is_empty() {
                         writeln!(out, "no derived fact would appear or disappear.")?;
@@ -259,7 +263,8 @@ impl Session {
             "graph" if argument.split_whitespace().count() >= 2 => self.graph(argument, out)?,
             "stats" => self.stats(out)?,
             "reset" => {
-                self.engine = Engine::new();
+                self.engine = Engine::with_config(self.config.clone());
+                self.stuck = false;
                 self.last = None;
                 writeln!(out, "the program is empty.")?;
             }
@@ -291,7 +296,10 @@ impl Session {
         self.engine
             .for_each_timed_fact(false, |name, args, validity| {
                 if predicate.is_empty() || name == predicate {
-                    let fact = Fact::new(name, args.iter().cloned());
+                    let fact = Fact {
+                        predicate: name.to_string(),
+                        args: args.to_vec(),
+                    };
                     for line in fact.timed_lines(validity) {
                         writeln!(out, "{line}")?;
                     }
@@ -333,12 +341,42 @@ impl Session {
             return true;
         }
         let start = Instant::now();
-        let ran = self.engine.run(self.config.clone()).map(|_| ());
+        let ran = self.engine.run();
+        self.stuck = ran.is_err();
         let ok = self.report(ran).is_some();
         if ok {
             self.last = Some(start.elapsed());
         }
         ok
+    }
+
+    /// Evaluates a stale model before a change, so that the change can say
+    /// what it did, unless evaluating it has just failed (the change may
+    /// be the one that mends it); a failure here is reported by the next
+    /// question.
+    fn prepare_change(&mut self) {
+        if !self.engine.is_current() && !self.stuck {
+            self.stuck = self.engine.run().is_err();
+        }
+    }
+
+    /// A question's answer, the program evaluated first when the question
+    /// finds it unevaluated.
+    fn ask<T>(
+        &mut self,
+        mut question: impl FnMut(&mut Engine) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        match question(&mut self.engine) {
+            Err(e) if e.kind() == ErrorKind::NotEvaluated => {
+                let start = Instant::now();
+                let ran = self.engine.run();
+                self.stuck = ran.is_err();
+                ran?;
+                self.last = Some(start.elapsed());
+                question(&mut self.engine)
+            }
+            answered => answered,
+        }
     }
 
     /// The value, or `None` after printing the error.

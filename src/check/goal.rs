@@ -1,0 +1,165 @@
+//! Checking a question (a goal) against a program already checked, at the
+//! cost of the goal: the program is summed up once per change as a
+//! [`Vocabulary`] (each predicate's arity and whether anything defines
+//! it), and a goal is checked against that, never against the program.
+//!
+//! The checks are those a query of the program would get: one arity per
+//! predicate (the program's first use comes first), range restriction, and
+//! the `undefined` warning. A query adds no rule, so it cannot close a
+//! negation cycle; and queries are not linted for singletons.
+
+use std::collections::HashMap;
+
+use crate::ast::{for_each_atom, Query};
+use crate::error::{CheckError, Warning};
+use crate::hash::FxBuild;
+use crate::load::Program;
+use crate::source::Span;
+use crate::suggest::did_you_mean;
+
+use super::{arity, safety};
+
+/// Each predicate of a checked program: its arity, where it is first used,
+/// and how many statements and imports define it.
+#[derive(Clone, Debug, Default)]
+pub struct Vocabulary {
+    predicates: HashMap<Box<str>, Use, FxBuild>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Use {
+    arity: usize,
+    first: Span,
+    /// Rules and facts that conclude it, and imports that read it.
+    defined: usize,
+}
+
+impl Vocabulary {
+    /// The vocabulary of `program` (one pass over its statements).
+    pub fn of(program: &Program) -> Vocabulary {
+        let mut vocabulary = Vocabulary::default();
+        // Facts of one predicate come in runs: one lookup per run.
+        let mut last: Option<(&str, usize)> = None;
+        for rule in &program.rules {
+            let head = &rule.head.predicate;
+            match &mut last {
+                Some((name, count)) if *name == &*head.text => *count += 1,
+                _ => {
+                    if let Some((name, count)) = last.take() {
+                        vocabulary.define(name, count);
+                    }
+                    vocabulary.uses(&head.text, rule.head.args.len(), head.span);
+                    last = Some((&head.text, 1));
+                }
+            }
+            for_each_atom(&rule.body, &mut |a, _| {
+                vocabulary.uses(&a.predicate.text, a.args.len(), a.predicate.span)
+            });
+        }
+        if let Some((name, count)) = last {
+            vocabulary.define(name, count);
+        }
+        for query in &program.queries {
+            for_each_atom(&query.body, &mut |a, _| {
+                vocabulary.uses(&a.predicate.text, a.args.len(), a.predicate.span)
+            });
+        }
+        for import in &program.imports {
+            let name = &import.import.predicate;
+            if let Some(arity) = import.arity() {
+                vocabulary.uses(&name.text, arity, name.span);
+            }
+            vocabulary.define(&name.text, 1);
+        }
+        vocabulary
+    }
+
+    /// Notes a use of `name` with `arity` at `span` (the earliest use
+    /// fixes the arity).
+    fn uses(&mut self, name: &str, arity: usize, span: Span) {
+        match self.predicates.get_mut(name) {
+            Some(known) if span.start < known.first.start => {
+                known.arity = arity;
+                known.first = span;
+            }
+            Some(_) => {}
+            None => {
+                let first = Use {
+                    arity,
+                    first: span,
+                    defined: 0,
+                };
+                self.predicates.insert(name.into(), first);
+            }
+        }
+    }
+
+    /// Counts `count` more statements or imports that define `name`.
+    fn define(&mut self, name: &str, count: usize) {
+        if let Some(known) = self.predicates.get_mut(name) {
+            known.defined += count;
+        }
+    }
+
+    /// Notes given facts of a known predicate added (`added`) and
+    /// statements of it taken out (`removed`), for changes that do not
+    /// check the program again.
+    pub fn restate(&mut self, name: &str, added: usize, removed: usize) {
+        if let Some(known) = self.predicates.get_mut(name) {
+            known.defined = (known.defined + added).saturating_sub(removed);
+        }
+    }
+
+    /// The arity of a predicate the program uses.
+    pub fn arity(&self, name: &str) -> Option<usize> {
+        self.predicates.get(name).map(|u| u.arity)
+    }
+
+    /// True when some statement or import defines the predicate.
+    pub fn is_defined(&self, name: &str) -> bool {
+        self.predicates.get(name).is_some_and(|u| u.defined > 0)
+    }
+
+    fn defined_names(&self) -> impl Iterator<Item = &str> {
+        self.predicates
+            .iter()
+            .filter(|(_, u)| u.defined > 0)
+            .map(|(name, _)| &**name)
+    }
+}
+
+/// The errors and warnings of `query` asked of a program whose vocabulary
+/// is `vocabulary`.
+pub fn check_goal(query: &Query, vocabulary: &Vocabulary) -> (Vec<CheckError>, Vec<Warning>) {
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    // Each predicate of the goal at its first use here, with the arity and
+    // place that fix its arity (the program's, else this use).
+    let mut seen: Vec<(&str, usize, Span)> = Vec::new();
+    for_each_atom(&query.body, &mut |atom, _| {
+        let name = &*atom.predicate.text;
+        let found = atom.args.len();
+        let span = atom.predicate.span;
+        let Some(&(_, expected, first)) = seen.iter().find(|(n, _, _)| *n == name) else {
+            let known = vocabulary.predicates.get(name);
+            let (expected, first) = known.map_or((found, span), |u| (u.arity, u.first));
+            seen.push((name, expected, first));
+            if !vocabulary.is_defined(name) {
+                warnings.push(Warning::Undefined {
+                    predicate: name.to_string(),
+                    span,
+                    help: did_you_mean(name, vocabulary.defined_names()),
+                });
+            }
+            if expected != found {
+                errors.push(arity::mismatch(name, expected, found, span, first));
+            }
+            return;
+        };
+        if expected != found {
+            errors.push(arity::mismatch(name, expected, found, span, first));
+        }
+    });
+    errors.extend(safety::check_query(query));
+    (errors, warnings)
+}
