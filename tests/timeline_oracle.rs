@@ -123,6 +123,13 @@ proptest! {
                 .map(|((_, row), v)| (row.clone(), v.clone()))
                 .collect();
             prop_assert_eq!(got, wanted, "answers of {}(X), program:\n{}", p.name, text);
+            // Asked of the kept timeline, a goal of one atom is answered
+            // from its facts, without a sweep: the same answers.
+            let (quick, _) = engine.query(&format!("{}(X)", p.name)).expect("answers");
+            prop_assert_eq!(&quick, &answers, "{}(X) from the timeline, program:\n{}", p.name, text);
+            let (any, _) = engine.query(&format!("{}(_)", p.name)).expect("answers");
+            let (swept_any, _) = engine.timeline(&format!("{}(_)", p.name)).expect("answers");
+            prop_assert_eq!(&any, &swept_any, "{}(_) from the timeline, program:\n{}", p.name, text);
 
             // Each boundary names given facts that start or end right there.
             let (answers, boundaries, _) = engine

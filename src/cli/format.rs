@@ -30,7 +30,7 @@ pub fn facts(
     derived_only: bool,
 ) -> io::Result<()> {
     // Over time (a timeline), each fact says when it holds.
-    let over_time = engine.timeline_model().is_some();
+    let over_time = engine.has_timeline();
     let each = |f: &mut TimedFact| {
         engine.for_each_timed_fact(derived_only, |name, row, validity| f(name, row, validity))
     };

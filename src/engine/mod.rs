@@ -101,10 +101,10 @@ pub struct Engine {
     imported: Vec<ImportedRows>,
     /// The model: of every time for a program that says nothing of time,
     /// else the snapshot at `model_at`.
-    model: Shared,
+    model: Shared<Database>,
     /// When each fact holds, for a program that says when facts hold, run
     /// over every time (no time point).
-    timeline: Option<Timeline>,
+    timeline: Shared<Timeline>,
     /// Does the program say when some facts hold? Kept with the program,
     /// so that a program of many facts is not scanned for it at every
     /// question.
@@ -243,9 +243,9 @@ impl Engine {
             return Ok(());
         }
         *self.model.get_mut() = None;
-        self.timeline = None;
+        *self.timeline.get_mut() = None;
         if over_time {
-            self.timeline = Some(self.compute_timeline(config)?);
+            *self.timeline.get_mut() = Some(self.compute_timeline(config)?);
         } else {
             *self.model.get_mut() = Some(self.evaluated(config)?);
         }
@@ -481,8 +481,9 @@ impl Engine {
     /// at the start of the last elementary interval, which reaches the
     /// present.
     fn explain_over_time(&self, fact: &Fact, config: &Config) -> Result<Explanation, Error> {
+        let kept = self.timeline.read();
         let computed;
-        let timeline = match &self.timeline {
+        let timeline = match kept.as_ref() {
             Some(timeline) => timeline,
             None => {
                 computed = self.compute_timeline(config)?;
@@ -515,7 +516,10 @@ impl Engine {
                 Some(t) => self
                     .snapshot(t, config)?
                     .ask(|db| Reader::within(db, config, goal).answer(query)),
-                None => return Ok(self.answers_over_time(&[query], config)?.remove(0)),
+                None => match self.answer_from_timeline(query, config) {
+                    Some(answered) => answered,
+                    None => return Ok(self.answers_over_time(&[query], config)?.remove(0)),
+                },
             },
         };
         answered.map_err(|e| Error::single(e, sources))
@@ -585,7 +589,7 @@ fn goal_body(goal: &str) -> (usize, usize) {
 }
 
 /// The span of a query's literals (without the `?` and `.` around them).
-fn words(query: &Query) -> Span {
+pub(super) fn words(query: &Query) -> Span {
     let spans = query.body.iter().map(Literal::span);
     spans.reduce(Span::to).unwrap_or(query.span)
 }

@@ -283,7 +283,7 @@ impl Engine {
                 note(&import.import.predicate.text, arity);
             }
         }
-        if let Some(timeline) = &self.timeline {
+        if let Some(timeline) = self.timeline.read().as_ref() {
             for info in &mut found {
                 if let Some(p) = timeline.db.pred(&info.name) {
                     info.facts = Some(timeline.facts(p, false).len());

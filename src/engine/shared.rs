@@ -1,4 +1,5 @@
-//! The model, shared by the questions asked of it at once.
+//! The model (or the timeline), shared by the questions asked of it at
+//! once.
 //!
 //! Questions take `&Engine` and read the model under a read lock, so
 //! several threads ask together. A question may need what the model lacks
@@ -9,28 +10,55 @@
 
 use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
+use crate::eval::timeline::Timeline;
 use crate::eval::{Database, Missing};
 
-/// The engine's model, when it has one.
-#[derive(Debug, Default)]
-pub(super) struct Shared(RwLock<Option<Database>>);
+/// What holds a model that questions read: the model itself, or a
+/// timeline (whose model is that of the last elementary interval).
+pub(super) trait Holds {
+    /// The model, to add what a question found missing.
+    fn model_mut(&mut self) -> &mut Database;
+}
 
-impl Clone for Shared {
-    fn clone(&self) -> Shared {
-        Shared(RwLock::new(self.read().clone()))
+impl Holds for Database {
+    fn model_mut(&mut self) -> &mut Database {
+        self
     }
 }
 
-impl Shared {
+impl Holds for Timeline {
+    fn model_mut(&mut self) -> &mut Database {
+        &mut self.db
+    }
+}
+
+/// The engine's model (or timeline), when it has one.
+#[derive(Debug)]
+pub(super) struct Shared<T>(RwLock<Option<T>>);
+
+impl<T> Default for Shared<T> {
+    fn default() -> Shared<T> {
+        Shared(RwLock::new(None))
+    }
+}
+
+impl<T: Clone> Clone for Shared<T> {
+    fn clone(&self) -> Shared<T> {
+        let held = self.0.read().unwrap_or_else(PoisonError::into_inner);
+        Shared(RwLock::new(held.clone()))
+    }
+}
+
+impl<T: Holds> Shared<T> {
     /// The model, to change (no lock: `&mut` is proof that nobody reads).
-    pub(super) fn get_mut(&mut self) -> &mut Option<Database> {
+    pub(super) fn get_mut(&mut self) -> &mut Option<T> {
         // A reader that panicked left the model whole: readers never
         // change it, and `prepare` only adds indexes.
         self.0.get_mut().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The model, to read.
-    pub(super) fn read(&self) -> RwLockReadGuard<'_, Option<Database>> {
+    pub(super) fn read(&self) -> RwLockReadGuard<'_, Option<T>> {
         self.0.read().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -41,18 +69,18 @@ impl Shared {
 
     /// Asks `question` of the model (`None` without one), adding what it
     /// finds missing under the write lock and asking again.
-    pub(super) fn ask<T>(
+    pub(super) fn ask<A>(
         &self,
-        mut question: impl FnMut(&Database) -> Result<T, Missing>,
-    ) -> Option<T> {
+        mut question: impl FnMut(&T) -> Result<A, Missing>,
+    ) -> Option<A> {
         loop {
             let missing = match self.read().as_ref().map(&mut question)? {
                 Ok(answer) => return Some(answer),
                 Err(missing) => missing,
             };
             let mut model = self.0.write().unwrap_or_else(PoisonError::into_inner);
-            if let Some(db) = model.as_mut() {
-                db.prepare(&missing);
+            if let Some(held) = model.as_mut() {
+                held.model_mut().prepare(&missing);
             }
         }
     }

@@ -8,14 +8,16 @@
 //! answering it in each ([`Engine::answers_over_time`]). A question about
 //! one time point (`? goal at T.`) is asked of the snapshot then.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{ChangeSet, Engine, Explanation, WhatIf};
-use crate::ast::{Literal, Query, Statement, Term};
+use crate::ast::{Atom, Literal, Query, Statement, Term};
 use crate::check::{self, Stratification};
-use crate::error::{Error, Problem};
+use crate::error::{Error, EvalError, Problem};
 use crate::eval::timeline::{sweep, Timeline, Track};
-use crate::eval::{self, Answers, Config, Database, ImportedRows};
+use crate::eval::{self, Answers, Config, Database, ImportedRows, Reader};
+use crate::intern::{Id, Names};
+use crate::plan::Bindings;
 use crate::explain::{Fact, Failure, Justification, Proof, Prover};
 use crate::intern::Interner;
 use crate::load::Program;
@@ -55,11 +57,11 @@ impl Engine {
         })
     }
 
-    /// The timeline of the program (run before), if it is kept: the
-    /// program says when facts hold and the run was over every time.
-    #[doc(hidden)]
-    pub fn timeline_model(&self) -> Option<&Timeline> {
-        self.timeline.as_ref()
+    /// True when the engine keeps a timeline: the program says when
+    /// facts hold and was run over every time (no [`Config::at`]), so its
+    /// facts come with when they hold.
+    pub fn has_timeline(&self) -> bool {
+        self.timeline.is_some()
     }
 
     /// Computes the timeline: when every fact holds.
@@ -134,6 +136,89 @@ impl Engine {
 }
 
 impl Engine {
+    /// A goal of one positive atom asked over every time, answered from
+    /// the kept timeline at the cost of the facts that fit it: those of
+    /// the last elementary interval's model through its indexes, and
+    /// those that held only before then one by one; an answer holds when
+    /// some fact behind it does. `None` when the goal is more than one
+    /// atom, or no timeline is kept (a sweep answers it then).
+    pub(super) fn answer_from_timeline(
+        &self,
+        query: &Query,
+        config: &Config,
+    ) -> Option<Result<Answers, EvalError>> {
+        let [Literal::Positive(atom)] = query.body.as_slice() else {
+            return None;
+        };
+        let mut variables: Vec<String> = Vec::new();
+        for t in &atom.args {
+            if let Term::Var(v) = t {
+                if !v.is_anonymous() && !variables.contains(&v.name) {
+                    variables.push(v.name.clone());
+                }
+            }
+        }
+        let goal = super::words(query);
+        self.timeline.ask(|timeline| {
+            let db = &timeline.db;
+            let mut reader = Reader::within(db, config, goal);
+            let mut found: HashMap<Vec<Id>, Validity> = HashMap::new();
+            if let Some(pred) = db.pred(&atom.predicate.text) {
+                let body = crate::ast::name_wildcards(&query.body);
+                let plan = reader.plan_body(&body, &[], Bindings::All)?;
+                let slot = |name: &str| plan.variables.iter().find(|(n, _)| n == name).map(|v| v.1);
+                let project: Vec<usize> = variables.iter().filter_map(|v| slot(v)).collect();
+                let Literal::Positive(named) = &body[0] else {
+                    unreachable!("one positive atom");
+                };
+                let columns: Vec<Option<usize>> = (named.args.iter())
+                    .map(|t| match t {
+                        Term::Var(v) => slot(&v.name),
+                        _ => None,
+                    })
+                    .collect();
+                let constants: Vec<Option<Id>> = (atom.args.iter())
+                    .map(|t| match t {
+                        Term::Const(c, _) => db.interner.get(c),
+                        _ => None,
+                    })
+                    .collect();
+                // The facts of the last interval's model.
+                let matches = match reader.answer_slots(&plan) {
+                    Ok(matches) => matches,
+                    Err(e) => return Ok(Err(e)),
+                };
+                for slots in matches {
+                    let row: Vec<Id> = (columns.iter().zip(&constants))
+                        .map(|(c, k)| c.map_or_else(|| k.unwrap_or(0), |s| slots[s]))
+                        .collect();
+                    let key = project.iter().map(|&s| slots[s]).collect();
+                    merge(&mut found, key, &timeline.validity(pred, &row));
+                }
+                // The facts that held only before it.
+                let rel = &db.relations[pred];
+                for (row, validity) in &timeline.changed[pred] {
+                    if validity.is_never() || rel.find(row).is_some() {
+                        continue;
+                    }
+                    if let Some(key) = fits(atom, &constants, row, &variables) {
+                        merge(&mut found, key, validity);
+                    }
+                }
+            }
+            let mut rows: Vec<(Vec<Id>, Validity)> = found.into_iter().collect();
+            rows.sort_by(|a, b| reader.names.cmp_rows(&a.0, &b.0));
+            let (rows, validities) = (rows.into_iter())
+                .map(|(key, validity)| (reader.values(&key), validity))
+                .unzip();
+            Ok(Ok(Answers {
+                variables: variables.clone(),
+                rows,
+                validities,
+            }))
+        })
+    }
+
     /// What-if for programs that say when facts hold (`copy` is this
     /// engine with the changes made): at the time point asked about, the
     /// two snapshots compared; over every time, the two timelines, each
@@ -149,7 +234,7 @@ impl Engine {
         // The two timelines: what changes over time, and when each fact
         // of a proof holds.
         let timelines = if at.is_none() || explain {
-            let timeline = |engine: &Engine| match &engine.timeline {
+            let timeline = |engine: &Engine| match engine.timeline.read().as_ref() {
                 Some(t) => Ok(t.clone()),
                 None => engine.compute_timeline(config),
             };
@@ -225,8 +310,9 @@ impl Engine {
         explanation: &mut Explanation,
         config: &Config,
     ) -> Result<(), Error> {
+        let kept = self.timeline.read();
         let computed;
-        let timeline = match &self.timeline {
+        let timeline = match kept.as_ref() {
             Some(t) => t,
             None => {
                 computed = self.compute_timeline(config)?;
@@ -250,6 +336,34 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// Adds to when the answer `key` holds.
+fn merge(found: &mut HashMap<Vec<Id>, Validity>, key: Vec<Id>, validity: &Validity) {
+    let held = found.entry(key).or_insert_with(Validity::never);
+    for &interval in validity.intervals() {
+        held.add(interval);
+    }
+}
+
+/// The values of `variables` when `row` fits `atom` (its constants as
+/// ids, `None` for one the model lacks: then nothing fits it); `None`
+/// when it does not fit.
+fn fits(atom: &Atom, constants: &[Option<Id>], row: &[Id], variables: &[String]) -> Option<Vec<Id>> {
+    let mut bound: Vec<(&str, Id)> = Vec::new();
+    for ((term, constant), &id) in atom.args.iter().zip(constants).zip(row) {
+        match term {
+            Term::Const(..) if *constant != Some(id) => return None,
+            Term::Var(v) => match bound.iter().find(|(name, _)| *name == v.name) {
+                Some(&(_, earlier)) if earlier != id => return None,
+                Some(_) => {}
+                None => bound.push((&v.name, id)),
+            },
+            _ => {}
+        }
+    }
+    let value = |name: &String| bound.iter().find(|(n, _)| n == name).map(|b| b.1);
+    variables.iter().map(value).collect()
 }
 
 /// Sets the validity of every node of a proof.
@@ -350,7 +464,7 @@ impl Engine {
             ..config.clone()
         })?;
         let model = self.model.get_mut().as_ref();
-        let changes = match (&self.timeline, model, old_timeline, old_model) {
+        let changes = match (self.timeline.get_mut().as_ref(), model, old_timeline, old_model) {
             (Some(new), _, Some(old), _) => ChangeSet::between_timelines(&old, new),
             (Some(new), _, None, Some(old)) => {
                 ChangeSet::between_timelines(&Timeline::always(old), new)

@@ -425,7 +425,7 @@ impl Engine {
         // change (docs/language.md): maintenance keeps one model, and its
         // models are one per elementary interval.
         self.vocabulary = Vocabulary::of(&self.program);
-        let old_timeline = self.timeline.take();
+        let old_timeline = self.timeline.get_mut().take();
         if was_temporal || self.is_temporal() {
             let old_model = self.model.get_mut().take();
             return match self.changes_in_time(old_model, old_timeline, config) {
@@ -439,7 +439,7 @@ impl Engine {
                     self.vocabulary = Vocabulary::of(&self.program);
                     self.temporal = was_temporal;
                     *self.model.get_mut() = None;
-                    self.timeline = None;
+                    *self.timeline.get_mut() = None;
                     Err(e)
                 }
             };

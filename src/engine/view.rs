@@ -72,7 +72,7 @@ impl Engine {
         derived_only: bool,
         mut f: impl FnMut(&str, &[Value], &Validity) -> Result<(), E>,
     ) -> Result<(), E> {
-        if let Some(timeline) = &self.timeline {
+        if let Some(timeline) = self.timeline.read().as_ref() {
             return timeline.for_each_fact(derived_only, f);
         }
         let model = self.model.read();

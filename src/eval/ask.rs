@@ -189,10 +189,14 @@ impl<'a> Reader<'a> {
         Ok(self.answer_planned(&plan))
     }
 
-    /// Answers a planned query (its indexes built).
-    pub fn answer_planned(&mut self, plan: &QueryPlan) -> Result<Answers, EvalError> {
+    /// Calls `each` with every match of a planned body over the whole
+    /// model, within the reader's budget.
+    fn each_match(
+        &mut self,
+        plan: &QueryPlan,
+        mut each: impl FnMut(&[Id]),
+    ) -> Result<(), EvalError> {
         let windows = self.db.complete_windows();
-        let mut found = Relation::new(plan.variables.len());
         let mut join = Join {
             budget: self.budget.as_ref().map(|(b, span)| (b, *span)),
             ..Join::new(
@@ -202,16 +206,33 @@ impl<'a> Reader<'a> {
                 vec![0; plan.slots],
             )
         };
-        let mut row = Vec::with_capacity(plan.variables.len());
         // Every match is wanted: the join never breaks.
         let _ = join
             .run(&plan.steps, &mut |slots: &[Id]| {
-                row.clear();
-                row.extend(plan.variables.iter().map(|&(_, s)| slots[s]));
-                found.insert(&row, 0);
+                each(slots);
                 Ok(MORE)
             })
             .map_err(|stop| *stop)?;
+        Ok(())
+    }
+
+    /// Every match of a planned body over the whole model, as slot
+    /// vectors, within the reader's budget.
+    pub fn answer_slots(&mut self, plan: &QueryPlan) -> Result<Vec<Vec<Id>>, EvalError> {
+        let mut found = Vec::new();
+        self.each_match(plan, |slots| found.push(slots.to_vec()))?;
+        Ok(found)
+    }
+
+    /// Answers a planned query (its indexes built).
+    pub fn answer_planned(&mut self, plan: &QueryPlan) -> Result<Answers, EvalError> {
+        let mut found = Relation::new(plan.variables.len());
+        let mut row = Vec::with_capacity(plan.variables.len());
+        self.each_match(plan, |slots| {
+            row.clear();
+            row.extend(plan.variables.iter().map(|&(_, s)| slots[s]));
+            found.insert(&row, 0);
+        })?;
         let mut rows: Vec<&[Id]> = (0..found.len()).map(|r| found.row(r)).collect();
         rows.sort_by(|a, b| self.names.cmp_rows(a, b));
         Ok(Answers {

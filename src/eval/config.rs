@@ -2,7 +2,7 @@
 //! another thread cancels), the threads it may use, and a [`Progress`]
 //! another thread can watch.
 
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -68,30 +68,28 @@ impl Config {
     }
 }
 
-/// A flag that stops an evaluation when raised: clone it, keep one copy in
-/// [`Config::cancel`], and call [`CancelToken::cancel`] on another from any
-/// thread.
+/// Stops evaluations and questions from another thread: clone it, keep
+/// one copy in [`Config::cancel`], and call [`CancelToken::cancel`] on
+/// another from any thread (or a signal handler). A cancellation stops
+/// the runs under way when it is made, and only those: the token needs no
+/// resetting, and the next run goes on as if nothing happened.
 #[derive(Clone, Debug, Default)]
-pub struct CancelToken(Arc<AtomicBool>);
+pub struct CancelToken(Arc<AtomicU64>);
 
 impl CancelToken {
-    /// A token not cancelled.
+    /// A token.
     pub fn new() -> CancelToken {
         CancelToken::default()
     }
 
-    /// Asks every evaluation using this token to stop.
+    /// Stops every run under way that uses this token.
     pub fn cancel(&self) {
-        self.0.store(true, Ordering::Relaxed);
+        self.0.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Lowers the flag, so the token can serve the next evaluation.
-    pub fn reset(&self) {
-        self.0.store(false, Ordering::Relaxed);
-    }
-
-    /// True once [`CancelToken::cancel`] was called (and not reset).
-    pub fn is_cancelled(&self) -> bool {
+    /// How many times the token was cancelled: a run compares it with the
+    /// count when it started.
+    fn cancellations(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
     }
 }
@@ -153,7 +151,8 @@ pub(crate) struct Budget {
     threads: Arc<OnceLock<Threads>>,
     timeout: Option<Duration>,
     deadline: Option<Instant>,
-    cancel: Option<CancelToken>,
+    /// The token, and its cancellations when the run started.
+    cancel: Option<(CancelToken, u64)>,
 }
 
 impl Budget {
@@ -166,7 +165,7 @@ impl Budget {
             threads: Arc::default(),
             timeout: config.timeout,
             deadline: config.timeout.map(|t| Instant::now() + t),
-            cancel: config.cancel.clone(),
+            cancel: (config.cancel.as_ref()).map(|t| (t.clone(), t.cancellations())),
         }
     }
 
@@ -220,7 +219,7 @@ impl Budget {
     /// The error that stops the run, if it must stop now (`span`: the rule
     /// being evaluated).
     pub(crate) fn exhausted(&self, span: Span) -> Option<EvalError> {
-        if self.cancel.as_ref().is_some_and(CancelToken::is_cancelled) {
+        if (self.cancel.as_ref()).is_some_and(|(token, at)| token.cancellations() != *at) {
             return Some(EvalError::Interrupted { span });
         }
         match (self.deadline, self.timeout) {

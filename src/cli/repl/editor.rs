@@ -59,7 +59,6 @@ pub fn run(session: &mut Session, cancel: CancelToken) -> io::Result<()> {
             continue;
         };
         let _ = editor.add_history_entry(text.trim_end());
-        cancel.reset();
         let mut out = io::stdout().lock();
         let flow = session.entry(&text, &mut out)?;
         out.flush()?;
