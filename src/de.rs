@@ -3,7 +3,8 @@
 //! whose fields are named, or renamed, after the variables) or as a
 //! sequence of values in the order of [`Answers::variables`] (into a
 //! tuple, an array or a `Vec`). Integers, decimals and strings become the
-//! caller's numbers and strings.
+//! caller's numbers and strings; the symbols `true` and `false` become
+//! booleans, and a symbol becomes the unit variant of an enum it names.
 
 use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
 use serde::de::{DeserializeOwned, Deserializer, IntoDeserializer, Visitor};
@@ -103,9 +104,32 @@ impl<'de> Deserializer<'de> for Cell<'_> {
         visitor.visit_some(self)
     }
 
+    /// The symbols `true` and `false` as booleans.
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self.0.as_str() {
+            Some("true") => visitor.visit_bool(true),
+            Some("false") => visitor.visit_bool(false),
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    /// A symbol as the unit variant of its name (`mutual_defense` into
+    /// `Clause::mutual_defense`, or a variant renamed so).
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        match self.0 {
+            Value::Str(s) => visitor.visit_enum(s.as_ref().into_deserializer()),
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
     forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf unit unit_struct newtype_struct seq tuple tuple_struct
-        map struct enum identifier ignored_any
+        map struct identifier ignored_any
     }
 }

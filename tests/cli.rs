@@ -449,3 +449,30 @@ fn output_does_not_depend_on_the_number_of_jobs() {
     assert!(text.lines().count() > 20_000);
     assert!(one.stdout == two.stdout, "outputs differ");
 }
+
+#[test]
+fn a_time_limit_stops_one_large_join_in_a_query() {
+    let dir = std::env::temp_dir().join(format!("entente-join-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("m.rules");
+    let facts: String = (0..3_000).map(|i| format!("m({i}).\n")).collect();
+    std::fs::write(
+        &file,
+        format!("{facts}? m(X), m(Y), m(Z), X + Y + Z = 1.\n"),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    // Without the budget each would read 2.7 * 10^10 rows.
+    let goal = "m(X), m(Y), m(Z), X + Y + Z = 1";
+    for args in [
+        vec!["run", file, "--timeout", "0.2"],
+        vec!["query", goal, file, "--timeout", "0.2"],
+    ] {
+        let out = entente(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = stderr(&out);
+        assert!(err.contains("entente::time_limit"), "{err}");
+        assert!(err.contains("raise the limit with --timeout"), "{err}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

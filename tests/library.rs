@@ -261,6 +261,28 @@ fn answers_deserialize_into_structs_and_tuples() {
     assert_eq!(tuples[0], ("armenia".to_string(), 700.0));
     let wrong: Result<Vec<(i64, i64)>, _> = answers.deserialize();
     assert!(wrong.is_err(), "a state is not a number");
+    // Symbols into unit variants, and `true` and `false` into booleans.
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    #[serde(rename_all = "snake_case")]
+    enum Clause {
+        MutualDefense,
+        MilitaryAid,
+    }
+    engine
+        .add_source(
+            "c.rules",
+            "clause(mutual_defense, true). clause(military_aid, false).",
+        )
+        .unwrap();
+    let (clauses, _) = engine.query("clause(C, Binding)").unwrap();
+    let clauses: Vec<(Clause, bool)> = clauses.deserialize().unwrap();
+    assert_eq!(
+        clauses,
+        [(Clause::MilitaryAid, false), (Clause::MutualDefense, true)]
+    );
+    let (states, _) = engine.query("spending(S, _)").unwrap();
+    let not_clauses: Result<Vec<(Clause,)>, _> = states.deserialize();
+    assert!(not_clauses.is_err(), "armenia is no clause");
 }
 
 #[test]

@@ -69,10 +69,7 @@ impl<T: Holds> Shared<T> {
 
     /// Asks `question` of the model (`None` without one), adding what it
     /// finds missing under the write lock and asking again.
-    pub(super) fn ask<A>(
-        &self,
-        mut question: impl FnMut(&T) -> Result<A, Missing>,
-    ) -> Option<A> {
+    pub(super) fn ask<A>(&self, mut question: impl FnMut(&T) -> Result<A, Missing>) -> Option<A> {
         loop {
             let missing = match self.read().as_ref().map(&mut question)? {
                 Ok(answer) => return Some(answer),

@@ -16,11 +16,11 @@ use crate::check::{self, Stratification};
 use crate::error::{Error, EvalError, Problem};
 use crate::eval::timeline::{sweep, Timeline, Track};
 use crate::eval::{self, Answers, Config, Database, ImportedRows, Reader};
-use crate::intern::{Id, Names};
-use crate::plan::Bindings;
 use crate::explain::{Fact, Failure, Justification, Proof, Prover};
 use crate::intern::Interner;
+use crate::intern::{Id, Names};
 use crate::load::Program;
+use crate::plan::Bindings;
 use crate::plan::{self, Plan, QueryPlan};
 use crate::time::{Interval, Time, Validity, NEVER_AFTER, NEVER_BEFORE};
 use crate::value::Value;
@@ -349,7 +349,12 @@ fn merge(found: &mut HashMap<Vec<Id>, Validity>, key: Vec<Id>, validity: &Validi
 /// The values of `variables` when `row` fits `atom` (its constants as
 /// ids, `None` for one the model lacks: then nothing fits it); `None`
 /// when it does not fit.
-fn fits(atom: &Atom, constants: &[Option<Id>], row: &[Id], variables: &[String]) -> Option<Vec<Id>> {
+fn fits(
+    atom: &Atom,
+    constants: &[Option<Id>],
+    row: &[Id],
+    variables: &[String],
+) -> Option<Vec<Id>> {
     let mut bound: Vec<(&str, Id)> = Vec::new();
     for ((term, constant), &id) in atom.args.iter().zip(constants).zip(row) {
         match term {
@@ -464,7 +469,12 @@ impl Engine {
             ..config.clone()
         })?;
         let model = self.model.get_mut().as_ref();
-        let changes = match (self.timeline.get_mut().as_ref(), model, old_timeline, old_model) {
+        let changes = match (
+            self.timeline.get_mut().as_ref(),
+            model,
+            old_timeline,
+            old_model,
+        ) {
             (Some(new), _, Some(old), _) => ChangeSet::between_timelines(&old, new),
             (Some(new), _, None, Some(old)) => {
                 ChangeSet::between_timelines(&Timeline::always(old), new)

@@ -1,0 +1,342 @@
+//! The library as a long-running host uses it (SPEC §9), through the
+//! public API only: questions that leave nothing behind, many reader
+//! threads, changes that keep to their budgets or fail whole, errors
+//! matched by kind with their places, values as Rust types, and budgets
+//! that stop one large join.
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use entente::{
+    Arg, CancelToken, Change, Config, Engine, ErrorKind, Explanation, Fact, Limit, Pattern, Value,
+};
+
+const KB: &str = "treaty(armenia, russia, 1997).\n\
+                  treaty(azerbaijan, turkey, 2010).\n\
+                  ally(X, Y) if treaty(X, Y, _).\n\
+                  ally(Y, X) if ally(X, Y).\n";
+
+fn evaluated(text: &str) -> Engine {
+    let mut engine = Engine::new();
+    engine.load_source("kb.rules", text).expect("loads");
+    engine.run().expect("evaluates");
+    engine
+}
+
+/// `e(0, 1). e(1, 2). ...`: `n` facts.
+fn chain(n: usize) -> String {
+    (0..n).map(|i| format!("e({i}, {}).\n", i + 1)).collect()
+}
+
+#[test]
+fn questions_leave_nothing_behind() {
+    let engine = evaluated(&chain(1_000));
+    let end = engine.sources().end();
+    let symbols = engine.symbols().len();
+    for i in 0..2_000 {
+        let (answers, _) = engine.query(&format!("e({i}, Y)")).unwrap();
+        assert_eq!(answers.holds(), i < 1_000);
+        engine.explain(&format!("e({i}, {})", i + 1)).unwrap();
+        engine.query(&format!("e(X, \"new{i}\")")).unwrap();
+        // A goal with an error is a question too.
+        assert!(engine.query(&format!("e({i})")).is_err());
+    }
+    assert_eq!(engine.sources().end(), end, "no goal text is kept");
+    assert_eq!(engine.symbols().len(), symbols, "no goal constant is kept");
+}
+
+#[test]
+fn many_threads_read_one_engine() {
+    let engine = Arc::new(evaluated(&format!("{KB}{}", chain(500))));
+    let (alone, _) = engine.query("ally(X, Y)").unwrap();
+    let (proof, _) = engine.explain("ally(russia, armenia)").unwrap();
+    let readers: Vec<_> = (0..4)
+        .map(|t| {
+            let engine = Arc::clone(&engine);
+            std::thread::spawn(move || {
+                let mut seen = Vec::new();
+                for i in 0..200 {
+                    let (answers, _) = engine.query("ally(X, Y)").unwrap();
+                    let (chain, _) = engine
+                        .query(&format!("e({}, Y)", (i * 7 + t) % 500))
+                        .unwrap();
+                    assert_eq!(chain.rows.len(), 1);
+                    let (explanation, _) = engine.explain("ally(russia, armenia)").unwrap();
+                    let (why_not, _) = engine.explain("ally(russia, iran)").unwrap();
+                    assert!(matches!(why_not, Explanation::DoesNotHold(_)));
+                    seen.push((answers, explanation));
+                }
+                seen
+            })
+        })
+        .collect();
+    for reader in readers {
+        for (answers, explanation) in reader.join().unwrap() {
+            assert_eq!(answers, alone);
+            assert_eq!(explanation, proof);
+        }
+    }
+}
+
+#[test]
+fn a_writer_and_readers_share_an_engine_behind_a_lock() {
+    let engine = Arc::new(RwLock::new(evaluated(KB)));
+    let writer = {
+        let engine = Arc::clone(&engine);
+        std::thread::spawn(move || {
+            for year in 0..50 {
+                let fact = Fact::new("treaty", ("georgia", "turkey", 2000 + year)).unwrap();
+                let update = engine.write().unwrap().add_facts(&[fact]).unwrap();
+                assert!(!update.stale);
+            }
+        })
+    };
+    let readers: Vec<_> = (0..2)
+        .map(|_| {
+            let engine = Arc::clone(&engine);
+            std::thread::spawn(move || {
+                for _ in 0..100 {
+                    let (answers, _) = engine.read().unwrap().query("ally(X, Y)").unwrap();
+                    // Before the first fact about Georgia or after it.
+                    assert!(answers.rows.len() == 4 || answers.rows.len() == 6);
+                }
+            })
+        })
+        .collect();
+    writer.join().unwrap();
+    for reader in readers {
+        reader.join().unwrap();
+    }
+    let (answers, _) = engine
+        .read()
+        .unwrap()
+        .query("treaty(georgia, _, Y)")
+        .unwrap();
+    assert_eq!(answers.rows.len(), 50);
+}
+
+#[test]
+fn nothing_evaluates_behind_the_callers_back() {
+    let mut engine = Engine::new();
+    let update = engine.load_source("kb.rules", KB).unwrap();
+    assert!(update.stale && !engine.is_current());
+    let update = engine
+        .add_source("more.rules", "treaty(georgia, turkey, 1996).")
+        .unwrap();
+    assert!(
+        update.stale && !engine.is_current(),
+        "a change does not evaluate"
+    );
+    let err = engine.query("ally(X, Y)").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotEvaluated);
+    engine.run().unwrap();
+    let update = engine
+        .add_source("more.rules", "treaty(iran, armenia, 2000).")
+        .unwrap();
+    assert!(!update.stale);
+    assert_eq!(update.changes.appeared().count(), 2);
+}
+
+#[test]
+fn a_change_past_its_budget_fails_whole() {
+    let mut engine = Engine::with_config(Config::with_max_facts(100));
+    engine
+        .load_source("n.rules", "n(0). m(X) if n(X).")
+        .unwrap();
+    engine.run().unwrap();
+    let program = engine.program_text();
+    let err = engine
+        .add_source("runaway.rules", "n(Y) if n(X), X < 1000, Y = X + 1.")
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit(Limit::Facts));
+    assert_eq!(engine.program_text(), program, "the change is not kept");
+    // Maintenance changed the model in place before it stopped: the
+    // engine says it is not evaluated rather than answer from half a
+    // change, and a run evaluates the program as it stands.
+    assert!(!engine.is_current());
+    engine.run().unwrap();
+    assert_eq!(engine.query("m(X)").unwrap().0.rows, [vec![Value::Int(0)]]);
+    // A budget for this change alone lets it through.
+    let roomy = Config::with_max_facts(10_000);
+    let update = engine
+        .add_source_with(
+            "runaway.rules",
+            "n(Y) if n(X), X < 1000, Y = X + 1.",
+            &roomy,
+        )
+        .unwrap();
+    assert_eq!(update.changes.appeared().count(), 2 * 1000);
+}
+
+#[test]
+fn one_large_join_stops_within_its_budget() {
+    let facts: String = (0..3_000).map(|i| format!("m({i}).\n")).collect();
+    let engine = evaluated(&facts);
+    let goal = "m(X), m(Y), m(Z), X + Y + Z = 1";
+    let short = Config {
+        timeout: Some(Duration::from_millis(200)),
+        ..Config::default()
+    };
+    let err = engine.query_with(goal, &short).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Limit(Limit::Time));
+    // Cancelled from another thread.
+    let cancel = CancelToken::new();
+    let stop = cancel.clone();
+    let canceller = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(100));
+        stop.cancel();
+    });
+    let cancellable = Config {
+        cancel: Some(cancel.clone()),
+        ..Config::default()
+    };
+    let err = engine.query_with(goal, &cancellable).unwrap_err();
+    canceller.join().unwrap();
+    assert_eq!(err.kind(), ErrorKind::Interrupted);
+    // The cancellation stopped that question only.
+    let (answers, _) = engine.query_with("m(X), X < 2", &cancellable).unwrap();
+    assert_eq!(answers.rows.len(), 2);
+}
+
+#[test]
+fn errors_have_kinds_and_places_in_the_text_given() {
+    let mut engine = evaluated(KB);
+    let cases: [(&str, ErrorKind, usize); 5] = [
+        ("   ally(X)", ErrorKind::Arity, 4),
+        ("ally(X, Y", ErrorKind::Parse, 10),
+        ("ally(X, Y), not ally(Y, Z)", ErrorKind::Check, 25),
+        ("ally(X, Y). ally(Y, X)", ErrorKind::Parse, 13),
+        ("? ally(X, Y), X = Y + 1.", ErrorKind::Arithmetic, 19),
+    ];
+    for (goal, kind, column) in cases {
+        let err = engine.query(goal).unwrap_err();
+        assert_eq!(err.kind(), kind, "{goal}");
+        let at = err.location().expect("a place");
+        assert_eq!(
+            (at.file.as_str(), at.line, at.column),
+            ("<goal>", 1, column),
+            "{goal}"
+        );
+        assert!(
+            goal.get(at.range.clone()).is_some(),
+            "{goal}: {:?}",
+            at.range
+        );
+    }
+    // More than one goal is an error, not a dropped second goal.
+    let err = engine.query("ally(X, Y). treaty(A, B, C).").unwrap_err();
+    assert_eq!(err.to_string(), "expected one goal");
+    let err = engine
+        .load_source("bad.rules", "p(1).\nq(X) if p(X), r(X, Y.")
+        .unwrap_err();
+    let at = err.location().unwrap();
+    assert_eq!((at.file.as_str(), at.line), ("bad.rules", 2));
+    let err = engine.load_files(&["no/such/file.rules"]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io);
+    let err = engine
+        .load_source("import.rules", "import p from \"no/such.csv\".")
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Import);
+    let err = engine
+        .retract_source("<retract>", "ally(armenia, russia).")
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Retract);
+    // Messages name the library's settings, not the command line's flags.
+    let mut runaway = Engine::with_config(Config::with_max_facts(10));
+    runaway
+        .load_source("n.rules", "n(0). n(Y) if n(X), Y = X + 1.")
+        .unwrap();
+    let err = runaway.run().unwrap_err();
+    let help = err.problems()[0].help_text().unwrap();
+    assert!(
+        help.contains("Config::max_facts") && !help.contains("--"),
+        "{help}"
+    );
+}
+
+#[test]
+fn values_go_in_and_out_as_rust_types() {
+    // Names the language cannot write are errors that say why.
+    let err = Pattern::new("ally", [Arg::var("who")]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Value);
+    assert_eq!(err.to_string(), "`who` is not a variable name");
+    let err = Fact::new("Supports", ["a"]).unwrap_err();
+    assert_eq!(err.to_string(), "`Supports` is not a predicate name");
+    assert!(
+        Pattern::new("if", [Arg::Any]).is_err(),
+        "a keyword is no predicate"
+    );
+    // Conversions: fallible where a Rust value has no constant.
+    assert_eq!(Value::try_from(7u64).unwrap(), Value::Int(7));
+    assert_eq!(Value::try_from(7usize).unwrap(), Value::Int(7));
+    assert_eq!(
+        Value::try_from(u64::MAX).unwrap_err().kind(),
+        ErrorKind::Value
+    );
+    assert_eq!(
+        Value::try_from(f64::NAN).unwrap_err().kind(),
+        ErrorKind::Value
+    );
+    assert_eq!(Value::try_from(2.5).unwrap(), Value::Dec(2.5));
+    assert_eq!(Value::from(true), Value::from("true"));
+    let owned = String::from("armenia");
+    assert_eq!(Value::from(&owned), Value::from("armenia"));
+    assert_eq!(
+        Fact::new("p", [u64::MAX]).unwrap_err().kind(),
+        ErrorKind::Value
+    );
+    // A fact built directly, past `Fact::new`, is checked when added.
+    let mut engine = evaluated(KB);
+    let raw = Fact {
+        predicate: "Bad".into(),
+        args: vec![],
+    };
+    assert_eq!(
+        engine.add_facts(&[raw]).unwrap_err().kind(),
+        ErrorKind::Value
+    );
+    // Facts of mixed types, and typed answers.
+    let update = engine
+        .add_facts(&[Fact::new("treaty", ("georgia", "turkey", 1996u32)).unwrap()])
+        .unwrap();
+    assert_eq!(update.changes.appeared().count(), 2);
+    let (answers, _) = engine
+        .query_pattern(
+            &Pattern::new("treaty", [Arg::var("A"), Arg::Any, Arg::var("Year")]).unwrap(),
+        )
+        .unwrap();
+    let years: Vec<i64> = answers.iter().map(|a| a.get("Year").unwrap()).collect();
+    assert_eq!(years, [1997, 2010, 1996]);
+    let first = answers.iter().next().unwrap();
+    assert_eq!(first.get::<String>("A").unwrap(), "armenia");
+    assert_eq!(first.get::<i64>("A").unwrap_err().kind(), ErrorKind::Value);
+    assert_eq!(
+        first.get::<i64>("Nobody").unwrap_err().kind(),
+        ErrorKind::Value
+    );
+    // A validity that is always says so; no answer has none.
+    assert_eq!(answers.validity(0).unwrap().to_string(), "always");
+    assert_eq!(answers.validity(3), None);
+}
+
+#[test]
+fn what_if_leaves_the_engine_as_it_was() {
+    let mut engine = evaluated(KB);
+    let before = engine.program_text();
+    let (answers, _) = engine.query("ally(X, Y)").unwrap();
+    let what_if = engine
+        .what_if(
+            &[
+                Change::Retract("treaty(armenia, russia, 1997).".into()),
+                Change::Add("treaty(georgia, turkey, 1996).".into()),
+            ],
+            true,
+        )
+        .unwrap();
+    assert_eq!(what_if.changes.appeared().count(), 2);
+    assert_eq!(what_if.changes.disappeared().count(), 2);
+    assert_eq!(what_if.gained.len(), 2);
+    assert_eq!(what_if.lost.len(), 2);
+    assert_eq!(engine.program_text(), before);
+    assert_eq!(engine.query("ally(X, Y)").unwrap().0, answers);
+}
