@@ -14,9 +14,9 @@ use std::collections::{HashMap, HashSet};
 
 use super::{source_at, substitute_literal, Fact, Source};
 use crate::ast::{self, Literal, Term};
-use crate::eval::relation::RowId;
 use crate::eval::{Database, Missing, Reader};
 use crate::intern::{Id, Names};
+use crate::source::Span;
 use crate::load::Program;
 use crate::plan::{self, Bindings};
 use crate::source::Sources;
@@ -145,16 +145,8 @@ pub fn why_not(
             }
         }
     }
-    let closest = db
-        .pred(&fact.predicate)
-        .map(|p| {
-            closest_facts(
-                db,
-                p,
-                &fact.args.iter().cloned().map(Some).collect::<Vec<_>>(),
-            )
-        })
-        .unwrap_or_default();
+    let known: Vec<Option<Value>> = fact.args.iter().cloned().map(Some).collect();
+    let closest = closest_facts(&mut reader, &fact.predicate, &known)?;
     Ok(WhyNot {
         fact: fact.clone(),
         at: None,
@@ -298,15 +290,11 @@ fn failure(
     body: &[Literal],
     values: &HashMap<String, Value>,
 ) -> Result<Failure, Missing> {
-    let db = reader.db;
     let text = substitute_literal(literal, values);
     Ok(match literal {
         Literal::Positive(atom) => {
             let pattern = pattern(atom, values);
-            let closest = db
-                .pred(&atom.predicate.text)
-                .map(|p| closest_facts(db, p, &pattern))
-                .unwrap_or_default();
+            let closest = closest_facts(reader, &atom.predicate.text, &pattern)?;
             Failure::Missing {
                 literal: text,
                 closest,
@@ -314,20 +302,12 @@ fn failure(
         }
         Literal::Negative(atom) => {
             let pattern = pattern(atom, values);
-            let by = db.pred(&atom.predicate.text).and_then(|p| {
-                let rel = &db.relations[p];
-                rel.live_rows()
-                    .map(|r| db.values(rel.row(r)))
-                    .find(|row| {
-                        row.iter()
-                            .zip(&pattern)
-                            .all(|(v, p)| p.as_ref().is_none_or(|p| p == v))
-                    })
-                    .map(|args| Fact {
-                        predicate: atom.predicate.text.to_string(),
-                        args,
-                    })
-            });
+            let by = fitting(reader, &atom.predicate.text, &pattern, 1)?
+                .pop()
+                .map(|row| Fact {
+                    predicate: atom.predicate.text.to_string(),
+                    args: reader.values(&row),
+                });
             match by {
                 Some(by) => Failure::Blocked { literal: text, by },
                 None => Failure::False { literal: text },
@@ -388,38 +368,47 @@ fn pattern(atom: &ast::Atom, values: &HashMap<String, Value>) -> Vec<Option<Valu
         .collect()
 }
 
-/// The facts of `pred` that agree with the most known arguments (at least
-/// one), best first, then in canonical order. Rows are scored by their
-/// ids; only the few kept are turned into values.
-fn closest_facts(db: &Database, pred: plan::PredId, pattern: &[Option<Value>]) -> Vec<Fact> {
-    let rel = &db.relations[pred];
-    let name = db
-        .plan
-        .predicates
-        .get_index(pred)
-        .map(|(n, _)| n.clone())
-        .unwrap_or_default();
-    // A value the model lacks agrees with no row.
-    let wanted: Vec<Option<Option<Id>>> = pattern
-        .iter()
-        .map(|p| p.as_ref().map(|v| db.interner.get(v)))
-        .collect();
-    let anything = pattern.iter().all(Option::is_none);
-    let order = |a: &(usize, RowId), b: &(usize, RowId)| {
-        (b.0.cmp(&a.0)).then_with(|| db.interner.cmp_rows(rel.row(a.1), rel.row(b.1)))
+/// The facts of `predicate` that agree with the most known arguments of
+/// `pattern` (at least one), best first, then in canonical order. Only
+/// facts that agree on some argument are looked at, found through an
+/// index on that argument; with no argument known, the whole relation.
+fn closest_facts(
+    reader: &mut Reader,
+    predicate: &str,
+    pattern: &[Option<Value>],
+) -> Result<Vec<Fact>, Missing> {
+    let db = reader.db;
+    let Some(pred) = db.pred(predicate) else {
+        return Ok(Vec::new());
     };
-    let mut best: Vec<(usize, RowId)> = Vec::with_capacity(CLOSEST + 1);
-    for r in rel.live_rows() {
-        let row = rel.row(r);
-        let score = row
-            .iter()
-            .zip(&wanted)
-            .filter(|(id, w)| matches!(w, Some(Some(w)) if w == *id))
-            .count();
-        if score == 0 && !anything {
-            continue;
+    let rel = &db.relations[pred];
+    let candidates: Vec<Vec<Id>> = if pattern.iter().all(Option::is_none) {
+        rel.live_rows().map(|r| rel.row(r).to_vec()).collect()
+    } else {
+        let mut found: HashSet<Vec<Id>> = HashSet::new();
+        for (c, value) in pattern.iter().enumerate() {
+            if value.is_some() {
+                let mut one = vec![None; pattern.len()];
+                one[c] = value.clone();
+                found.extend(fitting(reader, predicate, &one, usize::MAX)?);
+            }
         }
-        let candidate = (score, r);
+        found.into_iter().collect()
+    };
+    // A value the model lacks agrees with no fact.
+    let wanted: Vec<Option<Id>> = (pattern.iter())
+        .map(|p| p.as_ref().and_then(|v| db.interner.get(v)))
+        .collect();
+    let score = |row: &[Id]| {
+        let agree = |(id, w): (&Id, &Option<Id>)| w.as_ref() == Some(id);
+        row.iter().zip(&wanted).filter(|&pair| agree(pair)).count()
+    };
+    let order = |a: &(usize, Vec<Id>), b: &(usize, Vec<Id>)| {
+        (b.0.cmp(&a.0)).then_with(|| db.interner.cmp_rows(&a.1, &b.1))
+    };
+    let mut best: Vec<(usize, Vec<Id>)> = Vec::with_capacity(CLOSEST + 1);
+    for row in candidates {
+        let candidate = (score(&row), row);
         if best.len() == CLOSEST && order(&candidate, &best[CLOSEST - 1]).is_ge() {
             continue;
         }
@@ -427,10 +416,58 @@ fn closest_facts(db: &Database, pred: plan::PredId, pattern: &[Option<Value>]) -
         best.insert(at, candidate);
         best.truncate(CLOSEST);
     }
-    best.into_iter()
-        .map(|(_, r)| Fact {
-            predicate: name.clone(),
-            args: db.values(rel.row(r)),
+    Ok(best
+        .into_iter()
+        .map(|(_, row)| Fact {
+            predicate: predicate.to_string(),
+            args: db.values(&row),
         })
-        .collect()
+        .collect())
+}
+
+/// Up to `limit` facts of `predicate` that have the known arguments of
+/// `pattern`, as rows of ids, found through the model's indexes.
+fn fitting(
+    reader: &mut Reader,
+    predicate: &str,
+    pattern: &[Option<Value>],
+    limit: usize,
+) -> Result<Vec<Vec<Id>>, Missing> {
+    let db = reader.db;
+    if db.pred(predicate).is_none() || pattern.iter().flatten().any(|v| db.interner.get(v).is_none()) {
+        return Ok(Vec::new());
+    }
+    let args: Vec<Term> = (pattern.iter().enumerate())
+        .map(|(i, p)| match p {
+            Some(v) => Term::Const(v.clone(), Span::default()),
+            None => Term::Var(ast::Var {
+                name: format!("#{i}"),
+                span: Span::default(),
+            }),
+        })
+        .collect();
+    let atom = ast::Atom {
+        predicate: ast::Name {
+            text: predicate.into(),
+            span: Span::default(),
+        },
+        args,
+        span: Span::default(),
+    };
+    let plan = reader.plan_body(&[Literal::Positive(atom.clone())], &[], Bindings::All)?;
+    let windows = db.complete_windows();
+    let slots = |name: &str| plan.variables.iter().find(|(n, _)| n == name).map(|v| v.1);
+    let matches = reader.matches(&plan, Vec::new(), &windows, limit);
+    Ok(matches
+        .into_iter()
+        .map(|found| {
+            (atom.args.iter())
+                .map(|t| match t {
+                    Term::Var(v) => slots(&v.name).map_or(0, |s| found[s]),
+                    Term::Const(c, _) => db.interner.get(c).unwrap_or(0),
+                    Term::Wildcard(_) => 0,
+                })
+                .collect()
+        })
+        .collect())
 }
