@@ -10,7 +10,7 @@
 //! Invariant: files are only ever appended, so a span stays valid for the
 //! life of the `Sources` that produced it.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
@@ -52,6 +52,45 @@ pub struct SourceFile {
     pub text: String,
     /// Global offset of the text's first byte.
     pub base: usize,
+    /// Where each line after the first starts (local offsets), found the
+    /// first time a place in the text is looked up: a proof that cites
+    /// a fact on line 900,000 looks up its line without reading the
+    /// lines before it.
+    lines: OnceLock<Vec<u32>>,
+}
+
+impl SourceFile {
+    fn new(name: String, text: String, base: usize) -> SourceFile {
+        SourceFile {
+            name,
+            text,
+            base,
+            lines: OnceLock::new(),
+        }
+    }
+
+    /// The 1-based line of a local offset, and where that line starts.
+    fn line_of(&self, offset: usize) -> (usize, usize) {
+        let Some(starts) = self.line_starts() else {
+            let before = &self.text[..offset];
+            let start = before.rfind('\n').map_or(0, |i| i + 1);
+            return (before.matches('\n').count() + 1, start);
+        };
+        let line = starts.partition_point(|&s| s as usize <= offset);
+        let start = line.checked_sub(1).map_or(0, |l| starts[l] as usize);
+        (line + 1, start)
+    }
+
+    /// The start of each line after the first; none for a text past 4 GiB
+    /// (whose lines are counted when asked).
+    fn line_starts(&self) -> Option<&[u32]> {
+        u32::try_from(self.text.len()).ok()?;
+        let starts = self.lines.get_or_init(|| {
+            let newlines = self.text.bytes().enumerate().filter(|&(_, b)| b == b'\n');
+            newlines.map(|(i, _)| i as u32 + 1).collect()
+        });
+        Some(starts)
+    }
 }
 
 /// Every text read so far. Cheap to clone: the list of texts is shared
@@ -74,11 +113,7 @@ impl Sources {
     pub fn add(&mut self, name: impl Into<String>, text: String) -> Span {
         let base = self.end();
         let span = Span::new(base, base + text.len());
-        Arc::make_mut(&mut self.files).push(Arc::new(SourceFile {
-            name: name.into(),
-            text,
-            base,
-        }));
+        Arc::make_mut(&mut self.files).push(Arc::new(SourceFile::new(name.into(), text, base)));
         span
     }
 
@@ -91,11 +126,7 @@ impl Sources {
     pub fn with_scratch(&self, name: impl Into<String>, text: String) -> (Sources, Span) {
         let base = self.end() + 2;
         let span = Span::new(base, base + text.len());
-        let scratch = Arc::new(SourceFile {
-            name: name.into(),
-            text,
-            base,
-        });
+        let scratch = Arc::new(SourceFile::new(name.into(), text, base));
         let sources = Sources {
             files: self.files.clone(),
             scratch: Some(scratch),
@@ -144,8 +175,7 @@ impl Sources {
     pub fn locate(&self, span: Span) -> Option<Location> {
         let file = self.file_at(span.start)?;
         let before = file.text.get(..span.start - file.base)?;
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let (line, line_start) = file.line_of(before.len());
         let start = span.start - file.base;
         let end = span
             .end
@@ -191,5 +221,42 @@ impl SourceCode for Sources {
             contents.column(),
             contents.line_count(),
         )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_are_lines_columns_and_ranges_of_their_own_text() {
+        let mut sources = Sources::default();
+        sources.add("a.rules", "p(1).\nq(2).\n".to_string());
+        let b = sources.add("b.rules", "r(1).\n  é(s).\nlast".to_string());
+        let at = |sources: &Sources, start: usize, len: usize| {
+            let l = sources.locate(Span::new(start, start + len)).unwrap();
+            (l.file, l.line, l.column, l.range)
+        };
+        assert_eq!(at(&sources, 6, 1), ("a.rules".into(), 2, 1, 6..7));
+        assert_eq!(at(&sources, b.start, 1), ("b.rules".into(), 1, 1, 0..1));
+        // Columns count characters: `é` is two bytes, one column.
+        assert_eq!(
+            at(&sources, b.start + 10, 1),
+            ("b.rules".into(), 2, 4, 10..11)
+        );
+        assert_eq!(
+            at(&sources, b.start + 15, 4),
+            ("b.rules".into(), 3, 1, 15..19)
+        );
+        // A question's text is seen by its own copy only.
+        let (scratch, goal) = sources.with_scratch("<goal>", "  g(X)".to_string());
+        assert_eq!(
+            at(&scratch, goal.start + 2, 1),
+            ("<goal>".into(), 1, 3, 2..3)
+        );
+        assert!(sources
+            .locate(Span::new(goal.start + 2, goal.start + 3))
+            .is_none());
+        assert_eq!(scratch.end(), sources.end());
     }
 }

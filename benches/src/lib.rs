@@ -344,3 +344,14 @@ pacts(N) if N = count : { in_force(A) }.
 defence_partner(S, T) if atop(A, S, 1, _), atop(A, T, 1, _), S != T.
 nonaggression_partner(S, T) if atop(A, S, _, 1), atop(A, T, _, 1), S != T.
 ";
+
+/// The facts `e(0, 1). e(1, 2). ... e(n-1, n).`, one a line: the program
+/// of a host's point questions (`benches/host.rs`, the `host_memory`
+/// binary, the rule file of BENCHMARKS.md's section on hosts).
+pub fn chain_facts(n: usize) -> String {
+    let mut text = String::with_capacity(n * 20);
+    for i in 0..n {
+        text.push_str(&format!("e({i}, {}).\n", i + 1));
+    }
+    text
+}

@@ -16,10 +16,10 @@ use super::{source_at, substitute_literal, Fact, Source};
 use crate::ast::{self, Literal, Term};
 use crate::eval::{Database, Missing, Reader};
 use crate::intern::{Id, Names};
-use crate::source::Span;
 use crate::load::Program;
 use crate::plan::{self, Bindings};
 use crate::source::Sources;
+use crate::source::Span;
 use crate::suggest::did_you_mean;
 use crate::time::{Time, Validity};
 use crate::value::Value;
@@ -434,7 +434,12 @@ fn fitting(
     limit: usize,
 ) -> Result<Vec<Vec<Id>>, Missing> {
     let db = reader.db;
-    if db.pred(predicate).is_none() || pattern.iter().flatten().any(|v| db.interner.get(v).is_none()) {
+    if db.pred(predicate).is_none()
+        || pattern
+            .iter()
+            .flatten()
+            .any(|v| db.interner.get(v).is_none())
+    {
         return Ok(Vec::new());
     }
     let args: Vec<Term> = (pattern.iter().enumerate())

@@ -1,0 +1,85 @@
+//! What a long-running host pays for a question (issue 20, SPEC §9): a
+//! point query, an explanation and a why-not on an evaluated model of
+//! `e(i, i+1).` facts, from 10 thousand to 10 million (the figures should
+//! be flat), and reader throughput on one and two threads.
+//! Run: `cargo bench -p entente-bench --bench host` (see BENCHMARKS.md);
+//! `ENTENTE_BENCH_LARGEST=1000000` stops before ten million facts.
+
+use std::sync::Arc;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use entente::Engine;
+
+/// An evaluated engine of the chain `e(0, 1). ... e(n-1, n).`.
+pub fn chain(n: usize) -> Engine {
+    let mut engine = Engine::new();
+    engine
+        .load_source("chain.rules", &entente_bench::chain_facts(n))
+        .expect("the chain loads");
+    engine.run().expect("the chain evaluates");
+    engine
+}
+
+fn sizes() -> Vec<usize> {
+    let largest: usize = std::env::var("ENTENTE_BENCH_LARGEST")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000_000);
+    [10_000, 100_000, 1_000_000, 10_000_000]
+        .into_iter()
+        .filter(|&n| n <= largest)
+        .collect()
+}
+
+fn questions(c: &mut Criterion) {
+    let mut group = c.benchmark_group("host");
+    for n in sizes() {
+        let engine = chain(n);
+        // Once untimed: the first question builds the indexes it needs.
+        engine.query("e(7, Y)").expect("answers");
+        engine.explain("e(7, 8)").expect("explained");
+        engine.explain("e(7, 9)").expect("explained");
+        group.bench_with_input(BenchmarkId::new("point query", n), &engine, |b, e| {
+            b.iter(|| e.query("e(7, Y)").expect("answers"))
+        });
+        group.bench_with_input(BenchmarkId::new("explain", n), &engine, |b, e| {
+            b.iter(|| e.explain("e(7, 8)").expect("explained"))
+        });
+        group.bench_with_input(BenchmarkId::new("why-not", n), &engine, |b, e| {
+            b.iter(|| e.explain("e(7, 9)").expect("explained"))
+        });
+    }
+    group.finish();
+}
+
+/// Point queries on one evaluated engine of a million facts, shared by
+/// one or two reader threads: each iteration asks 10,000 questions in
+/// all, split between the threads.
+fn readers(c: &mut Criterion) {
+    const QUESTIONS: usize = 10_000;
+    let engine = Arc::new(chain(1_000_000));
+    engine.query("e(7, Y)").expect("answers");
+    let mut group = c.benchmark_group("host readers");
+    group.throughput(Throughput::Elements(QUESTIONS as u64));
+    for threads in [1, 2] {
+        group.bench_function(BenchmarkId::new("point queries", threads), |b| {
+            b.iter(|| {
+                std::thread::scope(|s| {
+                    for t in 0..threads {
+                        let engine = Arc::clone(&engine);
+                        s.spawn(move || {
+                            for i in (t..QUESTIONS).step_by(threads) {
+                                let goal = format!("e({}, Y)", i * 97 % 1_000_000);
+                                engine.query(&goal).expect("answers");
+                            }
+                        });
+                    }
+                });
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, questions, readers);
+criterion_main!(benches);
