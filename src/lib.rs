@@ -2,13 +2,13 @@
 //!
 //! Programs are written in the Entente language (facts, rules with `if` or
 //! `:-`, stratified negation, arithmetic, aggregates, queries). The pipeline
-//! runs one way: [`load`] (read and parse, includes resolved; [`import`]
-//! reads data files) → [`check`] (arity, safety, stratification,
-//! warnings) → [`plan`] (strata, join orders, indexes, semi-naive
-//! variants) → [`eval`] (semi-naive evaluation to the perfect model, and
-//! query answering). [`Engine`] is the API over all of it. Every user error
-//! is an [`Error`] made of [`Problem`]s, each a `miette::Diagnostic` with a
-//! stable code and spans into the [`Sources`].
+//! runs one way: load (read and parse, includes resolved, data files
+//! imported) → check (arity, safety, stratification, warnings) → plan
+//! (strata, join orders, indexes, semi-naive variants) → evaluate
+//! (semi-naive evaluation to the perfect model) → answer and explain.
+//! [`Engine`] is the API over all of it. Every user error is an [`Error`]
+//! made of [`Problem`]s, each a `miette::Diagnostic` with a stable code, a
+//! kind ([`ErrorKind`]) and a place ([`Location`]).
 //!
 //! Embedding: set the budgets once, load, run, then ask; facts and goals
 //! are built from Rust values and answers read back as Rust types:

@@ -45,7 +45,7 @@ impl From<Span> for SourceSpan {
 
 /// One text that was read: a file, or an entry typed at the REPL.
 #[derive(Debug)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// The name shown in diagnostics (the path as the user gave it).
     pub name: String,
     /// The text.
@@ -142,12 +142,12 @@ impl Sources {
 
     /// The file that holds a global offset, shared: its text stays
     /// readable while more texts are added.
-    pub fn shared_file_at(&self, offset: usize) -> Option<Arc<SourceFile>> {
+    pub(crate) fn shared_file_at(&self, offset: usize) -> Option<Arc<SourceFile>> {
         self.holding(offset).cloned()
     }
 
     /// The file that holds a global offset.
-    pub fn file_at(&self, offset: usize) -> Option<&SourceFile> {
+    pub(crate) fn file_at(&self, offset: usize) -> Option<&SourceFile> {
         self.holding(offset).map(|f| &**f)
     }
 

@@ -90,8 +90,9 @@ impl Value {
         }
     }
 
-    /// Always-quoted form, for paths and column names.
-    pub fn quoted(&self) -> Quoted<'_> {
+    /// Always-quoted form, for paths and column names (a number as it
+    /// is).
+    pub fn quoted(&self) -> impl fmt::Display + '_ {
         Quoted(self)
     }
 }
@@ -216,7 +217,7 @@ impl fmt::Display for Value {
 }
 
 /// A value printed as a quoted string, with escapes.
-pub struct Quoted<'a>(&'a Value);
+struct Quoted<'a>(&'a Value);
 
 impl fmt::Display for Quoted<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -45,6 +45,19 @@ impl Engine {
     /// indexes are freed, and rows turn into sort keys as they are read,
     /// so that printing a large model needs no memory beyond its rows.
     /// The engine is left without a model, as if it had not run.
+    ///
+    /// ```
+    /// use entente::Engine;
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "p(2). p(1). q(X) if p(X).")?;
+    /// engine.run()?;
+    /// let mut out = Vec::new();
+    /// engine.write_facts_and_drop(&mut out, true).unwrap();
+    /// assert_eq!(String::from_utf8(out).unwrap(), "q(1).\nq(2).\n");
+    /// assert!(!engine.is_current());
+    /// # Ok::<(), entente::Error>(())
+    /// ```
     pub fn write_facts_and_drop(
         &mut self,
         out: &mut dyn Write,

@@ -158,7 +158,7 @@ impl Engine {
                 }
             }
         }
-        let goal = super::words(query);
+        let goal = super::ask::words(query);
         self.timeline.ask(|timeline| {
             let db = &timeline.db;
             let mut reader = Reader::within(db, config, goal);

@@ -128,6 +128,18 @@ impl Engine {
     }
 
     /// [`Engine::add_source`] within the budgets of `config`.
+    ///
+    /// ```
+    /// use entente::{Config, Engine};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "n(0).")?;
+    /// engine.run()?;
+    /// let roomy = Config::with_max_facts(1_000);
+    /// let update = engine.add_source_with("<rule>", "n(Y) if n(X), X < 100, Y = X + 1.", &roomy)?;
+    /// assert_eq!(update.changes.appeared().count(), 100);
+    /// # Ok::<(), entente::Error>(())
+    /// ```
     pub fn add_source_with(
         &mut self,
         name: &str,
@@ -157,6 +169,18 @@ impl Engine {
     }
 
     /// [`Engine::add_facts`] within the budgets of `config`.
+    ///
+    /// ```
+    /// use entente::{Config, Engine, Fact};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "ally(X, Y) if treaty(X, Y).")?;
+    /// engine.run()?;
+    /// let fact = Fact::new("treaty", ["armenia", "russia"])?;
+    /// let update = engine.add_facts_with(&[fact], &Config::default())?;
+    /// assert_eq!(update.changes.to_string(), "+ ally(armenia, russia).\n");
+    /// # Ok::<(), entente::Error>(())
+    /// ```
     pub fn add_facts_with(&mut self, facts: &[Fact], config: &Config) -> Result<Update, Error> {
         facts.iter().try_for_each(Fact::check)?;
         self.apply(
@@ -188,6 +212,17 @@ impl Engine {
     }
 
     /// [`Engine::retract_source`] within the budgets of `config`.
+    ///
+    /// ```
+    /// use entente::{Config, Engine, ErrorKind};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "treaty(armenia, russia). ally(X, Y) if treaty(X, Y).")?;
+    /// engine.run()?;
+    /// let error = engine.retract_source_with("<r>", "ally(armenia, russia).", &Config::default());
+    /// assert_eq!(error.unwrap_err().kind(), ErrorKind::Retract, "a derived fact is not given");
+    /// # Ok::<(), entente::Error>(())
+    /// ```
     pub fn retract_source_with(
         &mut self,
         name: &str,
@@ -217,6 +252,18 @@ impl Engine {
     }
 
     /// [`Engine::retract_facts`] within the budgets of `config`.
+    ///
+    /// ```
+    /// use entente::{Config, Engine, Fact};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "treaty(armenia, russia). ally(X, Y) if treaty(X, Y).")?;
+    /// engine.run()?;
+    /// let fact = Fact::new("treaty", ["armenia", "russia"])?;
+    /// let update = engine.retract_facts_with(&[fact], &Config::default())?;
+    /// assert_eq!(update.changes.to_string(), "- ally(armenia, russia).\n");
+    /// # Ok::<(), entente::Error>(())
+    /// ```
     pub fn retract_facts_with(&mut self, facts: &[Fact], config: &Config) -> Result<Update, Error> {
         facts.iter().try_for_each(Fact::check)?;
         let (text, rules) = write_facts(facts, self.sources.end());
@@ -265,6 +312,19 @@ impl Engine {
     }
 
     /// [`Engine::what_if`] within the budgets of `config`.
+    ///
+    /// ```
+    /// use entente::{Change, Config, Engine};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "ally(X, Y) if treaty(X, Y).")?;
+    /// engine.run()?;
+    /// let change = Change::Add("treaty(azerbaijan, turkey).".into());
+    /// let answer = engine.what_if_with(&[change], false, &Config::default())?;
+    /// assert_eq!(answer.changes.to_string(), "+ ally(azerbaijan, turkey).\n");
+    /// assert!(!engine.query("ally(azerbaijan, turkey)")?.0.holds(), "the engine is unchanged");
+    /// # Ok::<(), entente::Error>(())
+    /// ```
     pub fn what_if_with(
         &mut self,
         changes: &[Change],
@@ -276,6 +336,17 @@ impl Engine {
 
     /// [`Engine::what_if`], every change's text named `name` in
     /// diagnostics (a REPL names each entry).
+    ///
+    /// ```
+    /// use entente::{Change, Engine};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "p(1).")?;
+    /// engine.run()?;
+    /// let error = engine.what_if_named("<entry 3>", &[Change::Add("p(".into())], false).unwrap_err();
+    /// assert_eq!(error.location().unwrap().file, "<entry 3>");
+    /// # Ok::<(), entente::Error>(())
+    /// ```
     pub fn what_if_named(
         &mut self,
         name: &str,

@@ -2,7 +2,7 @@
 //! explanation as a tree.
 //!
 //! In: facts with when they hold (from the engine's answers), or an
-//! [`Explanation`]. Out: a [`Graph`], plain data of labelled boxes and
+//! [`Explanation`](crate::Explanation). Out: a [`Graph`], plain data of labelled boxes and
 //! lines, which renders itself as SVG ([`Graph::to_svg`], laid out in
 //! layers by [`layout`], no outside program needed), as DOT for Graphviz
 //! ([`Graph::to_dot`]) and as JSON ([`Graph::to_json`]). Every rendering

@@ -1,0 +1,442 @@
+//! Running the program and asking it: queries and explanations (the
+//! questions over time are in `time.rs`, pictures in `graph.rs`).
+//!
+//! A question parses its goal into a scratch copy of the sources (nothing
+//! keeps it), checks it against the program's vocabulary, and reads the
+//! model through a [`Reader`]: it costs what it touches.
+
+use super::{time, update, Engine, Explanation};
+use crate::ast::{Literal, Query, Statement};
+use crate::check;
+use crate::error::{Error, NotEvaluated, ParseError, Problem};
+use crate::eval::{Answers, Config, Database, Missing, Reader};
+use crate::explain::why_not::why_not;
+use crate::explain::{Fact, Proof, Prover, WhyNot};
+use crate::load::Program;
+use crate::parse::parse_module;
+use crate::source::{Sources, Span};
+use crate::time::{Time, NEVER_BEFORE};
+
+impl Engine {
+    /// Evaluates the model, unless it is current (a change maintains it,
+    /// so this evaluates after the first load, after a change that failed,
+    /// or for another time point). For a program that says when facts
+    /// hold, the model is the snapshot at [`Config::at`], or without it
+    /// the timeline of every fact. On an error (a budget, arithmetic) the
+    /// engine has no model and the program is unchanged.
+    ///
+    /// ```
+    /// use entente::Engine;
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "p(1). q(X) if p(X).")?;
+    /// assert!(!engine.is_current());
+    /// engine.run()?;
+    /// assert!(engine.is_current());
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn run(&mut self) -> Result<(), Error> {
+        let config = self.settings.clone();
+        self.run_with(&config)
+    }
+
+    /// [`Engine::run`] within the budgets (and at the time point) of
+    /// `config`.
+    ///
+    /// ```
+    /// use entente::{Config, Engine};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "treaty(georgia, turkey) from 1996 to 2009.")?;
+    /// engine.run_with(&Config { at: Some(2000), ..Config::default() })?;
+    /// let (answers, _) = engine.query_with("treaty(georgia, X)", &Config { at: Some(2000), ..Config::default() })?;
+    /// assert!(answers.holds());
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn run_with(&mut self, config: &Config) -> Result<(), Error> {
+        let at = self.time_of(None, config);
+        let over_time = self.is_temporal() && at.is_none();
+        let current = if over_time {
+            self.timeline.is_some()
+        } else {
+            self.model.is_some() && self.model_at == at
+        };
+        if current {
+            return Ok(());
+        }
+        *self.model.get_mut() = None;
+        *self.timeline.get_mut() = None;
+        if over_time {
+            *self.timeline.get_mut() = Some(self.compute_timeline(config)?);
+        } else {
+            *self.model.get_mut() = Some(self.evaluated(config)?);
+        }
+        self.model_at = at;
+        Ok(())
+    }
+
+    /// Answers the queries written in the loaded files, in order (run
+    /// before).
+    pub fn answer_program_queries(&self) -> Result<Vec<(String, Answers)>, Error> {
+        self.answer_program_queries_with(&self.settings)
+    }
+
+    /// [`Engine::answer_program_queries`] with the budgets and time point
+    /// of `config`.
+    pub fn answer_program_queries_with(
+        &self,
+        config: &Config,
+    ) -> Result<Vec<(String, Answers)>, Error> {
+        let queries = &self.program.queries;
+        if let Some(q) = queries.first() {
+            self.evaluated_for(q, &self.sources)?;
+        }
+        // Over time, the queries asked of every time share one sweep.
+        let over_time: Vec<&Query> = queries
+            .iter()
+            .filter(|q| self.is_temporal() && self.time_of(Some(q), config).is_none())
+            .collect();
+        let mut swept = if over_time.is_empty() {
+            Vec::new()
+        } else {
+            self.answers_over_time(&over_time, config)?
+        }
+        .into_iter();
+        queries
+            .iter()
+            .map(|q| {
+                let answers = if over_time.contains(&q) {
+                    swept.next().expect("an answer per query swept")
+                } else {
+                    self.answer(q, &self.sources, config)?
+                };
+                Ok((q.to_string(), answers))
+            })
+            .collect()
+    }
+
+    /// Answers a goal such as `supports(turkey, Who)` (a leading `?` and a
+    /// final `.` are optional; one goal, which may join several literals
+    /// with `,` or `and`). Returns the answers and any warnings about the
+    /// goal. The program must have been run ([`Engine::run`]).
+    ///
+    /// ```
+    /// use entente::{Engine, Value};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "ally(armenia, russia). ally(Y, X) if ally(X, Y).")?;
+    /// engine.run()?;
+    /// let (answers, _warnings) = engine.query("ally(russia, Who)")?;
+    /// assert_eq!(answers.variables, ["Who"]);
+    /// assert_eq!(answers.rows, [vec![Value::from("armenia")]]);
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn query(&self, goal: &str) -> Result<(Answers, Vec<Problem>), Error> {
+        self.query_named("<goal>", goal)
+    }
+
+    /// [`Engine::query`] with the budgets and time point of `config`.
+    pub fn query_with(
+        &self,
+        goal: &str,
+        config: &Config,
+    ) -> Result<(Answers, Vec<Problem>), Error> {
+        self.ask_query("<goal>", goal, config)
+    }
+
+    /// [`Engine::query`], the goal named `name` in its diagnostics (a
+    /// REPL names each entry).
+    pub fn query_named(&self, name: &str, goal: &str) -> Result<(Answers, Vec<Problem>), Error> {
+        self.ask_query(name, goal, &self.settings)
+    }
+
+    fn ask_query(
+        &self,
+        name: &str,
+        goal: &str,
+        config: &Config,
+    ) -> Result<(Answers, Vec<Problem>), Error> {
+        let (query, sources) = self.parse_goal(name, goal)?;
+        let warnings = self.check_goal(&query, &sources)?;
+        let answers = self.answer(&query, &sources, config)?;
+        Ok((answers, warnings))
+    }
+
+    /// Checks a goal against the program as if it were one of its queries
+    /// (at the goal's cost: see [`Vocabulary`]); returns the warnings about
+    /// the goal, or every problem.
+    pub(super) fn check_goal(
+        &self,
+        query: &Query,
+        sources: &Sources,
+    ) -> Result<Vec<Problem>, Error> {
+        let (errors, warnings) = check::check_goal(query, &self.vocabulary);
+        let warnings: Vec<Problem> = warnings
+            .into_iter()
+            .map(|w| Problem::new(w, sources))
+            .collect();
+        if errors.is_empty() {
+            return Ok(warnings);
+        }
+        let mut problems: Vec<Problem> = errors
+            .into_iter()
+            .map(|e| Problem::new(e, sources))
+            .collect();
+        problems.extend(warnings);
+        Err(Error::new(problems))
+    }
+
+    /// Explains a ground fact such as `supports(turkey, azerbaijan)` (a
+    /// final `.` is optional): its proof when it holds, what stops it when
+    /// it does not. The program must have been run.
+    ///
+    /// ```
+    /// use entente::{Engine, Explanation};
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "treaty(armenia, russia). ally(X, Y) if treaty(X, Y).")?;
+    /// engine.run()?;
+    /// let (explanation, _warnings) = engine.explain("ally(armenia, russia)")?;
+    /// assert!(matches!(explanation, Explanation::Holds(_)));
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn explain(&self, fact: &str) -> Result<(Explanation, Vec<Problem>), Error> {
+        self.explain_named("<goal>", fact)
+    }
+
+    /// [`Engine::explain`] with the budgets and time point of `config`.
+    pub fn explain_with(
+        &self,
+        fact: &str,
+        config: &Config,
+    ) -> Result<(Explanation, Vec<Problem>), Error> {
+        self.ask_explain("<goal>", fact, config)
+    }
+
+    /// [`Engine::explain`], the fact named `name` in its diagnostics.
+    pub fn explain_named(
+        &self,
+        name: &str,
+        fact: &str,
+    ) -> Result<(Explanation, Vec<Problem>), Error> {
+        self.ask_explain(name, fact, &self.settings)
+    }
+
+    fn ask_explain(
+        &self,
+        name: &str,
+        text: &str,
+        config: &Config,
+    ) -> Result<(Explanation, Vec<Problem>), Error> {
+        let (query, sources) = self.parse_goal(name, text)?;
+        let fact = match query.body.as_slice() {
+            [Literal::Positive(atom)] => update::ground(atom),
+            _ => None,
+        };
+        let Some(fact) = fact else {
+            return Err(Error::single(
+                ParseError::Syntax {
+                    expected: "one fact without variables, such as `supports(turkey, azerbaijan)`"
+                        .into(),
+                    span: words(&query),
+                },
+                &sources,
+            ));
+        };
+        let warnings = self.check_goal(&query, &sources)?;
+        self.evaluated_for(&query, &sources)?;
+        let mut explanation = match self.time_of(None, config) {
+            None if self.is_temporal() => self.explain_over_time(&fact, config)?,
+            Some(t) if Some(t) != self.model_at || self.model.read().is_none() => {
+                let mut snapshot = self.snapshot(t, config)?;
+                at_time(self.explain_in(&mut snapshot, &fact), t)
+            }
+            Some(t) => at_time(self.explain_in_model(&fact), t),
+            None => self.explain_in_model(&fact),
+        };
+        if self.is_temporal() {
+            self.add_validities(&mut explanation, config)?;
+        }
+        Ok((explanation, warnings))
+    }
+
+    /// The explanation of a fact in the engine's model (run before).
+    pub(super) fn explain_in_model(&self, fact: &Fact) -> Explanation {
+        let defined = self.vocabulary.is_defined(&fact.predicate);
+        self.model
+            .ask(|db| explain_in(db, &self.program, &self.sources, fact, defined))
+            .expect("run before explaining")
+    }
+
+    /// The explanation of a fact in a model of the engine's program.
+    pub(super) fn explain_in(&self, db: &mut Database, fact: &Fact) -> Explanation {
+        let defined = self.vocabulary.is_defined(&fact.predicate);
+        db.ask(|db| explain_in(db, &self.program, &self.sources, fact, defined))
+    }
+
+    /// The explanation of a fact of a program that says when facts hold,
+    /// asked over every time: at the first time point it holds (the last
+    /// point of an interval open at its start); a fact that never holds,
+    /// at the start of the last elementary interval, which reaches the
+    /// present.
+    pub(super) fn explain_over_time(
+        &self,
+        fact: &Fact,
+        config: &Config,
+    ) -> Result<Explanation, Error> {
+        let kept = self.timeline.read();
+        let computed;
+        let timeline = match kept.as_ref() {
+            Some(timeline) => timeline,
+            None => {
+                computed = self.compute_timeline(config)?;
+                &computed
+            }
+        };
+        let validity = time::fact_validity(timeline, fact);
+        let latest = timeline.point_of(*timeline.starts.last().unwrap_or(&NEVER_BEFORE));
+        let t = time::first_point(&validity, latest);
+        let mut snapshot = self.snapshot(t, config)?;
+        Ok(at_time(self.explain_in(&mut snapshot, fact), t))
+    }
+
+    /// Answers a query (run before): of the model, of the snapshot at the
+    /// query's own time point, or over every time. `sources` hold the
+    /// query's text.
+    pub(super) fn answer(
+        &self,
+        query: &Query,
+        sources: &Sources,
+        config: &Config,
+    ) -> Result<Answers, Error> {
+        self.evaluated_for(query, sources)?;
+        let at = self.time_of(Some(query), config);
+        let goal = words(query);
+        let answered = match self.model.ask(|db| {
+            if at != self.model_at {
+                // Not this model's question: answered below.
+                return Ok(None);
+            }
+            Reader::within(db, config, goal).answer(query).map(Some)
+        }) {
+            Some(Some(answered)) => answered,
+            _ => match at {
+                Some(t) => self
+                    .snapshot(t, config)?
+                    .ask(|db| Reader::within(db, config, goal).answer(query)),
+                None => match self.answer_from_timeline(query, config) {
+                    Some(answered) => answered,
+                    None => return Ok(self.answers_over_time(&[query], config)?.remove(0)),
+                },
+            },
+        };
+        answered.map_err(|e| Error::single(e, sources))
+    }
+
+    /// The `entente::not_evaluated` error, pointing at the query's words
+    /// (in `sources`), unless the model is current.
+    pub(super) fn evaluated_for(&self, query: &Query, sources: &Sources) -> Result<(), Error> {
+        if self.is_current() {
+            return Ok(());
+        }
+        let span = words(query);
+        Err(Error::single(NotEvaluated { span }, sources))
+    }
+
+    /// Parses a goal as the caller wrote it (a leading `?` or `?-` and a
+    /// final `.` optional) into a query, with the sources its diagnostics
+    /// point into: the engine's, and the goal's text as a scratch that
+    /// nothing keeps, so that positions count in that text.
+    pub(super) fn parse_goal(&self, name: &str, goal: &str) -> Result<(Query, Sources), Error> {
+        let (sources, span) = self.sources.with_scratch(name, goal.to_string());
+        let (start, end) = goal_body(goal);
+        // `? ` before the goal's own words, at offsets just before them
+        // (the scratch text leaves room there), so that every span of
+        // the goal points into the text as written.
+        let base = span.start + start - 2;
+        let text = format!("? {}.", &goal[start..end]);
+        let (module, errors) = parse_module(&text, base);
+        if !errors.is_empty() {
+            let problems = errors.into_iter().map(|e| Problem::new(e, &sources));
+            return Err(Error::new(problems.collect()));
+        }
+        let mut statements = module.statements.into_iter();
+        match (statements.next(), statements.next()) {
+            (Some(Statement::Query(q)), None) => Ok((q, sources)),
+            (_, Some(second)) => Err(Error::single(
+                ParseError::OneGoal {
+                    span: statement_span(&second),
+                },
+                &sources,
+            )),
+            _ => Err(Error::single(
+                ParseError::Syntax {
+                    expected: "a goal such as `supports(turkey, Who)`".into(),
+                    span: Span::new(span.start + start, span.start + start),
+                },
+                &sources,
+            )),
+        }
+    }
+}
+
+/// Where a goal's own words lie in the text a caller passed: after any
+/// leading space and `?` or `?-`, before a final `.` and trailing space.
+fn goal_body(goal: &str) -> (usize, usize) {
+    let trimmed = goal.trim_start();
+    let mut start = goal.len() - trimmed.len();
+    for mark in ["?-", "?"] {
+        if let Some(rest) = trimmed.strip_prefix(mark) {
+            start += mark.len() + (rest.len() - rest.trim_start().len());
+            break;
+        }
+    }
+    let body = goal[start..].trim_end();
+    let body = body.strip_suffix('.').unwrap_or(body);
+    (start, start + body.len())
+}
+
+/// The span of a query's literals (without the `?` and `.` around them).
+pub(super) fn words(query: &Query) -> Span {
+    let spans = query.body.iter().map(Literal::span);
+    spans.reduce(Span::to).unwrap_or(query.span)
+}
+
+/// The span of a statement.
+fn statement_span(statement: &Statement) -> Span {
+    match statement {
+        Statement::Rule(r, _) => r.span,
+        Statement::Query(q) => q.span,
+        Statement::Include(i) => i.span,
+        Statement::Import(i) => i.span,
+    }
+}
+
+/// The proof of a fact in `db`, or why it does not hold there (`defined`:
+/// whether the program defines its predicate); or what `db` lacks to say.
+fn explain_in(
+    db: &Database,
+    program: &Program,
+    sources: &Sources,
+    fact: &Fact,
+    defined: bool,
+) -> Result<Explanation, Missing> {
+    Ok(match Prover::new(db, program, sources).prove(fact)? {
+        Some(proof) => Explanation::Holds(proof),
+        None => Explanation::DoesNotHold(why_not(db, program, sources, fact, defined)?),
+    })
+}
+
+/// An explanation marked as of time point `t`.
+fn at_time(explanation: Explanation, t: Time) -> Explanation {
+    match explanation {
+        Explanation::Holds(proof) => Explanation::Holds(Proof {
+            at: Some(t),
+            ..proof
+        }),
+        Explanation::DoesNotHold(why_not) => Explanation::DoesNotHold(WhyNot {
+            at: Some(t),
+            ..why_not
+        }),
+    }
+}
