@@ -800,7 +800,7 @@ impl Engine {
             .as_ref()
             .is_some_and(|db| holds(db, &fact));
         let help = if derived {
-            format!("`{fact}` follows from other facts: retract one of its premises (`entente explain` shows them) or the rule that concludes it")
+            format!("`{fact}` follows from other facts: retract one of its premises (its explanation shows them) or the rule that concludes it")
         } else {
             "only facts written in the program or imported from its data can be retracted"
                 .to_string()
