@@ -98,7 +98,7 @@ pub struct Join<'a> {
     /// read, so that one large join stops in time even when few of the
     /// rows it reads match.
     pub(crate) budget: Option<(&'a Budget, Span)>,
-    /// Rows read so far (wrapping).
+    /// Rows read since the budget was last looked at.
     pub(crate) visited: u32,
 }
 
@@ -128,14 +128,17 @@ impl<'a> Join<'a> {
         }
     }
 
-    /// Counts a row read, and every [`VISITS_BETWEEN_LOOKS`] rows looks
-    /// at the budget.
+    /// Counts `read` more rows read (a scan counts in a local and reports
+    /// here every [`VISITS_BETWEEN_LOOKS`] rows and when it ends, so that
+    /// its count stays in a register), and looks at the budget each time
+    /// the total passes another [`VISITS_BETWEEN_LOOKS`].
     #[inline]
-    fn visit(&mut self) -> Result<(), Stop> {
-        self.visited = self.visited.wrapping_add(1);
-        if self.visited % VISITS_BETWEEN_LOOKS != 0 {
+    fn tally(&mut self, read: u32) -> Result<(), Stop> {
+        self.visited += read;
+        if self.visited < VISITS_BETWEEN_LOOKS {
             return Ok(());
         }
+        self.visited = 0;
         match self
             .budget
             .and_then(|(budget, span)| budget.exhausted(span))
@@ -202,8 +205,12 @@ impl Join<'_> {
                 let key = key.as_slice();
                 match access {
                     Access::Scan => {
+                        let mut read = 0;
                         for r in range.lo..range.hi {
-                            self.visit()?;
+                            read += 1;
+                            if read == VISITS_BETWEEN_LOOKS {
+                                self.tally(std::mem::take(&mut read))?;
+                            }
                             if rel.visible(r, view)
                                 && self.bind(rel.row(r), columns)
                                 && self.go_on(rest, emit)?.is_break()
@@ -211,10 +218,13 @@ impl Join<'_> {
                                 return Ok(ControlFlow::Break(()));
                             }
                         }
+                        self.tally(read)?;
                     }
                     Access::Index(ix) => {
+                        // A lookup counts as one row: its rows are one
+                        // key's, and each match goes on to steps that count.
+                        self.tally(1)?;
                         for (_, row) in rel.lookup(*ix, key, range, view) {
-                            self.visit()?;
                             if self.bind(row, columns) && self.go_on(rest, emit)?.is_break() {
                                 return Ok(ControlFlow::Break(()));
                             }
