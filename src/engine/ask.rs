@@ -284,18 +284,11 @@ impl Engine {
         fact: &Fact,
         config: &Config,
     ) -> Result<Explanation, Error> {
-        let kept = self.timeline.read();
-        let computed;
-        let timeline = match kept.as_ref() {
-            Some(timeline) => timeline,
-            None => {
-                computed = self.compute_timeline(config)?;
-                &computed
-            }
-        };
-        let validity = time::fact_validity(timeline, fact);
-        let latest = timeline.point_of(*timeline.starts.last().unwrap_or(&NEVER_BEFORE));
-        let t = time::first_point(&validity, latest);
+        let t = self.with_timeline(config, |timeline| {
+            let validity = time::fact_validity(timeline, fact);
+            let latest = timeline.point_of(*timeline.starts.last().unwrap_or(&NEVER_BEFORE));
+            Ok(time::first_point(&validity, latest))
+        })?;
         let mut snapshot = self.snapshot(t, config)?;
         Ok(at_time(self.explain_in(&mut snapshot, fact), t))
     }

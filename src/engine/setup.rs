@@ -148,7 +148,8 @@ impl Engine {
         text: &str,
         config: &Config,
     ) -> Result<Update, Error> {
-        self.apply(Retracting::default(), Addition::Text(name, text), config)
+        // Loading text is adding it: one path for both.
+        self.add_source_with(name, text, config)
     }
 
     /// The program loaded so far. Internal (for tests): the type is not

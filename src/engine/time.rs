@@ -310,31 +310,39 @@ impl Engine {
         explanation: &mut Explanation,
         config: &Config,
     ) -> Result<(), Error> {
-        let kept = self.timeline.read();
-        let computed;
-        let timeline = match kept.as_ref() {
-            Some(t) => t,
-            None => {
-                computed = self.compute_timeline(config)?;
-                &computed
-            }
-        };
-        match explanation {
-            Explanation::Holds(proof) => proof_validities(proof, timeline),
-            Explanation::DoesNotHold(why_not) => {
-                why_not.validity = Some(fact_validity(timeline, &why_not.fact));
-                for attempt in &mut why_not.attempts {
-                    attempt.premise_holds = match &attempt.failure {
-                        Failure::Missing { literal, .. } => {
-                            Some(pattern_validity(timeline, literal))
-                        }
-                        Failure::Blocked { by, .. } => Some(fact_validity(timeline, by)),
-                        Failure::Head(_) | Failure::False { .. } => None,
-                    };
-                }
+        self.with_timeline(config, |timeline| {
+            add_validities(explanation, timeline);
+            Ok(())
+        })
+    }
+
+    /// `f` of the timeline: the one kept, or one computed for it.
+    pub(super) fn with_timeline<T>(
+        &self,
+        config: &Config,
+        f: impl FnOnce(&Timeline) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        match self.timeline.read().as_ref() {
+            Some(timeline) => f(timeline),
+            None => f(&self.compute_timeline(config)?),
+        }
+    }
+}
+
+/// Adds to an explanation when each of its facts holds, by `timeline`.
+fn add_validities(explanation: &mut Explanation, timeline: &Timeline) {
+    match explanation {
+        Explanation::Holds(proof) => proof_validities(proof, timeline),
+        Explanation::DoesNotHold(why_not) => {
+            why_not.validity = Some(fact_validity(timeline, &why_not.fact));
+            for attempt in &mut why_not.attempts {
+                attempt.premise_holds = match &attempt.failure {
+                    Failure::Missing { literal, .. } => Some(pattern_validity(timeline, literal)),
+                    Failure::Blocked { by, .. } => Some(fact_validity(timeline, by)),
+                    Failure::Head(_) | Failure::False { .. } => None,
+                };
             }
         }
-        Ok(())
     }
 }
 
