@@ -134,6 +134,16 @@ impl Sources {
         (sources, span)
     }
 
+    /// Forgets the texts added from global offset `end` on (an end that
+    /// [`Sources::end`] gave): those of a change taken back, which nothing
+    /// points into any more.
+    pub(crate) fn truncate(&mut self, end: usize) {
+        if self.end() > end {
+            let files = Arc::make_mut(&mut self.files);
+            files.retain(|f| f.base < end);
+        }
+    }
+
     /// The first global offset after every text added so far (a scratch
     /// text does not count: the next text added takes its place).
     pub fn end(&self) -> usize {

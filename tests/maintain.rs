@@ -7,13 +7,18 @@
 //! - the change set is exactly the difference between the oracle's models
 //!   before and after, less the given facts;
 //! - every fact of the model has a proof that the independent verifier
-//!   accepts (well-founded, premises hold, leaves given).
+//!   accepts (well-founded, premises hold, leaves given);
+//! - asked first as a what-if, the same change says what it will do and
+//!   leaves the engine exactly as it was: the same program, the same
+//!   sources, and the same proof of every fact (so the same rows and
+//!   rounds).
 
 use std::collections::BTreeSet;
 
 use entente::eval::naive::{self, Model};
+use entente::explain::Proof;
 use entente::explain::{Fact, Prover};
-use entente::{Engine, Update, Value};
+use entente::{Change, Engine, Update, Value};
 use proptest::prelude::*;
 
 mod common;
@@ -32,6 +37,25 @@ fn flatten(model: &Model) -> Facts {
 fn oracle(engine: &Engine) -> Model {
     let model = naive::evaluate(engine.program(), engine.strata()).expect("oracle evaluates");
     model.into_iter().filter(|(_, f)| !f.is_empty()).collect()
+}
+
+/// The proof of each fact in the engine's model (`None` for a fact that
+/// does not hold).
+fn proofs(engine: &mut Engine, facts: &Facts) -> Vec<Option<Proof>> {
+    let program = engine.program().clone();
+    let sources = engine.sources().clone();
+    let db = engine.model().expect("model is current");
+    let mut db = db.clone();
+    facts
+        .iter()
+        .map(|(predicate, args)| {
+            let fact = Fact {
+                predicate: predicate.clone(),
+                args: args.clone(),
+            };
+            db.ask(|db| Prover::new(db, &program, &sources).prove(&fact))
+        })
+        .collect()
 }
 
 /// Checks one step; `Err` says what is wrong.
@@ -118,14 +142,14 @@ fn session(seed: u64) -> Result<(), String> {
             (!candidates.is_empty()).then(|| candidates[rng.below(candidates.len())])
         };
         let is_fact = |i: usize| !pool[i].contains(" if ");
-        let result = match rng.below(5) {
+        let change = match rng.below(5) {
             0 | 1 => {
                 let Some(i) = pick(&mut rng, &|i| !loaded[i]) else {
                     continue;
                 };
                 log.push_str(&format!("add {}\n", pool[i]));
                 loaded[i] = true;
-                engine.add_source(&format!("<step {step}>"), &pool[i])
+                Change::Add(pool[i].clone())
             }
             choice @ (2 | 3) => {
                 let Some(i) = pick(&mut rng, &|i| loaded[i] && is_fact(i) == (choice == 2)) else {
@@ -138,7 +162,7 @@ fn session(seed: u64) -> Result<(), String> {
                         loaded[j] = false;
                     }
                 }
-                engine.retract_source("<retract>", &text)
+                Change::Retract(text)
             }
             _ => {
                 let (name, arity) = [("e0", 2), ("e1", 1), ("e2", 2)][rng.below(3)];
@@ -147,10 +171,36 @@ fn session(seed: u64) -> Result<(), String> {
                 log.push_str(&format!("add {fact}\n"));
                 pool.push(fact.clone());
                 loaded.push(true);
-                engine.add_source(&format!("<step {step}>"), &fact)
+                Change::Add(fact)
             }
         };
+        // First as a what-if, which must leave everything as it was.
+        let (program, end) = (engine.program_text(), engine.sources().end());
+        let proved = proofs(&mut engine, &flatten(&before));
+        let what_if = engine
+            .what_if(std::slice::from_ref(&change), false)
+            .map_err(|e| format!("{log}\nwhat-if refused: {e:?}"))?;
+        if (engine.program_text(), engine.sources().end()) != (program, end) {
+            return Err(format!(
+                "{log}\nthe what-if changed the program or the sources"
+            ));
+        }
+        if proofs(&mut engine, &flatten(&before)) != proved {
+            return Err(format!(
+                "{log}\nthe what-if changed a proof (rows or rounds)"
+            ));
+        }
+        let result = match &change {
+            Change::Add(text) => engine.add_source(&format!("<step {step}>"), text),
+            Change::Retract(text) => engine.retract_source("<retract>", text),
+        };
         let update = result.map_err(|e| format!("{log}\nchange refused: {e:?}"))?;
+        if what_if.changes != update.changes {
+            return Err(format!(
+                "{log}\nthe what-if said {:?}, the change did {:?}",
+                what_if.changes, update.changes
+            ));
+        }
         before = check_step(&mut engine, &update, &before, &given_before)
             .map_err(|why| format!("{log}\n{why}"))?;
     }

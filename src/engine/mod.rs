@@ -112,4 +112,7 @@ pub struct Engine {
     model_at: Option<Time>,
     /// The engine's budgets, for every call without a `Config` of its own.
     settings: Config,
+    /// How to take the last change back, until it is kept (a what-if
+    /// takes its change back; a change that fails too).
+    restore: Option<update::Restore>,
 }

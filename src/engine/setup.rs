@@ -100,7 +100,7 @@ impl Engine {
         paths: &[P],
         config: &Config,
     ) -> Result<Update, Error> {
-        self.apply(
+        self.change(
             Retracting::default(),
             Addition::Files(&paths_of(paths)),
             config,

@@ -464,8 +464,8 @@ impl Engine {
     /// computed on the next question).
     pub(super) fn changes_in_time(
         &mut self,
-        old_model: Option<Database>,
-        old_timeline: Option<Timeline>,
+        old_model: &Option<Database>,
+        old_timeline: &Option<Timeline>,
         config: &Config,
     ) -> Result<Option<ChangeSet>, Error> {
         if old_model.is_none() && old_timeline.is_none() {
@@ -483,13 +483,13 @@ impl Engine {
             old_timeline,
             old_model,
         ) {
-            (Some(new), _, Some(old), _) => ChangeSet::between_timelines(&old, new),
+            (Some(new), _, Some(old), _) => ChangeSet::between_timelines(old, new),
             (Some(new), _, None, Some(old)) => {
-                ChangeSet::between_timelines(&Timeline::always(old), new)
+                ChangeSet::between_timelines(&Timeline::always(old.clone()), new)
             }
-            (None, Some(new), None, Some(old)) => ChangeSet::between(&old, new),
+            (None, Some(new), None, Some(old)) => ChangeSet::between(old, new),
             (None, Some(new), Some(old), _) => {
-                ChangeSet::between_timelines(&old, &Timeline::always(new.clone()))
+                ChangeSet::between_timelines(old, &Timeline::always(new.clone()))
             }
             _ => return Ok(None),
         };

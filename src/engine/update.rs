@@ -17,9 +17,10 @@ use super::pattern::write_facts;
 use super::{ChangeSet, Engine, Explanation};
 use crate::ast::{self, Rule, Statement, Term, When};
 use crate::check;
-use crate::check::Vocabulary;
+use crate::check::{Stratification, Vocabulary};
 use crate::error::{Error, NotEvaluated, Problem, RetractError};
 use crate::eval::maintain::Edit;
+use crate::eval::timeline::Timeline;
 use crate::eval::{Config, Database, ImportedRows, Origin};
 use crate::explain::{Fact, Proof};
 use crate::import;
@@ -29,6 +30,7 @@ use crate::parse::parse_module;
 use crate::plan::{self, Plan, PredId};
 use crate::source::Span;
 use crate::time::Interval;
+use crate::time::Time;
 use crate::value::Value;
 
 /// Statements to add.
@@ -146,7 +148,7 @@ impl Engine {
         text: &str,
         config: &Config,
     ) -> Result<Update, Error> {
-        self.apply(Retracting::default(), Addition::Text(name, text), config)
+        self.change(Retracting::default(), Addition::Text(name, text), config)
     }
 
     /// Adds given facts built from Rust values (see [`Fact::new`]), as
@@ -183,7 +185,7 @@ impl Engine {
     /// ```
     pub fn add_facts_with(&mut self, facts: &[Fact], config: &Config) -> Result<Update, Error> {
         facts.iter().try_for_each(Fact::check)?;
-        self.apply(
+        self.change(
             Retracting::default(),
             Addition::Facts("<added>", facts),
             config,
@@ -230,7 +232,7 @@ impl Engine {
         config: &Config,
     ) -> Result<Update, Error> {
         let retracting = self.retracting(name, text.to_string());
-        self.apply(retracting, Addition::Nothing, config)
+        self.change(retracting, Addition::Nothing, config)
     }
 
     /// Retracts given facts built from Rust values, as
@@ -275,7 +277,7 @@ impl Engine {
                 .collect(),
             errors: Vec::new(),
         };
-        self.apply(retracting, Addition::Nothing, config)
+        self.change(retracting, Addition::Nothing, config)
     }
 
     /// The statements of a retraction's text, recorded under `name`.
@@ -374,13 +376,80 @@ impl Engine {
             let (sources, span) = self.sources.with_scratch(add_name, text.join("\n"));
             return Err(Error::single(NotEvaluated { span }, &sources));
         }
+        if self.is_temporal() {
+            return self.what_if_on_a_copy((retract_name, add_name), changes, explain, config);
+        }
+        // The change is made in place, and taken back: the program by its
+        // undo record, the model by its journal, at the cost of the change.
+        let end = self.sources.end();
+        let (retracting, added) = self.read_changes((retract_name, add_name), changes);
+        let update = match self.apply(retracting, Addition::Text(add_name, &added), config) {
+            Ok(update) => update,
+            Err(e) => {
+                self.sources.truncate(end);
+                return Err(e);
+            }
+        };
+        if self.is_temporal() {
+            // The change makes the program say when facts hold: the two are
+            // compared over time, which takes two engines.
+            self.take_back();
+            self.sources.truncate(end);
+            return self.what_if_on_a_copy((retract_name, add_name), changes, explain, config);
+        }
+        let proofs = |engine: &Engine, facts: Vec<Fact>| -> Vec<Proof> {
+            facts
+                .iter()
+                .filter_map(|f| match engine.explain_in_model(f) {
+                    Explanation::Holds(proof) => Some(proof),
+                    Explanation::DoesNotHold(_) => None,
+                })
+                .collect()
+        };
+        let mut what_if = WhatIf {
+            changes: update.changes,
+            gained: Vec::new(),
+            lost: Vec::new(),
+        };
+        if explain {
+            what_if.gained = proofs(self, what_if.changes.appeared().collect());
+        }
+        self.take_back();
+        self.sources.truncate(end);
+        if explain {
+            what_if.lost = proofs(self, what_if.changes.disappeared().collect());
+        }
+        Ok(what_if)
+    }
+
+    /// [`Engine::what_if`] for a program that says when facts hold: the
+    /// changes made to a copy, and the two compared over time.
+    fn what_if_on_a_copy(
+        &mut self,
+        names: (&str, &str),
+        changes: &[Change],
+        explain: bool,
+        config: &Config,
+    ) -> Result<WhatIf, Error> {
         let mut copy = self.clone();
+        let (retracting, added) = copy.read_changes(names, changes);
+        copy.apply(retracting, Addition::Text(names.1, &added), config)?;
+        self.what_if_in_time(copy, explain, config)
+    }
+
+    /// The retractions of `changes` (their texts recorded under the first
+    /// name) and the text of their additions.
+    fn read_changes(
+        &mut self,
+        (retract_name, _): (&str, &str),
+        changes: &[Change],
+    ) -> (Retracting, String) {
         let mut retracting = Retracting::default();
         let mut added = String::new();
         for change in changes {
             match change {
                 Change::Retract(text) => {
-                    let more = copy.retracting(retract_name, text.clone());
+                    let more = self.retracting(retract_name, text.clone());
                     retracting.statements.extend(more.statements);
                     retracting.errors.extend(more.errors);
                 }
@@ -390,29 +459,19 @@ impl Engine {
                 }
             }
         }
-        let update = copy.apply(retracting, Addition::Text(add_name, &added), config)?;
-        if self.is_temporal() || copy.is_temporal() {
-            return self.what_if_in_time(copy, explain, config);
-        }
-        let mut what_if = WhatIf {
-            changes: update.changes,
-            gained: Vec::new(),
-            lost: Vec::new(),
-        };
-        if explain {
-            let proofs = |engine: &Engine, facts: Vec<Fact>| -> Vec<Proof> {
-                facts
-                    .iter()
-                    .filter_map(|f| match engine.explain_in_model(f) {
-                        Explanation::Holds(proof) => Some(proof),
-                        Explanation::DoesNotHold(_) => None,
-                    })
-                    .collect()
-            };
-            what_if.gained = proofs(&copy, what_if.changes.appeared().collect());
-            what_if.lost = proofs(self, what_if.changes.disappeared().collect());
-        }
-        Ok(what_if)
+        (retracting, added)
+    }
+
+    /// A change made for good: applied and kept.
+    pub(super) fn change(
+        &mut self,
+        retract: Retracting,
+        addition: Addition,
+        config: &Config,
+    ) -> Result<Update, Error> {
+        let update = self.apply(retract, addition, config)?;
+        self.keep();
+        Ok(update)
     }
 
     /// Reads `addition`, removes the statements that the texts at `retract`
@@ -450,7 +509,7 @@ impl Engine {
         let retracted = retract.statements;
         if errors.is_empty() {
             if let Some(facts) = self.known_facts(&added, &retracted) {
-                return self.apply_facts(facts, added.rules, config);
+                return self.apply_facts(facts, added.rules, first_new, config);
             }
         }
         let mut program = self.program.clone();
@@ -487,58 +546,117 @@ impl Engine {
         let warnings: Vec<Problem> = warnings.collect();
         let was_temporal = self.is_temporal();
         self.temporal = report.says_when;
-        let old = (
-            std::mem::replace(&mut self.program, program),
-            std::mem::replace(&mut self.strata, report.strata),
-            std::mem::replace(&mut self.imported, imported),
-        );
+        let mut before = Box::new(Before {
+            program: std::mem::replace(&mut self.program, program),
+            strata: std::mem::replace(&mut self.strata, report.strata),
+            imported: std::mem::replace(&mut self.imported, imported),
+            vocabulary: std::mem::take(&mut self.vocabulary),
+            temporal: was_temporal,
+            model_at: self.model_at,
+            replaced: None,
+            sources: first_new,
+        });
+        self.vocabulary = Vocabulary::of(&self.program);
         // A program that says when facts hold is evaluated afresh after a
         // change (docs/language.md): maintenance keeps one model, and its
-        // models are one per elementary interval.
-        self.vocabulary = Vocabulary::of(&self.program);
-        let old_timeline = self.timeline.get_mut().take();
-        if was_temporal || self.is_temporal() {
-            let old_model = self.model.get_mut().take();
-            return match self.changes_in_time(old_model, old_timeline, config) {
-                Ok(changes) => Ok(Update {
-                    stale: changes.is_none(),
-                    changes: changes.unwrap_or_default(),
-                    warnings,
-                }),
-                Err(e) => {
-                    (self.program, self.strata, self.imported) = old;
-                    self.vocabulary = Vocabulary::of(&self.program);
-                    self.temporal = was_temporal;
-                    *self.model.get_mut() = None;
-                    *self.timeline.get_mut() = None;
-                    Err(e)
-                }
+        // models are one per elementary interval. The old one is kept
+        // until the change is.
+        let changes = if was_temporal || self.is_temporal() {
+            let old = (self.model.get_mut().take(), self.timeline.get_mut().take());
+            let changes = self.changes_in_time(&old.0, &old.1, config);
+            before.replaced = Some(old);
+            changes
+        } else if self.model.is_some() {
+            let news = News {
+                first_rule: first_new_rule,
+                first_import: first_new_import,
             };
-        }
-        let Some(db) = self.model.get_mut().take() else {
-            return Ok(Update {
-                changes: ChangeSet::default(),
-                stale: true,
-                warnings,
-            });
+            self.maintain(&retraction, news, config, &mut before)
+                .map(Some)
+        } else {
+            Ok(None)
         };
-        let news = News {
-            first_rule: first_new_rule,
-            first_import: first_new_import,
-        };
-        match self.maintain(db, &retraction, news, config) {
+        self.restore = Some(Restore::Program(before));
+        match changes {
             Ok(changes) => Ok(Update {
-                changes,
-                stale: false,
+                stale: changes.is_none(),
+                changes: changes.unwrap_or_default(),
                 warnings,
             }),
             Err(e) => {
-                (self.program, self.strata, self.imported) = old;
-                self.vocabulary = Vocabulary::of(&self.program);
-                self.temporal = was_temporal;
-                *self.model.get_mut() = None;
+                self.take_back();
                 Err(e)
             }
+        }
+    }
+
+    /// Keeps the last change for good: what would take it back goes.
+    pub(super) fn keep(&mut self) {
+        self.restore = None;
+        if let Some(db) = self.model.get_mut() {
+            db.keep_update();
+        }
+    }
+
+    /// Takes the last change back (a what-if's, or one whose evaluation
+    /// failed): the program, the model and the sources exactly as they
+    /// were. False when there is none to take back.
+    pub(super) fn take_back(&mut self) -> bool {
+        let Some(restore) = self.restore.take() else {
+            return false;
+        };
+        match restore {
+            Restore::Facts {
+                undo,
+                first_rule,
+                sources,
+            } => {
+                for rule in &self.program.rules[first_rule..] {
+                    self.vocabulary.restate(&rule.head.predicate.text, 0, 1);
+                }
+                for (_, rule) in &undo.rules {
+                    self.vocabulary.restate(&rule.head.predicate.text, 1, 0);
+                }
+                self.program.rules.truncate(first_rule);
+                undo.revert(&mut self.program, &mut self.imported);
+                self.undo_model();
+                self.sources.truncate(sources);
+            }
+            Restore::Program(before) => {
+                let Before {
+                    program,
+                    strata,
+                    imported,
+                    vocabulary,
+                    temporal,
+                    model_at,
+                    replaced,
+                    sources,
+                } = *before;
+                (self.program, self.strata, self.imported) = (program, strata, imported);
+                self.vocabulary = vocabulary;
+                self.temporal = temporal;
+                self.model_at = model_at;
+                match replaced {
+                    Some((model, timeline)) => {
+                        *self.model.get_mut() = model;
+                        *self.timeline.get_mut() = timeline;
+                    }
+                    None => self.undo_model(),
+                }
+                self.sources.truncate(sources);
+            }
+        }
+        true
+    }
+
+    /// Takes the model back to before its last update; without a journal
+    /// to do it with (the update was evaluated afresh, and failed), the
+    /// model is dropped and evaluated again on the next run.
+    fn undo_model(&mut self) {
+        let model = self.model.get_mut();
+        if model.as_mut().is_some_and(|db| !db.undo()) {
+            *model = None;
         }
     }
 
@@ -587,6 +705,7 @@ impl Engine {
         &mut self,
         retracted: Vec<(Fact, Span)>,
         added: Vec<Rule>,
+        sources: usize,
         config: &Config,
     ) -> Result<Update, Error> {
         let mut undo = Undo::default();
@@ -628,55 +747,65 @@ impl Engine {
             .get_mut()
             .take()
             .expect("known facts need a model");
-        let mut plan = std::mem::take(&mut db.plan);
+        // The plan before stays with the model, for its journal.
+        let mut plan = db.plan.clone();
         for &(i, _) in &undo.rules {
             plan.statement_removed(i);
         }
         let edit = self.edit(&mut db, &plan, &retraction, &news);
         let (stated, retracted) = said(&edit);
-        match db.maintain(plan, &self.program, edit, config) {
-            Ok(delta) => {
-                let changes = ChangeSet::from_delta(&db, &delta, &stated, &retracted);
-                *self.model.get_mut() = Some(db);
-                Ok(Update {
-                    changes,
-                    stale: false,
-                    warnings: Vec::new(),
-                })
-            }
+        let maintained = db.maintain(plan, &self.program, edit, config);
+        let changes =
+            maintained.map(|delta| ChangeSet::from_delta(&db, &delta, &stated, &retracted));
+        *self.model.get_mut() = Some(db);
+        self.restore = Some(Restore::Facts {
+            undo,
+            first_rule: news.first_rule,
+            sources,
+        });
+        match changes {
+            Ok(changes) => Ok(Update {
+                changes,
+                stale: false,
+                warnings: Vec::new(),
+            }),
             Err(e) => {
-                self.program.rules.truncate(news.first_rule);
-                undo.revert(&mut self.program, &mut self.imported);
-                self.vocabulary = Vocabulary::of(&self.program);
-                Err(Error::single(e, &self.sources))
+                let error = Error::single(e, &self.sources);
+                self.take_back();
+                Err(error)
             }
         }
     }
 
-    /// Brings `db`, the old program's model, up to the program now loaded.
+    /// Brings the model, the old program's, up to the program now loaded
+    /// (its update journaled until the change is kept or taken back).
     fn maintain(
         &mut self,
-        mut db: Database,
         retraction: &Retraction,
         news: News,
         config: &Config,
+        before: &mut Before,
     ) -> Result<ChangeSet, Error> {
+        let mut db = self.model.get_mut().take().expect("a model to maintain");
         if !db.plan.arities_agree(&self.program) {
             // A predicate came back with another arity: its relation cannot
-            // serve; evaluate afresh and compare.
-            self.run_with(config)?;
-            let new = self.model.get_mut().as_ref().expect("just computed");
-            return Ok(ChangeSet::between(&db, new));
+            // serve; evaluate afresh and compare (the old model is kept
+            // to take the change back).
+            let evaluated = self.run_with(config).map(|()| {
+                let new = self.model.get_mut().as_ref().expect("just computed");
+                ChangeSet::between(&db, new)
+            });
+            before.replaced = Some((Some(db), None));
+            return evaluated;
         }
         let plan = plan::plan(&self.program, &self.strata, &mut db.interner, &db.plan);
         let edit = self.edit(&mut db, &plan, retraction, &news);
         let (stated, retracted) = said(&edit);
-        let delta = db
-            .maintain(plan, &self.program, edit, config)
-            .map_err(|e| Error::single(e, &self.sources))?;
-        let changes = ChangeSet::from_delta(&db, &delta, &stated, &retracted);
+        let maintained = db.maintain(plan, &self.program, edit, config);
+        let changes =
+            maintained.map(|delta| ChangeSet::from_delta(&db, &delta, &stated, &retracted));
         *self.model.get_mut() = Some(db);
-        Ok(changes)
+        changes.map_err(|e| Error::single(e, &self.sources))
     }
 
     /// The edit that takes `db` to the program now loaded: the facts
@@ -886,8 +1015,8 @@ fn states(rule: &Rule, fact: &Fact) -> bool {
 }
 
 /// What [`unstate`] removed, to put back if the change fails.
-#[derive(Default)]
-struct Undo {
+#[derive(Clone, Debug, Default)]
+pub(super) struct Undo {
     /// Statements, with their positions when removed.
     rules: Vec<(usize, Rule)>,
     /// Imported rows, with where they were.
@@ -895,6 +1024,7 @@ struct Undo {
 }
 
 /// An imported row taken out, and where it was.
+#[derive(Clone, Debug)]
 struct RemovedRow {
     /// Which import's rows.
     import: usize,
@@ -934,6 +1064,37 @@ fn said(edit: &Edit) -> (Said, Said) {
             .collect(),
         edit.retract.iter().cloned().collect(),
     )
+}
+
+/// How to take the last change back, until it is kept.
+#[derive(Clone, Debug)]
+pub(super) enum Restore {
+    /// A change of facts of predicates the model knows, made in place:
+    /// the statements and rows it took out, where the ones it added
+    /// start, and where the sources ended (the model's journal does the
+    /// rest).
+    Facts {
+        undo: Undo,
+        first_rule: usize,
+        sources: usize,
+    },
+    /// Any other change: the program as it was.
+    Program(Box<Before>),
+}
+
+/// The program as it was before a change, and the model and timeline
+/// when the change replaced them rather than maintained the model (whose
+/// journal then takes it back).
+#[derive(Clone, Debug)]
+pub(super) struct Before {
+    program: Program,
+    strata: Stratification,
+    imported: Vec<ImportedRows>,
+    vocabulary: Vocabulary,
+    temporal: bool,
+    model_at: Option<Time>,
+    replaced: Option<(Option<Database>, Option<Timeline>)>,
+    sources: usize,
 }
 
 /// What the retraction texts took out of the program.

@@ -50,7 +50,7 @@ use std::ops::ControlFlow;
 
 use super::join::{Join, Window, MORE};
 use super::parallel::Threads;
-use super::relation::{Relation, RowId, View};
+use super::relation::{Mark, Relation, RowId, View};
 use super::{parallel, project, Budget, Config, Database, Origin, Reader, Sink};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
@@ -69,6 +69,27 @@ pub struct Edit {
     pub new_rules: HashSet<usize>,
     /// Head predicates of the rules that were removed.
     pub removed_heads: HashSet<PredId>,
+}
+
+/// What an update changed in the database, kept until the update is
+/// kept for good so that it can be taken back ([`Database::undo`]): a failed
+/// change or a what-if leaves the model exactly as it was, row ids and
+/// rounds included, at the cost of what changed: the plan before (the
+/// rules'), each relation's [`Mark`], the rows purged, the relations
+/// replaced by a rebuild (which would have been freed), and the origins
+/// of given facts as they were before each change to them.
+#[derive(Clone, Debug)]
+pub struct Journal {
+    plan: Plan,
+    marks: Vec<Mark>,
+    purged: Vec<(PredId, Vec<RowId>)>,
+    /// With the length of `given` when each was replaced: the origins
+    /// noted after that are its replacement's.
+    replaced: Vec<(PredId, Relation, super::GivenRows, usize)>,
+    given: Vec<(PredId, RowId, Option<Origin>)>,
+    clock: u32,
+    derived: u64,
+    stats: Vec<super::StratumStats>,
 }
 
 /// The net change an update made to the model: per predicate id, the
@@ -167,7 +188,17 @@ impl Database {
         config: &Config,
     ) -> Result<Delta, EvalError> {
         let budget = &Budget::start(config);
-        self.plan = plan;
+        self.keep_update();
+        self.journal = Some(Box::new(Journal {
+            plan: std::mem::replace(&mut self.plan, plan),
+            marks: self.relations.iter().map(Relation::mark).collect(),
+            purged: Vec::new(),
+            replaced: Vec::new(),
+            given: Vec::new(),
+            clock: self.clock,
+            derived: self.derived,
+            stats: self.stats.clone(),
+        }));
         self.add_relations();
         for rel in &mut self.relations {
             rel.begin_update();
@@ -245,7 +276,7 @@ impl Database {
             self.run_stratum(s, program, Some(seed), budget)?;
             for (p, row, origin) in given {
                 if let Some(r) = self.relations[p].find(&row) {
-                    self.given[p].insert(r, origin);
+                    self.set_origin(p, r, Some(origin));
                 }
             }
             for &p in &stratum.predicates {
@@ -259,11 +290,98 @@ impl Database {
         for &p in &uncovered {
             self.collect(p, &mut delta, None);
         }
-        for rel in &mut self.relations {
+        let mut purged = Vec::new();
+        for (p, rel) in self.relations.iter_mut().enumerate() {
+            if !rel.doomed().is_empty() {
+                purged.push((p, rel.doomed().to_vec()));
+            }
             rel.purge();
         }
-        self.compact();
+        if let Some(journal) = &mut self.journal {
+            journal.purged = purged;
+        }
         Ok(delta)
+    }
+
+    /// Keeps what the last update did: its journal goes, and relations
+    /// that are mostly deleted rows are compacted (which an undo could
+    /// not follow). Every update starts with it; call it once an update
+    /// is kept, to free the journal at once.
+    pub fn keep_update(&mut self) {
+        if self.journal.take().is_some() {
+            self.compact();
+        }
+    }
+
+    /// Takes back the last update, whether it ended or failed: the
+    /// relations, the given facts' origins and the plan as they were
+    /// before it (row ids and rounds too, so proofs are the same), at the
+    /// cost of what it changed. False when there is no update to take
+    /// back (it was kept).
+    pub fn undo(&mut self) -> bool {
+        let Some(journal) = self.journal.take() else {
+            return false;
+        };
+        let Journal {
+            plan,
+            marks,
+            purged,
+            replaced,
+            given,
+            clock,
+            derived,
+            stats,
+        } = *journal;
+        let before = marks.len();
+        self.relations.truncate(before);
+        self.given.truncate(before);
+        let mut since: Vec<usize> = vec![usize::MAX; before];
+        for (p, relation, origins, at) in replaced.into_iter().rev() {
+            self.relations[p] = relation;
+            self.given[p] = origins;
+            since[p] = at;
+        }
+        for (i, (p, r, origin)) in given.into_iter().enumerate().rev() {
+            // Origins noted after a relation was replaced were of its
+            // replacement, which is gone.
+            if p >= before || i >= since[p] {
+                continue;
+            }
+            match origin {
+                Some(origin) => self.given[p].insert(r, origin),
+                None => self.given[p].remove(&r),
+            };
+        }
+        let mut purged_of: Vec<&[RowId]> = vec![&[]; before];
+        for (p, rows) in &purged {
+            if *p < before && since[*p] == usize::MAX {
+                purged_of[*p] = rows;
+            }
+        }
+        for (p, mark) in marks.into_iter().enumerate() {
+            self.relations[p].undo(mark, purged_of[p]);
+        }
+        // The index numbers the update gave stay: relations may have built
+        // those indexes, and a number must never name two.
+        let mut indexes = std::mem::replace(&mut self.plan, plan).indexes;
+        indexes.truncate(self.plan.predicates.len());
+        self.plan.indexes = indexes;
+        self.clock = clock;
+        self.derived = derived;
+        self.stats = stats;
+        true
+    }
+
+    /// Sets the origin of given row `r` of `p` (or takes it), noting the
+    /// one before in the journal.
+    fn set_origin(&mut self, p: PredId, r: RowId, origin: Option<Origin>) {
+        let before = match origin {
+            Some(origin) => self.given[p].insert(r, origin),
+            None => self.given[p].remove(&r),
+        };
+        if let Some(journal) = &mut self.journal {
+            journal.given.push((p, r, before));
+        }
     }
 
     /// Compacts the relations that are mostly deleted rows, so memory
@@ -295,7 +413,8 @@ impl Database {
         let mut stated: PerPred<(Vec<Id>, Origin)> = vec![Vec::new(); n];
         for (p, row) in retract {
             if let Some(r) = self.relations[p].find(&row) {
-                if self.given[p].remove(&r).is_some() {
+                if self.given[p].contains_key(&r) {
+                    self.set_origin(p, r, None);
                     unstated[p].push(r);
                 }
             }
@@ -303,7 +422,7 @@ impl Database {
         for (p, row, origin) in add {
             match self.relations[p].find(&row) {
                 Some(r) => {
-                    self.given[p].insert(r, origin);
+                    self.set_origin(p, r, Some(origin));
                     unstated[p].retain(|&u| u != r);
                 }
                 None => stated[p].push((row, origin)),
@@ -338,7 +457,9 @@ impl Database {
         budget: &Budget,
     ) -> Result<(), EvalError> {
         let preds = self.plan.strata[s].predicates.clone();
-        let mut old = Vec::with_capacity(preds.len());
+        // The old relations go to the journal at once, so that an undo
+        // finds them even when this evaluation fails.
+        let first = self.journal.as_ref().map_or(0, |j| j.replaced.len());
         for &p in &preds {
             let rel = &self.relations[p];
             // About as many facts as before: room for them saves rehashing.
@@ -353,17 +474,20 @@ impl Database {
             }
             fresh.begin_update();
             let rel = std::mem::replace(&mut self.relations[p], fresh);
-            old.push((p, rel));
-            self.given[p] = given;
+            let origins = std::mem::replace(&mut self.given[p], given);
+            let journal = self.journal.as_mut().expect("an update keeps a journal");
+            let at = journal.given.len();
+            journal.replaced.push((p, rel, origins, at));
         }
         self.state(&preds, stated);
         self.run_stratum(s, program, None, budget)?;
-        for (p, before) in old {
-            let now = &self.relations[p];
+        let journal = self.journal.as_ref().expect("an update keeps a journal");
+        for (p, before, _, _) in &journal.replaced[first..] {
+            let (p, now) = (*p, &self.relations[*p]);
             // One lookup a row, in blocks on the pool's threads, kept in
             // row order.
             let (appeared, kept) =
-                missing_from(budget.threads(), now, View::Now, &before, View::Before);
+                missing_from(budget.threads(), now, View::Now, before, View::Before);
             for r in appeared {
                 delta.appeared[p].push(now.row(r));
             }
@@ -372,7 +496,7 @@ impl Database {
                 continue;
             }
             let (disappeared, _) =
-                missing_from(budget.threads(), &before, View::Before, now, View::Now);
+                missing_from(budget.threads(), before, View::Before, now, View::Now);
             for r in disappeared {
                 delta.disappeared[p].push(before.row(r));
             }
@@ -387,7 +511,8 @@ impl Database {
             for (row, origin) in std::mem::take(&mut stated[p]) {
                 let rel = &mut self.relations[p];
                 if rel.insert(&row, self.clock) {
-                    self.given[p].insert(rel.len() - 1, origin);
+                    let r = rel.len() - 1;
+                    self.set_origin(p, r, Some(origin));
                 }
             }
         }

@@ -168,6 +168,9 @@ pub struct Database {
     /// which name the same statement while the program keeps it (plans
     /// keep predicate ids and index numbers from one to the next).
     head_plans: HashMap<(usize, Span), Arc<HeadPlan>, FxBuild>,
+    /// What the last update changed, while it can still be taken back
+    /// (see [`maintain::Journal`]).
+    journal: Option<Box<maintain::Journal>>,
 }
 
 /// Computes the perfect model of a checked program from its plan (built
@@ -190,6 +193,7 @@ pub fn evaluate(
         derived: 0,
         join_costs: HashMap::default(),
         head_plans: HashMap::default(),
+        journal: None,
     };
     db.add_relations();
     db.load_given(program, imported, config.at);

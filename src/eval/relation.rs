@@ -87,6 +87,15 @@ pub struct Relation {
     start_live: RowId,
 }
 
+/// Where a relation stood, for [`Relation::undo`].
+#[derive(Clone, Copy, Debug)]
+pub struct Mark {
+    len: RowId,
+    rounds: usize,
+    live: RowId,
+    gone_count: RowId,
+}
+
 /// A hash index on some columns.
 #[derive(Clone, Debug)]
 struct Index {
@@ -250,6 +259,70 @@ impl Relation {
         self.gone_count += doomed.len() as RowId;
         self.start_len = self.len;
         self.start_live = self.live;
+    }
+
+    /// Where the relation stands between updates, to come back to with
+    /// [`Relation::undo`].
+    pub fn mark(&self) -> Mark {
+        debug_assert!(self.doomed.is_empty(), "between updates");
+        Mark {
+            len: self.len,
+            rounds: self.rounds.len(),
+            live: self.live,
+            gone_count: self.gone_count,
+        }
+    }
+
+    /// Takes the relation back to `mark`, made before an update (or
+    /// several) that has not compacted it since: rows doomed and not
+    /// purged are live again, rows appended since leave, and the rows
+    /// purged since (`purged`, all older than the mark) come back, to
+    /// the set and to every index at their place in row order. Costs the
+    /// rows that moved, not the relation.
+    pub fn undo(&mut self, mark: Mark, purged: &[RowId]) {
+        for r in std::mem::take(&mut self.doomed) {
+            clear_bit(&mut self.dead, r);
+        }
+        let arity = self.arity;
+        let appended: Vec<RowId> = (mark.len..self.len)
+            .filter(|&r| !bit(&self.gone, r))
+            .collect();
+        for &r in &appended {
+            self.dedup.remove(hash_of(&self.rows, arity, r), r);
+            set_bit(&mut self.gone, r);
+        }
+        for index in self.indexes.iter_mut().flatten() {
+            index.remove(&self.rows, arity, &appended, &self.gone);
+        }
+        self.rows.truncate(mark.len as usize * arity);
+        self.len = mark.len;
+        self.rounds.truncate(mark.rounds);
+        truncate_bits(&mut self.dead, mark.len);
+        truncate_bits(&mut self.gone, mark.len);
+        self.live = mark.live;
+        self.gone_count = mark.gone_count;
+        self.start_len = self.len;
+        self.start_live = self.live;
+        for &r in purged {
+            clear_bit(&mut self.dead, r);
+            clear_bit(&mut self.gone, r);
+        }
+        for (i, &r) in purged.iter().enumerate() {
+            let hash = hash_of(&self.rows, arity, r);
+            if self.dedup.full_for(hash) {
+                // Rebuilt from every row not gone: the rest come back with it.
+                self.rebuild_set(purged.len() - i);
+                break;
+            }
+            let rows = &self.rows;
+            self.dedup
+                .insert_unique(hash, r, |other| hash_of(rows, arity, other));
+        }
+        for index in self.indexes.iter_mut().flatten() {
+            for &r in purged {
+                index.restore(&self.rows[r as usize * arity..][..arity], r);
+            }
+        }
     }
 
     /// True when deleted rows outnumber live ones: time to [`compact`].
@@ -542,6 +615,23 @@ fn bit(bits: &[u64], r: RowId) -> bool {
         .is_some_and(|w| w >> (r % 64) & 1 == 1)
 }
 
+fn clear_bit(bits: &mut [u64], r: RowId) {
+    if let Some(word) = bits.get_mut(r as usize / 64) {
+        *word &= !(1 << (r % 64));
+    }
+}
+
+/// Drops the bits of rows `len` and beyond.
+fn truncate_bits(bits: &mut Vec<u64>, len: RowId) {
+    let words = (len as usize).div_ceil(64);
+    bits.truncate(words);
+    if let (Some(last), rest) = (bits.last_mut(), len % 64) {
+        if rest > 0 {
+            *last &= (1 << rest) - 1;
+        }
+    }
+}
+
 fn set_bit(bits: &mut Vec<u64>, r: RowId) {
     let word = r as usize / 64;
     if bits.len() <= word {
@@ -608,6 +698,35 @@ impl Index {
         }
         list.push(r);
         list.extend_from_slice(row);
+    }
+
+    /// Puts row `r` back in its key's list, at its place in row order
+    /// (the list of a key whose rows all went is its first again).
+    fn restore(&mut self, row: &[Id], r: RowId) {
+        let (_, found) = self.entry_of(row);
+        let Some(e) = found else {
+            return self.add(row, r);
+        };
+        let list = &mut self.entries[e as usize];
+        if list.first() == Some(&RowId::MAX) {
+            list.clear();
+            list.push(r);
+            list.extend_from_slice(row);
+            return;
+        }
+        let stride = row.len() + 1;
+        // Binary search of the rows before `r`: lists are in row order.
+        let (mut lo, mut hi) = (0, list.len() / stride);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if list[mid * stride] < r {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        let at = lo * stride;
+        list.splice(at..at, std::iter::once(r).chain(row.iter().copied()));
     }
 
     /// Drops the `doomed` rows (their `gone` bits set) from their keys'

@@ -262,6 +262,8 @@ pub fn sweep(
         // The plan stays the plan: maintenance takes it and puts it back.
         let plan = std::mem::take(&mut db.plan);
         let delta = db.maintain(plan, program, edit, config)?;
+        // A sweep never takes an interval back: no journal to keep.
+        db.keep_update();
         starts.push(t);
         if track == Track::Answers {
             observe(t, &mut db)?;
