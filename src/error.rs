@@ -254,7 +254,7 @@ pub enum EvalError {
     #[error("evaluation interrupted")]
     #[diagnostic(
         code(entente::interrupted),
-        help("nothing was changed; the model is computed again when next needed")
+        help("nothing of the interrupted work was kept")
     )]
     Interrupted {
         /// A rule that was being evaluated.

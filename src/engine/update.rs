@@ -67,9 +67,10 @@ pub struct Update {
     /// The derived facts that appeared and disappeared (empty when the
     /// model is stale).
     pub changes: ChangeSet,
-    /// True when there was no current model to maintain (it had not been
-    /// computed, or computing it failed, say on a budget): the change was
-    /// made to the program, and the model is computed on next use.
+    /// True when there was no evaluated model to maintain (the program
+    /// was never run, or its evaluation failed, say on a budget): the
+    /// change was made to the program alone, and [`Engine::run`]
+    /// evaluates it.
     pub stale: bool,
     /// Warnings about the new statements.
     pub warnings: Vec<Problem>,
