@@ -89,12 +89,15 @@ fn a_person_at_the_terminal() {
     repl.exp_string(PROMPT).unwrap();
 
     // Ctrl-C stops a long question too: one join of 10^10 rows.
-    repl.send_line("m(0). m(X) if m(Y), Y < 2999, X = Y + 1.").unwrap();
+    repl.send_line("m(0). m(X) if m(Y), Y < 2999, X = Y + 1.")
+        .unwrap();
     repl.exp_string(PROMPT).unwrap();
-    repl.send_line("? m(X), m(Y), m(Z), X + Y + Z = -1.").unwrap();
+    repl.send_line("? m(X), m(Y), m(Z), X + Y + Z = -1.")
+        .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(700));
     repl.send_control('c').unwrap();
-    repl.exp_string("evaluation interrupted").expect("the question stopped");
+    repl.exp_string("evaluation interrupted")
+        .expect("the question stopped");
     repl.exp_string(PROMPT).unwrap();
     repl.send_line("? m(2999).").unwrap();
     repl.exp_string("true.").expect("the session goes on");

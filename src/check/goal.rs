@@ -32,6 +32,9 @@ struct Use {
     first: Span,
     /// Rules and facts that conclude it, and imports that read it.
     defined: usize,
+    /// Used by a statement or an import, not only by the program's
+    /// queries.
+    stated: bool,
 }
 
 impl Vocabulary {
@@ -48,12 +51,12 @@ impl Vocabulary {
                     if let Some((name, count)) = last.take() {
                         vocabulary.define(name, count);
                     }
-                    vocabulary.uses(&head.text, rule.head.args.len(), head.span);
+                    vocabulary.uses(&head.text, rule.head.args.len(), head.span, true);
                     last = Some((&head.text, 1));
                 }
             }
             for_each_atom(&rule.body, &mut |a, _| {
-                vocabulary.uses(&a.predicate.text, a.args.len(), a.predicate.span)
+                vocabulary.uses(&a.predicate.text, a.args.len(), a.predicate.span, true)
             });
         }
         if let Some((name, count)) = last {
@@ -61,13 +64,13 @@ impl Vocabulary {
         }
         for query in &program.queries {
             for_each_atom(&query.body, &mut |a, _| {
-                vocabulary.uses(&a.predicate.text, a.args.len(), a.predicate.span)
+                vocabulary.uses(&a.predicate.text, a.args.len(), a.predicate.span, false)
             });
         }
         for import in &program.imports {
             let name = &import.import.predicate;
             if let Some(arity) = import.arity() {
-                vocabulary.uses(&name.text, arity, name.span);
+                vocabulary.uses(&name.text, arity, name.span, true);
             }
             vocabulary.define(&name.text, 1);
         }
@@ -75,23 +78,34 @@ impl Vocabulary {
     }
 
     /// Notes a use of `name` with `arity` at `span` (the earliest use
-    /// fixes the arity).
-    fn uses(&mut self, name: &str, arity: usize, span: Span) {
+    /// fixes the arity), by a statement or import (`stated`) or a query.
+    fn uses(&mut self, name: &str, arity: usize, span: Span, stated: bool) {
         match self.predicates.get_mut(name) {
-            Some(known) if span.start < known.first.start => {
-                known.arity = arity;
-                known.first = span;
+            Some(known) => {
+                known.stated |= stated;
+                if span.start < known.first.start {
+                    known.arity = arity;
+                    known.first = span;
+                }
             }
-            Some(_) => {}
             None => {
                 let first = Use {
                     arity,
                     first: span,
                     defined: 0,
+                    stated,
                 };
                 self.predicates.insert(name.into(), first);
             }
         }
+    }
+
+    /// Each predicate a statement or import uses, with its arity, in no
+    /// particular order.
+    pub fn stated(&self) -> impl Iterator<Item = (&str, usize)> {
+        (self.predicates.iter())
+            .filter(|(_, u)| u.stated)
+            .map(|(name, u)| (&**name, u.arity))
     }
 
     /// Counts `count` more statements or imports that define `name`.

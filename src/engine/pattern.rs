@@ -261,28 +261,16 @@ impl Engine {
 
     /// Every predicate of the program, sorted by name.
     pub fn predicates(&self) -> Vec<PredicateInfo> {
-        let mut found: Vec<PredicateInfo> = Vec::new();
-        let mut note = |name: &str, arity: usize| {
-            if !found.iter().any(|p| p.name == name) {
-                found.push(PredicateInfo {
-                    name: name.to_string(),
-                    arity,
-                    facts: None,
-                    derived: None,
-                });
-            }
-        };
-        for rule in &self.program.rules {
-            note(&rule.head.predicate.text, rule.head.args.len());
-            crate::ast::for_each_atom(&rule.body, &mut |a, _| {
-                note(&a.predicate.text, a.args.len())
-            });
-        }
-        for import in &self.program.imports {
-            if let Some(arity) = import.arity() {
-                note(&import.import.predicate.text, arity);
-            }
-        }
+        // From the vocabulary: the program's predicates without a walk
+        // over its statements.
+        let mut found: Vec<PredicateInfo> = (self.vocabulary.stated())
+            .map(|(name, arity)| PredicateInfo {
+                name: name.to_string(),
+                arity,
+                facts: None,
+                derived: None,
+            })
+            .collect();
         if let Some(timeline) = self.timeline.read().as_ref() {
             for info in &mut found {
                 if let Some(p) = timeline.db.pred(&info.name) {
