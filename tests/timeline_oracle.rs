@@ -82,7 +82,12 @@ fn oracle(engine: &Engine) -> Timeline {
 /// Each answer with when it holds.
 fn timed(answers: &entente::Answers) -> Vec<(Vec<Value>, Validity)> {
     (0..answers.rows.len())
-        .map(|i| (answers.rows[i].clone(), answers.validity(i).expect("an answer")))
+        .map(|i| {
+            (
+                answers.rows[i].clone(),
+                answers.validity(i).expect("an answer"),
+            )
+        })
         .collect()
 }
 
