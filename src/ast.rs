@@ -37,6 +37,18 @@ pub enum Statement {
     Import(Import),
 }
 
+impl Statement {
+    /// The whole statement's place in the source.
+    pub fn span(&self) -> Span {
+        match self {
+            Statement::Rule(r, _) => r.span,
+            Statement::Query(q) => q.span,
+            Statement::Include(i) => i.span,
+            Statement::Import(i) => i.span,
+        }
+    }
+}
+
 /// `head if body.`; a fact when the body is empty.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Rule {

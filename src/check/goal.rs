@@ -124,11 +124,6 @@ impl Vocabulary {
         }
     }
 
-    /// The arity of a predicate the program uses.
-    pub fn arity(&self, name: &str) -> Option<usize> {
-        self.predicates.get(name).map(|u| u.arity)
-    }
-
     /// True when some statement or import defines the predicate.
     pub fn is_defined(&self, name: &str) -> bool {
         self.predicates.get(name).is_some_and(|u| u.defined > 0)
@@ -154,21 +149,21 @@ pub fn check_goal(query: &Query, vocabulary: &Vocabulary) -> (Vec<CheckError>, V
         let name = &*atom.predicate.text;
         let found = atom.args.len();
         let span = atom.predicate.span;
-        let Some(&(_, expected, first)) = seen.iter().find(|(n, _, _)| *n == name) else {
-            let known = vocabulary.predicates.get(name);
-            let (expected, first) = known.map_or((found, span), |u| (u.arity, u.first));
-            seen.push((name, expected, first));
-            if !vocabulary.is_defined(name) {
-                warnings.push(Warning::Undefined {
-                    predicate: name.to_string(),
-                    span,
-                    help: did_you_mean(name, vocabulary.defined_names()),
-                });
+        let (expected, first) = match seen.iter().find(|(n, _, _)| *n == name) {
+            Some(&(_, expected, first)) => (expected, first),
+            None => {
+                let known = vocabulary.predicates.get(name);
+                let (expected, first) = known.map_or((found, span), |u| (u.arity, u.first));
+                seen.push((name, expected, first));
+                if !vocabulary.is_defined(name) {
+                    warnings.push(Warning::Undefined {
+                        predicate: name.to_string(),
+                        span,
+                        help: did_you_mean(name, vocabulary.defined_names()),
+                    });
+                }
+                (expected, first)
             }
-            if expected != found {
-                errors.push(arity::mismatch(name, expected, found, span, first));
-            }
-            return;
         };
         if expected != found {
             errors.push(arity::mismatch(name, expected, found, span, first));

@@ -245,14 +245,15 @@ impl Engine {
         };
         let warnings = self.check_goal(&query, &sources)?;
         self.evaluated_for(&query, &sources)?;
-        let mut explanation = match self.time_of(None, config) {
-            None if self.is_temporal() => self.explain_over_time(&fact, config)?,
-            Some(t) if Some(t) != self.model_at || self.model.read().is_none() => {
-                let mut snapshot = self.snapshot(t, config)?;
-                at_time(self.explain_in(&mut snapshot, &fact), t)
-            }
-            Some(t) => at_time(self.explain_in_model(&fact), t),
-            None => self.explain_in_model(&fact),
+        let at = self.time_of(None, config);
+        let of_model = (at == self.model_at)
+            .then(|| self.explain_in_model(&fact))
+            .flatten();
+        let mut explanation = match (of_model, at) {
+            (Some(explanation), None) => explanation,
+            (Some(explanation), Some(t)) => at_time(explanation, t),
+            (None, None) => self.explain_over_time(&fact, config)?,
+            (None, Some(t)) => self.explain_in_snapshot(t, &fact, config)?,
         };
         if self.is_temporal() {
             self.add_validities(&mut explanation, config)?;
@@ -260,18 +261,25 @@ impl Engine {
         Ok((explanation, warnings))
     }
 
-    /// The explanation of a fact in the engine's model (run before).
-    pub(super) fn explain_in_model(&self, fact: &Fact) -> Explanation {
+    /// The explanation of a fact in the engine's model, when it has one.
+    pub(super) fn explain_in_model(&self, fact: &Fact) -> Option<Explanation> {
         let defined = self.vocabulary.is_defined(&fact.predicate);
         self.model
             .ask(|db| explain_in(db, &self.program, &self.sources, fact, defined))
-            .expect("run before explaining")
     }
 
-    /// The explanation of a fact in a model of the engine's program.
-    pub(super) fn explain_in(&self, db: &mut Database, fact: &Fact) -> Explanation {
+    /// The explanation of a fact in the snapshot at time point `t`,
+    /// evaluated afresh.
+    fn explain_in_snapshot(
+        &self,
+        t: Time,
+        fact: &Fact,
+        config: &Config,
+    ) -> Result<Explanation, Error> {
+        let mut db = self.snapshot(t, config)?;
         let defined = self.vocabulary.is_defined(&fact.predicate);
-        db.ask(|db| explain_in(db, &self.program, &self.sources, fact, defined))
+        let explanation = db.ask(|db| explain_in(db, &self.program, &self.sources, fact, defined));
+        Ok(at_time(explanation, t))
     }
 
     /// The explanation of a fact of a program that says when facts hold,
@@ -289,8 +297,7 @@ impl Engine {
             let latest = timeline.point_of(*timeline.starts.last().unwrap_or(&NEVER_BEFORE));
             Ok(time::first_point(&validity, latest))
         })?;
-        let mut snapshot = self.snapshot(t, config)?;
-        Ok(at_time(self.explain_in(&mut snapshot, fact), t))
+        self.explain_in_snapshot(t, fact, config)
     }
 
     /// Answers a query (run before): of the model, of the snapshot at the
@@ -305,22 +312,14 @@ impl Engine {
         self.evaluated_for(query, sources)?;
         let at = self.time_of(Some(query), config);
         let goal = words(query);
-        let answered = match self.model.ask(|db| {
-            if at != self.model_at {
-                // Not this model's question: answered below.
-                return Ok(None);
-            }
-            Reader::within(db, config, goal).answer(query).map(Some)
-        }) {
-            Some(Some(answered)) => answered,
-            _ => match at {
-                Some(t) => self
-                    .snapshot(t, config)?
-                    .ask(|db| Reader::within(db, config, goal).answer(query)),
-                None => match self.answer_from_timeline(query, config) {
-                    Some(answered) => answered,
-                    None => return Ok(self.answers_over_time(&[query], config)?.remove(0)),
-                },
+        let ask = |db: &Database| Reader::within(db, config, goal).answer(query);
+        let of_model = (at == self.model_at).then(|| self.model.ask(ask)).flatten();
+        let answered = match (of_model, at) {
+            (Some(answered), _) => answered,
+            (None, Some(t)) => self.snapshot(t, config)?.ask(ask),
+            (None, None) => match self.answer_from_timeline(query, config) {
+                Some(answered) => answered,
+                None => return Ok(self.answers_over_time(&[query], config)?.remove(0)),
             },
         };
         answered.map_err(|e| Error::single(e, sources))
@@ -358,7 +357,7 @@ impl Engine {
             (Some(Statement::Query(q)), None) => Ok((q, sources)),
             (_, Some(second)) => Err(Error::single(
                 ParseError::OneGoal {
-                    span: statement_span(&second),
+                    span: second.span(),
                 },
                 &sources,
             )),
@@ -393,16 +392,6 @@ fn goal_body(goal: &str) -> (usize, usize) {
 pub(super) fn words(query: &Query) -> Span {
     let spans = query.body.iter().map(Literal::span);
     spans.reduce(Span::to).unwrap_or(query.span)
-}
-
-/// The span of a statement.
-fn statement_span(statement: &Statement) -> Span {
-    match statement {
-        Statement::Rule(r, _) => r.span,
-        Statement::Query(q) => q.span,
-        Statement::Include(i) => i.span,
-        Statement::Import(i) => i.span,
-    }
 }
 
 /// The proof of a fact in `db`, or why it does not hold there (`defined`:

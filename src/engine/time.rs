@@ -177,12 +177,7 @@ impl Engine {
                         _ => None,
                     })
                     .collect();
-                let constants: Vec<Option<Id>> = (atom.args.iter())
-                    .map(|t| match t {
-                        Term::Const(c, _) => db.interner.get(c),
-                        _ => None,
-                    })
-                    .collect();
+                let constants = constants_of(atom, db);
                 // The facts of the last interval's model.
                 let matches = match reader.answer_slots(&plan) {
                     Ok(matches) => matches,
@@ -363,6 +358,9 @@ fn fits(
     row: &[Id],
     variables: &[String],
 ) -> Option<Vec<Id>> {
+    if atom.args.len() != row.len() {
+        return None;
+    }
     let mut bound: Vec<(&str, Id)> = Vec::new();
     for ((term, constant), &id) in atom.args.iter().zip(constants).zip(row) {
         match term {
@@ -425,35 +423,28 @@ pub(super) fn matching_facts(timeline: &Timeline, atom: &str) -> Vec<(Fact, Vali
     let Some(pred) = db.pred(&atom.predicate.text) else {
         return Vec::new();
     };
-    let mut found = Vec::new();
-    for (row, validity) in timeline.facts(pred, false) {
-        let values = db.values(&row);
-        let mut bound: Vec<(&str, &Value)> = Vec::new();
-        let fits = atom.args.len() == values.len()
-            && atom
-                .args
-                .iter()
-                .zip(&values)
-                .all(|(term, value)| match term {
-                    Term::Const(c, _) => c == value,
-                    Term::Wildcard(_) => true,
-                    Term::Var(v) => match bound.iter().find(|(name, _)| *name == v.name) {
-                        Some((_, earlier)) => *earlier == value,
-                        None => {
-                            bound.push((&v.name, value));
-                            true
-                        }
-                    },
-                });
-        if fits {
+    let constants = constants_of(&atom, db);
+    (timeline.facts(pred, false).into_iter())
+        .filter(|(row, _)| fits(&atom, &constants, row, &[]).is_some())
+        .map(|(row, validity)| {
             let fact = Fact {
                 predicate: atom.predicate.text.to_string(),
-                args: values.clone(),
+                args: db.values(&row),
             };
-            found.push((fact, validity));
-        }
-    }
-    found
+            (fact, validity)
+        })
+        .collect()
+}
+
+/// The ids of an atom's constants in `db` (`None` for a variable, and for
+/// a constant `db` lacks, which no fact of it has).
+fn constants_of(atom: &Atom, db: &Database) -> Vec<Option<Id>> {
+    (atom.args.iter())
+        .map(|t| match t {
+            Term::Const(c, _) => db.interner.get(c),
+            _ => None,
+        })
+        .collect()
 }
 
 impl Engine {

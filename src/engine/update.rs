@@ -401,7 +401,7 @@ impl Engine {
         let proofs = |engine: &Engine, facts: Vec<Fact>| -> Vec<Proof> {
             facts
                 .iter()
-                .filter_map(|f| match engine.explain_in_model(f) {
+                .filter_map(|f| match engine.explain_in_model(f)? {
                     Explanation::Holds(proof) => Some(proof),
                     Explanation::DoesNotHold(_) => None,
                 })
@@ -601,10 +601,10 @@ impl Engine {
 
     /// Takes the last change back (a what-if's, or one whose evaluation
     /// failed): the program, the model and the sources exactly as they
-    /// were. False when there is none to take back.
-    pub(super) fn take_back(&mut self) -> bool {
+    /// were (nothing when there is none to take back).
+    pub(super) fn take_back(&mut self) {
         let Some(restore) = self.restore.take() else {
-            return false;
+            return;
         };
         match restore {
             Restore::Facts {
@@ -648,7 +648,6 @@ impl Engine {
                 self.sources.truncate(sources);
             }
         }
-        true
     }
 
     /// Takes the model back to before its last update; without a journal
@@ -895,14 +894,8 @@ impl Engine {
                         }
                     }
                 },
-                Statement::Query(q) => {
-                    problems.push(problem(RetractError::NotRetractable { span: q.span }))
-                }
-                Statement::Include(i) => {
-                    problems.push(problem(RetractError::NotRetractable { span: i.span }))
-                }
-                Statement::Import(i) => {
-                    problems.push(problem(RetractError::NotRetractable { span: i.span }))
+                other => {
+                    problems.push(problem(RetractError::NotRetractable { span: other.span() }))
                 }
             }
         }

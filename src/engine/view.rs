@@ -33,17 +33,9 @@ pub fn statements_of(text: &str) -> Option<Vec<Piece>> {
         module
             .statements
             .iter()
-            .map(|s| {
-                let (span, query) = match s {
-                    Statement::Rule(r, _) => (r.span, false),
-                    Statement::Query(q) => (q.span, true),
-                    Statement::Include(i) => (i.span, false),
-                    Statement::Import(i) => (i.span, false),
-                };
-                Piece {
-                    range: span.start..span.end,
-                    query,
-                }
+            .map(|s| Piece {
+                range: s.span().start..s.span().end,
+                query: matches!(s, Statement::Query(_)),
             })
             .collect(),
     )

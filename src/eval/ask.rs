@@ -153,20 +153,18 @@ impl<'a> Reader<'a> {
     pub fn matches(
         &mut self,
         plan: &QueryPlan,
-        mut slots: Vec<Id>,
+        slots: Vec<Id>,
         windows: &[Window],
         limit: usize,
     ) -> Vec<Vec<Id>> {
-        slots.resize(plan.slots, 0);
         let mut found = Vec::new();
-        let mut join = Join::new(&self.db.relations, windows, &mut self.names, slots);
-        let _ = join.run(&plan.steps, &mut |s: &[Id]| {
+        let _ = self.each_match(plan, slots, windows, |s| {
             found.push(s.to_vec());
-            Ok(if found.len() < limit {
+            if found.len() < limit {
                 MORE
             } else {
                 ControlFlow::Break(())
-            })
+            }
         });
         found
     }
@@ -189,38 +187,46 @@ impl<'a> Reader<'a> {
         Ok(self.answer_planned(&plan))
     }
 
+    /// Calls `each` with the matches of a planned body, its first slots
+    /// set to `slots`, each relation restricted to its window, until
+    /// `each` breaks, within the reader's budget.
+    fn each_match(
+        &mut self,
+        plan: &QueryPlan,
+        mut slots: Vec<Id>,
+        windows: &[Window],
+        mut each: impl FnMut(&[Id]) -> ControlFlow<()>,
+    ) -> Result<(), EvalError> {
+        slots.resize(plan.slots, 0);
+        let mut join = Join {
+            budget: self.budget.as_ref().map(|(b, span)| (b, *span)),
+            ..Join::new(&self.db.relations, windows, &mut self.names, slots)
+        };
+        let _ = join
+            .run(&plan.steps, &mut |s: &[Id]| Ok(each(s)))
+            .map_err(|stop| *stop)?;
+        Ok(())
+    }
+
     /// Calls `each` with every match of a planned body over the whole
     /// model, within the reader's budget.
-    fn each_match(
+    fn each_complete_match(
         &mut self,
         plan: &QueryPlan,
         mut each: impl FnMut(&[Id]),
     ) -> Result<(), EvalError> {
         let windows = self.db.complete_windows();
-        let mut join = Join {
-            budget: self.budget.as_ref().map(|(b, span)| (b, *span)),
-            ..Join::new(
-                &self.db.relations,
-                &windows,
-                &mut self.names,
-                vec![0; plan.slots],
-            )
-        };
-        // Every match is wanted: the join never breaks.
-        let _ = join
-            .run(&plan.steps, &mut |slots: &[Id]| {
-                each(slots);
-                Ok(MORE)
-            })
-            .map_err(|stop| *stop)?;
-        Ok(())
+        self.each_match(plan, Vec::new(), &windows, |s| {
+            each(s);
+            MORE
+        })
     }
 
     /// Every match of a planned body over the whole model, as slot
     /// vectors, within the reader's budget.
     pub fn answer_slots(&mut self, plan: &QueryPlan) -> Result<Vec<Vec<Id>>, EvalError> {
         let mut found = Vec::new();
-        self.each_match(plan, |slots| found.push(slots.to_vec()))?;
+        self.each_complete_match(plan, |slots| found.push(slots.to_vec()))?;
         Ok(found)
     }
 
@@ -228,7 +234,7 @@ impl<'a> Reader<'a> {
     pub fn answer_planned(&mut self, plan: &QueryPlan) -> Result<Answers, EvalError> {
         let mut found = Relation::new(plan.variables.len());
         let mut row = Vec::with_capacity(plan.variables.len());
-        self.each_match(plan, |slots| {
+        self.each_complete_match(plan, |slots| {
             row.clear();
             row.extend(plan.variables.iter().map(|&(_, s)| slots[s]));
             found.insert(&row, 0);

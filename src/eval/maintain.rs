@@ -297,9 +297,10 @@ impl Database {
             }
             rel.purge();
         }
-        if let Some(journal) = &mut self.journal {
-            journal.purged = purged;
-        }
+        self.journal
+            .as_mut()
+            .expect("an update keeps a journal")
+            .purged = purged;
         Ok(delta)
     }
 
@@ -459,7 +460,10 @@ impl Database {
         let preds = self.plan.strata[s].predicates.clone();
         // The old relations go to the journal at once, so that an undo
         // finds them even when this evaluation fails.
-        let first = self.journal.as_ref().map_or(0, |j| j.replaced.len());
+        let first = (self.journal.as_ref())
+            .expect("an update keeps a journal")
+            .replaced
+            .len();
         for &p in &preds {
             let rel = &self.relations[p];
             // About as many facts as before: room for them saves rehashing.

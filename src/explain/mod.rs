@@ -150,7 +150,7 @@ pub struct AggregateNote {
 
 /// Builds proofs for one database.
 pub struct Prover<'a> {
-    db: &'a Database,
+    /// The model (as `reader.db`), and the proof's own values.
     reader: Reader<'a>,
     program: &'a Program,
     sources: &'a Sources,
@@ -163,7 +163,6 @@ impl<'a> Prover<'a> {
     /// A prover over an evaluated program.
     pub fn new(db: &'a Database, program: &'a Program, sources: &'a Sources) -> Prover<'a> {
         Prover {
-            db,
             reader: Reader::new(db),
             program,
             sources,
@@ -175,14 +174,18 @@ impl<'a> Prover<'a> {
     /// The proof of `fact`, or `None` when it does not hold; or what the
     /// model lacks to prove it (see [`Missing`]).
     pub fn prove(&mut self, fact: &Fact) -> Result<Option<Proof>, Missing> {
-        let Some(pred) = self.db.pred(&fact.predicate) else {
+        let Some(pred) = self.reader.db.pred(&fact.predicate) else {
             return Ok(None);
         };
-        let row: Option<Vec<Id>> = fact.args.iter().map(|v| self.db.interner.get(v)).collect();
+        let row: Option<Vec<Id>> = fact
+            .args
+            .iter()
+            .map(|v| self.reader.db.interner.get(v))
+            .collect();
         let Some(row) = row else {
             return Ok(None);
         };
-        if self.db.relations[pred].find(&row).is_none() {
+        if self.reader.db.relations[pred].find(&row).is_none() {
             return Ok(None);
         }
         self.nodes = 0;
@@ -193,6 +196,7 @@ impl<'a> Prover<'a> {
         self.nodes += 1;
         let fact = Fact {
             predicate: self
+                .reader
                 .db
                 .plan
                 .predicates
@@ -201,10 +205,10 @@ impl<'a> Prover<'a> {
                 .unwrap_or_default(),
             args: self.reader.values(row),
         };
-        let rel = &self.db.relations[pred];
+        let rel = &self.reader.db.relations[pred];
         let justification = match rel.find(row) {
             None => Justification::Truncated,
-            Some(r) => match self.db.origin(pred, r) {
+            Some(r) => match self.reader.db.origin(pred, r) {
                 Some(origin) => Justification::Given(self.origin_source(origin, &fact)),
                 None if depth >= MAX_DEPTH || self.nodes >= MAX_NODES => Justification::Truncated,
                 None => match self.best_instance(pred, row, rel.round_of(r))? {
@@ -232,6 +236,7 @@ impl<'a> Prover<'a> {
         round: u32,
     ) -> Result<Option<(usize, Vec<Id>)>, Missing> {
         let windows: Vec<Window> = self
+            .reader
             .db
             .relations
             .iter()
@@ -244,7 +249,7 @@ impl<'a> Prover<'a> {
             })
             .collect();
         let mut best: Option<(u32, usize, Vec<Id>)> = None;
-        for i in self.db.plan.rules_concluding(pred) {
+        for i in self.reader.db.plan.rules_concluding(pred) {
             let Some(slots) = self.bind_head(i, row)? else {
                 continue;
             };
@@ -254,7 +259,7 @@ impl<'a> Prover<'a> {
                 let newest = self
                     .premise_rows(&body, &plan_vars(&self.plans[&i].1), &slots)
                     .iter()
-                    .map(|&(p, r)| self.db.relations[p].round_of(r))
+                    .map(|&(p, r)| self.reader.db.relations[p].round_of(r))
                     .max()
                     .unwrap_or(0);
                 if best.as_ref().is_none_or(|(b, _, _)| newest < *b) {
@@ -273,7 +278,7 @@ impl<'a> Prover<'a> {
             let head_plan = self.reader.plan_from_head(rule, Bindings::All)?;
             self.plans.insert(i, (head_plan.body, head_plan.plan));
         }
-        Ok(self.db.bind_head(rule, row))
+        Ok(self.reader.db.bind_head(rule, row))
     }
 
     /// The (predicate, row id) of each positive premise of an instance.
@@ -286,11 +291,11 @@ impl<'a> Prover<'a> {
         let mut out = Vec::new();
         for literal in body {
             if let Literal::Positive(atom) = literal {
-                let Some(pred) = self.db.pred(&atom.predicate.text) else {
+                let Some(pred) = self.reader.db.pred(&atom.predicate.text) else {
                     continue;
                 };
                 let row = self.instantiate(atom, vars, slots);
-                if let Some(r) = row.and_then(|row| self.db.relations[pred].find(&row)) {
+                if let Some(r) = row.and_then(|row| self.reader.db.relations[pred].find(&row)) {
                     out.push((pred, r));
                 }
             }
@@ -309,7 +314,7 @@ impl<'a> Prover<'a> {
             .iter()
             .map(|t| match t {
                 Term::Var(v) => vars.get(&v.name).map(|&s| slots[s]),
-                Term::Const(c, _) => self.db.interner.get(c),
+                Term::Const(c, _) => self.reader.db.interner.get(c),
                 Term::Wildcard(_) => None,
             })
             .collect()
@@ -341,7 +346,7 @@ impl<'a> Prover<'a> {
         for literal in &body {
             match literal {
                 Literal::Positive(atom) => {
-                    let Some(pred) = self.db.pred(&atom.predicate.text) else {
+                    let Some(pred) = self.reader.db.pred(&atom.predicate.text) else {
                         continue;
                     };
                     if let Some(row) = self.instantiate(atom, &vars, slots) {

@@ -340,14 +340,19 @@ impl Session {
         if self.engine.is_current() {
             return true;
         }
+        let ran = self.run();
+        self.report(ran).is_some()
+    }
+
+    /// Evaluates the program, noting how long it took, or that it failed.
+    fn run(&mut self) -> Result<(), Error> {
         let start = Instant::now();
         let ran = self.engine.run();
         self.stuck = ran.is_err();
-        let ok = self.report(ran).is_some();
-        if ok {
+        if ran.is_ok() {
             self.last = Some(start.elapsed());
         }
-        ok
+        ran
     }
 
     /// Evaluates a stale model before a change, so that the change can say
@@ -356,7 +361,7 @@ impl Session {
     /// question.
     fn prepare_change(&mut self) {
         if !self.engine.is_current() && !self.stuck {
-            self.stuck = self.engine.run().is_err();
+            let _ = self.run();
         }
     }
 
@@ -368,11 +373,7 @@ impl Session {
     ) -> Result<T, Error> {
         match question(&mut self.engine) {
             Err(e) if e.kind() == ErrorKind::NotEvaluated => {
-                let start = Instant::now();
-                let ran = self.engine.run();
-                self.stuck = ran.is_err();
-                ran?;
-                self.last = Some(start.elapsed());
+                self.run()?;
                 question(&mut self.engine)
             }
             answered => answered,
