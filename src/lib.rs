@@ -86,7 +86,7 @@
 //! evaluated engine serves many threads at once, as an `Arc<Engine>`, or
 //! an `Arc<RwLock<Engine>>` when it also changes. [`Engine`] and what it
 //! returns ([`Answers`], [`Explanation`], [`ChangeSet`], [`Error`]) are
-//! `Send` and `Sync`. A [`CancelToken`] stops a run or a question from
+//! `Send` and `Sync`. A [`CancelToken`] stops a run or a query from
 //! another thread.
 #![forbid(missing_docs)]
 

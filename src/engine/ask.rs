@@ -3,7 +3,8 @@
 //!
 //! A question parses its goal into a scratch copy of the sources (nothing
 //! keeps it), checks it against the program's vocabulary, and reads the
-//! model through a [`Reader`]: it costs what it touches.
+//! model through a [`Reader`]: a question of the model costs what it
+//! touches.
 
 use super::{time, update, Engine, Explanation};
 use crate::ast::{Literal, Query, Statement};
