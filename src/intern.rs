@@ -49,6 +49,12 @@ impl Interner {
         inline(value).or_else(|| self.values.get_index_of(value).map(|i| i as Id))
     }
 
+    /// The number of values in the table (the ids below it; inline
+    /// integers are not counted).
+    pub fn table_len(&self) -> usize {
+        self.values.len()
+    }
+
     /// The value of an id.
     pub fn value(&self, id: Id) -> Value {
         match as_int(id) {

@@ -98,6 +98,8 @@
 pub mod ast;
 #[doc(hidden)]
 pub mod check;
+#[doc(hidden)]
+pub mod compact;
 mod convert;
 #[cfg(feature = "serde")]
 mod de;
@@ -108,6 +110,8 @@ pub mod error;
 pub mod eval;
 #[doc(hidden)]
 pub mod explain;
+#[doc(hidden)]
+pub mod facts;
 pub mod graph;
 #[doc(hidden)]
 pub mod hash;

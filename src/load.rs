@@ -12,13 +12,17 @@ use std::path::{Path, PathBuf};
 
 use crate::ast::{Import, Query, Rule, Statement, When};
 use crate::error::{LoadError, ParseError, Problem};
+use crate::facts::Facts;
 use crate::parse::statements;
 use crate::source::{Sources, Span};
 
 /// A program as loaded: every statement of every file, includes resolved.
 #[derive(Clone, Debug, Default)]
 pub struct Program {
-    /// Facts and rules, in source order.
+    /// The ground facts, as rows (not syntax trees).
+    pub facts: Facts,
+    /// Rules (and statements without premises that are not ground facts,
+    /// which the checker refuses), in source order.
     pub rules: Vec<Rule>,
     /// Queries, in source order.
     pub queries: Vec<Query>,
@@ -35,25 +39,28 @@ pub struct Program {
 impl Program {
     /// Appends another program's statements after this one's.
     pub fn extend(&mut self, other: Program) {
-        // Into an empty program (a first load), the statements move: a
-        // large file's are not held twice while they are copied.
-        if self.rules.is_empty() {
-            self.rules = other.rules;
-        } else {
-            self.rules.extend(other.rules);
-        }
+        self.facts.extend(other.facts);
+        self.rules.extend(other.rules);
         self.queries.extend(other.queries);
         self.imports.extend(other.imports);
         self.validity.extend(other.validity);
     }
 
-    /// When `rule` holds, if its statement says.
+    /// Adds a statement of facts and rules: a ground fact to the facts,
+    /// anything else to the rules.
+    pub fn push(&mut self, rule: Rule) {
+        if let Some(rule) = self.facts.take(rule) {
+            self.rules.push(rule);
+        }
+    }
+
+    /// When the statement at `span` holds, if it says.
     #[inline]
-    pub fn when(&self, rule: &Rule) -> Option<&When> {
+    pub fn when(&self, span: Span) -> Option<&When> {
         if self.validity.is_empty() {
             return None;
         }
-        self.validity.get(&rule.span)
+        self.validity.get(&span)
     }
 }
 
@@ -166,15 +173,13 @@ impl<'s> Loader<'s> {
         let Some(file) = self.sources.shared_file_at(span.start) else {
             return;
         };
-        let parsed = statements(&file.text, file.base);
-        self.program.rules.reserve(parsed.len());
-        for statement in parsed {
+        for statement in statements(&file.text, file.base) {
             match statement {
                 Ok(Statement::Rule(r, when)) => {
                     if let Some(when) = when {
                         self.program.validity.insert(r.span, *when);
                     }
-                    self.program.rules.push(r)
+                    self.program.push(r);
                 }
                 Ok(Statement::Query(q)) => self.program.queries.push(q),
                 Ok(Statement::Import(import)) => {

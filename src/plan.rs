@@ -362,6 +362,9 @@ pub fn plan(
 /// every use agrees).
 fn arities<'p>(program: &'p Program) -> Vec<(String, usize)> {
     let mut seen: NameMap<usize> = NameMap::default();
+    for table in program.facts.tables() {
+        seen.entry(&table.name, || table.arity);
+    }
     let mut note = |a: &'p ast::Atom| {
         seen.entry(&a.predicate.text, || a.args.len());
     };
@@ -390,16 +393,6 @@ impl Plan {
         arities(program)
             .into_iter()
             .all(|(name, arity)| self.predicates.get(&name).is_none_or(|&a| a == arity))
-    }
-
-    /// Keeps [`RulePlan::rule`] pointing at the right rules after the
-    /// statement at `index` of [`Program::rules`] (a fact) was removed.
-    pub fn statement_removed(&mut self, index: usize) {
-        for rule in self.strata.iter_mut().flat_map(|s| &mut s.rules) {
-            if rule.rule > index {
-                rule.rule -= 1;
-            }
-        }
     }
 
     /// The id of a predicate the plan knows.

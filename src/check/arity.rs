@@ -4,6 +4,7 @@
 
 use crate::ast::for_each_atom;
 use crate::error::{CheckError, Note};
+use crate::facts::Table;
 use crate::hash::NameMap;
 use crate::load::Program;
 use crate::source::Span;
@@ -11,6 +12,14 @@ use crate::source::Span;
 /// Every use of a predicate with another arity than its first.
 pub fn check(program: &Program) -> Vec<CheckError> {
     let mut uses: Vec<(&str, usize, Span)> = Vec::new();
+    // A table's first fact stands for the rest, which agree with it
+    // (when it is out of step, they all are).
+    let mut tables: Vec<(usize, &Table)> = Vec::new();
+    for table in program.facts.tables().iter().filter(|t| !t.is_empty()) {
+        let span = table.name_span(0);
+        uses.push((&table.name, table.arity, span));
+        tables.push((span.start, table));
+    }
     for rule in &program.rules {
         uses.push((
             &rule.head.predicate.text,
@@ -40,6 +49,13 @@ pub fn check(program: &Program) -> Vec<CheckError> {
         let (expected, first_span) = *first.entry(predicate, || (arity, span)).1;
         if arity != expected {
             errors.push(mismatch(predicate, expected, arity, span, first_span));
+            let table = (tables.iter()).find(|(start, _)| *start == span.start);
+            if let Some((_, table)) = table {
+                for at in 1..table.len() {
+                    let span = table.name_span(at);
+                    errors.push(mismatch(predicate, expected, arity, span, first_span));
+                }
+            }
         }
     }
     errors

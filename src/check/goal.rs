@@ -41,26 +41,18 @@ impl Vocabulary {
     /// The vocabulary of `program` (one pass over its statements).
     pub fn of(program: &Program) -> Vocabulary {
         let mut vocabulary = Vocabulary::default();
-        // Facts of one predicate come in runs: one lookup per run.
-        let mut last: Option<(&str, usize)> = None;
+        // A table's first fact is its earliest use.
+        for table in program.facts.tables().iter().filter(|t| !t.is_empty()) {
+            vocabulary.uses(&table.name, table.arity, table.name_span(0), true);
+            vocabulary.define(&table.name, table.len());
+        }
         for rule in &program.rules {
             let head = &rule.head.predicate;
-            match &mut last {
-                Some((name, count)) if *name == &*head.text => *count += 1,
-                _ => {
-                    if let Some((name, count)) = last.take() {
-                        vocabulary.define(name, count);
-                    }
-                    vocabulary.uses(&head.text, rule.head.args.len(), head.span, true);
-                    last = Some((&head.text, 1));
-                }
-            }
+            vocabulary.uses(&head.text, rule.head.args.len(), head.span, true);
+            vocabulary.define(&head.text, 1);
             for_each_atom(&rule.body, &mut |a, _| {
                 vocabulary.uses(&a.predicate.text, a.args.len(), a.predicate.span, true)
             });
-        }
-        if let Some((name, count)) = last {
-            vocabulary.define(name, count);
         }
         for query in &program.queries {
             for_each_atom(&query.body, &mut |a, _| {

@@ -28,9 +28,11 @@ pub fn check(program: &Program, lint_undefined: bool) -> Vec<Warning> {
 
 fn undefined(program: &Program, warnings: &mut Vec<Warning>) {
     let mut defined: NameMap<()> = NameMap::default();
-    let heads = program.rules.iter().map(|r| &r.head.predicate);
-    for name in heads.chain(program.imports.iter().map(|i| &i.import.predicate)) {
-        defined.entry(&name.text, || ());
+    let heads = program.rules.iter().map(|r| &r.head.predicate.text);
+    let facts = program.facts.tables().iter().map(|t| &t.name);
+    let imports = program.imports.iter().map(|i| &i.import.predicate.text);
+    for name in facts.chain(heads).chain(imports) {
+        defined.entry(name, || ());
     }
     let defined = defined.into_map();
     let mut reported: HashSet<&str, FxBuild> = HashSet::default();

@@ -53,6 +53,9 @@ pub fn stratify<'p>(program: &'p Program) -> (Stratification, Vec<CheckError>) {
     for import in &program.imports {
         node(&import.import.predicate.text, &mut edges);
     }
+    for table in program.facts.tables() {
+        node(&table.name, &mut edges);
+    }
     for rule in &program.rules {
         let head = node(&rule.head.predicate.text, &mut edges);
         for_each_atom(&rule.body, &mut |atom, occurrence| {

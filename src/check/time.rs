@@ -14,12 +14,15 @@ pub fn check(program: &Program) -> (Vec<CheckError>, bool) {
     if program.validity.is_empty() {
         return (errors, says_when);
     }
-    for rule in &program.rules {
-        let Some(when) = program.when(rule) else {
+    let statements = (program.rules.iter())
+        .map(|r| (r.span, r.is_fact()))
+        .chain(program.facts.iter().map(|f| (f.span(), true)));
+    for (span, is_fact) in statements {
+        let Some(when) = program.when(span) else {
             continue;
         };
         says_when = true;
-        if !rule.is_fact() {
+        if !is_fact {
             errors.push(CheckError::ValidityOnRule { span: when.span });
         } else if when.interval().is_none() {
             errors.push(CheckError::InvertedInterval {

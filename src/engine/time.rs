@@ -532,6 +532,7 @@ impl Engine {
             }
         }
         let program = Program {
+            facts: (self.program.facts).filtered(|name| needed.contains(name)),
             rules: (self.program.rules.iter())
                 .filter(|r| needed.contains(&*r.head.predicate.text))
                 .cloned()

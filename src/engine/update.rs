@@ -12,6 +12,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::pattern::write_facts;
 use super::{ChangeSet, Engine, Explanation};
@@ -23,6 +24,7 @@ use crate::eval::maintain::Edit;
 use crate::eval::timeline::Timeline;
 use crate::eval::{Config, Database, ImportedRows, Origin};
 use crate::explain::{Fact, Proof};
+use crate::facts::{Facts, Mark, Removed};
 use crate::import;
 use crate::intern::Id;
 use crate::load::{Loader, Program};
@@ -488,10 +490,8 @@ impl Engine {
             Addition::Facts(name, facts) => {
                 let (text, rules) = write_facts(facts, first_new);
                 self.sources.add(name, text);
-                let program = Program {
-                    rules,
-                    ..Program::default()
-                };
+                let mut program = Program::default();
+                rules.into_iter().for_each(|rule| program.push(rule));
                 (program, Vec::new())
             }
             other => {
@@ -510,7 +510,7 @@ impl Engine {
         let retracted = retract.statements;
         if errors.is_empty() {
             if let Some(facts) = self.known_facts(&added, &retracted) {
-                return self.apply_facts(facts, added.rules, first_new, config);
+                return self.apply_facts(facts, added.facts, first_new, config);
             }
         }
         let mut program = self.program.clone();
@@ -532,7 +532,11 @@ impl Engine {
                 Err(e) => errors.push(Problem::new(e, &self.sources)),
             }
         }
-        let first_new_rule = program.rules.len();
+        let news = News {
+            first_rule: program.rules.len(),
+            facts: program.facts.mark(),
+            first_import: first_new_import,
+        };
         program.extend(added);
         let report = check::check(&program, &self.sources, errors.is_empty());
         errors.extend(report.errors);
@@ -568,10 +572,6 @@ impl Engine {
             before.replaced = Some(old);
             changes
         } else if self.model.is_some() {
-            let news = News {
-                first_rule: first_new_rule,
-                first_import: first_new_import,
-            };
             self.maintain(&retraction, news, config, &mut before)
                 .map(Some)
         } else {
@@ -609,16 +609,16 @@ impl Engine {
         match restore {
             Restore::Facts {
                 undo,
-                first_rule,
+                facts,
                 sources,
             } => {
-                for rule in &self.program.rules[first_rule..] {
-                    self.vocabulary.restate(&rule.head.predicate.text, 0, 1);
+                for (name, count) in self.program.facts.counts_since(&facts) {
+                    self.vocabulary.restate(name, 0, count);
                 }
-                for (_, rule) in &undo.rules {
-                    self.vocabulary.restate(&rule.head.predicate.text, 1, 0);
+                for name in &undo.stated {
+                    self.vocabulary.restate(name, 1, 0);
                 }
-                self.program.rules.truncate(first_rule);
+                self.program.facts.truncate(&facts);
                 undo.revert(&mut self.program, &mut self.imported);
                 self.undo_model();
                 self.sources.truncate(sources);
@@ -674,18 +674,16 @@ impl Engine {
         let db = self.model.get_mut().as_ref()?;
         // Known: in a stratum of the plan (a predicate no statement
         // mentions any more keeps its id but has no stratum).
-        let known = |rule: &Rule| {
-            rule.is_fact()
-                && db
-                    .plan
-                    .predicates
-                    .get_full(&*rule.head.predicate.text)
-                    .is_some_and(|(p, _, &arity)| {
-                        arity == rule.head.args.len()
-                            && db.plan.strata.iter().any(|s| s.predicates.contains(&p))
-                    })
+        let known = |name: &str, arity: usize| {
+            (db.plan.predicates.get_full(name)).is_some_and(|(p, _, &planned)| {
+                planned == arity && db.plan.strata.iter().any(|s| s.predicates.contains(&p))
+            })
         };
-        if !added.queries.is_empty() || !added.imports.is_empty() || !added.rules.iter().all(known)
+        let tables = added.facts.tables().iter();
+        if !added.queries.is_empty()
+            || !added.imports.is_empty()
+            || !added.rules.is_empty()
+            || !tables.clone().all(|t| known(&t.name, t.arity))
         {
             return None;
         }
@@ -693,7 +691,11 @@ impl Engine {
             .iter()
             .map(|statement| match statement {
                 // A retraction that names a validity takes the general path.
-                Statement::Rule(rule, None) if known(rule) => Some((ground_fact(rule)?, rule.span)),
+                Statement::Rule(rule, None)
+                    if known(&rule.head.predicate.text, rule.head.args.len()) =>
+                {
+                    Some((ground_fact(rule)?, rule.span))
+                }
                 _ => None,
             })
             .collect()
@@ -704,7 +706,7 @@ impl Engine {
     fn apply_facts(
         &mut self,
         retracted: Vec<(Fact, Span)>,
-        added: Vec<Rule>,
+        added: Facts,
         sources: usize,
         config: &Config,
     ) -> Result<Update, Error> {
@@ -733,25 +735,23 @@ impl Engine {
         }
         let news = News {
             first_rule: self.program.rules.len(),
+            facts: self.program.facts.mark(),
             first_import: self.imported.len(),
         };
-        for rule in &added {
-            self.vocabulary.restate(&rule.head.predicate.text, 1, 0);
+        for table in added.tables() {
+            self.vocabulary.restate(&table.name, table.len(), 0);
         }
-        for (_, rule) in &undo.rules {
-            self.vocabulary.restate(&rule.head.predicate.text, 0, 1);
+        for name in &undo.stated {
+            self.vocabulary.restate(name, 0, 1);
         }
-        self.program.rules.extend(added);
+        self.program.facts.extend(added);
         let mut db = self
             .model
             .get_mut()
             .take()
             .expect("known facts need a model");
         // The plan before stays with the model, for its journal.
-        let mut plan = db.plan.clone();
-        for &(i, _) in &undo.rules {
-            plan.statement_removed(i);
-        }
+        let plan = db.plan.clone();
         let edit = self.edit(&mut db, &plan, &retraction, &news);
         let (stated, retracted) = said(&edit);
         let maintained = db.maintain(plan, &self.program, edit, config);
@@ -760,7 +760,7 @@ impl Engine {
         *self.model.get_mut() = Some(db);
         self.restore = Some(Restore::Facts {
             undo,
-            first_rule: news.first_rule,
+            facts: news.facts,
             sources,
         });
         match changes {
@@ -818,22 +818,15 @@ impl Engine {
                 edit.retract.push((p, row));
             }
         }
-        for (i, rule) in self.program.rules.iter().enumerate().skip(news.first_rule) {
-            if !rule.is_fact() {
-                edit.new_rules.insert(i);
-                continue;
-            }
-            let row = rule
-                .head
-                .args
-                .iter()
-                .map(|t| match t {
-                    Term::Const(v, _) => db.interner.intern(v.clone()),
-                    _ => unreachable!("the checker allows only constants in facts"),
-                })
+        edit.new_rules
+            .extend(news.first_rule..self.program.rules.len());
+        let facts = &self.program.facts;
+        for fact in facts.since(&news.facts) {
+            let row = (fact.ids().iter())
+                .map(|&id| db.interner.intern(facts.value(id)))
                 .collect();
-            let p = plan.pred(&rule.head.predicate.text);
-            edit.add.push((p, row, Origin::Stated(rule.span)));
+            let p = plan.pred(fact.name());
+            edit.add.push((p, row, Origin::Stated(fact.span())));
         }
         // Empty files are skipped for the reason `load_given` gives.
         let news_imported = &self.imported[news.first_import..];
@@ -884,9 +877,7 @@ impl Engine {
                     None => {
                         let text = rule.to_string();
                         let before = program.rules.len();
-                        program
-                            .rules
-                            .retain(|r| r.is_fact() || r.to_string() != text);
+                        program.rules.retain(|r| r.to_string() != text);
                         if program.rules.len() == before {
                             problems.push(problem(RetractError::NoSuchRule { span: rule.span }));
                         } else {
@@ -947,22 +938,15 @@ fn unstate(
     imported: &mut [ImportedRows],
     undo: &mut Undo,
 ) -> bool {
-    let before = undo.rules.len() + undo.rows.len();
-    let mut i = 0;
-    while i < program.rules.len() {
-        let rule = &program.rules[i];
-        let same_validity = || {
-            when.is_none_or(|w| {
-                program
-                    .when(rule)
-                    .is_some_and(|v| (v.from, v.to) == (w.from, w.to))
-            })
-        };
-        if states(rule, fact) && same_validity() {
-            undo.rules.push((i, program.rules.remove(i)));
-        } else {
-            i += 1;
-        }
+    let before = undo.facts.len() + undo.rows.len();
+    let validity = &program.validity;
+    let same_validity = |span: Span| {
+        when.is_none_or(|w| (validity.get(&span)).is_some_and(|v| (v.from, v.to) == (w.from, w.to)))
+    };
+    let stated = undo.facts.len();
+    (program.facts).remove(&fact.predicate, &fact.args, same_validity, &mut undo.facts);
+    for _ in stated..undo.facts.len() {
+        undo.stated.push(fact.predicate.as_str().into());
     }
     for (k, rows) in imported.iter_mut().enumerate() {
         if program.imports[rows.import].import.predicate.text.as_ref() != fact.predicate {
@@ -991,28 +975,16 @@ fn unstate(
             }
         }
     }
-    undo.rules.len() + undo.rows.len() > before
-}
-
-/// Does `rule` state `fact`? (Without allocating: this runs over every
-/// statement of the program.)
-fn states(rule: &Rule, fact: &Fact) -> bool {
-    rule.is_fact()
-        && *rule.head.predicate.text == *fact.predicate
-        && rule.head.args.len() == fact.args.len()
-        && rule
-            .head
-            .args
-            .iter()
-            .zip(&fact.args)
-            .all(|(t, v)| matches!(t, Term::Const(c, _) if c == v))
+    undo.facts.len() + undo.rows.len() > before
 }
 
 /// What [`unstate`] removed, to put back if the change fails.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Undo {
-    /// Statements, with their positions when removed.
-    rules: Vec<(usize, Rule)>,
+    /// Fact statements, with their places when removed.
+    facts: Vec<Removed>,
+    /// The predicate of each.
+    stated: Vec<Arc<str>>,
     /// Imported rows, with where they were.
     rows: Vec<RemovedRow>,
 }
@@ -1032,9 +1004,7 @@ struct RemovedRow {
 
 impl Undo {
     fn revert(self, program: &mut Program, imported: &mut [ImportedRows]) {
-        for (i, rule) in self.rules.into_iter().rev() {
-            program.rules.insert(i, rule);
-        }
+        program.facts.restore(self.facts);
         for row in self.rows.into_iter().rev() {
             let rows = &mut imported[row.import];
             rows.rows.insert(row.at, row.values);
@@ -1069,7 +1039,7 @@ pub(super) enum Restore {
     /// rest).
     Facts {
         undo: Undo,
-        first_rule: usize,
+        facts: Mark,
         sources: usize,
     },
     /// Any other change: the program as it was.
@@ -1104,6 +1074,8 @@ struct Retraction {
 struct News {
     /// First new entry of [`Program::rules`].
     first_rule: usize,
+    /// Where the facts before the change ended.
+    facts: Mark,
     /// First new entry of the imported rows.
     first_import: usize,
 }

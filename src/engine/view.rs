@@ -6,9 +6,9 @@
 use std::ops::Range;
 
 use super::Engine;
-use crate::ast::Statement;
+use crate::ast::{Statement, When};
 use crate::eval::StratumStats;
-use crate::explain::source_at;
+use crate::explain::{source_at, Fact};
 use crate::parse::parse_module;
 use crate::time::Validity;
 use crate::value::{is_symbol, Value};
@@ -95,13 +95,24 @@ impl Engine {
             .collect()
     }
 
-    /// The program in canonical form: every fact and rule, then the imports
-    /// with their files' paths resolved, so that loading it gives the same
-    /// model.
+    /// The program in canonical form: every fact (by predicate, in the
+    /// order read), every rule, then the imports with their files' paths
+    /// resolved, so that loading it gives the same model.
     pub fn program_text(&self) -> String {
         let mut text = String::new();
+        let facts = &self.program.facts;
+        for fact in facts.iter() {
+            let stated = Fact {
+                predicate: fact.name().to_string(),
+                args: facts.values(fact),
+            };
+            match self.program.when(fact.span()) {
+                Some(w) => text.push_str(&format!("{stated} {}.\n", When::words(w.from, w.to))),
+                None => text.push_str(&format!("{stated}.\n")),
+            }
+        }
         for rule in &self.program.rules {
-            let when = self.program.when(rule);
+            let when = self.program.when(rule.span);
             text.push_str(&format!("{}\n", rule.with_validity(when)));
         }
         for import in &self.program.imports {

@@ -350,7 +350,7 @@ impl Database {
             }
             match origin {
                 Some(origin) => self.given[p].insert(r, origin),
-                None => self.given[p].remove(&r),
+                None => self.given[p].remove(r),
             };
         }
         let mut purged_of: Vec<&[RowId]> = vec![&[]; before];
@@ -378,7 +378,7 @@ impl Database {
     fn set_origin(&mut self, p: PredId, r: RowId, origin: Option<Origin>) {
         let before = match origin {
             Some(origin) => self.given[p].insert(r, origin),
-            None => self.given[p].remove(&r),
+            None => self.given[p].remove(r),
         };
         if let Some(journal) = &mut self.journal {
             journal.given.push((p, r, before));
@@ -393,10 +393,7 @@ impl Database {
                 continue;
             }
             let moved = self.relations[p].compact();
-            self.given[p] = self.given[p]
-                .drain()
-                .map(|(r, origin)| (moved[r as usize], origin))
-                .collect();
+            self.given[p].renumber(&moved);
         }
     }
 
@@ -414,7 +411,7 @@ impl Database {
         let mut stated: PerPred<(Vec<Id>, Origin)> = vec![Vec::new(); n];
         for (p, row) in retract {
             if let Some(r) = self.relations[p].find(&row) {
-                if self.given[p].contains_key(&r) {
+                if self.given[p].contains(r) {
                     self.set_origin(p, r, None);
                     unstated[p].push(r);
                 }
@@ -438,7 +435,7 @@ impl Database {
             unstated[p].clear();
             let rows: Vec<RowId> = self.relations[p]
                 .live_rows()
-                .filter(|r| !self.given[p].contains_key(r))
+                .filter(|r| !self.given[p].contains(*r))
                 .collect();
             for r in rows {
                 self.relations[p].doom(r);
@@ -472,7 +469,7 @@ impl Database {
             let mut fresh = Relation::with_capacity(rel.arity(), rel.live_len() as usize);
             let mut given = super::GivenRows::default();
             for r in rel.live_rows() {
-                if let Some(&origin) = self.given[p].get(&r) {
+                if let Some(origin) = self.given[p].get(r) {
                     given.insert(fresh.push_new(rel.row(r), rel.round_of(r)), origin);
                 }
             }
@@ -702,7 +699,7 @@ impl Database {
                 let Some(r) = self.relations[p].find(row) else {
                     continue;
                 };
-                if !self.given[p].contains_key(&r) {
+                if !self.given[p].contains(r) {
                     self.relations[p].doom(r);
                     wave[p].insert(row, 0);
                     count += 1;

@@ -21,6 +21,7 @@
 pub mod arith;
 mod ask;
 mod config;
+mod given;
 pub mod join;
 pub mod maintain;
 pub mod naive;
@@ -54,6 +55,7 @@ use crate::value::Value;
 pub use ask::{Missing, Reader};
 pub(crate) use config::Budget;
 pub use config::{CancelToken, Config, Progress, ProgressReport};
+pub use given::{GivenRows, Origin};
 use join::{Join, Window, MORE};
 use relation::{Relation, RowId, BATCH};
 
@@ -105,25 +107,6 @@ pub(super) enum Sink<'p> {
 
 /// Rows above which canonical order is sorted on several threads.
 const PARALLEL_SORT: usize = 1 << 16;
-
-/// Where a given fact came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Origin {
-    /// A fact statement, by its span (stable while statements come and
-    /// go, unlike its position in [`Program::rules`]).
-    Stated(Span),
-    /// A row of an imported file: the import's index in
-    /// [`Program::imports`] and the 1-based line in the file.
-    Import {
-        /// Which import.
-        import: usize,
-        /// Line in the data file.
-        line: u64,
-    },
-}
-
-/// The given rows of one relation, with their origins.
-pub type GivenRows = HashMap<RowId, Origin, FxBuild>;
 
 /// What one stratum did.
 #[derive(Clone, Debug)]
@@ -222,7 +205,7 @@ impl Database {
 
     /// Where row `r` of `pred` was given, or `None` for a derived row.
     pub fn origin(&self, pred: PredId, r: RowId) -> Option<Origin> {
-        self.given[pred].get(&r).copied()
+        self.given[pred].get(r)
     }
 
     /// Creates a relation for each predicate of the plan that has none.
@@ -236,7 +219,7 @@ impl Database {
         {
             debug_assert_eq!(pred, self.relations.len());
             self.relations.push(Relation::new(arity));
-            self.given.push(HashMap::default());
+            self.given.push(GivenRows::default());
         }
     }
 
@@ -252,51 +235,35 @@ impl Database {
     /// time point, only those that hold then.
     fn load_given(&mut self, program: &Program, imported: &[ImportedRows], at: Option<Time>) {
         // Whether a fact holds at the time point (every fact, with none).
-        let holds = |rule: &ast::Rule| {
+        let holds = |span: Span| {
             at.is_none_or(|t| {
-                (program.when(rule).and_then(|w| w.interval())).is_none_or(|i| i.contains(t))
+                (program.when(span).and_then(|w| w.interval())).is_none_or(|i| i.contains(t))
             })
         };
-        // Each fact's predicate, found once; then room for them all, so
-        // that no table grows fact by fact. Most facts name the
-        // predicate the fact before them did.
-        let mut last: Option<(&str, PredId)> = None;
-        let facts: Vec<(usize, PredId)> = (program.rules.iter().enumerate())
-            .filter(|(_, r)| r.is_fact() && holds(r))
-            .map(|(i, rule)| {
-                let name = &*rule.head.predicate.text;
-                let pred = match last {
-                    Some((n, p)) if n == name => p,
-                    _ => self.plan.pred(name),
-                };
-                last = Some((name, pred));
-                (i, pred)
-            })
-            .collect();
-        let mut counts = vec![0; self.relations.len()];
-        for &(_, pred) in &facts {
-            counts[pred] += 1;
-        }
-        for (pred, &n) in counts.iter().enumerate().filter(|(_, &n)| n > 0) {
-            self.relations[pred].reserve(n);
-            self.given[pred].reserve(n);
-        }
-        if let Some(t) = at {
-            self.intern_absent(program, imported, t);
-        }
+        // Every value of the facts is interned, those of facts that do not
+        // hold at the time point too: they are still the program's, and a
+        // why-not should not say they appear nowhere.
+        let ids = program.facts.translation(&mut self.interner);
         let mut row = Vec::new();
-        for (i, pred) in facts {
-            let rule = &program.rules[i];
-            row.clear();
-            for t in &rule.head.args {
-                if let ast::Term::Const(v, _) = t {
-                    row.push(self.interner.intern(v.clone()));
+        for table in program.facts.tables().iter().filter(|t| !t.is_empty()) {
+            let pred = self.plan.pred(&table.name);
+            self.relations[pred].reserve(table.len());
+            self.given[pred].reserve(table.len());
+            for at in 0..table.len() {
+                let span = table.span(at);
+                if !holds(span) {
+                    continue;
+                }
+                row.clear();
+                row.extend(ids.row(table.row(at)));
+                if self.relations[pred].insert(&row, 0) {
+                    let r = self.relations[pred].len() - 1;
+                    self.given[pred].insert(r, Origin::Stated(span));
                 }
             }
-            if self.relations[pred].insert(&row, 0) {
-                let r = self.relations[pred].len() - 1;
-                self.given[pred].insert(r, Origin::Stated(program.rules[i].span));
-            }
+        }
+        if let Some(t) = at {
+            self.intern_absent(imported, t);
         }
         // An empty file of unknown width gives its predicate no arity, so
         // the plan may not know it; it has no facts to load either way.
@@ -324,23 +291,16 @@ impl Database {
         }
     }
 
-    /// Interns the constants of the facts and imported rows that do not
-    /// hold at `t`: they are still the program's, and a why-not should not
-    /// say they appear nowhere.
-    fn intern_absent(&mut self, program: &Program, imported: &[ImportedRows], t: Time) {
-        let absent = |interval: Option<Interval>| interval.is_some_and(|i| !i.contains(t));
-        let facts = (program.rules.iter())
-            .filter(|r| r.is_fact() && absent(program.when(r).and_then(|w| w.interval())))
-            .flat_map(|r| &r.head.args)
-            .filter_map(|t| match t {
-                ast::Term::Const(v, _) => Some(v),
-                _ => None,
-            });
+    /// Interns the values of the imported rows that do not hold at `t`:
+    /// they are still the program's, and a why-not should not say they
+    /// appear nowhere.
+    fn intern_absent(&mut self, imported: &[ImportedRows], t: Time) {
+        let absent = |interval: Interval| !interval.contains(t);
         let rows = (imported.iter())
             .flat_map(|rows| rows.rows.iter().zip(&rows.intervals))
-            .filter(|(_, &interval)| absent(Some(interval)))
+            .filter(|(_, &interval)| absent(interval))
             .flat_map(|(values, _)| values);
-        for v in facts.chain(rows) {
+        for v in rows {
             self.interner.intern(v.clone());
         }
     }
@@ -791,7 +751,7 @@ impl Database {
         let given = &self.given[pred];
         let mut keys = Vec::new();
         self.relations[pred].drain_rows(|r, row| {
-            if !derived_only || !given.contains_key(&r) {
+            if !derived_only || !given.contains(r) {
                 keys.extend(packed_key(row));
             }
         });
@@ -808,7 +768,7 @@ impl Database {
         let given = &self.given[pred];
         self.relations[pred]
             .live_rows()
-            .filter(move |r| !derived_only || !given.contains_key(r))
+            .filter(move |r| !derived_only || !given.contains(*r))
     }
 
     /// Sorts rows of ids in canonical order (SPEC §6).

@@ -13,6 +13,7 @@ use crate::ast::group_variables;
 use crate::ast::{AggregateFn, ArithOp, CompareOp, Expr, Literal, Rule, Term};
 use crate::check::Stratification;
 use crate::load::Program;
+use crate::source::Span;
 use crate::time::Time;
 use crate::value::Value;
 
@@ -30,21 +31,21 @@ pub fn evaluate(program: &Program, strata: &Stratification) -> Result<Model, Str
 /// The perfect model at time point `t` (SPEC §10): only the facts that
 /// hold then count. Over time, the oracle is this at every time point.
 pub fn evaluate_at(program: &Program, strata: &Stratification, t: Time) -> Result<Model, String> {
-    evaluate_facts(program, strata, |rule| {
-        program.when(rule).is_none_or(|w| w.from <= t && t <= w.to)
+    evaluate_facts(program, strata, |span| {
+        program.when(span).is_none_or(|w| w.from <= t && t <= w.to)
     })
 }
 
 fn evaluate_facts(
     program: &Program,
     strata: &Stratification,
-    given: impl Fn(&Rule) -> bool,
+    given: impl Fn(Span) -> bool,
 ) -> Result<Model, String> {
     let mut model = Model::new();
-    for rule in program.rules.iter().filter(|r| r.is_fact() && given(r)) {
-        let row = rule.head.args.iter().map(constant).collect();
+    for fact in program.facts.iter().filter(|f| given(f.span())) {
+        let row = program.facts.values(fact);
         model
-            .entry(rule.head.predicate.text.to_string())
+            .entry(fact.name().to_string())
             .or_default()
             .insert(row);
     }
@@ -257,12 +258,5 @@ fn term(t: &Term, b: &Binding) -> Value {
         Term::Var(v) => b[&v.name].clone(),
         Term::Const(c, _) => c.clone(),
         Term::Wildcard(_) => Value::Int(0),
-    }
-}
-
-fn constant(t: &Term) -> Value {
-    match t {
-        Term::Const(c, _) => c.clone(),
-        _ => Value::Int(0),
     }
 }

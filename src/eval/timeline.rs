@@ -313,24 +313,18 @@ pub fn sweep(
 fn timed_facts(db: &mut Database, program: &Program, imported: &[ImportedRows]) -> Vec<Timed> {
     let mut timed = Vec::new();
     let mut always: HashMap<Key, (), FxBuild> = HashMap::default();
-    for rule in program.rules.iter().filter(|r| r.is_fact()) {
-        let Some(pred) = db.pred(&rule.head.predicate.text) else {
+    let ids = program.facts.translation(&mut db.interner);
+    for fact in program.facts.iter() {
+        let Some(pred) = db.pred(fact.name()) else {
             continue;
         };
-        let row: Vec<Id> = rule
-            .head
-            .args
-            .iter()
-            .filter_map(|t| match t {
-                crate::ast::Term::Const(v, _) => Some(db.interner.intern(v.clone())),
-                _ => None,
-            })
-            .collect();
-        match program.when(rule).and_then(|w| w.interval()) {
+        let row: Vec<Id> = ids.row(fact.ids()).collect();
+        let span = fact.span();
+        match program.when(span).and_then(|w| w.interval()) {
             Some(interval) if !interval.is_always() => timed.push(Timed {
                 pred,
                 row,
-                origin: Origin::Stated(rule.span),
+                origin: Origin::Stated(span),
                 interval,
             }),
             _ => {

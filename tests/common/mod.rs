@@ -200,22 +200,9 @@ pub fn engine_model(
 pub fn given_facts(
     engine: &entente::Engine,
 ) -> std::collections::BTreeSet<(String, Vec<entente::Value>)> {
-    engine
-        .program()
-        .rules
+    let facts = &engine.program().facts;
+    facts
         .iter()
-        .filter(|r| r.is_fact())
-        .map(|r| {
-            let args = r
-                .head
-                .args
-                .iter()
-                .map(|t| match t {
-                    entente::ast::Term::Const(v, _) => v.clone(),
-                    _ => unreachable!("facts are ground"),
-                })
-                .collect();
-            (r.head.predicate.text.to_string(), args)
-        })
+        .map(|f| (f.name().to_string(), facts.values(f)))
         .collect()
 }

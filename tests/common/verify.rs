@@ -35,14 +35,9 @@ impl Verifier<'_> {
         match &proof.justification {
             Justification::Truncated => Err(format!("the proof of {} is cut", proof.fact)),
             Justification::Given(_) => {
-                let given = self.program.rules.iter().any(|r| {
-                    r.is_fact()
-                        && *r.head.predicate.text == *proof.fact.predicate
-                        && r.head
-                            .args
-                            .iter()
-                            .zip(&proof.fact.args)
-                            .all(|(t, v)| matches!(t, Term::Const(c, _) if c == v))
+                let facts = &self.program.facts;
+                let given = facts.iter().any(|f| {
+                    f.name() == proof.fact.predicate && facts.values(f) == proof.fact.args
                 });
                 if given {
                     Ok(())
