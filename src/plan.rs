@@ -173,9 +173,11 @@ pub enum Column {
     Skip,
     /// Binds a slot.
     Bind(Slot),
-    /// Must equal a slot bound earlier in this same atom (`p(X, X)`).
+    /// Must equal a slot bound earlier: in this same atom (`p(X, X)`), or,
+    /// in a question's scan that stands for a lookup, before it.
     Check(Slot),
-    /// Must equal a constant (a scan of changes, which has no index).
+    /// Must equal a constant (a scan of changes, which has no index, or a
+    /// question's scan that stands for a lookup).
     Const(Id),
 }
 
@@ -593,8 +595,9 @@ impl Plan {
         wanted: Bindings,
         names: &mut dyn Names,
         sizes: &[u32],
+        scan_instead: &dyn Fn(PredId, &[usize]) -> bool,
     ) -> Result<QueryPlan, Vec<(PredId, Vec<usize>)>> {
-        let mut builder = Builder::frozen(self, names);
+        let mut builder = Builder::frozen(self, names, scan_instead);
         builder.sizes = sizes;
         let plan = builder.body_plan(body, bound, wanted);
         match builder.plan {
@@ -658,6 +661,10 @@ enum Target<'p> {
         plan: &'p Plan,
         /// Indexes the plan lacks, by predicate and columns.
         wanted: Vec<(PredId, Vec<usize>)>,
+        /// Whether a lookup of a predicate on some columns is to scan
+        /// and test them instead (the model has no such index yet, and
+        /// the question would build it for one look).
+        scan_instead: &'p dyn Fn(PredId, &[usize]) -> bool,
     },
 }
 
@@ -673,12 +680,20 @@ impl Target<'_> {
         self.plan().pred(name)
     }
 
+    /// See [`Target::Frozen`]'s `scan_instead`.
+    fn scans_instead(&self, pred: PredId, columns: &[usize]) -> bool {
+        match self {
+            Target::Open(_) => false,
+            Target::Frozen { scan_instead, .. } => scan_instead(pred, columns),
+        }
+    }
+
     /// The number of the index of `pred` on `columns`. A frozen plan
     /// that lacks it notes it, and the plan made is never run.
     fn index(&mut self, pred: PredId, columns: Vec<usize>) -> usize {
         match self {
             Target::Open(plan) => plan.index(pred, columns),
-            Target::Frozen { plan, wanted } => {
+            Target::Frozen { plan, wanted, .. } => {
                 match plan.indexes[pred].iter().position(|c| *c == columns) {
                     Some(i) => i,
                     None => {
@@ -718,10 +733,15 @@ impl<'p> Builder<'p> {
         Builder::on(Target::Open(plan), interner)
     }
 
-    fn frozen(plan: &'p Plan, names: &'p mut dyn Names) -> Builder<'p> {
+    fn frozen(
+        plan: &'p Plan,
+        names: &'p mut dyn Names,
+        scan_instead: &'p dyn Fn(PredId, &[usize]) -> bool,
+    ) -> Builder<'p> {
         let target = Target::Frozen {
             plan,
             wanted: Vec::new(),
+            scan_instead,
         };
         Builder::on(target, names)
     }
@@ -976,6 +996,18 @@ impl<'p> Builder<'p> {
         }
         for name in bound_here {
             self.bound.insert(name.to_string());
+        }
+        let partial = !key_columns.is_empty() && key_columns.len() < atom.args.len();
+        if partial && self.plan.scans_instead(pred, &key_columns) {
+            // Each key column tested on every row, as a scan of changes
+            // does.
+            for (&c, operand) in key_columns.iter().zip(key.drain(..)) {
+                columns[c] = match operand {
+                    Operand::Const(id) => Column::Const(id),
+                    Operand::Slot(s) => Column::Check(s),
+                };
+            }
+            key_columns.clear();
         }
         let access = self.access(pred, atom.args.len(), key_columns);
         Step::Scan {

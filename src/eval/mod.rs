@@ -52,7 +52,7 @@ use crate::plan::{self, Bindings, Operand, Plan, PredId, QueryPlan, Step};
 use crate::source::Span;
 use crate::time::{Interval, Time, Validity};
 use crate::value::Value;
-pub use ask::{Missing, Reader};
+pub use ask::{Missing, Reader, Scanned};
 pub(crate) use config::Budget;
 pub use config::{CancelToken, Config, Progress, ProgressReport};
 pub use given::{GivenRows, Origin};
@@ -154,6 +154,8 @@ pub struct Database {
     /// What the last update changed, while it can still be taken back
     /// (see [`maintain::Journal`]).
     journal: Option<Box<maintain::Journal>>,
+    /// The lookups questions made without an index, each once.
+    scanned: Scanned,
 }
 
 /// Computes the perfect model of a checked program from its plan (built
@@ -177,6 +179,7 @@ pub fn evaluate(
         join_costs: HashMap::default(),
         head_plans: HashMap::default(),
         journal: None,
+        scanned: Scanned::default(),
     };
     db.add_relations();
     db.load_given(program, imported, config.at);

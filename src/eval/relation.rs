@@ -27,6 +27,7 @@
 use std::ops::ControlFlow;
 
 use hashbrown::HashTable;
+use smallvec::SmallVec;
 
 use super::rowset::RowSet;
 use crate::hash::hash_ids;
@@ -96,14 +97,20 @@ pub struct Mark {
     gone_count: RowId,
 }
 
+/// One key's rows in an [`Index`].
+type Entry = SmallVec<[Id; 4]>;
+
 /// A hash index on some columns.
 #[derive(Clone, Debug)]
 struct Index {
     columns: Vec<usize>,
     /// Entry number of each distinct key.
     table: HashTable<u32>,
-    /// Per key, its rows in order: `[row id, values...]` each.
-    entries: Vec<Vec<Id>>,
+    /// Per key, its rows in order: `[row id, values...]` each. A key of
+    /// one row of up to three columns (most keys of a large relation
+    /// looked up on its first column) is held in place, without an
+    /// allocation of its own.
+    entries: Vec<Entry>,
 }
 
 impl Relation {
@@ -535,16 +542,25 @@ impl Relation {
         if self.has_index(i) {
             return;
         }
+        // Room for a key per row, given back below when keys repeat: the
+        // table does not grow (rehashing every key) a step at a time, nor
+        // the entries (holding the old and the new copy at once); room
+        // never used is memory never touched.
         let mut index = Index {
             columns: columns.to_vec(),
-            table: HashTable::new(),
-            entries: Vec::new(),
+            table: HashTable::with_capacity(self.len as usize),
+            entries: Vec::with_capacity(self.len as usize),
         };
         for r in 0..self.len {
             if self.dead.is_empty() || !bit(&self.gone, r) {
                 index.add(self.row(r), r);
             }
         }
+        index.entries.shrink_to_fit();
+        let entries = &index.entries;
+        (index.table).shrink_to_fit(|&e| {
+            hash_ids(index.columns.iter().map(|&c| entries[e as usize][1 + c]))
+        });
         if self.indexes.len() <= i {
             self.indexes.resize_with(i + 1, || None);
         }
@@ -676,7 +692,7 @@ impl Index {
             Some(e) => e as usize,
             None => {
                 let e = entries.len();
-                entries.push(Vec::with_capacity(row.len() + 1));
+                entries.push(Entry::new());
                 let key_of = |e: &u32| {
                     let first = &entries[*e as usize][1..];
                     hash_ids(columns.iter().map(|&c| first[c]))
@@ -726,7 +742,7 @@ impl Index {
             }
         }
         let at = lo * stride;
-        list.splice(at..at, std::iter::once(r).chain(row.iter().copied()));
+        list.insert_many(at, std::iter::once(r).chain(row.iter().copied()));
     }
 
     /// Drops the `doomed` rows (their `gone` bits set) from their keys'
