@@ -31,10 +31,14 @@ fn main() {
         .load_source("chain.rules", &entente_bench::chain_facts(FACTS))
         .expect("the chain loads");
     engine.run().expect("the chain evaluates");
-    // The indexes the questions need, built once.
-    engine.query("e(7, Y)").expect("answers");
-    engine.explain("e(7, 8)").expect("explained");
-    engine.explain("e(7, 9)").expect("explained");
+    // The indexes the questions need, built once: the first question of
+    // a kind scans, the second builds its index.
+    for _ in 0..2 {
+        engine.query("e(7, Y)").expect("answers");
+        engine.query("e(X, \"new\")").expect("answers");
+        engine.explain("e(7, 8)").expect("explained");
+        engine.explain("e(7, 9)").expect("explained");
+    }
     let (before, _) = resident();
     let started = std::time::Instant::now();
     for i in 0..QUESTIONS {
