@@ -274,6 +274,30 @@ pub enum EvalError {
         #[label("evaluating this rule")]
         span: Span,
     },
+    /// A question stopped on request.
+    #[error("question interrupted")]
+    #[diagnostic(
+        code(entente::interrupted),
+        help("the engine is as it was; ask again, or a narrower question")
+    )]
+    QuestionInterrupted {
+        /// The question.
+        #[label("asking this")]
+        span: Span,
+    },
+    /// A question longer than the time limit.
+    #[error("answering took longer than {seconds} s")]
+    #[diagnostic(
+        code(entente::time_limit),
+        help("a question that joins large relations can take long: narrow it, or raise the time limit (`Config::timeout`)")
+    )]
+    QuestionTimeLimit {
+        /// The limit, in seconds.
+        seconds: f64,
+        /// The question.
+        #[label("asking this")]
+        span: Span,
+    },
     /// More derived facts than allowed.
     #[error("more than {limit} derived facts")]
     #[diagnostic(
@@ -287,6 +311,20 @@ pub enum EvalError {
         #[label("this rule passed the limit")]
         span: Span,
     },
+}
+
+impl EvalError {
+    /// The error as a question's: a budget that stopped answering names
+    /// the question, not a rule being evaluated.
+    pub(crate) fn of_question(self) -> EvalError {
+        match self {
+            EvalError::Interrupted { span } => EvalError::QuestionInterrupted { span },
+            EvalError::TimeLimit { seconds, span } => {
+                EvalError::QuestionTimeLimit { seconds, span }
+            }
+            other => other,
+        }
+    }
 }
 
 /// A Rust value or name that is no term of the language

@@ -472,7 +472,11 @@ fn a_time_limit_stops_one_large_join_in_a_query() {
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         let err = stderr(&out);
         assert!(err.contains("entente::time_limit"), "{err}");
-        assert!(err.contains("raise the limit with --timeout"), "{err}");
+        assert!(err.contains("raise the time limit"), "{err}");
+        assert!(
+            err.contains("--timeout") && !err.contains("Config::"),
+            "{err}"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

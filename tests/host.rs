@@ -379,3 +379,28 @@ fn a_lookup_answers_alike_by_scan_and_by_index() {
         Explanation::DoesNotHold(_)
     ));
 }
+
+#[test]
+fn explanations_keep_to_the_time_limit() {
+    // A why-not of `q(5)` and a proof of `p(5)` each read the 10,000 `m`
+    // facts; with no time left they stop at their first look at the
+    // clock, and say so instead of giving a cut explanation.
+    let facts: String = (0..10_000).map(|i| format!("m({i}).\n")).collect();
+    let text = format!("{facts}q(X) if m(X), m(Y), Y > 20000.\np(X) if m(X), m(Y), Y > 9990.\n");
+    let engine = evaluated(&text);
+    let spent = Config {
+        timeout: Some(Duration::ZERO),
+        ..Config::default()
+    };
+    for goal in ["q(5)", "p(5)"] {
+        let err = engine.explain_with(goal, &spent).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Limit(Limit::Time), "{goal}");
+        let location = err.location().expect("the goal's place");
+        assert_eq!(location.range, 0..goal.len(), "{goal}");
+    }
+    // With time, the same questions are answered.
+    let (why_not, _) = engine.explain("q(5)").unwrap();
+    assert!(matches!(why_not, Explanation::DoesNotHold(_)));
+    let (proof, _) = engine.explain("p(5)").unwrap();
+    assert!(matches!(proof, Explanation::Holds(_)));
+}

@@ -96,7 +96,7 @@ fn a_person_at_the_terminal() {
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(700));
     repl.send_control('c').unwrap();
-    repl.exp_string("evaluation interrupted")
+    repl.exp_string("question interrupted")
         .expect("the question stopped");
     repl.exp_string(PROMPT).unwrap();
     repl.send_line("? m(2999).").unwrap();

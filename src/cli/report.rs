@@ -40,7 +40,7 @@ fn print(problem: &Problem) {
 }
 
 /// A problem as the command line shows it: the help of a spent budget
-/// names the flag that raises it rather than the library's setting.
+/// names the flag that raises it where the library's names its setting.
 #[derive(Debug)]
 struct Flagged<'a>(&'a Problem);
 
@@ -70,11 +70,16 @@ impl Diagnostic for Flagged<'_> {
         self.0.severity()
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let help = self.0.help()?;
         match self.flag() {
-            Some(flag) => Some(Box::new(format!(
-                "a rule may be creating new values without bound; raise the limit with {flag} if the program is right"
-            ))),
-            None => self.0.help(),
+            Some(flag) => {
+                let setting = ["(`Config::max_facts`)", "(`Config::timeout`)"];
+                let text = (setting.iter()).fold(help.to_string(), |text, s| {
+                    text.replace(s, &format!("with {flag}"))
+                });
+                Some(Box::new(text))
+            }
+            None => Some(help),
         }
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {

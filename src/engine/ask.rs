@@ -9,7 +9,7 @@
 use super::{time, update, Engine, Explanation};
 use crate::ast::{Literal, Query, Statement};
 use crate::check;
-use crate::error::{Error, NotEvaluated, ParseError, Problem};
+use crate::error::{Error, EvalError, NotEvaluated, ParseError, Problem};
 use crate::eval::{Answers, Config, Database, Missing, Reader};
 use crate::explain::why_not::why_not;
 use crate::explain::{Fact, Proof, Prover, WhyNot};
@@ -247,14 +247,17 @@ impl Engine {
         let warnings = self.check_goal(&query, &sources)?;
         self.evaluated_for(&query, &sources)?;
         let at = self.time_of(None, config);
+        let goal = (words(&query), &sources);
         let of_model = (at == self.model_at)
-            .then(|| self.explain_in_model(&fact))
-            .flatten();
+            .then(|| self.explain_in_model(&fact, Some((config, goal.0))))
+            .flatten()
+            .map(|explained| explained.map_err(|e| Error::single(e, &sources)))
+            .transpose()?;
         let mut explanation = match (of_model, at) {
             (Some(explanation), None) => explanation,
             (Some(explanation), Some(t)) => at_time(explanation, t),
-            (None, None) => self.explain_over_time(&fact, config)?,
-            (None, Some(t)) => self.explain_in_snapshot(t, &fact, config)?,
+            (None, None) => self.explain_over_time(&fact, config, goal)?,
+            (None, Some(t)) => self.explain_in_snapshot(t, &fact, config, goal)?,
         };
         if self.is_temporal() {
             self.add_validities(&mut explanation, config)?;
@@ -262,11 +265,17 @@ impl Engine {
         Ok((explanation, warnings))
     }
 
-    /// The explanation of a fact in the engine's model, when it has one.
-    pub(super) fn explain_in_model(&self, fact: &Fact) -> Option<Explanation> {
+    /// The explanation of a fact in the engine's model, when it has one;
+    /// within the time limit and cancellation of a budget, if given (with
+    /// the goal to name when it stops).
+    pub(super) fn explain_in_model(
+        &self,
+        fact: &Fact,
+        budget: Option<(&Config, Span)>,
+    ) -> Option<Result<Explanation, EvalError>> {
         let defined = self.vocabulary.is_defined(&fact.predicate);
         self.model
-            .ask(|db| explain_in(db, &self.program, &self.sources, fact, defined))
+            .ask(|db| explain_in(db, &self.program, &self.sources, fact, defined, budget))
     }
 
     /// The explanation of a fact in the snapshot at time point `t`,
@@ -276,10 +285,14 @@ impl Engine {
         t: Time,
         fact: &Fact,
         config: &Config,
+        (goal, sources): (Span, &Sources),
     ) -> Result<Explanation, Error> {
         let mut db = self.snapshot(t, config)?;
         let defined = self.vocabulary.is_defined(&fact.predicate);
-        let explanation = db.ask(|db| explain_in(db, &self.program, &self.sources, fact, defined));
+        let budget = Some((config, goal));
+        let explanation = db
+            .ask(|db| explain_in(db, &self.program, &self.sources, fact, defined, budget))
+            .map_err(|e| Error::single(e, sources))?;
         Ok(at_time(explanation, t))
     }
 
@@ -292,13 +305,14 @@ impl Engine {
         &self,
         fact: &Fact,
         config: &Config,
+        goal: (Span, &Sources),
     ) -> Result<Explanation, Error> {
         let t = self.with_timeline(config, |timeline| {
             let validity = time::fact_validity(timeline, fact);
             let latest = timeline.point_of(*timeline.starts.last().unwrap_or(&NEVER_BEFORE));
             Ok(time::first_point(&validity, latest))
         })?;
-        self.explain_in_snapshot(t, fact, config)
+        self.explain_in_snapshot(t, fact, config, goal)
     }
 
     /// Answers a query (run before): of the model, of the snapshot at the
@@ -397,16 +411,33 @@ pub(super) fn words(query: &Query) -> Span {
 
 /// The proof of a fact in `db`, or why it does not hold there (`defined`:
 /// whether the program defines its predicate); or what `db` lacks to say.
+/// With a budget (and the goal to name), the stop of its time limit or
+/// cancellation instead of an explanation it cut short.
 fn explain_in(
     db: &Database,
     program: &Program,
     sources: &Sources,
     fact: &Fact,
     defined: bool,
-) -> Result<Explanation, Missing> {
-    Ok(match Prover::new(db, program, sources).prove(fact)? {
-        Some(proof) => Explanation::Holds(proof),
-        None => Explanation::DoesNotHold(why_not(db, program, sources, fact, defined)?),
+    budget: Option<(&Config, Span)>,
+) -> Result<Result<Explanation, EvalError>, Missing> {
+    let reader = match budget {
+        Some((config, goal)) => Reader::within(db, config, goal),
+        None => Reader::new(db),
+    };
+    let mut prover = Prover::reading(reader, program, sources);
+    let proof = prover.prove(fact)?;
+    let mut reader = prover.into_reader();
+    let explanation = match (proof, reader.stopped()) {
+        (_, Some(stop)) => return Ok(Err(stop)),
+        (Some(proof), None) => Explanation::Holds(proof),
+        (None, None) => {
+            Explanation::DoesNotHold(why_not(&mut reader, program, sources, fact, defined)?)
+        }
+    };
+    Ok(match reader.stopped() {
+        Some(stop) => Err(stop),
+        None => Ok(explanation),
     })
 }
 

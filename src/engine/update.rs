@@ -403,9 +403,9 @@ impl Engine {
         let proofs = |engine: &Engine, facts: Vec<Fact>| -> Vec<Proof> {
             facts
                 .iter()
-                .filter_map(|f| match engine.explain_in_model(f)? {
-                    Explanation::Holds(proof) => Some(proof),
-                    Explanation::DoesNotHold(_) => None,
+                .filter_map(|f| match engine.explain_in_model(f, None)? {
+                    Ok(Explanation::Holds(proof)) => Some(proof),
+                    _ => None,
                 })
                 .collect()
         };

@@ -77,6 +77,14 @@ pub struct Reader<'a> {
     pub names: Overlay<'a>,
     /// The budget answering keeps to, with the goal to name when it stops.
     budget: Option<(Budget, Span)>,
+    /// Rows read since the budget was last looked at, over every join the
+    /// reader ran: a question of many small joins (a proof, a why-not)
+    /// looks at the clock as often as one large join.
+    visited: u32,
+    /// The budget's stop, once a join met it: every later join stops at
+    /// once, and the caller asks [`Reader::stopped`] before it trusts
+    /// what it found.
+    stopped: Option<EvalError>,
 }
 
 impl Database {
@@ -114,6 +122,8 @@ impl<'a> Reader<'a> {
             db,
             names: Overlay::new(&db.interner),
             budget: None,
+            visited: 0,
+            stopped: None,
         }
     }
 
@@ -125,6 +135,12 @@ impl<'a> Reader<'a> {
             budget: Some((Budget::start(config), goal)),
             ..Reader::new(db)
         }
+    }
+
+    /// Why the reader's joins stopped before their end (the time limit
+    /// or a cancellation), if they did: what they found is then partial.
+    pub fn stopped(&self) -> Option<EvalError> {
+        self.stopped.clone()
     }
 
     /// Plans a body against the model, as [`Database::plan_body`] does,
@@ -188,8 +204,9 @@ impl<'a> Reader<'a> {
 
     /// Runs a plan with its first slots set to `slots`, each relation
     /// restricted to its window; up to `limit` matches as slot vectors.
-    /// Errors cannot arise: every expression of a rule was computed by the
-    /// evaluation that built the model.
+    /// Arithmetic errors cannot arise: every expression of a rule was
+    /// computed by the evaluation that built the model. A budget's stop
+    /// ends the search with what it found ([`Reader::stopped`] says so).
     pub fn matches(
         &mut self,
         plan: &QueryPlan,
@@ -237,14 +254,24 @@ impl<'a> Reader<'a> {
         windows: &[Window],
         mut each: impl FnMut(&[Id]) -> ControlFlow<()>,
     ) -> Result<(), EvalError> {
+        if let Some(stop) = &self.stopped {
+            return Err(stop.clone());
+        }
         slots.resize(plan.slots, 0);
+        // A join counts as a row read, so that joins that read nothing
+        // still bring the next look at the budget nearer.
         let mut join = Join {
             budget: self.budget.as_ref().map(|(b, span)| (b, *span)),
+            visited: self.visited.saturating_add(1),
             ..Join::new(&self.db.relations, windows, &mut self.names, slots)
         };
-        let _ = join
-            .run(&plan.steps, &mut |s: &[Id]| Ok(each(s)))
-            .map_err(|stop| *stop)?;
+        let ran = join.run(&plan.steps, &mut |s: &[Id]| Ok(each(s)));
+        self.visited = join.visited;
+        if let Err(stop) = ran {
+            let stop = stop.of_question();
+            self.stopped = Some(stop.clone());
+            return Err(stop);
+        }
         Ok(())
     }
 

@@ -162,13 +162,26 @@ pub struct Prover<'a> {
 impl<'a> Prover<'a> {
     /// A prover over an evaluated program.
     pub fn new(db: &'a Database, program: &'a Program, sources: &'a Sources) -> Prover<'a> {
+        Prover::reading(Reader::new(db), program, sources)
+    }
+
+    /// A prover that reads the model through `reader` (one made
+    /// [`Reader::within`] a budget keeps to it: a proof stopped by it is
+    /// partial, and [`Reader::stopped`] says so).
+    pub fn reading(reader: Reader<'a>, program: &'a Program, sources: &'a Sources) -> Prover<'a> {
         Prover {
-            reader: Reader::new(db),
+            reader,
             program,
             sources,
             plans: HashMap::new(),
             nodes: 0,
         }
+    }
+
+    /// The reader, to go on with (a why-not after a proof that was not
+    /// found), its budget and what it spent kept.
+    pub fn into_reader(self) -> Reader<'a> {
+        self.reader
     }
 
     /// The proof of `fact`, or `None` when it does not hold; or what the

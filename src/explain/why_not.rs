@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{source_at, substitute_literal, Fact, Source};
 use crate::ast::{self, Literal, Term};
-use crate::eval::{Database, Missing, Reader};
+use crate::eval::{Missing, Reader};
 use crate::intern::{Id, Names};
 use crate::load::Program;
 use crate::plan::{self, Bindings};
@@ -90,17 +90,18 @@ pub enum Failure {
     },
 }
 
-/// Explains why `fact` does not hold, or says what the model lacks to
-/// (see [`Missing`]). `defined`: whether any statement or import of the
-/// program defines the fact's predicate.
+/// Explains why `fact` does not hold in the model `reader` reads, or
+/// says what the model lacks to (see [`Missing`]). `defined`: whether any
+/// statement or import of the program defines the fact's predicate. A
+/// reader's budget stops it with what it found ([`Reader::stopped`]).
 pub fn why_not(
-    db: &Database,
+    reader: &mut Reader<'_>,
     program: &Program,
     sources: &Sources,
     fact: &Fact,
     defined: bool,
 ) -> Result<WhyNot, Missing> {
-    let mut reader = Reader::new(db);
+    let db = reader.db;
     let mut attempts = Vec::new();
     let rules = db
         .pred(&fact.predicate)
@@ -112,7 +113,7 @@ pub fn why_not(
         }
         let (bindings, failure) = match bind_head(&rule.head, &fact.args) {
             Err(why) => (Vec::new(), Failure::Head(why)),
-            Ok(head) => first_failure(&mut reader, &rule.body, &head)?,
+            Ok(head) => first_failure(reader, &rule.body, &head)?,
         };
         attempts.push(Attempt {
             rule: source_at(sources, rule.span),
@@ -146,7 +147,7 @@ pub fn why_not(
         }
     }
     let known: Vec<Option<Value>> = fact.args.iter().cloned().map(Some).collect();
-    let closest = closest_facts(&mut reader, &fact.predicate, &known)?;
+    let closest = closest_facts(reader, &fact.predicate, &known)?;
     Ok(WhyNot {
         fact: fact.clone(),
         at: None,
