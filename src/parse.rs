@@ -49,12 +49,11 @@ use grammar::{Grammar, Rule};
 
 /// Parses one source text whose first byte has global offset `base`.
 pub fn parse_module(text: &str, base: usize) -> (Module, Vec<ParseError>) {
-    let parsed = statements(text, base);
     let mut module = Module {
-        statements: Vec::with_capacity(parsed.len()),
+        statements: Vec::new(),
     };
     let mut errors = Vec::new();
-    for statement in parsed {
+    for statement in statements(text, base) {
         match statement {
             Ok(s) => module.statements.push(s),
             Err(e) => errors.extend(e),
@@ -65,14 +64,14 @@ pub fn parse_module(text: &str, base: usize) -> (Module, Vec<ParseError>) {
 
 /// The statements of one source text whose first byte has global offset
 /// `base`, one item per statement: the statement, or what is wrong with
-/// it. Its length is known at once, so that a caller can make room for a
-/// file of many facts before they come (and a caller can take each as it
-/// comes, without a second copy of them all).
+/// it, each cut from the text as it is asked for: a caller takes each as
+/// it comes, and a file of many statements is never held as a list of
+/// them.
 pub fn statements(text: &str, base: usize) -> Statements<'_> {
     Statements {
         text,
         base,
-        chunks: split_statements(text).into_iter(),
+        chunks: split_statements(text),
         texts: SharedTexts::default(),
     }
 }
@@ -81,7 +80,7 @@ pub fn statements(text: &str, base: usize) -> Statements<'_> {
 pub struct Statements<'t> {
     text: &'t str,
     base: usize,
-    chunks: std::vec::IntoIter<Chunk>,
+    chunks: Chunks<'t>,
     texts: SharedTexts<'t>,
 }
 
@@ -117,13 +116,7 @@ impl Iterator for Statements<'_> {
             Err(e) => Err(vec![syntax_error(e, span.start, source)]),
         })
     }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.chunks.size_hint()
-    }
 }
-
-impl ExactSizeIterator for Statements<'_> {}
 
 /// A statement that is a ground fact whose arguments are integers that
 /// fit 64 bits, symbols, or strings without escapes, as the grammar would
@@ -283,68 +276,85 @@ struct Chunk {
     too_deep: Option<usize>,
 }
 
-/// Cuts the text after each statement-ending `.`. A trailing piece that
-/// holds more than blanks and comments is a chunk of its own (pest will
-/// report the missing `.`). Strings end at a newline, so an unclosed quote
-/// spoils one line, not the rest of the file.
-fn split_statements(text: &str) -> Vec<Chunk> {
-    let bytes = text.as_bytes();
-    let mut chunks = Vec::new();
-    let (mut start, mut depth, mut too_deep, mut meaningful) = (0, 0usize, None, false);
-    let mut i = 0;
-    while i < bytes.len() {
-        // Most bytes are none of those below: one table look each.
-        if !SPLIT_BYTES[usize::from(bytes[i])] {
-            meaningful |= !bytes[i].is_ascii_whitespace();
-            i += 1;
-            continue;
-        }
-        match bytes[i] {
-            b'#' => {
-                while i < bytes.len() && bytes[i] != b'\n' {
-                    i += 1;
-                }
+/// Cuts the text after each statement-ending `.`, one statement at a
+/// time (a file of a million facts is not held as a list of pieces). A
+/// trailing piece that holds more than blanks and comments is a chunk of
+/// its own (pest will report the missing `.`). Strings end at a newline,
+/// so an unclosed quote spoils one line, not the rest of the file.
+fn split_statements(text: &str) -> Chunks<'_> {
+    Chunks {
+        bytes: text.as_bytes(),
+        at: 0,
+    }
+}
+
+/// The iterator [`split_statements`] returns.
+struct Chunks<'t> {
+    bytes: &'t [u8],
+    /// Where the next statement starts.
+    at: usize,
+}
+
+impl Iterator for Chunks<'_> {
+    type Item = Chunk;
+
+    fn next(&mut self) -> Option<Chunk> {
+        let bytes = self.bytes;
+        let start = self.at;
+        let (mut depth, mut too_deep, mut meaningful) = (0usize, None, false);
+        let mut i = start;
+        while i < bytes.len() {
+            // Most bytes are none of those below: one table look each.
+            if !SPLIT_BYTES[usize::from(bytes[i])] {
+                meaningful |= !bytes[i].is_ascii_whitespace();
+                i += 1;
                 continue;
             }
-            b'"' => {
-                meaningful = true;
-                i += 1;
-                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n') {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+            match bytes[i] {
+                b'#' => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
                 }
-            }
-            b'(' | b'{' => {
-                meaningful = true;
-                depth += 1;
-                if depth > MAX_NESTING && too_deep.is_none() {
-                    too_deep = Some(i);
+                b'"' => {
+                    meaningful = true;
+                    i += 1;
+                    while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n') {
+                        i += if bytes[i] == b'\\' { 2 } else { 1 };
+                    }
                 }
+                b'(' | b'{' => {
+                    meaningful = true;
+                    depth += 1;
+                    if depth > MAX_NESTING && too_deep.is_none() {
+                        too_deep = Some(i);
+                    }
+                }
+                b')' | b'}' => {
+                    meaningful = true;
+                    depth = depth.saturating_sub(1);
+                }
+                b'.' if !is_decimal_point(bytes, i) => {
+                    self.at = i + 1;
+                    return Some(Chunk {
+                        start,
+                        end: i + 1,
+                        too_deep,
+                    });
+                }
+                b if !b.is_ascii_whitespace() => meaningful = true,
+                _ => {}
             }
-            b')' | b'}' => {
-                meaningful = true;
-                depth = depth.saturating_sub(1);
-            }
-            b'.' if !is_decimal_point(bytes, i) => {
-                chunks.push(Chunk {
-                    start,
-                    end: i + 1,
-                    too_deep,
-                });
-                (start, depth, too_deep, meaningful) = (i + 1, 0, None, false);
-            }
-            b if !b.is_ascii_whitespace() => meaningful = true,
-            _ => {}
+            i += 1;
         }
-        i += 1;
-    }
-    if meaningful {
-        chunks.push(Chunk {
+        self.at = bytes.len();
+        meaningful.then_some(Chunk {
             start,
-            end: text.len(),
+            end: bytes.len(),
             too_deep,
-        });
+        })
     }
-    chunks
 }
 
 /// The bytes [`split_statements`] looks at.
@@ -913,7 +923,6 @@ mod tests {
 
     fn chunks(text: &str) -> Vec<&str> {
         split_statements(text)
-            .iter()
             .map(|c| text[c.start..c.end].trim())
             .collect()
     }

@@ -4,9 +4,11 @@
 //! is kept as small as the rows themselves: the given row ids in
 //! ascending order beside their origins, packed in eight bytes each
 //! ([`Packed`]), twelve bytes a row in all (a hash map of the same
-//! entries took about thirty-seven). Given rows are loaded, and added, in
-//! row order, so nearly every insertion is an append; a derived fact
-//! given later is the exception, inserted in its place.
+//! entries took about thirty-seven), and a relation's first rows, while
+//! they are all given (as a file's facts load), as a count rather than
+//! a list: eight bytes a row. Given rows are loaded, and added, in row
+//! order, so nearly every insertion is an append; a derived fact given
+//! later is the exception, inserted in its place.
 
 use crate::compact::{Pack, Packed};
 use crate::source::Span;
@@ -61,68 +63,88 @@ impl Pack for Origin {
 /// The given rows of one relation, with their origins.
 #[derive(Clone, Debug, Default)]
 pub struct GivenRows {
-    /// Ascending.
+    /// Rows `0..dense` are all given: a relation loaded from a file starts
+    /// so, and its row ids then cost nothing.
+    dense: RowId,
+    /// The other given rows, ascending, each at least `dense`.
     rows: Vec<RowId>,
+    /// The origins of rows `0..dense`, then of `rows`.
     origins: Packed<Origin>,
 }
 
 impl GivenRows {
     /// The number of given rows.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.dense as usize + self.rows.len()
     }
 
     /// True when no row is given.
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.len() == 0
     }
 
     /// Makes room for `n` more.
     pub fn reserve(&mut self, n: usize) {
-        self.rows.reserve(n);
         self.origins.reserve(n);
+    }
+
+    /// Where `r`'s origin is kept, if it is given.
+    fn place(&self, r: RowId) -> Option<usize> {
+        if r < self.dense {
+            return Some(r as usize);
+        }
+        let i = self.rows.binary_search(&r).ok()?;
+        Some(self.dense as usize + i)
     }
 
     /// Where row `r` came from, if it is given.
     pub fn get(&self, r: RowId) -> Option<Origin> {
-        self.rows
-            .binary_search(&r)
-            .ok()
-            .map(|i| self.origins.get(i))
+        self.place(r).map(|i| self.origins.get(i))
     }
 
     /// True when row `r` is given.
     pub fn contains(&self, r: RowId) -> bool {
-        self.rows.binary_search(&r).is_ok()
+        self.place(r).is_some()
     }
 
     /// Gives row `r` its origin, returning the one it had.
     pub fn insert(&mut self, r: RowId, origin: Origin) -> Option<Origin> {
-        if self.rows.last().is_none_or(|&last| last < r) {
-            self.rows.push(r);
-            self.origins.push(origin);
-            return None;
+        if let Some(i) = self.place(r) {
+            return Some(self.origins.set(i, origin));
         }
-        match self.rows.binary_search(&r) {
-            Ok(i) => Some(self.origins.set(i, origin)),
-            Err(i) => {
-                self.rows.insert(i, r);
-                self.origins.insert(i, origin);
-                None
-            }
+        let dense = self.dense as usize;
+        let i = self.rows.partition_point(|&x| x < r);
+        if i == 0 && r == self.dense {
+            // The next row of the dense run (every row in `rows` is
+            // greater, so at least the run's new end).
+            self.origins.insert(dense, origin);
+            self.dense += 1;
+        } else {
+            self.rows.insert(i, r);
+            self.origins.insert(dense + i, origin);
         }
+        None
     }
 
     /// Takes row `r`'s given status, returning its origin.
     pub fn remove(&mut self, r: RowId) -> Option<Origin> {
-        let i = self.rows.binary_search(&r).ok()?;
-        self.rows.remove(i);
+        let i = self.place(r)?;
+        if r < self.dense {
+            // The run ends before `r`; the rows after it are listed.
+            let after = (r + 1..self.dense).chain(self.rows.iter().copied());
+            self.rows = after.collect();
+            self.dense = r;
+        } else {
+            self.rows.remove(i - self.dense as usize);
+        }
         Some(self.origins.remove(i))
     }
 
     /// Renumbers the rows after a compaction (`moved[r]` is row `r`'s new
-    /// id; compaction keeps the rows' order, so the ids stay ascending).
+    /// id; compaction keeps the rows' order, and the dense run's rows are
+    /// all live, so the run stays where it is).
     pub fn renumber(&mut self, moved: &[RowId]) {
+        debug_assert!((0..self.dense).all(|r| moved[r as usize] == r));
         for r in &mut self.rows {
             *r = moved[*r as usize];
         }
@@ -153,6 +175,32 @@ mod tests {
         };
         assert_eq!(too_big.pack(), None);
         assert_eq!(Origin::Stated(Span::new(1, 1 + (1 << 31))).pack(), None);
+    }
+
+    #[test]
+    fn a_dense_run_of_given_rows_splits_when_a_row_inside_goes() {
+        let mut given = GivenRows::default();
+        let at = |n| Origin::Stated(Span::new(n, n + 1));
+        for r in 0..5 {
+            given.insert(r, at(r as usize));
+        }
+        given.insert(8, at(8));
+        given.insert(6, at(6));
+        given.insert(5, at(5));
+        assert_eq!((given.dense, given.rows.as_slice()), (6, &[6, 8][..]));
+        assert_eq!(given.remove(2), Some(at(2)));
+        assert_eq!(
+            (given.dense, given.rows.as_slice()),
+            (2, &[3, 4, 5, 6, 8][..])
+        );
+        for r in [0, 1, 3, 4, 5, 6, 8] {
+            assert_eq!(given.get(r), Some(at(r as usize)), "{r}");
+        }
+        assert!(!given.contains(2) && !given.contains(7));
+        assert_eq!(given.insert(2, at(20)), None);
+        assert_eq!(given.get(2), Some(at(20)));
+        assert_eq!(given.get(3), Some(at(3)));
+        assert_eq!(given.len(), 8);
     }
 
     #[test]
