@@ -9,11 +9,13 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use entente::eval::naive;
+use entente::explain::Fact;
 use entente::time::{Interval, Time, Validity, NEVER_AFTER, NEVER_BEFORE};
-use entente::{Config, Engine, Value};
+use entente::{Config, Engine, Explanation, Value};
 use proptest::prelude::*;
 
 mod common;
+use common::verify::Verifier;
 use common::{config, program, Rng};
 
 /// Time points the random validities use: from 0 to `LAST`.
@@ -171,6 +173,31 @@ proptest! {
                         }
                     }
                 }
+            }
+        }
+
+        // An explanation over time is a proof at a time point the fact
+        // holds, every step of it true in the oracle's model then (from
+        // the kept timeline's model when that point is in the last
+        // elementary interval, else from a snapshot).
+        for ((name, row), validity) in expected.iter().filter(|(_, v)| !v.is_never()) {
+            let fact = Fact { predicate: name.clone(), args: row.clone() };
+            let (explanation, _) = engine.explain(&fact.to_string()).expect("explains");
+            let Explanation::Holds(proof) = explanation else {
+                panic!("{fact} holds at some time but is not proved, program:\n{text}");
+            };
+            // A program that says nothing of time explains in its model,
+            // which holds at every time.
+            let t = match proof.at {
+                Some(t) => t,
+                None if !engine.is_temporal() => 0,
+                None => panic!("{fact} proved at no time point, program:\n{text}"),
+            };
+            prop_assert!(validity.contains(t), "{} proved at {}, program:\n{}", fact, t, text);
+            let model = naive::evaluate_at(engine.program(), engine.strata(), t).expect("oracle");
+            let verifier = Verifier { program: engine.program(), model: &model };
+            if let Err(why) = verifier.check(&proof, &mut Vec::new()) {
+                panic!("{why}\nproof at {t}: {proof:#?}\nprogram:\n{text}");
             }
         }
 

@@ -55,6 +55,39 @@ fn questions(c: &mut Criterion) {
     group.finish();
 }
 
+/// The same questions over time (no `at`): the chain and one fact that
+/// holds since 2000 (`t(0) since 2000.`), so that the program says when
+/// facts hold and its model is a timeline. The chain's facts hold at every
+/// time: queries answer from the timeline's facts, explanations in its
+/// last interval's model.
+fn questions_over_time(c: &mut Criterion) {
+    let mut group = c.benchmark_group("host over time");
+    for n in sizes() {
+        let mut engine = Engine::new();
+        let text = format!("{}t(0) since 2000.\n", entente_bench::chain_facts(n));
+        engine
+            .load_source("chain.rules", &text)
+            .expect("the chain loads");
+        engine.run().expect("the chain evaluates");
+        assert!(engine.is_temporal());
+        for _ in 0..2 {
+            engine.query("e(7, Y)").expect("answers");
+            engine.explain("e(7, 8)").expect("explained");
+            engine.explain("e(7, 9)").expect("explained");
+        }
+        group.bench_with_input(BenchmarkId::new("point query", n), &engine, |b, e| {
+            b.iter(|| e.query("e(7, Y)").expect("answers"))
+        });
+        group.bench_with_input(BenchmarkId::new("explain", n), &engine, |b, e| {
+            b.iter(|| e.explain("e(7, 8)").expect("explained"))
+        });
+        group.bench_with_input(BenchmarkId::new("why-not", n), &engine, |b, e| {
+            b.iter(|| e.explain("e(7, 9)").expect("explained"))
+        });
+    }
+    group.finish();
+}
+
 /// Point queries on one evaluated engine of a million facts, shared by
 /// one or two reader threads: each iteration asks 10,000 questions in
 /// all, split between the threads.
@@ -84,5 +117,5 @@ fn readers(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, questions, readers);
+criterion_group!(benches, questions, questions_over_time, readers);
 criterion_main!(benches);

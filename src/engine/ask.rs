@@ -301,17 +301,42 @@ impl Engine {
     /// point of an interval open at its start); a fact that never holds,
     /// at the start of the last elementary interval, which reaches the
     /// present.
+    ///
+    /// When that point lies in the last elementary interval (a fact that
+    /// holds now and started with the last change, one that always holds
+    /// or never does), the timeline's own model is that interval's, and
+    /// the fact is explained there, at the cost of what it touches; at
+    /// another point, in the snapshot evaluated for it.
     pub(super) fn explain_over_time(
         &self,
         fact: &Fact,
         config: &Config,
         goal: (Span, &Sources),
     ) -> Result<Explanation, Error> {
-        let t = self.with_timeline(config, |timeline| {
+        let (t, last) = self.with_timeline(config, |timeline| {
             let validity = time::fact_validity(timeline, fact);
-            let latest = timeline.point_of(*timeline.starts.last().unwrap_or(&NEVER_BEFORE));
-            Ok(time::first_point(&validity, latest))
+            let last = *timeline.starts.last().unwrap_or(&NEVER_BEFORE);
+            let t = time::first_point(&validity, timeline.point_of(last));
+            Ok((t, t >= last))
         })?;
+        if last {
+            let defined = self.vocabulary.is_defined(&fact.predicate);
+            let budget = Some((config, goal.0));
+            let explained = self.timeline.ask(|timeline| {
+                explain_in(
+                    &timeline.db,
+                    &self.program,
+                    &self.sources,
+                    fact,
+                    defined,
+                    budget,
+                )
+            });
+            if let Some(explained) = explained {
+                let explanation = explained.map_err(|e| Error::single(e, goal.1))?;
+                return Ok(at_time(explanation, t));
+            }
+        }
         self.explain_in_snapshot(t, fact, config, goal)
     }
 
