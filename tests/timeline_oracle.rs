@@ -199,7 +199,20 @@ proptest! {
             if let Err(why) = verifier.check(&proof, &mut Vec::new()) {
                 panic!("{why}\nproof at {t}: {proof:#?}\nprogram:\n{text}");
             }
+            // The model taken to the point is taken back exactly: the
+            // same question gets the same proof.
+            let (again, _) = engine.explain(&fact.to_string()).expect("explains");
+            prop_assert_eq!(&again, &Explanation::Holds(proof), "program:\n{}", text);
         }
+        // And the timeline is as it was.
+        let mut kept = Timeline::new();
+        engine
+            .for_each_timed_fact(false, |name, row, validity| {
+                kept.insert((name.to_string(), row.to_vec()), validity.clone());
+                Ok::<(), ()>(())
+            })
+            .expect("no error");
+        prop_assert_eq!(&kept, &expected, "after explanations, program:\n{}", text);
 
         // A snapshot at each time point is the oracle's model then.
         for t in [-1, 0, LAST / 2, LAST + 1] {

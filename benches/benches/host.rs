@@ -55,16 +55,20 @@ fn questions(c: &mut Criterion) {
     group.finish();
 }
 
-/// The same questions over time (no `at`): the chain and one fact that
-/// holds since 2000 (`t(0) since 2000.`), so that the program says when
-/// facts hold and its model is a timeline. The chain's facts hold at every
-/// time: queries answer from the timeline's facts, explanations in its
-/// last interval's model.
+/// The same questions over time (no `at`): the chain, one fact that
+/// holds since 2000 (`t(0) since 2000.`) and one that held from 1990 to
+/// 1995 (`old(1)`), so that the program says when facts hold and its
+/// model is a timeline. The chain's facts hold at every time: queries
+/// answer from the timeline's facts, explanations in its last interval's
+/// model; `old(1)` is explained at 1990, in that model taken back there.
 fn questions_over_time(c: &mut Criterion) {
     let mut group = c.benchmark_group("host over time");
     for n in sizes() {
         let mut engine = Engine::new();
-        let text = format!("{}t(0) since 2000.\n", entente_bench::chain_facts(n));
+        let text = format!(
+            "{}t(0) since 2000.\nold(1) from 1990 to 1995.\n",
+            entente_bench::chain_facts(n)
+        );
         engine
             .load_source("chain.rules", &text)
             .expect("the chain loads");
@@ -83,6 +87,9 @@ fn questions_over_time(c: &mut Criterion) {
         });
         group.bench_with_input(BenchmarkId::new("why-not", n), &engine, |b, e| {
             b.iter(|| e.explain("e(7, 9)").expect("explained"))
+        });
+        group.bench_with_input(BenchmarkId::new("explain in 1990", n), &engine, |b, e| {
+            b.iter(|| e.explain("old(1)").expect("explained"))
         });
     }
     group.finish();

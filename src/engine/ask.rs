@@ -302,11 +302,13 @@ impl Engine {
     /// at the start of the last elementary interval, which reaches the
     /// present.
     ///
-    /// When that point lies in the last elementary interval (a fact that
-    /// holds now and started with the last change, one that always holds
-    /// or never does), the timeline's own model is that interval's, and
-    /// the fact is explained there, at the cost of what it touches; at
-    /// another point, in the snapshot evaluated for it.
+    /// The kept timeline's model is the last elementary interval's: a
+    /// fact whose point lies there (one that holds now and started with
+    /// the last change, one that always holds or never does) is explained
+    /// in it, at the cost of what it touches; at an earlier point, in that
+    /// model taken to the point by the change of given facts in between
+    /// and taken back (under the write lock), at the cost of that change.
+    /// Without a kept timeline, in the snapshot evaluated for the point.
     pub(super) fn explain_over_time(
         &self,
         fact: &Fact,
@@ -319,25 +321,35 @@ impl Engine {
             let t = time::first_point(&validity, timeline.point_of(last));
             Ok((t, t >= last))
         })?;
-        if last {
-            let defined = self.vocabulary.is_defined(&fact.predicate);
-            let budget = Some((config, goal.0));
-            let explained = self.timeline.ask(|timeline| {
-                explain_in(
-                    &timeline.db,
-                    &self.program,
-                    &self.sources,
-                    fact,
-                    defined,
-                    budget,
-                )
+        let defined = self.vocabulary.is_defined(&fact.predicate);
+        let budget = Some((config, goal.0));
+        let (program, sources) = (&self.program, &self.sources);
+        let explained = if last {
+            self.timeline
+                .ask(|timeline| explain_in(&timeline.db, program, sources, fact, defined, budget))
+        } else {
+            // The last interval's model taken to `t` by the change of
+            // given facts in between, explained, and taken back.
+            let travelled = self.timeline.travel(|timeline| {
+                let edit = timeline.edit_to(t)?;
+                let db = &mut timeline.db;
+                let plan = db.plan.clone();
+                let moved = db.maintain(plan, program, edit, config);
+                let explained = moved.and_then(|_| {
+                    db.ask(|db| explain_in(db, program, sources, fact, defined, budget))
+                });
+                db.undo();
+                Some(explained)
             });
-            if let Some(explained) = explained {
+            travelled.flatten()
+        };
+        match explained {
+            Some(explained) => {
                 let explanation = explained.map_err(|e| Error::single(e, goal.1))?;
-                return Ok(at_time(explanation, t));
+                Ok(at_time(explanation, t))
             }
+            None => self.explain_in_snapshot(t, fact, config, goal),
         }
-        self.explain_in_snapshot(t, fact, config, goal)
     }
 
     /// Answers a query (run before): of the model, of the snapshot at the

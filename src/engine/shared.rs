@@ -67,6 +67,15 @@ impl<T: Holds> Shared<T> {
         self.read().is_some()
     }
 
+    /// Runs `f` on the model under the write lock (`None` without one):
+    /// for a question that changes the model and takes the change back
+    /// before it returns (a proof at another time point), which readers
+    /// then never see.
+    pub(super) fn travel<A>(&self, f: impl FnOnce(&mut T) -> A) -> Option<A> {
+        let mut model = self.0.write().unwrap_or_else(PoisonError::into_inner);
+        model.as_mut().map(f)
+    }
+
     /// Asks `question` of the model (`None` without one), adding what it
     /// finds missing under the write lock and asking again.
     pub(super) fn ask<A>(&self, mut question: impl FnMut(&T) -> Result<A, Missing>) -> Option<A> {

@@ -44,8 +44,26 @@ pub struct Timeline {
     /// Where each elementary interval starts, in order; the first is
     /// [`NEVER_BEFORE`].
     pub starts: Vec<Time>,
-    /// The given facts that hold at some times only.
-    timed: HashMap<Key, (), FxBuild>,
+    /// The given facts that hold at some times only (when the sweep
+    /// tracked facts).
+    timed: TimedGiven,
+}
+
+/// The given facts that hold at some times only, each with when and
+/// where it is stated, and where their holding changes, in time order:
+/// what takes the last interval's model to another interval's
+/// ([`Timeline::edit_to`]).
+#[derive(Clone, Debug, Default)]
+struct TimedGiven {
+    /// Whether the sweep recorded them (it does when it tracks facts).
+    recorded: bool,
+    /// Each fact once, with its intervals and their origins.
+    facts: Vec<(Key, Vec<(Interval, Origin)>)>,
+    /// Each fact's place in `facts`.
+    numbers: HashMap<Key, u32, FxBuild>,
+    /// Each interval's start and the point after its end, with the
+    /// fact's number, in time order.
+    events: Vec<(Time, u32)>,
 }
 
 impl Timeline {
@@ -55,7 +73,7 @@ impl Timeline {
         Timeline {
             changed: vec![HashMap::default(); db.relations.len()],
             starts: vec![NEVER_BEFORE],
-            timed: HashMap::default(),
+            timed: TimedGiven::default(),
             db,
         }
     }
@@ -120,10 +138,40 @@ impl Timeline {
 
     /// Is this fact given (stated or imported) at some time?
     pub fn is_given(&self, pred: PredId, row: &[Id]) -> bool {
-        self.timed.contains_key(&(pred, row.to_vec()))
+        self.timed.numbers.contains_key(&(pred, row.to_vec()))
             || self.db.relations[pred]
                 .find(row)
                 .is_some_and(|r| self.db.origin(pred, r).is_some())
+    }
+
+    /// The change of given facts that takes the model of the last
+    /// elementary interval (this timeline's) to the model at `t`: the
+    /// timed given facts that hold in one and not in the other, found
+    /// from the starts and ends between the two, so that it costs what
+    /// changed in between. `None` for a timeline that did not track facts.
+    pub fn edit_to(&self, t: Time) -> Option<Edit> {
+        if !self.timed.recorded {
+            return None;
+        }
+        let last = *self.starts.last().unwrap_or(&NEVER_BEFORE);
+        let (early, late) = (t.min(last), t.max(last));
+        let events = &self.timed.events;
+        let from = events.partition_point(|&(at, _)| at <= early);
+        let to = events.partition_point(|&(at, _)| at <= late);
+        let mut touched: Vec<u32> = events[from..to].iter().map(|&(_, n)| n).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        let mut edit = Edit::default();
+        for n in touched {
+            let ((pred, row), intervals) = &self.timed.facts[n as usize];
+            let holding = |p: Time| intervals.iter().find(|(i, _)| i.contains(p));
+            match (holding(last), holding(t)) {
+                (Some(_), None) => edit.retract.push((*pred, row.clone())),
+                (None, Some(&(_, origin))) => edit.add.push((*pred, row.clone(), origin)),
+                _ => {}
+            }
+        }
+        Some(edit)
     }
 
     /// A time point of the elementary interval that starts at `start`,
@@ -299,12 +347,37 @@ pub fn sweep(
         changed,
         starts,
         timed: match track {
-            Track::Facts => (timed.iter())
-                .map(|f| ((f.pred, f.row.clone()), ()))
-                .collect(),
-            Track::Answers => HashMap::default(),
+            Track::Facts => TimedGiven::of(timed),
+            Track::Answers => TimedGiven::default(),
         },
     })
+}
+
+impl TimedGiven {
+    fn of(timed: Vec<Timed>) -> TimedGiven {
+        let mut given = TimedGiven {
+            recorded: true,
+            ..TimedGiven::default()
+        };
+        for fact in timed {
+            let key = (fact.pred, fact.row);
+            let next = given.facts.len() as u32;
+            let n = *given.numbers.entry(key.clone()).or_insert(next);
+            if n == next {
+                given.facts.push((key, Vec::new()));
+            }
+            let interval = fact.interval;
+            given.facts[n as usize].1.push((interval, fact.origin));
+            if interval.from != NEVER_BEFORE {
+                given.events.push((interval.from, n));
+            }
+            if interval.to != NEVER_AFTER {
+                given.events.push((interval.to + 1, n));
+            }
+        }
+        given.events.sort_unstable();
+        given
+    }
 }
 
 /// The given facts that hold at some times only, as value ids of `db`'s
