@@ -214,6 +214,37 @@ proptest! {
             .expect("no error");
         prop_assert_eq!(&kept, &expected, "after explanations, program:\n{}", text);
 
+        // A question at a time point of the engine that keeps the
+        // timeline is asked of its model taken there: the oracle's model
+        // then, and the timeline as it was after.
+        for t in [-1, 0, LAST / 2, LAST + 1] {
+            let at = Config { at: Some(t), ..config(1) };
+            for p in engine.predicates() {
+                let vars: Vec<String> = (0..p.arity).map(|i| format!("X{i}")).collect();
+                let goal = if vars.is_empty() { p.name.clone() } else { format!("{}({})", p.name, vars.join(", ")) };
+                let (answers, _) = engine.query_with(&goal, &at).expect("answers");
+                let got: BTreeSet<Vec<Value>> = answers.rows.iter().cloned().collect();
+                let wanted: BTreeSet<Vec<Value>> = expected
+                    .iter()
+                    .filter(|((name, _), v)| *name == p.name && v.contains(t))
+                    .map(|((_, row), _)| row.clone())
+                    .collect();
+                if vars.is_empty() {
+                    prop_assert_eq!(!got.is_empty(), !wanted.is_empty(), "{} at {}, program:\n{}", goal, t, text);
+                } else {
+                    prop_assert_eq!(got, wanted, "{} at {}, program:\n{}", goal, t, text);
+                }
+            }
+        }
+        let mut kept = Timeline::new();
+        engine
+            .for_each_timed_fact(false, |name, row, validity| {
+                kept.insert((name.to_string(), row.to_vec()), validity.clone());
+                Ok::<(), ()>(())
+            })
+            .expect("no error");
+        prop_assert_eq!(&kept, &expected, "after questions at time points, program:\n{}", text);
+
         // A snapshot at each time point is the oracle's model then.
         for t in [-1, 0, LAST / 2, LAST + 1] {
             let mut at = engine.clone();

@@ -278,8 +278,9 @@ impl Engine {
             .ask(|db| explain_in(db, &self.program, &self.sources, fact, defined, budget))
     }
 
-    /// The explanation of a fact in the snapshot at time point `t`,
-    /// evaluated afresh.
+    /// The explanation of a fact in the model at time point `t`: the
+    /// kept timeline's, taken there ([`Engine::ask_at`]), or without one
+    /// a snapshot evaluated afresh.
     fn explain_in_snapshot(
         &self,
         t: Time,
@@ -287,13 +288,18 @@ impl Engine {
         config: &Config,
         (goal, sources): (Span, &Sources),
     ) -> Result<Explanation, Error> {
-        let mut db = self.snapshot(t, config)?;
         let defined = self.vocabulary.is_defined(&fact.predicate);
         let budget = Some((config, goal));
-        let explanation = db
-            .ask(|db| explain_in(db, &self.program, &self.sources, fact, defined, budget))
-            .map_err(|e| Error::single(e, sources))?;
-        Ok(at_time(explanation, t))
+        let explain =
+            |db: &Database| explain_in(db, &self.program, &self.sources, fact, defined, budget);
+        let explained = match self.ask_at(t, config, explain) {
+            Some(explained) => explained.and_then(|e| e),
+            None => self.snapshot(t, config)?.ask(explain),
+        };
+        Ok(at_time(
+            explained.map_err(|e| Error::single(e, sources))?,
+            t,
+        ))
     }
 
     /// The explanation of a fact of a program that says when facts hold,
@@ -302,54 +308,53 @@ impl Engine {
     /// at the start of the last elementary interval, which reaches the
     /// present.
     ///
-    /// The kept timeline's model is the last elementary interval's: a
-    /// fact whose point lies there (one that holds now and started with
-    /// the last change, one that always holds or never does) is explained
-    /// in it, at the cost of what it touches; at an earlier point, in that
-    /// model taken to the point by the change of given facts in between
-    /// and taken back (under the write lock), at the cost of that change.
-    /// Without a kept timeline, in the snapshot evaluated for the point.
+    /// The point is found from the timeline, and the fact explained in
+    /// the model then ([`Engine::explain_in_snapshot`]).
     pub(super) fn explain_over_time(
         &self,
         fact: &Fact,
         config: &Config,
         goal: (Span, &Sources),
     ) -> Result<Explanation, Error> {
-        let (t, last) = self.with_timeline(config, |timeline| {
+        let t = self.with_timeline(config, |timeline| {
             let validity = time::fact_validity(timeline, fact);
             let last = *timeline.starts.last().unwrap_or(&NEVER_BEFORE);
-            let t = time::first_point(&validity, timeline.point_of(last));
-            Ok((t, t >= last))
+            Ok(time::first_point(&validity, timeline.point_of(last)))
         })?;
-        let defined = self.vocabulary.is_defined(&fact.predicate);
-        let budget = Some((config, goal.0));
-        let (program, sources) = (&self.program, &self.sources);
-        let explained = if last {
-            self.timeline
-                .ask(|timeline| explain_in(&timeline.db, program, sources, fact, defined, budget))
-        } else {
-            // The last interval's model taken to `t` by the change of
-            // given facts in between, explained, and taken back.
-            let travelled = self.timeline.travel(|timeline| {
-                let edit = timeline.edit_to(t)?;
-                let db = &mut timeline.db;
-                let plan = db.plan.clone();
-                let moved = db.maintain(plan, program, edit, config);
-                let explained = moved.and_then(|_| {
-                    db.ask(|db| explain_in(db, program, sources, fact, defined, budget))
-                });
-                db.undo();
-                Some(explained)
-            });
-            travelled.flatten()
+        self.explain_in_snapshot(t, fact, config, goal)
+    }
+
+    /// Asks `question` of the model at time point `t` as the kept
+    /// timeline holds it: the timeline's own model when `t` lies in its
+    /// last elementary interval (that interval's model), else that model
+    /// taken to `t` by maintenance with the given facts whose holding
+    /// differs, and taken back by its journal before the write lock is
+    /// let go, so that readers never see it. Costs what changes between
+    /// the two points, not the program. `None` without a kept timeline; a
+    /// budget's stop while taking the model there is the error.
+    pub(super) fn ask_at<A>(
+        &self,
+        t: Time,
+        config: &Config,
+        mut question: impl FnMut(&Database) -> Result<A, Missing>,
+    ) -> Option<Result<A, EvalError>> {
+        let last = {
+            let timeline = self.timeline.read();
+            *timeline.as_ref()?.starts.last().unwrap_or(&NEVER_BEFORE)
         };
-        match explained {
-            Some(explained) => {
-                let explanation = explained.map_err(|e| Error::single(e, goal.1))?;
-                Ok(at_time(explanation, t))
-            }
-            None => self.explain_in_snapshot(t, fact, config, goal),
+        if t >= last {
+            return self.timeline.ask(|timeline| question(&timeline.db)).map(Ok);
         }
+        let travelled = self.timeline.travel(|timeline| {
+            let edit = timeline.edit_to(t)?;
+            let db = &mut timeline.db;
+            let plan = db.plan.clone();
+            let moved = db.maintain(plan, &self.program, edit, config);
+            let asked = moved.map(|_| db.ask(&mut question));
+            db.undo();
+            Some(asked)
+        });
+        travelled.flatten()
     }
 
     /// Answers a query (run before): of the model, of the snapshot at the
@@ -368,7 +373,10 @@ impl Engine {
         let of_model = (at == self.model_at).then(|| self.model.ask(ask)).flatten();
         let answered = match (of_model, at) {
             (Some(answered), _) => answered,
-            (None, Some(t)) => self.snapshot(t, config)?.ask(ask),
+            (None, Some(t)) => match self.ask_at(t, config, ask) {
+                Some(asked) => asked.and_then(|answered| answered),
+                None => self.snapshot(t, config)?.ask(ask),
+            },
             (None, None) => match self.answer_from_timeline(query, config) {
                 Some(answered) => answered,
                 None => return Ok(self.answers_over_time(&[query], config)?.remove(0)),
