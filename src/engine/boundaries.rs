@@ -20,7 +20,7 @@ use super::Engine;
 use crate::ast::{Literal, Query, Term};
 use crate::error::{Error, Problem};
 use crate::eval::timeline::Timeline;
-use crate::eval::{Answers, Config, Missing};
+use crate::eval::{Answers, Config, Database, Missing};
 use crate::explain::{Fact, Justification, Proof, Prover};
 use crate::time::{Time, NEVER_AFTER, NEVER_BEFORE};
 use crate::value::Value;
@@ -133,15 +133,19 @@ impl Engine {
         Ok(causes.into_iter().collect())
     }
 
-    /// The proofs of those of `facts` that hold at time point `t`.
+    /// The proofs of those of `facts` that hold at time point `t` (in the
+    /// model then: [`Engine::ask_at`], or a snapshot).
     fn proofs_at(&self, t: Time, facts: &[Fact], config: &Config) -> Result<Vec<Proof>, Error> {
-        let mut db = self.snapshot(t, config)?;
-        Ok(db.ask(|db| {
+        let prove = |db: &Database| {
             let mut prover = Prover::new(db, &self.program, &self.sources);
             let proofs: Result<Vec<Option<Proof>>, Missing> =
                 facts.iter().map(|f| prover.prove(f)).collect();
             Ok(proofs?.into_iter().flatten().collect())
-        }))
+        };
+        match self.ask_at(t, config, prove) {
+            Some(proofs) => proofs.map_err(|e| Error::single(e, &self.sources)),
+            None => Ok(self.snapshot(t, config)?.ask(prove)),
+        }
     }
 
     /// The given facts that start at `t` (`opening`) or end at `t`, of

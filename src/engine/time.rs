@@ -279,12 +279,15 @@ impl Engine {
         timeline: &Timeline,
         config: &Config,
     ) -> Result<Option<Proof>, Error> {
-        let mut db = self.snapshot(t, config)?;
         let fact = Fact {
             predicate: predicate.to_string(),
             args: args.to_vec(),
         };
-        let proof = db.ask(|db| Prover::new(db, &self.program, &self.sources).prove(&fact));
+        let prove = |db: &Database| Prover::new(db, &self.program, &self.sources).prove(&fact);
+        let proof = match self.ask_at(t, config, prove) {
+            Some(proof) => proof.map_err(|e| Error::single(e, &self.sources))?,
+            None => self.snapshot(t, config)?.ask(prove),
+        };
         Ok(proof.map(|proof| {
             let mut proof = Proof {
                 at: Some(t),
