@@ -404,3 +404,48 @@ fn explanations_keep_to_the_time_limit() {
     let (proof, _) = engine.explain("p(5)").unwrap();
     assert!(matches!(proof, Explanation::Holds(_)));
 }
+
+#[test]
+fn what_if_over_time_is_made_in_place_and_taken_back() {
+    // A program that says when facts hold: the change is made in place
+    // (the timeline computed afresh), compared with the one before, and
+    // taken back; the same change made for good says the same.
+    let kb = "treaty(armenia, russia) since 1997.\n\
+              treaty(azerbaijan, turkey) since 2010.\n\
+              ally(X, Y) if treaty(X, Y).\n";
+    let mut engine = evaluated(kb);
+    assert!(engine.has_timeline());
+    let before = engine.program_text();
+    let (answers, _) = engine.timeline("ally(X, Y)").unwrap();
+    let changes = [
+        Change::Retract("treaty(armenia, russia) since 1997.".into()),
+        Change::Add("treaty(georgia, turkey) from 1996 to 2009.".into()),
+    ];
+    let what_if = engine.what_if(&changes, true).unwrap();
+    assert_eq!(what_if.gained.len(), 1);
+    assert_eq!(what_if.lost.len(), 1);
+    assert_eq!(what_if.gained[0].at, Some(1996));
+    assert_eq!(engine.program_text(), before);
+    assert!(engine.has_timeline());
+    assert_eq!(engine.timeline("ally(X, Y)").unwrap().0, answers);
+    let mut changed = engine.clone();
+    changed
+        .retract_source("<retract>", "treaty(armenia, russia) since 1997.")
+        .unwrap();
+    let update = changed
+        .add_source("<add>", "treaty(georgia, turkey) from 1996 to 2009.")
+        .unwrap();
+    let appeared: Vec<_> = what_if.changes.appeared().collect();
+    assert_eq!(appeared, update.changes.appeared().collect::<Vec<_>>());
+    // At a time point, the two models then.
+    let at = Config {
+        at: Some(2000),
+        ..Config::default()
+    };
+    let what_if = engine.what_if_with(&changes, false, &at).unwrap();
+    assert_eq!(
+        what_if.changes.to_string(),
+        "+ ally(georgia, turkey).\n- ally(armenia, russia).\n"
+    );
+    assert_eq!(engine.program_text(), before);
+}

@@ -214,69 +214,114 @@ impl Engine {
         })
     }
 
-    /// What-if for programs that say when facts hold (`copy` is this
-    /// engine with the changes made): at the time point asked about, the
-    /// two snapshots compared; over every time, the two timelines, each
-    /// derived fact with the time points it gains and loses. Proofs are
-    /// of the first point of each gain or loss.
+    /// What-if for programs that say (or said) when facts hold, called
+    /// with the change made in place (the engine is the changed one; the
+    /// model before is kept to take the change back, and `before` holds
+    /// what the change did not: the snapshot at the time point asked
+    /// about, or the timeline when none was kept). At the time point
+    /// asked about, the two snapshots are compared; over every time, the
+    /// two timelines, each derived fact with the time points it gains and
+    /// loses. Proofs are of the first point of each gain or loss: those
+    /// of the gains now, those of the losses once the change is taken
+    /// back, which this does before it returns (and the sources added
+    /// from `end` on go).
     pub(super) fn what_if_in_time(
         &mut self,
-        copy: Engine,
+        before: Prior,
         explain: bool,
         config: &Config,
+        end: usize,
     ) -> Result<WhatIf, Error> {
-        let at = self.time_of(None, config).or(copy.time_of(None, config));
-        // The two timelines: what changes over time, and when each fact
-        // of a proof holds.
-        let timelines = if at.is_none() || explain {
-            let timeline = |engine: &Engine| match engine.timeline.read().as_ref() {
-                Some(t) => Ok(t.clone()),
-                None => engine.compute_timeline(config),
-            };
-            Some((timeline(self)?, timeline(&copy)?))
-        } else {
-            None
+        let changed = self.changes_and_gains(&before, explain, config);
+        self.take_back();
+        self.sources.truncate(end);
+        let (changes, gained) = changed?;
+        let lost = match explain {
+            true => self.proofs_of(&changes, false, config)?,
+            false => Vec::new(),
         };
-        let changes = match (at, &timelines) {
-            (Some(t), _) => {
-                let (old, new) = (self.snapshot(t, config)?, copy.snapshot(t, config)?);
-                ChangeSet::between(&old, &new)
-            }
-            (None, Some((old, new))) => ChangeSet::between_timelines(old, new),
-            (None, None) => unreachable!("timelines are computed over time"),
-        };
-        let mut what_if = WhatIf {
+        Ok(WhatIf {
             changes,
-            gained: Vec::new(),
-            lost: Vec::new(),
-        };
-        if let (true, Some((old, new))) = (explain, &timelines) {
-            for p in &what_if.changes.predicates {
-                for (i, args) in p.appeared.iter().enumerate() {
-                    let t = at.unwrap_or_else(|| first_point(&p.appeared_when[i], NEVER_AFTER));
-                    what_if
-                        .gained
-                        .extend(copy.proof_at(&p.predicate, args, t, new, config)?);
-                }
-                for (i, args) in p.disappeared.iter().enumerate() {
-                    let t = at.unwrap_or_else(|| first_point(&p.disappeared_when[i], NEVER_AFTER));
-                    what_if
-                        .lost
-                        .extend(self.proof_at(&p.predicate, args, t, old, config)?);
-                }
-            }
-        }
-        Ok(what_if)
+            gained,
+            lost,
+        })
     }
 
-    /// The proof of a fact at time point `t`, if it holds then, with when
-    /// each of its facts holds by `timeline`.
+    /// What a change made in place changed (see
+    /// [`Engine::what_if_in_time`]), and the proofs of the gains.
+    fn changes_and_gains(
+        &self,
+        before: &Prior,
+        explain: bool,
+        config: &Config,
+    ) -> Result<(ChangeSet, Vec<Proof>), Error> {
+        let (old_model, old_timeline) = self.replaced();
+        let changes = match config.at {
+            Some(t) => {
+                let new = self.snapshot(t, config)?;
+                let old = (before.snapshot.as_ref())
+                    .or(old_model)
+                    .expect("a what-if's engine had a model");
+                ChangeSet::between(old, &new)
+            }
+            None => self.with_timeline(config, |new| {
+                let always;
+                let old = match (&before.timeline, old_timeline, old_model) {
+                    (Some(old), _, _) | (None, Some(old), _) => old,
+                    (None, None, Some(model)) => {
+                        always = Timeline::always(model.clone());
+                        &always
+                    }
+                    (None, None, None) => unreachable!("a what-if's engine had a model"),
+                };
+                Ok(ChangeSet::between_timelines(old, new))
+            })?,
+        };
+        let gained = match explain {
+            true => self.proofs_of(&changes, true, config)?,
+            false => Vec::new(),
+        };
+        Ok((changes, gained))
+    }
+
+    /// The proofs of the facts `changes` says appeared (`appeared`) or
+    /// disappeared, in this engine's model, each at the time point asked
+    /// about or the first of the points it gained or lost, with when each
+    /// of their facts holds.
+    fn proofs_of(
+        &self,
+        changes: &ChangeSet,
+        appeared: bool,
+        config: &Config,
+    ) -> Result<Vec<Proof>, Error> {
+        let mut proofs = Vec::new();
+        for p in &changes.predicates {
+            let (facts, when) = match appeared {
+                true => (&p.appeared, &p.appeared_when),
+                false => (&p.disappeared, &p.disappeared_when),
+            };
+            for (i, args) in facts.iter().enumerate() {
+                let t = (config.at).unwrap_or_else(|| first_point(&when[i], NEVER_AFTER));
+                proofs.extend(self.proof_at(&p.predicate, args, t, config)?);
+            }
+        }
+        if !proofs.is_empty() {
+            self.with_timeline(config, |timeline| {
+                proofs
+                    .iter_mut()
+                    .for_each(|p| proof_validities(p, timeline));
+                Ok(())
+            })?;
+        }
+        Ok(proofs)
+    }
+
+    /// The proof of a fact at time point `t`, if it holds then.
     fn proof_at(
         &self,
         predicate: &str,
         args: &[Value],
         t: Time,
-        timeline: &Timeline,
         config: &Config,
     ) -> Result<Option<Proof>, Error> {
         let fact = Fact {
@@ -288,15 +333,20 @@ impl Engine {
             Some(proof) => proof.map_err(|e| Error::single(e, &self.sources))?,
             None => self.snapshot(t, config)?.ask(prove),
         };
-        Ok(proof.map(|proof| {
-            let mut proof = Proof {
-                at: Some(t),
-                ..proof
-            };
-            proof_validities(&mut proof, timeline);
-            proof
+        Ok(proof.map(|proof| Proof {
+            at: Some(t),
+            ..proof
         }))
     }
+}
+
+/// What a what-if over time needs of the engine before the change that
+/// the change does not keep: the snapshot at the time point asked about,
+/// or the timeline, when the engine kept none.
+#[derive(Default)]
+pub(super) struct Prior {
+    pub(super) snapshot: Option<Database>,
+    pub(super) timeline: Option<Timeline>,
 }
 
 impl Engine {

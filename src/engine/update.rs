@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::pattern::write_facts;
+use super::time::Prior;
 use super::{ChangeSet, Engine, Explanation};
 use crate::ast::{self, Rule, Statement, Term, When};
 use crate::check;
@@ -379,11 +380,23 @@ impl Engine {
             let (sources, span) = self.sources.with_scratch(add_name, text.join("\n"));
             return Err(Error::single(NotEvaluated { span }, &sources));
         }
-        if self.is_temporal() {
-            return self.what_if_on_a_copy((retract_name, add_name), changes, explain, config);
-        }
+        // What a comparison over time needs of the engine as it is that the
+        // change does not keep (it keeps the model and timeline it had).
+        let was_temporal = self.is_temporal();
+        let prior = match (was_temporal, config.at) {
+            (true, Some(t)) => Prior {
+                snapshot: Some(self.snapshot(t, config)?),
+                timeline: None,
+            },
+            (true, None) if !self.has_timeline() => Prior {
+                snapshot: None,
+                timeline: Some(self.compute_timeline(config)?),
+            },
+            _ => Prior::default(),
+        };
         // The change is made in place, and taken back: the program by its
-        // undo record, the model by its journal, at the cost of the change.
+        // undo record, the model by its journal (or, over time, the model
+        // and timeline it had, kept), at the cost of the change.
         let end = self.sources.end();
         let (retracting, added) = self.read_changes((retract_name, add_name), changes);
         let update = match self.apply(retracting, Addition::Text(add_name, &added), config) {
@@ -393,12 +406,8 @@ impl Engine {
                 return Err(e);
             }
         };
-        if self.is_temporal() {
-            // The change makes the program say when facts hold: the two are
-            // compared over time, which takes two engines.
-            self.take_back();
-            self.sources.truncate(end);
-            return self.what_if_on_a_copy((retract_name, add_name), changes, explain, config);
+        if was_temporal || self.is_temporal() {
+            return self.what_if_in_time(prior, explain, config, end);
         }
         let proofs = |engine: &Engine, facts: Vec<Fact>| -> Vec<Proof> {
             facts
@@ -423,21 +432,6 @@ impl Engine {
             what_if.lost = proofs(self, what_if.changes.disappeared().collect());
         }
         Ok(what_if)
-    }
-
-    /// [`Engine::what_if`] for a program that says when facts hold: the
-    /// changes made to a copy, and the two compared over time.
-    fn what_if_on_a_copy(
-        &mut self,
-        names: (&str, &str),
-        changes: &[Change],
-        explain: bool,
-        config: &Config,
-    ) -> Result<WhatIf, Error> {
-        let mut copy = self.clone();
-        let (retracting, added) = copy.read_changes(names, changes);
-        copy.apply(retracting, Addition::Text(names.1, &added), config)?;
-        self.what_if_in_time(copy, explain, config)
     }
 
     /// The retractions of `changes` (their texts recorded under the first
@@ -588,6 +582,19 @@ impl Engine {
                 self.take_back();
                 Err(e)
             }
+        }
+    }
+
+    /// The model and timeline a change replaced rather than maintained (a
+    /// change to a program that says when facts hold), while it can be
+    /// taken back.
+    pub(super) fn replaced(&self) -> (Option<&Database>, Option<&Timeline>) {
+        match &self.restore {
+            Some(Restore::Program(before)) => match &before.replaced {
+                Some((model, timeline)) => (model.as_ref(), timeline.as_ref()),
+                None => (None, None),
+            },
+            _ => (None, None),
         }
     }
 
