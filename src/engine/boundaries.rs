@@ -15,13 +15,15 @@
 
 use std::collections::{BTreeSet, HashSet};
 
+use super::ask::words;
 use super::time::matching_facts;
 use super::Engine;
 use crate::ast::{Literal, Query, Term};
 use crate::error::{Error, Problem};
 use crate::eval::timeline::Timeline;
-use crate::eval::{Answers, Config, Database, Missing};
-use crate::explain::{Fact, Justification, Proof, Prover};
+use crate::eval::{Answers, Config};
+use crate::explain::{Fact, Justification, Proof};
+use crate::source::{Sources, Span};
 use crate::time::{Time, NEVER_AFTER, NEVER_BEFORE};
 use crate::value::Value;
 
@@ -65,6 +67,8 @@ impl Engine {
         let warnings = self.check_goal(&query, &sources)?;
         let answers = self.answers_over_time(&[&query], config)?.remove(0);
         let timeline = self.compute_timeline(config)?;
+        // Proofs keep to the budgets, naming the goal if they stop.
+        let within = (config, (words(&query), &sources));
         let mut all = Vec::with_capacity(answers.rows.len());
         for (i, row) in answers.rows.iter().enumerate() {
             let (facts, negated) = answer_facts(&query, &answers.variables, row);
@@ -73,11 +77,11 @@ impl Engine {
                 let mut b = Boundaries::default();
                 if interval.from != NEVER_BEFORE {
                     b.opened_by =
-                        self.causes(&facts, &negated, interval.from, true, &timeline, config)?;
+                        self.causes(&facts, &negated, interval.from, true, &timeline, within)?;
                 }
                 if interval.to != NEVER_AFTER {
                     b.closed_by =
-                        self.causes(&facts, &negated, interval.to, false, &timeline, config)?;
+                        self.causes(&facts, &negated, interval.to, false, &timeline, within)?;
                 }
                 per_interval.push(b);
             }
@@ -96,10 +100,10 @@ impl Engine {
         t: Time,
         opening: bool,
         timeline: &Timeline,
-        config: &Config,
+        (config, goal): (&Config, (Span, &Sources)),
     ) -> Result<Vec<Cause>, Error> {
         let mut causes = BTreeSet::new();
-        let proofs = self.proofs_at(t, facts, config)?;
+        let proofs = self.proofs_at(t, facts, config, goal)?;
         let mut negated = negated.to_vec();
         for proof in &proofs {
             walk(proof, t, opening, timeline, &mut causes, &mut negated);
@@ -114,7 +118,7 @@ impl Engine {
             .map(|(fact, _)| fact)
             .collect();
         if !behind.is_empty() {
-            for proof in &self.proofs_at(beyond, &behind, config)? {
+            for proof in &self.proofs_at(beyond, &behind, config, goal)? {
                 walk(
                     proof,
                     beyond,
@@ -131,21 +135,6 @@ impl Engine {
             causes.extend(self.events_upstream(&named, t, opening, timeline));
         }
         Ok(causes.into_iter().collect())
-    }
-
-    /// The proofs of those of `facts` that hold at time point `t` (in the
-    /// model then: [`Engine::ask_at`], or a snapshot).
-    fn proofs_at(&self, t: Time, facts: &[Fact], config: &Config) -> Result<Vec<Proof>, Error> {
-        let prove = |db: &Database| {
-            let mut prover = Prover::new(db, &self.program, &self.sources);
-            let proofs: Result<Vec<Option<Proof>>, Missing> =
-                facts.iter().map(|f| prover.prove(f)).collect();
-            Ok(proofs?.into_iter().flatten().collect())
-        };
-        match self.ask_at(t, config, prove) {
-            Some(proofs) => proofs.map_err(|e| Error::single(e, &self.sources)),
-            None => Ok(self.snapshot(t, config)?.ask(prove)),
-        }
     }
 
     /// The given facts that start at `t` (`opening`) or end at `t`, of

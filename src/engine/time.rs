@@ -22,6 +22,7 @@ use crate::intern::{Id, Names};
 use crate::load::Program;
 use crate::plan::Bindings;
 use crate::plan::{self, Plan, QueryPlan};
+use crate::source::{Sources, Span};
 use crate::time::{Interval, Time, Validity, NEVER_AFTER, NEVER_BEFORE};
 use crate::value::Value;
 
@@ -232,12 +233,16 @@ impl Engine {
         config: &Config,
         end: usize,
     ) -> Result<WhatIf, Error> {
-        let changed = self.changes_and_gains(&before, explain, config);
+        // The change's texts, which a proof stopped by the budget names;
+        // kept for its diagnostic after the change is taken back.
+        let sources = self.sources.clone();
+        let goal = (Span::new(end, sources.end().saturating_sub(1)), &sources);
+        let changed = self.changes_and_gains(&before, explain, config, goal);
         self.take_back();
         self.sources.truncate(end);
         let (changes, gained) = changed?;
         let lost = match explain {
-            true => self.proofs_of(&changes, false, config)?,
+            true => self.proofs_of(&changes, false, config, goal)?,
             false => Vec::new(),
         };
         Ok(WhatIf {
@@ -254,6 +259,7 @@ impl Engine {
         before: &Prior,
         explain: bool,
         config: &Config,
+        goal: (Span, &Sources),
     ) -> Result<(ChangeSet, Vec<Proof>), Error> {
         let (old_model, old_timeline) = self.replaced();
         let changes = match config.at {
@@ -278,7 +284,7 @@ impl Engine {
             })?,
         };
         let gained = match explain {
-            true => self.proofs_of(&changes, true, config)?,
+            true => self.proofs_of(&changes, true, config, goal)?,
             false => Vec::new(),
         };
         Ok((changes, gained))
@@ -287,12 +293,14 @@ impl Engine {
     /// The proofs of the facts `changes` says appeared (`appeared`) or
     /// disappeared, in this engine's model, each at the time point asked
     /// about or the first of the points it gained or lost, with when each
-    /// of their facts holds.
+    /// of their facts holds; within the budgets of `config`, `goal` named
+    /// if they stop it.
     fn proofs_of(
         &self,
         changes: &ChangeSet,
         appeared: bool,
         config: &Config,
+        goal: (Span, &Sources),
     ) -> Result<Vec<Proof>, Error> {
         let mut proofs = Vec::new();
         for p in &changes.predicates {
@@ -302,7 +310,11 @@ impl Engine {
             };
             for (i, args) in facts.iter().enumerate() {
                 let t = (config.at).unwrap_or_else(|| first_point(&when[i], NEVER_AFTER));
-                proofs.extend(self.proof_at(&p.predicate, args, t, config)?);
+                let fact = Fact {
+                    predicate: p.predicate.clone(),
+                    args: args.clone(),
+                };
+                proofs.extend(self.proofs_at(t, &[fact], config, goal)?);
             }
         }
         if !proofs.is_empty() {
@@ -316,27 +328,41 @@ impl Engine {
         Ok(proofs)
     }
 
-    /// The proof of a fact at time point `t`, if it holds then.
-    fn proof_at(
+    /// The proofs of those of `facts` that hold at time point `t` (in the
+    /// model then: [`Engine::ask_at`], or a snapshot), each marked as of
+    /// `t`; within the budgets of `config`, stopping with an error that
+    /// names `goal` (in its sources).
+    pub(super) fn proofs_at(
         &self,
-        predicate: &str,
-        args: &[Value],
         t: Time,
+        facts: &[Fact],
         config: &Config,
-    ) -> Result<Option<Proof>, Error> {
-        let fact = Fact {
-            predicate: predicate.to_string(),
-            args: args.to_vec(),
+        (goal, sources): (Span, &Sources),
+    ) -> Result<Vec<Proof>, Error> {
+        let prove = |db: &Database| {
+            let reader = Reader::within(db, config, goal);
+            let mut prover = Prover::reading(reader, &self.program, &self.sources);
+            let mut proofs = Vec::new();
+            for fact in facts {
+                proofs.extend(prover.prove(fact)?);
+            }
+            Ok(match prover.into_reader().stopped() {
+                Some(stop) => Err(stop),
+                None => Ok(proofs),
+            })
         };
-        let prove = |db: &Database| Prover::new(db, &self.program, &self.sources).prove(&fact);
-        let proof = match self.ask_at(t, config, prove) {
-            Some(proof) => proof.map_err(|e| Error::single(e, &self.sources))?,
+        let proved = match self.ask_at(t, config, prove) {
+            Some(proved) => proved.and_then(|p| p),
             None => self.snapshot(t, config)?.ask(prove),
         };
-        Ok(proof.map(|proof| Proof {
-            at: Some(t),
-            ..proof
-        }))
+        let proofs = proved.map_err(|e| Error::single(e, sources))?;
+        Ok(proofs
+            .into_iter()
+            .map(|proof| Proof {
+                at: Some(t),
+                ..proof
+            })
+            .collect())
     }
 }
 
