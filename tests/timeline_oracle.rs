@@ -96,6 +96,11 @@ fn timed(answers: &entente::Answers) -> Vec<(Vec<Value>, Validity)> {
 /// The engine's timeline, run over every time with `config`.
 fn swept(engine: &mut Engine, config: Config) -> Timeline {
     engine.run_with(&config).expect("evaluation succeeds");
+    kept_timeline(engine)
+}
+
+/// The timeline the engine keeps, every fact with when it holds.
+fn kept_timeline(engine: &Engine) -> Timeline {
     let mut timeline = Timeline::new();
     engine
         .for_each_timed_fact(false, |name, row, validity| {
@@ -205,13 +210,7 @@ proptest! {
             prop_assert_eq!(&again, &Explanation::Holds(proof), "program:\n{}", text);
         }
         // And the timeline is as it was.
-        let mut kept = Timeline::new();
-        engine
-            .for_each_timed_fact(false, |name, row, validity| {
-                kept.insert((name.to_string(), row.to_vec()), validity.clone());
-                Ok::<(), ()>(())
-            })
-            .expect("no error");
+        let kept = kept_timeline(&engine);
         prop_assert_eq!(&kept, &expected, "after explanations, program:\n{}", text);
 
         // A question at a time point of the engine that keeps the
@@ -236,13 +235,7 @@ proptest! {
                 }
             }
         }
-        let mut kept = Timeline::new();
-        engine
-            .for_each_timed_fact(false, |name, row, validity| {
-                kept.insert((name.to_string(), row.to_vec()), validity.clone());
-                Ok::<(), ()>(())
-            })
-            .expect("no error");
+        let kept = kept_timeline(&engine);
         prop_assert_eq!(&kept, &expected, "after questions at time points, program:\n{}", text);
 
         // A snapshot at each time point is the oracle's model then.
