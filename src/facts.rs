@@ -96,16 +96,6 @@ impl Facts {
         None
     }
 
-    /// Adds a fact of `predicate` with `args`, stated at `span`.
-    pub fn push(&mut self, predicate: &Arc<str>, args: &[Value], span: Span) {
-        let table = self.table(predicate, args.len());
-        for v in args {
-            let id = self.values.intern(v.clone());
-            self.tables[table].ids.push(id);
-        }
-        self.tables[table].spans.push(span);
-    }
-
     /// The table of `name` and `arity`, made if new.
     fn table(&mut self, name: &Arc<str>, arity: usize) -> usize {
         if let Some(t) = self.last {

@@ -257,7 +257,7 @@ impl Engine {
             (Some(explanation), None) => explanation,
             (Some(explanation), Some(t)) => at_time(explanation, t),
             (None, None) => self.explain_over_time(&fact, config, goal)?,
-            (None, Some(t)) => self.explain_in_snapshot(t, &fact, config, goal)?,
+            (None, Some(t)) => self.explain_at(t, &fact, config, goal)?,
         };
         if self.is_temporal() {
             self.add_validities(&mut explanation, config)?;
@@ -281,7 +281,7 @@ impl Engine {
     /// The explanation of a fact in the model at time point `t`: the
     /// kept timeline's, taken there ([`Engine::ask_at`]), or without one
     /// a snapshot evaluated afresh.
-    fn explain_in_snapshot(
+    fn explain_at(
         &self,
         t: Time,
         fact: &Fact,
@@ -309,7 +309,7 @@ impl Engine {
     /// present.
     ///
     /// The point is found from the timeline, and the fact explained in
-    /// the model then ([`Engine::explain_in_snapshot`]).
+    /// the model then ([`Engine::explain_at`]).
     pub(super) fn explain_over_time(
         &self,
         fact: &Fact,
@@ -321,7 +321,7 @@ impl Engine {
             let last = *timeline.starts.last().unwrap_or(&NEVER_BEFORE);
             Ok(time::first_point(&validity, timeline.point_of(last)))
         })?;
-        self.explain_in_snapshot(t, fact, config, goal)
+        self.explain_at(t, fact, config, goal)
     }
 
     /// Asks `question` of the model at time point `t` as the kept
