@@ -17,6 +17,7 @@
 //! must not come before the start.
 
 use crate::error::ImportError;
+use crate::files::Files;
 use crate::load::ResolvedImport;
 use crate::suggest::did_you_mean;
 use crate::time::{Interval, NEVER_AFTER, NEVER_BEFORE};
@@ -36,8 +37,12 @@ pub struct ImportedRows {
     pub intervals: Vec<Interval>,
 }
 
-/// Reads the file of import number `index`.
-pub fn read(import: &ResolvedImport, index: usize) -> Result<ImportedRows, ImportError> {
+/// Reads the file of import number `index` from `files`.
+pub fn read(
+    import: &ResolvedImport,
+    index: usize,
+    files: &dyn Files,
+) -> Result<ImportedRows, ImportError> {
     let path = import.path.display().to_string();
     let fail = |line: Option<u64>, reason: String, help: Option<String>| ImportError {
         path: path.clone(),
@@ -47,13 +52,13 @@ pub fn read(import: &ResolvedImport, index: usize) -> Result<ImportedRows, Impor
         help,
     };
     let tsv = import.path.extension().is_some_and(|e| e == "tsv");
+    let file = (files.open(&import.path)).map_err(|e| fail(None, e.to_string(), None))?;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(if tsv { b'\t' } else { b',' })
         // TSV has no quoting: a `"` is part of its field.
         .quoting(!tsv)
         .has_headers(import.import.columns.is_some())
-        .from_path(&import.path)
-        .map_err(|e| fail(None, describe(&e), None))?;
+        .from_reader(file);
 
     let valid = import.import.valid.as_ref();
     if valid.is_some() && import.import.columns.is_none() {

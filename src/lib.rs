@@ -112,6 +112,7 @@ pub mod eval;
 pub mod explain;
 #[doc(hidden)]
 pub mod facts;
+mod files;
 pub mod graph;
 #[doc(hidden)]
 pub mod hash;
@@ -142,10 +143,13 @@ pub use engine::{
     Explanation, Pattern, Piece, PredicateChanges, PredicateInfo, Update, WhatIf,
 };
 pub use error::{render, Error, ErrorKind, GraphError, Limit, Location, Problem};
-pub use eval::{Answer, Answers, CancelToken, Config, Progress, ProgressReport, StratumStats};
+pub use eval::{
+    Answer, Answers, CancelToken, Clock, Config, Progress, ProgressReport, StratumStats,
+};
 pub use explain::{
     AggregateNote, Attempt, Derivation, Fact, Failure, Indented, Justification, Proof, Source,
     WhyNot,
 };
+pub use files::{Disk, Files, MemoryFiles};
 pub use source::{Sources, Span};
 pub use value::Value;

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::ast::{Import, Query, Rule, Statement, When};
 use crate::error::{LoadError, ParseError, Problem};
 use crate::facts::Facts;
+use crate::files::Files;
 use crate::parse::statements;
 use crate::source::{Sources, Span};
 
@@ -78,6 +79,7 @@ pub struct ResolvedImport {
 /// Builds one program from files and texts, collecting problems.
 pub struct Loader<'s> {
     sources: &'s mut Sources,
+    files: &'s dyn Files,
     program: Program,
     problems: Vec<Problem>,
     /// The files being loaded, outermost first: canonical path (to compare)
@@ -88,10 +90,12 @@ pub struct Loader<'s> {
 }
 
 impl<'s> Loader<'s> {
-    /// A loader that records texts in `sources`.
-    pub fn new(sources: &'s mut Sources) -> Loader<'s> {
+    /// A loader that reads files from `files` and records texts in
+    /// `sources`.
+    pub fn new(sources: &'s mut Sources, files: &'s dyn Files) -> Loader<'s> {
         Loader {
             sources,
+            files,
             program: Program::default(),
             problems: Vec::new(),
             stack: Vec::new(),
@@ -123,7 +127,7 @@ impl<'s> Loader<'s> {
             reason: reason.to_string(),
             span: named_at,
         };
-        let canonical = match std::fs::canonicalize(path) {
+        let canonical = match self.files.canonical(path) {
             Ok(c) => c,
             Err(e) => return self.problem(io_error(e)),
         };
@@ -142,7 +146,7 @@ impl<'s> Loader<'s> {
         if self.seen.contains(&canonical) {
             return;
         }
-        let bytes = match std::fs::read(path) {
+        let bytes = match self.files.read(path) {
             Ok(b) => b,
             Err(e) => return self.problem(io_error(e)),
         };

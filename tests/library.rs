@@ -336,3 +336,89 @@ fn questions_over_time_and_at_one_time_point() {
     let (answers, _) = engine.query("alone(S) at 2015").unwrap();
     assert_eq!(answers.rows, [vec![Value::from("georgia")]]);
 }
+
+#[test]
+fn programs_and_data_read_from_files_in_memory() {
+    use entente::MemoryFiles;
+    let files = MemoryFiles::new();
+    files.insert(
+        "kb/main.rules",
+        "include \"data/pacts.rules\".\n\
+         import member(state, alliance) from \"data/members.csv\".\n\
+         allies(X, Y) if member(X, A), member(Y, A), X != Y.",
+    );
+    files.insert("kb/data/pacts.rules", "pact(nato).");
+    files.insert(
+        "kb/data/members.csv",
+        "state,alliance\nturkey,nato\ngreece,nato\n",
+    );
+    let mut engine = Engine::new();
+    engine.set_files(files.clone());
+    engine.load_files(&["kb/main.rules"]).unwrap();
+    engine.run().unwrap();
+    let (answers, _) = engine.query("allies(turkey, Who)").unwrap();
+    let who: Vec<&str> = answers.iter().map(|a| a.get("Who").unwrap()).collect();
+    assert_eq!(who, ["greece"]);
+    let (explanation, _) = engine.explain("allies(turkey, greece)").unwrap();
+    assert!(
+        explanation.to_string().contains("kb/data/members.csv:2"),
+        "{explanation}"
+    );
+
+    // What is not there is an io or import error at its place, and
+    // nothing of the load is kept; a cycle is seen through `..`.
+    let mut fresh = Engine::new();
+    fresh.set_files(files.clone());
+    let error = fresh.load_files(&["kb/none.rules"]).unwrap_err();
+    assert_eq!(error.kind(), entente::ErrorKind::Io);
+    files.insert("kb/loop.rules", "include \"data/../loop.rules\".");
+    let error = fresh.load_files(&["kb/loop.rules"]).unwrap_err();
+    let text = entente::render(&error, false);
+    assert!(
+        text.contains("include cycle: kb/loop.rules -> kb/data/../loop.rules"),
+        "{text}"
+    );
+    files.insert("kb/bad.rules", "import p(a) from \"gone.csv\".");
+    let error = fresh.load_files(&["kb/bad.rules"]).unwrap_err();
+    assert_eq!(error.kind(), entente::ErrorKind::Import);
+    assert!(fresh.program_text().is_empty());
+
+    // A buffer edited in memory is what the next load reads.
+    files.insert("kb/data/pacts.rules", "pact(csto).");
+    let mut again = Engine::new();
+    again.set_files(files);
+    again.load_files(&["kb/data/pacts.rules"]).unwrap();
+    assert_eq!(again.program_text(), "pact(csto).\n");
+}
+
+#[test]
+fn without_a_clock_nothing_is_timed_and_no_time_limit_is_reached() {
+    use entente::Clock;
+    use std::time::Duration;
+    let config = Config {
+        timeout: Some(Duration::ZERO),
+        clock: Clock::none(),
+        ..Config::default()
+    };
+    let program = "n(0). n(Y) if n(X), X < 300, Y = X + 1. pair(X, Y) if n(X), n(Y).";
+    let mut engine = Engine::with_config(config);
+    engine.load_source("n.rules", program).unwrap();
+    engine.run().unwrap();
+    let stats = engine.stats().unwrap();
+    assert!(stats.iter().all(|s| s.time == Duration::ZERO), "{stats:?}");
+    assert!(engine.query("pair(300, 300)").unwrap().0.holds());
+
+    // The system's clock, given the same limit, stops the run.
+    let config = Config {
+        timeout: Some(Duration::ZERO),
+        clock: Clock::system(),
+        ..Config::default()
+    };
+    let mut engine = Engine::with_config(config);
+    engine.load_source("n.rules", program).unwrap();
+    let error = engine.run().unwrap_err();
+    assert_eq!(
+        error.kind(),
+        entente::ErrorKind::Limit(entente::Limit::Time)
+    );
+}

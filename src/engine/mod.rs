@@ -27,6 +27,7 @@ use crate::check::{Stratification, Vocabulary};
 use crate::eval::timeline::Timeline;
 use crate::eval::{Config, Database, ImportedRows};
 use crate::explain::{Proof, WhyNot};
+use crate::files::SharedFiles;
 use crate::load::Program;
 use crate::source::Sources;
 use crate::time::Time;
@@ -112,6 +113,8 @@ pub struct Engine {
     model_at: Option<Time>,
     /// The engine's budgets, for every call without a `Config` of its own.
     settings: Config,
+    /// Where includes and imports are read from.
+    files: SharedFiles,
     /// How to take the last change back, until it is kept (a what-if
     /// takes its change back; a change that fails too).
     restore: Option<update::Restore>,

@@ -2,12 +2,14 @@
 //! host, and what it can read of the program loaded.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::update::{Addition, Retracting};
 use super::{Engine, Update};
 use crate::check::Stratification;
 use crate::error::Error;
 use crate::eval::{Config, Database};
+use crate::files::{Files, SharedFiles};
 use crate::load::Program;
 use crate::source::Sources;
 
@@ -59,6 +61,14 @@ impl Engine {
     /// ```
     pub fn set_config(&mut self, config: Config) {
         self.settings = config;
+    }
+
+    /// Reads the files that loads name, and the files they include and
+    /// import, from `files` from now on (the disk, [`crate::Disk`], until
+    /// set): a language server's unsaved buffers, a browser's uploads
+    /// ([`crate::MemoryFiles`]). What is loaded already stays.
+    pub fn set_files(&mut self, files: impl Files + 'static) {
+        self.files = SharedFiles(Arc::new(files));
     }
 
     /// Loads files (and what they include and import) as one unit; on any

@@ -489,7 +489,7 @@ impl Engine {
                 (program, Vec::new())
             }
             other => {
-                let mut loader = Loader::new(&mut self.sources);
+                let mut loader = Loader::new(&mut self.sources, &*self.files.0);
                 match other {
                     Addition::Files(paths) => paths.iter().for_each(|p| loader.file(p)),
                     Addition::Text(name, text) => {
@@ -518,7 +518,7 @@ impl Engine {
         let offset = program.imports.len();
         let first_new_import = imported.len();
         for (i, resolved) in added.imports.iter_mut().enumerate() {
-            match import::read(resolved, offset + i) {
+            match import::read(resolved, offset + i, &*self.files.0) {
                 Ok(rows) => {
                     resolved.width = rows.rows.first().map(Vec::len);
                     imported.push(rows);

@@ -2,9 +2,10 @@
 //! another thread cancels), the threads it may use, and a [`Progress`]
 //! another thread can watch.
 
+use std::fmt;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::parallel::Threads;
 use crate::error::EvalError;
@@ -34,6 +35,8 @@ pub struct Config {
     /// When set, the run reports where it stands there, for another
     /// thread to show.
     pub progress: Option<Progress>,
+    /// Where the time limit and the statistics read the time.
+    pub clock: Clock,
 }
 
 impl Default for Config {
@@ -47,6 +50,7 @@ impl Default for Config {
             jobs: cores(),
             at: None,
             progress: None,
+            clock: Clock::default(),
         }
     }
 }
@@ -91,6 +95,88 @@ impl CancelToken {
     /// count when it started.
     fn cancellations(&self) -> u64 {
         self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Where a run reads the time: the system's monotonic clock, one the host
+/// supplies, or none.
+///
+/// A WebAssembly build for the browser has no clock of its own
+/// (`std::time::Instant` panics there), so there the default is none and
+/// the host hands in its own (`performance.now()`); without a clock a time
+/// limit is never reached and the statistics show no time.
+///
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// use std::sync::Arc;
+/// use std::time::Duration;
+/// use entente::{Clock, Config, Engine, ErrorKind, Limit};
+///
+/// // A clock that moves a second each time it is read.
+/// let ticks = Arc::new(AtomicU64::new(0));
+/// let clock = Clock::new(move || Duration::from_secs(ticks.fetch_add(1, Ordering::Relaxed)));
+/// let config = Config { timeout: Some(Duration::from_millis(1500)), clock, ..Config::default() };
+/// let mut engine = Engine::with_config(config);
+/// engine.load_source("n.rules", "n(0). n(Y) if n(X), X < 1000000, Y = X + 1.")?;
+/// assert_eq!(engine.run().unwrap_err().kind(), ErrorKind::Limit(Limit::Time));
+/// # Ok::<(), entente::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Clock(Option<Arc<dyn Fn() -> Duration + Send + Sync>>);
+
+impl Clock {
+    /// A clock that reads `now`: the time since any fixed moment, never
+    /// going back.
+    pub fn new(now: impl Fn() -> Duration + Send + Sync + 'static) -> Clock {
+        Clock(Some(Arc::new(now)))
+    }
+
+    /// The system's monotonic clock (`std::time::Instant`).
+    pub fn system() -> Clock {
+        static ORIGIN: OnceLock<std::time::Instant> = OnceLock::new();
+        let origin = *ORIGIN.get_or_init(std::time::Instant::now);
+        Clock::new(move || origin.elapsed())
+    }
+
+    /// No clock: time limits are never reached, and nothing is timed.
+    pub fn none() -> Clock {
+        Clock(None)
+    }
+
+    /// The time now, if there is a clock.
+    #[inline]
+    pub fn now(&self) -> Option<Duration> {
+        self.0.as_ref().map(|now| now())
+    }
+
+    /// The time since `start` (a reading of this clock), zero without one.
+    pub(crate) fn since(&self, start: Option<Duration>) -> Duration {
+        match (self.now(), start) {
+            (Some(now), Some(start)) => now.saturating_sub(start),
+            _ => Duration::ZERO,
+        }
+    }
+}
+
+impl Default for Clock {
+    /// The system's clock, except on WebAssembly without a system
+    /// (`wasm32-unknown-unknown`), which has none.
+    fn default() -> Clock {
+        if cfg!(all(target_arch = "wasm32", target_os = "unknown")) {
+            Clock::none()
+        } else {
+            Clock::system()
+        }
+    }
+}
+
+impl fmt::Debug for Clock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Clock"
+        } else {
+            "Clock(none)"
+        })
     }
 }
 
@@ -150,7 +236,9 @@ pub(crate) struct Budget {
     /// The threads of a split join, made when first needed.
     threads: Arc<OnceLock<Threads>>,
     timeout: Option<Duration>,
-    deadline: Option<Instant>,
+    pub(crate) clock: Clock,
+    /// The clock's reading by which the run must end.
+    deadline: Option<Duration>,
     /// The token, and its cancellations when the run started.
     cancel: Option<(CancelToken, u64)>,
 }
@@ -164,7 +252,8 @@ impl Budget {
             progress: config.progress.clone(),
             threads: Arc::default(),
             timeout: config.timeout,
-            deadline: config.timeout.map(|t| Instant::now() + t),
+            clock: config.clock.clone(),
+            deadline: (config.timeout).and_then(|t| Some(config.clock.now()? + t)),
             cancel: (config.cancel.as_ref()).map(|t| (t.clone(), t.cancellations())),
         }
     }
@@ -223,7 +312,7 @@ impl Budget {
             return Some(EvalError::Interrupted { span });
         }
         match (self.deadline, self.timeout) {
-            (Some(deadline), Some(limit)) if Instant::now() >= deadline => {
+            (Some(deadline), Some(limit)) if self.clock.now() >= Some(deadline) => {
                 Some(EvalError::TimeLimit {
                     seconds: limit.as_secs_f64(),
                     span,

@@ -33,7 +33,7 @@ mod rowset;
 pub mod timeline;
 
 use std::ops::ControlFlow;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -54,7 +54,7 @@ use crate::time::{Interval, Time, Validity};
 use crate::value::Value;
 pub use ask::{Missing, Reader, Scanned};
 pub(crate) use config::Budget;
-pub use config::{CancelToken, Config, Progress, ProgressReport};
+pub use config::{CancelToken, Clock, Config, Progress, ProgressReport};
 pub use given::{GivenRows, Origin};
 use join::{Join, Window, MORE};
 use relation::{Relation, RowId, BATCH};
@@ -318,7 +318,7 @@ impl Database {
         seed: Option<Vec<Option<Relation>>>,
         budget: &Budget,
     ) -> Result<StratumStats, EvalError> {
-        let start = Instant::now();
+        let start = budget.clock.now();
         let mut stratum = self.plan.strata[s].clone();
         // Joins are named by where their steps are, which changes now.
         self.join_costs.clear();
@@ -390,7 +390,7 @@ impl Database {
                 .collect(),
             rounds,
             derived: self.derived.saturating_sub(before),
-            time: start.elapsed(),
+            time: budget.clock.since(start),
         })
     }
 
@@ -484,7 +484,7 @@ impl Database {
         let scan = parallel::first_scan(steps, &self.relations, windows, changes);
         let key = steps.as_ptr() as usize;
         if let Some(range) = scan {
-            let started = Instant::now();
+            let started = budget.clock.now();
             let split = parallel::parts(range, budget.jobs, self.join_costs.get(&key).copied());
             // Split, the time is shared by the threads: one would take
             // about as many times as long.
@@ -496,8 +496,8 @@ impl Database {
                 None => (self.derive_here(args), 1),
             };
             let rows = range.hi - range.lo;
-            if rows > 0 {
-                let nanos = started.elapsed().as_nanos() as f64 * threads as f64;
+            if let (true, Some(_)) = (rows > 0, started) {
+                let nanos = budget.clock.since(started).as_nanos() as f64 * threads as f64;
                 self.join_costs.insert(key, nanos / f64::from(rows));
             }
             return done;
