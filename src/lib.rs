@@ -97,6 +97,8 @@
 #[doc(hidden)]
 pub mod ast;
 #[doc(hidden)]
+pub mod binding;
+#[doc(hidden)]
 pub mod check;
 #[doc(hidden)]
 pub mod compact;

@@ -2,16 +2,15 @@
 //! negated atom, of a comparison and of an aggregate's outside must be bound
 //! by a positive body atom or an assignment.
 //!
-//! Binding is computed as a fixpoint, independent of literal order: positive
-//! atoms bind their variables; `V = E` binds `V` once `E`'s variables are
-//! bound (either side may be the variable); an aggregate binds its result
-//! once its group variables are bound. An aggregate's body is checked the
-//! same way, with its group variables counted as bound.
+//! Binding is computed as a fixpoint, independent of literal order
+//! ([`crate::binding`]). An aggregate's body is checked the same way, with
+//! its group variables counted as bound.
 
 use std::collections::HashSet;
 
 use crate::ast::{group_variables, inner_variables};
 use crate::ast::{Aggregate, CompareOp, Literal, Query, Rule, Term, Var};
+use crate::binding::bound_variables;
 use crate::error::CheckError;
 use crate::load::Program;
 
@@ -147,57 +146,6 @@ fn check_aggregate<'a>(
     if let Some(Term::Var(v)) = &agg.target {
         if !inner_bound.contains(v.name.as_str()) {
             errors.push(unbound(v, "as the aggregated term"));
-        }
-    }
-}
-
-/// The variables a body binds, given those bound outside it.
-pub fn bound_variables<'a>(body: &'a [Literal], outside: &HashSet<&'a str>) -> HashSet<&'a str> {
-    let mut bound = outside.clone();
-    for literal in body {
-        if let Literal::Positive(atom) = literal {
-            for term in &atom.args {
-                if let Term::Var(v) = term {
-                    bound.insert(&v.name);
-                }
-            }
-        }
-    }
-    loop {
-        let before = bound.len();
-        for literal in body {
-            match literal {
-                Literal::Compare(c) if c.op == CompareOp::Eq => {
-                    let ground = |e: &crate::ast::Expr, bound: &HashSet<&str>| {
-                        let mut ok = true;
-                        e.for_each_term(&mut |t| match t {
-                            Term::Var(v) => ok &= bound.contains(v.name.as_str()),
-                            Term::Wildcard(_) => ok = false,
-                            Term::Const(..) => {}
-                        });
-                        ok
-                    };
-                    if let Some(v) = c.left.as_var() {
-                        if ground(&c.right, &bound) {
-                            bound.insert(&v.name);
-                        }
-                    }
-                    if let Some(v) = c.right.as_var() {
-                        if ground(&c.left, &bound) {
-                            bound.insert(&v.name);
-                        }
-                    }
-                }
-                Literal::Aggregate(agg)
-                    if group_variables(agg, body).iter().all(|g| bound.contains(g)) =>
-                {
-                    bound.insert(&agg.result.name);
-                }
-                _ => {}
-            }
-        }
-        if bound.len() == before {
-            return bound;
         }
     }
 }

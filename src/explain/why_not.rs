@@ -14,10 +14,11 @@ use std::collections::{HashMap, HashSet};
 
 use super::{source_at, substitute_literal, Fact, Source};
 use crate::ast::{self, Literal, Term};
+use crate::binding;
 use crate::eval::{Missing, Reader};
 use crate::intern::{Id, Names};
 use crate::load::Program;
-use crate::plan::{self, Bindings};
+use crate::plan::Bindings;
 use crate::source::Sources;
 use crate::source::Span;
 use crate::suggest::did_you_mean;
@@ -254,11 +255,11 @@ fn source_order(body: &[Literal], mut bound: HashSet<String>) -> Vec<usize> {
     let mut placed = vec![false; body.len()];
     while order.len() < body.len() {
         let next = (0..body.len())
-            .find(|&i| !placed[i] && plan::ready(&body[i], body, &bound))
+            .find(|&i| !placed[i] && binding::ready(&body[i], body, &bound))
             .or_else(|| (0..body.len()).find(|&i| !placed[i]));
         let Some(i) = next else { break };
         placed[i] = true;
-        plan::binds(&body[i], body, &mut bound);
+        binding::binds(&body[i], &mut bound);
         order.push(i);
     }
     order

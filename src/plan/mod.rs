@@ -1,0 +1,352 @@
+//! Planning: a checked program -> what the evaluator runs.
+//!
+//! In: the [`Program`], its [`Stratification`] and the interner (constants
+//! become ids here). Out: a [`Plan`]: for each stratum its rules, each rule
+//! as one or more variants of join [`Step`]s over numbered variable
+//! slots, and the indexes those steps need.
+//!
+//! - **Join order**: greedy. Literals that only test or compute (comparisons,
+//!   assignments, negations, aggregates) are placed as soon as their
+//!   variables are bound; between them, the positive atom with the most
+//!   bound arguments (constants or variables bound so far) goes next, ties
+//!   to the fewest unbound variables, then to source order. So a join starts
+//!   from the atom with the most constants, else from the first atom as
+//!   written, and stays connected.
+//! - **Semi-naive variants**: a rule whose body uses a predicate of its own
+//!   stratum gets, besides the plain variant run once in the stratum's first
+//!   round, one variant per such atom: that atom reads the *delta* (facts of
+//!   the previous round); atoms before it read *full*, atoms after it read
+//!   *old* (facts before the previous round), so each combination of facts
+//!   with at least one new fact is joined exactly once. The delta atom keeps
+//!   its place in the join order: forcing it first looks cheap but can
+//!   multiply the intermediate results (Andersen's points-to analysis ran 4×
+//!   slower that way). Between rounds the evaluator plans the delta
+//!   variants again with the sizes it then knows ([`Plan::delta_variants`]),
+//!   and the delta goes first where it is the smallest.
+//! - **Existence tests**: a run of steps binding nothing that is read
+//!   after it becomes one [`Step::Exists`] (see `existence_tests`); parts
+//!   of a body sharing no variable with the head are ordered first, so that
+//!   they are tested once, not inside the loops of the rest.
+
+mod build;
+mod exists;
+mod order;
+mod types;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::ast::{self, Literal, Term};
+use crate::check::Stratification;
+use crate::hash::NameMap;
+use crate::intern::{Interner, Names};
+use crate::load::Program;
+
+use build::{head_variables, numbering, Builder, Target};
+pub use types::{
+    for_each_index, Access, AggregatePlan, Bindings, ChangeVariant, Column, Expr, Operand, Plan,
+    PredId, QueryPlan, RulePlan, Slot, Step, StratumPlan, Version,
+};
+
+/// Builds the plan of a checked program. Predicate ids and index numbers
+/// of `previous` (the plan of the model being maintained) are kept, so its
+/// relations serve the new plan; pass an empty plan for a fresh model. A
+/// predicate whose arity changed cannot keep its relation: see
+/// [`Plan::arities_agree`].
+pub fn plan(
+    program: &Program,
+    strata: &Stratification,
+    interner: &mut Interner,
+    previous: &Plan,
+) -> Plan {
+    let mut plan = Plan {
+        predicates: previous.predicates.clone(),
+        indexes: previous.indexes.clone(),
+        strata: Vec::new(),
+    };
+    for (name, arity) in arities(program) {
+        plan.predicates.entry(name).or_insert(arity);
+    }
+    plan.indexes.resize(plan.predicates.len(), Vec::new());
+    for stratum in &strata.strata {
+        let members: Vec<PredId> = stratum
+            .iter()
+            .filter_map(|p| plan.predicates.get_index_of(p.as_str()))
+            .collect();
+        let own: HashSet<PredId> = members.iter().copied().collect();
+        let mut rules = Vec::new();
+        for (i, rule) in program.rules.iter().enumerate() {
+            if rule.is_fact() {
+                continue;
+            }
+            let head = plan.pred(&rule.head.predicate.text);
+            if !own.contains(&head) {
+                continue;
+            }
+            rules.push(plan.rule(i, rule, &own, interner));
+        }
+        plan.strata.push(StratumPlan {
+            predicates: members,
+            rules,
+        });
+    }
+    plan
+}
+
+/// Each predicate's arity, from its first use (the checker has made sure
+/// every use agrees).
+fn arities<'p>(program: &'p Program) -> Vec<(String, usize)> {
+    let mut seen: NameMap<usize> = NameMap::default();
+    for table in program.facts.tables() {
+        seen.entry(&table.name, || table.arity);
+    }
+    let mut note = |a: &'p ast::Atom| {
+        seen.entry(&a.predicate.text, || a.args.len());
+    };
+    for rule in &program.rules {
+        note(&rule.head);
+        ast::for_each_atom(&rule.body, &mut |a, _| note(a));
+    }
+    for query in &program.queries {
+        ast::for_each_atom(&query.body, &mut |a, _| note(a));
+    }
+    for import in &program.imports {
+        if let Some(arity) = import.arity() {
+            seen.entry(&import.import.predicate.text, || arity);
+        }
+    }
+    (seen.into_map().into_iter())
+        .map(|(name, arity)| (name.to_string(), arity))
+        .collect()
+}
+
+impl Plan {
+    /// True when every predicate of `program` has the arity this plan gave
+    /// it (false after a predicate was dropped and used again with another
+    /// arity: its model must then be evaluated afresh).
+    pub fn arities_agree(&self, program: &Program) -> bool {
+        arities(program)
+            .into_iter()
+            .all(|(name, arity)| self.predicates.get(&name).is_none_or(|&a| a == arity))
+    }
+
+    /// The id of a predicate the plan knows.
+    pub fn pred(&self, name: &str) -> PredId {
+        self.predicates
+            .get_index_of(name)
+            .expect("every predicate of the program is planned")
+    }
+
+    /// The rules (their places in [`Program::rules`]) that conclude
+    /// `pred`, in program order.
+    pub fn rules_concluding(&self, pred: PredId) -> Vec<usize> {
+        let mut rules: Vec<usize> = (self.strata.iter())
+            .filter(|s| s.predicates.contains(&pred))
+            .flat_map(|s| &s.rules)
+            .filter(|r| r.head == pred)
+            .map(|r| r.rule)
+            .collect();
+        rules.sort_unstable();
+        rules
+    }
+
+    /// Adds a predicate seen only in a later query (it has no facts).
+    pub fn ensure_pred(&mut self, name: &str, arity: usize) -> PredId {
+        let (id, _) = self.predicates.insert_full(name.to_string(), arity);
+        if id == self.indexes.len() {
+            self.indexes.push(Vec::new());
+        }
+        id
+    }
+
+    /// The semi-naive delta variants of `rule` (see the module docs), one
+    /// per literal of its own stratum (`own`), and the slots they use.
+    /// With `sizes`, ties in each variant's join order go to the smaller
+    /// relation, `sizes(d, i)` being the facts literal `i` reads in the
+    /// variant whose delta is literal `d`: the evaluator plans them again
+    /// this way between rounds, as the relations grow.
+    pub fn delta_variants(
+        &mut self,
+        rule: &ast::Rule,
+        own: &HashSet<PredId>,
+        interner: &mut Interner,
+        sizes: Option<&dyn Fn(usize, usize) -> u32>,
+    ) -> (Vec<Vec<Step>>, Slot) {
+        let recursive = self.recursive_literals(rule, own);
+        let numbered = numbering(self, rule, interner);
+        let needed = head_variables(rule);
+        let mut slots = numbered.1;
+        let deltas = recursive
+            .iter()
+            .map(|&d| {
+                let literal_sizes =
+                    sizes.map(|size| (0..rule.body.len()).map(|i| size(d, i)).collect());
+                let (steps, used) = self.variant(
+                    rule,
+                    (&numbered.0, numbered.1),
+                    Some(d),
+                    &recursive,
+                    &needed,
+                    literal_sizes,
+                    interner,
+                );
+                slots = slots.max(used);
+                steps
+            })
+            .collect();
+        (deltas, slots)
+    }
+
+    /// The positions of the body atoms whose predicate is of the rule's own
+    /// stratum.
+    pub fn recursive_literals(&self, rule: &ast::Rule, own: &HashSet<PredId>) -> Vec<usize> {
+        rule.body
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| matches!(l, Literal::Positive(a) if own.contains(&self.pred(&a.predicate.text))))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// One variant of a rule's body (`delta`: the literal read as delta),
+    /// numbered as `numbered` says; returns its steps and the slots used.
+    #[allow(clippy::too_many_arguments)]
+    fn variant(
+        &mut self,
+        rule: &ast::Rule,
+        (vars, first_free): (&HashMap<String, Slot>, Slot),
+        delta: Option<usize>,
+        recursive: &[usize],
+        needed: &HashSet<String>,
+        literal_sizes: Option<Vec<u32>>,
+        interner: &mut Interner,
+    ) -> (Vec<Step>, Slot) {
+        let mut b = Builder::new(self, interner);
+        b.vars = vars.clone();
+        b.next_slot = first_free;
+        b.literal_sizes = literal_sizes;
+        let steps = b.body(&rule.body, delta, recursive, needed);
+        (steps, b.next_slot)
+    }
+
+    fn rule(
+        &mut self,
+        index: usize,
+        rule: &ast::Rule,
+        own: &HashSet<PredId>,
+        interner: &mut Interner,
+    ) -> RulePlan {
+        let recursive = self.recursive_literals(rule, own);
+        let (vars, first_free) = numbering(self, rule, interner);
+        let needed = head_variables(rule);
+        let (base, mut slots) = self.variant(
+            rule,
+            (&vars, first_free),
+            None,
+            &recursive,
+            &needed,
+            None,
+            interner,
+        );
+        let (deltas, delta_slots) = self.delta_variants(rule, own, interner, None);
+        slots = slots.max(delta_slots);
+        let mut changes = Vec::new();
+        for (i, literal) in rule.body.iter().enumerate() {
+            let (Literal::Positive(atom) | Literal::Negative(atom)) = literal else {
+                continue;
+            };
+            let mut b = Builder::new(self, interner);
+            b.vars = vars.clone();
+            b.next_slot = first_free;
+            let steps = b.change_variant(&rule.body, i, &needed);
+            slots = slots.max(b.next_slot);
+            changes.push(ChangeVariant {
+                pred: self.pred(&atom.predicate.text),
+                negated: matches!(literal, Literal::Negative(_)),
+                steps,
+            });
+        }
+        let mut aggregated = Vec::new();
+        ast::for_each_atom(&rule.body, &mut |a, how| {
+            if how == ast::Occurrence::Aggregated {
+                aggregated.push(self.pred(&a.predicate.text));
+            }
+        });
+        let head_args = rule
+            .head
+            .args
+            .iter()
+            .map(|t| match t {
+                Term::Var(v) => Operand::Slot(vars[&v.name]),
+                Term::Const(c, _) => Operand::Const(interner.intern(c.clone())),
+                Term::Wildcard(_) => unreachable!("the checker refuses `_` in heads"),
+            })
+            .collect();
+        RulePlan {
+            rule: index,
+            head: self.pred(&rule.head.predicate.text),
+            head_args,
+            slots,
+            base,
+            deltas,
+            changes,
+            aggregated,
+            span: rule.span,
+        }
+    }
+
+    /// Plans a body (a query's, or part of a rule's for explanations; its
+    /// predicates must be known) whose `bound` variables have values before it runs
+    /// (they get slots `0..bound.len()`, in order). The plan's variables
+    /// are the named ones in order of first appearance; `_Name` variables
+    /// are among them unless `wanted` is [`Bindings::Named`] (explanations
+    /// show them, answers do not). `sizes` gives each predicate's number of facts
+    /// (by id) when the body runs against a model: between atoms with as
+    /// many bound arguments, the smaller relation goes first.
+    pub fn body_plan(
+        &mut self,
+        body: &[Literal],
+        bound: &[&str],
+        wanted: Bindings,
+        interner: &mut Interner,
+        sizes: &[u32],
+    ) -> QueryPlan {
+        let mut builder = Builder::new(self, interner);
+        builder.sizes = sizes;
+        builder.body_plan(body, bound, wanted)
+    }
+
+    /// [`Plan::body_plan`] without changing the plan, for a question asked
+    /// of a model nobody may change meanwhile: constants the interner
+    /// lacks get provisional ids from `names` (an overlay), and when the
+    /// body needs an index the plan does not have, the error lists every
+    /// such index (predicate and columns) instead.
+    pub fn frozen_body_plan(
+        &self,
+        body: &[Literal],
+        bound: &[&str],
+        wanted: Bindings,
+        names: &mut dyn Names,
+        sizes: &[u32],
+        scan_instead: &dyn Fn(PredId, &[usize]) -> bool,
+    ) -> Result<QueryPlan, Vec<(PredId, Vec<usize>)>> {
+        let mut builder = Builder::frozen(self, names, scan_instead);
+        builder.sizes = sizes;
+        let plan = builder.body_plan(body, bound, wanted);
+        match builder.plan {
+            Target::Frozen { wanted, .. } if !wanted.is_empty() => Err(wanted),
+            _ => Ok(plan),
+        }
+    }
+
+    /// The number of the index of `pred` on `columns`, added if new.
+    pub(crate) fn index(&mut self, pred: PredId, columns: Vec<usize>) -> usize {
+        let list = &mut self.indexes[pred];
+        match list.iter().position(|c| *c == columns) {
+            Some(i) => i,
+            None => {
+                list.push(columns);
+                list.len() - 1
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! Join order: which literal of a body runs next (see the module docs of
+//! [`crate::plan`]). A function of the body, what is bound and the sizes
+//! it is given, so it can be tested alone.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::ast::{Literal, Term};
+use crate::binding::{binds, ready};
+
+/// The order in which to join a body's literals (see the module docs),
+/// leaving out `skip` (a literal already placed); ties between atoms go to
+/// the one with fewer facts (`size` of its position: 0 when unknown), then
+/// to source order.
+/// Atoms of a part of the body that shares no variable with `needed` nor
+/// with the rest go first: that part is a test run once (see
+/// [`super::exists::existence_tests`]), not a loop around the rest.
+pub(super) fn join_order(
+    body: &[Literal],
+    bound: &HashSet<String>,
+    skip: Option<usize>,
+    size: &dyn Fn(usize) -> u32,
+    needed: &HashSet<String>,
+) -> Vec<usize> {
+    let free = free_components(body, bound, needed);
+    let mut bound: HashSet<String> = bound.clone();
+    let mut placed = vec![false; body.len()];
+    if let Some(i) = skip {
+        placed[i] = true;
+    }
+    let mut order = Vec::with_capacity(body.len());
+    let mut place = |i: usize, placed: &mut [bool], bound: &mut HashSet<String>| {
+        placed[i] = true;
+        order.push(i);
+        binds(&body[i], bound);
+    };
+    loop {
+        let mut progress = true;
+        while progress {
+            progress = false;
+            for i in 0..body.len() {
+                if !placed[i] && !is_positive(&body[i]) && ready(&body[i], body, &bound) {
+                    place(i, &mut placed, &mut bound);
+                    progress = true;
+                }
+            }
+        }
+        let best = (0..body.len())
+            .filter(|&i| !placed[i] && is_positive(&body[i]))
+            .max_by_key(|&i| {
+                let (known, unknown) = argument_counts(&body[i], &bound);
+                (
+                    free[i],
+                    known,
+                    std::cmp::Reverse(unknown),
+                    std::cmp::Reverse(size(i)),
+                    std::cmp::Reverse(i),
+                )
+            });
+        match best {
+            Some(i) => place(i, &mut placed, &mut bound),
+            None => break,
+        }
+    }
+    // A checked program places everything; keep any rest in source order
+    // so that nothing is silently dropped.
+    for (i, done) in placed.iter().enumerate() {
+        if !done && Some(i) != skip {
+            order.push(i);
+        }
+    }
+    order
+}
+
+/// For each literal, whether it belongs to a *free* part of the body: the
+/// literals connected to it through variables not bound beforehand mention
+/// none of the `needed` variables.
+fn free_components(
+    body: &[Literal],
+    bound: &HashSet<String>,
+    needed: &HashSet<String>,
+) -> Vec<bool> {
+    let vars: Vec<HashSet<&str>> = body
+        .iter()
+        .map(|l| {
+            let mut vs = HashSet::new();
+            l.for_each_var(&mut |v| {
+                if !bound.contains(&v.name) {
+                    vs.insert(v.name.as_str());
+                }
+            });
+            vs
+        })
+        .collect();
+    // Union-find over literals, joined by shared variables.
+    let mut parent: Vec<usize> = (0..body.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    let mut owner: HashMap<&str, usize> = HashMap::new();
+    for (i, vs) in vars.iter().enumerate() {
+        for &v in vs {
+            match owner.get(v) {
+                Some(&j) => {
+                    let (a, b) = (root(&mut parent, i), root(&mut parent, j));
+                    parent[a] = b;
+                }
+                None => {
+                    owner.insert(v, i);
+                }
+            }
+        }
+    }
+    let mut tied = vec![false; body.len()];
+    for (i, vs) in vars.iter().enumerate() {
+        if vs.iter().any(|v| needed.contains(*v)) {
+            let r = root(&mut parent, i);
+            tied[r] = true;
+        }
+    }
+    (0..body.len())
+        .map(|i| !tied[root(&mut parent, i)])
+        .collect()
+}
+
+fn is_positive(l: &Literal) -> bool {
+    matches!(l, Literal::Positive(_))
+}
+
+/// (bound or constant arguments, distinct unbound variables) of an atom.
+fn argument_counts(l: &Literal, bound: &HashSet<String>) -> (usize, usize) {
+    let Literal::Positive(atom) = l else {
+        return (0, 0);
+    };
+    let mut known = 0;
+    let mut unknown = HashSet::new();
+    for t in &atom.args {
+        match t {
+            Term::Const(..) => known += 1,
+            Term::Var(v) if bound.contains(&v.name) => known += 1,
+            Term::Var(v) => {
+                unknown.insert(v.name.as_str());
+            }
+            Term::Wildcard(_) => {}
+        }
+    }
+    (known, unknown.len())
+}
