@@ -29,6 +29,9 @@
 //!   each `# explain-dot: FACT` line `entente explain FACT FILE --format
 //!   dot`; the expected text is every answer, in order.
 //!
+//! - `plan/`: `entente check --plan FILE`: the evaluation plan, so that
+//!   a change of join order, index or variant is seen as a change of text.
+//!
 //! - `repl/`: the file is a session typed into `entente repl` (stdin, so
 //!   no prompts), started with the files of its first line
 //!   `# files: ...`; the expected text is stdout, then stderr and the exit
@@ -73,6 +76,13 @@ fn error_cases_report_every_diagnostic() {
             Ok(update) => update.warnings.iter().map(|p| render(p, false)).collect(),
             Err(e) => e.problems().iter().map(|p| render(p, false)).collect(),
         })
+    });
+}
+
+#[test]
+fn plan_cases_print_the_expected_plans() {
+    run_topic("plan", |path| {
+        entente(&strings(&["check", "--plan", &path.display().to_string()]))
     });
 }
 

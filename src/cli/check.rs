@@ -1,4 +1,5 @@
-//! `entente check FILE...`: load and check, print diagnostics, run nothing.
+//! `entente check FILE... [--plan]`: load and check, print diagnostics
+//! (and the evaluation plan), run nothing.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -7,12 +8,16 @@ use entente::Engine;
 
 use super::report;
 
-/// Checks the files as one program.
-pub fn run(files: &[PathBuf]) -> ExitCode {
+/// Checks the files as one program; with `plan`, prints its evaluation
+/// plan.
+pub fn run(files: &[PathBuf], plan: bool) -> ExitCode {
     let mut engine = Engine::new();
     match engine.load_files(files) {
         Ok(update) => {
             let n = report::warnings(&update.warnings);
+            if plan {
+                print!("{}", engine.plan_text());
+            }
             report::summary(0, n);
             ExitCode::SUCCESS
         }

@@ -160,6 +160,10 @@ enum Command {
         /// Rule files to check together.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Print the evaluation plan: each rule's join steps in the order
+        /// they run, and the indexes they use.
+        #[arg(long)]
+        plan: bool,
     },
 }
 
@@ -214,7 +218,7 @@ impl Budget {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { files } => check::run(&files),
+        Command::Check { files, plan } => check::run(&files, plan),
         Command::Run {
             files,
             all,

@@ -9,7 +9,9 @@ use super::Engine;
 use crate::ast::{Statement, When};
 use crate::eval::StratumStats;
 use crate::explain::{source_at, Fact};
+use crate::intern::Interner;
 use crate::parse::parse_module;
+use crate::plan::{self, Plan};
 use crate::time::Validity;
 use crate::value::{is_symbol, Value};
 
@@ -93,6 +95,27 @@ impl Engine {
             .filter(|r| !r.is_fact() && predicate.is_none_or(|p| *r.head.predicate.text == *p))
             .map(|r| source_at(&self.sources, r.span).text)
             .collect()
+    }
+
+    /// The program's evaluation plan, as text (`entente check --plan`,
+    /// docs/cli.md): each stratum's rules, each variant's join steps in
+    /// the order they run and the index each lookup uses, as planned
+    /// before a run (between rounds a recursive rule's delta variants may
+    /// be planned again with the sizes then known).
+    ///
+    /// ```
+    /// use entente::Engine;
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("tc.rules", "e(1, 2). path(X, Y) if e(X, Y). path(X, Z) if path(X, Y), e(Y, Z).")?;
+    /// let plan = engine.plan_text();
+    /// assert!(plan.contains("  rule path(X, Z)\n    first round:\n      scan path(X, Y) (full)\n      lookup e(Y, Z) on 0 (full)\n"), "{plan}");
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn plan_text(&self) -> String {
+        let mut interner = Interner::default();
+        let plan = plan::plan(&self.program, &self.strata, &mut interner, &Plan::default());
+        plan.show(&interner).to_string()
     }
 
     /// The program in canonical form: every fact (by predicate, in the

@@ -479,12 +479,14 @@ impl<'p> Builder<'p> {
         let steps = self.body(&agg.body, None, &[], &needed);
         self.read = outer_read;
         let mut locals: Vec<Slot> = Vec::new();
+        let mut local_names: Vec<String> = Vec::new();
         for literal in &agg.body {
             literal.for_each_var(&mut |v| {
                 if !groups.contains(v.name.as_str()) {
                     if let Some(&s) = self.vars.get(&v.name) {
                         if !locals.contains(&s) {
                             locals.push(s);
+                            local_names.push(v.name.clone());
                         }
                     }
                 }
@@ -506,6 +508,7 @@ impl<'p> Builder<'p> {
             result_bound,
             target,
             locals,
+            local_names,
             steps,
             span: agg.span,
         }))

@@ -31,6 +31,7 @@
 mod build;
 mod exists;
 mod order;
+mod show;
 mod types;
 
 use std::collections::{HashMap, HashSet};
@@ -42,6 +43,7 @@ use crate::intern::{Interner, Names};
 use crate::load::Program;
 
 use build::{head_variables, numbering, Builder, Target};
+pub use show::Shown;
 pub use types::{
     for_each_index, Access, AggregatePlan, Bindings, ChangeVariant, Column, Expr, Operand, Plan,
     PredId, QueryPlan, RulePlan, Slot, Step, StratumPlan, Version,
@@ -281,8 +283,13 @@ impl Plan {
                 Term::Wildcard(_) => unreachable!("the checker refuses `_` in heads"),
             })
             .collect();
+        let mut names = vec![String::new(); first_free];
+        for (name, &slot) in &vars {
+            names[slot] = name.clone();
+        }
         RulePlan {
             rule: index,
+            names,
             head: self.pred(&rule.head.predicate.text),
             head_args,
             slots,

@@ -46,6 +46,9 @@ pub struct RulePlan {
     pub head_args: Vec<Operand>,
     /// Number of slots the join uses.
     pub slots: usize,
+    /// The names of the variables every variant numbers alike (the
+    /// head's and the body's outside aggregates), by slot: for printing.
+    pub names: Vec<String>,
     /// The plain variant (all atoms read full relations), run in the
     /// stratum's first round.
     pub base: Vec<Step>,
@@ -227,6 +230,8 @@ pub struct AggregatePlan {
     pub target: Option<Operand>,
     /// The local variables whose distinct bindings are aggregated.
     pub locals: Vec<Slot>,
+    /// Their names, for printing.
+    pub local_names: Vec<String>,
     /// The body's join.
     pub steps: Vec<Step>,
     /// The literal, for arithmetic errors.
