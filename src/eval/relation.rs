@@ -641,8 +641,11 @@ fn clear_bit(bits: &mut [u64], r: RowId) {
 fn truncate_bits(bits: &mut Vec<u64>, len: RowId) {
     let words = (len as usize).div_ceil(64);
     bits.truncate(words);
-    if let (Some(last), rest) = (bits.last_mut(), len % 64) {
-        if rest > 0 {
+    // Only the word that holds row `len - 1` has bits beyond it; a
+    // shorter vector (its last rows never had a bit set) has none.
+    let rest = len % 64;
+    if bits.len() == words && rest > 0 {
+        if let Some(last) = bits.last_mut() {
             *last &= (1 << rest) - 1;
         }
     }
@@ -875,6 +878,27 @@ mod tests {
             .collect();
         assert_eq!(found, [4]);
         assert_eq!(rel.live_len(), 2);
+    }
+
+    #[test]
+    fn undoing_an_append_keeps_older_deletions() {
+        // Row 31 is deleted and purged (its bit in the first word); then
+        // an update appends row 65 and is taken back: the truncation to
+        // 65 rows must not clear row 31's bit, the only word there is.
+        let mut rel = Relation::new(1);
+        for i in 0..65 {
+            rel.push_new(&[i], 0);
+        }
+        rel.begin_update();
+        rel.doom(31);
+        rel.purge();
+        let mark = rel.mark();
+        rel.begin_update();
+        assert!(rel.insert(&[100], 1));
+        rel.undo(mark, &[]);
+        assert_eq!(rel.live_len(), 64);
+        assert!(!rel.live_rows().any(|r| r == 31), "row 31 stays deleted");
+        assert_eq!(rel.find(&[31]), None);
     }
 
     #[test]
