@@ -8,6 +8,14 @@
 //! and binds `V`; any other comparison and a negated atom bind nothing
 //! and run once their variables are bound; an aggregate runs once its
 //! group variables are bound and binds its result.
+//!
+//! A literal that *computes* (a comparison with arithmetic, which can
+//! fail) also waits for every atom, positive or negated, that does not
+//! need its result (see [`waits_for`]). So arithmetic runs only on
+//! bindings that match the rest of the body, and whether it fails does
+//! not depend on the join order: evaluation, each of its delta variants,
+//! maintenance, proofs (which bind a rule's head first) and the naive
+//! oracle all agree on it.
 
 use std::collections::HashSet;
 use std::hash::BuildHasher;
@@ -72,6 +80,36 @@ pub fn ready<'a>(l: &'a Literal, body: &'a [Literal], bound: &impl Vars<'a>) -> 
         }
         Literal::Aggregate(agg) => group_variables(agg, body).iter().all(|g| bound.has(g)),
     }
+}
+
+/// Does `l` compute: is it a comparison or assignment with arithmetic,
+/// which may fail?
+pub fn computes(l: &Literal) -> bool {
+    let arithmetic = |e: &Expr| !matches!(e, Expr::Term(_));
+    matches!(l, Literal::Compare(c) if arithmetic(&c.left) || arithmetic(&c.right))
+}
+
+/// Must `computing`, a literal that [`computes`], wait for `other`, not
+/// run yet, with `bound` bound? It must for an atom, positive or negated,
+/// that does not mention the variable `computing` would assign: that atom
+/// can run first and refuse the bindings the arithmetic would fail on.
+pub fn waits_for<'a>(computing: &'a Literal, other: &Literal, bound: &impl Vars<'a>) -> bool {
+    let Literal::Compare(c) = computing else {
+        return false;
+    };
+    let assigned = [&c.left, &c.right]
+        .into_iter()
+        .filter_map(|side| side.as_var())
+        .find(|v| !bound.has(&v.name));
+    let atom = match other {
+        Literal::Positive(a) | Literal::Negative(a) => a,
+        Literal::Compare(_) | Literal::Aggregate(_) => return false,
+    };
+    !assigned.is_some_and(|v| {
+        atom.args
+            .iter()
+            .any(|t| matches!(t, Term::Var(w) if w.name == v.name))
+    })
 }
 
 /// Adds the variables `l` binds once it has run (see [`ready`]).

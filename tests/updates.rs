@@ -353,3 +353,36 @@ fn a_retraction_with_a_validity_takes_only_the_rows_and_statements_that_say_it()
     assert!(when(&mut engine, "partner(georgia, turkey)").is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Arithmetic runs only on bindings that the body's atoms accept, so an
+/// update that starts a rule from a changed negated atom (whose values
+/// the positive atom would refuse) fails no more than evaluation does.
+#[test]
+fn an_update_through_negation_runs_no_arithmetic_the_atoms_refuse() {
+    let mut engine = Engine::new();
+    engine
+        .load_source(
+            "kb.rules",
+            "troops(armenia, 3). troops(georgia, 2).\n\
+             doubled(S, D) if troops(S, N), not withdrawn(N), D = N * 2.\n\
+             withdrawn(2).",
+        )
+        .expect("valid program");
+    engine.run().expect("evaluates");
+    let update = engine
+        .add_source("<add>", "withdrawn(\"all of them\"). withdrawn(3).")
+        .expect("the update evaluates as a fresh run would");
+    assert_eq!(
+        strings(update.changes.disappeared()),
+        ["doubled(armenia, 6)"]
+    );
+    let mut fresh = Engine::new();
+    fresh
+        .load_source("all.rules", &engine.program_text())
+        .expect("valid program");
+    fresh.run().expect("evaluates");
+    assert_eq!(
+        answers(&mut engine, "doubled(S, D)"),
+        fresh.query("doubled(S, D)").expect("answers").0.rows
+    );
+}

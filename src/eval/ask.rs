@@ -204,8 +204,10 @@ impl<'a> Reader<'a> {
 
     /// Runs a plan with its first slots set to `slots`, each relation
     /// restricted to its window; up to `limit` matches as slot vectors.
-    /// Arithmetic errors cannot arise: every expression of a rule was
-    /// computed by the evaluation that built the model. A budget's stop
+    /// Arithmetic errors cannot arise: arithmetic runs only on bindings
+    /// that match the atoms that do not need its result
+    /// ([`crate::binding`]), and the evaluation that built the model ran
+    /// it on every such binding, whatever the head. A budget's stop
     /// ends the search with what it found ([`Reader::stopped`] says so).
     pub fn matches(
         &mut self,

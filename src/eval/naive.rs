@@ -92,7 +92,11 @@ fn solve_rest(
     b: Binding,
     model: &Model,
 ) -> Result<Vec<Binding>, String> {
-    let Some(at) = rest.iter().position(|&i| runnable(&body[i], body, &b)) else {
+    let waiting: Vec<&Literal> = rest.iter().map(|&i| &body[i]).collect();
+    let Some(at) = rest
+        .iter()
+        .position(|&i| runnable(&body[i], body, &b) && !waits(&body[i], &waiting, &b))
+    else {
         return Ok(if rest.is_empty() { vec![b] } else { Vec::new() });
     };
     let mut others = rest.clone();
@@ -102,6 +106,30 @@ fn solve_rest(
         out.extend(solve_rest(body, others.clone(), next, model)?);
     }
     Ok(out)
+}
+
+/// Does `l`, arithmetic, wait for an atom of `rest` (positive or negated)
+/// that does not mention the variable it assigns? Arithmetic runs only on
+/// bindings the atoms accept (SPEC's checked arithmetic, docs/language.md).
+fn waits(l: &Literal, rest: &[&Literal], b: &Binding) -> bool {
+    let Literal::Compare(c) = l else {
+        return false;
+    };
+    if matches!((&c.left, &c.right), (Expr::Term(_), Expr::Term(_))) {
+        return false;
+    }
+    let assigned = [&c.left, &c.right]
+        .into_iter()
+        .filter_map(|e| e.as_var())
+        .find(|v| !b.contains_key(&v.name));
+    rest.iter().any(|other| match other {
+        Literal::Positive(a) | Literal::Negative(a) => !assigned.is_some_and(|v| {
+            a.args
+                .iter()
+                .any(|t| matches!(t, Term::Var(w) if w.name == v.name))
+        }),
+        _ => false,
+    })
 }
 
 fn runnable(l: &Literal, body: &[Literal], b: &Binding) -> bool {
@@ -134,12 +162,26 @@ fn runnable(l: &Literal, body: &[Literal], b: &Binding) -> bool {
 fn step(l: &Literal, body: &[Literal], b: Binding, model: &Model) -> Result<Vec<Binding>, String> {
     let empty = BTreeSet::new();
     Ok(match l {
-        Literal::Positive(a) => model
-            .get(&*a.predicate.text)
-            .unwrap_or(&empty)
-            .iter()
-            .filter_map(|row| unify(&a.args, row, b.clone()))
-            .collect(),
+        Literal::Positive(a) => {
+            let facts = model.get(&*a.predicate.text).unwrap_or(&empty);
+            // With the first argument known, only the rows that start
+            // with it (a range of the sorted set) can match.
+            let first = a.args.first().and_then(|t| match t {
+                Term::Const(c, _) => Some(c.clone()),
+                Term::Var(v) => b.get(&v.name).cloned(),
+                Term::Wildcard(_) => None,
+            });
+            let rows: Box<dyn Iterator<Item = &Vec<Value>>> = match first {
+                Some(v) => Box::new(
+                    facts
+                        .range(vec![v.clone()]..)
+                        .take_while(move |row| row[0] == v),
+                ),
+                None => Box::new(facts.iter()),
+            };
+            rows.filter_map(|row| unify(&a.args, row, b.clone()))
+                .collect()
+        }
         Literal::Negative(a) => {
             let facts = model.get(&*a.predicate.text).unwrap_or(&empty);
             if facts

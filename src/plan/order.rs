@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::ast::{Literal, Term};
-use crate::binding::{binds, ready};
+use crate::binding::{binds, computes, ready, waits_for};
 
 /// The order in which to join a body's literals (see the module docs),
 /// leaving out `skip` (a literal already placed); ties between atoms go to
@@ -33,12 +33,23 @@ pub(super) fn join_order(
         order.push(i);
         binds(&body[i], bound);
     };
+    // Tests and assignments run as soon as they can, but arithmetic waits
+    // for the atoms that do not need its result (crate::binding); once
+    // no atom is left, nothing waits.
+    let waits = |i: usize, placed: &[bool], bound: &HashSet<String>| {
+        computes(&body[i])
+            && (0..body.len()).any(|j| j != i && !placed[j] && waits_for(&body[i], &body[j], bound))
+    };
     loop {
         let mut progress = true;
         while progress {
             progress = false;
             for i in 0..body.len() {
-                if !placed[i] && !is_positive(&body[i]) && ready(&body[i], body, &bound) {
+                if !placed[i]
+                    && !is_positive(&body[i])
+                    && ready(&body[i], body, &bound)
+                    && !waits(i, &placed, &bound)
+                {
                     place(i, &mut placed, &mut bound);
                     progress = true;
                 }
@@ -59,6 +70,18 @@ pub(super) fn join_order(
         match best {
             Some(i) => place(i, &mut placed, &mut bound),
             None => break,
+        }
+    }
+    // Only negated atoms that can never run are left to wait for (a
+    // checked program has none); the rest run now.
+    let mut progress = true;
+    while progress {
+        progress = false;
+        for i in 0..body.len() {
+            if !placed[i] && ready(&body[i], body, &bound) {
+                place(i, &mut placed, &mut bound);
+                progress = true;
+            }
         }
     }
     // A checked program places everything; keep any rest in source order
