@@ -68,8 +68,11 @@ fn check_step(
     let after = oracle(engine);
     let got = engine_model(engine, config(1));
     if got != after {
+        let (got, want) = (flatten(&got), flatten(&after));
         return Err(format!(
-            "maintained model differs from evaluation from scratch\n got: {got:?}\nwant: {after:?}"
+            "maintained model differs from evaluation from scratch\n extra: {:?}\nmissing: {:?}",
+            got.difference(&want).collect::<Vec<_>>(),
+            want.difference(&got).collect::<Vec<_>>()
         ));
     }
     let (old, new) = (flatten(before), flatten(&after));

@@ -185,7 +185,16 @@ proptest! {
         // holds, every step of it true in the oracle's model then (from
         // the kept timeline's model when that point is in the last
         // elementary interval, else from a snapshot).
-        for ((name, row), validity) in expected.iter().filter(|(_, v)| !v.is_never()) {
+        // (The oracle's model at each point, computed once.)
+        let mut models: BTreeMap<Time, naive::Model> = BTreeMap::new();
+        // The rows of `big` are given facts, proved alike: a few of them
+        // are asked.
+        let asked = expected
+            .iter()
+            .filter(|(_, v)| !v.is_never())
+            .filter(|((name, _), _)| name != "big");
+        let sample = expected.iter().filter(|((name, _), _)| name == "big").take(10);
+        for ((name, row), validity) in asked.chain(sample) {
             let fact = Fact { predicate: name.clone(), args: row.clone() };
             let (explanation, _) = engine.explain(&fact.to_string()).expect("explains");
             let Explanation::Holds(proof) = explanation else {
@@ -199,8 +208,10 @@ proptest! {
                 None => panic!("{fact} proved at no time point, program:\n{text}"),
             };
             prop_assert!(validity.contains(t), "{} proved at {}, program:\n{}", fact, t, text);
-            let model = naive::evaluate_at(engine.program(), engine.strata(), t).expect("oracle");
-            let verifier = Verifier { program: engine.program(), model: &model };
+            let model = models.entry(t).or_insert_with(|| {
+                naive::evaluate_at(engine.program(), engine.strata(), t).expect("oracle")
+            });
+            let verifier = Verifier { program: engine.program(), model };
             if let Err(why) = verifier.check(&proof, &mut Vec::new()) {
                 panic!("{why}\nproof at {t}: {proof:#?}\nprogram:\n{text}");
             }
