@@ -103,7 +103,7 @@ impl Iterator for Statements<'_> {
         Some(match Grammar::parse(Rule::statement_eoi, source) {
             Ok(mut pairs) => {
                 let mut errors = Vec::new();
-                let builder = Builder {
+                let builder = AstBuilder {
                     base: span.start,
                     errors: &mut errors,
                     literals: 0,
@@ -479,14 +479,14 @@ fn rule_name(r: Rule) -> Option<&'static str> {
 }
 
 /// Builds AST nodes from pest pairs, recording value errors as it goes.
-struct Builder<'e> {
+struct AstBuilder<'e> {
     base: usize,
     errors: &'e mut Vec<ParseError>,
     /// Literals built so far in this statement.
     literals: usize,
 }
 
-impl Builder<'_> {
+impl AstBuilder<'_> {
     fn span(&self, pair: &Pair<Rule>) -> Span {
         let s = pair.as_span();
         Span::new(self.base + s.start(), self.base + s.end())
@@ -945,7 +945,7 @@ mod tests {
     fn with_pest(source: &str, base: usize) -> Option<Statement> {
         let mut errors = Vec::new();
         let mut pairs = Grammar::parse(Rule::statement_eoi, source).ok()?;
-        let builder = Builder {
+        let builder = AstBuilder {
             base,
             errors: &mut errors,
             literals: 0,

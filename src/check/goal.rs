@@ -110,7 +110,7 @@ impl Vocabulary {
     /// Notes given facts of a known predicate added (`added`) and
     /// statements of it taken out (`removed`), for changes that do not
     /// check the program again.
-    pub fn restate(&mut self, name: &str, added: usize, removed: usize) {
+    pub fn recount(&mut self, name: &str, added: usize, removed: usize) {
         if let Some(known) = self.predicates.get_mut(name) {
             known.defined = (known.defined + added).saturating_sub(removed);
         }

@@ -526,7 +526,7 @@ impl Engine {
                 Err(e) => errors.push(Problem::new(e, &self.sources)),
             }
         }
-        let news = News {
+        let since = AddedSince {
             first_rule: program.rules.len(),
             facts: program.facts.mark(),
             first_import: first_new_import,
@@ -566,7 +566,7 @@ impl Engine {
             before.replaced = Some(old);
             changes
         } else if self.model.is_some() {
-            self.maintain(&retraction, news, config, &mut before)
+            self.maintain(&retraction, since, config, &mut before)
                 .map(Some)
         } else {
             Ok(None)
@@ -620,10 +620,10 @@ impl Engine {
                 sources,
             } => {
                 for (name, count) in self.program.facts.counts_since(&facts) {
-                    self.vocabulary.restate(name, 0, count);
+                    self.vocabulary.recount(name, 0, count);
                 }
                 for name in &undo.stated {
-                    self.vocabulary.restate(name, 1, 0);
+                    self.vocabulary.recount(name, 1, 0);
                 }
                 self.program.facts.truncate(&facts);
                 undo.revert(&mut self.program, &mut self.imported);
@@ -721,7 +721,7 @@ impl Engine {
         let mut retraction = Retraction::default();
         let mut problems = Vec::new();
         for (fact, span) in retracted {
-            if unstate(
+            if remove_given(
                 &fact,
                 None,
                 &mut self.program,
@@ -740,16 +740,16 @@ impl Engine {
             undo.revert(&mut self.program, &mut self.imported);
             return Err(Error::new(problems));
         }
-        let news = News {
+        let since = AddedSince {
             first_rule: self.program.rules.len(),
             facts: self.program.facts.mark(),
             first_import: self.imported.len(),
         };
         for table in added.tables() {
-            self.vocabulary.restate(&table.name, table.len(), 0);
+            self.vocabulary.recount(&table.name, table.len(), 0);
         }
         for name in &undo.stated {
-            self.vocabulary.restate(name, 0, 1);
+            self.vocabulary.recount(name, 0, 1);
         }
         self.program.facts.extend(added);
         let mut db = self
@@ -759,15 +759,15 @@ impl Engine {
             .expect("known facts need a model");
         // The plan before stays with the model, for its journal.
         let plan = db.plan.clone();
-        let edit = self.edit(&mut db, &plan, &retraction, &news);
-        let (stated, retracted) = said(&edit);
+        let edit = self.edit(&mut db, &plan, &retraction, &since);
+        let (stated, retracted) = given_facts(&edit);
         let maintained = db.maintain(plan, &self.program, edit, config);
         let changes =
             maintained.map(|delta| ChangeSet::from_delta(&db, &delta, &stated, &retracted));
         *self.model.get_mut() = Some(db);
         self.restore = Some(Restore::Facts {
             undo,
-            facts: news.facts,
+            facts: since.facts,
             sources,
         });
         match changes {
@@ -789,7 +789,7 @@ impl Engine {
     fn maintain(
         &mut self,
         retraction: &Retraction,
-        news: News,
+        since: AddedSince,
         config: &Config,
         before: &mut Before,
     ) -> Result<ChangeSet, Error> {
@@ -806,8 +806,8 @@ impl Engine {
             return evaluated;
         }
         let plan = plan::plan(&self.program, &self.strata, &mut db.interner, &db.plan);
-        let edit = self.edit(&mut db, &plan, retraction, &news);
-        let (stated, retracted) = said(&edit);
+        let edit = self.edit(&mut db, &plan, retraction, &since);
+        let (stated, retracted) = given_facts(&edit);
         let maintained = db.maintain(plan, &self.program, edit, config);
         let changes =
             maintained.map(|delta| ChangeSet::from_delta(&db, &delta, &stated, &retracted));
@@ -817,7 +817,13 @@ impl Engine {
 
     /// The edit that takes `db` to the program now loaded: the facts
     /// retracted and added, the rules new and removed.
-    fn edit(&self, db: &mut Database, plan: &Plan, retraction: &Retraction, news: &News) -> Edit {
+    fn edit(
+        &self,
+        db: &mut Database,
+        plan: &Plan,
+        retraction: &Retraction,
+        since: &AddedSince,
+    ) -> Edit {
         let mut edit = Edit::default();
         for fact in &retraction.facts {
             let row: Option<Vec<_>> = fact.args.iter().map(|v| db.interner.get(v)).collect();
@@ -826,9 +832,9 @@ impl Engine {
             }
         }
         edit.new_rules
-            .extend(news.first_rule..self.program.rules.len());
+            .extend(since.first_rule..self.program.rules.len());
         let facts = &self.program.facts;
-        for fact in facts.since(&news.facts) {
+        for fact in facts.since(&since.facts) {
             let row = (fact.ids().iter())
                 .map(|&id| db.interner.intern(facts.value(id)))
                 .collect();
@@ -836,7 +842,7 @@ impl Engine {
             edit.add.push((p, row, Origin::Stated(fact.span())));
         }
         // Empty files are skipped for the reason `load_given` gives.
-        let news_imported = &self.imported[news.first_import..];
+        let news_imported = &self.imported[since.first_import..];
         for rows in news_imported.iter().filter(|rows| !rows.rows.is_empty()) {
             let p = plan.pred(&self.program.imports[rows.import].import.predicate.text);
             for (values, &line) in rows.rows.iter().zip(&rows.lines) {
@@ -875,7 +881,7 @@ impl Engine {
                 Statement::Rule(rule, when) => match ground_fact(&rule) {
                     Some(fact) => {
                         let when = when.as_deref();
-                        if unstate(&fact, when, program, imported, &mut Undo::default()) {
+                        if remove_given(&fact, when, program, imported, &mut Undo::default()) {
                             retraction.facts.push(fact);
                         } else {
                             problems.push(problem(self.not_given(fact, when, rule.span)));
@@ -938,7 +944,7 @@ impl Engine {
 /// Removes every statement and imported row that gives `fact` (with
 /// validity `when`, if named; else whatever their validity), noting each
 /// in `undo`; false when there was none.
-fn unstate(
+fn remove_given(
     fact: &Fact,
     when: Option<&When>,
     program: &mut Program,
@@ -985,7 +991,7 @@ fn unstate(
     undo.facts.len() + undo.rows.len() > before
 }
 
-/// What [`unstate`] removed, to put back if the change fails.
+/// What [`remove_given`] removed, to put back if the change fails.
 #[derive(Clone, Debug, Default)]
 pub(super) struct Undo {
     /// Fact statements, with their places when removed.
@@ -1025,9 +1031,9 @@ impl Undo {
 
 /// The given facts an edit adds and retracts, which change sets leave
 /// out.
-type Said = HashSet<(PredId, Vec<Id>)>;
+type GivenFacts = HashSet<(PredId, Vec<Id>)>;
 
-fn said(edit: &Edit) -> (Said, Said) {
+fn given_facts(edit: &Edit) -> (GivenFacts, GivenFacts) {
     (
         edit.add
             .iter()
@@ -1078,7 +1084,7 @@ struct Retraction {
 }
 
 /// Where the new statements start.
-struct News {
+struct AddedSince {
     /// First new entry of [`Program::rules`].
     first_rule: usize,
     /// Where the facts before the change ended.

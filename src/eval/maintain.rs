@@ -51,12 +51,12 @@ use std::ops::ControlFlow;
 use super::join::{Join, Window, MORE};
 use super::parallel::Threads;
 use super::relation::{Mark, Relation, RowId, View};
-use super::{parallel, project, Budget, Config, Database, Origin, Reader, Sink};
+use super::{parallel, project, Budget, Config, Database, Origin, Reader, RuleJoin, Sink};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::Id;
 use crate::load::Program;
-use crate::plan::{Plan, PredId, RulePlan, Step, StratumPlan};
+use crate::plan::{Plan, PredId, StratumPlan};
 
 /// A change to the program, as the model sees it.
 #[derive(Clone, Debug, Default)]
@@ -225,7 +225,7 @@ impl Database {
                 }
             }
         }
-        let (mut unstated, mut stated) = self.restate(
+        let (mut ungiven, mut stated) = self.move_given(
             std::mem::take(&mut edit.retract),
             std::mem::take(&mut edit.add),
         );
@@ -247,14 +247,14 @@ impl Database {
             let seed = if recompute {
                 None
             } else {
-                self.dred(&stratum, program, &edit, &moved, &mut unstated, budget)?
+                self.dred(&stratum, program, &edit, &moved, &mut ungiven, budget)?
             };
             let Some(mut seed) = seed else {
                 self.rebuild(s, program, &mut stated, &mut delta, budget)?;
                 for &p in &stratum.predicates {
                     covered[p] = true;
                     rebuilt[p] = true;
-                    unstated[p].clear();
+                    ungiven[p].clear();
                 }
                 continue;
             };
@@ -286,7 +286,7 @@ impl Database {
         }
         // A predicate no statement mentions any more has no facts.
         let uncovered: Vec<PredId> = (0..covered.len()).filter(|&p| !covered[p]).collect();
-        self.delete_derived(&uncovered, &mut unstated);
+        self.delete_derived(&uncovered, &mut ungiven);
         for &p in &uncovered {
             self.collect(p, &mut delta, None);
         }
@@ -401,19 +401,19 @@ impl Database {
     /// candidates for deletion) and gives it to added facts that are in the
     /// model already; returns those rows, and the added facts still to be
     /// appended, per predicate.
-    fn restate(
+    fn move_given(
         &mut self,
         retract: Vec<(PredId, Vec<Id>)>,
         add: Vec<(PredId, Vec<Id>, Origin)>,
     ) -> (PerPred<RowId>, PerPred<(Vec<Id>, Origin)>) {
         let n = self.relations.len();
-        let mut unstated: PerPred<RowId> = vec![Vec::new(); n];
+        let mut ungiven: PerPred<RowId> = vec![Vec::new(); n];
         let mut stated: PerPred<(Vec<Id>, Origin)> = vec![Vec::new(); n];
         for (p, row) in retract {
             if let Some(r) = self.relations[p].find(&row) {
                 if self.given[p].contains(r) {
                     self.set_origin(p, r, None);
-                    unstated[p].push(r);
+                    ungiven[p].push(r);
                 }
             }
         }
@@ -421,18 +421,18 @@ impl Database {
             match self.relations[p].find(&row) {
                 Some(r) => {
                     self.set_origin(p, r, Some(origin));
-                    unstated[p].retain(|&u| u != r);
+                    ungiven[p].retain(|&u| u != r);
                 }
                 None => stated[p].push((row, origin)),
             }
         }
-        (unstated, stated)
+        (ungiven, stated)
     }
 
     /// Deletes every derived fact of `preds` (recomputation starts there).
-    fn delete_derived(&mut self, preds: &[PredId], unstated: &mut PerPred<RowId>) {
+    fn delete_derived(&mut self, preds: &[PredId], ungiven: &mut PerPred<RowId>) {
         for &p in preds {
-            unstated[p].clear();
+            ungiven[p].clear();
             let rows: Vec<RowId> = self.relations[p]
                 .live_rows()
                 .filter(|r| !self.given[p].contains(*r))
@@ -480,7 +480,7 @@ impl Database {
             let at = journal.given.len();
             journal.replaced.push((p, rel, origins, at));
         }
-        self.state(&preds, stated);
+        self.append_given(&preds, stated);
         self.run_stratum(s, program, None, budget)?;
         let journal = self.journal.as_ref().expect("an update keeps a journal");
         for (p, before, _, _) in &journal.replaced[first..] {
@@ -506,7 +506,7 @@ impl Database {
     }
 
     /// Appends the new given facts of `preds`, in a round of their own.
-    fn state(&mut self, preds: &[PredId], stated: &mut PerPred<(Vec<Id>, Origin)>) {
+    fn append_given(&mut self, preds: &[PredId], stated: &mut PerPred<(Vec<Id>, Origin)>) {
         self.clock += 1;
         for &p in preds {
             for (row, origin) in std::mem::take(&mut stated[p]) {
@@ -532,7 +532,7 @@ impl Database {
         program: &Program,
         edit: &Edit,
         moved: &Moves,
-        unstated: &mut PerPred<RowId>,
+        ungiven: &mut PerPred<RowId>,
         budget: &Budget,
     ) -> Result<Option<Vec<Option<Relation>>>, EvalError> {
         let own = |p: PredId| stratum.predicates.contains(&p);
@@ -561,7 +561,7 @@ impl Database {
             .collect();
         let mut found: Vec<Option<Relation>> = vec![None; n];
         for &p in &stratum.predicates {
-            for r in std::mem::take(&mut unstated[p]) {
+            for r in std::mem::take(&mut ungiven[p]) {
                 let arity = self.relations[p].arity();
                 found[p]
                     .get_or_insert_with(|| Relation::new(arity))
@@ -588,8 +588,13 @@ impl Database {
                         continue;
                     }
                     let left = allowance.saturating_sub(doomed);
-                    let steps = &variant.steps;
-                    if !self.instances(rule, steps, &before, removed, &mut found, left, budget)? {
+                    let join = RuleJoin {
+                        rule,
+                        steps: &variant.steps,
+                        windows: &before,
+                        changes: removed,
+                    };
+                    if !self.instances(join, &mut found, left, budget)? {
                         return Ok(None);
                     }
                 }
@@ -609,14 +614,13 @@ impl Database {
         let windows = self.complete_windows();
         for rule in &stratum.rules {
             if edit.new_rules.contains(&rule.rule) {
-                self.derive(
+                let join = RuleJoin {
                     rule,
-                    &rule.base,
-                    &windows,
-                    &[],
-                    Sink::Aside(&mut seed),
-                    budget,
-                )?;
+                    steps: &rule.base,
+                    windows: &windows,
+                    changes: &[],
+                };
+                self.derive(join, Sink::Aside(&mut seed), budget)?;
                 continue;
             }
             for variant in &rule.changes {
@@ -626,8 +630,13 @@ impl Database {
                     &moved.appeared
                 };
                 if !own(variant.pred) && !added[variant.pred].is_empty() {
-                    let sink = Sink::Aside(&mut seed);
-                    self.derive(rule, &variant.steps, &windows, added, sink, budget)?;
+                    let join = RuleJoin {
+                        rule,
+                        steps: &variant.steps,
+                        windows: &windows,
+                        changes: added,
+                    };
+                    self.derive(join, Sink::Aside(&mut seed), budget)?;
                 }
             }
         }
@@ -637,17 +646,19 @@ impl Database {
     /// The head facts of every instance of `steps` in the old state, into
     /// `found`; `Ok(false)` once `found` holds more than `allowance`
     /// facts. A large join is split across threads like evaluation's.
-    #[allow(clippy::too_many_arguments)]
     fn instances(
         &mut self,
-        rule: &RulePlan,
-        steps: &[Step],
-        windows: &[Window],
-        changes: &[Relation],
+        join: RuleJoin<'_>,
         found: &mut [Option<Relation>],
         allowance: u64,
         budget: &Budget,
     ) -> Result<bool, EvalError> {
+        let RuleJoin {
+            rule,
+            steps,
+            windows,
+            changes,
+        } = join;
         self.build_indexes(steps);
         let arity = self.relations[rule.head].arity();
         let held: u64 = found.iter().flatten().map(|f| u64::from(f.len())).sum();
@@ -656,8 +667,7 @@ impl Database {
         let split = parallel::first_scan(steps, &self.relations, windows, changes)
             .and_then(|range| parallel::parts(range, budget.jobs, None));
         if let Some(parts) = split {
-            return self
-                .instances_in_parts(rule, steps, windows, changes, out, left, budget, &parts);
+            return self.instances_in_parts(join, out, left, budget, &parts);
         }
         let mut join = Join {
             view: View::Before,

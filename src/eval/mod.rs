@@ -367,7 +367,13 @@ impl Database {
                             continue;
                         }
                         let sink = Sink::Round(&mut pending);
-                        self.derive(rule, steps, &windows, &[], sink, budget)?;
+                        let join = RuleJoin {
+                            rule,
+                            steps,
+                            windows: &windows,
+                            changes: &[],
+                        };
+                        self.derive(join, sink, budget)?;
                     }
                 }
             }
@@ -469,15 +475,17 @@ impl Database {
     /// relation nor `pending` has yet.
     fn derive(
         &mut self,
-        rule: &plan::RulePlan,
-        steps: &[Step],
-        windows: &[Window],
-        changes: &[Relation],
+        join: RuleJoin<'_>,
         sink: Sink<'_>,
         budget: &Budget,
     ) -> Result<(), EvalError> {
+        let RuleJoin {
+            steps,
+            windows,
+            changes,
+            ..
+        } = join;
         self.build_indexes(steps);
-        let args = (rule, steps, windows, changes, sink, budget);
         // What a row of this join cost last time decides whether to split
         // it now; the steps stay put while the stratum runs, so their
         // address names the join.
@@ -491,9 +499,9 @@ impl Database {
             let (done, threads) = match split {
                 Some(parts) => {
                     let threads = budget.jobs.min(parts.len());
-                    (self.derive_in_parts(args, &parts), threads)
+                    (self.derive_in_parts(join, sink, budget, &parts), threads)
                 }
-                None => (self.derive_here(args), 1),
+                None => (self.derive_here(join, sink, budget), 1),
             };
             let rows = range.hi - range.lo;
             if let (true, Some(_)) = (rows > 0, started) {
@@ -502,21 +510,33 @@ impl Database {
             }
             return done;
         }
-        self.derive_here(args)
+        self.derive_here(join, sink, budget)
     }
 
     /// [`Database::derive`] on this thread. Heads of up to three columns
     /// get a loop compiled for their length: projecting and hashing a
     /// candidate fact are much of what a join spends per match.
-    fn derive_here(&mut self, args: DeriveArgs<'_>) -> Result<(), EvalError> {
-        with_head_row!(args.0.head_args.len(), row => self.derive_rows(args, row))
+    fn derive_here(
+        &mut self,
+        join: RuleJoin<'_>,
+        sink: Sink<'_>,
+        budget: &Budget,
+    ) -> Result<(), EvalError> {
+        with_head_row!(join.rule.head_args.len(), row => self.derive_rows(join, sink, budget, row))
     }
 
     /// [`Database::derive_here`] with `row` as the buffer of each
     /// candidate fact.
     fn derive_rows(
         &mut self,
-        (rule, steps, windows, changes, sink, budget): DeriveArgs<'_>,
+        RuleJoin {
+            rule,
+            steps,
+            windows,
+            changes,
+        }: RuleJoin<'_>,
+        sink: Sink<'_>,
+        budget: &Budget,
         row: impl HeadRow,
     ) -> Result<(), EvalError> {
         let (Sink::Round(pending) | Sink::Aside(pending)) = sink;
@@ -1003,16 +1023,19 @@ pub fn packed_key(row: &[Id]) -> Option<u64> {
     })
 }
 
-/// What [`Database::derive`] passes on to the derivation that runs the
-/// join: the rule, the variant's steps, windows, changes, sink, budget.
-type DeriveArgs<'a> = (
-    &'a plan::RulePlan,
-    &'a [Step],
-    &'a [Window],
-    &'a [Relation],
-    Sink<'a>,
-    &'a Budget,
-);
+/// One variant of a rule and the state its join reads: what
+/// [`Database::derive`] and maintenance's overdeletion run.
+#[derive(Clone, Copy)]
+pub(crate) struct RuleJoin<'a> {
+    /// The rule (its head, slots and span).
+    pub rule: &'a plan::RulePlan,
+    /// The variant's steps.
+    pub steps: &'a [Step],
+    /// What each relation shows.
+    pub windows: &'a [Window],
+    /// The changed facts its [`plan::Version::Change`] scan reads.
+    pub changes: &'a [Relation],
+}
 
 /// Candidate facts a join found, checked against the relation [`BATCH`]
 /// at a time: the probes of a batch do not depend on one another, so the

@@ -22,7 +22,7 @@ use rayon::prelude::*;
 use super::join::{source, Join, Window, MORE};
 use super::relation::BATCH;
 use super::relation::{Range, Relation, View};
-use super::{project, with_head_row, Budget, Database, DeriveArgs, HeadRow, Sink};
+use super::{project, with_head_row, Budget, Database, HeadRow, RuleJoin, Sink};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::{Id, Interner, Minted, Overlay};
@@ -300,7 +300,14 @@ impl Database {
     /// [`Database::derive`] with the join split into `parts`.
     pub(super) fn derive_in_parts(
         &mut self,
-        (rule, steps, windows, changes, sink, budget): DeriveArgs<'_>,
+        RuleJoin {
+            rule,
+            steps,
+            windows,
+            changes,
+        }: RuleJoin<'_>,
+        sink: Sink<'_>,
+        budget: &Budget,
         parts: &[Range],
     ) -> Result<(), EvalError> {
         let arity = self.relations[rule.head].arity();
@@ -366,13 +373,14 @@ impl Database {
     /// the head facts of every instance in the state before the update,
     /// merged in row order into `out`; `Ok(false)` as soon as more than
     /// `left` of them are new to `out`.
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn instances_in_parts(
         &mut self,
-        rule: &RulePlan,
-        steps: &[Step],
-        windows: &[Window],
-        changes: &[Relation],
+        RuleJoin {
+            rule,
+            steps,
+            windows,
+            changes,
+        }: RuleJoin<'_>,
         out: &mut Relation,
         mut left: u64,
         budget: &Budget,

@@ -173,24 +173,15 @@ impl Plan {
         interner: &mut Interner,
         sizes: Option<&dyn Fn(usize, usize) -> u32>,
     ) -> (Vec<Vec<Step>>, Slot) {
-        let recursive = self.recursive_literals(rule, own);
-        let numbered = numbering(self, rule, interner);
-        let needed = head_variables(rule);
-        let mut slots = numbered.1;
-        let deltas = recursive
+        let shape = self.shape(rule, own, interner);
+        let mut slots = shape.first_free;
+        let deltas = shape
+            .recursive
             .iter()
             .map(|&d| {
                 let literal_sizes =
                     sizes.map(|size| (0..rule.body.len()).map(|i| size(d, i)).collect());
-                let (steps, used) = self.variant(
-                    rule,
-                    (&numbered.0, numbered.1),
-                    Some(d),
-                    &recursive,
-                    &needed,
-                    literal_sizes,
-                    interner,
-                );
+                let (steps, used) = self.variant(&shape, Some(d), literal_sizes, interner);
                 slots = slots.max(used);
                 steps
             })
@@ -209,24 +200,38 @@ impl Plan {
             .collect()
     }
 
-    /// One variant of a rule's body (`delta`: the literal read as delta),
-    /// numbered as `numbered` says; returns its steps and the slots used.
-    #[allow(clippy::too_many_arguments)]
+    /// What every variant of `rule` shares (see [`RuleShape`]).
+    fn shape<'r>(
+        &mut self,
+        rule: &'r ast::Rule,
+        own: &HashSet<PredId>,
+        interner: &mut Interner,
+    ) -> RuleShape<'r> {
+        let (vars, first_free) = numbering(self, rule, interner);
+        RuleShape {
+            rule,
+            recursive: self.recursive_literals(rule, own),
+            vars,
+            first_free,
+            needed: head_variables(rule),
+        }
+    }
+
+    /// One variant of a rule's body (`delta`: the literal read as delta;
+    /// `literal_sizes`: the facts each literal reads, for ties in the join
+    /// order); returns its steps and the slots used.
     fn variant(
         &mut self,
-        rule: &ast::Rule,
-        (vars, first_free): (&HashMap<String, Slot>, Slot),
+        shape: &RuleShape,
         delta: Option<usize>,
-        recursive: &[usize],
-        needed: &HashSet<String>,
         literal_sizes: Option<Vec<u32>>,
         interner: &mut Interner,
     ) -> (Vec<Step>, Slot) {
         let mut b = Builder::new(self, interner);
-        b.vars = vars.clone();
-        b.next_slot = first_free;
+        b.vars = shape.vars.clone();
+        b.next_slot = shape.first_free;
         b.literal_sizes = literal_sizes;
-        let steps = b.body(&rule.body, delta, recursive, needed);
+        let steps = b.body(&shape.rule.body, delta, &shape.recursive, &shape.needed);
         (steps, b.next_slot)
     }
 
@@ -237,18 +242,14 @@ impl Plan {
         own: &HashSet<PredId>,
         interner: &mut Interner,
     ) -> RulePlan {
-        let recursive = self.recursive_literals(rule, own);
-        let (vars, first_free) = numbering(self, rule, interner);
-        let needed = head_variables(rule);
-        let (base, mut slots) = self.variant(
-            rule,
-            (&vars, first_free),
-            None,
-            &recursive,
-            &needed,
-            None,
-            interner,
-        );
+        let shape = self.shape(rule, own, interner);
+        let (base, mut slots) = self.variant(&shape, None, None, interner);
+        let RuleShape {
+            vars,
+            first_free,
+            needed,
+            ..
+        } = shape;
         let (deltas, delta_slots) = self.delta_variants(rule, own, interner, None);
         slots = slots.max(delta_slots);
         let mut changes = Vec::new();
@@ -356,4 +357,15 @@ impl Plan {
             }
         }
     }
+}
+
+/// What every variant of a rule shares: the variables' slots (the head's
+/// first), the first free slot, the body atoms of the rule's own stratum
+/// (each read as delta in one variant) and the variables the head needs.
+struct RuleShape<'r> {
+    rule: &'r ast::Rule,
+    recursive: Vec<usize>,
+    vars: HashMap<String, Slot>,
+    first_free: Slot,
+    needed: HashSet<String>,
 }
