@@ -7,8 +7,8 @@
 use std::io::{self, Write};
 
 use super::Engine;
-use crate::eval::parallel::Threads;
 use crate::eval::relation::RowId;
+use crate::eval::threads::Threads;
 use crate::eval::{unpack_key, Database};
 use crate::explain::Fact;
 use crate::intern::{Id, Texts};

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use super::parallel::Threads;
+use super::threads::Threads;
 use crate::error::EvalError;
 use crate::source::Span;
 use crate::time::Time;

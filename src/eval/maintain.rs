@@ -49,8 +49,8 @@ use std::collections::HashSet;
 use std::ops::ControlFlow;
 
 use super::join::{Join, Window, MORE};
-use super::parallel::Threads;
 use super::relation::{Mark, Relation, RowId, View};
+use super::threads::Threads;
 use super::{parallel, project, Budget, Config, Database, Origin, Reader, RuleJoin, Sink};
 use crate::error::EvalError;
 use crate::hash::hash_ids;

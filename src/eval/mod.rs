@@ -30,6 +30,7 @@ pub(crate) mod parallel;
 pub use parallel::split_joins_from;
 pub mod relation;
 mod rowset;
+pub mod threads;
 pub mod timeline;
 
 use std::ops::ControlFlow;
@@ -990,7 +991,7 @@ fn query_atoms(query: &ast::Query) -> Vec<&ast::Atom> {
 /// Rows of at most two inline integers sort by one packed key (sorting
 /// by it is the canonical order); `None` for other rows.
 /// Sorts, on the threads of the rayon pool it runs in (see
-/// [`parallel::Threads`]) when `items` are many; outside a pool, on the
+/// [`threads::Threads`]) when `items` are many; outside a pool, on the
 /// calling thread alone. A total order: the result is the same either way.
 fn sort<T: Send>(items: &mut [T], order: impl Fn(&T, &T) -> std::cmp::Ordering + Sync) {
     if items.len() > PARALLEL_SORT && rayon::current_thread_index().is_some() {

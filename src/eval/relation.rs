@@ -36,8 +36,7 @@ use crate::intern::Id;
 /// Rows looked up at once by [`Relation::insert_batch`] (and its callers).
 pub const BATCH: usize = 16;
 
-/// A row's position in its relation.
-pub type RowId = u32;
+pub use super::rowset::RowId;
 
 /// Which rows of a relation a scan may see, as a half-open range of row ids.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -23,7 +23,8 @@
 //! Removing an id empties its slot and counts it off the buckets it
 //! passed, so no tombstones pile up.
 
-use super::relation::RowId;
+/// A row's position in its relation: what a set and an index hold.
+pub type RowId = u32;
 
 /// Tables of a set.
 const SHARDS: usize = 64;
