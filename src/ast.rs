@@ -740,3 +740,16 @@ pub fn inner_variables(agg: &Aggregate) -> Vec<&Var> {
     }
     vars
 }
+
+/// The distinct variables of a rule's head, in order.
+pub fn head_variables(rule: &Rule) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for t in &rule.head.args {
+        if let Term::Var(v) = t {
+            if !names.contains(&v.name.as_str()) {
+                names.push(&v.name);
+            }
+        }
+    }
+    names
+}

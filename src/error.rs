@@ -13,6 +13,7 @@ use std::fmt;
 
 use miette::{Diagnostic, LabeledSpan, Severity};
 
+pub use crate::source::Location;
 use crate::source::{Sources, Span};
 
 /// Syntax errors (`entente::parse`).
@@ -626,28 +627,6 @@ impl ErrorKind {
             "entente::undefined" | "entente::singleton" => ErrorKind::Warning,
             _ => ErrorKind::Check,
         }
-    }
-}
-
-/// Where a problem is, counted in the text the caller gave (a file, a
-/// source text, a goal): the name shown for it, the 1-based line and
-/// column (in characters), and the byte range in that text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Location {
-    /// The text's name: the path as given, or the name of a source text
-    /// (`<goal>` for a goal).
-    pub file: String,
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub column: usize,
-    /// The bytes the problem's first label covers, in that text.
-    pub range: std::ops::Range<usize>,
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
     }
 }
 

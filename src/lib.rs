@@ -94,6 +94,7 @@
 // reach the naive oracle and the proof checker's inputs; they are internal
 // (hidden from the docs, free to change). The API is what the crate root
 // re-exports below, and the `json` helpers.
+mod answers;
 #[doc(hidden)]
 pub mod ast;
 #[doc(hidden)]

@@ -14,8 +14,6 @@ use std::sync::{Arc, OnceLock};
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use crate::error::Location;
-
 /// A byte range in the global address space of a [`Sources`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
@@ -268,5 +266,27 @@ mod tests {
             .locate(Span::new(goal.start + 2, goal.start + 3))
             .is_none());
         assert_eq!(scratch.end(), sources.end());
+    }
+}
+
+/// Where a problem is, counted in the text the caller gave (a file, a
+/// source text, a goal): the name shown for it, the 1-based line and
+/// column (in characters), and the byte range in that text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Location {
+    /// The text's name: the path as given, or the name of a source text
+    /// (`<goal>` for a goal).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// The bytes the problem's first label covers, in that text.
+    pub range: std::ops::Range<usize>,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
     }
 }

@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use super::update::Prior;
 use super::{ChangeSet, Engine, Explanation, WhatIf};
 use crate::ast::{Atom, Literal, Query, Statement, Term};
 use crate::check::{self, Stratification};
@@ -364,15 +365,6 @@ impl Engine {
             })
             .collect())
     }
-}
-
-/// What a what-if over time needs of the engine before the change that
-/// the change does not keep: the snapshot at the time point asked about,
-/// or the timeline, when the engine kept none.
-#[derive(Default)]
-pub(super) struct Prior {
-    pub(super) snapshot: Option<Database>,
-    pub(super) timeline: Option<Timeline>,
 }
 
 impl Engine {

@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::pattern::write_facts;
-use super::time::Prior;
 use super::{ChangeSet, Engine, Explanation};
 use crate::ast::{self, Rule, Statement, Term, When};
 use crate::check;
@@ -1121,4 +1120,13 @@ pub(super) fn ground(atom: &ast::Atom) -> Option<Fact> {
         predicate: atom.predicate.text.to_string(),
         args,
     })
+}
+
+/// What a what-if over time needs of the engine before the change that
+/// the change does not keep: the snapshot at the time point asked about,
+/// or the timeline, when the engine kept none.
+#[derive(Default)]
+pub(super) struct Prior {
+    pub(super) snapshot: Option<Database>,
+    pub(super) timeline: Option<Timeline>,
 }

@@ -14,16 +14,14 @@
 //! served it before. The first question that would need an index scans
 //! instead ([`Scanned`]); the next one builds it.
 
-use std::collections::HashSet;
 use std::ops::ControlFlow;
-use std::sync::{Mutex, PoisonError};
 
 use super::join::{Join, Window, MORE};
 use super::relation::Relation;
-use super::{head_variables, Answers, Budget, Config, Database, HeadPlan};
+use super::{Answers, Budget, Config, Database, HeadPlan};
 use crate::ast;
+use crate::ast::head_variables;
 use crate::error::EvalError;
-use crate::hash::FxBuild;
 use crate::intern::{Id, Names, Overlay};
 use crate::plan::{self, Bindings, PredId, QueryPlan};
 use crate::source::Span;
@@ -36,36 +34,6 @@ use crate::value::Value;
 pub struct Missing {
     predicates: Vec<(String, usize)>,
     indexes: Vec<(PredId, Vec<usize>)>,
-}
-
-/// The lookups that questions made by scanning, for want of an index:
-/// the first question that would build an index scans and tests instead,
-/// and the next builds it. A single question (`entente query`) then costs
-/// one pass over the facts and no memory, where the index would cost
-/// several passes and as much memory as the facts; a host asking many
-/// pays one scan before its questions cost what they touch.
-#[derive(Default)]
-pub struct Scanned(Mutex<HashSet<(PredId, Vec<usize>), FxBuild>>);
-
-impl Scanned {
-    /// True the first time a question looks `pred` up on `columns`.
-    fn first(&self, pred: PredId, columns: &[usize]) -> bool {
-        let mut scanned = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        scanned.insert((pred, columns.to_vec()))
-    }
-}
-
-impl Clone for Scanned {
-    fn clone(&self) -> Self {
-        let scanned = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        Scanned(Mutex::new(scanned.clone()))
-    }
-}
-
-impl std::fmt::Debug for Scanned {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Scanned")
-    }
 }
 
 /// A question's view of a model: the model, read only, and the values the

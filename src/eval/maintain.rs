@@ -48,10 +48,12 @@
 use std::collections::HashSet;
 use std::ops::ControlFlow;
 
+use super::database::Journal;
+use super::heads::{project, RuleJoin, Sink};
 use super::join::{Join, Window, MORE};
-use super::relation::{Mark, Relation, RowId, View};
+use super::relation::{Relation, RowId, View};
 use super::threads::Threads;
-use super::{parallel, project, Budget, Config, Database, Origin, Reader, RuleJoin, Sink};
+use super::{parallel, Budget, Config, Database, Origin, Reader};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::Id;
@@ -69,27 +71,6 @@ pub struct Edit {
     pub new_rules: HashSet<usize>,
     /// Head predicates of the rules that were removed.
     pub removed_heads: HashSet<PredId>,
-}
-
-/// What an update changed in the database, kept until the update is
-/// kept for good so that it can be taken back ([`Database::undo`]): a failed
-/// change or a what-if leaves the model exactly as it was, row ids and
-/// rounds included, at the cost of what changed: the plan before (the
-/// rules'), each relation's [`Mark`], the rows purged, the relations
-/// replaced by a rebuild (which would have been freed), and the origins
-/// of given facts as they were before each change to them.
-#[derive(Clone, Debug)]
-pub struct Journal {
-    plan: Plan,
-    marks: Vec<Mark>,
-    purged: Vec<(PredId, Vec<RowId>)>,
-    /// With the length of `given` when each was replaced: the origins
-    /// noted after that are its replacement's.
-    replaced: Vec<(PredId, Relation, super::GivenRows, usize)>,
-    given: Vec<(PredId, RowId, Option<Origin>)>,
-    clock: u32,
-    derived: u64,
-    stats: Vec<super::StratumStats>,
 }
 
 /// The net change an update made to the model: per predicate id, the

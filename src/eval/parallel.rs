@@ -17,10 +17,11 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use std::ops::ControlFlow;
 
+use super::heads::{project, with_head_row, HeadRow, RuleJoin, Sink};
 use super::join::{source, Join, Window, MORE};
 use super::relation::BATCH;
 use super::relation::{Range, Relation, View};
-use super::{project, with_head_row, Budget, Database, HeadRow, RuleJoin, Sink};
+use super::{Budget, Database};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::{Id, Interner, Minted, Overlay};

@@ -25,18 +25,6 @@ pub(super) fn numbering(
     (numbering.vars, numbering.next_slot)
 }
 
-/// The variables of a rule's head: what its body must bind.
-pub(super) fn head_variables(rule: &ast::Rule) -> HashSet<String> {
-    rule.head
-        .args
-        .iter()
-        .filter_map(|t| match t {
-            Term::Var(v) => Some(v.name.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn push_var(out: &mut Vec<(String, Slot)>, vars: &HashMap<String, Slot>, name: &str) {
     if let Some(&slot) = vars.get(name) {
         if !out.iter().any(|(n, _)| n == name) {

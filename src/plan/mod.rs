@@ -42,11 +42,11 @@ use crate::hash::NameMap;
 use crate::intern::{Interner, Names};
 use crate::load::Program;
 
-use build::{head_variables, numbering, Builder, Target};
+use build::{numbering, Builder, Target};
 pub use show::Shown;
 pub use types::{
-    for_each_index, Access, AggregatePlan, Bindings, ChangeVariant, Column, Expr, Operand, Plan,
-    PredId, QueryPlan, RulePlan, Slot, Step, StratumPlan, Version,
+    for_each_index, Access, AggregatePlan, Bindings, ChangeVariant, Column, Expr, HeadPlan,
+    Operand, Plan, PredId, QueryPlan, RulePlan, Slot, Step, StratumPlan, Version,
 };
 
 /// Builds the plan of a checked program. Predicate ids and index numbers
@@ -213,7 +213,10 @@ impl Plan {
             recursive: self.recursive_literals(rule, own),
             vars,
             first_free,
-            needed: head_variables(rule),
+            needed: ast::head_variables(rule)
+                .into_iter()
+                .map(String::from)
+                .collect(),
         }
     }
 

@@ -4,7 +4,7 @@
 
 use indexmap::IndexMap;
 
-use crate::ast::{AggregateFn, ArithOp, CompareOp};
+use crate::ast::{self, AggregateFn, ArithOp, CompareOp};
 use crate::hash::FxBuild;
 use crate::intern::Id;
 use crate::source::Span;
@@ -286,4 +286,17 @@ pub struct QueryPlan {
     pub slots: usize,
     /// The join.
     pub steps: Vec<Step>,
+}
+
+/// A rule's body planned to run with the head's variables bound to a
+/// fact's values (they are the plan's first slots): how a proof finds the
+/// instances behind a fact, and how maintenance asks whether a deleted fact
+/// still has one.
+#[derive(Clone, Debug)]
+pub struct HeadPlan {
+    /// The body, each `_` of a positive atom named (see
+    /// [`ast::name_wildcards`]) so that its value shows.
+    pub body: Vec<ast::Literal>,
+    /// The join.
+    pub plan: QueryPlan,
 }

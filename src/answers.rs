@@ -1,0 +1,113 @@
+//! The answers to a query: what every face (CLI, REPL, library, Python,
+//! browser) prints, converts or iterates.
+
+use crate::convert::{value_error, FromValue};
+use crate::error::{Error, ValueError};
+use crate::time::Validity;
+use crate::value::Value;
+
+/// The answers to one query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answers {
+    /// The query's named variables, in order of first appearance.
+    pub variables: Vec<String>,
+    /// One row of values per answer, sorted; a ground query that holds has
+    /// one empty row, one that fails none.
+    pub rows: Vec<Vec<Value>>,
+    /// When each answer holds, in the order of `rows`, for a query asked
+    /// over every time of a program that says when facts hold (SPEC §10);
+    /// empty otherwise (every answer holds at the time asked about).
+    pub validities: Vec<Validity>,
+}
+
+impl Answers {
+    /// True when the query has at least one answer.
+    pub fn holds(&self) -> bool {
+        !self.rows.is_empty()
+    }
+
+    /// When the answer at `i` holds: always, unless the answers were
+    /// asked over time; `None` when there is no answer `i`.
+    pub fn validity(&self, i: usize) -> Option<Validity> {
+        if i >= self.rows.len() {
+            return None;
+        }
+        Some(
+            self.validities
+                .get(i)
+                .cloned()
+                .unwrap_or_else(Validity::always),
+        )
+    }
+
+    /// The answers one by one, each readable by variable name.
+    pub fn iter(&self) -> impl Iterator<Item = Answer<'_>> {
+        self.rows.iter().map(|values| Answer {
+            variables: &self.variables,
+            values,
+        })
+    }
+}
+
+/// One answer: a value for each of the query's variables.
+#[derive(Clone, Copy, Debug)]
+pub struct Answer<'a> {
+    variables: &'a [String],
+    values: &'a [Value],
+}
+
+impl<'a> Answer<'a> {
+    /// The value of `variable` as a Rust `T` (see [`FromValue`]):
+    /// `answer.get::<i64>("Year")`, `answer.get::<&str>("Who")`. An
+    /// `entente::value` error when the goal has no such variable or the
+    /// value is not a `T`.
+    ///
+    /// ```
+    /// use entente::Engine;
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "treaty(armenia, russia, 1997).")?;
+    /// engine.run()?;
+    /// let (answers, _) = engine.query("treaty(A, B, Year)")?;
+    /// let first = answers.iter().next().unwrap();
+    /// assert_eq!(first.get::<i64>("Year")?, 1997);
+    /// assert_eq!(first.get::<&str>("A")?, "armenia");
+    /// assert!(first.get::<i64>("A").is_err());
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn get<T: FromValue<'a>>(&self, variable: &str) -> Result<T, Error> {
+        let Some(value) = self.value(variable) else {
+            let name = variable.to_string();
+            let help = format!("the variables are {}", self.variables.join(", "));
+            return Err(value_error(name.clone(), |span| ValueError::NoVariable {
+                name,
+                span,
+                help,
+            }));
+        };
+        T::from_value(value).ok_or_else(|| {
+            let text = value.to_string();
+            value_error(text.clone(), |span| ValueError::WrongType {
+                value: text,
+                wanted: T::WANTED,
+                span,
+            })
+        })
+    }
+
+    /// The value of `variable`, if the goal has it.
+    pub fn value(&self, variable: &str) -> Option<&'a Value> {
+        let i = self.variables.iter().position(|v| v == variable)?;
+        self.values.get(i)
+    }
+
+    /// The values, in the order of [`Answers::variables`].
+    pub fn values(&self) -> &'a [Value] {
+        self.values
+    }
+
+    /// The query's variables, in order.
+    pub fn variables(&self) -> &'a [String] {
+        self.variables
+    }
+}

@@ -1,0 +1,300 @@
+//! Semi-naive rounds: a stratum runs round after round until no new
+//! fact appears (see the module docs of [`crate::eval`]), each round's
+//! new facts appended at its end; and the join orders of recursive rules
+//! adapted to the relations' sizes as they grow.
+
+use std::collections::HashSet;
+
+use super::config::Budget;
+use super::heads::{RuleJoin, Sink};
+use super::join::Window;
+use super::relation::{Relation, RowId, BATCH};
+use super::{Config, Database, StratumStats};
+use crate::ast;
+use crate::error::EvalError;
+use crate::hash;
+use crate::import::ImportedRows;
+use crate::intern::Interner;
+use crate::load::Program;
+use crate::plan::{self, Plan, PredId};
+
+/// What join reordering keeps of a recursive rule while its stratum runs.
+struct Reorder {
+    /// The predicate of each body literal that is a positive atom.
+    preds: Vec<Option<PredId>>,
+    /// The positions of the atoms of the rule's own stratum: one delta
+    /// variant each.
+    recursive: Vec<usize>,
+    /// Per delta variant, the ranking of its atoms by size it was last
+    /// planned for (empty: as the plan made it, sizes unknown).
+    ranked: Vec<Vec<usize>>,
+}
+
+impl Reorder {
+    fn new(plan: &Plan, rule: &ast::Rule, own: &HashSet<PredId>) -> Reorder {
+        let preds = rule
+            .body
+            .iter()
+            .map(|l| match l {
+                ast::Literal::Positive(a) => plan.predicates.get_index_of(&*a.predicate.text),
+                _ => None,
+            })
+            .collect();
+        let recursive = plan.recursive_literals(rule, own);
+        Reorder {
+            preds,
+            ranked: vec![Vec::new(); recursive.len()],
+            recursive,
+        }
+    }
+}
+
+/// Computes the perfect model of a checked program from its plan (built
+/// with `interner`).
+pub fn evaluate(
+    plan: Plan,
+    interner: Interner,
+    program: &Program,
+    imported: &[ImportedRows],
+    config: &Config,
+) -> Result<Database, EvalError> {
+    let budget = Budget::start(config);
+    let mut db = Database::empty(plan, interner);
+    db.load_given(program, imported, config.at);
+    for s in 0..db.plan.strata.len() {
+        let stats = db.run_stratum(s, program, None, &budget)?;
+        db.stats.push(stats);
+    }
+    Ok(db)
+}
+
+/// Rows of a round's new facts above which their buffer is sized afresh
+/// for the next round.
+const RESIZE_PENDING_ROWS: usize = 1 << 16;
+
+impl Database {
+    /// Runs stratum `s` to its fixpoint. The first round runs every rule
+    /// once on the full relations, unless `seed` gives its new facts (as
+    /// incremental maintenance does); later rounds run the delta variants.
+    pub(super) fn run_stratum(
+        &mut self,
+        s: usize,
+        program: &Program,
+        seed: Option<Vec<Option<Relation>>>,
+        budget: &Budget,
+    ) -> Result<StratumStats, EvalError> {
+        let start = budget.clock.now();
+        let mut stratum = self.plan.strata[s].clone();
+        // Joins are named by where their steps are, which changes now.
+        self.join_costs.clear();
+        let own: HashSet<PredId> = stratum.predicates.iter().copied().collect();
+        let mut reorders: Vec<Option<Reorder>> = stratum
+            .rules
+            .iter()
+            .map(|r| {
+                let rule = &program.rules[r.rule];
+                (!r.deltas.is_empty()).then(|| Reorder::new(&self.plan, rule, &own))
+            })
+            .collect();
+        let recursive = stratum.rules.iter().any(|r| !r.deltas.is_empty());
+        let mut windows = self.complete_windows();
+        // New facts of the round, per head predicate; kept across rounds
+        // so that their memory is reused.
+        let seeded = seed.is_some();
+        let mut pending = seed.unwrap_or_else(|| vec![None; self.relations.len()]);
+        pending.resize(self.relations.len(), None);
+        let seeds: u64 = pending.iter().flatten().map(|r| u64::from(r.len())).sum();
+        self.derived = self.count_derived() + seeds;
+        let before = self.derived;
+        let mut rounds = 0;
+        loop {
+            let span = stratum.rules.first().map(|r| r.span).unwrap_or_default();
+            if let Some(stop) = budget.exhausted(span) {
+                return Err(stop);
+            }
+            self.clock += 1;
+            rounds += 1;
+            budget.note_round(s, self.plan.strata.len(), rounds, self.derived);
+            let first = rounds == 1;
+            if !first {
+                self.adapt_join_orders(&mut stratum, &mut reorders, program, &own, &windows);
+            }
+            if !(first && seeded) {
+                for rule in &stratum.rules {
+                    let variants = if first {
+                        std::slice::from_ref(&rule.base)
+                    } else {
+                        &rule.deltas[..]
+                    };
+                    for steps in variants {
+                        if !first && delta_pred(steps).is_some_and(|p| windows[p].delta_is_empty())
+                        {
+                            continue;
+                        }
+                        let sink = Sink::Round(&mut pending);
+                        let join = RuleJoin {
+                            rule,
+                            steps,
+                            windows: &windows,
+                            changes: &[],
+                        };
+                        self.derive(join, sink, budget)?;
+                    }
+                }
+            }
+            let any_new = self.commit(&stratum.predicates, &mut pending, &mut windows, self.clock);
+            if !any_new || !recursive {
+                break;
+            }
+        }
+        Ok(StratumStats {
+            predicates: stratum
+                .predicates
+                .iter()
+                .map(|&p| {
+                    self.plan
+                        .predicates
+                        .get_index(p)
+                        .map(|(n, _)| n.clone())
+                        .unwrap_or_default()
+                })
+                .collect(),
+            rounds,
+            derived: self.derived.saturating_sub(before),
+            time: budget.clock.since(start),
+        })
+    }
+
+    /// Plans a recursive rule's delta variants again when the ranking of
+    /// their atoms by the facts each reads (the delta for the delta atom,
+    /// the old or full relation for the others) has changed since they were
+    /// last planned: between atoms that bind as many arguments, the
+    /// smaller goes first. A join that starts from a small delta instead
+    /// of scanning a large relation, or the reverse once the delta has
+    /// grown, is where reordering pays; the ranking check keeps the cost to
+    /// a few comparisons a round when nothing changes. Sizes do not depend
+    /// on the number of threads, so neither does the order of facts.
+    fn adapt_join_orders(
+        &mut self,
+        stratum: &mut plan::StratumPlan,
+        reorders: &mut [Option<Reorder>],
+        program: &Program,
+        own: &HashSet<PredId>,
+        windows: &[Window],
+    ) {
+        for (rule, reorder) in stratum.rules.iter_mut().zip(reorders) {
+            let Some(Reorder {
+                preds,
+                recursive,
+                ranked,
+            }) = reorder
+            else {
+                continue;
+            };
+            let ast = &program.rules[rule.rule];
+            let size = |d: usize, i: usize| -> u32 {
+                let Some(p) = preds[i] else { return 0 };
+                let w = windows[p];
+                if i == d {
+                    w.delta_end - w.old_end
+                } else if i > d && own.contains(&p) {
+                    w.old_end
+                } else {
+                    w.delta_end
+                }
+            };
+            let ranking = |d: usize| {
+                let mut atoms: Vec<usize> =
+                    (0..preds.len()).filter(|&i| preds[i].is_some()).collect();
+                atoms.sort_by_key(|&i| size(d, i));
+                atoms
+            };
+            let now: Vec<Vec<usize>> = recursive.iter().map(|&d| ranking(d)).collect();
+            if now == *ranked {
+                continue;
+            }
+            *ranked = now;
+            let (deltas, slots) =
+                self.plan
+                    .delta_variants(ast, own, &mut self.interner, Some(&size));
+            // An order that needs a new index on a relation of the stratum
+            // is not taken: that relation grows every round, and its index
+            // with it (on a closure of 63 million facts such an order cost
+            // 0.9 GB and more time than it saved).
+            let mut grows_an_index = false;
+            for steps in &deltas {
+                plan::for_each_index(steps, &mut |pred, i| {
+                    grows_an_index |= own.contains(&pred) && !self.relations[pred].has_index(i);
+                });
+            }
+            if !grows_an_index {
+                rule.deltas = deltas;
+                rule.slots = rule.slots.max(slots);
+            }
+        }
+    }
+
+    /// Appends a round's new facts, stamped with the round (split joins
+    /// may have appended some already, see [`Sink::Round`]); they become
+    /// the next round's delta, and a relation without new facts gets an
+    /// empty delta. Returns whether there was any new fact.
+    fn commit(
+        &mut self,
+        stratum: &[PredId],
+        pending: &mut [Option<Relation>],
+        windows: &mut [Window],
+        round: u32,
+    ) -> bool {
+        let mut any_new = false;
+        for &pred in stratum {
+            let rel = &mut self.relations[pred];
+            // The relation's length when the round began.
+            let old_len = windows[pred].delta_end;
+            if let Some(new) = pending[pred].as_mut().filter(|n| !n.is_empty()) {
+                rel.reserve(new.len() as usize);
+                let mut hashes = [0u64; BATCH];
+                for start in (0..new.len()).step_by(BATCH) {
+                    let batch = start..new.len().min(start + BATCH as RowId);
+                    // The slots of a batch are read first, so that their
+                    // cache misses overlap.
+                    for (r, h) in batch.clone().zip(&mut hashes) {
+                        *h = hash::hash_ids(new.row(r).iter().copied());
+                        rel.warm(*h);
+                    }
+                    for (r, &h) in batch.zip(&hashes) {
+                        rel.push_new_hashed(new.row(r), round, h);
+                    }
+                }
+                // The buffer is kept for the next round, but a large one is
+                // sized afresh for as many facts as this round's: kept as
+                // it is, the largest round's buffer would stay to the end.
+                let (arity, len) = (new.arity(), new.len() as usize);
+                if len > RESIZE_PENDING_ROWS {
+                    pending[pred] = None;
+                    pending[pred] = Some(Relation::with_capacity(arity, len));
+                } else {
+                    new.clear();
+                }
+            }
+            windows[pred] = Window {
+                old_end: old_len,
+                delta_end: rel.len(),
+            };
+            any_new |= rel.len() > old_len;
+        }
+        any_new
+    }
+}
+
+/// The predicate a delta variant reads as delta.
+fn delta_pred(steps: &[plan::Step]) -> Option<PredId> {
+    steps.iter().find_map(|s| match s {
+        plan::Step::Scan {
+            pred,
+            version: plan::Version::Delta,
+            ..
+        } => Some(*pred),
+        plan::Step::Exists(inner) => delta_pred(inner),
+        _ => None,
+    })
+}
