@@ -113,6 +113,7 @@ pub mod error;
 pub mod eval;
 #[doc(hidden)]
 pub mod explain;
+mod fact;
 #[doc(hidden)]
 pub mod facts;
 mod files;
@@ -140,19 +141,18 @@ pub mod time;
 #[doc(hidden)]
 pub mod value;
 
+pub use answers::{Answer, Answers};
 pub use convert::{is_predicate, is_variable, FromValue, IntoArgs, IntoValue};
 pub use engine::{
     statements_of, Arg, Boundaries, Cause, Change, ChangeSet, Engine, ExplainedTimeline,
     Explanation, Pattern, Piece, PredicateChanges, PredicateInfo, Update, WhatIf,
 };
 pub use error::{render, Error, ErrorKind, GraphError, Limit, Location, Problem};
-pub use eval::{
-    Answer, Answers, CancelToken, Clock, Config, Progress, ProgressReport, StratumStats,
-};
+pub use eval::{CancelToken, Clock, Config, Progress, ProgressReport, StratumStats};
 pub use explain::{
-    AggregateNote, Attempt, Derivation, Fact, Failure, Indented, Justification, Proof, Source,
-    WhyNot,
+    AggregateNote, Attempt, Derivation, Failure, Indented, Justification, Proof, Source, WhyNot,
 };
+pub use fact::Fact;
 pub use files::{Disk, Files, MemoryFiles};
 pub use source::{Sources, Span};
 pub use value::Value;

@@ -9,7 +9,7 @@ use std::fmt::{self, Write as _};
 use crate::eval::maintain::Delta;
 use crate::eval::timeline::Timeline;
 use crate::eval::Database;
-use crate::explain::Fact;
+use crate::fact::Fact;
 use crate::intern::Id;
 use crate::json;
 use crate::plan::PredId;

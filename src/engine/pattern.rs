@@ -15,7 +15,7 @@ use crate::ast::{Atom, Literal, Name, Query, Rule, Term, Var};
 use crate::convert::{check_predicate, check_value, is_variable, value_error, IntoArgs};
 use crate::error::{Error, Problem, ValueError};
 use crate::eval::{Answers, Config};
-use crate::explain::Fact;
+use crate::fact::Fact;
 use crate::source::{Sources, Span};
 use crate::value::Value;
 

@@ -10,7 +10,7 @@ use super::Engine;
 use crate::eval::relation::RowId;
 use crate::eval::threads::Threads;
 use crate::eval::{unpack_key, Database};
-use crate::explain::Fact;
+use crate::fact::Fact;
 use crate::intern::{Id, Texts};
 use crate::plan::PredId;
 

@@ -1,8 +1,8 @@
 //! Evaluation: a checked program -> its perfect model, by semi-naive
 //! forward chaining, stratum by stratum.
 //!
-//! In: the [`Plan`] (built by [`crate::plan`] with the interner), the
-//! [`Program`] for its facts, and the imported rows. Out: a [`Database`]:
+//! In: the [`Plan`](crate::plan::Plan) (built by [`crate::plan`] with the interner), the
+//! [`Program`](crate::load::Program) for its facts, and the imported rows. Out: a [`Database`]:
 //! every relation, the interner, where each given fact came from, and
 //! per-stratum statistics. [`maintain`] keeps a database current when
 //! facts and rules are added and retracted.

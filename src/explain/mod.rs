@@ -16,7 +16,8 @@ mod text;
 pub mod why_not;
 
 use std::collections::HashMap;
-use std::fmt;
+
+pub use crate::fact::Fact;
 
 use crate::ast::{self, Expr, Literal, Term};
 use crate::eval::join::Window;
@@ -41,42 +42,6 @@ pub const MAX_DEPTH: usize = 64;
 pub const MAX_LISTED: usize = 10;
 /// Most rule instances compared when choosing the shallowest.
 const MAX_CANDIDATES: usize = 256;
-
-/// A fact: a predicate and its values.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Fact {
-    /// The predicate.
-    pub predicate: String,
-    /// The arguments.
-    pub args: Vec<Value>,
-}
-
-impl Fact {
-    /// The fact in canonical form (SPEC §10) over `validity`: one line
-    /// per maximal interval, `p(a) from 1994 to 2020.`, without the
-    /// newline; a fact that always holds as it is.
-    pub fn timed_lines<'v>(&'v self, validity: &'v Validity) -> impl Iterator<Item = String> + 'v {
-        validity.intervals().iter().map(move |interval| {
-            if interval.is_always() {
-                format!("{self}.")
-            } else {
-                format!("{self} {interval}.")
-            }
-        })
-    }
-}
-
-impl fmt::Display for Fact {
-    /// Canonical form (SPEC §6), without the final `.`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.predicate)?;
-        if !self.args.is_empty() {
-            let args: Vec<String> = self.args.iter().map(Value::to_string).collect();
-            write!(f, "({})", args.join(", "))?;
-        }
-        Ok(())
-    }
-}
 
 /// A place in the user's files, with the text there.
 #[derive(Clone, Debug, PartialEq, Eq)]
