@@ -6,7 +6,7 @@
 //! model through a [`Reader`]: a question of the model costs what it
 //! touches.
 
-use super::{time, update, Engine, Explanation};
+use super::{retract, time, Engine, Explanation};
 use crate::ast::{Literal, Query, Statement};
 use crate::check;
 use crate::error::{Error, EvalError, NotEvaluated, ParseError, Problem};
@@ -232,7 +232,7 @@ impl Engine {
     ) -> Result<(Explanation, Vec<Problem>), Error> {
         let (query, sources) = self.parse_goal(name, text)?;
         let fact = match query.body.as_slice() {
-            [Literal::Positive(atom)] => update::ground(atom),
+            [Literal::Positive(atom)] => retract::ground(atom),
             _ => None,
         };
         let Some(fact) = fact else {

@@ -17,11 +17,14 @@ mod changes;
 mod graph;
 mod pattern;
 mod print;
+mod retract;
 mod setup;
 mod shared;
 mod time;
+mod undo;
 mod update;
 mod view;
+mod what_if;
 
 use crate::check::{Stratification, Vocabulary};
 use crate::eval::timeline::Timeline;
@@ -36,8 +39,9 @@ pub use boundaries::{Boundaries, Cause, ExplainedTimeline};
 pub use changes::{ChangeSet, PredicateChanges};
 pub use pattern::{Arg, Pattern, PredicateInfo};
 use shared::Shared;
-pub use update::{Change, Update, WhatIf};
+pub use update::{Change, Update};
 pub use view::{statements_of, Piece};
+pub use what_if::WhatIf;
 
 /// The answer to "why?" about one fact.
 #[derive(Clone, Debug, PartialEq)]
@@ -117,5 +121,5 @@ pub struct Engine {
     files: SharedFiles,
     /// How to take the last change back, until it is kept (a what-if
     /// takes its change back; a change that fails too).
-    restore: Option<update::Restore>,
+    restore: Option<undo::Restore>,
 }

@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::update::Prior;
+use super::what_if::Prior;
 use super::{ChangeSet, Engine, Explanation, WhatIf};
 use crate::ast::{Atom, Literal, Query, Statement, Term};
 use crate::check::{self, Stratification};

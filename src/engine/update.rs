@@ -1,6 +1,7 @@
 //! Changing a loaded program: additions (files or text, facts built from
-//! Rust values), retractions of given facts and of rules, and what-if
-//! questions answered on a copy.
+//! Rust values) and retractions of given facts and of rules (what they
+//! take out: `retract.rs`), kept or taken back (`undo.rs`; a what-if,
+//! `what_if.rs`, always takes its change back).
 //!
 //! Every change goes through [`Engine::apply`]: read the additions, remove
 //! the retracted statements, check the result as one program, and only
@@ -12,29 +13,25 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use super::pattern::write_facts;
-use super::{ChangeSet, Engine, Explanation};
-use crate::ast::{self, Rule, Statement, Term, When};
+use super::retract::{ground_fact, remove_given, Retraction};
+use super::undo::{Before, Restore, Undo};
+use super::{ChangeSet, Engine};
+use crate::ast::Statement;
 use crate::check;
-use crate::check::{Stratification, Vocabulary};
-use crate::error::{Error, NotEvaluated, Problem, RetractError};
+use crate::check::Vocabulary;
+use crate::error::{Error, Problem};
 use crate::eval::maintain::Edit;
-use crate::eval::timeline::Timeline;
-use crate::eval::{Config, Database, ImportedRows, Origin};
-use crate::explain::Proof;
+use crate::eval::{Config, Database, Origin};
 use crate::fact::Fact;
-use crate::facts::{Facts, Mark, Removed};
+use crate::facts::{Facts, Mark};
 use crate::import;
 use crate::intern::Id;
 use crate::load::{Loader, Program};
 use crate::parse::parse_module;
 use crate::plan::{self, Plan, PredId};
 use crate::source::Span;
-use crate::time::Interval;
-use crate::time::Time;
-use crate::value::Value;
 
 /// Statements to add.
 pub(super) enum Addition<'a> {
@@ -51,8 +48,8 @@ pub(super) enum Addition<'a> {
 /// What a change retracts: statements, and the problems of reading them.
 #[derive(Default)]
 pub(super) struct Retracting {
-    statements: Vec<Statement>,
-    errors: Vec<Problem>,
+    pub(super) statements: Vec<Statement>,
+    pub(super) errors: Vec<Problem>,
 }
 
 /// One change for [`Engine::what_if`].
@@ -77,36 +74,6 @@ pub struct Update {
     pub stale: bool,
     /// Warnings about the new statements.
     pub warnings: Vec<Problem>,
-}
-
-/// The answer to "what if these changes were made?".
-#[derive(Clone, Debug)]
-pub struct WhatIf {
-    /// What would appear and disappear.
-    pub changes: ChangeSet,
-    /// With explanations asked for: the proof of each fact that would
-    /// appear, in the changed model, in the order of `changes`.
-    pub gained: Vec<Proof>,
-    /// With explanations asked for: the proof, in the current model, of
-    /// each fact that would disappear.
-    pub lost: Vec<Proof>,
-}
-
-impl WhatIf {
-    /// `{"changes": [...]}` as [`ChangeSet::to_json`], and with
-    /// `with_proofs` also `"gained"` and `"lost"`: the proofs as nodes of
-    /// docs/explain.md, in the order of the changes.
-    pub fn to_json(&self, with_proofs: bool) -> String {
-        let mut out = format!("{{\"changes\": {}", self.changes.to_json());
-        if with_proofs {
-            for (key, proofs) in [("gained", &self.gained), ("lost", &self.lost)] {
-                let nodes: Vec<String> = proofs.iter().map(Proof::to_json_node).collect();
-                out.push_str(&format!(", \"{key}\": [{}]", nodes.join(", ")));
-            }
-        }
-        out.push('}');
-        out
-    }
 }
 
 impl Engine {
@@ -285,7 +252,7 @@ impl Engine {
     }
 
     /// The statements of a retraction's text, recorded under `name`.
-    fn retracting(&mut self, name: &str, text: String) -> Retracting {
+    pub(super) fn retracting(&mut self, name: &str, text: String) -> Retracting {
         let span = self.sources.add(name, text);
         let (module, errors) = parse_module(self.sources.text(span), span.start);
         Retracting {
@@ -294,169 +261,6 @@ impl Engine {
                 .map(|e| Problem::new(e, &self.sources))
                 .collect(),
         }
-    }
-
-    /// What would appear and disappear if `changes` were made together
-    /// (retractions first); the engine's program and model stay as they
-    /// are. With `explain`, the proofs gained and lost come too. The
-    /// program must have been run.
-    ///
-    /// ```
-    /// use entente::{Change, Engine};
-    ///
-    /// let mut engine = Engine::new();
-    /// engine.load_source("kb.rules", "treaty(armenia, russia). ally(X, Y) if treaty(X, Y).")?;
-    /// engine.run()?;
-    /// let answer = engine.what_if(&[Change::Retract("treaty(armenia, russia).".into())], true)?;
-    /// assert_eq!(answer.changes.to_string(), "- ally(armenia, russia).\n");
-    /// assert_eq!(answer.lost.len(), 1);
-    /// # Ok::<(), entente::Error>(())
-    /// ```
-    pub fn what_if(&mut self, changes: &[Change], explain: bool) -> Result<WhatIf, Error> {
-        let config = self.settings.clone();
-        self.what_if_in(("<retract>", "<add>"), changes, explain, &config)
-    }
-
-    /// [`Engine::what_if`] within the budgets of `config`.
-    ///
-    /// ```
-    /// use entente::{Change, Config, Engine};
-    ///
-    /// let mut engine = Engine::new();
-    /// engine.load_source("kb.rules", "ally(X, Y) if treaty(X, Y).")?;
-    /// engine.run()?;
-    /// let change = Change::Add("treaty(azerbaijan, turkey).".into());
-    /// let answer = engine.what_if_with(&[change], false, &Config::default())?;
-    /// assert_eq!(answer.changes.to_string(), "+ ally(azerbaijan, turkey).\n");
-    /// assert!(!engine.query("ally(azerbaijan, turkey)")?.0.holds(), "the engine is unchanged");
-    /// # Ok::<(), entente::Error>(())
-    /// ```
-    pub fn what_if_with(
-        &mut self,
-        changes: &[Change],
-        explain: bool,
-        config: &Config,
-    ) -> Result<WhatIf, Error> {
-        self.what_if_in(("<retract>", "<add>"), changes, explain, config)
-    }
-
-    /// [`Engine::what_if`], every change's text named `name` in
-    /// diagnostics (a REPL names each entry).
-    ///
-    /// ```
-    /// use entente::{Change, Engine};
-    ///
-    /// let mut engine = Engine::new();
-    /// engine.load_source("kb.rules", "p(1).")?;
-    /// engine.run()?;
-    /// let error = engine.what_if_named("<entry 3>", &[Change::Add("p(".into())], false).unwrap_err();
-    /// assert_eq!(error.location().unwrap().file, "<entry 3>");
-    /// # Ok::<(), entente::Error>(())
-    /// ```
-    pub fn what_if_named(
-        &mut self,
-        name: &str,
-        changes: &[Change],
-        explain: bool,
-    ) -> Result<WhatIf, Error> {
-        let config = self.settings.clone();
-        self.what_if_in((name, name), changes, explain, &config)
-    }
-
-    fn what_if_in(
-        &mut self,
-        (retract_name, add_name): (&str, &str),
-        changes: &[Change],
-        explain: bool,
-        config: &Config,
-    ) -> Result<WhatIf, Error> {
-        if !self.is_current() {
-            let text: Vec<&str> = changes
-                .iter()
-                .map(|c| match c {
-                    Change::Add(t) | Change::Retract(t) => t.as_str(),
-                })
-                .collect();
-            let (sources, span) = self.sources.with_scratch(add_name, text.join("\n"));
-            return Err(Error::single(NotEvaluated { span }, &sources));
-        }
-        // What a comparison over time needs of the engine as it is that the
-        // change does not keep (it keeps the model and timeline it had).
-        let was_temporal = self.is_temporal();
-        let prior = match (was_temporal, config.at) {
-            (true, Some(t)) => Prior {
-                snapshot: Some(self.snapshot(t, config)?),
-                timeline: None,
-            },
-            (true, None) if !self.has_timeline() => Prior {
-                snapshot: None,
-                timeline: Some(self.compute_timeline(config)?),
-            },
-            _ => Prior::default(),
-        };
-        // The change is made in place, and taken back: the program by its
-        // undo record, the model by its journal (or, over time, the model
-        // and timeline it had, kept), at the cost of the change.
-        let end = self.sources.end();
-        let (retracting, added) = self.read_changes((retract_name, add_name), changes);
-        let update = match self.apply(retracting, Addition::Text(add_name, &added), config) {
-            Ok(update) => update,
-            Err(e) => {
-                self.sources.truncate(end);
-                return Err(e);
-            }
-        };
-        if was_temporal || self.is_temporal() {
-            return self.what_if_in_time(prior, explain, config, end);
-        }
-        let proofs = |engine: &Engine, facts: Vec<Fact>| -> Vec<Proof> {
-            facts
-                .iter()
-                .filter_map(|f| match engine.explain_in_model(f, None)? {
-                    Ok(Explanation::Holds(proof)) => Some(proof),
-                    _ => None,
-                })
-                .collect()
-        };
-        let mut what_if = WhatIf {
-            changes: update.changes,
-            gained: Vec::new(),
-            lost: Vec::new(),
-        };
-        if explain {
-            what_if.gained = proofs(self, what_if.changes.appeared().collect());
-        }
-        self.take_back();
-        self.sources.truncate(end);
-        if explain {
-            what_if.lost = proofs(self, what_if.changes.disappeared().collect());
-        }
-        Ok(what_if)
-    }
-
-    /// The retractions of `changes` (their texts recorded under the first
-    /// name) and the text of their additions.
-    fn read_changes(
-        &mut self,
-        (retract_name, _): (&str, &str),
-        changes: &[Change],
-    ) -> (Retracting, String) {
-        let mut retracting = Retracting::default();
-        let mut added = String::new();
-        for change in changes {
-            match change {
-                Change::Retract(text) => {
-                    let more = self.retracting(retract_name, text.clone());
-                    retracting.statements.extend(more.statements);
-                    retracting.errors.extend(more.errors);
-                }
-                Change::Add(text) => {
-                    added.push_str(text);
-                    added.push('\n');
-                }
-            }
-        }
-        (retracting, added)
     }
 
     /// A change made for good: applied and kept.
@@ -582,88 +386,6 @@ impl Engine {
                 self.take_back();
                 Err(e)
             }
-        }
-    }
-
-    /// The model and timeline a change replaced rather than maintained (a
-    /// change to a program that says when facts hold), while it can be
-    /// taken back.
-    pub(super) fn replaced(&self) -> (Option<&Database>, Option<&Timeline>) {
-        match &self.restore {
-            Some(Restore::Program(before)) => match &before.replaced {
-                Some((model, timeline)) => (model.as_ref(), timeline.as_ref()),
-                None => (None, None),
-            },
-            _ => (None, None),
-        }
-    }
-
-    /// Keeps the last change for good: what would take it back goes.
-    pub(super) fn keep(&mut self) {
-        self.restore = None;
-        if let Some(db) = self.model.get_mut() {
-            db.keep_update();
-        }
-    }
-
-    /// Takes the last change back (a what-if's, or one whose evaluation
-    /// failed): the program, the model and the sources exactly as they
-    /// were (nothing when there is none to take back).
-    pub(super) fn take_back(&mut self) {
-        let Some(restore) = self.restore.take() else {
-            return;
-        };
-        match restore {
-            Restore::Facts {
-                undo,
-                facts,
-                sources,
-            } => {
-                for (name, count) in self.program.facts.counts_since(&facts) {
-                    self.vocabulary.recount(name, 0, count);
-                }
-                for name in &undo.stated {
-                    self.vocabulary.recount(name, 1, 0);
-                }
-                self.program.facts.truncate(&facts);
-                undo.revert(&mut self.program, &mut self.imported);
-                self.undo_model();
-                self.sources.truncate(sources);
-            }
-            Restore::Program(before) => {
-                let Before {
-                    program,
-                    strata,
-                    imported,
-                    vocabulary,
-                    temporal,
-                    model_at,
-                    replaced,
-                    sources,
-                } = *before;
-                (self.program, self.strata, self.imported) = (program, strata, imported);
-                self.vocabulary = vocabulary;
-                self.temporal = temporal;
-                self.model_at = model_at;
-                match replaced {
-                    Some((model, timeline)) => {
-                        *self.model.get_mut() = model;
-                        *self.timeline.get_mut() = timeline;
-                    }
-                    None => self.undo_model(),
-                }
-                self.sources.truncate(sources);
-            }
-        }
-    }
-
-    /// Takes the model back to before its last update; without a journal
-    /// to do it with (the update was evaluated afresh, and failed), the
-    /// model is dropped and evaluated again on the next run.
-    fn undo_model(&mut self) {
-        let model = self.model.get_mut();
-        if model.as_mut().is_some_and(|db| !db.undo()) {
-            *model = None;
         }
     }
 
@@ -864,169 +586,6 @@ impl Engine {
         }
         edit
     }
-
-    /// Removes from `program` (and `imported`) the retracted facts and
-    /// rules.
-    fn retract_statements(
-        &self,
-        statements: Vec<Statement>,
-        program: &mut Program,
-        imported: &mut [ImportedRows],
-        retraction: &mut Retraction,
-    ) -> Result<(), Vec<Problem>> {
-        let problem = |e: RetractError| Problem::new(e, &self.sources);
-        let mut problems = Vec::new();
-        for statement in statements {
-            match statement {
-                Statement::Rule(rule, when) => match ground_fact(&rule) {
-                    Some(fact) => {
-                        let when = when.as_deref();
-                        if remove_given(&fact, when, program, imported, &mut Undo::default()) {
-                            retraction.facts.push(fact);
-                        } else {
-                            problems.push(problem(self.not_given(fact, when, rule.span)));
-                        }
-                    }
-                    None => {
-                        let text = rule.to_string();
-                        let before = program.rules.len();
-                        program.rules.retain(|r| r.to_string() != text);
-                        if program.rules.len() == before {
-                            problems.push(problem(RetractError::NoSuchRule { span: rule.span }));
-                        } else {
-                            retraction.heads.push(rule.head.predicate.text.to_string());
-                        }
-                    }
-                },
-                other => {
-                    problems.push(problem(RetractError::NotRetractable { span: other.span() }))
-                }
-            }
-        }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(problems)
-        }
-    }
-
-    /// The error for retracting a fact that is not given (with that
-    /// validity, if one is named).
-    fn not_given(&self, fact: Fact, when: Option<&When>, span: Span) -> RetractError {
-        if let Some(when) = when {
-            return RetractError::NotGiven {
-                fact: format!("{fact} {}", When::words(when.from, when.to)),
-                derived: false,
-                span,
-                help: "name the validity as the program states it, or none to retract every statement of the fact".to_string(),
-            };
-        }
-        let derived = self
-            .model
-            .read()
-            .as_ref()
-            .is_some_and(|db| holds(db, &fact));
-        let help = if derived {
-            format!("`{fact}` follows from other facts: retract one of its premises (its explanation shows them) or the rule that concludes it")
-        } else {
-            "only facts written in the program or imported from its data can be retracted"
-                .to_string()
-        };
-        RetractError::NotGiven {
-            fact: fact.to_string(),
-            derived,
-            span,
-            help,
-        }
-    }
-}
-
-/// Removes every statement and imported row that gives `fact` (with
-/// validity `when`, if named; else whatever their validity), noting each
-/// in `undo`; false when there was none.
-fn remove_given(
-    fact: &Fact,
-    when: Option<&When>,
-    program: &mut Program,
-    imported: &mut [ImportedRows],
-    undo: &mut Undo,
-) -> bool {
-    let before = undo.facts.len() + undo.rows.len();
-    let validity = &program.validity;
-    let same_validity = |span: Span| {
-        when.is_none_or(|w| (validity.get(&span)).is_some_and(|v| (v.from, v.to) == (w.from, w.to)))
-    };
-    let stated = undo.facts.len();
-    (program.facts).remove(&fact.predicate, &fact.args, same_validity, &mut undo.facts);
-    for _ in stated..undo.facts.len() {
-        undo.stated.push(fact.predicate.as_str().into());
-    }
-    for (k, rows) in imported.iter_mut().enumerate() {
-        if program.imports[rows.import].import.predicate.text.as_ref() != fact.predicate {
-            continue;
-        }
-        let mut j = 0;
-        while j < rows.rows.len() {
-            let same_validity = || {
-                when.is_none_or(|w| {
-                    let row = rows.intervals.get(j).copied().unwrap_or(Interval::ALWAYS);
-                    Interval::new(w.from, w.to) == Some(row)
-                })
-            };
-            if rows.rows[j] == fact.args && same_validity() {
-                // Rows, lines and (with a validity) intervals stay in step.
-                let interval = (j < rows.intervals.len()).then(|| rows.intervals.remove(j));
-                undo.rows.push(RemovedRow {
-                    import: k,
-                    at: j,
-                    values: rows.rows.remove(j),
-                    line: rows.lines.remove(j),
-                    interval,
-                });
-            } else {
-                j += 1;
-            }
-        }
-    }
-    undo.facts.len() + undo.rows.len() > before
-}
-
-/// What [`remove_given`] removed, to put back if the change fails.
-#[derive(Clone, Debug, Default)]
-pub(super) struct Undo {
-    /// Fact statements, with their places when removed.
-    facts: Vec<Removed>,
-    /// The predicate of each.
-    stated: Vec<Arc<str>>,
-    /// Imported rows, with where they were.
-    rows: Vec<RemovedRow>,
-}
-
-/// An imported row taken out, and where it was.
-#[derive(Clone, Debug)]
-struct RemovedRow {
-    /// Which import's rows.
-    import: usize,
-    /// Its position.
-    at: usize,
-    values: Vec<Value>,
-    line: u64,
-    /// When it held, for an import that reads validity.
-    interval: Option<Interval>,
-}
-
-impl Undo {
-    fn revert(self, program: &mut Program, imported: &mut [ImportedRows]) {
-        program.facts.restore(self.facts);
-        for row in self.rows.into_iter().rev() {
-            let rows = &mut imported[row.import];
-            rows.rows.insert(row.at, row.values);
-            rows.lines.insert(row.at, row.line);
-            if let Some(interval) = row.interval {
-                rows.intervals.insert(row.at, interval);
-            }
-        }
-    }
 }
 
 /// The given facts an edit adds and retracts, which change sets leave
@@ -1043,91 +602,12 @@ fn given_facts(edit: &Edit) -> (GivenFacts, GivenFacts) {
     )
 }
 
-/// How to take the last change back, until it is kept.
-#[derive(Clone, Debug)]
-pub(super) enum Restore {
-    /// A change of facts of predicates the model knows, made in place:
-    /// the statements and rows it took out, where the ones it added
-    /// start, and where the sources ended (the model's journal does the
-    /// rest).
-    Facts {
-        undo: Undo,
-        facts: Mark,
-        sources: usize,
-    },
-    /// Any other change: the program as it was.
-    Program(Box<Before>),
-}
-
-/// The program as it was before a change, and the model and timeline
-/// when the change replaced them rather than maintained the model (whose
-/// journal then takes it back).
-#[derive(Clone, Debug)]
-pub(super) struct Before {
-    program: Program,
-    strata: Stratification,
-    imported: Vec<ImportedRows>,
-    vocabulary: Vocabulary,
-    temporal: bool,
-    model_at: Option<Time>,
-    replaced: Option<(Option<Database>, Option<Timeline>)>,
-    sources: usize,
-}
-
-/// What the retraction texts took out of the program.
-#[derive(Default)]
-struct Retraction {
-    /// Given facts retracted.
-    facts: Vec<Fact>,
-    /// Head predicates of rules retracted.
-    heads: Vec<String>,
-}
-
 /// Where the new statements start.
-struct AddedSince {
+pub(super) struct AddedSince {
     /// First new entry of [`Program::rules`].
     first_rule: usize,
     /// Where the facts before the change ended.
     facts: Mark,
     /// First new entry of the imported rows.
     first_import: usize,
-}
-
-/// Does `fact` hold in the model?
-fn holds(db: &Database, fact: &Fact) -> bool {
-    let Some(p) = db.pred(&fact.predicate) else {
-        return false;
-    };
-    let row: Option<Vec<_>> = fact.args.iter().map(|v| db.interner.get(v)).collect();
-    row.is_some_and(|row| db.relations[p].find(&row).is_some())
-}
-
-/// The fact a bodiless rule with a ground head states.
-fn ground_fact(rule: &Rule) -> Option<Fact> {
-    rule.is_fact().then(|| ground(&rule.head)).flatten()
-}
-
-/// The fact an atom states, when it has no variables.
-pub(super) fn ground(atom: &ast::Atom) -> Option<Fact> {
-    let args = atom
-        .args
-        .iter()
-        .map(|t| match t {
-            Term::Const(v, _) => Some(v.clone()),
-            _ => None,
-        })
-        .collect::<Option<Vec<Value>>>()?;
-    Some(Fact {
-        predicate: atom.predicate.text.to_string(),
-        args,
-    })
-}
-
-/// What a what-if over time needs of the engine before the change that
-/// the change does not keep: the snapshot at the time point asked about,
-/// or the timeline, when the engine kept none.
-#[derive(Default)]
-pub(super) struct Prior {
-    pub(super) snapshot: Option<Database>,
-    pub(super) timeline: Option<Timeline>,
 }
