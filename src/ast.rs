@@ -3,6 +3,10 @@
 //! In: nothing (the parser builds it). Out: a [`Module`] per source text.
 //! `Display` prints the canonical form of every node, and parsing that form
 //! gives back the same tree (up to spans): the round-trip tests rely on it.
+//!
+//! Why one file: the syntax tree's types and their small helpers
+//! (visitors, names, the head's variables), which every stage after
+//! parsing reads together.
 
 use std::collections::HashSet;
 use std::fmt;

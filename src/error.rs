@@ -8,6 +8,10 @@
 //!
 //! The library never prints; [`render`] turns a problem into text for the CLI
 //! and the tests, which therefore see the same bytes.
+//!
+//! Why one file: it is the catalogue of every diagnostic (each a small
+//! type with its code, message, labels and help), kept together so that
+//! codes stay unique and the wording of each kind reads like the others'.
 
 use std::fmt;
 

@@ -7,6 +7,11 @@
 //! question about every time sweeps the elementary intervals once more,
 //! answering it in each ([`Engine::answers_over_time`]). A question about
 //! one time point (`? goal at T.`) is asked of the snapshot then.
+//!
+//! Why one file: which model a question over time is asked of (a
+//! snapshot, the kept timeline's model taken to a point and back, or a
+//! sweep); its parts choose among each other, and the what-if over time
+//! compares two of them.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

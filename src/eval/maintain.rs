@@ -44,6 +44,11 @@
 //! new is appended as a new row with a new round, after the facts it was
 //! derived from, so every derived fact keeps an instance whose premises are
 //! older than it: proofs found by rounds stay well-founded.
+//!
+//! Why one file: the update loop over strata, delete-and-rederive within
+//! one, and taking an update back share the journal's bookkeeping (marks,
+//! purged rows, replaced relations, origins); the journal's type is in
+//! `database.rs`.
 
 use std::collections::HashSet;
 use std::ops::ControlFlow;

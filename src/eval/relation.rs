@@ -23,6 +23,11 @@
 //! indexes, which pay the same copy for the same reason). Lists are in row
 //! order, so a lookup restricted to a range of rows starts with a binary
 //! search and stops at the first row past the range.
+//!
+//! Why one file (about 800 lines, and its tests): a relation is one data
+//! structure, and its row storage, hash set, indexes, tombstones,
+//! compaction and undo share the invariants of row ids and of the dead
+//! and gone bits; split, each part would have to know the others' fields.
 
 use std::ops::ControlFlow;
 

@@ -21,6 +21,10 @@
 //! Boxes in one row never overlap (step 5 keeps the gaps) and rows never
 //! overlap (each has its own band), by construction. Everything is
 //! deterministic: ties keep the input order.
+//!
+//! Why one file: the layered layout is one algorithm whose phases (ranks,
+//! dummy nodes, ordering by barycentres, coordinates, label placement)
+//! pass one layout between them.
 
 use std::collections::{BTreeMap, HashMap};
 
