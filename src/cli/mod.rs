@@ -13,7 +13,7 @@ mod report;
 mod run;
 mod what_if;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -214,7 +214,40 @@ impl Budget {
     }
 }
 
-/// Runs the command line and returns the process's exit code.
+/// What `entente explain --format` asks for.
+fn explain_shape(format: &str) -> explain::Shape {
+    match format {
+        "json" => explain::Shape::Text(Format::Json),
+        "svg" => explain::Shape::Picture(graph::Picture::Svg),
+        "dot" => explain::Shape::Picture(graph::Picture::Dot),
+        _ => explain::Shape::Text(Format::Text),
+    }
+}
+
+/// `entente graph PRED... FILE...`: the predicates and files told apart,
+/// and a usage error when either is missing.
+fn graph_command(
+    arguments: &[String],
+    format: Option<graph::Picture>,
+    output: Option<&Path>,
+    config: Config,
+) -> ExitCode {
+    let (predicates, files) = graph::split(arguments);
+    if predicates.is_empty() || files.is_empty() {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "name one predicate or more, then one rule file or more \
+                 (e.g. `entente graph supports rivals rules/caucasus.rules`)",
+            )
+            .exit();
+    }
+    let format = format.unwrap_or_else(|| graph::Picture::of_path(output));
+    graph::run(&predicates, &files, format, output, config)
+}
+
+/// Runs the command line and returns the process's exit code: one arm
+/// per command, each handing its options to the command's module.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -241,40 +274,13 @@ pub fn main() -> ExitCode {
             files,
             format,
             budget,
-        } => {
-            let format = match format.as_str() {
-                "json" => explain::Shape::Text(Format::Json),
-                "svg" => explain::Shape::Picture(graph::Picture::Svg),
-                "dot" => explain::Shape::Picture(graph::Picture::Dot),
-                _ => explain::Shape::Text(Format::Text),
-            };
-            explain::run(&fact, &files, format, budget.config())
-        }
+        } => explain::run(&fact, &files, explain_shape(&format), budget.config()),
         Command::Graph {
             arguments,
             format,
             output,
             budget,
-        } => {
-            let (predicates, files) = graph::split(&arguments);
-            if predicates.is_empty() || files.is_empty() {
-                Cli::command()
-                    .error(
-                        clap::error::ErrorKind::MissingRequiredArgument,
-                        "name one predicate or more, then one rule file or more \
-                         (e.g. `entente graph supports rivals rules/caucasus.rules`)",
-                    )
-                    .exit();
-            }
-            let format = format.unwrap_or_else(|| graph::Picture::of_path(output.as_deref()));
-            graph::run(
-                &predicates,
-                &files,
-                format,
-                output.as_deref(),
-                budget.config(),
-            )
-        }
+        } => graph_command(&arguments, format, output.as_deref(), budget.config()),
         Command::Query {
             goal,
             files,
@@ -306,11 +312,10 @@ pub fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Man => {
-            let written = clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout());
-            if written.is_err() {
-                return ExitCode::from(1);
+            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::from(1),
             }
-            ExitCode::SUCCESS
         }
         Command::WhatIf {
             files,

@@ -170,7 +170,8 @@ impl Join<'_> {
     /// Generic over `emit`, so that a derivation's projection and
     /// deduplication are compiled into the innermost loop; existence tests
     /// run through [`Emit`], a trait object, so that the instances stay
-    /// finite.
+    /// finite. Long (one arm per kind of step) on purpose: it is the
+    /// innermost loop of evaluation, and its arms stay in one frame.
     pub fn run<F>(&mut self, steps: &[Step], emit: &mut F) -> Result<Flow, Stop>
     where
         F: FnMut(&[Id]) -> Result<Flow, Stop> + ?Sized,

@@ -159,6 +159,8 @@ fn runnable(l: &Literal, body: &[Literal], b: &Binding) -> bool {
     }
 }
 
+/// The bindings after literal `l`: one arm per kind of literal, written
+/// out in full so that the oracle reads as the semantics it checks.
 fn step(l: &Literal, body: &[Literal], b: Binding, model: &Model) -> Result<Vec<Binding>, String> {
     let empty = BTreeSet::new();
     Ok(match l {

@@ -101,6 +101,7 @@ impl<'a> Context<'a> {
         Ok(())
     }
 
+    /// One step as text: one arm per kind of step, each a few lines.
     fn step(&self, f: &mut Formatter<'_>, step: &Step, indent: usize) -> fmt::Result {
         let pad = " ".repeat(indent);
         match step {
