@@ -10,7 +10,7 @@ use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
 use serde::de::{DeserializeOwned, Deserializer, IntoDeserializer, Visitor};
 use serde::forward_to_deserialize_any;
 
-use crate::eval::{Answer, Answers};
+use crate::answers::{Answer, Answers};
 use crate::value::Value;
 
 impl Answers {

@@ -93,11 +93,6 @@ impl<'n, V> NameMap<'n, V> {
         (i, &mut self.map[i])
     }
 
-    /// Whether `name` has been seen.
-    pub fn contains(&self, name: &str) -> bool {
-        self.last.is_some_and(|(last, _)| last == name) || self.map.contains_key(name)
-    }
-
     /// The names and values in first-seen order.
     pub fn into_map(self) -> IndexMap<&'n str, V, FxBuild> {
         self.map

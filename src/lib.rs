@@ -90,56 +90,44 @@
 //! another thread.
 #![forbid(missing_docs)]
 
-// The stages of the pipeline. They are public only so that the tests can
-// reach the naive oracle and the proof checker's inputs; they are internal
-// (hidden from the docs, free to change). The API is what the crate root
-// re-exports below, and the `json` helpers.
+// The stages of the pipeline are private to the crate. The `internal`
+// feature, which only the tests and benchmarks turn on (Cargo.toml's
+// dev-dependency on this package), makes them public and hidden from the
+// docs, so that the tests reach the naive oracle, plans and the proof
+// checker's inputs. The API is what the crate root re-exports below, the
+// `graph`, `json` and `time` modules.
 mod answers;
-#[doc(hidden)]
-pub mod ast;
-#[doc(hidden)]
-pub mod binding;
-#[doc(hidden)]
-pub mod check;
-#[doc(hidden)]
-pub mod compact;
+/// Declares the pipeline's stage modules: private to the crate, or, with
+/// the `internal` feature (the tests' and benchmarks'), public and hidden
+/// from the docs.
+macro_rules! stages {
+    ($($(#[$attr:meta])* $name:ident),* $(,)?) => {
+        $(
+            $(#[$attr])*
+            #[cfg(feature = "internal")]
+            #[doc(hidden)]
+            pub mod $name;
+            $(#[$attr])*
+            #[cfg(not(feature = "internal"))]
+            mod $name;
+        )*
+    };
+}
+stages!(
+    ast, binding, check, compact, error, eval, explain, facts, hash, import, intern, load, parse,
+    plan, source, suggest, value
+);
 mod convert;
 #[cfg(feature = "serde")]
 mod de;
 mod engine;
-#[doc(hidden)]
-pub mod error;
-#[doc(hidden)]
-pub mod eval;
-#[doc(hidden)]
-pub mod explain;
 mod fact;
-#[doc(hidden)]
-pub mod facts;
 mod files;
 pub mod graph;
-#[doc(hidden)]
-pub mod hash;
-#[doc(hidden)]
-pub mod import;
-#[doc(hidden)]
-pub mod intern;
 pub mod json;
-#[doc(hidden)]
-pub mod load;
-#[doc(hidden)]
-pub mod parse;
-#[doc(hidden)]
-pub mod plan;
-#[doc(hidden)]
-pub mod source;
-#[doc(hidden)]
-pub mod suggest;
 #[cfg(test)]
 mod testing;
 pub mod time;
-#[doc(hidden)]
-pub mod value;
 
 pub use answers::{Answer, Answers};
 pub use convert::{is_predicate, is_variable, FromValue, IntoArgs, IntoValue};

@@ -27,10 +27,11 @@ mod given;
 mod heads;
 pub mod join;
 pub mod maintain;
+#[cfg(any(test, feature = "internal"))]
 pub mod naive;
 mod order;
 pub(crate) mod parallel;
-#[doc(hidden)]
+#[cfg(any(test, feature = "internal"))]
 pub use parallel::split_joins_from;
 mod queries;
 pub mod relation;
@@ -39,13 +40,13 @@ mod rowset;
 pub mod threads;
 pub mod timeline;
 
-pub use crate::answers::{Answer, Answers};
+pub use crate::answers::Answers;
 pub use crate::import::ImportedRows;
 pub use crate::plan::HeadPlan;
 pub use ask::{Missing, Reader};
 pub(crate) use config::Budget;
 pub use config::{CancelToken, Clock, Config, Progress, ProgressReport};
-pub use database::{Database, Journal, Scanned, StratumStats};
+pub use database::{Database, StratumStats};
 pub use given::{GivenRows, Origin};
-pub use order::{packed_key, unpack_key};
+pub use order::unpack_key;
 pub use rounds::evaluate;

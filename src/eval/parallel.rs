@@ -47,7 +47,7 @@ static FORCE_SPLIT_FROM: AtomicU32 = AtomicU32::new(0);
 /// Splits every join whose first scan has at least `rows` rows, for tests:
 /// with 1, the tests' small programs run through the split joins too.
 /// Results never depend on it.
-#[doc(hidden)]
+#[cfg(any(test, feature = "internal"))]
 pub fn split_joins_from(rows: u32) {
     FORCE_SPLIT_FROM.store(rows.max(1), Ordering::Relaxed);
 }

@@ -1,7 +1,7 @@
 //! Explanations: why a fact holds (a proof tree), and why one does not
 //! (see [`why_not`]).
 //!
-//! In: the evaluated [`Database`], the [`Program`] and its [`Sources`].
+//! In: the evaluated [`Database`](crate::eval::Database), the [`Program`] and its [`Sources`].
 //! Out: plain data ([`Proof`], [`WhyNot`]) that the CLI prints and embedders
 //! read. Nothing is re-run: evaluation stamps every fact with the round in
 //! which it first appeared, so a proof of a derived fact is an instance of
@@ -21,7 +21,7 @@ pub use crate::fact::Fact;
 
 use crate::ast::{self, Expr, Literal, Term};
 use crate::eval::join::Window;
-use crate::eval::{Database, Missing, Origin, Reader};
+use crate::eval::{Missing, Origin, Reader};
 use crate::intern::Id;
 use crate::load::Program;
 use crate::plan::{Bindings, PredId, QueryPlan};
@@ -85,7 +85,7 @@ pub enum Justification {
 pub struct Derivation {
     /// The rule, where it is written.
     pub rule: Source,
-    /// Index of the rule in [`Program::rules`].
+    /// Index of the rule in the program's rules (`Program::rules`).
     pub rule_index: usize,
     /// The rule's variables and their values, in order of appearance.
     pub bindings: Vec<(String, Value)>,
@@ -107,7 +107,7 @@ pub struct AggregateNote {
     /// Its value.
     pub result: Value,
     /// Positive facts of the aggregate's body, per distinct binding, up to
-    /// [`MAX_LISTED`].
+    /// `MAX_LISTED`.
     pub facts: Vec<Fact>,
     /// How many distinct bindings were not listed.
     pub more: usize,
@@ -126,7 +126,8 @@ pub struct Prover<'a> {
 
 impl<'a> Prover<'a> {
     /// A prover over an evaluated program.
-    pub fn new(db: &'a Database, program: &'a Program, sources: &'a Sources) -> Prover<'a> {
+    #[cfg(any(test, feature = "internal"))]
+    pub fn new(db: &'a crate::eval::Database, program: &'a Program, sources: &'a Sources) -> Prover<'a> {
         Prover::reading(Reader::new(db), program, sources)
     }
 

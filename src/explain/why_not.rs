@@ -53,7 +53,7 @@ pub struct WhyNot {
 pub struct Attempt {
     /// The rule, where it is written.
     pub rule: Source,
-    /// Index of the rule in [`Program::rules`].
+    /// Index of the rule in the program's rules (`Program::rules`).
     pub rule_index: usize,
     /// The variables bound before the failure, in order of appearance.
     pub bindings: Vec<(String, Value)>,

@@ -43,7 +43,6 @@ use crate::intern::{Interner, Names};
 use crate::load::Program;
 
 use build::{numbering, Builder, Target};
-pub use show::Shown;
 pub use types::{
     for_each_index, Access, AggregatePlan, Bindings, ChangeVariant, Column, Expr, HeadPlan,
     Operand, Plan, PredId, QueryPlan, RulePlan, Slot, Step, StratumPlan, Version,
