@@ -105,6 +105,23 @@ impl Graph {
             r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
         );
         self.write_legend(&mut out, &legend);
+        self.write_edges(&mut out, &layout, top);
+        self.write_edge_labels(&mut out, &layout, top);
+        self.write_nodes(&mut out, &layout, &sizes, top);
+        for (k, note) in self.notes.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                r##"<text class="note" x="{MARGIN:.1}" y="{:.1}" dominant-baseline="central" fill="#555555">{}</text>"##,
+                top + layout.height + (k as f64 + 0.5) * LINE - MARGIN / 2.0,
+                escape(note)
+            );
+        }
+        out.push_str("</svg>\n");
+        out
+    }
+
+    /// The edges, each a path in its series' colour, `top` below the legend.
+    fn write_edges(&self, out: &mut String, layout: &Layout, top: f64) {
         let shift = |p: Point| Point {
             x: p.x,
             y: p.y + top,
@@ -140,6 +157,14 @@ impl Graph {
             out.push_str("/></g>\n");
         }
         out.push_str("</g>\n");
+    }
+
+    /// The edges' labels, each on a white ground.
+    fn write_edge_labels(&self, out: &mut String, layout: &Layout, top: f64) {
+        let shift = |p: Point| Point {
+            x: p.x,
+            y: p.y + top,
+        };
         let _ = writeln!(out, r#"<g class="edge-labels">"#);
         for (i, (edge, route)) in self.edges.iter().zip(&layout.routes).enumerate() {
             let (Some(label), Some(at)) = (&edge.label, route.label) else {
@@ -161,8 +186,16 @@ impl Graph {
             );
         }
         out.push_str("</g>\n");
+    }
+
+    /// The boxes, each with its lines of text.
+    fn write_nodes(&self, out: &mut String, layout: &Layout, sizes: &[Size], top: f64) {
+        let shift = |p: Point| Point {
+            x: p.x,
+            y: p.y + top,
+        };
         let _ = writeln!(out, r#"<g class="nodes">"#);
-        for (i, (node, size)) in self.nodes.iter().zip(&sizes).enumerate() {
+        for (i, (node, size)) in self.nodes.iter().zip(sizes).enumerate() {
             let c = shift(layout.centres[i]);
             let (fill, stroke, dash) = look(node.style);
             let (x, y) = (c.x - size.width / 2.0, c.y - size.height / 2.0);
@@ -190,16 +223,6 @@ impl Graph {
             out.push_str("</g>\n");
         }
         out.push_str("</g>\n");
-        for (k, note) in self.notes.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                r##"<text class="note" x="{MARGIN:.1}" y="{:.1}" dominant-baseline="central" fill="#555555">{}</text>"##,
-                top + layout.height + (k as f64 + 0.5) * LINE - MARGIN / 2.0,
-                escape(note)
-            );
-        }
-        out.push_str("</svg>\n");
-        out
     }
 
     /// The colour of a series (grey for none).
