@@ -89,11 +89,19 @@ pub fn computes(l: &Literal) -> bool {
     matches!(l, Literal::Compare(c) if arithmetic(&c.left) || arithmetic(&c.right))
 }
 
+/// Must literal `i` of `body` wait, with the literals `placed` run and
+/// `bound` bound? It must when it [`computes`] and some atom not run yet
+/// does not need its result ([`waits_for`]).
+pub fn waits<'a>(body: &[Literal], i: usize, placed: &[bool], bound: &impl Vars<'a>) -> bool {
+    computes(&body[i])
+        && (0..body.len()).any(|j| j != i && !placed[j] && waits_for(&body[i], &body[j], bound))
+}
+
 /// Must `computing`, a literal that [`computes`], wait for `other`, not
 /// run yet, with `bound` bound? It must for an atom, positive or negated,
 /// that does not mention the variable `computing` would assign: that atom
 /// can run first and refuse the bindings the arithmetic would fail on.
-pub fn waits_for<'a>(computing: &'a Literal, other: &Literal, bound: &impl Vars<'a>) -> bool {
+pub fn waits_for<'a>(computing: &Literal, other: &Literal, bound: &impl Vars<'a>) -> bool {
     let Literal::Compare(c) = computing else {
         return false;
     };

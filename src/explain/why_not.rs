@@ -250,19 +250,14 @@ fn solve_first(
 
 /// The body's literals in source order, each test moved after the literals
 /// that bind its variables, and arithmetic after the atoms it waits for
-/// ([`binding::waits_for`]), as in evaluation.
+/// ([`binding::waits`]), as in evaluation.
 fn source_order(body: &[Literal], mut bound: HashSet<String>) -> Vec<usize> {
     let mut order = Vec::new();
     let mut placed = vec![false; body.len()];
     while order.len() < body.len() {
-        let waits = |i: usize, placed: &[bool], bound: &HashSet<String>| {
-            binding::computes(&body[i])
-                && (0..body.len())
-                    .any(|j| j != i && !placed[j] && binding::waits_for(&body[i], &body[j], bound))
-        };
         let next = (0..body.len())
             .find(|&i| {
-                !placed[i] && binding::ready(&body[i], body, &bound) && !waits(i, &placed, &bound)
+                !placed[i] && binding::ready(&body[i], body, &bound) && !binding::waits(body, i, &placed, &bound)
             })
             .or_else(|| {
                 (0..body.len()).find(|&i| !placed[i] && binding::ready(&body[i], body, &bound))

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::ast::{Literal, Term};
-use crate::binding::{binds, computes, ready, waits_for};
+use crate::binding::{binds, ready, waits};
 
 /// The order in which to join a body's literals (see the module docs),
 /// leaving out `skip` (a literal already placed); ties between atoms go to
@@ -36,10 +36,6 @@ pub(super) fn join_order(
     // Tests and assignments run as soon as they can, but arithmetic waits
     // for the atoms that do not need its result (crate::binding); once
     // no atom is left, nothing waits.
-    let waits = |i: usize, placed: &[bool], bound: &HashSet<String>| {
-        computes(&body[i])
-            && (0..body.len()).any(|j| j != i && !placed[j] && waits_for(&body[i], &body[j], bound))
-    };
     loop {
         let mut progress = true;
         while progress {
@@ -48,7 +44,7 @@ pub(super) fn join_order(
                 if !placed[i]
                     && !is_positive(&body[i])
                     && ready(&body[i], body, &bound)
-                    && !waits(i, &placed, &bound)
+                    && !waits(body, i, &placed, &bound)
                 {
                     place(i, &mut placed, &mut bound);
                     progress = true;
