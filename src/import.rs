@@ -16,6 +16,8 @@
 //! leaves that end open; anything else must be an integer, and the end
 //! must not come before the start.
 
+use std::sync::Arc;
+
 use crate::error::ImportError;
 use crate::files::Files;
 use crate::load::ResolvedImport;
@@ -28,6 +30,8 @@ use crate::value::Value;
 pub struct ImportedRows {
     /// Index of the import in [`crate::load::Program::imports`].
     pub import: usize,
+    /// The predicate the rows are facts of.
+    pub predicate: Arc<str>,
     /// The rows, typed.
     pub rows: Vec<Vec<Value>>,
     /// Each row's line in the file.
@@ -116,6 +120,7 @@ pub fn read(
 
     let mut rows = ImportedRows {
         import: index,
+        predicate: import.import.predicate.text.clone(),
         ..ImportedRows::default()
     };
     let mut record = csv::StringRecord::new();

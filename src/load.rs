@@ -16,6 +16,7 @@ use crate::facts::Facts;
 use crate::files::Files;
 use crate::parse::statements;
 use crate::source::{Sources, Span};
+use crate::time::{Interval, StatementTimes};
 
 /// A program as loaded: every statement of every file, includes resolved.
 #[derive(Clone, Debug, Default)]
@@ -35,6 +36,12 @@ pub struct Program {
     /// (a retracted fact); spans are never reused, so ask by the
     /// statements the program has ([`Program::when`]).
     pub validity: HashMap<Span, When>,
+}
+
+impl StatementTimes for Program {
+    fn interval_of(&self, statement: Span) -> Option<Interval> {
+        self.when(statement).and_then(When::interval)
+    }
 }
 
 impl Program {

@@ -10,6 +10,8 @@
 
 use std::fmt;
 
+use crate::source::Span;
+
 /// A time point.
 pub type Time = i64;
 
@@ -18,6 +20,13 @@ pub const NEVER_BEFORE: Time = Time::MIN;
 
 /// After every time point: an interval that ends here has no end.
 pub const NEVER_AFTER: Time = Time::MAX;
+
+/// When statements hold, by each statement's span: what evaluation asks
+/// of a program's given facts (the loaded program answers it).
+pub trait StatementTimes {
+    /// When the statement at `statement` holds, if it says.
+    fn interval_of(&self, statement: Span) -> Option<Interval>;
+}
 
 /// The time points from `from` to `to`, both included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -163,11 +163,11 @@ fn reexported(mods: &BTreeMap<String, String>, hub: &str, name: &str) -> Option<
         })
 }
 
-#[test]
-fn no_module_imports_one_that_imports_it_back() {
-    let mods = modules();
+/// Each module with the modules it imports from (the source of a name a
+/// parent re-exports, not the parent).
+fn import_graph(mods: &BTreeMap<String, String>) -> BTreeMap<&str, BTreeSet<String>> {
     let mut edges: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-    for (module, text) in &mods {
+    for (module, text) in mods {
         let targets = edges.entry(module).or_default();
         for (_, path) in use_paths(text) {
             let Some(mut target) = resolve(&mods, module, &path) else {
@@ -191,6 +191,13 @@ fn no_module_imports_one_that_imports_it_back() {
             }
         }
     }
+    edges
+}
+
+#[test]
+fn no_module_imports_one_that_imports_it_back() {
+    let mods = modules();
+    let edges = import_graph(&mods);
     // Depth-first search for a cycle.
     fn visit<'a>(
         node: &'a str,
@@ -225,4 +232,32 @@ fn no_module_imports_one_that_imports_it_back() {
     // The check sees real edges (it would pass vacuously otherwise).
     assert!(edges["eval::maintain"].contains("eval::database"));
     assert!(edges["eval::ask"].contains("eval::database"));
+}
+
+/// The plan is the whole contract between checking and evaluation: the
+/// evaluator reads the plan and the given facts, never the syntax tree
+/// or the loaded program. Only questions asked in the user's words
+/// (`ask`, `queries`) and the naive oracle, which interprets the program
+/// as written on purpose, read syntax.
+#[test]
+fn evaluation_reads_no_syntax_tree() {
+    let mods = modules();
+    let edges = import_graph(&mods);
+    let readers_of_syntax = ["eval::ask", "eval::queries", "eval::naive"];
+    let mut evaluators = 0;
+    for (module, targets) in &edges {
+        if !module.starts_with("eval") || readers_of_syntax.contains(module) {
+            continue;
+        }
+        evaluators += 1;
+        for syntax in ["ast", "load", "parse"] {
+            assert!(
+                !targets.contains(syntax),
+                "{module} imports {syntax}: evaluation reads only the plan and the given facts"
+            );
+        }
+    }
+    assert!(evaluators > 10, "the evaluator's modules were found");
+    // The check sees such edges where they are.
+    assert!(edges["eval::naive"].contains("ast"));
 }

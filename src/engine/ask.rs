@@ -350,7 +350,7 @@ impl Engine {
             let edit = timeline.edit_to(t)?;
             let db = &mut timeline.db;
             let plan = db.plan.clone();
-            let moved = db.maintain(plan, &self.program, edit, config);
+            let moved = db.maintain(plan, edit, config);
             let asked = moved.map(|_| db.ask(&mut question));
             db.undo();
             Some(asked)

@@ -21,7 +21,7 @@ use crate::ast::{Atom, Literal, Query, Statement, Term};
 use crate::check::{self, Stratification};
 use crate::error::{Error, EvalError, Problem};
 use crate::eval::timeline::{sweep, Timeline, Track};
-use crate::eval::{self, Answers, Config, Database, ImportedRows, Reader};
+use crate::eval::{self, Answers, Config, Database, Given, ImportedRows, Reader};
 use crate::explain::{Failure, Justification, Proof, Prover};
 use crate::fact::Fact;
 use crate::intern::Interner;
@@ -53,7 +53,7 @@ impl Engine {
     /// The program's model, evaluated afresh (at `config.at`, if set).
     pub(super) fn evaluated(&self, config: &Config) -> Result<Database, Error> {
         let (plan, interner) = planned(&self.program, &self.strata);
-        eval::evaluate(plan, interner, &self.program, &self.imported, config)
+        eval::evaluate(plan, interner, given(&self.program, &self.imported), config)
             .map_err(|e| Error::single(e, &self.sources))
     }
 
@@ -78,8 +78,7 @@ impl Engine {
         sweep(
             plan,
             interner,
-            &self.program,
-            &self.imported,
+            given(&self.program, &self.imported),
             config,
             Track::Facts,
             &mut |_, _| Ok(()),
@@ -124,8 +123,7 @@ impl Engine {
         sweep(
             plan,
             interner,
-            &program,
-            &imported,
+            given(&program, &imported),
             config,
             Track::Answers,
             &mut |start, db| {
@@ -570,6 +568,15 @@ fn planned(program: &Program, strata: &Stratification) -> (Plan, Interner) {
     let mut interner = Interner::default();
     let plan = plan::plan(program, strata, &mut interner, &Plan::default());
     (plan, interner)
+}
+
+/// What evaluation reads of a program besides its plan.
+pub(super) fn given<'p>(program: &'p Program, imported: &'p [ImportedRows]) -> Given<'p> {
+    Given {
+        facts: &program.facts,
+        times: program,
+        imported,
+    }
 }
 
 /// A time point of `validity` to explain it at: its first, unless it has

@@ -483,7 +483,7 @@ impl Engine {
         let plan = db.plan.clone();
         let edit = self.edit(&mut db, &plan, &retraction, &since);
         let (stated, retracted) = given_facts(&edit);
-        let maintained = db.maintain(plan, &self.program, edit, config);
+        let maintained = db.maintain(plan, edit, config);
         let changes =
             maintained.map(|delta| ChangeSet::from_delta(&db, &delta, &stated, &retracted));
         *self.model.get_mut() = Some(db);
@@ -530,7 +530,7 @@ impl Engine {
         let plan = plan::plan(&self.program, &self.strata, &mut db.interner, &db.plan);
         let edit = self.edit(&mut db, &plan, retraction, &since);
         let (stated, retracted) = given_facts(&edit);
-        let maintained = db.maintain(plan, &self.program, edit, config);
+        let maintained = db.maintain(plan, edit, config);
         let changes =
             maintained.map(|delta| ChangeSet::from_delta(&db, &delta, &stated, &retracted));
         *self.model.get_mut() = Some(db);

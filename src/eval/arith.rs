@@ -7,7 +7,7 @@
 
 use std::cmp::Ordering;
 
-use crate::ast::{ArithOp, CompareOp};
+use crate::plan::{ArithOp, CompareOp};
 use crate::value::Value;
 
 /// Why an operation has no value.

@@ -9,13 +9,12 @@ use std::time::Duration;
 
 use hashbrown::HashMap;
 
-use super::given::{GivenRows, Origin};
+use super::given::{Given, GivenRows, Origin};
 use super::join::Window;
 use super::relation::{Mark, Relation, RowId};
 use crate::hash::FxBuild;
 use crate::import::ImportedRows;
 use crate::intern::{Id, Interner};
-use crate::load::Program;
 use crate::plan::{self, HeadPlan, Plan, PredId, Step};
 use crate::source::Span;
 use crate::time::{Interval, Time};
@@ -59,7 +58,7 @@ pub struct Database {
     /// nanoseconds a row of its first scan cost one thread last time: what
     /// decides whether splitting it across threads pays.
     pub(super) join_costs: HashMap<usize, f64, FxBuild>,
-    /// Rederivation plans (see [`Database::plan_from_head`]) kept from
+    /// Rederivation plans (see [`Plan::rederivation`]) kept from
     /// update to update, by rule: its index and its statement's span,
     /// which name the same statement while the program keeps it (plans
     /// keep predicate ids and index numbers from one to the next).
@@ -137,24 +136,16 @@ impl Database {
 
     /// Facts and imported rows, stamped round 0, first origin kept; at a
     /// time point, only those that hold then.
-    pub(super) fn load_given(
-        &mut self,
-        program: &Program,
-        imported: &[ImportedRows],
-        at: Option<Time>,
-    ) {
+    pub(super) fn load_given(&mut self, given: Given, at: Option<Time>) {
         // Whether a fact holds at the time point (every fact, with none).
-        let holds = |span: Span| {
-            at.is_none_or(|t| {
-                (program.when(span).and_then(|w| w.interval())).is_none_or(|i| i.contains(t))
-            })
-        };
+        let holds =
+            |span: Span| at.is_none_or(|t| given.times.interval_of(span).is_none_or(|i| i.contains(t)));
         // Every value of the facts is interned, those of facts that do not
         // hold at the time point too: they are still the program's, and a
         // why-not should not say they appear nowhere.
-        let ids = program.facts.translation(&mut self.interner);
+        let ids = given.facts.translation(&mut self.interner);
         let mut row = Vec::new();
-        for table in program.facts.tables().iter().filter(|t| !t.is_empty()) {
+        for table in given.facts.tables().iter().filter(|t| !t.is_empty()) {
             let pred = self.plan.pred(&table.name);
             self.relations[pred].reserve(table.len());
             self.given[pred].reserve(table.len());
@@ -172,13 +163,12 @@ impl Database {
             }
         }
         if let Some(t) = at {
-            self.intern_absent(imported, t);
+            self.intern_absent(given.imported, t);
         }
         // An empty file of unknown width gives its predicate no arity, so
         // the plan may not know it; it has no facts to load either way.
-        for rows in imported.iter().filter(|rows| !rows.rows.is_empty()) {
-            let name = &program.imports[rows.import].import.predicate.text;
-            let pred = self.plan.pred(name);
+        for rows in given.imported.iter().filter(|rows| !rows.rows.is_empty()) {
+            let pred = self.plan.pred(&rows.predicate);
             for (i, (values, &line)) in rows.rows.iter().zip(&rows.lines).enumerate() {
                 let interval = rows.intervals.get(i);
                 if at.is_some_and(|t| interval.is_some_and(|i| !i.contains(t))) {

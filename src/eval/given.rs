@@ -11,9 +11,25 @@
 //! later is the exception, inserted in its place.
 
 use crate::compact::{Pack, Packed};
+use crate::facts::Facts;
+use crate::import::ImportedRows;
 use crate::source::Span;
+use crate::time::StatementTimes;
 
 use super::relation::RowId;
+
+/// The given facts a model starts from, as the program holds them: its
+/// facts (rows of ids, not syntax trees), when each holds, and the rows
+/// of its imports. With the plan, all that evaluation reads.
+#[derive(Clone, Copy)]
+pub struct Given<'p> {
+    /// The program's facts.
+    pub facts: &'p Facts,
+    /// When each fact holds, if its statement says.
+    pub times: &'p dyn StatementTimes,
+    /// The rows of the program's imports.
+    pub imported: &'p [ImportedRows],
+}
 
 /// Where a given fact came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -12,11 +12,12 @@ use std::ops::ControlFlow;
 use super::arith;
 use super::config::Budget;
 use super::relation::{Range, Relation, RowId, View};
-use crate::ast::AggregateFn;
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::{Id, Names};
-use crate::plan::{Access, AggregatePlan, Column, Expr, Operand, Step, Version};
+use crate::plan::{
+    Access, AggregateFn, AggregatePlan, ArithOp, Column, CompareOp, Expr, Operand, Step, Version,
+};
 use crate::source::Span;
 use crate::value::Value;
 
@@ -266,9 +267,9 @@ impl Join<'_> {
                 let holds = match (left, right) {
                     // Equality of two known values is equality of ids.
                     (Expr::Operand(a), Expr::Operand(b))
-                        if matches!(op, crate::ast::CompareOp::Eq | crate::ast::CompareOp::Ne) =>
+                        if matches!(op, CompareOp::Eq | CompareOp::Ne) =>
                     {
-                        (self.operand(*a) == self.operand(*b)) == (*op == crate::ast::CompareOp::Eq)
+                        (self.operand(*a) == self.operand(*b)) == (*op == CompareOp::Eq)
                     }
                     _ => {
                         let l = self.eval(left)?;
@@ -439,8 +440,8 @@ impl Join<'_> {
                     let v = &self.interner.value(t);
                     total = Some(
                         match total {
-                            None => arith::apply(crate::ast::ArithOp::Add, &Value::Int(0), v),
-                            Some(sum) => arith::apply(crate::ast::ArithOp::Add, &sum, v),
+                            None => arith::apply(ArithOp::Add, &Value::Int(0), v),
+                            Some(sum) => arith::apply(ArithOp::Add, &sum, v),
                         }
                         .map_err(|e| {
                             Box::new(EvalError::Arithmetic {

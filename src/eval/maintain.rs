@@ -62,7 +62,6 @@ use super::{parallel, Budget, Config, Database, Origin, Reader};
 use crate::error::EvalError;
 use crate::hash::hash_ids;
 use crate::intern::Id;
-use crate::load::Program;
 use crate::plan::{Plan, PredId, StratumPlan};
 
 /// A change to the program, as the model sees it.
@@ -163,13 +162,12 @@ fn missing_from(
 type PerPred<T> = Vec<Vec<T>>;
 
 impl Database {
-    /// Applies an update: the plan becomes `plan` (the plan of `program`),
-    /// and the model becomes `program`'s. On an error (arithmetic, fact
+    /// Applies an update: the plan becomes `plan` (the plan of the new
+    /// program), and the model becomes that program's. On an error (arithmetic, fact
     /// limit) the database is left half-updated and must be dropped.
     pub fn maintain(
         &mut self,
         plan: Plan,
-        program: &Program,
         mut edit: Edit,
         config: &Config,
     ) -> Result<Delta, EvalError> {
@@ -233,10 +231,10 @@ impl Database {
             let seed = if recompute {
                 None
             } else {
-                self.dred(&stratum, program, &edit, &moved, &mut ungiven, budget)?
+                self.dred(&stratum, &edit, &moved, &mut ungiven, budget)?
             };
             let Some(mut seed) = seed else {
-                self.rebuild(s, program, &mut stated, &mut delta, budget)?;
+                self.rebuild(s, &mut stated, &mut delta, budget)?;
                 for &p in &stratum.predicates {
                     covered[p] = true;
                     rebuilt[p] = true;
@@ -259,7 +257,7 @@ impl Database {
                     .get_or_insert_with(|| Relation::new(arity))
                     .insert(row, 0);
             }
-            self.run_stratum(s, program, Some(seed), budget)?;
+            self.run_stratum(s, Some(seed), budget)?;
             for (p, row, origin) in given {
                 if let Some(r) = self.relations[p].find(&row) {
                     self.set_origin(p, r, Some(origin));
@@ -435,7 +433,6 @@ impl Database {
     fn rebuild(
         &mut self,
         s: usize,
-        program: &Program,
         stated: &mut PerPred<(Vec<Id>, Origin)>,
         delta: &mut Delta,
         budget: &Budget,
@@ -467,7 +464,7 @@ impl Database {
             journal.replaced.push((p, rel, origins, at));
         }
         self.append_given(&preds, stated);
-        self.run_stratum(s, program, None, budget)?;
+        self.run_stratum(s, None, budget)?;
         let journal = self.journal.as_ref().expect("an update keeps a journal");
         for (p, before, _, _) in &journal.replaced[first..] {
             let (p, now) = (*p, &self.relations[*p]);
@@ -515,7 +512,6 @@ impl Database {
     fn dred(
         &mut self,
         stratum: &StratumPlan,
-        program: &Program,
         edit: &Edit,
         moved: &Moves,
         ungiven: &mut PerPred<RowId>,
@@ -594,7 +590,7 @@ impl Database {
         }
         // 2. Rederive, in the new state.
         let mut seed: Vec<Option<Relation>> = vec![None; n];
-        self.rederive(stratum, program, &mut seed);
+        self.rederive(stratum, &mut seed);
         // 3. Insert: instances that use a change from below, and new rules.
         self.derived = self.count_derived();
         let windows = self.complete_windows();
@@ -711,7 +707,6 @@ impl Database {
     fn rederive(
         &mut self,
         stratum: &StratumPlan,
-        program: &Program,
         seed: &mut [Option<Relation>],
     ) {
         if stratum
@@ -723,23 +718,20 @@ impl Database {
         }
         let mut plans = Vec::new();
         for rule in &stratum.rules {
-            let plan = self.rederivation_plan(rule.rule, &program.rules[rule.rule]);
-            plans.push((rule.rule, rule.head, plan));
+            plans.push((rule, self.rederivation_plan(rule)));
         }
         let windows = self.complete_windows();
         for &p in &stratum.predicates {
             let doomed: Vec<RowId> = self.relations[p].doomed().to_vec();
             for r in doomed {
                 let row = self.relations[p].row(r).to_vec();
-                let holds = plans.iter().any(|(i, head, plan)| {
-                    *head == p
-                        && self
-                            .bind_head(&program.rules[*i], &row)
-                            .is_some_and(|slots| {
-                                !Reader::new(self)
-                                    .matches(&plan.plan, slots, &windows, 1)
-                                    .is_empty()
-                            })
+                let holds = plans.iter().any(|(rule, plan)| {
+                    rule.head == p
+                        && rule.head_slots(&row).is_some_and(|slots| {
+                            !Reader::new(self)
+                                .matches(&plan.plan, slots, &windows, 1)
+                                .is_empty()
+                        })
                 });
                 if holds {
                     let arity = row.len();

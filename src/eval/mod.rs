@@ -1,8 +1,9 @@
 //! Evaluation: a checked program -> its perfect model, by semi-naive
 //! forward chaining, stratum by stratum.
 //!
-//! In: the [`Plan`](crate::plan::Plan) (built by [`crate::plan`] with the interner), the
-//! [`Program`](crate::load::Program) for its facts, and the imported rows. Out: a [`Database`]:
+//! In: the [`Plan`](crate::plan::Plan) (built by [`crate::plan`] with the
+//! interner) and the [`Given`] facts (the program's facts as rows, when
+//! each holds, and the imported rows): no syntax tree. Out: a [`Database`]:
 //! every relation, the interner, where each given fact came from, and
 //! per-stratum statistics. [`maintain`] keeps a database current when
 //! facts and rules are added and retracted.
@@ -47,6 +48,6 @@ pub use ask::{Missing, Reader};
 pub(crate) use config::Budget;
 pub use config::{CancelToken, Clock, Config, Progress, ProgressReport};
 pub use database::{Database, StratumStats};
-pub use given::{GivenRows, Origin};
+pub use given::{Given, GivenRows, Origin};
 pub use order::unpack_key;
 pub use rounds::evaluate;

@@ -7,10 +7,9 @@ use super::ask::Reader;
 use super::relation::Relation;
 use super::Database;
 use crate::answers::Answers;
-use crate::ast::{self, head_variables};
+use crate::ast;
 use crate::error::EvalError;
-use crate::intern::Id;
-use crate::plan::{Bindings, HeadPlan, QueryPlan};
+use crate::plan::{Bindings, HeadPlan, QueryPlan, RulePlan};
 
 impl Database {
     /// Plans a body to run against this model (see
@@ -31,55 +30,22 @@ impl Database {
         plan
     }
 
-    /// [`Database::plan_from_head`] for one instance, planned once per
-    /// statement and kept (its indexes built again if a relation was
-    /// rebuilt since).
-    pub fn rederivation_plan(&mut self, index: usize, rule: &ast::Rule) -> Arc<HeadPlan> {
-        let key = (index, rule.span);
+    /// [`Plan::rederivation`] of a rule, planned once per statement and
+    /// kept (its indexes built again if a relation was rebuilt since).
+    pub fn rederivation_plan(&mut self, rule: &RulePlan) -> Arc<HeadPlan> {
+        let key = (rule.rule, rule.span);
         if let Some(plan) = self.head_plans.get(&key).cloned() {
             self.add_relations();
             self.build_indexes(&plan.plan.steps);
             return plan;
         }
-        let plan = Arc::new(self.plan_from_head(rule, Bindings::One));
+        let sizes: Vec<u32> = self.relations.iter().map(Relation::live_len).collect();
+        let plan = (self.plan).rederivation(rule, &mut self.interner, &sizes);
+        self.add_relations();
+        self.build_indexes(&plan.plan.steps);
+        let plan = Arc::new(plan);
         self.head_plans.insert(key, plan.clone());
         plan
-    }
-
-    /// Plans a rule's body to run with its head bound to a fact (see
-    /// [`HeadPlan`]), for every instance ([`Bindings::All`]) or one.
-    pub fn plan_from_head(&mut self, rule: &ast::Rule, wanted: Bindings) -> HeadPlan {
-        let names = head_variables(rule);
-        let body = ast::name_wildcards(&rule.body);
-        let plan = self.plan_body(&body, &names, wanted);
-        HeadPlan { body, plan }
-    }
-
-    /// The first slots of a [`HeadPlan`] of `rule` for the fact `row`, or
-    /// `None` when the head cannot take the fact's values.
-    pub fn bind_head(&self, rule: &ast::Rule, row: &[Id]) -> Option<Vec<Id>> {
-        let names = head_variables(rule);
-        let mut slots = vec![0; names.len()];
-        let mut set = vec![false; names.len()];
-        for (t, &value) in rule.head.args.iter().zip(row) {
-            match t {
-                ast::Term::Var(v) => {
-                    let s = names.iter().position(|n| *n == v.name)?;
-                    if set[s] && slots[s] != value {
-                        return None;
-                    }
-                    slots[s] = value;
-                    set[s] = true;
-                }
-                ast::Term::Const(c, _) => {
-                    if self.interner.get(c) != Some(value) {
-                        return None;
-                    }
-                }
-                ast::Term::Wildcard(_) => {}
-            }
-        }
-        Some(slots)
     }
 
     /// The plan of a checked query, its constants interned in the model:

@@ -9,60 +9,29 @@ use super::config::Budget;
 use super::heads::{RuleJoin, Sink};
 use super::join::Window;
 use super::relation::{Relation, RowId, BATCH};
-use super::{Config, Database, StratumStats};
-use crate::ast;
+use super::{Config, Database, Given, StratumStats};
 use crate::error::EvalError;
 use crate::hash;
-use crate::import::ImportedRows;
 use crate::intern::Interner;
-use crate::load::Program;
 use crate::plan::{self, Plan, PredId};
 
-/// What join reordering keeps of a recursive rule while its stratum runs.
-struct Reorder {
-    /// The predicate of each body literal that is a positive atom.
-    preds: Vec<Option<PredId>>,
-    /// The positions of the atoms of the rule's own stratum: one delta
-    /// variant each.
-    recursive: Vec<usize>,
-    /// Per delta variant, the ranking of its atoms by size it was last
-    /// planned for (empty: as the plan made it, sizes unknown).
-    ranked: Vec<Vec<usize>>,
-}
-
-impl Reorder {
-    fn new(plan: &Plan, rule: &ast::Rule, own: &HashSet<PredId>) -> Reorder {
-        let preds = rule
-            .body
-            .iter()
-            .map(|l| match l {
-                ast::Literal::Positive(a) => plan.predicates.get_index_of(&*a.predicate.text),
-                _ => None,
-            })
-            .collect();
-        let recursive = plan.recursive_literals(rule, own);
-        Reorder {
-            preds,
-            ranked: vec![Vec::new(); recursive.len()],
-            recursive,
-        }
-    }
-}
+/// The atoms of one delta variant, smallest first by the facts each read
+/// when the variant was last planned (empty: as the plan made it).
+type Ranking = Vec<usize>;
 
 /// Computes the perfect model of a checked program from its plan (built
 /// with `interner`).
 pub fn evaluate(
     plan: Plan,
     interner: Interner,
-    program: &Program,
-    imported: &[ImportedRows],
+    given: Given,
     config: &Config,
 ) -> Result<Database, EvalError> {
     let budget = Budget::start(config);
     let mut db = Database::empty(plan, interner);
-    db.load_given(program, imported, config.at);
+    db.load_given(given, config.at);
     for s in 0..db.plan.strata.len() {
-        let stats = db.run_stratum(s, program, None, &budget)?;
+        let stats = db.run_stratum(s, None, &budget)?;
         db.stats.push(stats);
     }
     Ok(db)
@@ -79,7 +48,6 @@ impl Database {
     pub(super) fn run_stratum(
         &mut self,
         s: usize,
-        program: &Program,
         seed: Option<Vec<Option<Relation>>>,
         budget: &Budget,
     ) -> Result<StratumStats, EvalError> {
@@ -88,13 +56,8 @@ impl Database {
         // Joins are named by where their steps are, which changes now.
         self.join_costs.clear();
         let own: HashSet<PredId> = stratum.predicates.iter().copied().collect();
-        let mut reorders: Vec<Option<Reorder>> = stratum
-            .rules
-            .iter()
-            .map(|r| {
-                let rule = &program.rules[r.rule];
-                (!r.deltas.is_empty()).then(|| Reorder::new(&self.plan, rule, &own))
-            })
+        let mut rankings: Vec<Vec<Ranking>> = (stratum.rules.iter())
+            .map(|r| vec![Ranking::new(); r.deltas.len()])
             .collect();
         let recursive = stratum.rules.iter().any(|r| !r.deltas.is_empty());
         let mut windows = self.complete_windows();
@@ -117,7 +80,7 @@ impl Database {
             budget.note_round(s, self.plan.strata.len(), rounds, self.derived);
             let first = rounds == 1;
             if !first {
-                self.adapt_join_orders(&mut stratum, &mut reorders, program, &own, &windows);
+                self.adapt_join_orders(&mut stratum, &mut rankings, &own, &windows);
             }
             if !(first && seeded) {
                 for rule in &stratum.rules {
@@ -177,21 +140,15 @@ impl Database {
     fn adapt_join_orders(
         &mut self,
         stratum: &mut plan::StratumPlan,
-        reorders: &mut [Option<Reorder>],
-        program: &Program,
+        rankings: &mut [Vec<Ranking>],
         own: &HashSet<PredId>,
         windows: &[Window],
     ) {
-        for (rule, reorder) in stratum.rules.iter_mut().zip(reorders) {
-            let Some(Reorder {
-                preds,
-                recursive,
-                ranked,
-            }) = reorder
-            else {
+        for (rule, ranked) in stratum.rules.iter_mut().zip(rankings) {
+            if rule.deltas.is_empty() {
                 continue;
-            };
-            let ast = &program.rules[rule.rule];
+            }
+            let preds = &rule.atoms;
             let size = |d: usize, i: usize| -> u32 {
                 let Some(p) = preds[i] else { return 0 };
                 let w = windows[p];
@@ -209,14 +166,14 @@ impl Database {
                 atoms.sort_by_key(|&i| size(d, i));
                 atoms
             };
-            let now: Vec<Vec<usize>> = recursive.iter().map(|&d| ranking(d)).collect();
+            let now: Vec<Ranking> = rule.recursive.iter().map(|&d| ranking(d)).collect();
             if now == *ranked {
                 continue;
             }
             *ranked = now;
-            let (deltas, slots) =
-                self.plan
-                    .delta_variants(ast, own, &mut self.interner, Some(&size));
+            let (deltas, slots) = self
+                .plan
+                .delta_variants(rule, own, &mut self.interner, &size);
             // An order that needs a new index on a relation of the stratum
             // is not taken: that relation grows every round, and its index
             // with it (on a closure of 63 million facts such an order cost

@@ -19,11 +19,10 @@ use std::collections::BTreeMap;
 use hashbrown::HashMap;
 
 use super::maintain::Edit;
-use super::{evaluate, Config, Database, ImportedRows, Origin};
+use super::{evaluate, Config, Database, Given, Origin};
 use crate::error::EvalError;
 use crate::hash::FxBuild;
 use crate::intern::{Id, Interner, Names};
-use crate::load::Program;
 use crate::plan::{Plan, PredId};
 use crate::time::{Interval, Time, Validity, NEVER_AFTER, NEVER_BEFORE};
 use crate::value::Value;
@@ -212,8 +211,7 @@ pub enum Track {
 pub fn sweep(
     plan: Plan,
     interner: Interner,
-    program: &Program,
-    imported: &[ImportedRows],
+    given: Given,
     config: &Config,
     track: Track,
     observe: &mut dyn FnMut(Time, &mut Database) -> Result<(), EvalError>,
@@ -222,8 +220,8 @@ pub fn sweep(
         at: Some(NEVER_BEFORE),
         ..config.clone()
     };
-    let mut db = evaluate(plan, interner, program, imported, &first)?;
-    let timed = timed_facts(&mut db, program, imported);
+    let mut db = evaluate(plan, interner, given, &first)?;
+    let timed = timed_facts(&mut db, given);
     // Each timed fact by number (a fact given with several intervals is
     // one), so that the steps count intervals in a vector.
     let mut numbers: HashMap<(PredId, &[Id]), usize, FxBuild> = HashMap::default();
@@ -309,7 +307,7 @@ pub fn sweep(
         }
         // The plan stays the plan: maintenance takes it and puts it back.
         let plan = std::mem::take(&mut db.plan);
-        let delta = db.maintain(plan, program, edit, config)?;
+        let delta = db.maintain(plan, edit, config)?;
         // A sweep never takes an interval back: no journal to keep.
         db.keep_update();
         starts.push(t);
@@ -383,17 +381,17 @@ impl TimedGiven {
 /// The given facts that hold at some times only, as value ids of `db`'s
 /// interner: stated with a validity, or imported with one, and not also
 /// given without one (which makes them hold always).
-fn timed_facts(db: &mut Database, program: &Program, imported: &[ImportedRows]) -> Vec<Timed> {
+fn timed_facts(db: &mut Database, given: Given) -> Vec<Timed> {
     let mut timed = Vec::new();
     let mut always: HashMap<Key, (), FxBuild> = HashMap::default();
-    let ids = program.facts.translation(&mut db.interner);
-    for fact in program.facts.iter() {
+    let ids = given.facts.translation(&mut db.interner);
+    for fact in given.facts.iter() {
         let Some(pred) = db.pred(fact.name()) else {
             continue;
         };
         let row: Vec<Id> = ids.row(fact.ids()).collect();
         let span = fact.span();
-        match program.when(span).and_then(|w| w.interval()) {
+        match given.times.interval_of(span) {
             Some(interval) if !interval.is_always() => timed.push(Timed {
                 pred,
                 row,
@@ -405,8 +403,8 @@ fn timed_facts(db: &mut Database, program: &Program, imported: &[ImportedRows]) 
             }
         }
     }
-    for rows in imported {
-        let Some(pred) = db.pred(&program.imports[rows.import].import.predicate.text) else {
+    for rows in given.imported {
+        let Some(pred) = db.pred(&rows.predicate) else {
             continue;
         };
         for (i, (values, &line)) in rows.rows.iter().zip(&rows.lines).enumerate() {

@@ -257,7 +257,8 @@ impl<'a> Prover<'a> {
             let head_plan = self.reader.plan_from_head(rule, Bindings::All)?;
             self.plans.insert(i, (head_plan.body, head_plan.plan));
         }
-        Ok(self.reader.db.bind_head(rule, row))
+        let planned = self.reader.db.plan.rule(i);
+        Ok(planned.and_then(|r| r.head_slots(row)))
     }
 
     /// The (predicate, row id) of each positive premise of an instance.

@@ -23,6 +23,10 @@
 //!   slower that way). Between rounds the evaluator plans the delta
 //!   variants again with the sizes it then knows ([`Plan::delta_variants`]),
 //!   and the delta goes first where it is the smallest.
+//! - **A closed plan**: evaluation reads nothing but the plan and the
+//!   given facts. Planning again (the delta variants with sizes, a body
+//!   with its head bound) takes a [`RulePlan`], whose checked rule only
+//!   the planner reads.
 //! - **Existence tests**: a run of steps binding nothing that is read
 //!   after it becomes one [`Step::Exists`] (see `existence_tests`); parts
 //!   of a body sharing no variable with the head are ordered first, so that
@@ -35,6 +39,7 @@ mod show;
 mod types;
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use crate::ast::{self, Literal, Term};
 use crate::check::Stratification;
@@ -44,7 +49,7 @@ use crate::load::Program;
 
 use build::{numbering, Builder, Target};
 pub use types::{
-    for_each_index, Access, AggregatePlan, Bindings, ChangeVariant, Column, Expr, HeadPlan,
+    for_each_index, Access, AggregateFn, AggregatePlan, ArithOp, CompareOp, Bindings, ChangeVariant, Column, Expr, HeadPlan,
     Operand, Plan, PredId, QueryPlan, RulePlan, Slot, Step, StratumPlan, Version,
 };
 
@@ -83,7 +88,7 @@ pub fn plan(
             if !own.contains(&head) {
                 continue;
             }
-            rules.push(plan.rule(i, rule, &own, interner));
+            rules.push(plan.plan_rule(i, rule, &own, interner));
         }
         plan.strata.push(StratumPlan {
             predicates: members,
@@ -159,28 +164,61 @@ impl Plan {
         id
     }
 
-    /// The semi-naive delta variants of `rule` (see the module docs), one
-    /// per literal of its own stratum (`own`), and the slots they use.
-    /// With `sizes`, ties in each variant's join order go to the smaller
+    /// The semi-naive delta variants of a planned rule (see the module
+    /// docs), planned again with the sizes the evaluator knows between
+    /// rounds: ties in each variant's join order go to the smaller
     /// relation, `sizes(d, i)` being the facts literal `i` reads in the
-    /// variant whose delta is literal `d`: the evaluator plans them again
-    /// this way between rounds, as the relations grow.
+    /// variant whose delta is literal `d`. Returns them and the slots they
+    /// use.
     pub fn delta_variants(
         &mut self,
-        rule: &ast::Rule,
+        rule: &RulePlan,
         own: &HashSet<PredId>,
+        interner: &mut Interner,
+        sizes: &dyn Fn(usize, usize) -> u32,
+    ) -> (Vec<Vec<Step>>, Slot) {
+        let shape = self.shape(&rule.source, own, interner);
+        self.deltas(&shape, interner, Some(sizes))
+    }
+
+    /// A planned rule's body to run with its head bound to a fact, for one
+    /// instance ([`Bindings::One`]): how maintenance asks whether a deleted
+    /// fact still has one. `sizes` as for [`Plan::body_plan`].
+    pub fn rederivation(
+        &mut self,
+        rule: &RulePlan,
+        interner: &mut Interner,
+        sizes: &[u32],
+    ) -> HeadPlan {
+        let names = ast::head_variables(&rule.source);
+        let body = ast::name_wildcards(&rule.source.body);
+        let plan = self.body_plan(&body, &names, Bindings::One, interner, sizes);
+        HeadPlan { body, plan }
+    }
+
+    /// The plan of rule number `index` of the program (`None` for a
+    /// fact).
+    pub fn rule(&self, index: usize) -> Option<&RulePlan> {
+        (self.strata.iter())
+            .flat_map(|s| &s.rules)
+            .find(|r| r.rule == index)
+    }
+
+    /// The delta variants of a rule's shape, and the slots they use.
+    fn deltas(
+        &mut self,
+        shape: &RuleShape,
         interner: &mut Interner,
         sizes: Option<&dyn Fn(usize, usize) -> u32>,
     ) -> (Vec<Vec<Step>>, Slot) {
-        let shape = self.shape(rule, own, interner);
         let mut slots = shape.first_free;
         let deltas = shape
             .recursive
             .iter()
             .map(|&d| {
-                let literal_sizes =
-                    sizes.map(|size| (0..rule.body.len()).map(|i| size(d, i)).collect());
-                let (steps, used) = self.variant(&shape, Some(d), literal_sizes, interner);
+                let literal_sizes = sizes
+                    .map(|size| (0..shape.rule.body.len()).map(|i| size(d, i)).collect());
+                let (steps, used) = self.variant(shape, Some(d), literal_sizes, interner);
                 slots = slots.max(used);
                 steps
             })
@@ -190,7 +228,7 @@ impl Plan {
 
     /// The positions of the body atoms whose predicate is of the rule's own
     /// stratum.
-    pub fn recursive_literals(&self, rule: &ast::Rule, own: &HashSet<PredId>) -> Vec<usize> {
+    fn recursive_literals(&self, rule: &ast::Rule, own: &HashSet<PredId>) -> Vec<usize> {
         rule.body
             .iter()
             .enumerate()
@@ -237,7 +275,7 @@ impl Plan {
         (steps, b.next_slot)
     }
 
-    fn rule(
+    fn plan_rule(
         &mut self,
         index: usize,
         rule: &ast::Rule,
@@ -246,14 +284,15 @@ impl Plan {
     ) -> RulePlan {
         let shape = self.shape(rule, own, interner);
         let (base, mut slots) = self.variant(&shape, None, None, interner);
+        let (deltas, delta_slots) = self.deltas(&shape, interner, None);
+        slots = slots.max(delta_slots);
         let RuleShape {
             vars,
             first_free,
             needed,
+            recursive,
             ..
         } = shape;
-        let (deltas, delta_slots) = self.delta_variants(rule, own, interner, None);
-        slots = slots.max(delta_slots);
         let mut changes = Vec::new();
         for (i, literal) in rule.body.iter().enumerate() {
             let (Literal::Positive(atom) | Literal::Negative(atom)) = literal else {
@@ -290,6 +329,12 @@ impl Plan {
         for (name, &slot) in &vars {
             names[slot] = name.clone();
         }
+        let atoms = (rule.body.iter())
+            .map(|l| match l {
+                Literal::Positive(a) => Some(self.pred(&a.predicate.text)),
+                _ => None,
+            })
+            .collect();
         RulePlan {
             rule: index,
             names,
@@ -300,7 +345,10 @@ impl Plan {
             deltas,
             changes,
             aggregated,
+            atoms,
+            recursive,
             span: rule.span,
+            source: Arc::new(rule.clone()),
         }
     }
 

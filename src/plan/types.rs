@@ -2,9 +2,12 @@
 //! the predicates and the indexes each needs, and holds each stratum's
 //! rules as variants of join [`Step`]s over numbered slots.
 
+use std::sync::Arc;
+
 use indexmap::IndexMap;
 
-use crate::ast::{self, AggregateFn, ArithOp, CompareOp};
+use crate::ast;
+pub use crate::ast::{AggregateFn, ArithOp, CompareOp};
 use crate::hash::FxBuild;
 use crate::intern::Id;
 use crate::source::Span;
@@ -60,8 +63,19 @@ pub struct RulePlan {
     pub changes: Vec<ChangeVariant>,
     /// Predicates read inside the rule's aggregates.
     pub aggregated: Vec<PredId>,
+    /// The predicate of each body literal that is a positive atom, by the
+    /// literal's position: what sizes a variant's joins between rounds.
+    pub atoms: Vec<Option<PredId>>,
+    /// The positions of the body atoms of the rule's own stratum: the
+    /// delta atom of each of `deltas`, in order.
+    pub recursive: Vec<usize>,
     /// The rule's place, for errors raised while it runs.
     pub span: Span,
+    /// The checked rule, which only the planner reads: to plan the delta
+    /// variants again with the sizes the evaluator then knows
+    /// ([`Plan::delta_variants`]), and the body with the head bound
+    /// ([`Plan::rederivation`]).
+    pub(super) source: Arc<ast::Rule>,
 }
 
 impl RulePlan {
@@ -71,6 +85,31 @@ impl RulePlan {
             .iter()
             .map(|c| c.pred)
             .chain(self.aggregated.iter().copied())
+    }
+
+    /// The first slots of this rule's [`HeadPlan`]s for the fact `row`
+    /// (the head's variables, in order of first appearance, which every
+    /// variant numbers first too), or `None` when the head cannot take
+    /// the fact's values (a constant differs, or a variable repeated in
+    /// the head has two).
+    pub fn head_slots(&self, row: &[Id]) -> Option<Vec<Id>> {
+        let mut slots: Vec<Option<Id>> = Vec::with_capacity(row.len());
+        for (operand, &value) in self.head_args.iter().zip(row) {
+            match *operand {
+                Operand::Slot(s) => {
+                    if s >= slots.len() {
+                        slots.resize(s + 1, None);
+                    }
+                    match slots[s] {
+                        Some(bound) if bound != value => return None,
+                        _ => slots[s] = Some(value),
+                    }
+                }
+                Operand::Const(id) if id != value => return None,
+                Operand::Const(_) => {}
+            }
+        }
+        slots.into_iter().collect()
     }
 }
 
