@@ -170,7 +170,7 @@ fn import_graph(mods: &BTreeMap<String, String>) -> BTreeMap<&str, BTreeSet<Stri
     for (module, text) in mods {
         let targets = edges.entry(module).or_default();
         for (_, path) in use_paths(text) {
-            let Some(mut target) = resolve(&mods, module, &path) else {
+            let Some(mut target) = resolve(mods, module, &path) else {
                 continue;
             };
             let name = path.rsplit("::").next().unwrap_or("");
@@ -180,7 +180,7 @@ fn import_graph(mods: &BTreeMap<String, String>) -> BTreeMap<&str, BTreeSet<Stri
                     "crate" => name.to_string(),
                     t => format!("{t}::{name}"),
                 };
-                target = match reexported(&mods, &target, name) {
+                target = match reexported(mods, &target, name) {
                     Some(source) => source,
                     None if mods.contains_key(&sub) => sub,
                     None => continue,
