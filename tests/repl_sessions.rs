@@ -179,7 +179,7 @@ fn session(seed: u64) -> (String, String, bool) {
                     .iter()
                     .map(|&(n, a)| (n.to_string(), a))
                     .chain(state.model().into_iter().flat_map(|db| {
-                        db.plan
+                        db.plan()
                             .predicates
                             .iter()
                             .map(|(n, &a)| (n.clone(), a))

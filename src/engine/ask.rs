@@ -349,7 +349,7 @@ impl Engine {
         let travelled = self.timeline.travel(|timeline| {
             let edit = timeline.edit_to(t)?;
             let db = &mut timeline.db;
-            let plan = db.plan.clone();
+            let plan = db.plan().clone();
             let moved = db.maintain(plan, edit, config);
             let asked = moved.map(|_| db.ask(&mut question));
             db.undo();

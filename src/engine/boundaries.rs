@@ -20,7 +20,7 @@ use super::time::matching_facts;
 use super::Engine;
 use crate::ast::{Literal, Query, Term};
 use crate::error::{Error, Problem};
-use crate::eval::timeline::Timeline;
+use crate::eval::Timeline;
 use crate::eval::{Answers, Config};
 use crate::explain::{Justification, Proof};
 use crate::fact::Fact;

@@ -6,9 +6,9 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::{self, Write as _};
 
-use crate::eval::maintain::Delta;
-use crate::eval::timeline::Timeline;
 use crate::eval::Database;
+use crate::eval::Delta;
+use crate::eval::Timeline;
 use crate::fact::Fact;
 use crate::intern::Id;
 use crate::json;
@@ -123,11 +123,8 @@ impl ChangeSet {
     /// The change set between two models of programs that differ
     /// arbitrarily (the fallback when a model cannot be maintained).
     pub(crate) fn between(old: &Database, new: &Database) -> ChangeSet {
-        let mut names: Vec<&str> = old
-            .plan
-            .predicates
-            .keys()
-            .chain(new.plan.predicates.keys())
+        let mut names: Vec<&str> = (old.plan().predicates.keys())
+            .chain(new.plan().predicates.keys())
             .map(String::as_str)
             .collect();
         names.sort_unstable();

@@ -6,7 +6,7 @@
 //! loaded; on any error the engine is left exactly as it was (the texts stay
 //! in [`Sources`], which only grows, so earlier diagnostics keep their
 //! spans). Once the model has been computed, every change maintains it
-//! incrementally (see [`update`] and [`crate::eval::maintain`]).
+//! incrementally (see [`update`] and [`crate::eval::Database::maintain`]).
 
 // The engine's methods read, in the documentation, in the order a host
 // uses them: rustdoc lists them by module, in the order the modules are
@@ -27,7 +27,7 @@ mod view;
 mod what_if;
 
 use crate::check::{Stratification, Vocabulary};
-use crate::eval::timeline::Timeline;
+use crate::eval::Timeline;
 use crate::eval::{Config, Database, ImportedRows};
 use crate::explain::{Proof, WhyNot};
 use crate::files::SharedFiles;

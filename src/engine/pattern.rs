@@ -281,9 +281,9 @@ impl Engine {
         } else if let Some(db) = self.model.read().as_ref() {
             for info in &mut found {
                 if let Some(p) = db.pred(&info.name) {
-                    let facts = db.relations[p].live_len() as usize;
+                    let facts = db.live_len(p) as usize;
                     info.facts = Some(facts);
-                    info.derived = Some(facts - db.given[p].len());
+                    info.derived = Some(facts - db.given_len(p));
                 }
             }
         }

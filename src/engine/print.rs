@@ -7,8 +7,8 @@
 use std::io::{self, Write};
 
 use super::Engine;
-use crate::eval::relation::RowId;
-use crate::eval::threads::Threads;
+use crate::eval::RowId;
+use crate::eval::Threads;
 use crate::eval::{unpack_key, Database};
 use crate::fact::Fact;
 use crate::intern::{Id, Texts};
@@ -71,7 +71,7 @@ impl Engine {
         };
         db.drop_tables();
         let threads = Threads::new(self.settings.jobs);
-        let mut taken: Vec<Option<Vec<u64>>> = (0..db.relations.len())
+        let mut taken: Vec<Option<Vec<u64>>> = (0..db.relation_count())
             .map(|pred| threads.install(|| db.take_sorted_keys(pred, derived_only)))
             .collect();
         let keys = |pred: PredId| taken[pred].take();
@@ -107,10 +107,9 @@ fn write(
     derived_only: bool,
     mut keys: impl FnMut(PredId) -> Option<Vec<u64>>,
 ) -> io::Result<()> {
-    let texts = Texts::new(&db.interner);
+    let texts = Texts::new(db.names());
     for (pred, name) in db.predicates_by_name() {
-        let rel = &db.relations[pred];
-        let arity = rel.arity();
+        let arity = db.plan().predicates[pred];
         let rows = match keys(pred) {
             Some(keys) => Rows::Keys(keys),
             None => Rows::Ids(threads.install(|| db.sorted_rows(pred, derived_only))),
@@ -124,7 +123,7 @@ fn write(
                         unpack_key(keys[i], arity, &mut row);
                         &row[..]
                     }
-                    Rows::Ids(ids) => rel.row(ids[i]),
+                    Rows::Ids(ids) => db.row(pred, ids[i]),
                 };
                 line(&mut text, name, values, &texts);
             }

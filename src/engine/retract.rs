@@ -154,8 +154,8 @@ pub(super) fn holds(db: &Database, fact: &Fact) -> bool {
     let Some(p) = db.pred(&fact.predicate) else {
         return false;
     };
-    let row: Option<Vec<_>> = fact.args.iter().map(|v| db.interner.get(v)).collect();
-    row.is_some_and(|row| db.relations[p].find(&row).is_some())
+    let row: Option<Vec<_>> = fact.args.iter().map(|v| db.names().get(v)).collect();
+    row.is_some_and(|row| db.find(p, &row).is_some())
 }
 
 /// The fact a bodiless rule with a ground head states.

@@ -10,7 +10,7 @@
 
 use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
-use crate::eval::timeline::Timeline;
+use crate::eval::Timeline;
 use crate::eval::{Database, Missing};
 
 /// What holds a model that questions read: the model itself, or a

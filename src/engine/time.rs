@@ -20,8 +20,8 @@ use super::{ChangeSet, Engine, Explanation, WhatIf};
 use crate::ast::{Atom, Literal, Query, Statement, Term};
 use crate::check::{self, Stratification};
 use crate::error::{Error, EvalError, Problem};
-use crate::eval::timeline::{sweep, Timeline, Track};
 use crate::eval::{self, Answers, Config, Database, Given, ImportedRows, Reader};
+use crate::eval::{sweep, Timeline, Track};
 use crate::explain::{Failure, Justification, Proof, Prover};
 use crate::fact::Fact;
 use crate::intern::Interner;
@@ -197,9 +197,8 @@ impl Engine {
                     merge(&mut found, key, &timeline.validity(pred, &row));
                 }
                 // The facts that held only before it.
-                let rel = &db.relations[pred];
                 for (row, validity) in &timeline.changed[pred] {
-                    if validity.is_never() || rel.find(row).is_some() {
+                    if validity.is_never() || db.find(pred, row).is_some() {
                         continue;
                     }
                     if let Some(key) = fits(atom, &constants, row, &variables) {
@@ -516,7 +515,7 @@ pub(super) fn matching_facts(timeline: &Timeline, atom: &str) -> Vec<(Fact, Vali
 fn constants_of(atom: &Atom, db: &Database) -> Vec<Option<Id>> {
     (atom.args.iter())
         .map(|t| match t {
-            Term::Const(c, _) => db.interner.get(c),
+            Term::Const(c, _) => db.names().get(c),
             _ => None,
         })
         .collect()

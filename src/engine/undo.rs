@@ -4,7 +4,7 @@
 
 use super::Engine;
 use crate::check::{Stratification, Vocabulary};
-use crate::eval::timeline::Timeline;
+use crate::eval::Timeline;
 use crate::eval::{Database, ImportedRows};
 use crate::facts::{Mark, Removed};
 use crate::load::Program;

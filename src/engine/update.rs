@@ -22,7 +22,7 @@ use crate::ast::Statement;
 use crate::check;
 use crate::check::Vocabulary;
 use crate::error::{Error, Problem};
-use crate::eval::maintain::Edit;
+use crate::eval::Edit;
 use crate::eval::{Config, Database, Origin};
 use crate::fact::Fact;
 use crate::facts::{Facts, Mark};
@@ -404,8 +404,8 @@ impl Engine {
         // Known: in a stratum of the plan (a predicate no statement
         // mentions any more keeps its id but has no stratum).
         let known = |name: &str, arity: usize| {
-            (db.plan.predicates.get_full(name)).is_some_and(|(p, _, &planned)| {
-                planned == arity && db.plan.strata.iter().any(|s| s.predicates.contains(&p))
+            (db.plan().predicates.get_full(name)).is_some_and(|(p, _, &planned)| {
+                planned == arity && db.plan().strata.iter().any(|s| s.predicates.contains(&p))
             })
         };
         let tables = added.facts.tables().iter();
@@ -480,7 +480,7 @@ impl Engine {
             .take()
             .expect("known facts need a model");
         // The plan before stays with the model, for its journal.
-        let plan = db.plan.clone();
+        let plan = db.plan().clone();
         let edit = self.edit(&mut db, &plan, &retraction, &since);
         let (stated, retracted) = given_facts(&edit);
         let maintained = db.maintain(plan, edit, config);
@@ -516,7 +516,7 @@ impl Engine {
         before: &mut Before,
     ) -> Result<ChangeSet, Error> {
         let mut db = self.model.get_mut().take().expect("a model to maintain");
-        if !db.plan.arities_agree(&self.program) {
+        if !db.plan().arities_agree(&self.program) {
             // A predicate came back with another arity: its relation cannot
             // serve; evaluate afresh and compare (the old model is kept
             // to take the change back).
@@ -527,7 +527,8 @@ impl Engine {
             before.replaced = Some((Some(db), None));
             return evaluated;
         }
-        let plan = plan::plan(&self.program, &self.strata, &mut db.interner, &db.plan);
+        let (previous, names) = db.planning();
+        let plan = plan::plan(&self.program, &self.strata, names, previous);
         let edit = self.edit(&mut db, &plan, retraction, &since);
         let (stated, retracted) = given_facts(&edit);
         let maintained = db.maintain(plan, edit, config);
@@ -548,7 +549,7 @@ impl Engine {
     ) -> Edit {
         let mut edit = Edit::default();
         for fact in &retraction.facts {
-            let row: Option<Vec<_>> = fact.args.iter().map(|v| db.interner.get(v)).collect();
+            let row: Option<Vec<_>> = fact.args.iter().map(|v| db.names().get(v)).collect();
             if let (Some(p), Some(row)) = (plan.predicates.get_index_of(&fact.predicate), row) {
                 edit.retract.push((p, row));
             }
@@ -558,7 +559,7 @@ impl Engine {
         let facts = &self.program.facts;
         for fact in facts.since(&since.facts) {
             let row = (fact.ids().iter())
-                .map(|&id| db.interner.intern(facts.value(id)))
+                .map(|&id| db.intern(facts.value(id)))
                 .collect();
             let p = plan.pred(fact.name());
             edit.add.push((p, row, Origin::Stated(fact.span())));
@@ -568,10 +569,7 @@ impl Engine {
         for rows in news_imported.iter().filter(|rows| !rows.rows.is_empty()) {
             let p = plan.pred(&self.program.imports[rows.import].import.predicate.text);
             for (values, &line) in rows.rows.iter().zip(&rows.lines) {
-                let row = values
-                    .iter()
-                    .map(|v| db.interner.intern(v.clone()))
-                    .collect();
+                let row = values.iter().map(|v| db.intern(v.clone())).collect();
                 let origin = Origin::Import {
                     import: rows.import,
                     line,

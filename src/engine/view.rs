@@ -77,10 +77,9 @@ impl Engine {
         let always = Validity::always();
         let mut row = Vec::new();
         for (pred, name) in db.predicates_by_name() {
-            let rel = &db.relations[pred];
             for r in db.sorted_rows(pred, derived_only) {
                 row.clear();
-                row.extend(rel.row(r).iter().map(|&id| db.interner.value(id)));
+                row.extend(db.row(pred, r).iter().map(|&id| db.names().value(id)));
                 f(name, &row, &always)?;
             }
         }
@@ -165,7 +164,7 @@ impl Engine {
     /// What each stratum did in the last evaluation, when the model is
     /// current.
     pub fn stats(&self) -> Option<Vec<StratumStats>> {
-        self.model.read().as_ref().map(|db| db.stats.clone())
+        self.model.read().as_ref().map(|db| db.stats().to_vec())
     }
 
     /// The symbols of the current model (for completion).
@@ -174,9 +173,7 @@ impl Engine {
         let Some(db) = model.as_ref() else {
             return Vec::new();
         };
-        let mut symbols: Vec<String> = db
-            .interner
-            .strings()
+        let mut symbols: Vec<String> = (db.names().strings())
             .filter(|s| is_symbol(s))
             .map(str::to_string)
             .collect();

@@ -5,9 +5,9 @@
 use super::update::{Addition, Change, Retracting};
 use super::{ChangeSet, Engine, Explanation};
 use crate::error::{Error, NotEvaluated};
-use crate::eval::timeline::Timeline;
 use crate::eval::Config;
 use crate::eval::Database;
+use crate::eval::Timeline;
 use crate::explain::Proof;
 use crate::fact::Fact;
 

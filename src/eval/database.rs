@@ -10,15 +10,13 @@ use std::time::Duration;
 use hashbrown::HashMap;
 
 use super::given::{Given, GivenRows, Origin};
-use super::join::Window;
 use super::relation::{Mark, Relation, RowId};
 use crate::hash::FxBuild;
 use crate::import::ImportedRows;
-use crate::intern::{Id, Interner};
+use crate::intern::Interner;
 use crate::plan::{self, HeadPlan, Plan, PredId, Step};
 use crate::source::Span;
 use crate::time::{Interval, Time};
-use crate::value::Value;
 
 /// What one stratum did.
 #[derive(Clone, Debug)]
@@ -37,16 +35,16 @@ pub struct StratumStats {
 #[derive(Clone, Debug)]
 pub struct Database {
     /// The plan, kept for its predicate table and for queries.
-    pub plan: Plan,
+    pub(super) plan: Plan,
     /// Every constant.
-    pub interner: Interner,
+    pub(super) interner: Interner,
     /// Facts, by predicate id.
-    pub relations: Vec<Relation>,
+    pub(super) relations: Vec<Relation>,
     /// For each relation, the origin of each given row; the other live
     /// rows are derived.
-    pub given: Vec<GivenRows>,
+    pub(super) given: Vec<GivenRows>,
     /// One entry per stratum, in order, for the last evaluation or update.
-    pub stats: Vec<StratumStats>,
+    pub(super) stats: Vec<StratumStats>,
     /// The last round stamped: rounds only grow, so a row appended later
     /// always has a later round.
     pub(super) clock: u32,
@@ -91,12 +89,6 @@ impl Database {
         db
     }
 
-    /// The id of a predicate, if the model has its relation.
-    pub fn pred(&self, name: &str) -> Option<PredId> {
-        let pred = self.plan.predicates.get_index_of(name)?;
-        (pred < self.relations.len()).then_some(pred)
-    }
-
     /// Live rows that are not given, over every relation.
     pub(super) fn count_derived(&self) -> u64 {
         self.relations
@@ -104,11 +96,6 @@ impl Database {
             .zip(&self.given)
             .map(|(rel, given)| u64::from(rel.live_len()).saturating_sub(given.len() as u64))
             .sum()
-    }
-
-    /// Where row `r` of `pred` was given, or `None` for a derived row.
-    pub fn origin(&self, pred: PredId, r: RowId) -> Option<Origin> {
-        self.given[pred].get(r)
     }
 
     /// Creates a relation for each predicate of the plan that has none.
@@ -204,36 +191,12 @@ impl Database {
         }
     }
 
-    /// Every relation in full.
-    pub fn complete_windows(&self) -> Vec<Window> {
-        self.relations.iter().map(Window::complete).collect()
-    }
-
-    /// The values of a row of ids.
-    pub fn values(&self, row: &[Id]) -> Vec<Value> {
-        row.iter()
-            .map(|&i| self.interner.value(i).clone())
-            .collect()
-    }
-
     /// Frees every relation's hash set and indexes (see
     /// [`Relation::drop_tables`]): the model can then only be printed.
     pub fn drop_tables(&mut self) {
         self.relations.iter_mut().for_each(Relation::drop_tables);
     }
 
-    /// The predicates' names with their ids, sorted by name.
-    pub fn predicates_by_name(&self) -> Vec<(PredId, &str)> {
-        let mut preds: Vec<(PredId, &str)> = self
-            .plan
-            .predicates
-            .keys()
-            .enumerate()
-            .map(|(p, n)| (p, n.as_str()))
-            .collect();
-        preds.sort_by(|a, b| a.1.cmp(b.1));
-        preds
-    }
 }
 
 /// What an update changed in the database, kept until the update is

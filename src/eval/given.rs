@@ -90,13 +90,8 @@ pub struct GivenRows {
 
 impl GivenRows {
     /// The number of given rows.
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.dense as usize + self.rows.len()
-    }
-
-    /// True when no row is given.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Makes room for `n` more.

@@ -450,7 +450,7 @@ impl Database {
             // Indexes are built as steps need them, as in evaluation: those
             // only maintenance uses wait for the next change.
             let mut fresh = Relation::with_capacity(rel.arity(), rel.live_len() as usize);
-            let mut given = super::GivenRows::default();
+            let mut given = super::given::GivenRows::default();
             for r in rel.live_rows() {
                 if let Some(origin) = self.given[p].get(r) {
                     given.insert(fresh.push_new(rel.row(r), rel.round_of(r)), origin);

@@ -26,8 +26,9 @@ mod database;
 mod derivation;
 mod given;
 mod heads;
-pub mod join;
-pub mod maintain;
+mod join;
+mod maintain;
+mod model;
 #[cfg(any(test, feature = "internal"))]
 pub mod naive;
 mod order;
@@ -35,11 +36,11 @@ pub(crate) mod parallel;
 #[cfg(any(test, feature = "internal"))]
 pub use parallel::split_joins_from;
 mod queries;
-pub mod relation;
+mod relation;
 mod rounds;
 mod rowset;
-pub mod threads;
-pub mod timeline;
+mod threads;
+mod timeline;
 
 pub use crate::answers::Answers;
 pub use crate::import::ImportedRows;
@@ -48,6 +49,10 @@ pub use ask::{Missing, Reader};
 pub(crate) use config::Budget;
 pub use config::{CancelToken, Clock, Config, Progress, ProgressReport};
 pub use database::{Database, StratumStats};
-pub use given::{Given, GivenRows, Origin};
+pub use given::{Given, Origin};
+pub use maintain::{Delta, Edit};
+pub use relation::RowId;
+pub use threads::Threads;
+pub use timeline::{sweep, Timeline, Track};
 pub use order::unpack_key;
 pub use rounds::evaluate;

@@ -20,7 +20,6 @@ use std::collections::HashMap;
 pub use crate::fact::Fact;
 
 use crate::ast::{self, Expr, Literal, Term};
-use crate::eval::join::Window;
 use crate::eval::{Missing, Origin, Reader};
 use crate::intern::Id;
 use crate::load::Program;
@@ -159,12 +158,12 @@ impl<'a> Prover<'a> {
         let row: Option<Vec<Id>> = fact
             .args
             .iter()
-            .map(|v| self.reader.db.interner.get(v))
+            .map(|v| self.reader.db.names().get(v))
             .collect();
         let Some(row) = row else {
             return Ok(None);
         };
-        if self.reader.db.relations[pred].find(&row).is_none() {
+        if self.reader.db.find(pred, &row).is_none() {
             return Ok(None);
         }
         self.nodes = 0;
@@ -174,23 +173,16 @@ impl<'a> Prover<'a> {
     fn proof(&mut self, pred: PredId, row: &[Id], depth: usize) -> Result<Proof, Missing> {
         self.nodes += 1;
         let fact = Fact {
-            predicate: self
-                .reader
-                .db
-                .plan
-                .predicates
-                .get_index(pred)
-                .map(|(n, _)| n.clone())
-                .unwrap_or_default(),
+            predicate: self.reader.db.predicate_name(pred).to_string(),
             args: self.reader.values(row),
         };
-        let rel = &self.reader.db.relations[pred];
-        let justification = match rel.find(row) {
+        let db = self.reader.db;
+        let justification = match db.find(pred, row) {
             None => Justification::Truncated,
-            Some(r) => match self.reader.db.origin(pred, r) {
+            Some(r) => match db.origin(pred, r) {
                 Some(origin) => Justification::Given(self.origin_source(origin, &fact)),
                 None if depth >= MAX_DEPTH || self.nodes >= MAX_NODES => Justification::Truncated,
-                None => match self.best_instance(pred, row, rel.round_of(r))? {
+                None => match self.best_instance(pred, row, db.round_of(pred, r))? {
                     Some((rule, slots)) => {
                         Justification::Derived(Box::new(self.derivation(rule, &slots, depth)?))
                     }
@@ -214,21 +206,9 @@ impl<'a> Prover<'a> {
         row: &[Id],
         round: u32,
     ) -> Result<Option<(usize, Vec<Id>)>, Missing> {
-        let windows: Vec<Window> = self
-            .reader
-            .db
-            .relations
-            .iter()
-            .map(|rel| {
-                let end = rel.rows_before(round);
-                Window {
-                    old_end: end,
-                    delta_end: end,
-                }
-            })
-            .collect();
+        let windows = self.reader.db.windows_before(round);
         let mut best: Option<(u32, usize, Vec<Id>)> = None;
-        for i in self.reader.db.plan.rules_concluding(pred) {
+        for i in self.reader.db.plan().rules_concluding(pred) {
             let Some(slots) = self.bind_head(i, row)? else {
                 continue;
             };
@@ -238,7 +218,7 @@ impl<'a> Prover<'a> {
                 let newest = self
                     .premise_rows(&body, &plan_vars(&self.plans[&i].1), &slots)
                     .iter()
-                    .map(|&(p, r)| self.reader.db.relations[p].round_of(r))
+                    .map(|&(p, r)| self.reader.db.round_of(p, r))
                     .max()
                     .unwrap_or(0);
                 if best.as_ref().is_none_or(|(b, _, _)| newest < *b) {
@@ -257,7 +237,7 @@ impl<'a> Prover<'a> {
             let head_plan = self.reader.plan_from_head(rule, Bindings::All)?;
             self.plans.insert(i, (head_plan.body, head_plan.plan));
         }
-        let planned = self.reader.db.plan.rule(i);
+        let planned = self.reader.db.plan().rule(i);
         Ok(planned.and_then(|r| r.head_slots(row)))
     }
 
@@ -275,7 +255,7 @@ impl<'a> Prover<'a> {
                     continue;
                 };
                 let row = self.instantiate(atom, vars, slots);
-                if let Some(r) = row.and_then(|row| self.reader.db.relations[pred].find(&row)) {
+                if let Some(r) = row.and_then(|row| self.reader.db.find(pred, &row)) {
                     out.push((pred, r));
                 }
             }
@@ -294,7 +274,7 @@ impl<'a> Prover<'a> {
             .iter()
             .map(|t| match t {
                 Term::Var(v) => vars.get(&v.name).map(|&s| slots[s]),
-                Term::Const(c, _) => self.reader.db.interner.get(c),
+                Term::Const(c, _) => self.reader.db.names().get(c),
                 Term::Wildcard(_) => None,
             })
             .collect()

@@ -106,7 +106,7 @@ pub fn why_not(
     let mut attempts = Vec::new();
     let rules = db
         .pred(&fact.predicate)
-        .map(|p| db.plan.rules_concluding(p));
+        .map(|p| db.plan().rules_concluding(p));
     for i in rules.unwrap_or_default() {
         let rule = &program.rules[i];
         if rule.head.args.len() != fact.args.len() {
@@ -126,7 +126,7 @@ pub fn why_not(
     }
     let mut suggestions = Vec::new();
     if !defined {
-        let known = db.plan.predicates.keys().map(String::as_str);
+        let known = db.plan().predicates.keys().map(String::as_str);
         if let Some(s) = did_you_mean(&fact.predicate, known.filter(|k| *k != fact.predicate)) {
             suggestions.push(format!(
                 "`{}` has no facts and no rules; {s}",
@@ -138,8 +138,8 @@ pub fn why_not(
     }
     for arg in &fact.args {
         if let Value::Str(s) = arg {
-            if db.interner.get(arg).is_none() {
-                let hint = did_you_mean(s, db.interner.strings())
+            if db.names().get(arg).is_none() {
+                let hint = did_you_mean(s, db.names().strings())
                     .map_or_else(String::new, |h| format!("; {h}"));
                 suggestions.push(format!(
                     "`{arg}` appears nowhere in the program or its data{hint}"
@@ -389,9 +389,8 @@ fn closest_facts(
     let Some(pred) = db.pred(predicate) else {
         return Ok(Vec::new());
     };
-    let rel = &db.relations[pred];
     let candidates: Vec<Vec<Id>> = if pattern.iter().all(Option::is_none) {
-        rel.live_rows().map(|r| rel.row(r).to_vec()).collect()
+        (db.live_rows(pred)).map(|r| db.row(pred, r).to_vec()).collect()
     } else {
         let mut found: HashSet<Vec<Id>> = HashSet::new();
         for (c, value) in pattern.iter().enumerate() {
@@ -405,14 +404,14 @@ fn closest_facts(
     };
     // A value the model lacks agrees with no fact.
     let wanted: Vec<Option<Id>> = (pattern.iter())
-        .map(|p| p.as_ref().and_then(|v| db.interner.get(v)))
+        .map(|p| p.as_ref().and_then(|v| db.names().get(v)))
         .collect();
     let score = |row: &[Id]| {
         let agree = |(id, w): (&Id, &Option<Id>)| w.as_ref() == Some(id);
         row.iter().zip(&wanted).filter(|&pair| agree(pair)).count()
     };
     let order = |a: &(usize, Vec<Id>), b: &(usize, Vec<Id>)| {
-        (b.0.cmp(&a.0)).then_with(|| db.interner.cmp_rows(&a.1, &b.1))
+        (b.0.cmp(&a.0)).then_with(|| db.names().cmp_rows(&a.1, &b.1))
     };
     let mut best: Vec<(usize, Vec<Id>)> = Vec::with_capacity(CLOSEST + 1);
     for row in candidates {
@@ -446,7 +445,7 @@ fn fitting(
         || pattern
             .iter()
             .flatten()
-            .any(|v| db.interner.get(v).is_none())
+            .any(|v| db.names().get(v).is_none())
     {
         return Ok(Vec::new());
     }
@@ -477,7 +476,7 @@ fn fitting(
             (atom.args.iter())
                 .map(|t| match t {
                     Term::Var(v) => slots(&v.name).map_or(0, |s| found[s]),
-                    Term::Const(c, _) => db.interner.get(c).unwrap_or(0),
+                    Term::Const(c, _) => db.names().get(c).unwrap_or(0),
                     Term::Wildcard(_) => 0,
                 })
                 .collect()

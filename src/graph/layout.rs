@@ -113,7 +113,10 @@ struct Vertex {
     row: usize,
 }
 
-/// Lays out boxes of the given sizes joined by the given links.
+/// Lays out boxes of the given sizes joined by the given links, in the
+/// phases of a layered drawing: orient the links, give each box a row,
+/// break long links into chains of virtual boxes, order each row, place
+/// boxes across, then rows down, and route the links.
 pub fn layout(sizes: &[Size], links: &[Link]) -> Layout {
     let n = sizes.len();
     let mut vertices: Vec<Vertex> = sizes
@@ -125,22 +128,87 @@ pub fn layout(sizes: &[Size], links: &[Link]) -> Layout {
             row: 0,
         })
         .collect();
-    // A loop reaches right of its box, its label beyond; a box's loops
-    // side by side, each starting where the one before ended.
+    let loop_at = make_room_for_loops(&mut vertices, links);
+    let oriented = orient(n, links);
+    let rows = rank(n, &oriented, &link_lengths(links));
+    for (v, &r) in rows.iter().enumerate() {
+        vertices[v].row = r;
+    }
+    let (chains, label_of) = chains(links, &oriented, &rows, &mut vertices);
+    let row_count = vertices.iter().map(|v| v.row + 1).max().unwrap_or(0);
+    let mut up: Vec<Vec<usize>> = vec![Vec::new(); vertices.len()];
+    let mut down: Vec<Vec<usize>> = vec![Vec::new(); vertices.len()];
+    for chain in &chains {
+        for pair in chain.windows(2) {
+            down[pair[0]].push(pair[1]);
+            up[pair[1]].push(pair[0]);
+        }
+    }
+    let mut layers: Vec<Vec<usize>> = vec![Vec::new(); row_count];
+    for (v, vertex) in vertices.iter().enumerate() {
+        layers[vertex.row].push(v);
+    }
+    order(&mut layers, &up, &down);
+    let xs = coordinates(&vertices, &layers, &up, &down);
+    let (tops, heights, height) = row_heights(&vertices, &layers);
+    let centre = |v: usize| Point {
+        x: xs[v],
+        y: tops[vertices[v].row] + heights[vertices[v].row] / 2.0,
+    };
+    let width = (0..vertices.len())
+        .map(|v| xs[v] + vertices[v].right)
+        .fold(0.0, f64::max)
+        + MARGIN;
+    let centres: Vec<Point> = (0..n).map(centre).collect();
+    let mut paths = paths(links, &chains, &vertices, &centre);
+    spread_ports(&mut paths, &chains, sizes);
+    let routes = (links.iter().enumerate())
+        .map(|(i, link)| {
+            if link.from == link.to {
+                return self_loop(centres[link.from], sizes[link.from], loop_at[i], link.label);
+            }
+            let mut points = std::mem::take(&mut paths[i]);
+            if oriented[i] != Some((link.from, link.to)) {
+                points.reverse();
+            }
+            Route {
+                points,
+                label: label_of[i].map(centre),
+                is_loop: false,
+            }
+        })
+        .collect();
+    Layout {
+        centres,
+        routes,
+        width: if n == 0 { 2.0 * MARGIN } else { width },
+        height,
+    }
+}
+
+/// Widens each box for its loops: a loop reaches right of its box, its
+/// label beyond, a box's loops side by side. Returns where each loop
+/// starts, right of its box's left edge.
+fn make_room_for_loops(vertices: &mut [Vertex], links: &[Link]) -> Vec<f64> {
     let mut loop_at = vec![0.0f64; links.len()];
     for (i, link) in links.iter().enumerate().filter(|(_, l)| l.from == l.to) {
         let v = &mut vertices[link.from];
         loop_at[i] = v.right - v.left;
         v.right += LOOP + link.label.map_or(0.0, |s| s.width + 6.0);
     }
-    let oriented = orient(n, links);
-    // Lines per pair of boxes, either way: a pair with two needs a bend.
+    loop_at
+}
+
+/// The rows each link spans at least: two for a labelled link (its label
+/// gets a row between its ends) and for each of two links between the
+/// same pair of boxes, either way (they need a bend to stay apart).
+fn link_lengths(links: &[Link]) -> Vec<usize> {
     let pair = |l: &Link| (l.from.min(l.to), l.from.max(l.to));
     let mut per_pair: HashMap<(usize, usize), usize> = HashMap::new();
     for link in links.iter().filter(|l| l.from != l.to) {
         *per_pair.entry(pair(link)).or_default() += 1;
     }
-    let lengths: Vec<usize> = (links.iter())
+    (links.iter())
         .map(|l| {
             let twin = l.from != l.to && per_pair[&pair(l)] > 1;
             if l.label.is_some() || twin {
@@ -149,12 +217,19 @@ pub fn layout(sizes: &[Size], links: &[Link]) -> Layout {
                 1
             }
         })
-        .collect();
-    let rows = rank(n, &oriented, &lengths);
-    for (v, &r) in rows.iter().enumerate() {
-        vertices[v].row = r;
-    }
-    // Chains of vertices, one per link, in the oriented direction.
+        .collect()
+}
+
+/// The chain of vertices of each link, in the oriented direction: its
+/// ends and a virtual vertex in each row it crosses (added to
+/// `vertices`), one of them its label's. Returns the chains and each
+/// link's label vertex.
+fn chains(
+    links: &[Link],
+    oriented: &[Option<(usize, usize)>],
+    rows: &[usize],
+    vertices: &mut Vec<Vertex>,
+) -> (Vec<Vec<usize>>, Vec<Option<usize>>) {
     let mut chains: Vec<Vec<usize>> = Vec::with_capacity(links.len());
     let mut label_of: Vec<Option<usize>> = vec![None; links.len()];
     for (i, link) in links.iter().enumerate() {
@@ -192,26 +267,16 @@ pub fn layout(sizes: &[Size], links: &[Link]) -> Layout {
         chain.push(b);
         chains.push(chain);
     }
-    let row_count = vertices.iter().map(|v| v.row + 1).max().unwrap_or(0);
-    let mut up: Vec<Vec<usize>> = vec![Vec::new(); vertices.len()];
-    let mut down: Vec<Vec<usize>> = vec![Vec::new(); vertices.len()];
-    for chain in &chains {
-        for pair in chain.windows(2) {
-            down[pair[0]].push(pair[1]);
-            up[pair[1]].push(pair[0]);
-        }
-    }
-    let mut layers: Vec<Vec<usize>> = vec![Vec::new(); row_count];
-    for (v, vertex) in vertices.iter().enumerate() {
-        layers[vertex.row].push(v);
-    }
-    order(&mut layers, &up, &down);
-    let xs = coordinates(&vertices, &layers, &up, &down);
-    // Rows: each as tall as its tallest box.
-    let mut tops = Vec::with_capacity(row_count);
-    let mut heights = Vec::with_capacity(row_count);
+    (chains, label_of)
+}
+
+/// Each row as tall as its tallest box: the rows' tops and heights, and
+/// the height of the whole.
+fn row_heights(vertices: &[Vertex], layers: &[Vec<usize>]) -> (Vec<f64>, Vec<f64>, f64) {
+    let mut tops = Vec::with_capacity(layers.len());
+    let mut heights = Vec::with_capacity(layers.len());
     let mut y = MARGIN;
-    for layer in &layers {
+    for layer in layers {
         let h = layer
             .iter()
             .map(|&v| vertices[v].height)
@@ -220,23 +285,24 @@ pub fn layout(sizes: &[Size], links: &[Link]) -> Layout {
         heights.push(h);
         y += h + ROW_GAP;
     }
-    let height = if row_count == 0 {
+    let height = if layers.is_empty() {
         2.0 * MARGIN
     } else {
         y - ROW_GAP + MARGIN
     };
-    let centre = |v: usize| Point {
-        x: xs[v],
-        y: tops[vertices[v].row] + heights[vertices[v].row] / 2.0,
-    };
-    let width = (0..vertices.len())
-        .map(|v| xs[v] + vertices[v].right)
-        .fold(0.0, f64::max)
-        + MARGIN;
-    let centres: Vec<Point> = (0..n).map(centre).collect();
-    // Each route in the oriented direction: from the bottom of its first
-    // box, through its virtual boxes, to the top of its last.
-    let mut paths: Vec<Vec<Point>> = (links.iter().enumerate())
+    (tops, heights, height)
+}
+
+/// Each link's path in the oriented direction: from the bottom of its
+/// first box, through its virtual boxes, to the top of its last (empty
+/// for a loop).
+fn paths(
+    links: &[Link],
+    chains: &[Vec<usize>],
+    vertices: &[Vertex],
+    centre: &dyn Fn(usize) -> Point,
+) -> Vec<Vec<Point>> {
+    (links.iter().enumerate())
         .map(|(i, link)| {
             if link.from == link.to {
                 return Vec::new();
@@ -257,30 +323,7 @@ pub fn layout(sizes: &[Size], links: &[Link]) -> Layout {
             });
             points
         })
-        .collect();
-    spread_ports(&mut paths, &chains, sizes);
-    let routes = (links.iter().enumerate())
-        .map(|(i, link)| {
-            if link.from == link.to {
-                return self_loop(centres[link.from], sizes[link.from], loop_at[i], link.label);
-            }
-            let mut points = std::mem::take(&mut paths[i]);
-            if oriented[i] != Some((link.from, link.to)) {
-                points.reverse();
-            }
-            Route {
-                points,
-                label: label_of[i].map(centre),
-                is_loop: false,
-            }
-        })
-        .collect();
-    Layout {
-        centres,
-        routes,
-        width: if n == 0 { 2.0 * MARGIN } else { width },
-        height,
-    }
+        .collect()
 }
 
 /// A box and one of its sides (the bottom: `true`).

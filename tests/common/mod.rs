@@ -248,7 +248,7 @@ pub fn engine_model(
     engine.run_with(&config).expect("evaluation succeeds");
     let db = engine.model().expect("just evaluated");
     let mut model = std::collections::BTreeMap::new();
-    for (p, name) in db.plan.predicates.keys().enumerate() {
+    for (p, name) in db.plan().predicates.keys().enumerate() {
         let facts: std::collections::BTreeSet<Vec<entente::Value>> =
             db.facts(p, false).into_iter().collect();
         if !facts.is_empty() {
