@@ -47,77 +47,20 @@ pub fn read(
     index: usize,
     files: &dyn Files,
 ) -> Result<ImportedRows, ImportError> {
-    let path = import.path.display().to_string();
-    let fail = |line: Option<u64>, reason: String, help: Option<String>| ImportError {
-        path: path.clone(),
-        line,
-        reason,
-        span: import.import.span,
-        help,
+    let reading = Reading {
+        import,
+        path: import.path.display().to_string(),
     };
     let tsv = import.path.extension().is_some_and(|e| e == "tsv");
-    let file = (files.open(&import.path)).map_err(|e| fail(None, e.to_string(), None))?;
+    let file = (files.open(&import.path)).map_err(|e| reading.fail(None, e.to_string(), None))?;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(if tsv { b'\t' } else { b',' })
         // TSV has no quoting: a `"` is part of its field.
         .quoting(!tsv)
         .has_headers(import.import.columns.is_some())
         .from_reader(file);
-
     let valid = import.import.valid.as_ref();
-    if valid.is_some() && import.import.columns.is_none() {
-        return Err(fail(
-            None,
-            "the columns that say when rows hold are found by the header's names".into(),
-            Some("list the columns to import, as in `import p(a, b) from \"file.csv\" valid from start to end.`".into()),
-        ));
-    }
-    // Which fields to take, in order, and the fields of each row's first
-    // and last time points.
-    let mut picks: Option<Vec<usize>> = None;
-    let (mut from_at, mut to_at) = (None, None);
-    if let Some(columns) = &import.import.columns {
-        let header = reader
-            .headers()
-            .map_err(|e| fail(line_of(&e), describe(&e), None))?
-            .clone();
-        let names: Vec<&str> = header.iter().collect();
-        let find = |c: &crate::ast::Name| {
-            names.iter().position(|n| *n == &*c.text).ok_or_else(|| {
-                fail(
-                    Some(1),
-                    format!("the header has no column `{}`", c.text),
-                    did_you_mean(&c.text, names.iter().copied()),
-                )
-            })
-        };
-        picks = Some(columns.iter().map(find).collect::<Result<_, _>>()?);
-        if let Some(valid) = valid {
-            from_at = valid.from.as_ref().map(find).transpose()?;
-            to_at = valid.to.as_ref().map(find).transpose()?;
-        }
-    }
-    let open = valid.and_then(|v| v.open.as_ref()).map(|(v, _)| v);
-    // A bound of a row: `none` when the field is empty or the open value.
-    let bound = |record: &csv::StringRecord, at: Option<usize>, none: i64, line: u64| {
-        let Some(at) = at else { return Ok(none) };
-        let field = &record[at];
-        let value = typed(field);
-        if field.is_empty() || open == Some(&value) {
-            return Ok(none);
-        }
-        match value {
-            Value::Int(t) => Ok(t),
-            _ => Err(fail(
-                Some(line),
-                format!("`{field}` is not a time point (an integer)"),
-                open.is_none().then(|| {
-                    "an empty field leaves the interval open; `open V` after the columns makes V mean the same".to_string()
-                }),
-            )),
-        }
-    };
-
+    let fields = reading.fields(&mut reader)?;
     let mut rows = ImportedRows {
         import: index,
         predicate: import.import.predicate.text.clone(),
@@ -128,18 +71,18 @@ pub fn read(
         match reader.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
-            Err(e) => return Err(fail(line_of(&e), describe(&e), None)),
+            Err(e) => return Err(reading.fail(line_of(&e), describe(&e), None)),
         }
         let line = record.position().map_or(0, |p| p.line());
-        let row: Vec<Value> = match &picks {
+        let row: Vec<Value> = match &fields.picks {
             Some(picks) => picks.iter().map(|&i| typed(&record[i])).collect(),
             None => record.iter().map(typed).collect(),
         };
         if valid.is_some() {
-            let from = bound(&record, from_at, NEVER_BEFORE, line)?;
-            let to = bound(&record, to_at, NEVER_AFTER, line)?;
+            let from = reading.bound(&record, fields.from, NEVER_BEFORE, line)?;
+            let to = reading.bound(&record, fields.to, NEVER_AFTER, line)?;
             let Some(interval) = Interval::new(from, to) else {
-                return Err(fail(
+                return Err(reading.fail(
                     Some(line),
                     format!("this row ends ({to}) before it starts ({from})"),
                     None,
@@ -151,6 +94,104 @@ pub fn read(
         rows.lines.push(line);
     }
     Ok(rows)
+}
+
+/// One import being read, for its errors.
+struct Reading<'i> {
+    import: &'i ResolvedImport,
+    path: String,
+}
+
+/// Which fields of a row an import takes, in order (all, with no
+/// header), and the fields of the row's first and last time points.
+struct Fields {
+    picks: Option<Vec<usize>>,
+    from: Option<usize>,
+    to: Option<usize>,
+}
+
+impl Reading<'_> {
+    fn fail(&self, line: Option<u64>, reason: String, help: Option<String>) -> ImportError {
+        ImportError {
+            path: self.path.clone(),
+            line,
+            reason,
+            span: self.import.import.span,
+            help,
+        }
+    }
+
+    /// The fields to take, found by the header's names.
+    fn fields<R: std::io::Read>(&self, reader: &mut csv::Reader<R>) -> Result<Fields, ImportError> {
+        let valid = self.import.import.valid.as_ref();
+        let Some(columns) = &self.import.import.columns else {
+            if valid.is_some() {
+                return Err(self.fail(
+                    None,
+                    "the columns that say when rows hold are found by the header's names".into(),
+                    Some("list the columns to import, as in `import p(a, b) from \"file.csv\" valid from start to end.`".into()),
+                ));
+            }
+            return Ok(Fields {
+                picks: None,
+                from: None,
+                to: None,
+            });
+        };
+        let header = reader
+            .headers()
+            .map_err(|e| self.fail(line_of(&e), describe(&e), None))?
+            .clone();
+        let names: Vec<&str> = header.iter().collect();
+        let find = |c: &crate::ast::Name| {
+            names.iter().position(|n| *n == &*c.text).ok_or_else(|| {
+                self.fail(
+                    Some(1),
+                    format!("the header has no column `{}`", c.text),
+                    did_you_mean(&c.text, names.iter().copied()),
+                )
+            })
+        };
+        let picks = Some(columns.iter().map(find).collect::<Result<_, _>>()?);
+        let (from, to) = match valid {
+            Some(valid) => (
+                valid.from.as_ref().map(find).transpose()?,
+                valid.to.as_ref().map(find).transpose()?,
+            ),
+            None => (None, None),
+        };
+        Ok(Fields { picks, from, to })
+    }
+
+    /// A bound of a row's interval, from field `at`: `none` when there is
+    /// no such field, or it is empty or the import's open value.
+    fn bound(
+        &self,
+        record: &csv::StringRecord,
+        at: Option<usize>,
+        none: i64,
+        line: u64,
+    ) -> Result<i64, ImportError> {
+        let Some(at) = at else { return Ok(none) };
+        let open = (self.import.import.valid.as_ref())
+            .and_then(|v| v.open.as_ref())
+            .map(|(v, _)| v);
+        let field = &record[at];
+        let value = typed(field);
+        if field.is_empty() || open == Some(&value) {
+            return Ok(none);
+        }
+        match value {
+            Value::Int(t) => Ok(t),
+            _ => Err(self.fail(
+                Some(line),
+                format!("`{field}` is not a time point (an integer)"),
+                open.is_none().then(|| {
+                    "an empty field leaves the interval open; `open V` after the columns makes V mean the same".to_string()
+                }),
+            )),
+        }
+    }
 }
 
 /// The value a field stands for.

@@ -20,10 +20,10 @@ use super::undo::{Before, Restore, Undo};
 use super::{ChangeSet, Engine};
 use crate::ast::Statement;
 use crate::check;
-use crate::check::Vocabulary;
+use crate::check::{Stratification, Vocabulary};
 use crate::error::{Error, Problem};
 use crate::eval::Edit;
-use crate::eval::{Config, Database, Origin};
+use crate::eval::{Config, Database, ImportedRows, Origin};
 use crate::fact::Fact;
 use crate::facts::{Facts, Mark};
 use crate::import;
@@ -284,26 +284,7 @@ impl Engine {
         config: &Config,
     ) -> Result<Update, Error> {
         let first_new = self.sources.end();
-        let (mut added, mut errors) = match addition {
-            Addition::Facts(name, facts) => {
-                let (text, rules) = write_facts(facts, first_new);
-                self.sources.add(name, text);
-                let mut program = Program::default();
-                rules.into_iter().for_each(|rule| program.push(rule));
-                (program, Vec::new())
-            }
-            other => {
-                let mut loader = Loader::new(&mut self.sources, &*self.files.0);
-                match other {
-                    Addition::Files(paths) => paths.iter().for_each(|p| loader.file(p)),
-                    Addition::Text(name, text) => {
-                        loader.text(name, text.to_string(), Path::new(""))
-                    }
-                    Addition::Nothing | Addition::Facts(..) => {}
-                }
-                loader.finish()
-            }
-        };
+        let (mut added, mut errors) = self.read(addition);
         errors.extend(retract.errors);
         let retracted = retract.statements;
         if errors.is_empty() {
@@ -319,17 +300,9 @@ impl Engine {
         {
             errors.extend(problems);
         }
-        let offset = program.imports.len();
         let first_new_import = imported.len();
-        for (i, resolved) in added.imports.iter_mut().enumerate() {
-            match import::read(resolved, offset + i, &*self.files.0) {
-                Ok(rows) => {
-                    resolved.width = rows.rows.first().map(Vec::len);
-                    imported.push(rows);
-                }
-                Err(e) => errors.push(Problem::new(e, &self.sources)),
-            }
-        }
+        let offset = program.imports.len();
+        errors.extend(self.import(&mut added, offset, &mut imported));
         let since = AddedSince {
             first_rule: program.rules.len(),
             facts: program.facts.mark(),
@@ -347,17 +320,43 @@ impl Engine {
             return Err(Error::new(errors));
         }
         let warnings: Vec<Problem> = warnings.collect();
+        let next = Next {
+            program,
+            strata: report.strata,
+            says_when: report.says_when,
+            imported,
+            first_new,
+        };
+        let changes = self.commit(next, &retraction, since, config)?;
+        Ok(Update {
+            stale: changes.is_none(),
+            changes: changes.unwrap_or_default(),
+            warnings,
+        })
+    }
+
+    /// Makes the checked program `next` the engine's, and its model
+    /// current: maintained, or evaluated afresh, or left to the next run
+    /// (`None`: the engine had no model). The program before is kept to
+    /// take the change back; a failure takes it back at once.
+    fn commit(
+        &mut self,
+        next: Next,
+        retraction: &Retraction,
+        since: AddedSince,
+        config: &Config,
+    ) -> Result<Option<ChangeSet>, Error> {
         let was_temporal = self.is_temporal();
-        self.temporal = report.says_when;
+        self.temporal = next.says_when;
         let mut before = Box::new(Before {
-            program: std::mem::replace(&mut self.program, program),
-            strata: std::mem::replace(&mut self.strata, report.strata),
-            imported: std::mem::replace(&mut self.imported, imported),
+            program: std::mem::replace(&mut self.program, next.program),
+            strata: std::mem::replace(&mut self.strata, next.strata),
+            imported: std::mem::replace(&mut self.imported, next.imported),
             vocabulary: std::mem::take(&mut self.vocabulary),
             temporal: was_temporal,
             model_at: self.model_at,
             replaced: None,
-            sources: first_new,
+            sources: next.first_new,
         });
         self.vocabulary = Vocabulary::of(&self.program);
         // A program that says when facts hold is evaluated afresh after a
@@ -370,23 +369,63 @@ impl Engine {
             before.replaced = Some(old);
             changes
         } else if self.model.is_some() {
-            self.maintain(&retraction, since, config, &mut before)
+            self.maintain(retraction, since, config, &mut before)
                 .map(Some)
         } else {
             Ok(None)
         };
         self.restore = Some(Restore::Program(before));
-        match changes {
-            Ok(changes) => Ok(Update {
-                stale: changes.is_none(),
-                changes: changes.unwrap_or_default(),
-                warnings,
-            }),
-            Err(e) => {
-                self.take_back();
-                Err(e)
+        if changes.is_err() {
+            self.take_back();
+        }
+        changes
+    }
+
+    /// Reads what a change adds: its statements, loaded as a program of
+    /// their own (their sources added to the engine's), and the problems
+    /// found reading them.
+    fn read(&mut self, addition: Addition) -> (Program, Vec<Problem>) {
+        match addition {
+            Addition::Facts(name, facts) => {
+                let (text, rules) = write_facts(facts, self.sources.end());
+                self.sources.add(name, text);
+                let mut program = Program::default();
+                rules.into_iter().for_each(|rule| program.push(rule));
+                (program, Vec::new())
+            }
+            other => {
+                let mut loader = Loader::new(&mut self.sources, &*self.files.0);
+                match other {
+                    Addition::Files(paths) => paths.iter().for_each(|p| loader.file(p)),
+                    Addition::Text(name, text) => {
+                        loader.text(name, text.to_string(), Path::new(""))
+                    }
+                    Addition::Nothing | Addition::Facts(..) => {}
+                }
+                loader.finish()
             }
         }
+    }
+
+    /// Reads the files of the imports `added` brings (numbered from
+    /// `offset` on) into `imported`; returns the problems met.
+    fn import(
+        &self,
+        added: &mut Program,
+        offset: usize,
+        imported: &mut Vec<ImportedRows>,
+    ) -> Vec<Problem> {
+        let mut errors = Vec::new();
+        for (i, resolved) in added.imports.iter_mut().enumerate() {
+            match import::read(resolved, offset + i, &*self.files.0) {
+                Ok(rows) => {
+                    resolved.width = rows.rows.first().map(Vec::len);
+                    imported.push(rows);
+                }
+                Err(e) => errors.push(Problem::new(e, &self.sources)),
+            }
+        }
+        errors
     }
 
     /// When the change is only ground facts of predicates the model has,
@@ -588,6 +627,17 @@ impl Engine {
 
 /// The given facts an edit adds and retracts, which change sets leave
 /// out.
+/// A changed program, checked, that a change is about to commit.
+struct Next {
+    program: Program,
+    strata: Stratification,
+    /// Whether it says when facts hold.
+    says_when: bool,
+    imported: Vec<ImportedRows>,
+    /// Where the change's own sources start.
+    first_new: usize,
+}
+
 type GivenFacts = HashSet<(PredId, Vec<Id>)>;
 
 fn given_facts(edit: &Edit) -> (GivenFacts, GivenFacts) {

@@ -172,22 +172,7 @@ impl Database {
         config: &Config,
     ) -> Result<Delta, EvalError> {
         let budget = &Budget::start(config);
-        self.keep_update();
-        self.journal = Some(Box::new(Journal {
-            plan: std::mem::replace(&mut self.plan, plan),
-            marks: self.relations.iter().map(Relation::mark).collect(),
-            purged: Vec::new(),
-            replaced: Vec::new(),
-            given: Vec::new(),
-            clock: self.clock,
-            derived: self.derived,
-            stats: self.stats.clone(),
-        }));
-        self.add_relations();
-        for rel in &mut self.relations {
-            rel.begin_update();
-        }
-        let n = self.relations.len();
+        self.begin_update(plan);
         let rows = |db: &Database| -> Vec<Rows> {
             db.relations.iter().map(|r| Rows::new(r.arity())).collect()
         };
@@ -199,16 +184,7 @@ impl Database {
             appeared: fresh(&self.relations),
             disappeared: fresh(&self.relations),
         };
-        // Only the moves of predicates read by another stratum's rules
-        // are passed up.
-        let mut read_above = vec![false; n];
-        for stratum in &self.plan.strata {
-            for rule in &stratum.rules {
-                for p in rule.reads() {
-                    read_above[p] |= !stratum.predicates.contains(&p);
-                }
-            }
-        }
+        let read_above = self.read_above();
         let (mut ungiven, mut stated) = self.move_given(
             std::mem::take(&mut edit.retract),
             std::mem::take(&mut edit.add),
@@ -233,7 +209,7 @@ impl Database {
             } else {
                 self.dred(&stratum, &edit, &moved, &mut ungiven, budget)?
             };
-            let Some(mut seed) = seed else {
+            let Some(seed) = seed else {
                 self.rebuild(s, &mut stated, &mut delta, budget)?;
                 for &p in &stratum.predicates {
                     covered[p] = true;
@@ -242,27 +218,7 @@ impl Database {
                 }
                 continue;
             };
-            let given: Vec<(PredId, Vec<Id>, Origin)> = stratum
-                .predicates
-                .iter()
-                .flat_map(|&p| {
-                    std::mem::take(&mut stated[p])
-                        .into_iter()
-                        .map(move |(row, origin)| (p, row, origin))
-                })
-                .collect();
-            for (p, row, _) in &given {
-                let arity = self.relations[*p].arity();
-                seed[*p]
-                    .get_or_insert_with(|| Relation::new(arity))
-                    .insert(row, 0);
-            }
-            self.run_stratum(s, Some(seed), budget)?;
-            for (p, row, origin) in given {
-                if let Some(r) = self.relations[p].find(&row) {
-                    self.set_origin(p, r, Some(origin));
-                }
-            }
+            self.run_seeded(s, seed, &mut stated, budget)?;
             for &p in &stratum.predicates {
                 covered[p] = true;
                 self.collect(p, &mut delta, read_above[p].then_some(&mut moved));
@@ -274,6 +230,78 @@ impl Database {
         for &p in &uncovered {
             self.collect(p, &mut delta, None);
         }
+        self.end_update();
+        Ok(delta)
+    }
+
+    /// Starts an update under `plan`, with a journal to take it back.
+    fn begin_update(&mut self, plan: Plan) {
+        self.keep_update();
+        self.journal = Some(Box::new(Journal {
+            plan: std::mem::replace(&mut self.plan, plan),
+            marks: self.relations.iter().map(Relation::mark).collect(),
+            purged: Vec::new(),
+            replaced: Vec::new(),
+            given: Vec::new(),
+            clock: self.clock,
+            derived: self.derived,
+            stats: self.stats.clone(),
+        }));
+        self.add_relations();
+        for rel in &mut self.relations {
+            rel.begin_update();
+        }
+    }
+
+    /// Per predicate, whether another stratum's rules read it: only the
+    /// moves of those are passed up.
+    fn read_above(&self) -> Vec<bool> {
+        let mut read_above = vec![false; self.relations.len()];
+        for stratum in &self.plan.strata {
+            for rule in &stratum.rules {
+                for p in rule.reads() {
+                    read_above[p] |= !stratum.predicates.contains(&p);
+                }
+            }
+        }
+        read_above
+    }
+
+    /// Runs stratum `s` from `seed` (its first round's facts) and the
+    /// facts given to its predicates (`stated`, taken), which keep their
+    /// origins.
+    fn run_seeded(
+        &mut self,
+        s: usize,
+        mut seed: Vec<Option<Relation>>,
+        stated: &mut PerPred<(Vec<Id>, Origin)>,
+        budget: &Budget,
+    ) -> Result<(), EvalError> {
+        let given: Vec<(PredId, Vec<Id>, Origin)> = (self.plan.strata[s].predicates.iter())
+            .flat_map(|&p| {
+                std::mem::take(&mut stated[p])
+                    .into_iter()
+                    .map(move |(row, origin)| (p, row, origin))
+            })
+            .collect();
+        for (p, row, _) in &given {
+            let arity = self.relations[*p].arity();
+            seed[*p]
+                .get_or_insert_with(|| Relation::new(arity))
+                .insert(row, 0);
+        }
+        self.run_stratum(s, Some(seed), budget)?;
+        for (p, row, origin) in given {
+            if let Some(r) = self.relations[p].find(&row) {
+                self.set_origin(p, r, Some(origin));
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends an update: deleted rows leave the relations, and the journal
+    /// keeps them to be taken back.
+    fn end_update(&mut self) {
         let mut purged = Vec::new();
         for (p, rel) in self.relations.iter_mut().enumerate() {
             if !rel.doomed().is_empty() {
@@ -285,7 +313,6 @@ impl Database {
             .as_mut()
             .expect("an update keeps a journal")
             .purged = purged;
-        Ok(delta)
     }
 
     /// Keeps what the last update did: its journal goes, and relations
@@ -517,31 +544,41 @@ impl Database {
         ungiven: &mut PerPred<RowId>,
         budget: &Budget,
     ) -> Result<Option<Vec<Option<Relation>>>, EvalError> {
+        if !self.overdelete(stratum, edit, moved, ungiven, budget)? {
+            return Ok(None);
+        }
+        let mut seed: Vec<Option<Relation>> = vec![None; self.relations.len()];
+        self.rederive(stratum, &mut seed);
+        self.insert_instances(stratum, edit, moved, &mut seed, budget)?;
+        Ok(Some(seed))
+    }
+
+    /// Delete and rederive's first step: dooms, in the old state, every
+    /// fact of the stratum with an instance that uses a fact that moved
+    /// below it, a given fact taken back (`ungiven`), or a fact doomed
+    /// so. Returns false, and stops, once more than a tenth of the
+    /// stratum's facts would be doomed.
+    fn overdelete(
+        &mut self,
+        stratum: &StratumPlan,
+        edit: &Edit,
+        moved: &Moves,
+        ungiven: &mut PerPred<RowId>,
+        budget: &Budget,
+    ) -> Result<bool, EvalError> {
         let own = |p: PredId| stratum.predicates.contains(&p);
-        let live: u64 = stratum
-            .predicates
-            .iter()
+        let live: u64 = (stratum.predicates.iter())
             .map(|&p| u64::from(self.relations[p].live_len()))
             .sum();
         let mut doomed = 0;
         let allowance = live / 10;
-        let n = self.relations.len();
-        let old_rules = || {
-            stratum
-                .rules
-                .iter()
-                .filter(|r| !edit.new_rules.contains(&r.rule))
-        };
-        // 1. Overdelete, in the old state.
-        let before: Vec<Window> = self
-            .relations
-            .iter()
+        let before: Vec<Window> = (self.relations.iter())
             .map(|rel| Window {
                 old_end: rel.appended().lo,
                 delta_end: rel.appended().lo,
             })
             .collect();
-        let mut found: Vec<Option<Relation>> = vec![None; n];
+        let mut found: Vec<Option<Relation>> = vec![None; self.relations.len()];
         for &p in &stratum.predicates {
             for r in std::mem::take(&mut ungiven[p]) {
                 let arity = self.relations[p].arity();
@@ -555,7 +592,8 @@ impl Database {
         // stratum's own predicates (never negated: stratification).
         let mut wave: Option<Vec<Relation>> = None;
         loop {
-            for rule in old_rules() {
+            let old_rules = (stratum.rules.iter()).filter(|r| !edit.new_rules.contains(&r.rule));
+            for rule in old_rules {
                 for variant in &rule.changes {
                     let removed = match &wave {
                         None if own(variant.pred) => continue,
@@ -577,21 +615,31 @@ impl Database {
                         changes: removed,
                     };
                     if !self.instances(join, &mut found, left, budget)? {
-                        return Ok(None);
+                        return Ok(false);
                     }
                 }
             }
             let mut next = fresh(&self.relations);
             doomed += self.doom(&mut found, &mut next);
             if next.iter().all(Relation::is_empty) {
-                break;
+                return Ok(true);
             }
             wave = Some(next);
         }
-        // 2. Rederive, in the new state.
-        let mut seed: Vec<Option<Relation>> = vec![None; n];
-        self.rederive(stratum, &mut seed);
-        // 3. Insert: instances that use a change from below, and new rules.
+    }
+
+    /// Delete and rederive's last step: puts into `seed`, in the new
+    /// state, the instances that use a fact that moved below the stratum,
+    /// and every instance of the rules that are new.
+    fn insert_instances(
+        &mut self,
+        stratum: &StratumPlan,
+        edit: &Edit,
+        moved: &Moves,
+        seed: &mut [Option<Relation>],
+        budget: &Budget,
+    ) -> Result<(), EvalError> {
+        let own = |p: PredId| stratum.predicates.contains(&p);
         self.derived = self.count_derived();
         let windows = self.complete_windows();
         for rule in &stratum.rules {
@@ -602,7 +650,7 @@ impl Database {
                     windows: &windows,
                     changes: &[],
                 };
-                self.derive(join, Sink::Aside(&mut seed), budget)?;
+                self.derive(join, Sink::Aside(seed), budget)?;
                 continue;
             }
             for variant in &rule.changes {
@@ -618,11 +666,11 @@ impl Database {
                         windows: &windows,
                         changes: added,
                     };
-                    self.derive(join, Sink::Aside(&mut seed), budget)?;
+                    self.derive(join, Sink::Aside(seed), budget)?;
                 }
             }
         }
-        Ok(Some(seed))
+        Ok(())
     }
 
     /// The head facts of every instance of `steps` in the old state, into

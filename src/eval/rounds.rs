@@ -83,27 +83,7 @@ impl Database {
                 self.adapt_join_orders(&mut stratum, &mut rankings, &own, &windows);
             }
             if !(first && seeded) {
-                for rule in &stratum.rules {
-                    let variants = if first {
-                        std::slice::from_ref(&rule.base)
-                    } else {
-                        &rule.deltas[..]
-                    };
-                    for steps in variants {
-                        if !first && delta_pred(steps).is_some_and(|p| windows[p].delta_is_empty())
-                        {
-                            continue;
-                        }
-                        let sink = Sink::Round(&mut pending);
-                        let join = RuleJoin {
-                            rule,
-                            steps,
-                            windows: &windows,
-                            changes: &[],
-                        };
-                        self.derive(join, sink, budget)?;
-                    }
-                }
+                self.run_round(&stratum, first, &windows, &mut pending, budget)?;
             }
             let any_new = self.commit(&stratum.predicates, &mut pending, &mut windows, self.clock);
             if !any_new || !recursive {
@@ -111,21 +91,46 @@ impl Database {
             }
         }
         Ok(StratumStats {
-            predicates: stratum
-                .predicates
-                .iter()
-                .map(|&p| {
-                    self.plan
-                        .predicates
-                        .get_index(p)
-                        .map(|(n, _)| n.clone())
-                        .unwrap_or_default()
-                })
+            predicates: (stratum.predicates.iter())
+                .map(|&p| self.predicate_name(p).to_string())
                 .collect(),
             rounds,
             derived: self.derived.saturating_sub(before),
             time: budget.clock.since(start),
         })
+    }
+
+    /// One round of a stratum: the first runs each rule's plain variant,
+    /// a later one the delta variants whose delta is not empty. New facts
+    /// go to `pending`.
+    fn run_round(
+        &mut self,
+        stratum: &plan::StratumPlan,
+        first: bool,
+        windows: &[Window],
+        pending: &mut [Option<Relation>],
+        budget: &Budget,
+    ) -> Result<(), EvalError> {
+        for rule in &stratum.rules {
+            let variants = if first {
+                std::slice::from_ref(&rule.base)
+            } else {
+                &rule.deltas[..]
+            };
+            for steps in variants {
+                if !first && delta_pred(steps).is_some_and(|p| windows[p].delta_is_empty()) {
+                    continue;
+                }
+                let join = RuleJoin {
+                    rule,
+                    steps,
+                    windows,
+                    changes: &[],
+                };
+                self.derive(join, Sink::Round(pending), budget)?;
+            }
+        }
+        Ok(())
     }
 
     /// Plans a recursive rule's delta variants again when the ranking of

@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use hashbrown::HashMap;
 
-use super::maintain::Edit;
+use super::maintain::{Delta, Edit};
 use super::{evaluate, Config, Database, Given, Origin};
 use crate::error::EvalError;
 use crate::hash::FxBuild;
@@ -222,41 +222,7 @@ pub fn sweep(
     };
     let mut db = evaluate(plan, interner, given, &first)?;
     let timed = timed_facts(&mut db, given);
-    // Each timed fact by number (a fact given with several intervals is
-    // one), so that the steps count intervals in a vector.
-    let mut numbers: HashMap<(PredId, &[Id]), usize, FxBuild> = HashMap::default();
-    // The first of each fact's intervals, by number.
-    let mut first: Vec<usize> = Vec::new();
-    let number: Vec<usize> = (timed.iter().enumerate())
-        .map(|(i, f)| {
-            *numbers.entry((f.pred, &f.row)).or_insert_with(|| {
-                first.push(i);
-                first.len() - 1
-            })
-        })
-        .collect();
-    drop(numbers);
-    let key = |n: usize| (timed[first[n]].pred, timed[first[n]].row.clone());
-    // Each interval's start, and the point after its end.
-    let mut events: BTreeMap<Time, Vec<(usize, bool)>> = BTreeMap::new();
-    // How many of each fact's intervals hold now.
-    let mut active = vec![0u32; first.len()];
-    for (i, fact) in timed.iter().enumerate() {
-        if fact.interval.from == NEVER_BEFORE {
-            active[number[i]] += 1;
-        } else {
-            events
-                .entry(fact.interval.from)
-                .or_default()
-                .push((i, true));
-        }
-        if fact.interval.to != NEVER_AFTER {
-            events
-                .entry(fact.interval.to + 1)
-                .or_default()
-                .push((i, false));
-        }
-    }
+    let (mut tally, events) = Tally::new(&timed);
     let mut changed: Vec<HashMap<Vec<Id>, Validity, FxBuild>> =
         vec![HashMap::default(); db.relations.len()];
     let mut starts = vec![NEVER_BEFORE];
@@ -264,44 +230,8 @@ pub fn sweep(
     // Facts that appeared after the first elementary interval and still
     // hold, and since when.
     let mut open: HashMap<Key, Time, FxBuild> = HashMap::default();
-    // Per fact, the count before this step and an interval that starts in
-    // it, for the facts this step touches (`touched`, each once).
-    let mut before = vec![0u32; first.len()];
-    let mut starting: Vec<Option<Origin>> = vec![None; first.len()];
-    let mut touched: Vec<usize> = Vec::new();
-    let mut seen = vec![false; first.len()];
     for (t, happening) in events {
-        for &(i, starts) in &happening {
-            let n = number[i];
-            if !seen[n] {
-                seen[n] = true;
-                before[n] = active[n];
-                starting[n] = None;
-                touched.push(n);
-            }
-            if starts {
-                active[n] += 1;
-                starting[n].get_or_insert(timed[i].origin);
-            } else {
-                active[n] -= 1;
-            }
-        }
-        // The net change of each fact touched here: given before and not
-        // after (retracted), or the reverse (added, with the origin of an
-        // interval that starts now).
-        let mut edit = Edit::default();
-        for n in touched.drain(..) {
-            seen[n] = false;
-            let (was, is) = (before[n] > 0, active[n] > 0);
-            if was && !is {
-                edit.retract.push(key(n));
-            } else if is && !was {
-                let origin =
-                    starting[n].expect("a fact that comes to hold has an interval that starts");
-                let (pred, row) = key(n);
-                edit.add.push((pred, row, origin));
-            }
-        }
+        let edit = tally.step(&timed, &happening);
         if edit.retract.is_empty() && edit.add.is_empty() {
             continue;
         }
@@ -311,25 +241,8 @@ pub fn sweep(
         // A sweep never takes an interval back: no journal to keep.
         db.keep_update();
         starts.push(t);
-        if track == Track::Answers {
-            observe(t, &mut db)?;
-            continue;
-        }
-        for (pred, rows) in delta.disappeared.iter().enumerate() {
-            for row in rows.iter() {
-                let since = open.remove(&(pred, row.to_vec())).unwrap_or(NEVER_BEFORE);
-                let interval = Interval::new(since, t - 1).expect("a fact holds before it goes");
-                changed[pred].entry(row.to_vec()).or_default().add(interval);
-            }
-        }
-        for (pred, rows) in delta.appeared.iter().enumerate() {
-            for row in rows.iter() {
-                if pred >= changed.len() {
-                    changed.resize_with(pred + 1, HashMap::default);
-                }
-                changed[pred].entry(row.to_vec()).or_default();
-                open.insert((pred, row.to_vec()), t);
-            }
+        if track == Track::Facts {
+            record(&delta, t, &mut changed, &mut open);
         }
         observe(t, &mut db)?;
     }
@@ -349,6 +262,134 @@ pub fn sweep(
             Track::Answers => TimedGiven::default(),
         },
     })
+}
+
+/// Each interval's start and the point after its end, by time: the
+/// interval (by its place in the timed facts) and whether it starts.
+type Events = BTreeMap<Time, Vec<(usize, bool)>>;
+
+/// How many of each timed fact's intervals hold, as the sweep moves from
+/// one event to the next. Facts are numbered (a fact given with several
+/// intervals is one), so that the counts are a vector.
+struct Tally {
+    /// The number of the fact of each interval.
+    number: Vec<usize>,
+    /// The first interval of each fact, by number.
+    first: Vec<usize>,
+    /// How many of each fact's intervals hold now.
+    active: Vec<u32>,
+    /// Per fact, the count before this step and an interval that starts
+    /// in it, for the facts this step touches (`touched`, each once).
+    before: Vec<u32>,
+    starting: Vec<Option<Origin>>,
+    touched: Vec<usize>,
+    seen: Vec<bool>,
+}
+
+impl Tally {
+    /// The tally before the first event (intervals without a start
+    /// already hold), and the events.
+    fn new(timed: &[Timed]) -> (Tally, Events) {
+        let mut numbers: HashMap<(PredId, &[Id]), usize, FxBuild> = HashMap::default();
+        let mut first: Vec<usize> = Vec::new();
+        let number: Vec<usize> = (timed.iter().enumerate())
+            .map(|(i, f)| {
+                *numbers.entry((f.pred, &f.row)).or_insert_with(|| {
+                    first.push(i);
+                    first.len() - 1
+                })
+            })
+            .collect();
+        let mut events = Events::new();
+        let mut active = vec![0u32; first.len()];
+        for (i, fact) in timed.iter().enumerate() {
+            if fact.interval.from == NEVER_BEFORE {
+                active[number[i]] += 1;
+            } else {
+                let at = events.entry(fact.interval.from).or_default();
+                at.push((i, true));
+            }
+            if fact.interval.to != NEVER_AFTER {
+                let at = events.entry(fact.interval.to + 1).or_default();
+                at.push((i, false));
+            }
+        }
+        let facts = first.len();
+        let tally = Tally {
+            number,
+            first,
+            active,
+            before: vec![0; facts],
+            starting: vec![None; facts],
+            touched: Vec::new(),
+            seen: vec![false; facts],
+        };
+        (tally, events)
+    }
+
+    /// Counts the intervals that start and end at one time point, and
+    /// returns the net change of each fact they touch: given before and
+    /// not after (retracted), or the reverse (added, with the origin of
+    /// an interval that starts now).
+    fn step(&mut self, timed: &[Timed], happening: &[(usize, bool)]) -> Edit {
+        for &(i, starts) in happening {
+            let n = self.number[i];
+            if !self.seen[n] {
+                self.seen[n] = true;
+                self.before[n] = self.active[n];
+                self.starting[n] = None;
+                self.touched.push(n);
+            }
+            if starts {
+                self.active[n] += 1;
+                self.starting[n].get_or_insert(timed[i].origin);
+            } else {
+                self.active[n] -= 1;
+            }
+        }
+        let key = |n: usize| (timed[self.first[n]].pred, timed[self.first[n]].row.clone());
+        let mut edit = Edit::default();
+        for n in self.touched.drain(..) {
+            self.seen[n] = false;
+            let (was, is) = (self.before[n] > 0, self.active[n] > 0);
+            if was && !is {
+                edit.retract.push(key(n));
+            } else if is && !was {
+                let origin = (self.starting[n])
+                    .expect("a fact that comes to hold has an interval that starts");
+                let (pred, row) = key(n);
+                edit.add.push((pred, row, origin));
+            }
+        }
+        edit
+    }
+}
+
+/// Records what changed at time point `t`: the facts that disappeared
+/// close the interval they held in (`open` says since when, the least
+/// time point when it does not), those that appeared open one.
+fn record(
+    delta: &Delta,
+    t: Time,
+    changed: &mut Vec<HashMap<Vec<Id>, Validity, FxBuild>>,
+    open: &mut HashMap<Key, Time, FxBuild>,
+) {
+    for (pred, rows) in delta.disappeared.iter().enumerate() {
+        for row in rows.iter() {
+            let since = open.remove(&(pred, row.to_vec())).unwrap_or(NEVER_BEFORE);
+            let interval = Interval::new(since, t - 1).expect("a fact holds before it goes");
+            changed[pred].entry(row.to_vec()).or_default().add(interval);
+        }
+    }
+    for (pred, rows) in delta.appeared.iter().enumerate() {
+        for row in rows.iter() {
+            if pred >= changed.len() {
+                changed.resize_with(pred + 1, HashMap::default);
+            }
+            changed[pred].entry(row.to_vec()).or_default();
+            open.insert((pred, row.to_vec()), t);
+        }
+    }
 }
 
 impl TimedGiven {

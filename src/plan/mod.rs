@@ -286,29 +286,14 @@ impl Plan {
         let (base, mut slots) = self.variant(&shape, None, None, interner);
         let (deltas, delta_slots) = self.deltas(&shape, interner, None);
         slots = slots.max(delta_slots);
+        let (changes, change_slots) = self.change_variants(&shape, interner);
+        slots = slots.max(change_slots);
         let RuleShape {
             vars,
             first_free,
-            needed,
             recursive,
             ..
         } = shape;
-        let mut changes = Vec::new();
-        for (i, literal) in rule.body.iter().enumerate() {
-            let (Literal::Positive(atom) | Literal::Negative(atom)) = literal else {
-                continue;
-            };
-            let mut b = Builder::new(self, interner);
-            b.vars = vars.clone();
-            b.next_slot = first_free;
-            let steps = b.change_variant(&rule.body, i, &needed);
-            slots = slots.max(b.next_slot);
-            changes.push(ChangeVariant {
-                pred: self.pred(&atom.predicate.text),
-                negated: matches!(literal, Literal::Negative(_)),
-                steps,
-            });
-        }
         let mut aggregated = Vec::new();
         ast::for_each_atom(&rule.body, &mut |a, how| {
             if how == ast::Occurrence::Aggregated {
@@ -350,6 +335,34 @@ impl Plan {
             span: rule.span,
             source: Arc::new(rule.clone()),
         }
+    }
+
+    /// The change variants of a rule's shape, one per positive or
+    /// negated body literal, and the slots they use.
+    fn change_variants(
+        &mut self,
+        shape: &RuleShape,
+        interner: &mut Interner,
+    ) -> (Vec<ChangeVariant>, Slot) {
+        let mut slots = shape.first_free;
+        let mut changes = Vec::new();
+        let body = &shape.rule.body;
+        for (i, literal) in body.iter().enumerate() {
+            let (Literal::Positive(atom) | Literal::Negative(atom)) = literal else {
+                continue;
+            };
+            let mut b = Builder::new(self, interner);
+            b.vars = shape.vars.clone();
+            b.next_slot = shape.first_free;
+            let steps = b.change_variant(body, i, &shape.needed);
+            slots = slots.max(b.next_slot);
+            changes.push(ChangeVariant {
+                pred: self.pred(&atom.predicate.text),
+                negated: matches!(literal, Literal::Negative(_)),
+                steps,
+            });
+        }
+        (changes, slots)
     }
 
     /// Plans a body (a query's, or part of a rule's for explanations; its

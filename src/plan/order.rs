@@ -22,39 +22,26 @@ pub(super) fn join_order(
     needed: &HashSet<String>,
 ) -> Vec<usize> {
     let free = free_components(body, bound, needed);
-    let mut bound: HashSet<String> = bound.clone();
-    let mut placed = vec![false; body.len()];
-    if let Some(i) = skip {
-        placed[i] = true;
-    }
-    let mut order = Vec::with_capacity(body.len());
-    let mut place = |i: usize, placed: &mut [bool], bound: &mut HashSet<String>| {
-        placed[i] = true;
-        order.push(i);
-        binds(&body[i], bound);
+    let mut placing = Placing {
+        body,
+        bound: bound.clone(),
+        placed: vec![false; body.len()],
+        order: Vec::with_capacity(body.len()),
     };
+    if let Some(i) = skip {
+        placing.placed[i] = true;
+    }
     // Tests and assignments run as soon as they can, but arithmetic waits
     // for the atoms that do not need its result (crate::binding); once
     // no atom is left, nothing waits.
     loop {
-        let mut progress = true;
-        while progress {
-            progress = false;
-            for i in 0..body.len() {
-                if !placed[i]
-                    && !is_positive(&body[i])
-                    && ready(&body[i], body, &bound)
-                    && !waits(body, i, &placed, &bound)
-                {
-                    place(i, &mut placed, &mut bound);
-                    progress = true;
-                }
-            }
-        }
+        placing.place_ready(&|i, placed, bound| {
+            !is_positive(&body[i]) && !waits(body, i, placed, bound)
+        });
         let best = (0..body.len())
-            .filter(|&i| !placed[i] && is_positive(&body[i]))
+            .filter(|&i| !placing.placed[i] && is_positive(&body[i]))
             .max_by_key(|&i| {
-                let (known, unknown) = argument_counts(&body[i], &bound);
+                let (known, unknown) = argument_counts(&body[i], &placing.bound);
                 (
                     free[i],
                     known,
@@ -64,30 +51,57 @@ pub(super) fn join_order(
                 )
             });
         match best {
-            Some(i) => place(i, &mut placed, &mut bound),
+            Some(i) => placing.place(i),
             None => break,
         }
     }
     // Only negated atoms that can never run are left to wait for (a
     // checked program has none); the rest run now.
-    let mut progress = true;
-    while progress {
-        progress = false;
-        for i in 0..body.len() {
-            if !placed[i] && ready(&body[i], body, &bound) {
-                place(i, &mut placed, &mut bound);
-                progress = true;
-            }
-        }
-    }
+    placing.place_ready(&|_, _, _| true);
     // A checked program places everything; keep any rest in source order
     // so that nothing is silently dropped.
-    for (i, done) in placed.iter().enumerate() {
+    let mut order = placing.order;
+    for (i, done) in placing.placed.iter().enumerate() {
         if !done && Some(i) != skip {
             order.push(i);
         }
     }
     order
+}
+
+/// A join order being built: what is placed, in order, and bound.
+struct Placing<'b> {
+    body: &'b [Literal],
+    bound: HashSet<String>,
+    placed: Vec<bool>,
+    order: Vec<usize>,
+}
+
+impl Placing<'_> {
+    fn place(&mut self, i: usize) {
+        self.placed[i] = true;
+        self.order.push(i);
+        binds(&self.body[i], &mut self.bound);
+    }
+
+    /// Places every literal that is ready and that `wanted` takes, in
+    /// source order, until none is left (one placed can make another
+    /// ready).
+    fn place_ready(&mut self, wanted: &dyn Fn(usize, &[bool], &HashSet<String>) -> bool) {
+        let mut progress = true;
+        while progress {
+            progress = false;
+            for i in 0..self.body.len() {
+                if !self.placed[i]
+                    && ready(&self.body[i], self.body, &self.bound)
+                    && wanted(i, &self.placed, &self.bound)
+                {
+                    self.place(i);
+                    progress = true;
+                }
+            }
+        }
+    }
 }
 
 /// For each literal, whether it belongs to a *free* part of the body: the
