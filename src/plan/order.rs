@@ -35,8 +35,8 @@ pub(super) fn join_order(
     // for the atoms that do not need its result (crate::binding); once
     // no atom is left, nothing waits.
     loop {
-        placing.place_ready(&|i, placed, bound| {
-            !is_positive(&body[i]) && !waits(body, i, placed, bound)
+        placing.place_ready(|p, i| {
+            !is_positive(&p.body[i]) && !waits(p.body, i, &p.placed, &p.bound)
         });
         let best = (0..body.len())
             .filter(|&i| !placing.placed[i] && is_positive(&body[i]))
@@ -57,7 +57,7 @@ pub(super) fn join_order(
     }
     // Only negated atoms that can never run are left to wait for (a
     // checked program has none); the rest run now.
-    placing.place_ready(&|_, _, _| true);
+    placing.place_ready(|_, _| true);
     // A checked program places everything; keep any rest in source order
     // so that nothing is silently dropped.
     let mut order = placing.order;
@@ -87,14 +87,14 @@ impl Placing<'_> {
     /// Places every literal that is ready and that `wanted` takes, in
     /// source order, until none is left (one placed can make another
     /// ready).
-    fn place_ready(&mut self, wanted: &dyn Fn(usize, &[bool], &HashSet<String>) -> bool) {
+    fn place_ready(&mut self, wanted: fn(&Self, usize) -> bool) {
         let mut progress = true;
         while progress {
             progress = false;
             for i in 0..self.body.len() {
                 if !self.placed[i]
                     && ready(&self.body[i], self.body, &self.bound)
-                    && wanted(i, &self.placed, &self.bound)
+                    && wanted(self, i)
                 {
                     self.place(i);
                     progress = true;
