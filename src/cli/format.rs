@@ -89,69 +89,74 @@ pub fn answers(
     answers: &Answers,
 ) -> io::Result<()> {
     match format {
-        Format::Text => {
-            if let Some(h) = heading {
-                writeln!(out, "{h}")?;
-            }
-            if answers.variables.is_empty() || answers.rows.is_empty() {
-                match answers.rows.is_empty() {
-                    true => writeln!(out, "false.")?,
-                    false if validity(answers, 0).is_always() => writeln!(out, "true.")?,
-                    false => writeln!(out, "true {}.", validity(answers, 0))?,
-                }
-            } else {
-                for (i, row) in answers.rows.iter().enumerate() {
-                    let validity = validity(answers, i);
-                    if validity.is_always() {
-                        writeln!(out, "{}", bindings(&answers.variables, row))?;
-                    } else {
-                        writeln!(out, "{} {validity}", bindings(&answers.variables, row))?;
-                    }
-                }
-            }
-        }
-        Format::Json => {
-            write!(out, "{{")?;
-            if let Some(h) = heading {
-                write!(out, "\"query\": ")?;
-                json_string(out, h)?;
-                write!(out, ", ")?;
-            }
-            write!(out, "\"variables\": ")?;
-            json_array(out, &answers.variables, |out, v| json_string(out, v))?;
-            write!(
-                out,
-                ", \"holds\": {}, \"answers\": ",
-                !answers.rows.is_empty()
-            )?;
-            json_array(out, &answers.rows, |out, row| json_values(out, row))?;
-            if !answers.validities.is_empty() {
-                write!(out, ", \"validities\": ")?;
-                json_array(out, &answers.validities, json_validity)?;
-            }
-            writeln!(out, "}}")?;
-        }
-        Format::Csv => {
-            let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
-            if answers.variables.is_empty() {
-                w.write_record(["holds"])?;
-                w.write_record([if answers.rows.is_empty() {
-                    "false"
-                } else {
-                    "true"
-                }])?;
-            } else if answers.validities.is_empty() {
-                w.write_record(&answers.variables)?;
-                for row in &answers.rows {
-                    w.write_record(row.iter().map(Value::unquoted))?;
-                }
-            } else {
-                csv_timed(&mut w, answers)?;
-            }
-            w.flush()?;
+        Format::Text => answers_text(out, heading, answers),
+        Format::Json => answers_json(out, heading, answers),
+        Format::Csv => answers_csv(out, answers),
+    }
+}
+
+fn answers_text(out: &mut impl Write, heading: Option<&str>, answers: &Answers) -> io::Result<()> {
+    if let Some(h) = heading {
+        writeln!(out, "{h}")?;
+    }
+    if answers.variables.is_empty() || answers.rows.is_empty() {
+        return match answers.rows.is_empty() {
+            true => writeln!(out, "false."),
+            false if validity(answers, 0).is_always() => writeln!(out, "true."),
+            false => writeln!(out, "true {}.", validity(answers, 0)),
+        };
+    }
+    for (i, row) in answers.rows.iter().enumerate() {
+        let validity = validity(answers, i);
+        if validity.is_always() {
+            writeln!(out, "{}", bindings(&answers.variables, row))?;
+        } else {
+            writeln!(out, "{} {validity}", bindings(&answers.variables, row))?;
         }
     }
     Ok(())
+}
+
+fn answers_json(out: &mut impl Write, heading: Option<&str>, answers: &Answers) -> io::Result<()> {
+    write!(out, "{{")?;
+    if let Some(h) = heading {
+        write!(out, "\"query\": ")?;
+        json_string(out, h)?;
+        write!(out, ", ")?;
+    }
+    write!(out, "\"variables\": ")?;
+    json_array(out, &answers.variables, |out, v| json_string(out, v))?;
+    write!(
+        out,
+        ", \"holds\": {}, \"answers\": ",
+        !answers.rows.is_empty()
+    )?;
+    json_array(out, &answers.rows, |out, row| json_values(out, row))?;
+    if !answers.validities.is_empty() {
+        write!(out, ", \"validities\": ")?;
+        json_array(out, &answers.validities, json_validity)?;
+    }
+    writeln!(out, "}}")
+}
+
+fn answers_csv(out: &mut impl Write, answers: &Answers) -> io::Result<()> {
+    let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
+    if answers.variables.is_empty() {
+        w.write_record(["holds"])?;
+        w.write_record([if answers.rows.is_empty() {
+            "false"
+        } else {
+            "true"
+        }])?;
+    } else if answers.validities.is_empty() {
+        w.write_record(&answers.variables)?;
+        for row in &answers.rows {
+            w.write_record(row.iter().map(Value::unquoted))?;
+        }
+    } else {
+        csv_timed(&mut w, answers)?;
+    }
+    w.flush()
 }
 
 /// `entente timeline`: each answer with the maximal intervals in which it
@@ -163,71 +168,78 @@ pub fn timeline(
     answers: &Answers,
     boundaries: Option<&[Vec<Boundaries>]>,
 ) -> io::Result<()> {
-    let explained = |i: usize, j: usize| boundaries.and_then(|b| b.get(i)?.get(j));
     match format {
-        Format::Text => {
-            if answers.rows.is_empty() {
-                return writeln!(out, "false.");
-            }
-            for (i, row) in answers.rows.iter().enumerate() {
-                let validity = validity(answers, i);
-                let when = validity.to_string();
-                if answers.variables.is_empty() {
-                    writeln!(out, "true: {when}")?;
-                } else {
-                    writeln!(out, "{}: {when}", bindings(&answers.variables, row))?;
-                }
-                for (j, interval) in validity.intervals().iter().enumerate() {
-                    let Some(b) = explained(i, j) else { continue };
-                    if interval.from != NEVER_BEFORE {
-                        writeln!(
-                            out,
-                            "  from {}: opened by {}",
-                            interval.from,
-                            causes(&b.opened_by)
-                        )?;
-                    }
-                    if interval.to != NEVER_AFTER {
-                        writeln!(
-                            out,
-                            "  to {}: closed by {}",
-                            interval.to,
-                            causes(&b.closed_by)
-                        )?;
-                    }
-                }
-            }
-            Ok(())
-        }
-        Format::Json => {
-            write!(out, "{{\"variables\": ")?;
-            json_array(out, &answers.variables, |out, v| json_string(out, v))?;
-            write!(out, ", \"answers\": ")?;
-            json_array(out, answers.rows.iter().enumerate(), |out, (i, row)| {
-                write!(out, "{{\"values\": ")?;
-                json_values(out, row)?;
-                write!(out, ", \"intervals\": ")?;
-                json_validity(out, &validity(answers, i))?;
-                if let Some(per_interval) = boundaries.and_then(|b| b.get(i)) {
-                    write!(out, ", \"boundaries\": ")?;
-                    json_array(out, per_interval, |out, b| {
-                        write!(out, "{{\"opened_by\": ")?;
-                        json_causes(out, &b.opened_by)?;
-                        write!(out, ", \"closed_by\": ")?;
-                        json_causes(out, &b.closed_by)?;
-                        write!(out, "}}")
-                    })?;
-                }
-                write!(out, "}}")
-            })?;
-            writeln!(out, "}}")
-        }
+        Format::Text => timeline_text(out, answers, boundaries),
+        Format::Json => timeline_json(out, answers, boundaries),
         Format::Csv => {
             let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
             csv_timed(&mut w, answers)?;
             w.flush()
         }
     }
+}
+
+fn timeline_text(
+    out: &mut impl Write,
+    answers: &Answers,
+    boundaries: Option<&[Vec<Boundaries>]>,
+) -> io::Result<()> {
+    if answers.rows.is_empty() {
+        return writeln!(out, "false.");
+    }
+    for (i, row) in answers.rows.iter().enumerate() {
+        let validity = validity(answers, i);
+        let when = validity.to_string();
+        if answers.variables.is_empty() {
+            writeln!(out, "true: {when}")?;
+        } else {
+            writeln!(out, "{}: {when}", bindings(&answers.variables, row))?;
+        }
+        let explained = boundaries.and_then(|b| b.get(i));
+        for (interval, b) in validity
+            .intervals()
+            .iter()
+            .zip(explained.into_iter().flatten())
+        {
+            if interval.from != NEVER_BEFORE {
+                let causes = causes(&b.opened_by);
+                writeln!(out, "  from {}: opened by {causes}", interval.from)?;
+            }
+            if interval.to != NEVER_AFTER {
+                let causes = causes(&b.closed_by);
+                writeln!(out, "  to {}: closed by {causes}", interval.to)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn timeline_json(
+    out: &mut impl Write,
+    answers: &Answers,
+    boundaries: Option<&[Vec<Boundaries>]>,
+) -> io::Result<()> {
+    write!(out, "{{\"variables\": ")?;
+    json_array(out, &answers.variables, |out, v| json_string(out, v))?;
+    write!(out, ", \"answers\": ")?;
+    json_array(out, answers.rows.iter().enumerate(), |out, (i, row)| {
+        write!(out, "{{\"values\": ")?;
+        json_values(out, row)?;
+        write!(out, ", \"intervals\": ")?;
+        json_validity(out, &validity(answers, i))?;
+        if let Some(per_interval) = boundaries.and_then(|b| b.get(i)) {
+            write!(out, ", \"boundaries\": ")?;
+            json_array(out, per_interval, |out, b| {
+                write!(out, "{{\"opened_by\": ")?;
+                json_causes(out, &b.opened_by)?;
+                write!(out, ", \"closed_by\": ")?;
+                json_causes(out, &b.closed_by)?;
+                write!(out, "}}")
+            })?;
+        }
+        write!(out, "}}")
+    })?;
+    writeln!(out, "}}")
 }
 
 /// `the start of treaty(a, b) and the end of war(a, c)`; `no given fact

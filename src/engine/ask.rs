@@ -71,7 +71,7 @@ impl Engine {
         if over_time {
             *self.timeline.get_mut() = Some(self.compute_timeline(config)?);
         } else {
-            *self.model.get_mut() = Some(self.evaluated(config)?);
+            *self.model.get_mut() = Some(Box::new(self.evaluated(config)?));
         }
         self.model_at = at;
         Ok(())
@@ -275,8 +275,16 @@ impl Engine {
         budget: Option<(&Config, Span)>,
     ) -> Option<Result<Explanation, EvalError>> {
         let defined = self.vocabulary.is_defined(&fact.predicate);
-        self.model
-            .ask(|db| explain_in(db, &self.program, &self.sources, fact, defined, budget))
+        self.model.ask(|m| {
+            explain_in(
+                m.facts(),
+                &self.program,
+                &self.sources,
+                fact,
+                defined,
+                budget,
+            )
+        })
     }
 
     /// The explanation of a fact in the model at time point `t`: the
@@ -371,7 +379,9 @@ impl Engine {
         let at = self.time_of(Some(query), config);
         let goal = words(query);
         let ask = |db: &Database| Reader::within(db, config, goal).answer(query);
-        let of_model = (at == self.model_at).then(|| self.model.ask(ask)).flatten();
+        let of_model = (at == self.model_at)
+            .then(|| self.model.ask(|m| ask(m.facts())))
+            .flatten();
         let answered = match (of_model, at) {
             (Some(answered), _) => answered,
             (None, Some(t)) => match self.ask_at(t, config, ask) {

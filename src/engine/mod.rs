@@ -28,7 +28,7 @@ mod what_if;
 
 use crate::check::{Stratification, Vocabulary};
 use crate::eval::Timeline;
-use crate::eval::{Config, Database, ImportedRows};
+use crate::eval::{Config, ImportedRows, Model};
 use crate::explain::{Proof, WhyNot};
 use crate::files::SharedFiles;
 use crate::load::Program;
@@ -104,7 +104,7 @@ pub struct Engine {
     imported: Vec<ImportedRows>,
     /// The model: of every time for a program that says nothing of time,
     /// else the snapshot at `model_at`.
-    model: Shared<Database>,
+    model: Shared<Box<dyn Model>>,
     /// When each fact holds, for a program that says when facts hold, run
     /// over every time (no time point).
     timeline: Shared<Timeline>,

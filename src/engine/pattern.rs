@@ -278,7 +278,7 @@ impl Engine {
                     info.derived = Some(timeline.facts(p, true).len());
                 }
             }
-        } else if let Some(db) = self.model.read().as_ref() {
+        } else if let Some(db) = self.model.read().as_ref().map(|m| m.facts()) {
             for info in &mut found {
                 if let Some(p) = db.pred(&info.name) {
                     let facts = db.live_len(p) as usize;

@@ -32,7 +32,7 @@ impl Engine {
             return self.write_timed_facts(out, derived_only);
         }
         let model = self.model.read();
-        let Some(db) = model.as_ref() else {
+        let Some(db) = model.as_ref().map(|m| m.facts()) else {
             return Ok(());
         };
         let threads = Threads::new(self.settings.jobs);
@@ -66,16 +66,17 @@ impl Engine {
         if self.timeline.is_some() {
             return self.write_timed_facts(out, derived_only);
         }
-        let Some(mut db) = self.model.get_mut().take() else {
+        let Some(mut model) = self.model.get_mut().take() else {
             return Ok(());
         };
+        let db = model.facts_mut();
         db.drop_tables();
         let threads = Threads::new(self.settings.jobs);
         let mut taken: Vec<Option<Vec<u64>>> = (0..db.relation_count())
             .map(|pred| threads.install(|| db.take_sorted_keys(pred, derived_only)))
             .collect();
         let keys = |pred: PredId| taken[pred].take();
-        write(&db, &threads, out, derived_only, keys)
+        write(db, &threads, out, derived_only, keys)
     }
 }
 

@@ -74,7 +74,7 @@ impl Engine {
             .model
             .read()
             .as_ref()
-            .is_some_and(|db| holds(db, &fact));
+            .is_some_and(|m| holds(m.facts(), &fact));
         let help = if derived {
             format!("`{fact}` follows from other facts: retract one of its premises (its explanation shows them) or the rule that concludes it")
         } else {

@@ -186,7 +186,7 @@ impl Engine {
     /// the type is not part of the stable API.
     #[doc(hidden)]
     pub fn model(&mut self) -> Option<&Database> {
-        self.model.get_mut().as_ref()
+        self.model.get_mut().as_ref().map(|m| m.facts())
     }
 }
 

@@ -11,7 +11,7 @@
 use std::sync::{PoisonError, RwLock, RwLockReadGuard};
 
 use crate::eval::Timeline;
-use crate::eval::{Database, Missing};
+use crate::eval::{Database, Missing, Model};
 
 /// What holds a model that questions read: the model itself, or a
 /// timeline (whose model is that of the last elementary interval).
@@ -20,9 +20,9 @@ pub(super) trait Holds {
     fn model_mut(&mut self) -> &mut Database;
 }
 
-impl Holds for Database {
+impl Holds for Box<dyn Model> {
     fn model_mut(&mut self) -> &mut Database {
-        self
+        self.facts_mut()
     }
 }
 

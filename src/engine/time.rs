@@ -20,7 +20,7 @@ use super::{ChangeSet, Engine, Explanation, WhatIf};
 use crate::ast::{Atom, Literal, Query, Statement, Term};
 use crate::check::{self, Stratification};
 use crate::error::{Error, EvalError, Problem};
-use crate::eval::{self, Answers, Config, Database, Given, ImportedRows, Reader};
+use crate::eval::{self, Answers, Config, Database, Given, ImportedRows, Model, Reader};
 use crate::eval::{sweep, Timeline, Track};
 use crate::explain::{Failure, Justification, Proof, Prover};
 use crate::fact::Fact;
@@ -529,8 +529,8 @@ impl Engine {
     /// computed on the next question).
     pub(super) fn changes_in_time(
         &mut self,
-        old_model: &Option<Database>,
-        old_timeline: &Option<Timeline>,
+        old_model: Option<&Database>,
+        old_timeline: Option<&Timeline>,
         config: &Config,
     ) -> Result<Option<ChangeSet>, Error> {
         if old_model.is_none() && old_timeline.is_none() {
@@ -541,7 +541,7 @@ impl Engine {
             at: self.model_at,
             ..config.clone()
         })?;
-        let model = self.model.get_mut().as_ref();
+        let model = self.model.get_mut().as_deref().map(Model::facts);
         let changes = match (
             self.timeline.get_mut().as_ref(),
             model,

@@ -5,7 +5,7 @@
 use super::Engine;
 use crate::check::{Stratification, Vocabulary};
 use crate::eval::Timeline;
-use crate::eval::{Database, ImportedRows};
+use crate::eval::{Database, ImportedRows, Model};
 use crate::facts::{Mark, Removed};
 use crate::load::Program;
 use crate::time::Interval;
@@ -20,7 +20,7 @@ impl Engine {
     pub(super) fn replaced(&self) -> (Option<&Database>, Option<&Timeline>) {
         match &self.restore {
             Some(Restore::Program(before)) => match &before.replaced {
-                Some((model, timeline)) => (model.as_ref(), timeline.as_ref()),
+                Some((model, timeline)) => (model.as_deref().map(Model::facts), timeline.as_ref()),
                 None => (None, None),
             },
             _ => (None, None),
@@ -151,6 +151,9 @@ pub(super) enum Restore {
     Program(Box<Before>),
 }
 
+/// The model and timeline a change replaced (see [`Before`]).
+pub(super) type Replaced = (Option<Box<dyn Model>>, Option<Timeline>);
+
 /// The program as it was before a change, and the model and timeline
 /// when the change replaced them rather than maintained the model (whose
 /// journal then takes it back).
@@ -162,6 +165,6 @@ pub(super) struct Before {
     pub(super) vocabulary: Vocabulary,
     pub(super) temporal: bool,
     pub(super) model_at: Option<Time>,
-    pub(super) replaced: Option<(Option<Database>, Option<Timeline>)>,
+    pub(super) replaced: Option<Replaced>,
     pub(super) sources: usize,
 }

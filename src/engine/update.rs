@@ -21,9 +21,9 @@ use super::{ChangeSet, Engine};
 use crate::ast::Statement;
 use crate::check;
 use crate::check::{Stratification, Vocabulary};
-use crate::error::{Error, Problem};
+use crate::error::{Error, EvalError, Problem};
 use crate::eval::Edit;
-use crate::eval::{Config, Database, ImportedRows, Origin};
+use crate::eval::{Config, Database, ImportedRows, Model, Origin};
 use crate::fact::Fact;
 use crate::facts::{Facts, Mark};
 use crate::import;
@@ -365,7 +365,8 @@ impl Engine {
         // until the change is.
         let changes = if was_temporal || self.is_temporal() {
             let old = (self.model.get_mut().take(), self.timeline.get_mut().take());
-            let changes = self.changes_in_time(&old.0, &old.1, config);
+            let changes =
+                self.changes_in_time(old.0.as_deref().map(Model::facts), old.1.as_ref(), config);
             before.replaced = Some(old);
             changes
         } else if self.model.is_some() {
@@ -439,7 +440,7 @@ impl Engine {
         if self.is_temporal() || !added.validity.is_empty() {
             return None;
         }
-        let db = self.model.get_mut().as_ref()?;
+        let db = self.model.get_mut().as_deref()?.facts();
         // Known: in a stratum of the plan (a predicate no statement
         // mentions any more keeps its id but has no stratum).
         let known = |name: &str, arity: usize| {
@@ -513,19 +514,10 @@ impl Engine {
             self.vocabulary.recount(name, 0, 1);
         }
         self.program.facts.extend(added);
-        let mut db = self
-            .model
-            .get_mut()
-            .take()
-            .expect("known facts need a model");
+        let model = (self.model.get_mut().take()).expect("known facts need a model");
         // The plan before stays with the model, for its journal.
-        let plan = db.plan().clone();
-        let edit = self.edit(&mut db, &plan, &retraction, &since);
-        let (stated, retracted) = given_facts(&edit);
-        let maintained = db.maintain(plan, edit, config);
-        let changes =
-            maintained.map(|delta| ChangeSet::from_delta(&db, &delta, &stated, &retracted));
-        *self.model.get_mut() = Some(db);
+        let plan = model.facts().plan().clone();
+        let changes = self.update_model(model, plan, &retraction, &since, config);
         self.restore = Some(Restore::Facts {
             undo,
             facts: since.facts,
@@ -554,27 +546,42 @@ impl Engine {
         config: &Config,
         before: &mut Before,
     ) -> Result<ChangeSet, Error> {
-        let mut db = self.model.get_mut().take().expect("a model to maintain");
-        if !db.plan().arities_agree(&self.program) {
+        let mut model = self.model.get_mut().take().expect("a model to maintain");
+        if !model.facts().plan().arities_agree(&self.program) {
             // A predicate came back with another arity: its relation cannot
             // serve; evaluate afresh and compare (the old model is kept
             // to take the change back).
             let evaluated = self.run_with(config).map(|()| {
-                let new = self.model.get_mut().as_ref().expect("just computed");
-                ChangeSet::between(&db, new)
+                let new = self.model.get_mut().as_deref().expect("just computed");
+                ChangeSet::between(model.facts(), new.facts())
             });
-            before.replaced = Some((Some(db), None));
+            before.replaced = Some((Some(model), None));
             return evaluated;
         }
-        let (previous, names) = db.planning();
+        let (previous, names) = model.facts_mut().planning();
         let plan = plan::plan(&self.program, &self.strata, names, previous);
-        let edit = self.edit(&mut db, &plan, retraction, &since);
-        let (stated, retracted) = given_facts(&edit);
-        let maintained = db.maintain(plan, edit, config);
-        let changes =
-            maintained.map(|delta| ChangeSet::from_delta(&db, &delta, &stated, &retracted));
-        *self.model.get_mut() = Some(db);
+        let changes = self.update_model(model, plan, retraction, &since, config);
         changes.map_err(|e| Error::single(e, &self.sources))
+    }
+
+    /// Takes `model` to the program now loaded, whose plan (made from the
+    /// model's) is `plan`, puts it back as the engine's, and returns what
+    /// changed.
+    fn update_model(
+        &mut self,
+        mut model: Box<dyn Model>,
+        plan: Plan,
+        retraction: &Retraction,
+        since: &AddedSince,
+        config: &Config,
+    ) -> Result<ChangeSet, EvalError> {
+        let edit = self.edit(model.facts_mut(), &plan, retraction, since);
+        let (stated, retracted) = given_facts(&edit);
+        let maintained = model.maintain(plan, edit, config);
+        let changes = maintained
+            .map(|delta| ChangeSet::from_delta(model.facts(), &delta, &stated, &retracted));
+        *self.model.get_mut() = Some(model);
+        changes
     }
 
     /// The edit that takes `db` to the program now loaded: the facts

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use super::Engine;
 use crate::ast::{Statement, When};
-use crate::eval::StratumStats;
+use crate::eval::{Model, StratumStats};
 use crate::explain::source_at;
 use crate::fact::Fact;
 use crate::intern::Interner;
@@ -71,7 +71,7 @@ impl Engine {
             return timeline.for_each_fact(derived_only, f);
         }
         let model = self.model.read();
-        let Some(db) = model.as_ref() else {
+        let Some(db) = model.as_deref().map(Model::facts) else {
             return Ok(());
         };
         let always = Validity::always();
@@ -164,13 +164,16 @@ impl Engine {
     /// What each stratum did in the last evaluation, when the model is
     /// current.
     pub fn stats(&self) -> Option<Vec<StratumStats>> {
-        self.model.read().as_ref().map(|db| db.stats().to_vec())
+        self.model
+            .read()
+            .as_deref()
+            .map(|m| m.facts().stats().to_vec())
     }
 
     /// The symbols of the current model (for completion).
     pub fn symbols(&self) -> Vec<String> {
         let model = self.model.read();
-        let Some(db) = model.as_ref() else {
+        let Some(db) = model.as_deref().map(Model::facts) else {
             return Vec::new();
         };
         let mut symbols: Vec<String> = (db.names().strings())

@@ -51,6 +51,7 @@ pub use config::{CancelToken, Clock, Config, Progress, ProgressReport};
 pub use database::{Database, StratumStats};
 pub use given::{Given, Origin};
 pub use maintain::{Delta, Edit};
+pub use model::Model;
 pub use relation::RowId;
 pub use threads::Threads;
 pub use timeline::{sweep, Timeline, Track};

@@ -1,10 +1,19 @@
-//! What the rest of the crate asks of a model: its plan and its names
+//! The model seam. The engine holds its model as a [`Model`]: the one
+//! boundary between the engine and an evaluation engine, which the
+//! semi-naive evaluator's [`Database`] implements and a second engine
+//! (one on differential dataflow keeps its own state beside the facts it
+//! outputs) can. Questions, proofs and printing read the model's facts as
+//! a `Database`, through the narrow interface below: its plan and names
 //! (value ids), and for each predicate its facts, the round each appeared
-//! in, and where a given one came from. The engine, explanations and
-//! faces read a [`Database`] through these alone; its relations, indexes
-//! and journal stay evaluation's, so that how the model keeps its facts
-//! can change behind them.
+//! in (what a proof's premises precede) and where a given one came from.
+//! Its relations, indexes and journal stay evaluation's, so that how the
+//! model keeps its facts can change behind them.
 
+use std::fmt;
+
+use super::config::Config;
+use super::maintain::{Delta, Edit};
+use crate::error::EvalError;
 use super::given::Origin;
 use super::join::Window;
 use super::relation::RowId;
@@ -12,6 +21,66 @@ use super::{Database, StratumStats};
 use crate::intern::{Id, Interner};
 use crate::plan::{Plan, PredId};
 use crate::value::Value;
+
+/// An evaluated model, kept current by the evaluator that built it.
+pub trait Model: fmt::Debug + Send + Sync {
+    /// Its facts, as questions, proofs and printing read them.
+    fn facts(&self) -> &Database;
+
+    /// The same, to add what a question found missing (a predicate, an
+    /// index) or to print it in order.
+    fn facts_mut(&mut self) -> &mut Database;
+
+    /// Takes the model to that of the changed program whose plan is
+    /// `plan` (made from the model's, see [`crate::plan::plan`]): `edit`
+    /// says what changed. Returns the facts that appeared and
+    /// disappeared; on an error the model is half-changed until
+    /// [`Model::undo`].
+    fn maintain(&mut self, plan: Plan, edit: Edit, config: &Config) -> Result<Delta, EvalError>;
+
+    /// Keeps the last change for good.
+    fn keep_update(&mut self);
+
+    /// Takes the last change back, whether it ended or failed; false when
+    /// there is none to take back (it was kept).
+    fn undo(&mut self) -> bool;
+
+    /// A copy (an engine cloned copies its model).
+    fn boxed_clone(&self) -> Box<dyn Model>;
+}
+
+impl Clone for Box<dyn Model> {
+    fn clone(&self) -> Box<dyn Model> {
+        self.boxed_clone()
+    }
+}
+
+/// The semi-naive evaluator's model is its database.
+impl Model for Database {
+    fn facts(&self) -> &Database {
+        self
+    }
+
+    fn facts_mut(&mut self) -> &mut Database {
+        self
+    }
+
+    fn maintain(&mut self, plan: Plan, edit: Edit, config: &Config) -> Result<Delta, EvalError> {
+        Database::maintain(self, plan, edit, config)
+    }
+
+    fn keep_update(&mut self) {
+        Database::keep_update(self);
+    }
+
+    fn undo(&mut self) -> bool {
+        Database::undo(self)
+    }
+
+    fn boxed_clone(&self) -> Box<dyn Model> {
+        Box::new(self.clone())
+    }
+}
 
 impl Database {
     /// The plan the model was evaluated by.

@@ -322,38 +322,7 @@ fn failure(
             }
         }
         Literal::Aggregate(agg) => {
-            // What the aggregate does give here, if anything.
-            // Its group variables are those of the rule; `G = G` tests keep
-            // them groups in a body of the aggregate alone.
-            let groups = crate::ast::group_variables(agg, body);
-            let mut free = agg.clone();
-            free.result.name = "#value".into();
-            let mut alone = vec![Literal::Aggregate(free)];
-            for g in &groups {
-                let var = ast::Expr::Term(Term::Var(ast::Var {
-                    name: g.to_string(),
-                    span: agg.span,
-                }));
-                alone.push(Literal::Compare(ast::Comparison {
-                    left: var.clone(),
-                    op: ast::CompareOp::Eq,
-                    right: var,
-                    span: agg.span,
-                }));
-            }
-            let known: Vec<&str> = groups
-                .iter()
-                .copied()
-                .filter(|g| values.contains_key(*g))
-                .collect();
-            let plan = reader.plan_body(&alone, &known, Bindings::Named)?;
-            let bound: Vec<Value> = known.iter().map(|n| values[*n].clone()).collect();
-            let value = reader.solve(&plan, &bound, 1).pop().and_then(|s| {
-                plan.variables
-                    .iter()
-                    .find(|(n, _)| n == "#value")
-                    .map(|(_, slot)| reader.value(s[*slot]))
-            });
+            let value = aggregate_value(reader, agg, body, values)?;
             let literal = match value {
                 Some(v) => format!("{text} (it gives {v})"),
                 None => format!("{text} (it gives no value: nothing to aggregate)"),
@@ -362,6 +331,43 @@ fn failure(
         }
         _ => Failure::False { literal: text },
     })
+}
+
+/// What an aggregate of `body` gives with the values known so far, if
+/// anything. Its group variables are those of the rule; `G = G` tests
+/// keep them groups in a body of the aggregate alone.
+fn aggregate_value(
+    reader: &mut Reader,
+    agg: &ast::Aggregate,
+    body: &[Literal],
+    values: &HashMap<String, Value>,
+) -> Result<Option<Value>, Missing> {
+    let groups = crate::ast::group_variables(agg, body);
+    let mut free = agg.clone();
+    free.result.name = "#value".into();
+    let mut alone = vec![Literal::Aggregate(free)];
+    for g in &groups {
+        let var = ast::Expr::Term(Term::Var(ast::Var {
+            name: g.to_string(),
+            span: agg.span,
+        }));
+        alone.push(Literal::Compare(ast::Comparison {
+            left: var.clone(),
+            op: ast::CompareOp::Eq,
+            right: var,
+            span: agg.span,
+        }));
+    }
+    let known: Vec<&str> = (groups.iter().copied())
+        .filter(|g| values.contains_key(*g))
+        .collect();
+    let plan = reader.plan_body(&alone, &known, Bindings::Named)?;
+    let bound: Vec<Value> = known.iter().map(|n| values[*n].clone()).collect();
+    Ok(reader.solve(&plan, &bound, 1).pop().and_then(|s| {
+        (plan.variables.iter())
+            .find(|(n, _)| n == "#value")
+            .map(|(_, slot)| reader.value(s[*slot]))
+    }))
 }
 
 /// An atom's arguments: known values, or `None` for the unknown.

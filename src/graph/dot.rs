@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Graph, NodeStyle};
+use super::{Edge, Graph, NodeStyle};
 
 /// The colours' names, for the legend.
 const NAMES: [(&str, &str); 8] = [
@@ -40,48 +40,22 @@ impl Graph {
         );
         out.push_str("  edge [fontname=\"monospace\", fontsize=10];\n");
         for node in &self.nodes {
-            let _ = write!(
+            let _ = writeln!(
                 out,
-                "  {} [label={}",
+                "  {} [label={}{}];",
                 quote(&node.id),
-                quote(&node.lines.join("\n"))
+                quote(&node.lines.join("\n")),
+                node_attributes(node.style)
             );
-            let attributes = match node.style {
-                NodeStyle::Entity | NodeStyle::Given => "",
-                NodeStyle::Derived => ", fillcolor=\"#e8f0fe\", color=\"#1f77b4\"",
-                NodeStyle::Absent => ", style=\"rounded,dashed\"",
-                NodeStyle::Rule => ", fillcolor=\"#fff8e1\", color=\"#ff7f0e\"",
-                NodeStyle::Failed => {
-                    ", style=\"rounded,dashed,filled\", fillcolor=\"#fdecea\", color=\"#d62728\""
-                }
-                NodeStyle::Truncated => ", style=\"rounded,dotted\"",
-            };
-            let _ = writeln!(out, "{attributes}];");
         }
         for edge in &self.edges {
-            let mut attributes = Vec::new();
-            if let Some(s) = edge.series {
-                let colour = quote(&self.legend[s].colour);
-                attributes.push(format!("color={colour}, fontcolor={colour}"));
-            }
-            if let Some(label) = &edge.label {
-                attributes.push(format!("label={}", quote(label)));
-            }
-            if !edge.directed {
-                attributes.push("dir=none".to_string());
-            }
-            if edge.dashed {
-                attributes.push("style=dashed".to_string());
-            }
-            if !edge.facts.is_empty() {
-                attributes.push(format!("tooltip={}", quote(&edge.facts.join("; "))));
-            }
             let _ = write!(
                 out,
                 "  {} -> {}",
                 quote(&self.nodes[edge.from].id),
                 quote(&self.nodes[edge.to].id)
             );
+            let attributes = self.edge_attributes(edge);
             if !attributes.is_empty() {
                 let _ = write!(out, " [{}]", attributes.join(", "));
             }
@@ -89,6 +63,45 @@ impl Graph {
         }
         out.push_str("}\n");
         out
+    }
+}
+
+impl Graph {
+    /// An edge's DOT attributes: its series' colour, label, direction,
+    /// style and the facts it stands for (as a tooltip).
+    fn edge_attributes(&self, edge: &Edge) -> Vec<String> {
+        let mut attributes = Vec::new();
+        if let Some(s) = edge.series {
+            let colour = quote(&self.legend[s].colour);
+            attributes.push(format!("color={colour}, fontcolor={colour}"));
+        }
+        if let Some(label) = &edge.label {
+            attributes.push(format!("label={}", quote(label)));
+        }
+        if !edge.directed {
+            attributes.push("dir=none".to_string());
+        }
+        if edge.dashed {
+            attributes.push("style=dashed".to_string());
+        }
+        if !edge.facts.is_empty() {
+            attributes.push(format!("tooltip={}", quote(&edge.facts.join("; "))));
+        }
+        attributes
+    }
+}
+
+/// A box's DOT attributes beyond the default style, by what it stands for.
+fn node_attributes(style: NodeStyle) -> &'static str {
+    match style {
+        NodeStyle::Entity | NodeStyle::Given => "",
+        NodeStyle::Derived => ", fillcolor=\"#e8f0fe\", color=\"#1f77b4\"",
+        NodeStyle::Absent => ", style=\"rounded,dashed\"",
+        NodeStyle::Rule => ", fillcolor=\"#fff8e1\", color=\"#ff7f0e\"",
+        NodeStyle::Failed => {
+            ", style=\"rounded,dashed,filled\", fillcolor=\"#fdecea\", color=\"#d62728\""
+        }
+        NodeStyle::Truncated => ", style=\"rounded,dotted\"",
     }
 }
 

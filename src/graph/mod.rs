@@ -153,33 +153,7 @@ impl Graph {
                 name: name.to_string(),
                 colour: PALETTE[series % PALETTE.len()].to_string(),
             });
-            // Each fact by its ends and label, to find its reverse.
-            let keys: Vec<(usize, usize, Option<String>)> = (facts.iter())
-                .map(|f| (index[&f.args[0]], index[&f.args[1]], edge_label(f)))
-                .collect();
-            let at: HashMap<(usize, usize, &Option<String>), usize> = (keys.iter().enumerate())
-                .map(|(i, (from, to, label))| ((*from, *to, label), i))
-                .collect();
-            for (i, (from, to, label)) in keys.iter().enumerate() {
-                let reverse = (from != to).then(|| at.get(&(*to, *from, label))).flatten();
-                let mut drawn = vec![canonical(name, &facts[i].args)];
-                match reverse {
-                    // A pair is drawn once, at the first of the two.
-                    Some(&j) if j < i => continue,
-                    Some(&j) => drawn.push(canonical(name, &facts[j].args)),
-                    None => {}
-                }
-                edges.push(Edge {
-                    from: *from,
-                    to: *to,
-                    series: Some(series),
-                    label: label.clone(),
-                    directed: reverse.is_none(),
-                    dashed: false,
-                    facts: drawn,
-                    validity: timed(facts[i]),
-                });
-            }
+            edges.extend(series_edges(series, name, facts, &index));
         }
         // Said once under the picture, so that a reader does not take a
         // line without arrowheads for a fact without a direction.
@@ -198,6 +172,45 @@ impl Graph {
             notes,
         }
     }
+}
+
+/// The lines of one predicate's facts (`series`), between the nodes
+/// `index` numbers: a fact and its reverse (same label) are one line
+/// without arrowheads, drawn at the first of the two.
+fn series_edges(
+    series: usize,
+    name: &str,
+    facts: &[&NetworkFact],
+    index: &HashMap<&Value, usize>,
+) -> Vec<Edge> {
+    // Each fact by its ends and label, to find its reverse.
+    let keys: Vec<(usize, usize, Option<String>)> = (facts.iter())
+        .map(|f| (index[&f.args[0]], index[&f.args[1]], edge_label(f)))
+        .collect();
+    let at: HashMap<(usize, usize, &Option<String>), usize> = (keys.iter().enumerate())
+        .map(|(i, (from, to, label))| ((*from, *to, label), i))
+        .collect();
+    let mut edges = Vec::new();
+    for (i, (from, to, label)) in keys.iter().enumerate() {
+        let reverse = (from != to).then(|| at.get(&(*to, *from, label))).flatten();
+        let mut drawn = vec![canonical(name, &facts[i].args)];
+        match reverse {
+            Some(&j) if j < i => continue,
+            Some(&j) => drawn.push(canonical(name, &facts[j].args)),
+            None => {}
+        }
+        edges.push(Edge {
+            from: *from,
+            to: *to,
+            series: Some(series),
+            label: label.clone(),
+            directed: reverse.is_none(),
+            dashed: false,
+            facts: drawn,
+            validity: timed(facts[i]),
+        });
+    }
+    edges
 }
 
 /// When a fact holds, unless always.

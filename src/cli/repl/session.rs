@@ -208,6 +208,8 @@ impl Session {
         Ok(())
     }
 
+    /// Runs a `:command`: one arm per command, the longer ones in methods
+    /// of their own.
     fn command(
         &mut self,
         word: &str,
@@ -223,37 +225,11 @@ impl Session {
                     writeln!(out, "loaded {argument}.")?;
                 }
             }
-            "why" | "whynot" if !argument.is_empty() => {
-                let explained = self.ask(|engine| engine.explain_named(name, argument));
-                if let Some((explanation, warnings)) = self.report(explained) {
-                    report::warnings(&warnings);
-                    write!(out, "{explanation}")?;
-                }
-            }
+            "why" | "whynot" if !argument.is_empty() => self.why(name, argument, out)?,
             "facts" => self.facts(argument, out)?,
             "rules" => self.rules(argument, out)?,
-            "retract" if !argument.is_empty() => {
-                let statement = with_period(argument);
-                self.prepare_change();
-                let start = Instant::now();
-                let retracted = self.engine.retract_source(name, &statement);
-                if let Some(update) = self.report(retracted) {
-                    self.stuck = false;
-                    self.last = Some(start.elapsed());
-                    summary(out, &update)?;
-                    write!(out, "{}", update.changes)?;
-                }
-            }
-            "whatif" if !argument.is_empty() => {
-                let changes = changes(argument);
-                let answer = self.ask(|engine| engine.what_if_named(name, &changes, false));
-                if let Some(answer) = self.report(answer) {
-                    if answer.changes.is_empty() {
-                        writeln!(out, "no derived fact would appear or disappear.")?;
-                    }
-                    write!(out, "{}", answer.changes)?;
-                }
-            }
+            "retract" if !argument.is_empty() => self.retract(name, argument, out)?,
+            "whatif" if !argument.is_empty() => self.what_if(name, argument, out)?,
             "save" if !argument.is_empty() => {
                 match std::fs::write(argument, self.engine.program_text()) {
                     Ok(()) => writeln!(out, "saved {argument}.")?,
@@ -280,6 +256,44 @@ impl Session {
             )),
         }
         Ok(Flow::Continue)
+    }
+
+    /// `:why GOAL`: its explanation.
+    fn why(&mut self, name: &str, goal: &str, out: &mut impl Write) -> io::Result<()> {
+        let explained = self.ask(|engine| engine.explain_named(name, goal));
+        if let Some((explanation, warnings)) = self.report(explained) {
+            report::warnings(&warnings);
+            write!(out, "{explanation}")?;
+        }
+        Ok(())
+    }
+
+    /// `:retract STATEMENT`: takes it out, and says what changed.
+    fn retract(&mut self, name: &str, statement: &str, out: &mut impl Write) -> io::Result<()> {
+        let statement = with_period(statement);
+        self.prepare_change();
+        let start = Instant::now();
+        let retracted = self.engine.retract_source(name, &statement);
+        if let Some(update) = self.report(retracted) {
+            self.stuck = false;
+            self.last = Some(start.elapsed());
+            summary(out, &update)?;
+            write!(out, "{}", update.changes)?;
+        }
+        Ok(())
+    }
+
+    /// `:whatif CHANGES`: what would appear and disappear.
+    fn what_if(&mut self, name: &str, argument: &str, out: &mut impl Write) -> io::Result<()> {
+        let changes = changes(argument);
+        let answer = self.ask(|engine| engine.what_if_named(name, &changes, false));
+        if let Some(answer) = self.report(answer) {
+            if answer.changes.is_empty() {
+                writeln!(out, "no derived fact would appear or disappear.")?;
+            }
+            write!(out, "{}", answer.changes)?;
+        }
+        Ok(())
     }
 
     /// `:facts [PRED]`: every fact (given and derived), canonical form.
