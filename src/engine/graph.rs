@@ -36,40 +36,7 @@ impl Engine {
 
     /// [`Engine::graph`] with the budgets and time point of `config`.
     pub fn graph_with(&self, predicates: &[&str], config: &Config) -> Result<Graph, Error> {
-        let (sources, span) = self.sources.with_scratch("<graph>", predicates.join(" "));
-        let known = self.predicates();
-        let mut problems = Vec::new();
-        // Each predicate to draw once, with its arity, in the order named.
-        let mut drawn: Vec<(&str, usize)> = Vec::new();
-        let mut offset = span.start;
-        for &name in predicates {
-            let at = Span::new(offset, offset + name.len());
-            offset += name.len() + 1;
-            match known.iter().find(|p| p.name == name) {
-                None => problems.push(Problem::new(
-                    GraphError::UnknownPredicate {
-                        name: name.to_string(),
-                        span: at,
-                        help: did_you_mean(name, known.iter().map(|p| p.name.as_str()))
-                            .unwrap_or_else(|| listed(&known)),
-                    },
-                    &sources,
-                )),
-                Some(p) if p.arity < 2 => problems.push(Problem::new(
-                    GraphError::Arity {
-                        name: name.to_string(),
-                        arity: p.arity,
-                        span: at,
-                    },
-                    &sources,
-                )),
-                Some(p) if !drawn.iter().any(|&(n, _)| n == name) => drawn.push((name, p.arity)),
-                Some(_) => {}
-            }
-        }
-        if !problems.is_empty() {
-            return Err(Error::new(problems));
-        }
+        let drawn = self.drawn(predicates)?;
         let mut queries = Vec::with_capacity(drawn.len());
         for &(name, arity) in &drawn {
             let args = (0..arity).map(|i| Arg::Var(format!("A{i}")));
@@ -102,6 +69,48 @@ impl Engine {
             title.push_str(&format!(" at {t}"));
         }
         Ok(Graph::network(&title, &facts))
+    }
+}
+
+impl Engine {
+    /// Each predicate of `predicates` to draw once, with its arity, in
+    /// the order named; an error for each that the program lacks or that
+    /// has fewer than two arguments.
+    fn drawn<'p>(&self, predicates: &[&'p str]) -> Result<Vec<(&'p str, usize)>, Error> {
+        let (sources, span) = self.sources.with_scratch("<graph>", predicates.join(" "));
+        let known = self.predicates();
+        let mut problems = Vec::new();
+        let mut drawn: Vec<(&str, usize)> = Vec::new();
+        let mut offset = span.start;
+        for &name in predicates {
+            let at = Span::new(offset, offset + name.len());
+            offset += name.len() + 1;
+            match known.iter().find(|p| p.name == name) {
+                None => problems.push(Problem::new(
+                    GraphError::UnknownPredicate {
+                        name: name.to_string(),
+                        span: at,
+                        help: did_you_mean(name, known.iter().map(|p| p.name.as_str()))
+                            .unwrap_or_else(|| listed(&known)),
+                    },
+                    &sources,
+                )),
+                Some(p) if p.arity < 2 => problems.push(Problem::new(
+                    GraphError::Arity {
+                        name: name.to_string(),
+                        arity: p.arity,
+                        span: at,
+                    },
+                    &sources,
+                )),
+                Some(p) if !drawn.iter().any(|&(n, _)| n == name) => drawn.push((name, p.arity)),
+                Some(_) => {}
+            }
+        }
+        match problems.is_empty() {
+            true => Ok(drawn),
+            false => Err(Error::new(problems)),
+        }
     }
 }
 

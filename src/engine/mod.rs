@@ -17,6 +17,7 @@ mod changes;
 mod graph;
 mod pattern;
 mod print;
+mod refresh;
 mod retract;
 mod setup;
 mod shared;

@@ -20,7 +20,7 @@ use super::{ChangeSet, Engine, Explanation, WhatIf};
 use crate::ast::{Atom, Literal, Query, Statement, Term};
 use crate::check::{self, Stratification};
 use crate::error::{Error, EvalError, Problem};
-use crate::eval::{self, Answers, Config, Database, Given, ImportedRows, Model, Reader};
+use crate::eval::{self, Answers, Config, Database, Given, ImportedRows, Missing, Model, Reader};
 use crate::eval::{sweep, Timeline, Track};
 use crate::explain::{Failure, Justification, Proof, Prover};
 use crate::fact::Fact;
@@ -28,7 +28,7 @@ use crate::intern::Interner;
 use crate::intern::{Id, Names};
 use crate::load::Program;
 use crate::plan::Bindings;
-use crate::plan::{self, Plan, QueryPlan};
+use crate::plan::{self, Plan, PredId, QueryPlan};
 use crate::source::{Sources, Span};
 use crate::time::{Interval, Time, Validity, NEVER_AFTER, NEVER_BEFORE};
 use crate::value::Value;
@@ -168,44 +168,14 @@ impl Engine {
         self.timeline.ask(|timeline| {
             let db = &timeline.db;
             let mut reader = Reader::within(db, config, goal);
-            let mut found: HashMap<Vec<Id>, Validity> = HashMap::new();
-            if let Some(pred) = db.pred(&atom.predicate.text) {
-                let body = crate::ast::name_wildcards(&query.body);
-                let plan = reader.plan_body(&body, &[], Bindings::All)?;
-                let slot = |name: &str| plan.variables.iter().find(|(n, _)| n == name).map(|v| v.1);
-                let project: Vec<usize> = variables.iter().filter_map(|v| slot(v)).collect();
-                let Literal::Positive(named) = &body[0] else {
-                    unreachable!("one positive atom");
-                };
-                let columns: Vec<Option<usize>> = (named.args.iter())
-                    .map(|t| match t {
-                        Term::Var(v) => slot(&v.name),
-                        _ => None,
-                    })
-                    .collect();
-                let constants = constants_of(atom, db);
-                // The facts of the last interval's model.
-                let matches = match reader.answer_slots(&plan) {
-                    Ok(matches) => matches,
+            let found = match db.pred(&atom.predicate.text) {
+                Some(pred) => match fits_over_time(&mut reader, timeline, query, pred, &variables)?
+                {
+                    Ok(found) => found,
                     Err(e) => return Ok(Err(e)),
-                };
-                for slots in matches {
-                    let row: Vec<Id> = (columns.iter().zip(&constants))
-                        .map(|(c, k)| c.map_or_else(|| k.unwrap_or(0), |s| slots[s]))
-                        .collect();
-                    let key = project.iter().map(|&s| slots[s]).collect();
-                    merge(&mut found, key, &timeline.validity(pred, &row));
-                }
-                // The facts that held only before it.
-                for (row, validity) in &timeline.changed[pred] {
-                    if validity.is_never() || db.find(pred, row).is_some() {
-                        continue;
-                    }
-                    if let Some(key) = fits(atom, &constants, row, &variables) {
-                        merge(&mut found, key, validity);
-                    }
-                }
-            }
+                },
+                None => HashMap::new(),
+            };
             let mut rows: Vec<(Vec<Id>, Validity)> = found.into_iter().collect();
             rows.sort_by(|a, b| reader.names.cmp_rows(&a.0, &b.0));
             let (rows, validities) = (rows.into_iter())
@@ -560,6 +530,57 @@ impl Engine {
         };
         Ok(Some(changes))
     }
+}
+
+/// The answers to a goal of one positive atom of `pred` (`query`) over
+/// every time, by the values of its named `variables`, each with when
+/// it holds: the facts of the timeline's last interval that fit it, and
+/// those that held only before then.
+fn fits_over_time(
+    reader: &mut Reader,
+    timeline: &Timeline,
+    query: &Query,
+    pred: PredId,
+    variables: &[String],
+) -> Result<Result<HashMap<Vec<Id>, Validity>, EvalError>, Missing> {
+    let db = &timeline.db;
+    let mut found: HashMap<Vec<Id>, Validity> = HashMap::new();
+    let body = crate::ast::name_wildcards(&query.body);
+    let plan = reader.plan_body(&body, &[], Bindings::All)?;
+    let slot = |name: &str| plan.variables.iter().find(|(n, _)| n == name).map(|v| v.1);
+    let project: Vec<usize> = variables.iter().filter_map(|v| slot(v)).collect();
+    let (Literal::Positive(named), Literal::Positive(atom)) = (&body[0], &query.body[0]) else {
+        unreachable!("one positive atom");
+    };
+    let columns: Vec<Option<usize>> = (named.args.iter())
+        .map(|t| match t {
+            Term::Var(v) => slot(&v.name),
+            _ => None,
+        })
+        .collect();
+    let constants = constants_of(atom, db);
+    // The facts of the last interval's model.
+    let matches = match reader.answer_slots(&plan) {
+        Ok(matches) => matches,
+        Err(e) => return Ok(Err(e)),
+    };
+    for slots in matches {
+        let row: Vec<Id> = (columns.iter().zip(&constants))
+            .map(|(c, k)| c.map_or_else(|| k.unwrap_or(0), |s| slots[s]))
+            .collect();
+        let key = project.iter().map(|&s| slots[s]).collect();
+        merge(&mut found, key, &timeline.validity(pred, &row));
+    }
+    // The facts that held only before it.
+    for (row, validity) in &timeline.changed[pred] {
+        if validity.is_never() || db.find(pred, row).is_some() {
+            continue;
+        }
+        if let Some(key) = fits(atom, &constants, row, variables) {
+            merge(&mut found, key, validity);
+        }
+    }
+    Ok(Ok(found))
 }
 
 /// A program planned afresh, with the interner of its constants.

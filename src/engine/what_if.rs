@@ -96,20 +96,8 @@ impl Engine {
             let (sources, span) = self.sources.with_scratch(add_name, text.join("\n"));
             return Err(Error::single(NotEvaluated { span }, &sources));
         }
-        // What a comparison over time needs of the engine as it is that the
-        // change does not keep (it keeps the model and timeline it had).
         let was_temporal = self.is_temporal();
-        let prior = match (was_temporal, config.at) {
-            (true, Some(t)) => Prior {
-                snapshot: Some(self.snapshot(t, config)?),
-                timeline: None,
-            },
-            (true, None) if !self.has_timeline() => Prior {
-                snapshot: None,
-                timeline: Some(self.compute_timeline(config)?),
-            },
-            _ => Prior::default(),
-        };
+        let prior = self.prior(config)?;
         // The change is made in place, and taken back: the program by its
         // undo record, the model by its journal (or, over time, the model
         // and timeline it had, kept), at the cost of the change.
@@ -125,29 +113,48 @@ impl Engine {
         if was_temporal || self.is_temporal() {
             return self.what_if_in_time(prior, explain, config, end);
         }
-        let proofs = |engine: &Engine, facts: Vec<Fact>| -> Vec<Proof> {
-            facts
-                .iter()
-                .filter_map(|f| match engine.explain_in_model(f, None)? {
-                    Ok(Explanation::Holds(proof)) => Some(proof),
-                    _ => None,
-                })
-                .collect()
-        };
         let mut what_if = WhatIf {
             changes: update.changes,
             gained: Vec::new(),
             lost: Vec::new(),
         };
         if explain {
-            what_if.gained = proofs(self, what_if.changes.appeared().collect());
+            what_if.gained = self.proofs(what_if.changes.appeared());
         }
         self.take_back();
         self.sources.truncate(end);
         if explain {
-            what_if.lost = proofs(self, what_if.changes.disappeared().collect());
+            what_if.lost = self.proofs(what_if.changes.disappeared());
         }
         Ok(what_if)
+    }
+
+    /// What a comparison over time needs of the engine as it is that a
+    /// change does not keep (it keeps the model and timeline it had): at
+    /// a time point, the snapshot there; over every time, the timeline
+    /// when the engine has none.
+    fn prior(&self, config: &Config) -> Result<Prior, Error> {
+        Ok(match (self.is_temporal(), config.at) {
+            (true, Some(t)) => Prior {
+                snapshot: Some(self.snapshot(t, config)?),
+                timeline: None,
+            },
+            (true, None) if !self.has_timeline() => Prior {
+                snapshot: None,
+                timeline: Some(self.compute_timeline(config)?),
+            },
+            _ => Prior::default(),
+        })
+    }
+
+    /// The proofs, in the model, of the facts that hold.
+    fn proofs(&self, facts: impl Iterator<Item = Fact>) -> Vec<Proof> {
+        facts
+            .filter_map(|f| match self.explain_in_model(&f, None)? {
+                Ok(Explanation::Holds(proof)) => Some(proof),
+                _ => None,
+            })
+            .collect()
     }
 
     /// The retractions of `changes` (their texts recorded under the first

@@ -158,6 +158,18 @@ fn missing_from(
     (blocks.into_iter().flat_map(|(m, _)| m).collect(), held)
 }
 
+/// Whether a stratum is evaluated again rather than maintained: it
+/// concludes a predicate whose last rule went, an aggregate of it reads a
+/// predicate that changed, or it reads one that was rebuilt (whose old
+/// state is gone).
+fn must_rebuild(stratum: &StratumPlan, edit: &Edit, moved: &Moves, rebuilt: &[bool]) -> bool {
+    let changed = |p: PredId| !moved.appeared[p].is_empty() || !moved.disappeared[p].is_empty();
+    (stratum.predicates.iter()).any(|p| edit.removed_heads.contains(p))
+        || stratum.rules.iter().any(|r| {
+            r.aggregated.iter().any(|&p| changed(p)) || r.reads().any(|p| rebuilt[p])
+        })
+}
+
 /// Per predicate id: facts the update touches in one way.
 type PerPred<T> = Vec<Vec<T>>;
 
@@ -195,16 +207,7 @@ impl Database {
         let mut rebuilt = vec![false; self.relations.len()];
         for s in 0..self.plan.strata.len() {
             let stratum = self.plan.strata[s].clone();
-            let changed =
-                |p: PredId| !moved.appeared[p].is_empty() || !moved.disappeared[p].is_empty();
-            let recompute = stratum
-                .predicates
-                .iter()
-                .any(|p| edit.removed_heads.contains(p))
-                || stratum.rules.iter().any(|r| {
-                    r.aggregated.iter().any(|&p| changed(p)) || r.reads().any(|p| rebuilt[p])
-                });
-            let seed = if recompute {
+            let seed = if must_rebuild(&stratum, &edit, &moved, &rebuilt) {
                 None
             } else {
                 self.dred(&stratum, &edit, &moved, &mut ungiven, budget)?
@@ -578,15 +581,7 @@ impl Database {
                 delta_end: rel.appended().lo,
             })
             .collect();
-        let mut found: Vec<Option<Relation>> = vec![None; self.relations.len()];
-        for &p in &stratum.predicates {
-            for r in std::mem::take(&mut ungiven[p]) {
-                let arity = self.relations[p].arity();
-                found[p]
-                    .get_or_insert_with(|| Relation::new(arity))
-                    .insert(self.relations[p].row(r), 0);
-            }
-        }
+        let mut found = self.take_rows(&stratum.predicates, ungiven);
         // The first round reads the rows that moved below the stratum;
         // each later one the facts the round before overdeleted in the
         // stratum's own predicates (never negated: stratification).
@@ -626,6 +621,20 @@ impl Database {
             }
             wave = Some(next);
         }
+    }
+
+    /// The rows `rows` names of each of `preds` (taken), as relations.
+    fn take_rows(&self, preds: &[PredId], rows: &mut PerPred<RowId>) -> Vec<Option<Relation>> {
+        let mut found: Vec<Option<Relation>> = vec![None; self.relations.len()];
+        for &p in preds {
+            for r in std::mem::take(&mut rows[p]) {
+                let arity = self.relations[p].arity();
+                found[p]
+                    .get_or_insert_with(|| Relation::new(arity))
+                    .insert(self.relations[p].row(r), 0);
+            }
+        }
+        found
     }
 
     /// Delete and rederive's last step: puts into `seed`, in the new
