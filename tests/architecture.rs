@@ -261,3 +261,48 @@ fn evaluation_reads_no_syntax_tree() {
     // The check sees such edges where they are.
     assert!(edges["eval::naive"].contains("ast"));
 }
+
+/// The layers of ARCHITECTURE.md, bottom first: a module imports only
+/// from its own layer or those below, so data flows one way through the
+/// stages (parse, load, check, plan, evaluate, explain, draw) to the
+/// engine over them all.
+const LAYERS: &[&[&str]] = &[
+    &["source", "value", "hash", "suggest", "compact", "files", "testing"],
+    &["time", "error", "intern"],
+    &["ast", "json", "fact", "convert"],
+    &["answers", "parse", "facts", "binding"],
+    &["de", "load"],
+    &["import", "check"],
+    &["plan"],
+    &["eval"],
+    &["explain"],
+    &["graph"],
+    &["engine"],
+];
+
+#[test]
+fn every_module_imports_only_from_its_layer_or_below() {
+    let mods = modules();
+    let edges = import_graph(&mods);
+    let top = |m: &str| m.split("::").next().unwrap_or(m).to_string();
+    let layer = |m: &str| LAYERS.iter().position(|layer| layer.contains(&m));
+    let mut checked = 0;
+    for (module, targets) in &edges {
+        let from = top(module);
+        if from == "crate" {
+            continue;
+        }
+        let Some(at) = layer(&from) else {
+            panic!("`{from}` is in no layer: place it in LAYERS and ARCHITECTURE.md");
+        };
+        for target in targets.iter().map(|t| top(t)).filter(|t| *t != from) {
+            let below = layer(&target).unwrap_or_else(|| panic!("`{target}` is in no layer"));
+            assert!(
+                below <= at,
+                "{module} (layer {at}) imports {target} (layer {below}), a layer above it"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 50, "the imports between layers were found");
+}
