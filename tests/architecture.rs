@@ -267,7 +267,9 @@ fn evaluation_reads_no_syntax_tree() {
 /// stages (parse, load, check, plan, evaluate, explain, draw) to the
 /// engine over them all.
 const LAYERS: &[&[&str]] = &[
-    &["source", "value", "hash", "suggest", "compact", "files", "testing"],
+    &[
+        "source", "value", "hash", "suggest", "compact", "files", "testing",
+    ],
     &["time", "error", "intern"],
     &["ast", "json", "fact", "convert"],
     &["answers", "parse", "facts", "binding"],

@@ -182,3 +182,64 @@ fn argument_counts(l: &Literal, bound: &HashSet<String>) -> (usize, usize) {
     }
     (known, unknown.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ast::{head_variables, Statement};
+    use crate::parse::parse_module;
+
+    /// The join order of the body of `rule` (one rule in source text),
+    /// nothing bound before it, its head's variables needed, `sizes`
+    /// the facts each literal reads (by position; 0 for the rest).
+    fn order(rule: &str, sizes: &[u32]) -> Vec<usize> {
+        let (module, errors) = parse_module(rule, 0);
+        assert!(errors.is_empty(), "{errors:?}");
+        let Some(Statement::Rule(rule, _)) = module.statements.first() else {
+            panic!("one rule");
+        };
+        let needed = head_variables(rule).into_iter().map(String::from).collect();
+        let size = |i: usize| sizes.get(i).copied().unwrap_or(0);
+        join_order(&rule.body, &HashSet::new(), None, &size, &needed)
+    }
+
+    #[test]
+    fn a_join_starts_from_the_atom_with_the_most_constants() {
+        assert_eq!(order("q(X) if a(X, Y), b(Y, c).", &[]), [1, 0]);
+    }
+
+    #[test]
+    fn between_equals_the_fewer_unbound_variables_then_source_order_win() {
+        assert_eq!(order("q(X, Y) if a(X, Y), b(X).", &[]), [1, 0]);
+        assert_eq!(order("q(X, Y) if a(X), b(X, Y).", &[]), [0, 1]);
+    }
+
+    #[test]
+    fn a_join_stays_connected() {
+        // After `a`, `b` shares a bound variable with it and `c` none.
+        assert_eq!(order("q(X) if a(X, Y), c(Z, W), b(Y, Z).", &[]), [0, 2, 1]);
+    }
+
+    #[test]
+    fn ties_go_to_the_smaller_relation() {
+        assert_eq!(order("q(X, Y) if a(X), b(Y).", &[100, 10]), [1, 0]);
+        assert_eq!(order("q(X, Y) if a(X), b(Y).", &[10, 100]), [0, 1]);
+    }
+
+    #[test]
+    fn tests_run_as_soon_as_their_variables_are_bound() {
+        assert_eq!(order("q(X, Y) if a(X), X > 1, b(X, Y), not c(Y).", &[]), [0, 1, 2, 3]);
+    }
+
+    #[test]
+    fn arithmetic_waits_for_the_atoms_that_do_not_need_its_result() {
+        assert_eq!(order("q(X, Z) if a(X), Z = X + 1, b(X).", &[]), [0, 2, 1]);
+        // An atom that reads the result comes after it.
+        assert_eq!(order("q(X, Z) if a(X), Z = X + 1, b(Z).", &[]), [0, 1, 2]);
+    }
+
+    #[test]
+    fn a_part_that_shares_nothing_with_the_head_goes_first() {
+        assert_eq!(order("q(X) if a(X), e(Y).", &[]), [1, 0]);
+    }
+}
