@@ -135,15 +135,8 @@ pub fn layout(sizes: &[Size], links: &[Link]) -> Layout {
         vertices[v].row = r;
     }
     let (chains, label_of) = chains(links, &oriented, &rows, &mut vertices);
+    let (up, down) = neighbours(&chains, vertices.len());
     let row_count = vertices.iter().map(|v| v.row + 1).max().unwrap_or(0);
-    let mut up: Vec<Vec<usize>> = vec![Vec::new(); vertices.len()];
-    let mut down: Vec<Vec<usize>> = vec![Vec::new(); vertices.len()];
-    for chain in &chains {
-        for pair in chain.windows(2) {
-            down[pair[0]].push(pair[1]);
-            up[pair[1]].push(pair[0]);
-        }
-    }
     let mut layers: Vec<Vec<usize>> = vec![Vec::new(); row_count];
     for (v, vertex) in vertices.iter().enumerate() {
         layers[vertex.row].push(v);
@@ -268,6 +261,20 @@ fn chains(
         chains.push(chain);
     }
     (chains, label_of)
+}
+
+/// Each vertex's neighbours in the row above (`up`) and below (`down`),
+/// along the chains.
+fn neighbours(chains: &[Vec<usize>], count: usize) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
+    let mut up: Vec<Vec<usize>> = vec![Vec::new(); count];
+    let mut down: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for chain in chains {
+        for pair in chain.windows(2) {
+            down[pair[0]].push(pair[1]);
+            up[pair[1]].push(pair[0]);
+        }
+    }
+    (up, down)
 }
 
 /// Each row as tall as its tallest box: the rows' tops and heights, and
