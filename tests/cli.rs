@@ -480,3 +480,116 @@ fn a_time_limit_stops_one_large_join_in_a_query() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn options_go_anywhere_between_arguments() {
+    let kb = "rules/caucasus.rules";
+    let theory = "rules/alliance_theory.rules";
+    // Each command with its options last, then the same words reordered.
+    let cases: &[(&[&str], &[&[&str]])] = &[
+        (
+            &[
+                "graph", "supports", "rivals", kb, "--at", "1995", "--format", "dot",
+            ],
+            &[
+                &[
+                    "graph", "supports", "rivals", "--at", "1995", kb, "--format", "dot",
+                ],
+                &[
+                    "graph", "supports", "--format", "dot", "rivals", kb, "--at", "1995",
+                ],
+                &[
+                    "graph", "--at", "1995", "supports", "rivals", "--format", "dot", kb,
+                ],
+            ],
+        ),
+        (
+            &["graph", "supports", kb, "--format", "json"],
+            &[&["graph", "supports", "--format", "json", kb]],
+        ),
+        (
+            &["run", kb, theory, "--at", "1995", "-j", "1"],
+            &[&["run", kb, "--at", "1995", theory, "-j", "1"]],
+        ),
+        (
+            &[
+                "query",
+                "supports(turkey, Who)",
+                kb,
+                "--at",
+                "2012",
+                "--format",
+                "csv",
+            ],
+            &[&[
+                "query",
+                "--at",
+                "2012",
+                "supports(turkey, Who)",
+                "--format",
+                "csv",
+                kb,
+            ]],
+        ),
+        (
+            &[
+                "explain",
+                "supports(turkey, azerbaijan)",
+                kb,
+                "--at",
+                "2012",
+            ],
+            &[&[
+                "explain",
+                "--at",
+                "2012",
+                "supports(turkey, azerbaijan)",
+                kb,
+            ]],
+        ),
+        (
+            &["timeline", "supports(turkey, Who)", kb, "--format", "json"],
+            &[&["timeline", "supports(turkey, Who)", "--format", "json", kb]],
+        ),
+        (
+            &[
+                "what-if",
+                kb,
+                theory,
+                "--retract",
+                "clause(strategic_partnership_2010, mutual_support)",
+            ],
+            &[&[
+                "what-if",
+                kb,
+                "--retract",
+                "clause(strategic_partnership_2010, mutual_support)",
+                theory,
+            ]],
+        ),
+    ];
+    for (canonical, reordered) in cases {
+        let expected = entente(canonical);
+        assert_eq!(
+            expected.status.code(),
+            Some(0),
+            "{canonical:?}: {}",
+            stderr(&expected)
+        );
+        assert!(!expected.stdout.is_empty(), "{canonical:?}");
+        for args in reordered.iter() {
+            let out = entente(args);
+            assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+            assert_eq!(stdout(&out), stdout(&expected), "{args:?}");
+        }
+    }
+    // `-o` between the predicates and the files.
+    let dir = std::env::temp_dir().join(format!("entente-graph-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let svg = dir.join("y.svg");
+    let svg = svg.to_str().unwrap();
+    let out = entente(&["graph", "supports", "-o", svg, kb]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(std::fs::read_to_string(svg).unwrap().starts_with("<svg"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -72,7 +72,7 @@ enum Command {
     #[command(override_usage = "entente graph <PRED>... <FILES>... [OPTIONS]")]
     Graph {
         /// Predicates to draw (e.g. `supports rivals`), then the rule files.
-        #[arg(required = true, num_args = 2.., value_name = "PRED|FILE")]
+        #[arg(required = true, value_name = "PRED|FILE")]
         arguments: Vec<String>,
         /// Output format [default: from the -o file's extension (.dot, .gv,
         /// .json), else svg].
