@@ -548,6 +548,25 @@ pub enum Warning {
         #[help]
         help: Option<String>,
     },
+    /// A fact added to an engine that asks about one time point, which
+    /// does not hold then: it is kept, but answers at that time do not
+    /// see it.
+    #[error("`{fact}` does not hold at {at}")]
+    #[diagnostic(code(entente::not_at_time), severity(Warning))]
+    NotAtTime {
+        /// The fact.
+        fact: String,
+        /// The time point asked about.
+        at: i64,
+        /// When the fact holds.
+        #[label("it holds {validity}")]
+        span: Span,
+        /// When the fact holds, in words.
+        validity: String,
+        /// What to do about it.
+        #[help]
+        help: String,
+    },
     /// A named variable used only once in a rule.
     #[error("variable `{name}` is used only once")]
     #[diagnostic(
@@ -599,7 +618,8 @@ pub enum ErrorKind {
     /// A question asked before the program was evaluated
     /// (`entente::not_evaluated`).
     NotEvaluated,
-    /// A warning (`entente::undefined`, `entente::singleton`).
+    /// A warning (`entente::undefined`, `entente::singleton`,
+    /// `entente::not_at_time`).
     Warning,
 }
 
@@ -628,7 +648,9 @@ impl ErrorKind {
             "entente::graph" => ErrorKind::Graph,
             "entente::value" => ErrorKind::Value,
             "entente::not_evaluated" => ErrorKind::NotEvaluated,
-            "entente::undefined" | "entente::singleton" => ErrorKind::Warning,
+            "entente::undefined" | "entente::singleton" | "entente::not_at_time" => {
+                ErrorKind::Warning
+            }
             _ => ErrorKind::Check,
         }
     }

@@ -422,3 +422,50 @@ fn without_a_clock_nothing_is_timed_and_no_time_limit_is_reached() {
         entente::ErrorKind::Limit(entente::Limit::Time)
     );
 }
+
+#[test]
+fn a_program_over_time_completes_its_symbols_and_warns_of_facts_outside_the_time_asked() {
+    // Over every time the engine keeps a timeline, not one model: its
+    // symbols still complete.
+    let mut engine = Engine::new();
+    engine
+        .load_source(
+            "t.rules",
+            "treaty(georgia, turkey) since 1996.\nstate(armenia).",
+        )
+        .unwrap();
+    engine.run().unwrap();
+    let symbols = engine.symbols();
+    for s in ["armenia", "georgia", "turkey"] {
+        assert!(symbols.iter().any(|x| x == s), "{s} in {symbols:?}");
+    }
+    // At 1995, a fact added from 1996 on is kept, with a warning.
+    let mut engine = Engine::with_config(Config {
+        at: Some(1995),
+        ..Config::default()
+    });
+    engine.load_source("t.rules", "state(armenia).").unwrap();
+    engine.run().unwrap();
+    let update = engine
+        .add_source(
+            "<repl>",
+            "treaty_x(georgia, turkey) from 1996 to 2009.\ntreaty_x(a, b) since 1990.",
+        )
+        .unwrap();
+    assert_eq!(update.warnings.len(), 1, "{:?}", update.warnings);
+    let warning = entente::render(&update.warnings[0], false);
+    assert!(warning.contains("entente::not_at_time"), "{warning}");
+    assert!(
+        warning.contains("`treaty_x(georgia, turkey)` does not hold at 1995"),
+        "{warning}"
+    );
+    assert!(warning.contains("it holds from 1996 to 2009"), "{warning}");
+    assert_eq!(update.warnings[0].kind(), entente::ErrorKind::Warning);
+    // Without a time point, nothing to warn of.
+    let mut engine = Engine::new();
+    engine.load_source("t.rules", "state(armenia).").unwrap();
+    let update = engine
+        .add_source("<repl>", "treaty_x(georgia, turkey) from 1996 to 2009.")
+        .unwrap();
+    assert!(update.warnings.is_empty());
+}

@@ -17,18 +17,21 @@ use super::pattern::write_facts;
 use super::retract::Retraction;
 use super::undo::{Before, Restore};
 use super::{ChangeSet, Engine};
-use crate::ast::Statement;
+use crate::ast::{Statement, When};
 use crate::check;
 use crate::check::{Stratification, Vocabulary};
-use crate::error::{Error, Problem};
+use crate::error::{Error, Problem, Warning};
 use crate::eval::{Config, ImportedRows, Model};
 use crate::fact::Fact;
 use crate::facts::Mark;
 use crate::import;
 use crate::load::{Loader, Program};
 use crate::parse::parse_module;
+use crate::source::Sources;
+use crate::time::Time;
 
 /// Statements to add.
+#[derive(Clone, Copy)]
 pub(super) enum Addition<'a> {
     /// Nothing.
     Nothing,
@@ -38,6 +41,12 @@ pub(super) enum Addition<'a> {
     Text(&'a str, &'a str),
     /// Facts built from Rust values, under a display name.
     Facts(&'a str, &'a [Fact]),
+}
+
+impl Addition<'_> {
+    fn is_files(&self) -> bool {
+        matches!(self, Addition::Files(_))
+    }
 }
 
 /// What a change retracts: statements, and the problems of reading them.
@@ -279,6 +288,11 @@ impl Engine {
         config: &Config,
     ) -> Result<Update, Error> {
         let first_new = self.sources.end();
+        // Facts added to a model asked about at a time point, which do not
+        // hold then, are pointed out (not those of the program's files).
+        let warn_at = config
+            .at
+            .filter(|_| self.is_current() && !addition.is_files());
         let (mut added, mut errors) = self.read(addition);
         errors.extend(retract.errors);
         let retracted = retract.statements;
@@ -314,7 +328,10 @@ impl Engine {
             errors.extend(warnings);
             return Err(Error::new(errors));
         }
-        let warnings: Vec<Problem> = warnings.collect();
+        let mut warnings: Vec<Problem> = warnings.collect();
+        if let Some(t) = warn_at {
+            warnings.extend(not_at(&program, &since, t, &self.sources));
+        }
         let next = Next {
             program,
             strata: report.strata,
@@ -423,6 +440,37 @@ impl Engine {
         }
         errors
     }
+}
+
+/// A warning for each fact the change adds (those after `since`) that
+/// does not hold at `t`, the time point the engine asks about: it is kept,
+/// but no answer at `t` sees it.
+fn not_at(program: &Program, since: &AddedSince, t: Time, sources: &Sources) -> Vec<Problem> {
+    let mut warnings = Vec::new();
+    for fact in program.facts.since(&since.facts) {
+        let Some(when) = program.when(fact.span()) else {
+            continue;
+        };
+        if when.interval().is_some_and(|i| i.contains(t)) {
+            continue;
+        }
+        let validity = When::words(when.from, when.to);
+        let fact = Fact {
+            predicate: fact.name().to_string(),
+            args: program.facts.values(fact),
+        };
+        let warning = Warning::NotAtTime {
+            fact: fact.to_string().trim_end_matches('.').to_string(),
+            at: t,
+            span: when.span,
+            help: format!(
+                "it is kept, but answers at {t} do not see it; `? GOAL at T.` asks at another time"
+            ),
+            validity,
+        };
+        warnings.push(Problem::new(warning, sources));
+    }
+    warnings
 }
 
 /// A changed program, checked, that a change is about to commit.

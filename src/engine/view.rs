@@ -170,10 +170,14 @@ impl Engine {
             .map(|m| m.facts().stats().to_vec())
     }
 
-    /// The symbols of the current model (for completion).
+    /// The symbols of the current model, or of the timeline's (for
+    /// completion): every symbol of the program's facts, those that hold
+    /// at no time asked about included.
     pub fn symbols(&self) -> Vec<String> {
         let model = self.model.read();
-        let Some(db) = model.as_deref().map(Model::facts) else {
+        let timeline = self.timeline.read();
+        let db = (model.as_deref().map(Model::facts)).or(timeline.as_ref().map(|t| &t.db));
+        let Some(db) = db else {
             return Vec::new();
         };
         let mut symbols: Vec<String> = (db.names().strings())

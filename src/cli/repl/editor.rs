@@ -14,7 +14,7 @@ use rustyline::highlight::Highlighter;
 use rustyline::hint::Hinter;
 use rustyline::history::FileHistory;
 use rustyline::validate::Validator;
-use rustyline::{Context, Editor};
+use rustyline::{CompletionType, Context, Editor};
 
 use super::add_line;
 use super::session::{Flow, Session, COMMANDS};
@@ -28,7 +28,11 @@ pub fn run(session: &mut Session, cancel: CancelToken) -> io::Result<()> {
     // token that the evaluation checks; inside it, the editor reports it.
     let handler = cancel.clone();
     let _ = ctrlc::set_handler(move || handler.cancel());
-    let config = rustyline::Config::builder().auto_add_history(false).build();
+    // Tab completes what all choices share; a second Tab lists them.
+    let config = rustyline::Config::builder()
+        .auto_add_history(false)
+        .completion_type(CompletionType::List)
+        .build();
     let mut editor: Editor<Names, FileHistory> =
         Editor::with_config(config).map_err(io::Error::other)?;
     editor.set_helper(Some(Names::default()));
@@ -40,12 +44,27 @@ pub fn run(session: &mut Session, cancel: CancelToken) -> io::Result<()> {
         "Entente {}: statements end with `.`; `? goal.` asks; `:help` lists commands; Ctrl-D leaves.",
         env!("CARGO_PKG_VERSION")
     );
+    // The time point asked about, in the prompt itself, so that it is
+    // never out of sight.
+    let (prompt, continuation) = match session.at() {
+        Some(t) => {
+            println!("Asking about {t} (--at): facts that do not hold then are kept but not seen; `? goal at T.` asks about another time.");
+            let prompt = format!("entente@{t}> ");
+            let continuation = format!("{:>width$} ", "...", width = prompt.len() - 1);
+            (prompt, continuation)
+        }
+        None => (PROMPT.to_string(), CONTINUE.to_string()),
+    };
     let mut entry = String::new();
     loop {
         if let Some(names) = editor.helper_mut() {
             names.refresh(session.engine());
         }
-        let prompt = if entry.is_empty() { PROMPT } else { CONTINUE };
+        let prompt = if entry.is_empty() {
+            &prompt
+        } else {
+            &continuation
+        };
         let line = match editor.readline(prompt) {
             Ok(line) => line,
             Err(ReadlineError::Interrupted) => {
@@ -87,20 +106,74 @@ fn history_file() -> Option<PathBuf> {
     Some(dir.join("history"))
 }
 
-/// What tab completes: commands, and the model's predicates and symbols.
+/// What tab completes: commands after `:`, predicates where a predicate
+/// goes, the model's constants in argument positions (inside an atom's
+/// parentheses), and file names after `:load` and `:save`.
 #[derive(Default)]
 struct Names {
-    words: Vec<String>,
+    predicates: Vec<String>,
+    constants: Vec<String>,
     files: FilenameCompleter,
 }
 
 impl Names {
     /// Takes the names of the engine's program and model.
     fn refresh(&mut self, engine: &Engine) {
-        self.words = engine.predicates().into_iter().map(|p| p.name).collect();
-        self.words.extend(engine.symbols());
-        self.words.sort_unstable();
-        self.words.dedup();
+        self.predicates = engine.predicates().into_iter().map(|p| p.name).collect();
+        self.predicates.sort_unstable();
+        self.predicates.dedup();
+        self.constants = engine.symbols();
+    }
+
+    /// Where the word before `pos` starts, and the names that complete it.
+    fn candidates(&self, line: &str, pos: usize) -> (usize, Vec<&str>) {
+        let start = line[..pos]
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .map_or(0, |i| i + 1);
+        let word = &line[start..pos];
+        let names: Vec<&str> = if word.starts_with(':') {
+            COMMANDS.iter().map(|(c, _, _)| *c).collect()
+        } else if word.is_empty() || word.starts_with(|c: char| c.is_uppercase()) {
+            // Nothing typed, or a variable: nothing to guess.
+            Vec::new()
+        } else {
+            match place(&line[..start]) {
+                Place::Argument => self.constants.iter().map(String::as_str).collect(),
+                Place::Predicate => self.predicates.iter().map(String::as_str).collect(),
+                Place::String => Vec::new(),
+            }
+        };
+        let found = names.into_iter().filter(|n| n.starts_with(word)).collect();
+        (start, found)
+    }
+}
+
+/// Where a word typed after some text goes.
+enum Place {
+    /// Where a predicate goes: outside any parentheses.
+    Predicate,
+    /// An argument: inside an atom's parentheses.
+    Argument,
+    /// Inside a quoted string, where nothing is guessed.
+    String,
+}
+
+/// Where a word typed after `text` goes.
+fn place(text: &str) -> Place {
+    let (mut depth, mut quoted, mut escaped) = (0i32, false, false);
+    for c in text.chars() {
+        match c {
+            '"' if !escaped => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth -= 1,
+            _ => {}
+        }
+        escaped = quoted && c == '\\' && !escaped;
+    }
+    match (quoted, depth > 0) {
+        (true, _) => Place::String,
+        (false, true) => Place::Argument,
+        (false, false) => Place::Predicate,
     }
 }
 
@@ -116,31 +189,14 @@ impl Completer for Names {
         if line.starts_with(":load ") || line.starts_with(":save ") {
             return self.files.complete(line, pos, ctx);
         }
-        let start = line[..pos]
-            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-            .map_or(0, |i| i + 1);
-        let word = &line[start..pos];
-        let pair = |s: &str| Pair {
-            display: s.to_string(),
-            replacement: s.to_string(),
-        };
-        let found: Vec<Pair> = if word.starts_with(':') {
-            COMMANDS
-                .iter()
-                .map(|(c, _, _)| *c)
-                .filter(|c| c.starts_with(word))
-                .map(pair)
-                .collect()
-        } else if word.is_empty() {
-            Vec::new()
-        } else {
-            self.words
-                .iter()
-                .filter(|w| w.starts_with(word))
-                .map(|w| pair(w))
-                .collect()
-        };
-        Ok((start, found))
+        let (start, found) = self.candidates(line, pos);
+        let pairs = (found.into_iter())
+            .map(|s| Pair {
+                display: s.to_string(),
+                replacement: s.to_string(),
+            })
+            .collect();
+        Ok((start, pairs))
     }
 }
 
@@ -153,3 +209,46 @@ impl Highlighter for Names {}
 impl Validator for Names {}
 
 impl rustyline::Helper for Names {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> Names {
+        Names {
+            predicates: vec!["arms_supply".into(), "supports".into(), "treaty".into()],
+            constants: vec!["armenia".into(), "azerbaijan".into(), "turkey".into()],
+            files: FilenameCompleter::new(),
+        }
+    }
+
+    fn complete(line: &str) -> Vec<&'static str> {
+        let names = Box::leak(Box::new(names()));
+        names.candidates(line, line.len()).1
+    }
+
+    #[test]
+    fn constants_complete_in_arguments_and_predicates_where_a_predicate_goes() {
+        assert_eq!(complete("? supports(tur"), ["turkey"]);
+        assert_eq!(complete("? would_intervene(russia, arm"), ["armenia"]);
+        assert_eq!(
+            complete(":why supports(turkey, a"),
+            ["armenia", "azerbaijan"]
+        );
+        assert_eq!(complete("? sup"), ["supports"]);
+        assert_eq!(
+            complete("ally(X, Y) if supports(X, Y) and ar"),
+            ["arms_supply"]
+        );
+        assert_eq!(complete(":facts tr"), ["treaty"]);
+        assert_eq!(complete(":wh"), [":why", ":whynot", ":whatif"]);
+    }
+
+    #[test]
+    fn variables_strings_and_nothing_complete_to_nothing() {
+        assert!(complete("? supports(T").is_empty());
+        assert!(complete("? supports(\"a (tu").is_empty());
+        assert!(complete("? supports(\"su").is_empty());
+        assert!(complete("? supports(turkey, ").is_empty());
+    }
+}

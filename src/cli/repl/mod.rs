@@ -6,7 +6,8 @@
 //! prompts. What an entry does is [`session`]'s business. An entry is
 //! complete when it is a command (a line starting with `:`) or when its
 //! last character outside strings and comments is the `.` that ends a
-//! statement. The exit code is 1 when any entry failed.
+//! statement. A script's exit code is 1 when any entry failed; an
+//! interactive session ends with 0.
 
 mod editor;
 mod session;
@@ -39,7 +40,9 @@ pub fn run(files: &[PathBuf], config: Config) -> ExitCode {
         let _ = writeln!(io::stderr(), "entente: {e}");
         return ExitCode::from(1);
     }
-    if session.failed {
+    // A person who ends a session leaves it well, whatever errors were
+    // shown on the way; a script's failures show in its exit code.
+    if session.failed && !interactive {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -99,6 +99,11 @@ impl Session {
         &self.engine
     }
 
+    /// The time point the session asks about (`--at`), if any.
+    pub fn at(&self) -> Option<i64> {
+        self.config.at
+    }
+
     /// Loads files and evaluates (errors are shown, and nothing of the
     /// files is kept); true when both went well.
     pub fn load(&mut self, files: &[PathBuf]) -> bool {
@@ -307,6 +312,7 @@ impl Session {
             self.fail(&format!("no predicate `{predicate}` in the program"));
             return Ok(());
         }
+        let mut printed = false;
         self.engine
             .for_each_timed_fact(false, |name, args, validity| {
                 if predicate.is_empty() || name == predicate {
@@ -317,9 +323,21 @@ impl Session {
                     for line in fact.timed_lines(validity) {
                         writeln!(out, "{line}")?;
                     }
+                    printed = true;
                 }
-                Ok(())
-            })
+                Ok::<(), io::Error>(())
+            })?;
+        if !printed {
+            let which = match predicate {
+                "" => "no facts".to_string(),
+                p => format!("no facts of `{p}`"),
+            };
+            match self.config.at {
+                Some(t) => writeln!(out, "{which} hold at {t}.")?,
+                None => writeln!(out, "{which}.")?,
+            }
+        }
+        Ok(())
     }
 
     /// `:rules [PRED]`: the rules as written, one per line.
