@@ -567,6 +567,17 @@ pub enum Warning {
         #[help]
         help: String,
     },
+    /// A file loaded again: its statements are in the program already.
+    #[error("`{path}` is loaded already: its statements are in the program")]
+    #[diagnostic(
+        code(entente::already_loaded),
+        severity(Warning),
+        help("to read a changed file again, start afresh (`:reset` in the REPL) and load it")
+    )]
+    AlreadyLoaded {
+        /// The path as given.
+        path: String,
+    },
     /// A named variable used only once in a rule.
     #[error("variable `{name}` is used only once")]
     #[diagnostic(
@@ -619,7 +630,7 @@ pub enum ErrorKind {
     /// (`entente::not_evaluated`).
     NotEvaluated,
     /// A warning (`entente::undefined`, `entente::singleton`,
-    /// `entente::not_at_time`).
+    /// `entente::not_at_time`, `entente::already_loaded`).
     Warning,
 }
 
@@ -648,9 +659,10 @@ impl ErrorKind {
             "entente::graph" => ErrorKind::Graph,
             "entente::value" => ErrorKind::Value,
             "entente::not_evaluated" => ErrorKind::NotEvaluated,
-            "entente::undefined" | "entente::singleton" | "entente::not_at_time" => {
-                ErrorKind::Warning
-            }
+            "entente::undefined"
+            | "entente::singleton"
+            | "entente::not_at_time"
+            | "entente::already_loaded" => ErrorKind::Warning,
             _ => ErrorKind::Check,
         }
     }

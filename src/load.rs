@@ -36,6 +36,10 @@ pub struct Program {
     /// (a retracted fact); spans are never reused, so ask by the
     /// statements the program has ([`Program::when`]).
     pub validity: HashMap<Span, When>,
+    /// The files read, as canonical paths, includes too: loading one of
+    /// them again adds nothing (as an include of a file already included
+    /// adds nothing).
+    pub files: Vec<PathBuf>,
 }
 
 impl StatementTimes for Program {
@@ -52,6 +56,7 @@ impl Program {
         self.queries.extend(other.queries);
         self.imports.extend(other.imports);
         self.validity.extend(other.validity);
+        self.files.extend(other.files);
     }
 
     /// Adds a statement of facts and rules: a ground fact to the facts,
@@ -94,6 +99,8 @@ pub struct Loader<'s> {
     stack: Vec<(PathBuf, String)>,
     /// Canonical paths of every file loaded so far.
     seen: Vec<PathBuf>,
+    /// How many of `seen` a program loaded before this loader.
+    before: usize,
 }
 
 impl<'s> Loader<'s> {
@@ -107,7 +114,23 @@ impl<'s> Loader<'s> {
             problems: Vec::new(),
             stack: Vec::new(),
             seen: Vec::new(),
+            before: 0,
         }
+    }
+
+    /// A loader that adds to a program made of `files` (canonical paths):
+    /// none of them is read again.
+    pub fn after(mut self, files: &[PathBuf]) -> Loader<'s> {
+        self.seen = files.to_vec();
+        self.before = files.len();
+        self
+    }
+
+    /// Whether the file at `path` was read already, by this loader or the
+    /// program it adds to (`false` when it cannot be found: loading it
+    /// will say why).
+    pub fn has_read(&self, path: &Path) -> bool {
+        (self.files.canonical(path)).is_ok_and(|c| self.seen.contains(&c))
     }
 
     /// Loads a file named on the command line or by `:load`.
@@ -124,7 +147,8 @@ impl<'s> Loader<'s> {
 
     /// The program and every problem found (warnings are added later, by
     /// the checker).
-    pub fn finish(self) -> (Program, Vec<Problem>) {
+    pub fn finish(mut self) -> (Program, Vec<Problem>) {
+        self.program.files = self.seen.split_off(self.before);
         (self.program, self.problems)
     }
 

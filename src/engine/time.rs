@@ -644,6 +644,7 @@ impl Engine {
             queries: Vec::new(),
             imports: self.program.imports.clone(),
             validity: self.program.validity.clone(),
+            files: Vec::new(),
         };
         let imported = (self.imported.iter())
             .filter(|rows| {

@@ -293,7 +293,7 @@ impl Engine {
         let warn_at = config
             .at
             .filter(|_| self.is_current() && !addition.is_files());
-        let (mut added, mut errors) = self.read(addition);
+        let (mut added, mut errors, loaded_again) = self.read(addition);
         errors.extend(retract.errors);
         let retracted = retract.statements;
         if errors.is_empty() {
@@ -328,7 +328,7 @@ impl Engine {
             errors.extend(warnings);
             return Err(Error::new(errors));
         }
-        let mut warnings: Vec<Problem> = warnings.collect();
+        let mut warnings: Vec<Problem> = loaded_again.into_iter().chain(warnings).collect();
         if let Some(t) = warn_at {
             warnings.extend(not_at(&program, &since, t, &self.sources));
         }
@@ -395,10 +395,12 @@ impl Engine {
     }
 
     /// Reads what a change adds: its statements, loaded as a program of
-    /// their own (their sources added to the engine's), and the problems
-    /// found reading them.
-    fn read(&mut self, addition: Addition) -> (Program, Vec<Problem>) {
-        match addition {
+    /// their own (their sources added to the engine's), the problems found
+    /// reading them, and a warning for each file named that the program
+    /// was loaded from already (it is not read again).
+    fn read(&mut self, addition: Addition) -> (Program, Vec<Problem>, Vec<Problem>) {
+        let mut loaded_again = Vec::new();
+        let (program, errors) = match addition {
             Addition::Facts(name, facts) => {
                 let (text, rules) = write_facts(facts, self.sources.end());
                 self.sources.add(name, text);
@@ -407,9 +409,19 @@ impl Engine {
                 (program, Vec::new())
             }
             other => {
-                let mut loader = Loader::new(&mut self.sources, &*self.files.0);
+                let mut loader =
+                    Loader::new(&mut self.sources, &*self.files.0).after(&self.program.files);
                 match other {
-                    Addition::Files(paths) => paths.iter().for_each(|p| loader.file(p)),
+                    Addition::Files(paths) => {
+                        for path in paths {
+                            if loader.has_read(path) {
+                                let path = path.display().to_string();
+                                loaded_again.push(Warning::AlreadyLoaded { path });
+                            } else {
+                                loader.file(path);
+                            }
+                        }
+                    }
                     Addition::Text(name, text) => {
                         loader.text(name, text.to_string(), Path::new(""))
                     }
@@ -417,7 +429,11 @@ impl Engine {
                 }
                 loader.finish()
             }
-        }
+        };
+        let loaded_again = (loaded_again.into_iter())
+            .map(|w| Problem::new(w, &self.sources))
+            .collect();
+        (program, errors, loaded_again)
     }
 
     /// Reads the files of the imports `added` brings (numbered from

@@ -119,8 +119,9 @@ impl Engine {
     }
 
     /// The program in canonical form: every fact (by predicate, in the
-    /// order read), every rule, then the imports with their files' paths
-    /// resolved, so that loading it gives the same model.
+    /// order read), every rule as written (on one line), then the imports
+    /// with their files' paths resolved, so that loading it gives the
+    /// same model.
     pub fn program_text(&self) -> String {
         let mut text = String::new();
         let facts = &self.program.facts;
@@ -134,9 +135,11 @@ impl Engine {
                 None => text.push_str(&format!("{stated}.\n")),
             }
         }
+        // Rules as the user wrote them (`if`/`and` or `:-`/`,`, as
+        // `:rules` shows them), each on one line without its comments.
         for rule in &self.program.rules {
-            let when = self.program.when(rule.span);
-            text.push_str(&format!("{}\n", rule.with_validity(when)));
+            text.push_str(&source_at(&self.sources, rule.span).text);
+            text.push('\n');
         }
         for import in &self.program.imports {
             let mut statement = import.import.clone();

@@ -105,16 +105,12 @@ impl Session {
     }
 
     /// Loads files and evaluates (errors are shown, and nothing of the
-    /// files is kept); true when both went well.
-    pub fn load(&mut self, files: &[PathBuf]) -> bool {
+    /// files is kept); the update when both went well.
+    pub fn load(&mut self, files: &[PathBuf]) -> Option<Update> {
         let loaded = self.engine.load_files(files);
-        match self.report(loaded) {
-            Some(update) => {
-                report::warnings(&update.warnings);
-                self.evaluate()
-            }
-            None => false,
-        }
+        let update = self.report(loaded)?;
+        report::warnings(&update.warnings);
+        self.evaluate().then_some(update)
     }
 
     /// Handles one complete entry, writing its answer to `out`.
@@ -226,8 +222,16 @@ impl Session {
             "help" => help(out)?,
             "quit" | "q" | "exit" => return Ok(Flow::Quit),
             "load" if !argument.is_empty() => {
-                if self.load(&[PathBuf::from(argument)]) {
-                    writeln!(out, "loaded {argument}.")?;
+                if let Some(update) = self.load(&[PathBuf::from(argument)]) {
+                    // A file loaded already was not read again (the
+                    // warning said so).
+                    let again = (update.warnings.iter()).any(|w| {
+                        miette::Diagnostic::code(w)
+                            .is_some_and(|c| c.to_string() == "entente::already_loaded")
+                    });
+                    if !again {
+                        writeln!(out, "loaded {argument}.")?;
+                    }
                 }
             }
             "why" | "whynot" if !argument.is_empty() => self.why(name, argument, out)?,
@@ -343,8 +347,19 @@ impl Session {
     /// `:rules [PRED]`: the rules as written, one per line.
     fn rules(&mut self, predicate: &str, out: &mut impl Write) -> io::Result<()> {
         let only = (!predicate.is_empty()).then_some(predicate);
-        for rule in self.engine.rules_text(only) {
+        if only.is_some() && !self.engine.predicates().iter().any(|p| p.name == predicate) {
+            self.fail(&format!("no predicate `{predicate}` in the program"));
+            return Ok(());
+        }
+        let rules = self.engine.rules_text(only);
+        for rule in &rules {
             writeln!(out, "{rule}")?;
+        }
+        if rules.is_empty() {
+            match only {
+                Some(p) => writeln!(out, "no rule concludes `{p}`.")?,
+                None => writeln!(out, "no rules.")?,
+            }
         }
         Ok(())
     }
