@@ -263,6 +263,12 @@ impl Engine {
         if self.is_temporal() {
             self.add_validities(&mut explanation, config)?;
         }
+        // A why-not says itself that a predicate is defined nowhere (with
+        // its did-you-mean): the warning would say it twice.
+        let mut warnings = warnings;
+        if let Explanation::DoesNotHold(_) = explanation {
+            warnings.retain(|w| w.code_str() != "entente::undefined");
+        }
         Ok((explanation, warnings))
     }
 
@@ -330,7 +336,15 @@ impl Engine {
             let last = *timeline.starts.last().unwrap_or(&NEVER_BEFORE);
             Ok(time::first_point(&validity, timeline.point_of(last)))
         })?;
-        self.explain_at(t, fact, config, goal)
+        // A fact that holds at no time is explained as the facts stand
+        // last, and says so.
+        Ok(match self.explain_at(t, fact, config, goal)? {
+            Explanation::DoesNotHold(why_not) => Explanation::DoesNotHold(WhyNot {
+                latest: true,
+                ..why_not
+            }),
+            holds => holds,
+        })
     }
 
     /// Asks `question` of the model at time point `t` as the kept

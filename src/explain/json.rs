@@ -131,6 +131,9 @@ fn json_why_not(out: &mut impl Write, w: &WhyNot) -> fmt::Result {
     if let Some(t) = w.at {
         write!(out, ", \"at\": {t}")?;
     }
+    if w.latest {
+        write!(out, ", \"latest\": true")?;
+    }
     if let Some(v) = &w.validity {
         write!(out, ", \"validity\": ")?;
         json::validity(out, v)?;

@@ -115,6 +115,11 @@ impl fmt::Display for WhyNot {
     /// closest facts and suggestions.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.at, &self.validity) {
+            (Some(t), _) if self.latest => writeln!(
+                f,
+                "{} holds at no time; why not, as the given facts stand from {t} on (their last change):",
+                self.fact
+            )?,
             (Some(t), Some(v)) if !v.is_never() => {
                 writeln!(f, "{} does not hold at {t} (it holds {v}).", self.fact)?
             }

@@ -39,6 +39,10 @@ pub struct WhyNot {
     /// For such a program, when the fact does hold (never, if it never
     /// does).
     pub validity: Option<Validity>,
+    /// True when no time point was asked about and the fact holds at
+    /// none: `at` is then where the given facts last change, and the
+    /// why-not is of the facts as they stand from then on.
+    pub latest: bool,
     /// One entry per rule whose head has the fact's predicate.
     pub attempts: Vec<Attempt>,
     /// Given facts of the predicate closest to the fact (when no rule
@@ -153,6 +157,7 @@ pub fn why_not(
         fact: fact.clone(),
         at: None,
         validity: None,
+        latest: false,
         attempts,
         closest,
         suggestions,

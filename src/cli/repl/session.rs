@@ -225,10 +225,8 @@ impl Session {
                 if let Some(update) = self.load(&[PathBuf::from(argument)]) {
                     // A file loaded already was not read again (the
                     // warning said so).
-                    let again = (update.warnings.iter()).any(|w| {
-                        miette::Diagnostic::code(w)
-                            .is_some_and(|c| c.to_string() == "entente::already_loaded")
-                    });
+                    let again = (update.warnings.iter())
+                        .any(|w| w.code_str() == "entente::already_loaded");
                     if !again {
                         writeln!(out, "loaded {argument}.")?;
                     }
@@ -253,6 +251,9 @@ impl Session {
                 self.last = None;
                 writeln!(out, "the program is empty.")?;
             }
+            "graph" if !argument.is_empty() => self.fail(&format!(
+                "`:graph` draws into a file named after the predicates: `:graph {argument} FILE.svg`"
+            )),
             "load" | "why" | "whynot" | "retract" | "whatif" | "save" | "graph" => {
                 let usage = COMMANDS
                     .iter()
@@ -432,6 +433,10 @@ impl Session {
         match result {
             Ok(value) => Some(value),
             Err(e) => {
+                if e.kind() == ErrorKind::Interrupted {
+                    // Past the `^C` the terminal echoed.
+                    eprintln!();
+                }
                 report::error(&e, 0);
                 self.failed = true;
                 None
@@ -460,7 +465,7 @@ fn summary(out: &mut impl Write, update: &Update) -> io::Result<()> {
     )
 }
 
-/// `:help`.
+/// `:help`, within 80 columns.
 fn help(out: &mut impl Write) -> io::Result<()> {
     writeln!(
         out,
@@ -468,9 +473,36 @@ fn help(out: &mut impl Write) -> io::Result<()> {
          A statement may span lines; it ends at `.`."
     )?;
     for (command, argument, what) in COMMANDS {
-        writeln!(out, "  {:<20} {what}", format!("{command} {argument}"))?;
+        let mut lines = wrap(what, 80 - 23).into_iter();
+        let first = lines.next().unwrap_or_default();
+        writeln!(out, "  {:<20} {first}", format!("{command} {argument}"))?;
+        for line in lines {
+            writeln!(out, "  {:<20} {line}", "")?;
+        }
     }
-    Ok(())
+    writeln!(
+        out,
+        "Tab completes commands, predicates and constants (twice: lists them);\n\
+         Ctrl-C clears the line or stops an evaluation; Ctrl-D leaves.\n\
+         `entente repl --at T FILE` asks every question about time point T;\n\
+         `? goal at T.` asks one question about T."
+    )
+}
+
+/// Words of `text` in lines of at most `width` characters (a longer word
+/// on a line of its own).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
 }
 
 /// A statement with its final `.` (optional when typed).
@@ -525,6 +557,17 @@ fn changes(text: &str) -> Vec<Change> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn help_fits_in_80_columns_and_names_the_keys_and_time() {
+        let mut out = Vec::new();
+        help(&mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.lines().all(|l| l.chars().count() <= 80), "{text}");
+        for word in [":whatif", "Tab", "Ctrl-C", "Ctrl-D", "--at"] {
+            assert!(text.contains(word), "{word} in {text}");
+        }
+    }
 
     #[test]
     fn what_if_changes_split_at_signs_outside_parentheses() {
