@@ -174,7 +174,7 @@ pub enum CheckError {
         help: Option<String>,
     },
     /// A predicate used with two arities.
-    #[error("`{predicate}` is used with {found} arguments here but with {expected} before")]
+    #[error("`{predicate}` is used with {} here but with {} elsewhere", arguments(*found), arguments(*expected))]
     #[diagnostic(
         code(entente::arity),
         help("a predicate has one arity; rename one of them if they are different relations")
@@ -182,14 +182,15 @@ pub enum CheckError {
     Arity {
         /// The predicate.
         predicate: String,
-        /// The arity of its first use.
+        /// The arity of its first definition (its first use when nothing
+        /// defines it).
         expected: usize,
         /// The arity here.
         found: usize,
         /// This use.
-        #[label("{found} arguments here")]
+        #[label("{} here", arguments(*found))]
         span: Span,
-        /// The first use, shown after this one.
+        /// The definition (or first use), shown after this one.
         #[related]
         first: Vec<Note>,
     },
@@ -530,6 +531,14 @@ pub struct Note {
     /// The place.
     #[label]
     pub span: Span,
+}
+
+/// `1 argument`, `2 arguments`.
+pub(crate) fn arguments(n: usize) -> String {
+    match n {
+        1 => "1 argument".to_string(),
+        n => format!("{n} arguments"),
+    }
 }
 
 /// Warnings: the program runs, but probably not as meant.

@@ -26,10 +26,26 @@ pub struct Vocabulary {
     predicates: HashMap<Box<str>, Use, FxBuild>,
 }
 
+/// How a statement uses a predicate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    /// A fact, a rule's head, an import.
+    Defines,
+    /// A rule's body.
+    Reads,
+    /// A query of the program.
+    Asks,
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Use {
+    /// The arity of the predicate's first definition, else of its first
+    /// use (see `check::arity`).
     arity: usize,
+    /// Where that definition or use is.
     first: Span,
+    /// Whether `first` defines the predicate.
+    first_defines: bool,
     /// Rules and facts that conclude it, and imports that read it.
     defined: usize,
     /// Used by a statement or an import, not only by the program's
@@ -43,49 +59,55 @@ impl Vocabulary {
         let mut vocabulary = Vocabulary::default();
         // A table's first fact is its earliest use.
         for table in program.facts.tables().iter().filter(|t| !t.is_empty()) {
-            vocabulary.uses(&table.name, table.arity, table.name_span(0), true);
+            vocabulary.uses(&table.name, table.arity, table.name_span(0), Role::Defines);
             vocabulary.define(&table.name, table.len());
         }
         for rule in &program.rules {
             let head = &rule.head.predicate;
-            vocabulary.uses(&head.text, rule.head.args.len(), head.span, true);
+            vocabulary.uses(&head.text, rule.head.args.len(), head.span, Role::Defines);
             vocabulary.define(&head.text, 1);
             for_each_atom(&rule.body, &mut |a, _| {
-                vocabulary.uses(&a.predicate.text, a.args.len(), a.predicate.span, true)
+                vocabulary.uses(&a.predicate.text, a.args.len(), a.predicate.span, Role::Reads)
             });
         }
         for query in &program.queries {
             for_each_atom(&query.body, &mut |a, _| {
-                vocabulary.uses(&a.predicate.text, a.args.len(), a.predicate.span, false)
+                vocabulary.uses(&a.predicate.text, a.args.len(), a.predicate.span, Role::Asks)
             });
         }
         for import in &program.imports {
             let name = &import.import.predicate;
             if let Some(arity) = import.arity() {
-                vocabulary.uses(&name.text, arity, name.span, true);
+                vocabulary.uses(&name.text, arity, name.span, Role::Defines);
             }
             vocabulary.define(&name.text, 1);
         }
         vocabulary
     }
 
-    /// Notes a use of `name` with `arity` at `span` (the earliest use
-    /// fixes the arity), by a statement or import (`stated`) or a query.
-    fn uses(&mut self, name: &str, arity: usize, span: Span, stated: bool) {
+    /// Notes a use of `name` with `arity` at `span`, in `role`: the
+    /// earliest definition fixes the arity, else the earliest use.
+    fn uses(&mut self, name: &str, arity: usize, span: Span, role: Role) {
+        let defines = role == Role::Defines;
         match self.predicates.get_mut(name) {
             Some(known) => {
-                known.stated |= stated;
-                if span.start < known.first.start {
+                known.stated |= role != Role::Asks;
+                let earlier = span.start < known.first.start;
+                if (defines && (!known.first_defines || earlier))
+                    || (!known.first_defines && earlier)
+                {
                     known.arity = arity;
                     known.first = span;
+                    known.first_defines = defines;
                 }
             }
             None => {
                 let first = Use {
                     arity,
                     first: span,
+                    first_defines: defines,
                     defined: 0,
-                    stated,
+                    stated: role != Role::Asks,
                 };
                 self.predicates.insert(name.into(), first);
             }
@@ -136,7 +158,7 @@ pub fn check_goal(query: &Query, vocabulary: &Vocabulary) -> (Vec<CheckError>, V
     let mut warnings = Vec::new();
     // Each predicate of the goal at its first use here, with the arity and
     // place that fix its arity (the program's, else this use).
-    let mut seen: Vec<(&str, usize, Span)> = Vec::new();
+    let mut seen: Vec<(&str, usize, (Span, bool))> = Vec::new();
     for_each_atom(&query.body, &mut |atom, _| {
         let name = &*atom.predicate.text;
         let found = atom.args.len();
@@ -145,7 +167,8 @@ pub fn check_goal(query: &Query, vocabulary: &Vocabulary) -> (Vec<CheckError>, V
             Some(&(_, expected, first)) => (expected, first),
             None => {
                 let known = vocabulary.predicates.get(name);
-                let (expected, first) = known.map_or((found, span), |u| (u.arity, u.first));
+                let (expected, first) =
+                    known.map_or((found, (span, false)), |u| (u.arity, (u.first, u.first_defines)));
                 seen.push((name, expected, first));
                 if !vocabulary.is_defined(name) {
                     warnings.push(Warning::Undefined {
