@@ -271,6 +271,85 @@ fn a_network_at_a_time_point_has_only_the_facts_then() {
     assert!(!has(&in_2012, "rivals(georgia, russia)"));
     assert!(has(&in_2012, "rivals(iran, israel)"));
     assert!(in_2008.edges.iter().all(|e| e.label.is_none()));
+    // The picture says, where a reader sees it, which year it shows.
+    let svg = in_2008.to_svg();
+    let document = roxmltree::Document::parse(&svg).expect("SVG is XML");
+    let heading = (document.descendants())
+        .find(|n| n.attribute("class") == Some("heading"))
+        .and_then(|n| n.text())
+        .expect("a heading drawn");
+    assert_eq!(heading, "rivals at 2008");
+}
+
+#[test]
+fn a_picture_too_large_to_read_is_said_so_and_can_be_cut() {
+    let engine = {
+        let mut e = Engine::new();
+        e.load_source(
+            "big.rules",
+            "n(0). n(Y) if n(X), X < 60, Y = X + 1.\nreach(X, Y) if n(X), n(Y), X < Y.",
+        )
+        .unwrap();
+        e.run().unwrap();
+        e
+    };
+    let graph = engine.graph(&["reach"]).unwrap();
+    assert_eq!(graph.edges.len(), 1830);
+    let cut = graph.clone().first_edges(50);
+    assert_eq!(cut.edges.len(), 50);
+    assert!(cut
+        .edges
+        .iter()
+        .all(|e| e.from < cut.nodes.len() && e.to < cut.nodes.len()));
+    // Every node kept is joined by a line kept.
+    for i in 0..cut.nodes.len() {
+        assert!(
+            cut.edges.iter().any(|e| e.from == i || e.to == i),
+            "node {i}"
+        );
+    }
+    assert!(cut
+        .notes
+        .iter()
+        .any(|n| n == "the first 50 of 1830 lines, and the nodes they join"));
+    check_drawing(&cut, &cut.to_svg());
+    // The command line warns of the whole one, and draws the cut one.
+    let dir = std::env::temp_dir().join(format!("entente-big-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let rules = dir.join("big.rules");
+    std::fs::write(
+        &rules,
+        "n(0). n(Y) if n(X), X < 60, Y = X + 1.\nreach(X, Y) if n(X), n(Y), X < Y.\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["graph", "reach", rules.to_str().unwrap(), "--format", "dot"];
+        args.extend(extra);
+        std::process::Command::new(env!("CARGO_BIN_EXE_entente"))
+            .args(&args)
+            .output()
+            .unwrap()
+    };
+    let whole = run(&[]);
+    assert!(whole.status.success());
+    let said = String::from_utf8_lossy(&whole.stderr);
+    assert!(
+        said.contains("1830 lines among 61 nodes is more than a person can read"),
+        "{said}"
+    );
+    assert!(said.contains("--max-edges"), "{said}");
+    let cut = run(&["--max-edges", "50"]);
+    assert!(cut.status.success());
+    assert!(
+        cut.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&cut.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&cut.stdout).matches(" -> ").count(),
+        50
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// The README shows pictures made by the binary; they must be what the

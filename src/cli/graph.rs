@@ -77,6 +77,7 @@ pub fn run(
     files: &[PathBuf],
     format: Picture,
     output: Option<&Path>,
+    max_edges: Option<usize>,
     config: Config,
 ) -> ExitCode {
     let Some((mut engine, warnings)) = load(files, &config) else {
@@ -86,12 +87,40 @@ pub fn run(
     let graph = ask(&mut engine, |engine| engine.graph(predicates));
     line.finish();
     match graph {
-        Ok(graph) => write(&format.render(&graph), output),
+        Ok(graph) => {
+            let graph = match max_edges {
+                Some(max) => graph.first_edges(max),
+                None => graph,
+            };
+            warn_if_unreadable(&graph, format);
+            write(&format.render(&graph), output)
+        }
         Err(e) => {
             report::error(&e, warnings);
             ExitCode::from(1)
         }
     }
+}
+
+/// Lines above which a picture is more than a person reads: a closure of
+/// 200 nodes draws 20,100 lines, 6.9 MB of SVG that takes a browser most
+/// of a minute.
+const READABLE_EDGES: usize = 1_000;
+
+/// Says on stderr when a picture is too large to read, and what helps.
+fn warn_if_unreadable(graph: &Graph, format: Picture) {
+    let lines = graph.edges.len();
+    if lines <= READABLE_EDGES || format == Picture::Json {
+        return;
+    }
+    let _ = writeln!(
+        io::stderr(),
+        "entente::graph: {} among {} is more than a person can read (a browser is slow to \
+         draw it too); name fewer predicates, ask about one time point (`--at T`), or draw \
+         the first lines only (`--max-edges {READABLE_EDGES}`)",
+        report::counted(lines, "line"),
+        report::counted(graph.nodes.len(), "node"),
+    );
 }
 
 /// Writes a picture to the file, or to stdout.

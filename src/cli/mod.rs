@@ -81,6 +81,10 @@ enum Command {
         /// Write the picture to this file instead of stdout.
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Draw only the first N lines, and the boxes they join (a note
+        /// says how many were left out).
+        #[arg(long, value_name = "N")]
+        max_edges: Option<usize>,
         #[command(flatten)]
         budget: Budget,
     },
@@ -230,6 +234,7 @@ fn graph_command(
     arguments: &[String],
     format: Option<graph::Picture>,
     output: Option<&Path>,
+    max_edges: Option<usize>,
     config: Config,
 ) -> ExitCode {
     let (predicates, files) = graph::split(arguments);
@@ -243,7 +248,7 @@ fn graph_command(
             .exit();
     }
     let format = format.unwrap_or_else(|| graph::Picture::of_path(output));
-    graph::run(&predicates, &files, format, output, config)
+    graph::run(&predicates, &files, format, output, max_edges, config)
 }
 
 /// Runs the command line and returns the process's exit code: one arm
@@ -279,8 +284,15 @@ pub fn main() -> ExitCode {
             arguments,
             format,
             output,
+            max_edges,
             budget,
-        } => graph_command(&arguments, format, output.as_deref(), budget.config()),
+        } => graph_command(
+            &arguments,
+            format,
+            output.as_deref(),
+            max_edges,
+            budget.config(),
+        ),
         Command::Query {
             goal,
             files,

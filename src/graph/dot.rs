@@ -76,7 +76,7 @@ impl Graph {
             attributes.push(format!("color={colour}, fontcolor={colour}"));
         }
         if let Some(label) = &edge.label {
-            attributes.push(format!("label={}", quote(label)));
+            attributes.push(format!("label={}", quote(&dot_label(label, edge))));
         }
         if !edge.directed {
             attributes.push("dir=none".to_string());
@@ -88,6 +88,20 @@ impl Graph {
             attributes.push(format!("tooltip={}", quote(&edge.facts.join("; "))));
         }
         attributes
+    }
+}
+
+/// An edge's label with when its fact holds on a line of its own, so
+/// that Graphviz does not run it into the arguments (`gas` above `since
+/// 2010`, not `gas, since 2010` set as one run of words).
+fn dot_label(label: &str, edge: &Edge) -> String {
+    let Some(validity) = &edge.validity else {
+        return label.to_string();
+    };
+    let when = validity.to_string();
+    match label.strip_suffix(&when) {
+        Some("") | None => label.to_string(),
+        Some(rest) => format!("{}\n{when}", rest.trim_end_matches([',', ' '])),
     }
 }
 

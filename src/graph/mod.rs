@@ -213,6 +213,43 @@ fn series_edges(
     edges
 }
 
+impl Graph {
+    /// The graph with only its first `max` lines, and the boxes they
+    /// join; a note says how many were left out. A picture of thousands
+    /// of lines is one nobody reads (and a browser is slow to draw).
+    pub fn first_edges(mut self, max: usize) -> Graph {
+        let total = self.edges.len();
+        if total <= max {
+            return self;
+        }
+        self.edges.truncate(max);
+        let mut kept = vec![false; self.nodes.len()];
+        for e in &self.edges {
+            kept[e.from] = true;
+            kept[e.to] = true;
+        }
+        let mut number = vec![0; self.nodes.len()];
+        let mut next = 0;
+        for (i, k) in kept.iter().enumerate() {
+            number[i] = next;
+            next += usize::from(*k);
+        }
+        let mut i = 0;
+        self.nodes.retain(|_| {
+            i += 1;
+            kept[i - 1]
+        });
+        for e in &mut self.edges {
+            e.from = number[e.from];
+            e.to = number[e.to];
+        }
+        self.notes.push(format!(
+            "the first {max} of {total} lines, and the nodes they join"
+        ));
+        self
+    }
+}
+
 /// When a fact holds, unless always.
 fn timed(fact: &NetworkFact) -> Option<Validity> {
     (!fact.validity.is_always()).then(|| fact.validity.clone())

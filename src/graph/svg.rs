@@ -72,16 +72,18 @@ impl Graph {
         layout::layout(sizes, &links)
     }
 
-    /// The picture as a standalone SVG document: the legend on top, then
-    /// the laid-out graph, then the notes.
+    /// The picture as a standalone SVG document: its title (what it
+    /// shows, and at which time point) and the legend on top, then the
+    /// laid-out graph, then the notes.
     pub fn to_svg(&self) -> String {
         let sizes: Vec<Size> = self.nodes.iter().map(|n| box_size(&n.lines)).collect();
         let layout = self.layout(&sizes);
         let legend = self.legend_rows(layout.width.max(320.0));
+        let heading = MARGIN + LEGEND_ROW;
         let top = if legend.is_empty() {
-            0.0
+            heading
         } else {
-            MARGIN + legend.len() as f64 * LEGEND_ROW
+            heading + legend.len() as f64 * LEGEND_ROW
         };
         let notes_height = self.notes.len() as f64 * LINE;
         let legend_width = (legend.iter())
@@ -91,7 +93,10 @@ impl Graph {
         let notes_width = (self.notes.iter())
             .map(|n| text_width(n) + 2.0 * MARGIN)
             .fold(0.0, f64::max);
-        let width = layout.width.max(legend_width).max(notes_width).ceil();
+        let title_width = text_width(&self.title) + 2.0 * MARGIN;
+        let width = (layout.width.max(legend_width).max(notes_width))
+            .max(title_width)
+            .ceil();
         let height = (top + layout.height + notes_height).ceil();
         let mut out = String::new();
         let _ = writeln!(
@@ -104,7 +109,13 @@ impl Graph {
             out,
             r##"<rect width="100%" height="100%" fill="#ffffff"/>"##
         );
-        self.write_legend(&mut out, &legend);
+        let _ = writeln!(
+            out,
+            r##"<text class="heading" x="{MARGIN:.1}" y="{:.1}" dominant-baseline="central" font-weight="bold" fill="#222222">{}</text>"##,
+            MARGIN + LEGEND_ROW / 2.0,
+            escape(&self.title)
+        );
+        self.write_legend(&mut out, &legend, heading);
         self.write_edges(&mut out, &layout, top);
         self.write_edge_labels(&mut out, &layout, top);
         self.write_nodes(&mut out, &layout, &sizes, top);
@@ -270,13 +281,13 @@ impl Graph {
         rows
     }
 
-    fn write_legend(&self, out: &mut String, rows: &[Vec<(f64, usize)>]) {
+    fn write_legend(&self, out: &mut String, rows: &[Vec<(f64, usize)>], top: f64) {
         if rows.is_empty() {
             return;
         }
         let _ = writeln!(out, r#"<g class="legend">"#);
         for (r, row) in rows.iter().enumerate() {
-            let y = MARGIN + (r as f64 + 0.5) * LEGEND_ROW;
+            let y = top + (r as f64 + 0.5) * LEGEND_ROW;
             for &(x, i) in row {
                 let series = &self.legend[i];
                 let _ = writeln!(
