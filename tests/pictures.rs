@@ -258,6 +258,27 @@ fn a_proof_and_a_why_not_are_drawn_whole_and_clear() {
 }
 
 #[test]
+fn a_why_not_of_many_rules_wraps_them_onto_rows_of_three() {
+    let engine = knowledge_base();
+    let (explanation, _) = engine
+        .explain("supports(iran, armenia)")
+        .expect("explained");
+    let graph = explanation.to_graph();
+    let svg = graph.to_svg();
+    check_drawing(&graph, &svg);
+    let seen = read(&svg);
+    let mut rows: Vec<i64> = (seen.nodes.iter())
+        .filter(|(_, lines)| lines[0].starts_with("rule at"))
+        .map(|(rect, _)| rect.y.round() as i64)
+        .collect();
+    assert_eq!(rows.len(), 6, "the six rules of `supports`");
+    rows.sort_unstable();
+    let per_row = |y: i64| rows.iter().filter(|&&r| r == y).count();
+    assert!(rows.iter().all(|&y| per_row(y) <= 3), "{rows:?}");
+    assert!(per_row(rows[0]) == 3 && per_row(rows[5]) == 3, "{rows:?}");
+}
+
+#[test]
 fn a_network_at_a_time_point_has_only_the_facts_then() {
     let engine = knowledge_base();
     let at = |t| Config {
@@ -449,6 +470,9 @@ proptest! {
                 from: below(n as u64),
                 to: below(n as u64),
                 label: (below(2) == 0).then(|| Size { width: 10.0 + below(120) as f64, height: 17.0 }),
+                // Now and then a link made to span more rows, as a
+                // why-not's wrapped rules are.
+                rows: if below(4) == 0 { 1 + below(4) as usize } else { 1 },
             })
             .collect();
         let drawn = layout(&sizes, &links);

@@ -87,6 +87,9 @@ impl Graph {
         if !edge.facts.is_empty() {
             attributes.push(format!("tooltip={}", quote(&edge.facts.join("; "))));
         }
+        if edge.rows > 1 {
+            attributes.push(format!("minlen={}", edge.rows));
+        }
         attributes
     }
 }

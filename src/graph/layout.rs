@@ -66,6 +66,8 @@ pub struct Link {
     pub to: usize,
     /// The size of its label, if it has one.
     pub label: Option<Size>,
+    /// The rows it spans at least (1 for an ordinary link).
+    pub rows: usize,
 }
 
 /// A point.
@@ -196,6 +198,7 @@ fn make_room_for_loops(vertices: &mut [Vertex], links: &[Link]) -> Vec<f64> {
 /// gets a row between its ends) and for each of two links between the
 /// same pair of boxes, either way (they need a bend to stay apart).
 fn link_lengths(links: &[Link]) -> Vec<usize> {
+    let at_least = |l: &Link, length: usize| length.max(l.rows);
     let pair = |l: &Link| (l.from.min(l.to), l.from.max(l.to));
     let mut per_pair: HashMap<(usize, usize), usize> = HashMap::new();
     for link in links.iter().filter(|l| l.from != l.to) {
@@ -205,9 +208,9 @@ fn link_lengths(links: &[Link]) -> Vec<usize> {
         .map(|l| {
             let twin = l.from != l.to && per_pair[&pair(l)] > 1;
             if l.label.is_some() || twin {
-                2
+                at_least(l, 2)
             } else {
-                1
+                at_least(l, 1)
             }
         })
         .collect()
@@ -718,16 +721,19 @@ mod tests {
                 from: 0,
                 to: 1,
                 label: None,
+                rows: 1,
             },
             Link {
                 from: 1,
                 to: 2,
                 label: None,
+                rows: 1,
             },
             Link {
                 from: 2,
                 to: 0,
                 label: None,
+                rows: 1,
             },
         ];
         let layout = layout(&sizes, &links);
@@ -750,6 +756,7 @@ mod tests {
                         from: i,
                         to: j,
                         label: (i % 2 == 0).then_some(size(44.0)),
+                        rows: 1,
                     });
                 }
             }
@@ -779,16 +786,19 @@ mod tests {
                 from: 0,
                 to: 3,
                 label: Some(size(30.0)),
+                rows: 1,
             },
             Link {
                 from: 1,
                 to: 3,
                 label: None,
+                rows: 1,
             },
             Link {
                 from: 2,
                 to: 2,
                 label: Some(size(30.0)),
+                rows: 1,
             },
         ];
         assert_eq!(layout(&sizes, &links), layout(&sizes, &links));

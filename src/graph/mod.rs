@@ -97,6 +97,10 @@ pub struct Edge {
     /// When its facts hold (over time; the two of a pair hold alike), or
     /// `None`: always, or at the time point asked, or in a proof.
     pub validity: Option<Validity>,
+    /// The rows it spans at least: 1, or more to put its end below
+    /// others (a why-not's rules wrap onto rows further down rather than
+    /// stand in one row too wide to read).
+    pub rows: usize,
 }
 
 /// A legend entry: a predicate and its colour.
@@ -208,6 +212,7 @@ fn series_edges(
             dashed: false,
             facts: drawn,
             validity: timed(facts[i]),
+            rows: 1,
         });
     }
     edges

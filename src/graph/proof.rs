@@ -11,6 +11,10 @@ use crate::explain::{
 /// Longest line in a box before it wraps (a rule's text can be long).
 const WRAP: usize = 56;
 
+/// Rules of a why-not side by side in one row, at most: more would make a
+/// row wider than a page (a predicate of six rules drew 2,880 pixels).
+const RULES_PER_ROW: usize = 3;
+
 impl Graph {
     /// The proof as a tree, the fact at the top.
     pub fn proof(proof: &Proof) -> Graph {
@@ -28,6 +32,7 @@ impl Graph {
     pub fn why_not(why_not: &WhyNot) -> Graph {
         let mut graph = Graph::titled(format!("why {} does not hold", why_not.fact));
         let mut second = match why_not.at {
+            Some(t) if why_not.latest => format!("holds at no time (facts as from {t})"),
             Some(t) => format!("does not hold at {t}"),
             None => "does not hold".to_string(),
         };
@@ -44,7 +49,7 @@ impl Graph {
             let none = graph.add_node(lines, NodeStyle::Failed);
             graph.add_edge(root, none, true);
         }
-        for attempt in &why_not.attempts {
+        for (i, attempt) in why_not.attempts.iter().enumerate() {
             let mut lines = vec![format!("rule at {}", place(&attempt.rule))];
             lines.extend(wrap(&attempt.rule.text));
             if !attempt.bindings.is_empty() {
@@ -52,6 +57,12 @@ impl Graph {
             }
             let rule = graph.add_node(lines, NodeStyle::Rule);
             graph.add_edge(root, rule, false);
+            // A few rules to a row, each with its failure below it; the
+            // next few two rows further down.
+            let block = i / RULES_PER_ROW;
+            if let Some(edge) = graph.edges.last_mut() {
+                edge.rows = 1 + 2 * block;
+            }
             let when = premise_when(attempt);
             let lines = match &attempt.failure {
                 Failure::Head(why) => wrap(&format!("the head does not fit: {why}")),
@@ -103,6 +114,7 @@ impl Graph {
             dashed,
             facts: Vec::new(),
             validity: None,
+            rows: 1,
         });
     }
 

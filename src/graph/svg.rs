@@ -67,6 +67,7 @@ impl Graph {
                 from: e.from,
                 to: e.to,
                 label: e.label.as_deref().map(label_size),
+                rows: e.rows,
             })
             .collect();
         layout::layout(sizes, &links)
