@@ -472,7 +472,7 @@ proptest! {
                 label: (below(2) == 0).then(|| Size { width: 10.0 + below(120) as f64, height: 17.0 }),
                 // Now and then a link made to span more rows, as a
                 // why-not's wrapped rules are.
-                rows: if below(4) == 0 { 1 + below(4) as usize } else { 1 },
+                rows: if below(4) == 0 { 1 + below(4) } else { 1 },
             })
             .collect();
         let drawn = layout(&sizes, &links);
