@@ -108,7 +108,7 @@ pub fn run(
 const READABLE_EDGES: usize = 1_000;
 
 /// Says on stderr when a picture is too large to read, and what helps.
-fn warn_if_unreadable(graph: &Graph, format: Picture) {
+pub fn warn_if_unreadable(graph: &Graph, format: Picture) {
     let lines = graph.edges.len();
     if lines <= READABLE_EDGES || format == Picture::Json {
         return;

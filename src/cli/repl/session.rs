@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use entente::{statements_of, Change, ChangeSet, Config, Engine, Error, ErrorKind, Fact, Update};
 
 use super::super::format::{self, Format};
-use super::super::graph::Picture;
+use super::super::graph::{warn_if_unreadable, Picture};
 use super::super::report;
 
 /// Whether to go on reading entries.
@@ -188,6 +188,7 @@ impl Session {
             return Ok(());
         };
         let picture = Picture::of_path(Some(Path::new(file)));
+        warn_if_unreadable(&graph, picture);
         match std::fs::write(file, picture.render(&graph)) {
             Ok(()) => writeln!(
                 out,
