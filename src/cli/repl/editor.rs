@@ -16,8 +16,8 @@ use rustyline::history::FileHistory;
 use rustyline::validate::Validator;
 use rustyline::{CompletionType, Context, Editor};
 
-use super::add_line;
 use super::session::{Flow, Session, COMMANDS};
+use super::{add_line, Nesting};
 
 const PROMPT: &str = "entente> ";
 const CONTINUE: &str = "     ... ";
@@ -160,17 +160,9 @@ enum Place {
 
 /// Where a word typed after `text` goes.
 fn place(text: &str) -> Place {
-    let (mut depth, mut quoted, mut escaped) = (0i32, false, false);
-    for c in text.chars() {
-        match c {
-            '"' if !escaped => quoted = !quoted,
-            '(' if !quoted => depth += 1,
-            ')' if !quoted => depth -= 1,
-            _ => {}
-        }
-        escaped = quoted && c == '\\' && !escaped;
-    }
-    match (quoted, depth > 0) {
+    let mut nesting = Nesting::default();
+    text.chars().for_each(|c| nesting.step(c));
+    match (nesting.quoted, nesting.depth > 0) {
         (true, _) => Place::String,
         (false, true) => Place::Argument,
         (false, false) => Place::Predicate,

@@ -78,6 +78,29 @@ fn script(session: &mut Session) -> io::Result<()> {
     out.flush()
 }
 
+/// Where a scan of typed text is: how deep in parentheses, and whether
+/// inside a string (what completion and `:whatif` need to know of a
+/// character, outside a parser).
+#[derive(Default)]
+struct Nesting {
+    depth: i32,
+    quoted: bool,
+    escaped: bool,
+}
+
+impl Nesting {
+    /// Takes in the next character.
+    fn step(&mut self, c: char) {
+        match c {
+            '"' if !self.escaped => self.quoted = !self.quoted,
+            '(' if !self.quoted => self.depth += 1,
+            ')' if !self.quoted => self.depth -= 1,
+            _ => {}
+        }
+        self.escaped = self.quoted && c == '\\' && !self.escaped;
+    }
+}
+
 /// Adds a line to the entry being read; returns the entry when it is
 /// complete (and empties it).
 fn add_line(entry: &mut String, line: &str) -> Option<String> {

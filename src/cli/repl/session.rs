@@ -16,6 +16,7 @@ use entente::{statements_of, Change, ChangeSet, Config, Engine, Error, ErrorKind
 use super::super::format::{self, Format};
 use super::super::graph::{warn_if_unreadable, Picture};
 use super::super::report;
+use super::Nesting;
 
 /// Whether to go on reading entries.
 #[derive(Debug, PartialEq, Eq)]
@@ -520,18 +521,12 @@ fn with_period(text: &str) -> String {
 /// parentheses and strings.
 fn changes(text: &str) -> Vec<Change> {
     let mut parts: Vec<String> = Vec::new();
-    let (mut depth, mut quoted, mut escaped, mut blank) = (0i32, false, false, true);
+    let (mut nesting, mut blank) = (Nesting::default(), true);
     for c in text.chars() {
-        if !quoted && depth == 0 && blank && (c == '+' || c == '-') {
+        if !nesting.quoted && nesting.depth == 0 && blank && (c == '+' || c == '-') {
             parts.push(String::new());
         }
-        match c {
-            '"' if !escaped => quoted = !quoted,
-            '(' if !quoted => depth += 1,
-            ')' if !quoted => depth -= 1,
-            _ => {}
-        }
-        escaped = quoted && c == '\\' && !escaped;
+        nesting.step(c);
         blank = c.is_whitespace();
         match parts.last_mut() {
             Some(part) => part.push(c),
