@@ -92,7 +92,7 @@ pub fn run(
                 Some(max) => graph.first_edges(max),
                 None => graph,
             };
-            warn_if_unreadable(&graph, format);
+            warn_if_unreadable(&graph, format, config.at);
             write(&format.render(&graph), output)
         }
         Err(e) => {
@@ -107,17 +107,22 @@ pub fn run(
 /// of a minute.
 const READABLE_EDGES: usize = 1_000;
 
-/// Says on stderr when a picture is too large to read, and what helps.
-pub fn warn_if_unreadable(graph: &Graph, format: Picture) {
+/// Says on stderr when a picture is too large to read, and what helps
+/// (one time point, when the picture is not of one already: `at`).
+pub fn warn_if_unreadable(graph: &Graph, format: Picture, at: Option<i64>) {
     let lines = graph.edges.len();
     if lines <= READABLE_EDGES || format == Picture::Json {
         return;
     }
+    let one_time = match at {
+        Some(_) => "",
+        None => ", ask about one time point (`--at T`)",
+    };
     let _ = writeln!(
         io::stderr(),
         "entente::graph: {} among {} is more than a person can read (a browser is slow to \
-         draw it too); name fewer predicates, ask about one time point (`--at T`), or draw \
-         the first lines only (`--max-edges {READABLE_EDGES}`)",
+         draw it too); name fewer predicates{one_time}, or draw the first lines only \
+         (`--max-edges N`)",
         report::counted(lines, "line"),
         report::counted(graph.nodes.len(), "node"),
     );

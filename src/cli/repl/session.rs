@@ -189,7 +189,7 @@ impl Session {
             return Ok(());
         };
         let picture = Picture::of_path(Some(Path::new(file)));
-        warn_if_unreadable(&graph, picture);
+        warn_if_unreadable(&graph, picture, self.config.at);
         match std::fs::write(file, picture.render(&graph)) {
             Ok(()) => writeln!(
                 out,
