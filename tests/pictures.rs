@@ -276,6 +276,25 @@ fn a_why_not_of_many_rules_wraps_them_onto_rows_of_three() {
     let per_row = |y: i64| rows.iter().filter(|&&r| r == y).count();
     assert!(rows.iter().all(|&y| per_row(y) <= 3), "{rows:?}");
     assert!(per_row(rows[0]) == 3 && per_row(rows[5]) == 3, "{rows:?}");
+    // The rows stack as a grid: the picture is not much wider than its
+    // first row of rules (the lines to the rows below pass between boxes).
+    let first_row: Vec<&Rect> = (seen.nodes.iter())
+        .filter(|(rect, lines)| lines[0].starts_with("rule at") && rect.y.round() as i64 == rows[0])
+        .map(|(rect, _)| rect)
+        .collect();
+    let left = first_row.iter().map(|r| r.x).fold(f64::MAX, f64::min);
+    let right = first_row.iter().map(|r| r.x + r.width).fold(0.0, f64::max);
+    let all_right = seen
+        .nodes
+        .iter()
+        .map(|(r, _)| r.x + r.width)
+        .fold(0.0, f64::max);
+    assert!(
+        all_right - left < 1.5 * (right - left),
+        "rows of {:.0} px in a picture {:.0} px wide",
+        right - left,
+        all_right - left
+    );
 }
 
 #[test]

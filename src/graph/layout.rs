@@ -143,6 +143,19 @@ pub fn layout(sizes: &[Size], links: &[Link]) -> Layout {
     for (v, vertex) in vertices.iter().enumerate() {
         layers[vertex.row].push(v);
     }
+    // To start with, a line's bends stand where the box it leads to stands
+    // among the boxes (by its number), not after every box: the sweeps
+    // only improve an order, and keep ties as they find them.
+    let mut key: Vec<usize> = (0..vertices.len()).collect();
+    for chain in chains.iter().filter(|c| c.len() > 2) {
+        let end = chain[chain.len() - 1];
+        for &v in &chain[1..chain.len() - 1] {
+            key[v] = end;
+        }
+    }
+    for layer in &mut layers {
+        layer.sort_by_key(|&v| key[v]);
+    }
     order(&mut layers, &up, &down);
     let xs = coordinates(&vertices, &layers, &up, &down);
     let (tops, heights, height) = row_heights(&vertices, &layers);

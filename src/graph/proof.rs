@@ -49,7 +49,14 @@ impl Graph {
             let none = graph.add_node(lines, NodeStyle::Failed);
             graph.add_edge(root, none, true);
         }
-        for (i, attempt) in why_not.attempts.iter().enumerate() {
+        // Column by column (the rules that will stand one below another
+        // one after another), so that the layout starts each row's lines
+        // to the rows below beside the boxes they pass (see
+        // `layout::layout`'s first order), and the rows stack as a grid.
+        let mut columns: Vec<usize> = (0..why_not.attempts.len()).collect();
+        columns.sort_by_key(|&i| (i % RULES_PER_ROW, i / RULES_PER_ROW));
+        for i in columns {
+            let attempt = &why_not.attempts[i];
             let mut lines = vec![format!("rule at {}", place(&attempt.rule))];
             lines.extend(wrap(&attempt.rule.text));
             if !attempt.bindings.is_empty() {
