@@ -3,7 +3,9 @@
 
 use crate::convert::{value_error, FromValue};
 use crate::error::{Error, ValueError};
-use crate::time::Validity;
+use std::collections::BTreeSet;
+
+use crate::time::{Interval, Time, Validity, NEVER_AFTER, NEVER_BEFORE};
 use crate::value::Value;
 
 /// The answers to one query.
@@ -38,6 +40,51 @@ impl Answers {
                 .cloned()
                 .unwrap_or_else(Validity::always),
         )
+    }
+
+    /// The answers by time: every time point in order, cut into the
+    /// maximal intervals over which the same answers hold, each with those
+    /// answers (their places in `rows`; none where nothing holds). What a
+    /// count over time reads best as (`N = 5` from 1816 to 1820, then
+    /// ...), rather than answer by answer.
+    pub fn by_time(&self) -> Vec<(Interval, Vec<usize>)> {
+        // Where each answer starts (true) and stops holding, in time order.
+        let mut events: Vec<(Time, bool, usize)> = Vec::new();
+        for i in 0..self.rows.len() {
+            for interval in self.validity(i).unwrap_or_default().intervals() {
+                events.push((interval.from, true, i));
+                if interval.to != NEVER_AFTER {
+                    events.push((interval.to + 1, false, i));
+                }
+            }
+        }
+        events.sort_unstable();
+        let mut holding: BTreeSet<usize> = BTreeSet::new();
+        let mut out: Vec<(Interval, Vec<usize>)> = Vec::new();
+        let mut from = NEVER_BEFORE;
+        let mut k = 0;
+        loop {
+            // Every event at `from` applied, the answers then.
+            while k < events.len() && events[k].0 == from {
+                let (_, starts, i) = events[k];
+                if starts {
+                    holding.insert(i);
+                } else {
+                    holding.remove(&i);
+                }
+                k += 1;
+            }
+            let to = events.get(k).map_or(NEVER_AFTER, |e| e.0 - 1);
+            let answers: Vec<usize> = holding.iter().copied().collect();
+            match out.last_mut() {
+                Some((interval, before)) if *before == answers => interval.to = to,
+                _ => out.push((Interval { from, to }, answers)),
+            }
+            match events.get(k) {
+                Some(&(next, _, _)) => from = next,
+                None => return out,
+            }
+        }
     }
 
     /// The answers one by one, each readable by variable name.

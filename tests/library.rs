@@ -469,3 +469,35 @@ fn a_program_over_time_completes_its_symbols_and_warns_of_facts_outside_the_time
         .unwrap();
     assert!(update.warnings.is_empty());
 }
+
+#[test]
+fn answers_by_time_cut_every_time_point_where_the_answers_change() {
+    let mut engine = Engine::new();
+    engine
+        .load_source(
+            "t.rules",
+            "treaty(a, b) from 1990 to 1999.\ntreaty(a, c) since 1995.\npacts(N) if N = count : { treaty(X, Y) }.",
+        )
+        .unwrap();
+    engine.run().unwrap();
+    let (answers, _) = engine.timeline("pacts(N)").unwrap();
+    let stretches: Vec<(String, Vec<i64>)> = (answers.by_time().into_iter())
+        .map(|(interval, holding)| {
+            let counts = holding
+                .iter()
+                .map(|&i| answers.iter().nth(i).unwrap().get::<i64>("N").unwrap());
+            (interval.to_string(), counts.collect())
+        })
+        .collect();
+    let expected = [
+        ("until 1989", vec![0]),
+        ("from 1990 to 1994", vec![1]),
+        ("from 1995 to 1999", vec![2]),
+        ("since 2000", vec![1]),
+    ];
+    let expected: Vec<(String, Vec<i64>)> = expected
+        .into_iter()
+        .map(|(s, v)| (s.to_string(), v))
+        .collect();
+    assert_eq!(stretches, expected);
+}

@@ -179,6 +179,25 @@ pub fn timeline(
     }
 }
 
+/// `entente timeline --by-time`: every time point in order, cut where
+/// the answers change, each stretch with the answers that hold then
+/// (`true`/`false` for a goal without variables, `none` when none does).
+pub fn timeline_by_time(out: &mut impl Write, answers: &Answers) -> io::Result<()> {
+    for (interval, holding) in answers.by_time() {
+        let what = match (answers.variables.is_empty(), holding.is_empty()) {
+            (true, true) => "false".to_string(),
+            (true, false) => "true".to_string(),
+            (false, true) => "none".to_string(),
+            (false, false) => (holding.iter())
+                .map(|&i| bindings(&answers.variables, &answers.rows[i]))
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
+        writeln!(out, "{interval}: {what}")?;
+    }
+    Ok(())
+}
+
 fn timeline_text(
     out: &mut impl Write,
     answers: &Answers,

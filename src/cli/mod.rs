@@ -148,6 +148,11 @@ enum Command {
         /// interval.
         #[arg(long)]
         explain: bool,
+        /// List time in order instead, cut where the answers change, each
+        /// stretch with the answers that hold then (text only; a count
+        /// over time reads best so).
+        #[arg(long, conflicts_with_all = ["explain", "format"])]
+        by_time: bool,
         #[command(flatten)]
         budget: Budget,
     },
@@ -304,8 +309,16 @@ pub fn main() -> ExitCode {
             files,
             format,
             explain,
+            by_time,
             budget,
-        } => run::timeline(&goal, &files, format, explain, budget.config()),
+        } => {
+            let shape = match (by_time, explain) {
+                (true, _) => run::TimelineShape::ByTime,
+                (false, true) => run::TimelineShape::Explained,
+                (false, false) => run::TimelineShape::ByAnswer,
+            };
+            run::timeline(&goal, &files, format, shape, budget.config())
+        }
         // The REPL answers at once; it has no progress line.
         Command::Repl { files, budget } => repl::run(
             &files,

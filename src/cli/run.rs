@@ -139,14 +139,26 @@ pub fn query(goal: &str, files: &[PathBuf], format: Format, config: Config) -> E
     }
 }
 
+/// How `timeline` lists what it found.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum TimelineShape {
+    /// Each answer with when it holds.
+    ByAnswer,
+    /// The same, with what opens and closes each interval (`--explain`).
+    Explained,
+    /// Time in order, with the answers then (`--by-time`).
+    ByTime,
+}
+
 /// `timeline GOAL FILE...`.
 pub fn timeline(
     goal: &str,
     files: &[PathBuf],
     format: Format,
-    explain: bool,
+    shape: TimelineShape,
     config: Config,
 ) -> ExitCode {
+    let explain = shape == TimelineShape::Explained;
     let Some((mut engine, warnings)) = load(files, &config) else {
         return ExitCode::from(1);
     };
@@ -165,7 +177,10 @@ pub fn timeline(
         Ok((answers, boundaries, goal_warnings)) => {
             report::warnings(&goal_warnings);
             let mut out = BufWriter::new(std::io::stdout().lock());
-            let written = format::timeline(&mut out, format, &answers, boundaries.as_deref());
+            let written = match shape {
+                TimelineShape::ByTime => format::timeline_by_time(&mut out, &answers),
+                _ => format::timeline(&mut out, format, &answers, boundaries.as_deref()),
+            };
             finish(&mut out, written);
             exit_without_drop(engine);
             ExitCode::SUCCESS
