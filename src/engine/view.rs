@@ -177,17 +177,29 @@ impl Engine {
     /// completion): every symbol of the program's facts, those that hold
     /// at no time asked about included.
     pub fn symbols(&self) -> Vec<String> {
+        self.strings_where(is_symbol)
+    }
+
+    /// The strings of the current model (or the timeline's) that are not
+    /// symbols, such as `"Nagorno-Karabakh"` (for completion inside
+    /// quotes), without their quotes.
+    pub fn quoted_strings(&self) -> Vec<String> {
+        self.strings_where(|s| !is_symbol(s))
+    }
+
+    /// The model's strings that `keep` takes, sorted.
+    fn strings_where(&self, keep: impl Fn(&str) -> bool) -> Vec<String> {
         let model = self.model.read();
         let timeline = self.timeline.read();
         let db = (model.as_deref().map(Model::facts)).or(timeline.as_ref().map(|t| &t.db));
         let Some(db) = db else {
             return Vec::new();
         };
-        let mut symbols: Vec<String> = (db.names().strings())
-            .filter(|s| is_symbol(s))
+        let mut strings: Vec<String> = (db.names().strings())
+            .filter(|s| keep(s))
             .map(str::to_string)
             .collect();
-        symbols.sort_unstable();
-        symbols
+        strings.sort_unstable();
+        strings
     }
 }

@@ -113,6 +113,8 @@ fn history_file() -> Option<PathBuf> {
 struct Names {
     predicates: Vec<String>,
     constants: Vec<String>,
+    /// Strings that are not symbols, completed inside quotes.
+    strings: Vec<String>,
     files: FilenameCompleter,
 }
 
@@ -123,14 +125,25 @@ impl Names {
         self.predicates.sort_unstable();
         self.predicates.dedup();
         self.constants = engine.symbols();
+        self.strings = engine.quoted_strings();
     }
 
-    /// Where the word before `pos` starts, and the names that complete it.
-    fn candidates(&self, line: &str, pos: usize) -> (usize, Vec<&str>) {
+    /// Where the word before `pos` starts, and the names that complete it
+    /// (a string's rest with its closing quote, inside quotes).
+    fn candidates(&self, line: &str, pos: usize) -> (usize, Vec<String>) {
         let start = line[..pos]
             .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
             .map_or(0, |i| i + 1);
         let word = &line[start..pos];
+        if let Some(quote) = open_quote(&line[..pos]) {
+            // Inside quotes, the whole string typed so far is the prefix.
+            let typed = &line[quote + 1..pos];
+            let found = (self.strings.iter())
+                .filter(|s| s.starts_with(typed) && !typed.contains('\\'))
+                .map(|s| format!("{s}\""))
+                .collect();
+            return (quote + 1, found);
+        }
         let names: Vec<&str> = if word.starts_with(':') {
             COMMANDS.iter().map(|(c, _, _)| *c).collect()
         } else if word.is_empty() || word.starts_with(|c: char| c.is_uppercase()) {
@@ -143,9 +156,29 @@ impl Names {
                 Place::String => Vec::new(),
             }
         };
-        let found = names.into_iter().filter(|n| n.starts_with(word)).collect();
+        let found = (names.into_iter())
+            .filter(|n| n.starts_with(word))
+            .map(String::from)
+            .collect();
         (start, found)
     }
+}
+
+/// Where the string that `text` ends inside starts (its opening quote),
+/// if it ends inside one in an atom's arguments.
+fn open_quote(text: &str) -> Option<usize> {
+    let mut nesting = Nesting::default();
+    let mut opened = None;
+    for (at, c) in text.char_indices() {
+        let was = nesting.quoted;
+        nesting.step(c);
+        if nesting.quoted && !was {
+            opened = Some(at);
+        }
+    }
+    (nesting.quoted && nesting.depth > 0)
+        .then_some(opened)
+        .flatten()
 }
 
 /// Where a word typed after some text goes.
@@ -184,8 +217,8 @@ impl Completer for Names {
         let (start, found) = self.candidates(line, pos);
         let pairs = (found.into_iter())
             .map(|s| Pair {
-                display: s.to_string(),
-                replacement: s.to_string(),
+                display: s.clone(),
+                replacement: s,
             })
             .collect();
         Ok((start, pairs))
@@ -210,13 +243,13 @@ mod tests {
         Names {
             predicates: vec!["arms_supply".into(), "supports".into(), "treaty".into()],
             constants: vec!["armenia".into(), "azerbaijan".into(), "turkey".into()],
+            strings: vec!["Armenia".into(), "Nagorno-Karabakh".into()],
             files: FilenameCompleter::new(),
         }
     }
 
-    fn complete(line: &str) -> Vec<&'static str> {
-        let names = Box::leak(Box::new(names()));
-        names.candidates(line, line.len()).1
+    fn complete(line: &str) -> Vec<String> {
+        names().candidates(line, line.len()).1
     }
 
     #[test]
@@ -237,10 +270,21 @@ mod tests {
     }
 
     #[test]
-    fn variables_strings_and_nothing_complete_to_nothing() {
+    fn variables_and_nothing_complete_to_nothing() {
         assert!(complete("? supports(T").is_empty());
-        assert!(complete("? supports(\"a (tu").is_empty());
-        assert!(complete("? supports(\"su").is_empty());
         assert!(complete("? supports(turkey, ").is_empty());
+        // Not a predicate inside quotes, nor outside an atom.
+        assert!(complete("? supports(\"su").is_empty());
+        assert!(complete("\"Arm").is_empty());
+    }
+
+    #[test]
+    fn strings_complete_inside_quotes_with_their_closing_quote() {
+        assert_eq!(complete("? p(\"Arm"), ["Armenia\""]);
+        assert_eq!(
+            complete("? conflict(a, b, \"Nagorno-K"),
+            ["Nagorno-Karabakh\""]
+        );
+        assert_eq!(names().candidates("? p(\"Arm", 8).0, 5);
     }
 }
