@@ -53,15 +53,16 @@ struct WriteError {
 }
 
 /// Splits `graph`'s arguments into predicates (the leading names that
-/// are predicate names, `[a-z][A-Za-z0-9_]*`, and not files) and files
-/// (the rest). A predicate name never has a `.` or a `/`, which files
-/// almost always have.
+/// are predicate names, `[a-z][A-Za-z0-9_]*`, and not files, or goals of
+/// one atom, `supports(turkey, X)`) and files (the rest). A predicate
+/// name never has a `.` or a `/`, which files almost always have.
 pub fn split(arguments: &[String]) -> (Vec<&str>, Vec<PathBuf>) {
     let is_name = |a: &str| {
         let mut chars = a.chars();
-        chars.next().is_some_and(|c| c.is_ascii_lowercase())
-            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !Path::new(a).exists()
+        let name = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let goal = a.contains('(') && a.trim_end().ends_with(')');
+        (name || goal) && !Path::new(a).exists()
     };
     let names = arguments.iter().take_while(|a| is_name(a)).count();
     (

@@ -130,7 +130,9 @@ impl Graph {
     /// come with their facts, in the order named (a fact of fewer than two
     /// arguments has no line and is left out). Nodes are sorted in the
     /// total order of values (SPEC §2), edges by predicate, then as the
-    /// facts came.
+    /// facts came. A series may be named by a goal of its predicate
+    /// (`supports(turkey, X)`, its legend entry) rather than the
+    /// predicate's name; its facts are written with the predicate.
     pub fn network(title: &str, predicates: &[(String, Vec<NetworkFact>)]) -> Graph {
         // A fact of fewer than two arguments has no line.
         let predicates: Vec<(&String, Vec<&NetworkFact>)> = (predicates.iter())
@@ -197,10 +199,11 @@ fn series_edges(
     let mut edges = Vec::new();
     for (i, (from, to, label)) in keys.iter().enumerate() {
         let reverse = (from != to).then(|| at.get(&(*to, *from, label))).flatten();
-        let mut drawn = vec![canonical(name, &facts[i].args)];
+        let predicate = name.split('(').next().unwrap_or(name);
+        let mut drawn = vec![canonical(predicate, &facts[i].args)];
         match reverse {
             Some(&j) if j < i => continue,
-            Some(&j) => drawn.push(canonical(name, &facts[j].args)),
+            Some(&j) => drawn.push(canonical(predicate, &facts[j].args)),
             None => {}
         }
         edges.push(Edge {
