@@ -99,14 +99,10 @@ fn check_drawing(graph: &Graph, svg: &str) {
     for (node, (_, lines)) in graph.nodes.iter().zip(&seen.nodes) {
         assert_eq!(&node.lines, lines);
     }
-    let labels: Vec<&String> = graph
-        .edges
-        .iter()
-        .filter_map(|e| e.label.as_ref())
-        .collect();
+    let labels: Vec<String> = graph.edges.iter().filter_map(|e| e.text()).collect();
     assert_eq!(seen.labels.len(), labels.len());
     for (label, (_, text)) in labels.iter().zip(&seen.labels) {
-        assert_eq!(*label, text);
+        assert_eq!(label, text);
     }
     assert_eq!(seen.edges.len(), graph.edges.len());
     for (edge, title) in graph.edges.iter().zip(&seen.edges) {
@@ -310,7 +306,7 @@ fn a_network_at_a_time_point_has_only_the_facts_then() {
     assert!(has(&in_2008, "rivals(georgia, russia)"));
     assert!(!has(&in_2012, "rivals(georgia, russia)"));
     assert!(has(&in_2012, "rivals(iran, israel)"));
-    assert!(in_2008.edges.iter().all(|e| e.label.is_none()));
+    assert!(in_2008.edges.iter().all(|e| e.text().is_none()));
     // The picture says, where a reader sees it, which year it shows.
     let svg = in_2008.to_svg();
     let document = roxmltree::Document::parse(&svg).expect("SVG is XML");

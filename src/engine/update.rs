@@ -476,7 +476,7 @@ fn not_at(program: &Program, since: &AddedSince, t: Time, sources: &Sources) -> 
             args: program.facts.values(fact),
         };
         let warning = Warning::NotAtTime {
-            fact: fact.to_string().trim_end_matches('.').to_string(),
+            fact: fact.to_string(),
             at: t,
             span: when.span,
             help: format!(

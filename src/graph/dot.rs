@@ -75,8 +75,8 @@ impl Graph {
             let colour = quote(&self.legend[s].colour);
             attributes.push(format!("color={colour}, fontcolor={colour}"));
         }
-        if let Some(label) = &edge.label {
-            attributes.push(format!("label={}", quote(&dot_label(label, edge))));
+        if let Some(text) = edge.text_with("\n") {
+            attributes.push(format!("label={}", quote(&text)));
         }
         if !edge.directed {
             attributes.push("dir=none".to_string());
@@ -91,20 +91,6 @@ impl Graph {
             attributes.push(format!("minlen={}", edge.rows));
         }
         attributes
-    }
-}
-
-/// An edge's label with when its fact holds on a line of its own, so
-/// that Graphviz does not run it into the arguments (`gas` above `since
-/// 2010`, not `gas, since 2010` set as one run of words).
-fn dot_label(label: &str, edge: &Edge) -> String {
-    let Some(validity) = &edge.validity else {
-        return label.to_string();
-    };
-    let when = validity.to_string();
-    match label.strip_suffix(&when) {
-        Some("") | None => label.to_string(),
-        Some(rest) => format!("{}\n{when}", rest.trim_end_matches([',', ' '])),
     }
 }
 

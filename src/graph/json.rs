@@ -37,7 +37,7 @@ impl Graph {
                 None => out.write_str("null")?,
             }
             out.write_str(", \"label\": ")?;
-            match &edge.label {
+            match &edge.text() {
                 Some(l) => string(out, l)?,
                 None => out.write_str("null")?,
             }

@@ -83,8 +83,8 @@ pub struct Edge {
     /// Its colour and legend entry (an index into [`Graph::legend`]),
     /// `None` for a plain grey line.
     pub series: Option<usize>,
-    /// Text written on the line: a network's further arguments, and when
-    /// the fact holds if not always.
+    /// A network's further arguments, written on the line with when the
+    /// fact holds ([`Edge::text`]).
     pub label: Option<String>,
     /// With an arrowhead at `to`; a symmetric pair of facts is one line
     /// without.
@@ -189,16 +189,27 @@ fn series_edges(
     facts: &[&NetworkFact],
     index: &HashMap<&Value, usize>,
 ) -> Vec<Edge> {
-    // Each fact by its ends and label, to find its reverse.
-    let keys: Vec<(usize, usize, Option<String>)> = (facts.iter())
-        .map(|f| (index[&f.args[0]], index[&f.args[1]], edge_label(f)))
+    // Each fact by its ends, label and when it holds, to find its reverse.
+    type Key = (usize, usize, Option<String>, Option<Validity>);
+    let keys: Vec<Key> = (facts.iter())
+        .map(|f| {
+            (
+                index[&f.args[0]],
+                index[&f.args[1]],
+                edge_label(f),
+                timed(f),
+            )
+        })
         .collect();
-    let at: HashMap<(usize, usize, &Option<String>), usize> = (keys.iter().enumerate())
-        .map(|(i, (from, to, label))| ((*from, *to, label), i))
-        .collect();
+    let at: HashMap<(usize, usize, &Option<String>, &Option<Validity>), usize> =
+        (keys.iter().enumerate())
+            .map(|(i, (from, to, label, when))| ((*from, *to, label, when), i))
+            .collect();
     let mut edges = Vec::new();
-    for (i, (from, to, label)) in keys.iter().enumerate() {
-        let reverse = (from != to).then(|| at.get(&(*to, *from, label))).flatten();
+    for (i, (from, to, label, when)) in keys.iter().enumerate() {
+        let reverse = (from != to)
+            .then(|| at.get(&(*to, *from, label, when)))
+            .flatten();
         let predicate = name.split('(').next().unwrap_or(name);
         let mut drawn = vec![canonical(predicate, &facts[i].args)];
         match reverse {
@@ -214,7 +225,7 @@ fn series_edges(
             directed: reverse.is_none(),
             dashed: false,
             facts: drawn,
-            validity: timed(facts[i]),
+            validity: when.clone(),
             rows: 1,
         });
     }
@@ -263,13 +274,29 @@ fn timed(fact: &NetworkFact) -> Option<Validity> {
     (!fact.validity.is_always()).then(|| fact.validity.clone())
 }
 
-/// A fact's further arguments and when it holds, as written on its line.
+/// A fact's further arguments, as written on its line.
 fn edge_label(fact: &NetworkFact) -> Option<String> {
-    let mut parts: Vec<String> = fact.args[2..].iter().map(Value::unquoted).collect();
-    if !fact.validity.is_always() {
-        parts.push(fact.validity.to_string());
-    }
+    let parts: Vec<String> = fact.args[2..].iter().map(Value::unquoted).collect();
     (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+impl Edge {
+    /// What is written on the line: its label, and when its facts hold
+    /// (`gas, since 2010`).
+    pub fn text(&self) -> Option<String> {
+        self.text_with(", ")
+    }
+
+    /// [`Edge::text`] with `between` between the label and when (DOT
+    /// puts when on a line of its own).
+    pub fn text_with(&self, between: &str) -> Option<String> {
+        match (&self.label, &self.validity) {
+            (Some(label), Some(when)) => Some(format!("{label}{between}{when}")),
+            (Some(label), None) => Some(label.clone()),
+            (None, Some(when)) => Some(when.to_string()),
+            (None, None) => None,
+        }
+    }
 }
 
 /// `p(a, b)`, as SPEC §6 prints a fact (without the `.`).
@@ -327,7 +354,7 @@ mod tests {
         let reverse = fact(&["b", "a", "gas"]);
         let graph = Graph::network("t", &[("lev".to_string(), vec![timed, reverse])]);
         // Different labels: not a symmetric pair.
-        let labels: Vec<_> = graph.edges.iter().map(|e| e.label.clone()).collect();
+        let labels: Vec<_> = graph.edges.iter().map(Edge::text).collect();
         assert_eq!(
             labels,
             [Some("gas, since 2010".to_string()), Some("gas".to_string())]

@@ -66,7 +66,7 @@ impl Graph {
             .map(|e| Link {
                 from: e.from,
                 to: e.to,
-                label: e.label.as_deref().map(label_size),
+                label: e.text().as_deref().map(label_size),
                 rows: e.rows,
             })
             .collect();
@@ -179,7 +179,7 @@ impl Graph {
         };
         let _ = writeln!(out, r#"<g class="edge-labels">"#);
         for (i, (edge, route)) in self.edges.iter().zip(&layout.routes).enumerate() {
-            let (Some(label), Some(at)) = (&edge.label, route.label) else {
+            let (Some(label), Some(at)) = (&edge.text(), route.label) else {
                 continue;
             };
             let at = shift(at);
