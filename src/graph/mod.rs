@@ -201,15 +201,11 @@ fn series_edges(
             )
         })
         .collect();
-    let at: HashMap<(usize, usize, &Option<String>, &Option<Validity>), usize> =
-        (keys.iter().enumerate())
-            .map(|(i, (from, to, label, when))| ((*from, *to, label, when), i))
-            .collect();
+    let at: HashMap<&Key, usize> = keys.iter().enumerate().map(|(i, key)| (key, i)).collect();
     let mut edges = Vec::new();
     for (i, (from, to, label, when)) in keys.iter().enumerate() {
-        let reverse = (from != to)
-            .then(|| at.get(&(*to, *from, label, when)))
-            .flatten();
+        let reversed = (*to, *from, label.clone(), when.clone());
+        let reverse = (from != to).then(|| at.get(&reversed)).flatten();
         let predicate = name.split('(').next().unwrap_or(name);
         let mut drawn = vec![canonical(predicate, &facts[i].args)];
         match reverse {
