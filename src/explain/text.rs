@@ -48,8 +48,11 @@ fn proof(f: &mut fmt::Formatter<'_>, proof: &Proof, depth: usize) -> fmt::Result
     if let Some(t) = proof.at {
         write!(f, " at {t}")?;
     }
+    // A fact explained at a time point says when it holds, also when
+    // that is always: the point alone would look like a choice of ours.
     match &proof.validity {
         Some(v) if !v.is_always() => writeln!(f, " (holds {v})")?,
+        Some(_) if proof.at.is_some() => writeln!(f, " (holds always)")?,
         _ => writeln!(f)?,
     }
     let pad = indent(depth + 1);

@@ -129,8 +129,10 @@ impl Graph {
     /// premises; returns its index.
     fn add_proof(&mut self, proof: &Proof, title: String) -> usize {
         let mut lines = vec![title];
-        if let Some(v) = proof.validity.as_ref().filter(|v| !v.is_always()) {
-            lines.push(format!("holds {v}"));
+        match &proof.validity {
+            Some(v) if !v.is_always() => lines.push(format!("holds {v}")),
+            Some(_) if proof.at.is_some() => lines.push("holds always".to_string()),
+            _ => {}
         }
         match &proof.justification {
             Justification::Given(source) => {
