@@ -419,13 +419,16 @@ pub fn source_at(sources: &Sources, span: Span) -> Source {
     }
 }
 
-/// Text with comments dropped and every run of blanks made one space.
+/// Text with comments dropped and every run of blanks made one space;
+/// the final `.` kept to its statement when it was typed on a line of
+/// its own.
 fn one_line(text: &str) -> String {
     let code: Vec<&str> = text.lines().map(strip_comment).collect();
-    code.join(" ")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    let words = code.join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+    match words.strip_suffix(" .") {
+        Some(statement) => format!("{statement}."),
+        None => words,
+    }
 }
 
 fn strip_comment(line: &str) -> &str {
