@@ -93,7 +93,7 @@ pub fn run(
                 Some(max) => graph.first_edges(max),
                 None => graph,
             };
-            warn_if_unreadable(&graph, format, config.at);
+            warn_if_unreadable(&graph, format, config.at, Face::Command);
             write(&format.render(&graph), output)
         }
         Err(e) => {
@@ -108,22 +108,37 @@ pub fn run(
 /// of a minute.
 const READABLE_EDGES: usize = 1_000;
 
+/// Where a picture was asked for, which words its advice takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Face {
+    /// `entente graph`: options.
+    Command,
+    /// The REPL's `:graph`: its own words.
+    Repl,
+}
+
 /// Says on stderr when a picture is too large to read, and what helps
 /// (one time point, when the picture is not of one already: `at`).
-pub fn warn_if_unreadable(graph: &Graph, format: Picture, at: Option<i64>) {
+pub fn warn_if_unreadable(graph: &Graph, format: Picture, at: Option<i64>, face: Face) {
     let lines = graph.edges.len();
     if lines <= READABLE_EDGES || format == Picture::Json {
         return;
     }
-    let one_time = match at {
-        Some(_) => "",
-        None => ", ask about one time point (`--at T`)",
+    let (one_time, fewer) = match face {
+        Face::Command => (
+            ", ask about one time point (`--at T`)",
+            "draw the first lines only (`--max-edges N`)",
+        ),
+        Face::Repl => (
+            ", ask about one time point (`:graph PRED at T FILE`)",
+            "draw the facts a goal picks (`:graph pred(a, X) FILE`)",
+        ),
     };
+    let one_time = if at.is_some() { "" } else { one_time };
     let _ = writeln!(
         io::stderr(),
         "entente::graph: {} among {} is more than a person can read (a browser is slow to \
-         draw it too); name fewer predicates{one_time}, or draw the first lines only \
-         (`--max-edges N`)",
+         draw it too); name fewer predicates{one_time}, or {fewer}",
         report::counted(lines, "line"),
         report::counted(graph.nodes.len(), "node"),
     );

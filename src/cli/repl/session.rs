@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use entente::{statements_of, Change, ChangeSet, Config, Engine, Error, ErrorKind, Fact, Update};
 
 use super::super::format::{self, Format};
-use super::super::graph::{warn_if_unreadable, Picture};
+use super::super::graph::{warn_if_unreadable, Face, Picture};
 use super::super::report;
 use super::Nesting;
 
@@ -54,7 +54,7 @@ pub const COMMANDS: [(&str, &str, &str); 13] = [
     (
         ":graph",
         "PRED... FILE",
-        "draws the predicates' facts as a network into FILE (SVG; DOT for .dot, JSON for .json)",
+        "draws the predicates' facts (or a goal's, pred(a, X)) as a network into FILE (SVG; DOT for .dot, JSON for .json); at T before FILE: at time T",
     ),
     (
         ":stats",
@@ -177,19 +177,33 @@ impl Session {
         Ok(())
     }
 
-    /// `:graph PRED... FILE`: the network, in the format the file's name
-    /// asks for (as `entente graph -o FILE`).
+    /// `:graph PRED... [at T] FILE`: the network, in the format the
+    /// file's name asks for (as `entente graph -o FILE`); a goal of one
+    /// atom may stand for a predicate, blanks and all.
     fn graph(&mut self, argument: &str, out: &mut impl Write) -> io::Result<()> {
-        let words: Vec<&str> = argument.split_whitespace().collect();
-        let Some((file, predicates)) = words.split_last() else {
+        let words = words(argument);
+        let Some((file, mut predicates)) = words.split_last() else {
             return Ok(());
         };
-        let drawn = self.ask(|engine| engine.graph(predicates));
+        let mut config = self.config.clone();
+        if let [rest @ .., at, t] = predicates {
+            if *at == "at" {
+                let Ok(t) = t.parse() else {
+                    self.fail(&format!(
+                        "`:graph ... at T FILE` needs a time point (an integer), not `{t}`"
+                    ));
+                    return Ok(());
+                };
+                config.at = Some(t);
+                predicates = rest;
+            }
+        }
+        let drawn = self.ask(|engine| engine.graph_with(predicates, &config));
         let Some(graph) = self.report(drawn) else {
             return Ok(());
         };
         let picture = Picture::of_path(Some(Path::new(file)));
-        warn_if_unreadable(&graph, picture, self.config.at);
+        warn_if_unreadable(&graph, picture, config.at, Face::Repl);
         match std::fs::write(file, picture.render(&graph)) {
             Ok(()) => writeln!(
                 out,
@@ -245,7 +259,7 @@ impl Session {
                     Err(e) => self.fail(&format!("cannot write `{argument}`: {e}")),
                 }
             }
-            "graph" if argument.split_whitespace().count() >= 2 => self.graph(argument, out)?,
+            "graph" if words(argument).len() >= 2 => self.graph(argument, out)?,
             "stats" => self.stats(out)?,
             "reset" => {
                 self.engine = Engine::with_config(self.config.clone());
@@ -550,6 +564,28 @@ fn changes(text: &str) -> Vec<Change> {
         .collect()
 }
 
+/// The words of a command's argument, split at blanks outside an atom's
+/// parentheses and strings: `defence_partner("Armenia", X) a.svg` is two.
+fn words(argument: &str) -> Vec<&str> {
+    let mut words = Vec::new();
+    let mut nesting = Nesting::default();
+    let mut start = None;
+    for (i, c) in argument.char_indices() {
+        let inside = nesting.depth > 0 || nesting.quoted;
+        nesting.step(c);
+        match start {
+            Some(s) if c.is_whitespace() && !inside => {
+                words.push(&argument[s..i]);
+                start = None;
+            }
+            None if !c.is_whitespace() => start = Some(i),
+            _ => {}
+        }
+    }
+    words.extend(start.map(|s| &argument[s..]));
+    words
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,5 +611,15 @@ mod tests {
                 Change::Add("p.".into()),
             ]
         );
+    }
+
+    #[test]
+    fn command_words_split_at_blanks_outside_atoms_and_strings() {
+        assert_eq!(
+            words(" partner(\"South Korea\", X)  at 1995\tx.svg "),
+            ["partner(\"South Korea\", X)", "at", "1995", "x.svg"]
+        );
+        assert_eq!(words("p(a, b"), ["p(a, b"]);
+        assert!(words("  ").is_empty());
     }
 }
