@@ -5,7 +5,8 @@
 //!    turned around for the layout (and drawn the right way round).
 //! 2. **Layers**: the longest path from a source gives each box its row;
 //!    an edge with a label, or with a parallel twin, spans two rows at
-//!    least, so that its label (or its bend) has a row of its own.
+//!    least, so that its label (or its bend) has a row of its own. The
+//!    leaves of a row too wide to read wrap onto rows below it.
 //! 3. **Virtual boxes**: an edge longer than one row passes through one
 //!    invisible box per row it crosses; a label is such a box, as wide as
 //!    its text. So labels take room like boxes do and nothing is drawn on
@@ -38,6 +39,9 @@ pub const MARGIN: f64 = 16.0;
 const BEND: f64 = 12.0;
 /// How far a loop from a box to itself reaches right of the box.
 pub const LOOP: f64 = 30.0;
+/// Widest a row of boxes is laid out before its leaves are staggered
+/// over rows below it.
+const ROW_WIDTH: f64 = 1600.0;
 /// Most rows a line passes through as virtual boxes.
 const MAX_BENDS: usize = 16;
 /// Sweeps of the ordering step.
@@ -132,7 +136,8 @@ pub fn layout(sizes: &[Size], links: &[Link]) -> Layout {
         .collect();
     let loop_at = make_room_for_loops(&mut vertices, links);
     let oriented = orient(n, links);
-    let rows = rank(n, &oriented, &link_lengths(links));
+    let mut rows = rank(n, &oriented, &link_lengths(links));
+    stagger(&mut rows, sizes, &oriented);
     for (v, &r) in rows.iter().enumerate() {
         vertices[v].row = r;
     }
@@ -477,6 +482,37 @@ fn rank(n: usize, oriented: &[Option<(usize, usize)>], lengths: &[usize]) -> Vec
     rows
 }
 
+/// Spreads the leaves of a row too wide to read (a state with fifty
+/// partners) over as many rows as it takes, in turn, as a page wraps its
+/// words: a leaf (a box with lines in and none out) may sit any number of
+/// rows lower without a line turning upwards. Rows are taken top down,
+/// each as ranking left it.
+fn stagger(rows: &mut [usize], sizes: &[Size], oriented: &[Option<(usize, usize)>]) {
+    let n = rows.len();
+    let (mut has_in, mut has_out) = (vec![false; n], vec![false; n]);
+    for &(a, b) in oriented.iter().flatten() {
+        has_out[a] = true;
+        has_in[b] = true;
+    }
+    let mut by_row: BTreeMap<usize, (f64, Vec<usize>)> = BTreeMap::new();
+    for v in 0..n {
+        let (width, leaves) = by_row.entry(rows[v]).or_default();
+        *width += sizes[v].width + GAP;
+        if has_in[v] && !has_out[v] {
+            leaves.push(v);
+        }
+    }
+    for (width, leaves) in by_row.into_values() {
+        let spread = (width / ROW_WIDTH).ceil() as usize;
+        if spread < 2 || leaves.len() < 2 * spread {
+            continue;
+        }
+        for (k, &v) in leaves.iter().enumerate() {
+            rows[v] += k % spread;
+        }
+    }
+}
+
 /// Orders each row by the barycentre of its neighbours, sweeping down and
 /// up, and keeps the order with the fewest crossings.
 fn order(layers: &mut [Vec<usize>], up: &[Vec<usize>], down: &[Vec<usize>]) {
@@ -616,9 +652,13 @@ fn coordinates(
 }
 
 /// The least distance between the centres of `a` and `b`, next to each
-/// other in a row.
+/// other in a row: two bends of lines (virtual boxes without a label,
+/// the only boxes without height) need no gap beyond their width, so
+/// that a fan of lines passing a row stays narrow.
 fn separation(vertices: &[Vertex], a: usize, b: usize) -> f64 {
-    vertices[a].right + GAP + vertices[b].left
+    let bend = |v: usize| vertices[v].height == 0.0;
+    let gap = if bend(a) && bend(b) { 0.0 } else { GAP };
+    vertices[a].right + gap + vertices[b].left
 }
 
 /// The positions closest (least squares) to `wanted` such that each is at
@@ -789,6 +829,29 @@ mod tests {
                 assert!(apart_x || apart_y, "label of {link:?} on box {i}");
             }
         }
+    }
+
+    #[test]
+    fn the_leaves_of_a_wide_row_wrap_onto_rows_below() {
+        // A hub with sixty partners: one row would be 7,400 wide.
+        let sizes: Vec<Size> = (0..61).map(|_| size(100.0)).collect();
+        let links: Vec<Link> = (1..61)
+            .map(|to| Link {
+                from: 0,
+                to,
+                label: None,
+                rows: 1,
+            })
+            .collect();
+        let layout = layout(&sizes, &links);
+        assert!(overlapping(&layout, &sizes).is_empty());
+        let mut rows: Vec<i64> = (1..61).map(|v| layout.centres[v].y as i64).collect();
+        rows.sort_unstable();
+        rows.dedup();
+        assert_eq!(rows.len(), 5, "{rows:?}");
+        assert!(layout.width < 3_000.0, "{}", layout.width);
+        // Every line still goes down from the hub.
+        assert!((1..61).all(|v| layout.centres[v].y > layout.centres[0].y));
     }
 
     #[test]
