@@ -593,3 +593,34 @@ fn options_go_anywhere_between_arguments() {
     assert!(std::fs::read_to_string(svg).unwrap().starts_with("<svg"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn explain_writes_to_a_file_in_the_format_its_name_asks_for() {
+    let kb = "rules/caucasus.rules";
+    let fact = "defends(turkey, azerbaijan)";
+    let dir = std::env::temp_dir().join(format!("entente-explain-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = |name: &str| dir.join(name).to_str().unwrap().to_string();
+    for (name, format, starts) in [
+        ("proof.svg", None, "<svg"),
+        ("proof.dot", None, "digraph"),
+        ("proof.json", None, "{\"holds\": true"),
+        ("proof.txt", None, "defends(turkey, azerbaijan) at 2010"),
+        ("proof.out", Some("json"), "{\"holds\": true"),
+    ] {
+        let path = file(name);
+        let mut args = vec!["explain", fact, kb, "-o", &path];
+        if let Some(format) = format {
+            args.extend(["--format", format]);
+        }
+        let out = entente(&args);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        assert!(out.stdout.is_empty(), "{name}");
+        let written = std::fs::read_to_string(&path).unwrap();
+        assert!(written.starts_with(starts), "{name}: {written}");
+    }
+    let out = entente(&["explain", fact, kb, "-o", "no/such/dir/p.svg"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("entente::io"), "{}", stderr(&out));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -1,8 +1,8 @@
 //! `entente explain FACT FILE...`: a proof tree, or a why-not, as indented
-//! text, as JSON (the schema is in docs/explain.md), or as a picture.
+//! text, as JSON (the schema is in docs/explain.md), or as a picture; to
+//! stdout or `-o FILE`.
 
-use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use entente::Config;
@@ -21,8 +21,15 @@ pub enum Shape {
     Picture(Picture),
 }
 
-/// Loads the files, explains the fact, prints the explanation.
-pub fn run(fact: &str, files: &[PathBuf], shape: Shape, config: Config) -> ExitCode {
+/// Loads the files, explains the fact, prints the explanation (or
+/// writes it to `output`).
+pub fn run(
+    fact: &str,
+    files: &[PathBuf],
+    shape: Shape,
+    output: Option<&Path>,
+    config: Config,
+) -> ExitCode {
     let Some((mut engine, warnings)) = load(files, &config) else {
         return ExitCode::from(1);
     };
@@ -37,17 +44,10 @@ pub fn run(fact: &str, files: &[PathBuf], shape: Shape, config: Config) -> ExitC
         }
     };
     report::warnings(&fact_warnings);
-    let format = match shape {
-        Shape::Picture(picture) => {
-            return graph::write(&picture.render(&explanation.to_graph()), None)
-        }
-        Shape::Text(format) => format,
+    let text = match shape {
+        Shape::Picture(picture) => picture.render(&explanation.to_graph()),
+        Shape::Text(Format::Json) => explanation.to_json() + "\n",
+        Shape::Text(_) => explanation.to_string(),
     };
-    let mut out = BufWriter::new(io::stdout().lock());
-    let written = match (format, &explanation) {
-        (Format::Json, explanation) => writeln!(out, "{}", explanation.to_json()),
-        (_, explanation) => write!(out, "{explanation}"),
-    };
-    let _ = written.and_then(|()| out.flush());
-    ExitCode::SUCCESS
+    graph::write(&text, output)
 }

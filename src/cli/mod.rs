@@ -60,9 +60,13 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Output format: text or json, or a picture of the proof: svg or
-        /// dot.
-        #[arg(long, value_enum, default_value = "text", value_parser = ["text", "json", "svg", "dot"])]
-        format: String,
+        /// dot [default: as the name of the -o file says (.json, .svg,
+        /// .dot, .gv), else text].
+        #[arg(long, value_parser = ["text", "json", "svg", "dot"])]
+        format: Option<String>,
+        /// Write the explanation to FILE rather than to stdout.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
         #[command(flatten)]
         budget: Budget,
     },
@@ -224,11 +228,12 @@ impl Budget {
 }
 
 /// What `entente explain --format` asks for.
-fn explain_shape(format: &str) -> explain::Shape {
-    match format {
-        "json" => explain::Shape::Text(Format::Json),
-        "svg" => explain::Shape::Picture(graph::Picture::Svg),
-        "dot" => explain::Shape::Picture(graph::Picture::Dot),
+fn explain_shape(format: Option<&str>, output: Option<&Path>) -> explain::Shape {
+    let extension = output.and_then(Path::extension).and_then(|e| e.to_str());
+    match format.or(extension) {
+        Some("json") => explain::Shape::Text(Format::Json),
+        Some("svg") => explain::Shape::Picture(graph::Picture::Svg),
+        Some("dot" | "gv") => explain::Shape::Picture(graph::Picture::Dot),
         _ => explain::Shape::Text(Format::Text),
     }
 }
@@ -283,8 +288,15 @@ pub fn main() -> ExitCode {
             fact,
             files,
             format,
+            output,
             budget,
-        } => explain::run(&fact, &files, explain_shape(&format), budget.config()),
+        } => explain::run(
+            &fact,
+            &files,
+            explain_shape(format.as_deref(), output.as_deref()),
+            output.as_deref(),
+            budget.config(),
+        ),
         Command::Graph {
             arguments,
             format,
