@@ -36,6 +36,17 @@ pub enum ParseError {
         #[label("here")]
         span: Span,
     },
+    /// A validity or a question's `at` without its time point.
+    #[error("expected a time point")]
+    #[diagnostic(
+        code(entente::parse),
+        help("a time point is an integer, such as a year: `since 2010`, `from 1994 to 2001`, `in 2008`, `until 1991`, `? goal at 1995.`")
+    )]
+    TimePoint {
+        /// Where the time point should be.
+        #[label("not a time point")]
+        span: Span,
+    },
     /// A string whose closing quote is missing on its line.
     #[error("unterminated string")]
     #[diagnostic(

@@ -10,10 +10,12 @@ use super::grammar::Rule;
 /// Turns a pest error into a diagnostic that names what was expected.
 pub(super) fn syntax_error(e: pest::error::Error<Rule>, base: usize, source: &str) -> ParseError {
     let len = source.len();
+    let mut wants_time = false;
     let (at, expected) = match (&e.location, &e.variant) {
         (pest::error::InputLocation::Pos(p), v) | (pest::error::InputLocation::Span((p, _)), v) => {
             let expected = match v {
                 pest::error::ErrorVariant::ParsingError { positives, .. } => {
+                    wants_time = positives == &[Rule::time];
                     describe_expected(positives)
                 }
                 pest::error::ErrorVariant::CustomError { message } => message.clone(),
@@ -23,6 +25,13 @@ pub(super) fn syntax_error(e: pest::error::Error<Rule>, base: usize, source: &st
     };
     let at = at.min(len);
     let rest = &source[at..];
+    if wants_time {
+        // The word where a time point should be (none at a `.`).
+        let word = rest.find(|c: char| !is_ident_char(c) && c != '-').unwrap_or(rest.len());
+        return ParseError::TimePoint {
+            span: Span::new(base + at, base + at + word),
+        };
+    }
     if rest.starts_with('"') {
         return string_error(rest, base + at);
     }
@@ -109,6 +118,7 @@ pub(super) fn rule_name(r: Rule) -> Option<&'static str> {
         Rule::variable | Rule::wildcard | Rule::symbol | Rule::number | Rule::string => "a term",
         Rule::column | Rule::header_name => "a column name",
         Rule::EOI => "the end of the statement",
+        Rule::time => "a time point",
         _ => return None,
     })
 }
