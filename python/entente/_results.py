@@ -1,0 +1,268 @@
+"""What the engine's questions return: answers, timelines, changes,
+explanations and networks, each with its text, its pandas DataFrame and
+its notebook picture or table."""
+
+import html
+import json
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+
+Value = Any  # str, int or float
+Interval = Tuple[Optional[int], Optional[int]]
+
+
+def _pandas():
+    try:
+        import pandas
+    except ImportError as e:  # pragma: no cover - depends on the machine
+        raise ImportError(
+            "to_pandas() needs pandas: pip install pandas"
+        ) from e
+    return pandas
+
+
+def _html_table(header: Sequence[str], rows: Sequence[Sequence[Any]], empty: str) -> str:
+    if not rows:
+        return f"<p><em>{html.escape(empty)}</em></p>"
+    head = "".join(f"<th>{html.escape(str(h))}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in row) + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _interval_text(interval: Interval) -> str:
+    start, end = interval
+    if start is None and end is None:
+        return "always"
+    if start is None:
+        return f"until {end}"
+    if end is None:
+        return f"since {start}"
+    if start == end:
+        return f"in {start}"
+    return f"from {start} to {end}"
+
+
+class Answers:
+    """The answers to a query: iterate for one dict per answer (variable
+    to value), ``len()`` for how many, ``bool()`` for whether the goal
+    holds, ``to_pandas()`` for a DataFrame (one column per variable, and
+    ``validity`` when the program says when facts hold and no time point
+    was asked)."""
+
+    def __init__(
+        self,
+        goal: str,
+        variables: List[str],
+        columns: List[List[Value]],
+        validity: Optional[List[str]],
+        count: int,
+    ) -> None:
+        self.goal = goal
+        self.variables = variables
+        self._columns = columns
+        self.validity = validity
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
+
+    def __getitem__(self, i: int) -> Dict[str, Value]:
+        if i < 0:
+            i += self._count
+        if not 0 <= i < self._count:
+            raise IndexError("answer index out of range")
+        return {v: c[i] for v, c in zip(self.variables, self._columns)}
+
+    def __iter__(self) -> Iterator[Dict[str, Value]]:
+        for i in range(self._count):
+            yield self[i]
+
+    def columns(self) -> Dict[str, List[Value]]:
+        """The answers as one list per variable (and ``validity``)."""
+        out = dict(zip(self.variables, self._columns))
+        if self.validity is not None:
+            out["validity"] = self.validity
+        return out
+
+    def to_pandas(self):
+        """The answers as a pandas DataFrame."""
+        pandas = _pandas()
+        columns = self.columns()
+        return pandas.DataFrame(columns, columns=list(columns))
+
+    def _rows(self) -> List[List[Value]]:
+        columns = list(self.columns().values())
+        return [[c[i] for c in columns] for i in range(self._count)]
+
+    def __str__(self) -> str:
+        if not self.variables:
+            return "true." if self else "false."
+        if not self:
+            return "no answers."
+        lines = []
+        for i, row in enumerate(self):
+            line = ", ".join(f"{k} = {v}" for k, v in row.items())
+            if self.validity is not None and self.validity[i] != "always":
+                line += f" {self.validity[i]}"
+            lines.append(line)
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<Answers to {self.goal!r}: {self._count}>"
+
+    def _repr_html_(self) -> str:
+        if not self.variables:
+            return f"<p><code>{html.escape(self.goal)}</code>: {'true' if self else 'false'}</p>"
+        return _html_table(list(self.columns()), self._rows(), "no answers")
+
+
+class Timeline:
+    """Each answer of a goal with the intervals in which it holds.
+    Iterate for dicts with the variables and ``intervals`` (``(from,
+    to)`` pairs, ``None`` for an open end); ``to_pandas()`` gives one row
+    per answer and interval, with ``from`` and ``to`` columns."""
+
+    def __init__(
+        self,
+        goal: str,
+        variables: List[str],
+        columns: List[List[Value]],
+        intervals: List[List[Interval]],
+    ) -> None:
+        self.goal = goal
+        self.variables = variables
+        self._columns = columns
+        self.intervals = intervals
+
+    def __len__(self) -> int:
+        return len(self.intervals)
+
+    def __bool__(self) -> bool:
+        return bool(self.intervals)
+
+    def __iter__(self) -> Iterator[Dict[str, Any]]:
+        for i, spans in enumerate(self.intervals):
+            row: Dict[str, Any] = {v: c[i] for v, c in zip(self.variables, self._columns)}
+            row["intervals"] = list(spans)
+            yield row
+
+    def to_pandas(self):
+        """One row per answer and interval: the variables, ``from`` and
+        ``to`` (``None`` for an open end)."""
+        pandas = _pandas()
+        data: Dict[str, List[Any]] = {v: [] for v in self.variables}
+        data["from"], data["to"] = [], []
+        for i, spans in enumerate(self.intervals):
+            for start, end in spans:
+                for v, c in zip(self.variables, self._columns):
+                    data[v].append(c[i])
+                data["from"].append(start)
+                data["to"].append(end)
+        frame = pandas.DataFrame(data, columns=list(data))
+        # Open ends as missing values in integer columns.
+        for column in ("from", "to"):
+            frame[column] = frame[column].astype("Int64")
+        return frame
+
+    def __str__(self) -> str:
+        lines = []
+        for row in self:
+            spans = ", ".join(_interval_text(s) for s in row.pop("intervals"))
+            answer = ", ".join(f"{k} = {v}" for k, v in row.items()) or "true"
+            lines.append(f"{answer}: {spans}")
+        return "\n".join(lines) if lines else "holds at no time."
+
+    def __repr__(self) -> str:
+        return f"<Timeline of {self.goal!r}: {len(self)} answers>"
+
+    def _repr_html_(self) -> str:
+        rows = []
+        for row in self:
+            spans = ", ".join(_interval_text(s) for s in row.pop("intervals"))
+            rows.append(list(row.values()) + [spans])
+        return _html_table(self.variables + ["holds"], rows, "holds at no time")
+
+
+class Change:
+    """What a change did, or would do (``what_if``): the derived facts
+    that ``appeared`` and ``disappeared``, as text in canonical form
+    (followed by when, over time: ``alone(armenia) since 1997``)."""
+
+    def __init__(self, appeared: List[str], disappeared: List[str], details: Optional[str] = None) -> None:
+        self.appeared = appeared
+        self.disappeared = disappeared
+        self._details = details
+
+    def __bool__(self) -> bool:
+        return bool(self.appeared or self.disappeared)
+
+    def to_dict(self) -> Any:
+        """As ``entente what-if --format json`` prints it: ``{"changes":
+        [...]}``, one entry per predicate (``predicate``, ``appeared``,
+        ``disappeared``, and over time when) for ``what_if``; else the
+        two lists."""
+        if self._details is not None:
+            return json.loads(self._details)
+        return {"appeared": self.appeared, "disappeared": self.disappeared}
+
+    def __str__(self) -> str:
+        lines = [f"+ {f}." for f in self.appeared] + [f"- {f}." for f in self.disappeared]
+        return "\n".join(lines) if lines else "no derived fact appeared or disappeared."
+
+    def __repr__(self) -> str:
+        return f"<Change: +{len(self.appeared)}, -{len(self.disappeared)}>"
+
+
+class Explanation:
+    """Why a fact holds (a proof) or why it does not: ``holds``,
+    ``str()`` as ``entente explain`` prints it, ``to_dict()`` as its JSON,
+    and the picture in a notebook (``_repr_svg_``, ``svg``)."""
+
+    def __init__(self, fact: str, holds: bool, text: str, data: str, svg: str) -> None:
+        self.fact = fact
+        self.holds = holds
+        self._text = text
+        self._json = data
+        self.svg = svg
+
+    def __bool__(self) -> bool:
+        return self.holds
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The explanation as ``entente explain --format json`` prints it."""
+        return json.loads(self._json)
+
+    def __str__(self) -> str:
+        return self._text.rstrip("\n")
+
+    def __repr__(self) -> str:
+        return f"<Explanation of {self.fact!r}: {'holds' if self.holds else 'does not hold'}>"
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+
+
+class Graph:
+    """A network of facts, as ``entente graph`` draws it: ``svg``, the
+    picture in a notebook, and ``to_dict()`` (nodes, edges, legend)."""
+
+    def __init__(self, svg: str, data: str) -> None:
+        self.svg = svg
+        self._json = data
+
+    def to_dict(self) -> Dict[str, Any]:
+        """Nodes and edges, as ``entente graph --format json`` prints them."""
+        return json.loads(self._json)
+
+    def __repr__(self) -> str:
+        d = self.to_dict()
+        return f"<Graph {d.get('title', '')!r}: {len(d['nodes'])} nodes, {len(d['edges'])} lines>"
+
+    def _repr_svg_(self) -> str:
+        return self.svg
+

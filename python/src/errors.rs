@@ -1,0 +1,49 @@
+//! The library's errors as Python exceptions: the classes of
+//! `entente.errors` (SPEC §11), chosen by the error's kind, each with its
+//! code, file, line and column, and the rendered diagnostic as message.
+
+use entente::{render, Error, ErrorKind, Problem};
+use pyo3::prelude::*;
+
+/// The exception class of `entente.errors` for a kind of error.
+fn class_of(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Parse => "ParseError",
+        ErrorKind::Arity | ErrorKind::Check => "CheckError",
+        ErrorKind::Limit(_) => "LimitError",
+        ErrorKind::Interrupted => "Interrupted",
+        ErrorKind::Import | ErrorKind::Io => "DataError",
+        _ => "EntenteError",
+    }
+}
+
+/// The Python exception of a library error.
+pub fn to_py(py: Python<'_>, error: &Error) -> PyErr {
+    let code = (error.problems().iter())
+        .find(|p| !p.is_warning())
+        .or_else(|| error.problems().first())
+        .map(Problem::code_str);
+    let location = error.location();
+    let message = render(error, false);
+    let raised = (|| -> PyResult<PyErr> {
+        let module = py.import("entente.errors")?;
+        let class = module.getattr(class_of(error.kind()))?;
+        let exception = class.call1((
+            message.trim_end(),
+            code,
+            location.as_ref().map(|l| l.file.clone()),
+            location.as_ref().map(|l| l.line),
+            location.as_ref().map(|l| l.column),
+        ))?;
+        Ok(PyErr::from_value(exception))
+    })();
+    // Only a broken installation (no `entente.errors`) lands here.
+    raised.unwrap_or_else(|e| e)
+}
+
+/// Warnings, rendered as the CLI prints them.
+pub fn rendered(warnings: &[Problem]) -> Vec<String> {
+    (warnings.iter())
+        .map(|w| render(w, false).trim_end().to_string())
+        .collect()
+}

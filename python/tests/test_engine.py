@@ -1,0 +1,151 @@
+"""Every method of entente.Engine, on the knowledge base and small programs."""
+
+import warnings
+
+import pytest
+
+import entente
+
+
+def test_query_answers_as_dicts_with_len_and_bool(kb):
+    answers = kb.query("supports(turkey, Who)")
+    assert list(answers) == [{"Who": "azerbaijan"}]
+    assert len(answers) == 1 and answers
+    assert answers[0] == {"Who": "azerbaijan"}
+    assert answers.variables == ["Who"]
+    none = kb.query("supports(iran, Who)")
+    assert len(none) == 0 and not none and list(none) == []
+
+
+def test_query_over_time_says_when_and_at_a_time_point_does_not(kb):
+    over_time = kb.query("defends(X, azerbaijan)")
+    assert list(over_time) == [{"X": "turkey"}]
+    assert over_time.validity == ["since 2010"]
+    before = kb.query("defends(X, azerbaijan)", at=1995)
+    assert not before and before.validity is None
+    after = kb.query("defends(X, azerbaijan)", at=2012)
+    assert list(after) == [{"X": "turkey"}] and after.validity is None
+
+
+def test_a_ground_goal_holds_or_not(kb):
+    assert kb.holds("defends(russia, armenia)", at=1995)
+    assert kb.holds("defends(turkey, azerbaijan)", at=2012)
+    assert not kb.holds("defends(turkey, azerbaijan)", at=2005)
+    assert kb.holds("defends(turkey, azerbaijan)")  # at some time
+    ground = kb.query("defends(russia, armenia)")
+    assert len(ground) == 1 and list(ground) == [{}]
+
+
+def test_load_source_and_add_rules_say_what_changed():
+    kb = entente.Engine()
+    kb.load_source("treaty(armenia, russia).", name="inline")
+    changed = kb.add_rules("ally(X, Y) if treaty(X, Y).\nally(Y, X) if ally(X, Y).")
+    assert sorted(changed.appeared) == ["ally(armenia, russia)", "ally(russia, armenia)"]
+    assert changed.disappeared == [] and changed
+    again = kb.load_source("treaty(azerbaijan, turkey).", name="more")
+    assert sorted(again.appeared) == ["ally(azerbaijan, turkey)", "ally(turkey, azerbaijan)"]
+    assert "treaty(azerbaijan, turkey)." in kb.program
+
+
+def test_add_and_retract_facts_from_tuples():
+    kb = entente.Engine()
+    kb.load_source("partner(X, Y) if treaty(X, Y, _, _).", name="rules")
+    added = kb.add_facts("treaty", [("a", "b", "x", 2010), ("c", "d", "y", 2012)])
+    assert sorted(added.appeared) == ["partner(a, b)", "partner(c, d)"]
+    gone = kb.retract_facts("treaty", [("a", "b", "x", 2010)])
+    assert gone.disappeared == ["partner(a, b)"] and gone.appeared == []
+    assert [r["X"] for r in kb.query("partner(X, Y)")] == ["c"]
+
+
+def test_values_map_to_symbols_strings_integers_and_decimals():
+    kb = entente.Engine()
+    kb.add_facts("row", [("armenia", "South Korea", 1997, 2.5, -3)])
+    (answer,) = kb.query("row(A, B, C, D, E)")
+    assert answer == {"A": "armenia", "B": "South Korea", "C": 1997, "D": 2.5, "E": -3}
+    assert type(answer["C"]) is int and type(answer["D"]) is float
+    assert kb.holds('row(armenia, "South Korea", 1997, 2.5, -3)')
+
+
+def test_explain_gives_text_dict_and_picture(kb):
+    ex = kb.explain("supports(turkey, azerbaijan)", at=2012)
+    assert ex.holds and ex
+    text = str(ex)
+    assert text.startswith("supports(turkey, azerbaijan) at 2012")
+    assert "rules/alliance_theory.rules:" in text
+    data = ex.to_dict()
+    assert data["holds"] is True and data["fact"] == "supports(turkey, azerbaijan)"
+    assert ex._repr_svg_().startswith("<svg")
+    not_holding = kb.explain("supports(iran, armenia)")
+    assert not not_holding.holds
+    assert "fails at" in str(not_holding)
+    assert not_holding.to_dict()["holds"] is False
+
+
+def test_what_if_leaves_the_engine_unchanged(kb):
+    change = kb.what_if(retract=["membership(armenia, csto)"])
+    assert "defends(russia, armenia)" in change.disappeared
+    assert change.appeared == []
+    per_predicate = {p["predicate"]: p for p in change.to_dict()["changes"]}
+    assert per_predicate["defends"]["disappeared"] == [
+        "defends(armenia, russia)",
+        "defends(russia, armenia)",
+    ]
+    assert kb.holds("defends(russia, armenia)", at=2000)
+    gained = kb.what_if(add=["membership(azerbaijan, csto)."], at=2000)
+    assert "defends(russia, azerbaijan)" in gained.appeared
+
+
+def test_timeline_has_a_row_per_interval(kb):
+    timeline = kb.timeline("defends(X, azerbaijan)")
+    assert list(timeline) == [{"X": "turkey", "intervals": [(2010, None)]}]
+    frame = timeline.to_pandas()
+    assert list(frame.columns) == ["X", "from", "to"]
+    assert frame["from"].tolist() == [2010]
+    assert frame["to"].isna().tolist() == [True]
+    kb2 = entente.Engine()
+    kb2.load_source("war(a, b) from 1988 to 1994.\nwar(a, b) in 2020.\n", name="w")
+    (row,) = kb2.timeline("war(a, Who)")
+    assert row == {"Who": "b", "intervals": [(1988, 1994), (2020, 2020)]}
+
+
+def test_graph_draws_the_network(kb):
+    graph = kb.graph(["agreement", "conflict"], at=2012)
+    data = graph.to_dict()
+    assert data["title"] == "agreement, conflict at 2012"
+    assert data["nodes"] and data["edges"]
+    assert graph._repr_svg_().startswith("<svg")
+    one = kb.graph("defends(X, armenia)")
+    assert [e["facts"] for e in one.to_dict()["edges"]] == [["defends(russia, armenia)"]]
+
+
+def test_load_takes_several_files_and_lists(root):
+    kb = entente.Engine()
+    kb.load([root / "rules" / "alliance_theory.rules"], str(root / "rules" / "examples" / "quickstart.rules"))
+    assert kb.program
+
+
+def test_warnings_are_python_warnings():
+    kb = entente.Engine()
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        kb.load_source("p(X) if q(X).", name="w.rules")
+    assert any(issubclass(w.category, entente.EntenteWarning) for w in seen)
+    assert any("entente::undefined" in str(w.message) for w in seen)
+
+
+def test_one_engine_serves_threads(kb):
+    from concurrent.futures import ThreadPoolExecutor
+
+    goals = ["supports(turkey, Who)", "defends(X, armenia)", "rivals(armenia, Y)"] * 20
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda g: len(kb.query(g)), goals))
+    assert results == [len(kb.query(g)) for g in goals]
+
+
+@pytest.mark.parametrize("at", [1995, 2012])
+def test_every_question_takes_at(kb, at):
+    assert isinstance(kb.query("defends(X, Y)", at=at), entente.Answers)
+    assert isinstance(kb.holds("defends(russia, armenia)", at=at), bool)
+    assert isinstance(kb.explain("defends(russia, armenia)", at=at), entente.Explanation)
+    assert isinstance(kb.what_if(add=["membership(georgia, csto)"], at=at), entente.Change)
+    assert isinstance(kb.graph(["defends"], at=at), entente.Graph)
