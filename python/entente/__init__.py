@@ -19,7 +19,7 @@ from typing import Any, Iterable, List, Optional, Sequence, Union
 
 from . import errors
 from ._entente import Core, __version__
-from ._results import Answers, Change, Explanation, Graph, Timeline
+from ._results import Answers, Change, Explanation, Graph, Timeline, columns_of
 from .errors import (
     CheckError,
     DataError,
@@ -139,7 +139,7 @@ class Engine:
         point ``at`` or over every time."""
         variables, columns, count, validity, _, warned = self._core.query(goal, at)
         _warn(warned)
-        return Answers(goal, variables, columns, validity, count)
+        return Answers(goal, variables, columns_of(columns), validity, count)
 
     def holds(self, goal: str, at: Optional[int] = None) -> bool:
         """Whether ``goal`` has an answer (at ``at``, or at some time)."""
@@ -168,7 +168,7 @@ class Engine:
         """Each answer of ``goal`` with the intervals in which it holds."""
         variables, columns, _, _, intervals, warned = self._core.timeline(goal)
         _warn(warned)
-        return Timeline(goal, variables, columns, intervals)
+        return Timeline(goal, variables, columns_of(columns), intervals)
 
     def graph(self, predicates: Union[str, Sequence[str]], at: Optional[int] = None) -> Graph:
         """The facts of ``predicates`` (names, or goals of one atom such as

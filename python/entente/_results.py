@@ -2,6 +2,7 @@
 explanations and networks, each with its text, its pandas DataFrame and
 its notebook picture or table."""
 
+import array
 import html
 import json
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
@@ -31,6 +32,30 @@ def _html_table(header: Sequence[str], rows: Sequence[Sequence[Any]], empty: str
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def columns_of(native: List[Tuple[str, Any]]) -> List[Sequence[Value]]:
+    """The native module's columns as sequences: a list, or for numbers
+    only an ``array.array`` of 64-bit integers (``"q"``) or floats
+    (``"d"``), which ``to_pandas()`` hands to numpy without a Python object
+    per value."""
+    out: List[Sequence[Value]] = []
+    for kind, data in native:
+        if kind == "o":
+            out.append(data)
+        else:
+            numbers = array.array(kind)
+            numbers.frombytes(data)
+            out.append(numbers)
+    return out
+
+
+def _pandas_column(column: Sequence[Value]) -> Any:
+    if isinstance(column, array.array):
+        import numpy
+
+        return numpy.frombuffer(column, dtype=numpy.int64 if column.typecode == "q" else numpy.float64)
+    return column
+
+
 def _interval_text(interval: Interval) -> str:
     start, end = interval
     if start is None and end is None:
@@ -55,7 +80,7 @@ class Answers:
         self,
         goal: str,
         variables: List[str],
-        columns: List[List[Value]],
+        columns: List[Sequence[Value]],
         validity: Optional[List[str]],
         count: int,
     ) -> None:
@@ -82,17 +107,17 @@ class Answers:
         for i in range(self._count):
             yield self[i]
 
-    def columns(self) -> Dict[str, List[Value]]:
-        """The answers as one list per variable (and ``validity``)."""
-        out = dict(zip(self.variables, self._columns))
+    def columns(self) -> Dict[str, Sequence[Value]]:
+        """The answers as one sequence per variable (and ``validity``)."""
+        out: Dict[str, Sequence[Value]] = dict(zip(self.variables, self._columns))
         if self.validity is not None:
             out["validity"] = self.validity
         return out
 
-    def to_pandas(self):
+    def to_pandas(self) -> Any:
         """The answers as a pandas DataFrame."""
         pandas = _pandas()
-        columns = self.columns()
+        columns = {k: _pandas_column(v) for k, v in self.columns().items()}
         return pandas.DataFrame(columns, columns=list(columns))
 
     def _rows(self) -> List[List[Value]]:
@@ -131,7 +156,7 @@ class Timeline:
         self,
         goal: str,
         variables: List[str],
-        columns: List[List[Value]],
+        columns: List[Sequence[Value]],
         intervals: List[List[Interval]],
     ) -> None:
         self.goal = goal
@@ -151,7 +176,7 @@ class Timeline:
             row["intervals"] = list(spans)
             yield row
 
-    def to_pandas(self):
+    def to_pandas(self) -> Any:
         """One row per answer and interval: the variables, ``from`` and
         ``to`` (``None`` for an open end)."""
         pandas = _pandas()

@@ -26,13 +26,13 @@ use crate::values::{columns, facts_of_columns, facts_of_rows};
 /// text, with when they changed over time unless always), and warnings.
 type Changed = (Vec<String>, Vec<String>, Vec<String>);
 
-/// Answers as data: variables, one list per variable, how many answers,
-/// and when each answer holds as text (over every time of a program that
-/// says when facts hold), or as intervals (`None` for an open end), and
-/// warnings.
+/// Answers as data: variables, one column per variable (values.rs), how
+/// many answers, and when each answer holds as text (over every time of a
+/// program that says when facts hold) or as intervals (`None` for an open
+/// end), and warnings.
 type Table<'py> = (
     Vec<String>,
-    Vec<Bound<'py, PyList>>,
+    Vec<(&'static str, Bound<'py, PyAny>)>,
     usize,
     Option<Vec<String>>,
     Option<Vec<Vec<(Option<i64>, Option<i64>)>>>,

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use entente::{Fact, Value};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyFloat, PyInt, PyList, PyString};
+use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyList, PyString};
 
 /// A Python value as a term. A missing value (`None`, NaN, pandas' `NA`)
 /// is the empty string, as an empty field of an imported CSV file is, so
@@ -137,20 +137,46 @@ impl Strings {
     }
 }
 
-/// The values of `rows` as one Python list per column (`width` columns).
+/// The values of `rows` as one Python object per column (`width`
+/// columns): a column of integers only, or of decimals only, is `("q",
+/// bytes)` or `("d", bytes)`, its numbers in native order, which
+/// `array.array` and `numpy.frombuffer` read without a Python object per
+/// value; any other column is `("o", list)`.
 pub fn columns<'py>(
     py: Python<'py>,
     width: usize,
     rows: &[Vec<Value>],
-) -> PyResult<Vec<Bound<'py, PyList>>> {
+) -> PyResult<Vec<(&'static str, Bound<'py, PyAny>)>> {
     let mut strings = Strings::default();
     let mut columns = Vec::with_capacity(width);
     for i in 0..width {
+        let ints: Option<Vec<u8>> = (rows.iter())
+            .map(|row| match row[i] {
+                Value::Int(n) => Some(n.to_ne_bytes()),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(|b| b.concat());
+        if let Some(bytes) = ints.filter(|_| !rows.is_empty()) {
+            columns.push(("q", PyBytes::new(py, &bytes).into_any()));
+            continue;
+        }
+        let decimals: Option<Vec<u8>> = (rows.iter())
+            .map(|row| match row[i] {
+                Value::Dec(x) => Some(x.to_ne_bytes()),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(|b| b.concat());
+        if let Some(bytes) = decimals.filter(|_| !rows.is_empty()) {
+            columns.push(("d", PyBytes::new(py, &bytes).into_any()));
+            continue;
+        }
         let column = PyList::empty(py);
         for row in rows {
             column.append(strings.make(py, &row[i])?)?;
         }
-        columns.push(column);
+        columns.push(("o", column.into_any()));
     }
     Ok(columns)
 }
