@@ -72,7 +72,9 @@ fn frames(c: &mut Criterion) {
     group.bench_function(format!("read {n} answers into columns"), |b| {
         b.iter(|| {
             let (answers, _) = engine.query("pact(A, M, Y, S)").expect("answers");
-            let mut out: Vec<Vec<Value>> = vec![Vec::with_capacity(answers.rows.len()); 4];
+            let mut out: Vec<Vec<Value>> = (0..4)
+                .map(|_| Vec::with_capacity(answers.rows.len()))
+                .collect();
             for row in &answers.rows {
                 for (column, value) in out.iter_mut().zip(row) {
                     column.push(value.clone());
