@@ -10,15 +10,16 @@
 //! caller's back: a budget spent is the call's error.
 
 use std::path::PathBuf;
-use std::sync::{Mutex, PoisonError, RwLock};
+use std::sync::{PoisonError, RwLock};
 use std::time::Duration;
 
-use entente::{Answers, CancelToken, Change, ChangeSet, Config, Engine, Error, Explanation, Fact};
+use entente::{Answers, Change, ChangeSet, Config, Engine, Error, Explanation, Fact};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use crate::errors::{rendered, to_py};
+use crate::calls::{Call, Calls, Failure};
+use crate::errors::{interrupted, rendered, to_py};
 use crate::guard::guarded;
 use crate::values::{columns, facts_of_columns, facts_of_rows};
 
@@ -45,9 +46,9 @@ pub struct Core {
     engine: RwLock<Engine>,
     /// The budgets and time point every call starts from.
     settings: Config,
-    /// The token of the call in progress, for `interrupt()` from another
-    /// thread.
-    running: Mutex<Option<CancelToken>>,
+    /// The calls in progress (threads may share the engine), for
+    /// `interrupt()` from another thread.
+    calls: Calls,
 }
 
 #[pymethods]
@@ -73,7 +74,7 @@ impl Core {
         Ok(Core {
             engine: RwLock::new(Engine::with_config(settings.clone())),
             settings,
-            running: Mutex::new(None),
+            calls: Calls::default(),
         })
     }
 
@@ -226,12 +227,10 @@ impl Core {
         Ok((appeared, disappeared, what_if.to_json(false)))
     }
 
-    /// Stops the call in progress, from another thread; it raises
+    /// Stops the calls in progress, from another thread; each raises
     /// `entente.Interrupted` and leaves the engine as it was.
     fn interrupt(&self) {
-        if let Some(token) = lock(&self.running).as_ref() {
-            token.cancel();
-        }
+        self.calls.interrupt();
     }
 
     /// The statements of `text` as (start, end, is a query), byte offsets;
@@ -258,50 +257,46 @@ impl Core {
         facts.map_err(|e| to_py(py, &e))
     }
 
-    /// A fresh token for one call, kept for `interrupt()`, and the call's
-    /// config.
-    fn begin(&self, at: Option<i64>) -> (CancelToken, Config) {
-        let token = CancelToken::new();
-        *lock(&self.running) = Some(token.clone());
-        let config = Config {
-            at,
-            cancel: Some(token.clone()),
-            ..self.settings.clone()
-        };
-        (token, config)
-    }
-
-    /// Runs `work` guarded; raises its error, or `Interrupted` when
-    /// Ctrl-C stopped it.
+    /// Runs `work` guarded, as one call in progress; raises its error, or
+    /// `Interrupted` when Ctrl-C or `interrupt()` stopped it.
     fn guard<T: Send>(
         &self,
         py: Python<'_>,
         at: Option<i64>,
-        work: impl FnOnce(&Config) -> Result<T, Error> + Send,
+        work: impl FnOnce(&Config, &Call) -> Result<T, Failure> + Send,
     ) -> PyResult<T> {
-        let (token, config) = self.begin(at);
-        let (done, _signal) = guarded(py, &token, || work(&config));
-        *lock(&self.running) = None;
+        let call = self.calls.begin();
+        let config = Config {
+            at,
+            cancel: Some(call.token.clone()),
+            ..self.settings.clone()
+        };
+        let (done, _signal) = guarded(py, &call.token, || work(&config, &call));
+        self.calls.end(&call);
         // A signal's KeyboardInterrupt gives way to the engine's own
         // `Interrupted` (a KeyboardInterrupt too), or to the result when
         // the work finished before it could stop.
-        done.map_err(|e| to_py(py, &e))
+        done.map_err(|failure| match failure {
+            Failure::Engine(e) => to_py(py, &e),
+            Failure::Stopped => interrupted(py),
+        })
     }
 
     /// Brings the model up to date (within the budgets) when it is not.
-    fn evaluated(&self, config: &Config) -> Result<(), Error> {
+    fn evaluated(&self, config: &Config, call: &Call) -> Result<(), Failure> {
         if read(&self.engine).is_current() {
             return Ok(());
         }
         let mut engine = write(&self.engine);
+        call.check()?;
         if engine.is_current() {
             return Ok(());
         }
         // The model of every time; a question's time point is asked of it.
-        engine.run_with(&Config {
+        Ok(engine.run_with(&Config {
             at: None,
             ..config.clone()
-        })
+        })?)
     }
 
     /// A question, asked of the evaluated model.
@@ -311,9 +306,11 @@ impl Core {
         at: Option<i64>,
         question: impl FnOnce(&Engine, &Config) -> Result<T, Error> + Send,
     ) -> PyResult<T> {
-        self.guard(py, at, |config| {
-            self.evaluated(config)?;
-            question(&read(&self.engine), config)
+        self.guard(py, at, |config, call| {
+            self.evaluated(config, call)?;
+            let engine = read(&self.engine);
+            call.check()?;
+            Ok(question(&engine, config)?)
         })
     }
 
@@ -325,9 +322,11 @@ impl Core {
         at: Option<i64>,
         change: impl FnOnce(&mut Engine, &Config) -> Result<T, Error> + Send,
     ) -> PyResult<T> {
-        self.guard(py, at, |config| {
-            self.evaluated(config)?;
-            change(&mut write(&self.engine), config)
+        self.guard(py, at, |config, call| {
+            self.evaluated(config, call)?;
+            let mut engine = write(&self.engine);
+            call.check()?;
+            Ok(change(&mut engine, config)?)
         })
     }
 
@@ -337,7 +336,11 @@ impl Core {
         py: Python<'_>,
         load: impl FnOnce(&mut Engine, &Config) -> Result<entente::Update, Error> + Send,
     ) -> PyResult<Changed> {
-        let update = self.guard(py, None, |config| load(&mut write(&self.engine), config))?;
+        let update = self.guard(py, None, |config, call| {
+            let mut engine = write(&self.engine);
+            call.check()?;
+            Ok(load(&mut engine, config)?)
+        })?;
         let (appeared, disappeared) = described(&update.changes);
         Ok((appeared, disappeared, rendered(&update.warnings)))
     }
@@ -418,10 +421,6 @@ fn table<'py>(
         spans,
         rendered(warnings),
     ))
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn read(engine: &RwLock<Engine>) -> std::sync::RwLockReadGuard<'_, Engine> {

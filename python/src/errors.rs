@@ -41,6 +41,19 @@ pub fn to_py(py: Python<'_>, error: &Error) -> PyErr {
     raised.unwrap_or_else(|e| e)
 }
 
+/// `Interrupted`, for a call stopped before its run began (the engine's
+/// own interruptions come as its errors).
+pub fn interrupted(py: Python<'_>) -> PyErr {
+    let raised = (|| -> PyResult<PyErr> {
+        let class = py.import("entente.errors")?.getattr("Interrupted")?;
+        let message =
+            "entente::interrupted\n\n  × interrupted before it began\n  help: nothing was changed";
+        let exception = class.call1((message, "entente::interrupted"))?;
+        Ok(PyErr::from_value(exception))
+    })();
+    raised.unwrap_or_else(|e| e)
+}
+
 /// Warnings, rendered as the CLI prints them.
 pub fn rendered(warnings: &[Problem]) -> Vec<String> {
     (warnings.iter())

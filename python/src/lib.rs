@@ -9,6 +9,7 @@
 
 use pyo3::prelude::*;
 
+mod calls;
 mod core;
 mod errors;
 mod guard;

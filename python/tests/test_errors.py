@@ -159,3 +159,24 @@ def test_the_classes_are_in_entente_errors():
         assert getattr(errors, name) is getattr(entente, name)
     assert issubclass(entente.Interrupted, KeyboardInterrupt)
     assert issubclass(entente.Interrupted, entente.EntenteError)
+
+
+def test_interrupt_stops_every_call_in_progress():
+    kb = entente.Engine()
+    kb.load_source(RUNAWAY, name="runaway.rules")
+    raised = []
+
+    def ask():
+        try:
+            kb.query("n(X)")
+        except entente.Interrupted as e:
+            raised.append(e.code)
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for t in threads:
+        t.start()
+    time.sleep(0.3)
+    kb.interrupt()
+    for t in threads:
+        t.join(timeout=30)
+    assert raised == ["entente::interrupted"] * 2
