@@ -688,6 +688,75 @@ impl ErrorKind {
     }
 }
 
+/// A problem as a face shows it: the help of a spent budget names the
+/// face's own way to raise it (the command line's `--max-facts`,
+/// Python's `max_facts=`) where the library names its setting
+/// (`Config::max_facts`); otherwise the problem itself.
+///
+/// ```
+/// use entente::{render, Config, Engine, Limit, Worded};
+///
+/// let mut engine = Engine::with_config(Config { max_facts: 10, ..Config::default() });
+/// engine.load_source("n.rules", "n(0). n(Y) if n(X), Y = X + 1.")?;
+/// let error = engine.run().unwrap_err();
+/// let flag = |limit| match limit {
+///     Limit::Facts => "with --max-facts",
+///     Limit::Time => "with --timeout",
+/// };
+/// let text = render(&Worded::new(&error.problems()[0], flag), false);
+/// assert!(text.contains("raise the fact limit with --max-facts"), "{text}");
+/// # Ok::<(), entente::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Worded<'a> {
+    problem: &'a Problem,
+    budget: fn(Limit) -> &'static str,
+}
+
+impl<'a> Worded<'a> {
+    /// `problem`, its budget named by `budget` (what replaces
+    /// `` (`Config::max_facts`) `` and `` (`Config::timeout`) ``).
+    pub fn new(problem: &'a Problem, budget: fn(Limit) -> &'static str) -> Worded<'a> {
+        Worded { problem, budget }
+    }
+}
+
+impl fmt::Display for Worded<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.problem, f)
+    }
+}
+
+impl std::error::Error for Worded<'_> {}
+
+impl Diagnostic for Worded<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.problem.code()
+    }
+    fn severity(&self) -> Option<Severity> {
+        self.problem.severity()
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let help = self.problem.help()?;
+        let ErrorKind::Limit(limit) = self.problem.kind() else {
+            return Some(help);
+        };
+        let setting = ["(`Config::max_facts`)", "(`Config::timeout`)"];
+        let words = (self.budget)(limit);
+        let text = (setting.iter()).fold(help.to_string(), |text, s| text.replace(s, words));
+        Some(Box::new(text))
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.problem.labels()
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        self.problem.related()
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.problem.source_code()
+    }
+}
+
 /// One diagnostic with the sources its spans point into.
 pub struct Problem {
     inner: Box<dyn Diagnostic + Send + Sync>,

@@ -135,7 +135,7 @@ pub use engine::{
     statements_of, Arg, Boundaries, Cause, Change, ChangeSet, Engine, ExplainedTimeline,
     Explanation, Pattern, Piece, PredicateChanges, PredicateInfo, Update, WhatIf,
 };
-pub use error::{render, Error, ErrorKind, GraphError, Limit, Location, Problem};
+pub use error::{render, Error, ErrorKind, GraphError, Limit, Location, Problem, Worded};
 pub use eval::{CancelToken, Clock, Config, Progress, ProgressReport, StratumStats};
 pub use explain::{
     AggregateNote, Attempt, Derivation, Failure, Indented, Justification, Proof, Source, WhyNot,

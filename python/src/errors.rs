@@ -1,8 +1,9 @@
 //! The library's errors as Python exceptions: the classes of
 //! `entente.errors` (SPEC §11), chosen by the error's kind, each with its
-//! code, file, line and column, and the rendered diagnostic as message.
+//! code, file, line and column, and the rendered diagnostics (each
+//! problem, a spent budget's help in Python's words) as message.
 
-use entente::{render, Error, ErrorKind, Problem};
+use entente::{render, Error, ErrorKind, Limit, Problem, Worded};
 use pyo3::prelude::*;
 
 /// The exception class of `entente.errors` for a kind of error.
@@ -24,12 +25,19 @@ pub fn to_py(py: Python<'_>, error: &Error) -> PyErr {
         .or_else(|| error.problems().first())
         .map(Problem::code_str);
     let location = error.location();
-    let message = render(error, false);
+    let message: Vec<String> = (error.problems().iter())
+        .map(|p| {
+            render(&Worded::new(p, budget), false)
+                .trim_end()
+                .to_string()
+        })
+        .collect();
+    let message = message.join("\n\n");
     let raised = (|| -> PyResult<PyErr> {
         let module = py.import("entente.errors")?;
         let class = module.getattr(class_of(error.kind()))?;
         let exception = class.call1((
-            message.trim_end(),
+            message,
             code,
             location.as_ref().map(|l| l.file.clone()),
             location.as_ref().map(|l| l.line),
@@ -52,6 +60,14 @@ pub fn interrupted(py: Python<'_>) -> PyErr {
         Ok(PyErr::from_value(exception))
     })();
     raised.unwrap_or_else(|e| e)
+}
+
+/// How Python names a spent budget's setting.
+fn budget(limit: Limit) -> &'static str {
+    match limit {
+        Limit::Facts => "with `Engine(max_facts=...)`",
+        Limit::Time => "with `Engine(timeout=...)`",
+    }
 }
 
 /// Warnings, rendered as the CLI prints them.

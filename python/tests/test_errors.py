@@ -13,6 +13,11 @@ from entente import errors
 RUNAWAY = "n(0).\nn(Y) if n(X), Y = X + 1.\n"
 
 
+def words(error):
+    """The diagnostic's text, its lines joined (it is wrapped to fit)."""
+    return " ".join(line.strip() for line in str(error).splitlines())
+
+
 def test_a_syntax_error_is_a_parse_error_with_its_place():
     kb = entente.Engine()
     with pytest.raises(entente.ParseError) as caught:
@@ -90,6 +95,7 @@ def test_the_fact_budget_stops_a_runaway_program():
     with pytest.raises(entente.LimitError) as caught:
         kb.query("n(X)")
     assert caught.value.code == "entente::fact_limit"
+    assert "raise the fact limit with `Engine(max_facts=...)`" in words(caught.value)
 
 
 def test_the_time_budget_stops_a_runaway_program():
@@ -99,6 +105,7 @@ def test_the_time_budget_stops_a_runaway_program():
     with pytest.raises(entente.LimitError) as caught:
         kb.query("n(X)")
     assert caught.value.code == "entente::time_limit"
+    assert "raise the time limit with `Engine(timeout=...)`" in words(caught.value)
     assert time.monotonic() - started < 30
 
 

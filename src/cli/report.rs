@@ -1,10 +1,8 @@
 //! Printing diagnostics on stderr, in colour only on a terminal.
 
-use std::fmt;
 use std::io::{IsTerminal, Write};
 
-use entente::{render, Error, ErrorKind, Limit, Problem};
-use miette::{Diagnostic, LabeledSpan, Severity};
+use entente::{render, Error, Limit, Problem, Worded};
 
 /// Prints warnings and returns how many there were.
 pub fn warnings(problems: &[Problem]) -> usize {
@@ -36,60 +34,14 @@ pub fn summary(errors: usize, warnings: usize) {
 
 fn print(problem: &Problem) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let _ = write!(std::io::stderr(), "{}", render(&Flagged(problem), color));
+    let _ = write!(std::io::stderr(), "{}", render(&Worded::new(problem, flag), color));
 }
 
-/// A problem as the command line shows it: the help of a spent budget
-/// names the flag that raises it where the library's names its setting.
-#[derive(Debug)]
-struct Flagged<'a>(&'a Problem);
-
-impl Flagged<'_> {
-    fn flag(&self) -> Option<&'static str> {
-        match self.0.kind() {
-            ErrorKind::Limit(Limit::Facts) => Some("--max-facts"),
-            ErrorKind::Limit(Limit::Time) => Some("--timeout"),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Flagged<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self.0, f)
-    }
-}
-
-impl std::error::Error for Flagged<'_> {}
-
-impl Diagnostic for Flagged<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.0.code()
-    }
-    fn severity(&self) -> Option<Severity> {
-        self.0.severity()
-    }
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        let help = self.0.help()?;
-        match self.flag() {
-            Some(flag) => {
-                let setting = ["(`Config::max_facts`)", "(`Config::timeout`)"];
-                let text = (setting.iter()).fold(help.to_string(), |text, s| {
-                    text.replace(s, &format!("with {flag}"))
-                });
-                Some(Box::new(text))
-            }
-            None => Some(help),
-        }
-    }
-    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.0.labels()
-    }
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        self.0.related()
-    }
-    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.0.source_code()
+/// How the command line names a spent budget's setting.
+fn flag(limit: Limit) -> &'static str {
+    match limit {
+        Limit::Facts => "with --max-facts",
+        Limit::Time => "with --timeout",
     }
 }
 
