@@ -187,3 +187,33 @@ def test_interrupt_stops_every_call_in_progress():
     for t in threads:
         t.join(timeout=30)
     assert raised == ["entente::interrupted"] * 2
+
+
+def test_no_input_crashes_the_interpreter():
+    import random
+
+    rng = random.Random(7)
+    pieces = list("abXY_(),.?:-!\"\\ \n0123456789=<>+*/#{}é") + [
+        "if ", "not ", "and ", "since ", "at ", "from ", "to ", "count", "\x00",
+    ]
+    kb = entente.Engine(max_facts=10_000, timeout=2)
+    kb.load_source("p(a, b). q(X, Y) if p(X, Y). r(X) if p(X, _), not q(_, X).", name="base")
+    calls = [
+        kb.query,
+        kb.explain,
+        kb.timeline,
+        kb.holds,
+        kb.add_rules,
+        lambda t: kb.graph([t]),
+        lambda t: kb.what_if(add=[t], retract=[t]),
+        lambda t: kb.load_source(t, name="x"),
+        lambda t: kb.add_facts(t, [(t, 1, 2.5)]),
+    ]
+    for _ in range(300):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        for call in calls:
+            try:
+                call(text)
+            except (entente.EntenteError, TypeError, ValueError):
+                pass
+    assert kb.holds("q(a, b)")
