@@ -15,7 +15,7 @@ SPEC §11 of the project; errors are in :mod:`entente.errors`.
 
 import os
 import warnings
-from typing import Any, Iterable, List, Optional, Sequence, Union
+from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import errors
 from ._entente import Core, __version__
@@ -63,8 +63,12 @@ def _changed(result) -> Change:
     return Change(appeared, disappeared)
 
 
-def _is_dataframe(rows: Any) -> bool:
-    return hasattr(rows, "columns") and hasattr(rows, "iloc")
+def _facts_data(rows: Any) -> Tuple[Any, bool]:
+    """Rows as the native module takes them: a DataFrame as one list per
+    column (no tuple per row), anything else as rows."""
+    if hasattr(rows, "columns") and hasattr(rows, "iloc"):
+        return [rows.iloc[:, i].tolist() for i in range(rows.shape[1])], True
+    return rows, False
 
 
 class Engine:
@@ -121,18 +125,12 @@ class Engine:
         or a pandas DataFrame (one fact per row, its columns in order).
         ``str`` is a symbol or string, ``int`` an integer, ``float`` a
         decimal. Returns the derived facts that appeared and disappeared."""
-        if _is_dataframe(rows):
-            columns = [rows.iloc[:, i].tolist() for i in range(rows.shape[1])]
-            return _changed(self._core.add_columns(predicate, columns))
-        return _changed(self._core.add_rows(predicate, rows))
+        return _changed(self._core.add_facts(predicate, *_facts_data(rows)))
 
     def retract_facts(self, predicate: str, rows: Any) -> Change:
         """Retracts given facts of ``predicate`` (tuples or a DataFrame, as
         :meth:`add_facts`); what depended on them goes."""
-        if _is_dataframe(rows):
-            columns = [rows.iloc[:, i].tolist() for i in range(rows.shape[1])]
-            return _changed(self._core.retract_columns(predicate, columns))
-        return _changed(self._core.retract_rows(predicate, rows))
+        return _changed(self._core.retract_facts(predicate, *_facts_data(rows)))
 
     def query(self, goal: str, at: Optional[int] = None) -> Answers:
         """The answers to ``goal`` (``"supports(turkey, Who)"``), at time

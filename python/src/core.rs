@@ -99,49 +99,28 @@ impl Core {
         })
     }
 
-    /// Adds facts of `predicate`, from rows (sequences of values).
-    fn add_rows(
+    /// Adds facts of `predicate`: `data` is rows (sequences of values),
+    /// or with `columnar` a list of columns of equal length.
+    fn add_facts(
         &self,
         py: Python<'_>,
         predicate: &str,
-        rows: &Bound<'_, PyAny>,
+        data: &Bound<'_, PyAny>,
+        columnar: bool,
     ) -> PyResult<Changed> {
-        let facts = self.facts(py, facts_of_rows(predicate, rows)?)?;
+        let facts = self.facts(py, predicate, data, columnar)?;
         self.change(py, |engine, config| engine.add_facts_with(&facts, config))
     }
 
-    /// Adds facts of `predicate`, from columns of equal length.
-    fn add_columns(
+    /// Retracts given facts of `predicate`, as `add_facts` takes them.
+    fn retract_facts(
         &self,
         py: Python<'_>,
         predicate: &str,
-        columns: Vec<Bound<'_, PyList>>,
+        data: &Bound<'_, PyAny>,
+        columnar: bool,
     ) -> PyResult<Changed> {
-        let facts = self.facts(py, facts_of_columns(predicate, &columns)?)?;
-        self.change(py, |engine, config| engine.add_facts_with(&facts, config))
-    }
-
-    /// Retracts given facts of `predicate`, from rows.
-    fn retract_rows(
-        &self,
-        py: Python<'_>,
-        predicate: &str,
-        rows: &Bound<'_, PyAny>,
-    ) -> PyResult<Changed> {
-        let facts = self.facts(py, facts_of_rows(predicate, rows)?)?;
-        self.change(py, |engine, config| {
-            engine.retract_facts_with(&facts, config)
-        })
-    }
-
-    /// Retracts given facts of `predicate`, from columns.
-    fn retract_columns(
-        &self,
-        py: Python<'_>,
-        predicate: &str,
-        columns: Vec<Bound<'_, PyList>>,
-    ) -> PyResult<Changed> {
-        let facts = self.facts(py, facts_of_columns(predicate, &columns)?)?;
+        let facts = self.facts(py, predicate, data, columnar)?;
         self.change(py, |engine, config| {
             engine.retract_facts_with(&facts, config)
         })
@@ -207,19 +186,8 @@ impl Core {
         retract: Vec<String>,
         at: Option<i64>,
     ) -> PyResult<(Vec<String>, Vec<String>, String)> {
-        let statement = |s: &String| {
-            let s = s.trim();
-            if s.ends_with('.') {
-                s.to_string()
-            } else {
-                format!("{s}.")
-            }
-        };
-        let mut changes: Vec<Change> = retract
-            .iter()
-            .map(|s| Change::Retract(statement(s)))
-            .collect();
-        changes.extend(add.iter().map(|s| Change::Add(statement(s))));
+        let mut changes: Vec<Change> = retract.iter().map(|s| Change::retract(s)).collect();
+        changes.extend(add.iter().map(|s| Change::add(s)));
         let what_if = self.run_change(py, at, |engine, config| {
             engine.what_if_with(&changes, false, config)
         })?;
@@ -252,8 +220,20 @@ impl Core {
 }
 
 impl Core {
-    /// The facts, or the library's error about a value raised.
-    fn facts(&self, py: Python<'_>, facts: Result<Vec<Fact>, Error>) -> PyResult<Vec<Fact>> {
+    /// The facts of `data` (rows, or columns), or the library's error
+    /// about a value raised.
+    fn facts(
+        &self,
+        py: Python<'_>,
+        predicate: &str,
+        data: &Bound<'_, PyAny>,
+        columnar: bool,
+    ) -> PyResult<Vec<Fact>> {
+        let facts = if columnar {
+            facts_of_columns(predicate, &data.extract::<Vec<Bound<'_, PyList>>>()?)?
+        } else {
+            facts_of_rows(predicate, data)?
+        };
         facts.map_err(|e| to_py(py, &e))
     }
 

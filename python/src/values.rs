@@ -150,25 +150,21 @@ pub fn columns<'py>(
     let mut strings = Strings::default();
     let mut columns = Vec::with_capacity(width);
     for i in 0..width {
-        let ints: Option<Vec<u8>> = (rows.iter())
-            .map(|row| match row[i] {
-                Value::Int(n) => Some(n.to_ne_bytes()),
-                _ => None,
-            })
-            .collect::<Option<Vec<_>>>()
-            .map(|b| b.concat());
-        if let Some(bytes) = ints.filter(|_| !rows.is_empty()) {
-            columns.push(("q", PyBytes::new(py, &bytes).into_any()));
-            continue;
-        }
-        let decimals: Option<Vec<u8>> = (rows.iter())
-            .map(|row| match row[i] {
+        let ints = packed(rows, i, |v| match v {
+            Value::Int(n) => Some(n.to_ne_bytes()),
+            _ => None,
+        });
+        let decimals = || {
+            packed(rows, i, |v| match v {
                 Value::Dec(x) => Some(x.to_ne_bytes()),
                 _ => None,
             })
-            .collect::<Option<Vec<_>>>()
-            .map(|b| b.concat());
-        if let Some(bytes) = decimals.filter(|_| !rows.is_empty()) {
+        };
+        if let Some(bytes) = ints {
+            columns.push(("q", PyBytes::new(py, &bytes).into_any()));
+            continue;
+        }
+        if let Some(bytes) = decimals() {
             columns.push(("d", PyBytes::new(py, &bytes).into_any()));
             continue;
         }
@@ -179,4 +175,21 @@ pub fn columns<'py>(
         columns.push(("o", column.into_any()));
     }
     Ok(columns)
+}
+
+/// Column `i` of `rows` as one buffer of eight-byte numbers, when
+/// `number` gives every value's bytes (and there are values).
+fn packed(
+    rows: &[Vec<Value>],
+    i: usize,
+    number: impl Fn(&Value) -> Option<[u8; 8]>,
+) -> Option<Vec<u8>> {
+    if rows.is_empty() {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(rows.len() * 8);
+    for row in rows {
+        bytes.extend(number(&row[i])?);
+    }
+    Some(bytes)
 }

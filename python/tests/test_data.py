@@ -85,4 +85,4 @@ def test_answers_over_time_have_a_validity_column(kb):
 def test_columns_of_different_lengths_are_refused():
     kb = entente.Engine()
     with pytest.raises(TypeError):
-        kb._core.add_columns("p", [[1, 2], [3]])
+        kb._core.add_facts("p", [[1, 2], [3]], True)

@@ -34,7 +34,11 @@ pub fn summary(errors: usize, warnings: usize) {
 
 fn print(problem: &Problem) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let _ = write!(std::io::stderr(), "{}", render(&Worded::new(problem, flag), color));
+    let _ = write!(
+        std::io::stderr(),
+        "{}",
+        render(&Worded::new(problem, flag), color)
+    );
 }
 
 /// How the command line names a spent budget's setting.

@@ -32,19 +32,11 @@ pub fn run(files: &[PathBuf], options: WhatIfOptions) -> ExitCode {
     let Some((mut engine, warnings)) = load(files, &options.config) else {
         return ExitCode::from(1);
     };
-    let statement = |text: &String| {
-        let text = text.trim();
-        if text.ends_with('.') {
-            text.to_string()
-        } else {
-            format!("{text}.")
-        }
-    };
     let changes: Vec<Change> = options
         .retract
         .iter()
-        .map(|t| Change::Retract(statement(t)))
-        .chain(options.add.iter().map(|t| Change::Add(statement(t))))
+        .map(|t| Change::retract(t))
+        .chain(options.add.iter().map(|t| Change::add(t)))
         .collect();
     let line = Line::watch(&options.config);
     let answered = ask(&mut engine, |engine| {

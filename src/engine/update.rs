@@ -65,6 +65,29 @@ pub enum Change {
     Retract(String),
 }
 
+impl Change {
+    /// Adding `text`, a statement whose final `.` may be left out, as a
+    /// person types a fact (`membership(azerbaijan, csto)`).
+    pub fn add(text: &str) -> Change {
+        Change::Add(statement(text))
+    }
+
+    /// Retracting `text`, as [`Change::add`].
+    pub fn retract(text: &str) -> Change {
+        Change::Retract(statement(text))
+    }
+}
+
+/// A statement with its final `.`, added when it was left out.
+fn statement(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with('.') {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
 /// What a change did.
 #[derive(Debug)]
 pub struct Update {

@@ -552,13 +552,13 @@ fn changes(text: &str) -> Vec<Change> {
         .filter_map(|part| {
             let part = part.trim();
             if let Some(fact) = part.strip_prefix('+') {
-                Some(Change::Add(with_period(fact)))
+                Some(Change::add(fact))
             } else {
                 // A change without a sign is a retraction's typo as often as
                 // an addition's; the engine's diagnostic will say.
                 part.strip_prefix('-')
-                    .map(|fact| Change::Retract(with_period(fact)))
-                    .or_else(|| (!part.is_empty()).then(|| Change::Add(with_period(part))))
+                    .map(Change::retract)
+                    .or_else(|| (!part.is_empty()).then(|| Change::add(part)))
             }
         })
         .collect()
