@@ -123,6 +123,7 @@ mod de;
 mod engine;
 mod fact;
 mod files;
+mod format;
 pub mod graph;
 pub mod json;
 #[cfg(test)]
@@ -142,5 +143,6 @@ pub use explain::{
 };
 pub use fact::Fact;
 pub use files::{Disk, Files, MemoryFiles};
+pub use format::format_source;
 pub use source::{Sources, Span};
 pub use value::Value;

@@ -273,7 +273,7 @@ const LAYERS: &[&[&str]] = &[
     &["time", "error", "intern"],
     &["ast", "json", "fact", "convert"],
     &["answers", "parse", "facts", "binding"],
-    &["de", "load"],
+    &["de", "load", "format"],
     &["import", "check"],
     &["plan"],
     &["eval"],

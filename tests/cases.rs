@@ -37,6 +37,10 @@
 //!   `# files: ...`; the expected text is stdout, then stderr and the exit
 //!   code.
 //!
+//! - `fmt/`: the file formatted by `entente::format_source` (what
+//!   `entente fmt` writes); the expected text is the formatted file,
+//!   which must format to itself and parse to the same program.
+//!
 //! Set `ENTENTE_BLESS=1` to rewrite the expected files from the actual
 //! output (then read the diff before committing it).
 #![cfg(feature = "cli")]
@@ -65,6 +69,26 @@ fn syntax_cases_round_trip() {
             return Err(format!("the canonical print parses differently:\n{again}"));
         }
         Ok(printed)
+    });
+}
+
+#[test]
+fn fmt_cases_print_the_canonical_layout() {
+    run_topic("fmt", |path| {
+        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        let formatted =
+            entente::format_source("case.rules", &text).map_err(|e| format!("{e:?}"))?;
+        let (module, _) = parse_module(&text, 0);
+        let (again, errors) = parse_module(&formatted, 0);
+        if !errors.is_empty() || without_spans(&again) != without_spans(&module) {
+            return Err(format!(
+                "the formatted text parses differently:\n{formatted}"
+            ));
+        }
+        match entente::format_source("case.rules", &formatted) {
+            Ok(twice) if twice == formatted => Ok(formatted),
+            _ => Err("formatting the formatted text changes it".to_string()),
+        }
     });
 }
 

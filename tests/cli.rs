@@ -624,3 +624,58 @@ fn explain_writes_to_a_file_in_the_format_its_name_asks_for() {
     assert!(stderr(&out).contains("entente::io"), "{}", stderr(&out));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn fmt_rewrites_files_checks_them_and_leaves_broken_ones_alone() {
+    let dir = std::env::temp_dir().join(format!("entente-fmt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let messy = dir.join("messy.rules");
+    let broken = dir.join("broken.rules");
+    let path = |p: &std::path::Path| p.to_str().unwrap().to_string();
+    std::fs::write(&messy, "ally(X,Y) :- treaty(X,Y).  treaty(a,b).\n").unwrap();
+    std::fs::write(&broken, "treaty(a, b\n").unwrap();
+    let tidy = "ally(X, Y) :- treaty(X, Y).\ntreaty(a, b).\n";
+
+    let out = entente(&["fmt", "--check", &path(&messy)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("messy.rules would change"),
+        "{}",
+        stdout(&out)
+    );
+    assert_ne!(
+        std::fs::read_to_string(&messy).unwrap(),
+        tidy,
+        "--check changes nothing"
+    );
+
+    let out = entente(&["fmt", &path(&messy)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&messy).unwrap(), tidy);
+    assert_eq!(
+        entente(&["fmt", "--check", &path(&messy)]).status.code(),
+        Some(0)
+    );
+
+    let out = entente(&["fmt", &path(&broken)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("entente::parse"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&broken).unwrap(), "treaty(a, b\n");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_entente"))
+        .arg("fmt")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"p(a).q(b).")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(stdout(&out), "p(a).\nq(b).\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -138,7 +138,8 @@ class Answers:
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<Answers to {self.goal!r}: {self._count}>"
+        count = self._count
+        return f"<Answers to {self.goal!r}: {count} answer{'' if count == 1 else 's'}>"
 
     def _repr_html_(self) -> str:
         if not self.variables:
@@ -203,7 +204,8 @@ class Timeline:
         return "\n".join(lines) if lines else "holds at no time."
 
     def __repr__(self) -> str:
-        return f"<Timeline of {self.goal!r}: {len(self)} answers>"
+        count = len(self)
+        return f"<Timeline of {self.goal!r}: {count} answer{'' if count == 1 else 's'}>"
 
     def _repr_html_(self) -> str:
         rows = []

@@ -5,6 +5,7 @@
 
 mod check;
 mod explain;
+mod fmt;
 mod format;
 mod graph;
 mod progress;
@@ -178,6 +179,17 @@ enum Command {
         #[arg(long)]
         plan: bool,
     },
+    /// Rewrite rule files in the canonical layout (comments kept, one
+    /// statement a line, long bodies a literal a line); without files,
+    /// format stdin to stdout.
+    Fmt {
+        /// Rule files to rewrite.
+        files: Vec<PathBuf>,
+        /// Change nothing; list the files that would change and exit 1 if
+        /// any would.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// A `--timeout` value: seconds, possibly fractional, above zero.
@@ -267,6 +279,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { files, plan } => check::run(&files, plan),
+        Command::Fmt { files, check } => fmt::run(&files, check),
         Command::Run {
             files,
             all,
