@@ -8,6 +8,7 @@ mod explain;
 mod fmt;
 mod format;
 mod graph;
+mod lsp;
 mod progress;
 mod repl;
 mod report;
@@ -190,6 +191,9 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// A language server (Language Server Protocol over stdin and stdout)
+    /// for editors: diagnostics as you type, formatting, symbols.
+    Lsp,
 }
 
 /// A `--timeout` value: seconds, possibly fractional, above zero.
@@ -280,6 +284,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check { files, plan } => check::run(&files, plan),
         Command::Fmt { files, check } => fmt::run(&files, check),
+        Command::Lsp => lsp::run(),
         Command::Run {
             files,
             all,

@@ -1,0 +1,386 @@
+//! `entente lsp`: a language server over stdio (SPEC §12), on
+//! `lsp-server` and `lsp-types` (the scaffold rust-analyzer uses: plain
+//! threads and channels, no async runtime).
+//!
+//! Everything goes through the library's public API: a document is
+//! checked by loading it into a fresh `Engine` whose files are the open
+//! documents' texts over the disk (so an include of an open, unsaved file
+//! reads what the editor shows), and formatted by `format_source`. What
+//! it serves so far: diagnostics on open and change (every `check`
+//! diagnostic with its code and range; a problem in an included file is
+//! published to that file), formatting, and document symbols.
+
+use std::collections::HashMap;
+use std::error::Error as StdError;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::{Arc, RwLock};
+
+use entente::{format_source, statements_of, Disk, Engine, Files};
+use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
+    PublishDiagnostics,
+};
+use lsp_types::request::{DocumentSymbolRequest, Formatting, Request as _};
+use lsp_types::{
+    Diagnostic, DiagnosticSeverity, DocumentSymbol, DocumentSymbolResponse, NumberOrString, OneOf,
+    Position, PublishDiagnosticsParams, Range, ServerCapabilities, SymbolKind,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextEdit, Uri,
+};
+
+/// Serves one client on stdin and stdout until it exits.
+pub fn run() -> ExitCode {
+    match serve() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("entente lsp: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+type Failure = Box<dyn StdError + Send + Sync>;
+
+fn serve() -> Result<(), Failure> {
+    let (connection, io_threads) = Connection::stdio();
+    let capabilities = ServerCapabilities {
+        text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
+        document_formatting_provider: Some(OneOf::Left(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        ..ServerCapabilities::default()
+    };
+    connection.initialize(serde_json::to_value(capabilities)?)?;
+    let mut server = Server::default();
+    for message in &connection.receiver {
+        match message {
+            Message::Request(request) => {
+                if connection.handle_shutdown(&request)? {
+                    break;
+                }
+                let response = server.answer(request);
+                connection.sender.send(Message::Response(response))?;
+            }
+            Message::Notification(notification) => {
+                for published in server.notice(notification) {
+                    connection.sender.send(Message::Notification(published))?;
+                }
+            }
+            Message::Response(_) => {}
+        }
+    }
+    // The client has had every answer (the last was to `shutdown`, before
+    // `exit`); the thread that reads stdin waits for an end of input that
+    // an editor need not send, so the process ends without joining it.
+    drop(connection);
+    drop(io_threads);
+    Ok(())
+}
+
+/// The open documents, by path.
+#[derive(Default)]
+struct Server {
+    documents: Documents,
+    /// The files each document's last check published diagnostics to, so
+    /// that a fixed problem's diagnostics are cleared.
+    published: HashMap<PathBuf, Vec<PathBuf>>,
+}
+
+/// The open documents' texts, shared with the engines that read them.
+#[derive(Clone, Default)]
+struct Documents(Arc<RwLock<HashMap<PathBuf, String>>>);
+
+impl Documents {
+    fn get(&self, path: &Path) -> Option<String> {
+        self.0.read().ok()?.get(path).cloned()
+    }
+
+    fn set(&self, path: PathBuf, text: Option<String>) {
+        if let Ok(mut docs) = self.0.write() {
+            match text {
+                Some(text) => docs.insert(path, text),
+                None => docs.remove(&path),
+            };
+        }
+    }
+}
+
+/// The files a check reads: an open document's text, else the disk.
+impl Files for Documents {
+    fn open(&self, path: &Path) -> io::Result<Box<dyn Read + '_>> {
+        match self.get(&absolute(path)) {
+            Some(text) => Ok(Box::new(io::Cursor::new(text.into_bytes()))),
+            None => Disk.open(path),
+        }
+    }
+
+    fn canonical(&self, path: &Path) -> io::Result<PathBuf> {
+        let path = absolute(path);
+        match self.get(&path) {
+            Some(_) => Ok(path),
+            None => Disk.canonical(&path),
+        }
+    }
+}
+
+impl Server {
+    fn answer(&mut self, request: Request) -> Response {
+        let id = request.id.clone();
+        let result = match request.method.as_str() {
+            Formatting::METHOD => self.format(request),
+            DocumentSymbolRequest::METHOD => self.symbols(request),
+            _ => {
+                return Response::new_err(
+                    id,
+                    lsp_server::ErrorCode::MethodNotFound as i32,
+                    format!("entente lsp does not serve `{}`", request.method),
+                )
+            }
+        };
+        match result {
+            Ok(value) => Response::new_ok(id, value),
+            Err(e) => invalid(id, e),
+        }
+    }
+
+    fn notice(&mut self, notification: Notification) -> Vec<Notification> {
+        let path = match notification.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                let Ok(params) = notification
+                    .extract::<lsp_types::DidOpenTextDocumentParams>(DidOpenTextDocument::METHOD)
+                else {
+                    return Vec::new();
+                };
+                let path = path_of(&params.text_document.uri);
+                self.documents
+                    .set(path.clone(), Some(params.text_document.text));
+                path
+            }
+            DidChangeTextDocument::METHOD => {
+                let Ok(params) = notification.extract::<lsp_types::DidChangeTextDocumentParams>(
+                    DidChangeTextDocument::METHOD,
+                ) else {
+                    return Vec::new();
+                };
+                let path = path_of(&params.text_document.uri);
+                // Whole texts only (the sync kind the server asked for).
+                if let Some(change) = params.content_changes.into_iter().last() {
+                    self.documents.set(path.clone(), Some(change.text));
+                }
+                path
+            }
+            DidCloseTextDocument::METHOD => {
+                let Ok(params) = notification
+                    .extract::<lsp_types::DidCloseTextDocumentParams>(DidCloseTextDocument::METHOD)
+                else {
+                    return Vec::new();
+                };
+                let path = path_of(&params.text_document.uri);
+                self.documents.set(path.clone(), None);
+                let cleared = self.published.remove(&path).unwrap_or_default();
+                return cleared.iter().map(|p| publish(p, Vec::new())).collect();
+            }
+            _ => return Vec::new(),
+        };
+        self.check(&path)
+    }
+
+    /// Checks the document at `path` as `entente check` would: its
+    /// diagnostics, grouped by the file they point into, and empty lists
+    /// for the files whose problems are gone.
+    fn check(&mut self, path: &Path) -> Vec<Notification> {
+        let mut engine = Engine::new();
+        engine.set_files(self.documents.clone());
+        let loaded = engine.load_files(&[path]);
+        let problems: &[entente::Problem] = match &loaded {
+            Ok(update) => &update.warnings,
+            Err(e) => e.problems(),
+        };
+        let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
+        by_file.insert(path.to_path_buf(), Vec::new());
+        for problem in problems {
+            let Some(location) = problem.location() else {
+                continue;
+            };
+            let file = absolute(Path::new(&location.file));
+            let text = self.text_of(&file);
+            let range = Range {
+                start: position(&text, location.range.start),
+                end: position(&text, location.range.end),
+            };
+            let message = match problem.help_text() {
+                Some(help) => format!("{problem}\nhelp: {help}"),
+                None => problem.to_string(),
+            };
+            by_file.entry(file).or_default().push(Diagnostic {
+                range,
+                severity: Some(if problem.is_warning() {
+                    DiagnosticSeverity::WARNING
+                } else {
+                    DiagnosticSeverity::ERROR
+                }),
+                code: Some(NumberOrString::String(problem.code_str())),
+                source: Some("entente".to_string()),
+                message,
+                ..Diagnostic::default()
+            });
+        }
+        let before = self.published.remove(path).unwrap_or_default();
+        let mut notes: Vec<Notification> = (before.iter())
+            .filter(|p| !by_file.contains_key(*p))
+            .map(|p| publish(p, Vec::new()))
+            .collect();
+        self.published
+            .insert(path.to_path_buf(), by_file.keys().cloned().collect());
+        notes.extend(by_file.into_iter().map(|(p, d)| publish(&p, d)));
+        notes
+    }
+
+    fn text_of(&self, path: &Path) -> String {
+        self.documents
+            .get(path)
+            .or_else(|| std::fs::read_to_string(path).ok())
+            .unwrap_or_default()
+    }
+
+    /// The document in canonical layout, as one edit (none when it is
+    /// already, or does not parse: its diagnostics say why).
+    fn format(&self, request: Request) -> Result<serde_json::Value, Failure> {
+        let params: lsp_types::DocumentFormattingParams = serde_json::from_value(request.params)?;
+        let path = path_of(&params.text_document.uri);
+        let text = self.text_of(&path);
+        let edits = match format_source(&path.display().to_string(), &text) {
+            Ok(formatted) if formatted != text => vec![TextEdit {
+                range: Range {
+                    start: Position::new(0, 0),
+                    end: position(&text, text.len()),
+                },
+                new_text: formatted,
+            }],
+            _ => Vec::new(),
+        };
+        Ok(serde_json::to_value(edits)?)
+    }
+
+    /// The document's rules, facts, queries and includes, as symbols
+    /// named by their first line.
+    fn symbols(&self, request: Request) -> Result<serde_json::Value, Failure> {
+        let params: lsp_types::DocumentSymbolParams = serde_json::from_value(request.params)?;
+        let text = self.text_of(&path_of(&params.text_document.uri));
+        let pieces = statements_of(&text).unwrap_or_default();
+        #[allow(deprecated)] // `deprecated` is a required field of the type
+        let symbols: Vec<DocumentSymbol> = pieces
+            .iter()
+            .map(|piece| {
+                let range = Range {
+                    start: position(&text, piece.range.start),
+                    end: position(&text, piece.range.end),
+                };
+                let words = &text[piece.range.clone()];
+                let name = words.lines().next().unwrap_or(words).trim().to_string();
+                DocumentSymbol {
+                    name,
+                    detail: None,
+                    kind: if piece.query {
+                        SymbolKind::EVENT
+                    } else {
+                        SymbolKind::FUNCTION
+                    },
+                    tags: None,
+                    deprecated: None,
+                    range,
+                    selection_range: range,
+                    children: None,
+                }
+            })
+            .collect();
+        Ok(serde_json::to_value(DocumentSymbolResponse::Nested(
+            symbols,
+        ))?)
+    }
+}
+
+fn publish(path: &Path, diagnostics: Vec<Diagnostic>) -> Notification {
+    let params = PublishDiagnosticsParams {
+        uri: uri_of(path),
+        diagnostics,
+        version: None,
+    };
+    Notification::new(PublishDiagnostics::METHOD.to_string(), params)
+}
+
+fn invalid(id: RequestId, e: Failure) -> Response {
+    Response::new_err(
+        id,
+        lsp_server::ErrorCode::InvalidParams as i32,
+        e.to_string(),
+    )
+}
+
+/// The LSP position of byte `offset` of `text`: a line and a column in
+/// UTF-16 code units, as the protocol counts by default.
+fn position(text: &str, offset: usize) -> Position {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column: usize = before[start..].chars().map(char::len_utf16).sum();
+    Position::new(line as u32, column as u32)
+}
+
+/// The path of a `file:` URI, its `%XX` escapes decoded.
+fn path_of(uri: &Uri) -> PathBuf {
+    let text = uri.as_str();
+    let path = text.strip_prefix("file://").unwrap_or(text);
+    let bytes = path.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                decoded.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (b, _, _) => {
+                decoded.push(b);
+                i += 1;
+            }
+        }
+    }
+    absolute(Path::new(&String::from_utf8_lossy(&decoded).into_owned()))
+}
+
+/// The `file:` URI of a path, with the characters a URI cannot hold
+/// escaped.
+fn uri_of(path: &Path) -> Uri {
+    let mut text = String::from("file://");
+    for byte in path.display().to_string().bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                text.push(byte as char)
+            }
+            _ => text.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    text.parse()
+        .unwrap_or_else(|_| "file:///".parse().expect("a URI"))
+}
+
+/// `path` made absolute against the current directory, without reading
+/// the disk.
+fn absolute(path: &Path) -> PathBuf {
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().unwrap_or_default().join(path)
+    }
+}
