@@ -48,9 +48,11 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use entente::ast::Module;
 use entente::parse::parse_module;
 use entente::{render, Engine};
+
+mod common;
+use common::without_spans;
 
 #[test]
 fn syntax_cases_round_trip() {
@@ -339,20 +341,4 @@ fn cases(topic: &str) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-/// The tree's debug form with every span blanked: spans differ between a
-/// file and its print, the trees must not.
-fn without_spans(module: &Module) -> String {
-    let debug = format!("{module:?}");
-    let mut out = String::with_capacity(debug.len());
-    let mut rest = debug.as_str();
-    while let Some(at) = rest.find("Span {") {
-        out.push_str(&rest[..at]);
-        let end = rest[at..].find('}').map_or(rest.len(), |i| at + i + 1);
-        out.push_str("Span");
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
 }

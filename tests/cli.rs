@@ -10,6 +10,22 @@ fn entente(args: &[&str]) -> Output {
         .expect("run entente")
 }
 
+/// The binary run with `input` on its stdin.
+fn entente_with_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_entente"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run entente");
+    let mut stdin = child.stdin.take().expect("a stdin");
+    stdin.write_all(input.as_bytes()).expect("input written");
+    drop(stdin);
+    child.wait_with_output().expect("entente ends")
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -365,21 +381,9 @@ fn readme_repl_transcript_is_current() {
             None => shown.push_str(&format!("{line}\n")),
         }
     }
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_entente"))
-        .args(shell_words(command))
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write as _;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(typed.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let args = shell_words(command);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = entente_with_stdin(&args, &typed);
     assert_eq!(stdout(&out), shown, "{}", stderr(&out));
     assert_eq!(out.status.code(), Some(0));
 }
@@ -662,20 +666,7 @@ fn fmt_rewrites_files_checks_them_and_leaves_broken_ones_alone() {
     assert!(stderr(&out).contains("entente::parse"), "{}", stderr(&out));
     assert_eq!(std::fs::read_to_string(&broken).unwrap(), "treaty(a, b\n");
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_entente"))
-        .arg("fmt")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write as _;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"p(a).q(b).")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = entente_with_stdin(&["fmt"], "p(a).q(b).");
     assert_eq!(stdout(&out), "p(a).\nq(b).\n");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -12,23 +12,13 @@ use entente::parse::parse_module;
 use proptest::prelude::*;
 
 mod common;
-use common::program;
+use common::{program, without_spans};
 
-/// The tree's debug form with every span blanked, as tests/cases.rs.
+/// The tree of a text that parses, spans blanked.
 fn tree(text: &str) -> String {
     let (module, errors): (Module, _) = parse_module(text, 0);
     assert!(errors.is_empty(), "does not parse: {errors:?}\n{text}");
-    let debug = format!("{module:?}");
-    let mut out = String::with_capacity(debug.len());
-    let mut rest = debug.as_str();
-    while let Some(at) = rest.find("Span {") {
-        out.push_str(&rest[..at]);
-        let end = rest[at..].find('}').map_or(rest.len(), |i| at + i + 1);
-        out.push_str("Span");
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
+    without_spans(&module)
 }
 
 /// The comments of a text, in order (`#` outside strings to the line's

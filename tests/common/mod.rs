@@ -268,3 +268,19 @@ pub fn given_facts(
         .map(|f| (f.name().to_string(), facts.values(f)))
         .collect()
 }
+
+/// A syntax tree's debug form with every span blanked: spans differ
+/// between a text and its reprint or reformatting, the trees must not.
+pub fn without_spans(module: &entente::ast::Module) -> String {
+    let debug = format!("{module:?}");
+    let mut out = String::with_capacity(debug.len());
+    let mut rest = debug.as_str();
+    while let Some(at) = rest.find("Span {") {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find('}').map_or(rest.len(), |i| at + i + 1);
+        out.push_str("Span");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
