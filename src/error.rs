@@ -868,6 +868,11 @@ impl Error {
         &self.problems
     }
 
+    /// The individual problems, sorted by place, taken out.
+    pub fn into_problems(self) -> Vec<Problem> {
+        self.problems
+    }
+
     /// The kind of the first problem that is not a warning (of the first
     /// problem, if all are warnings).
     ///

@@ -133,8 +133,9 @@ pub mod time;
 pub use answers::{Answer, Answers};
 pub use convert::{is_predicate, is_variable, FromValue, IntoArgs, IntoValue};
 pub use engine::{
-    statements_of, Arg, Boundaries, Cause, Change, ChangeSet, Engine, ExplainedTimeline,
-    Explanation, Pattern, Piece, PredicateChanges, PredicateInfo, Update, WhatIf,
+    predicate_at, statements_of, Arg, Boundaries, Cause, Change, ChangeSet, Engine,
+    ExplainedTimeline, Explanation, Pattern, Piece, PredicateChanges, PredicateInfo, Update,
+    WhatIf,
 };
 pub use error::{render, Error, ErrorKind, GraphError, Limit, Location, Problem, Worded};
 pub use eval::{CancelToken, Clock, Config, Progress, ProgressReport, StratumStats};

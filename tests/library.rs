@@ -501,3 +501,44 @@ fn answers_by_time_cut_every_time_point_where_the_answers_change() {
         .collect();
     assert_eq!(stretches, expected);
 }
+
+#[test]
+fn the_predicate_at_a_place_and_where_a_predicate_is_defined() {
+    let text = "ally(X, Y) if treaty(X, Y), not war(X, Y).\nn(C) if C = count : { ally(a, _) }.\n? ally(a, W).\n";
+    assert_eq!(
+        entente::predicate_at(text, 1),
+        Some(("ally".to_string(), 0..4))
+    );
+    assert_eq!(
+        entente::predicate_at(text, 16),
+        Some(("treaty".to_string(), 14..20))
+    );
+    assert_eq!(
+        entente::predicate_at(text, 33),
+        Some(("war".to_string(), 32..35))
+    );
+    let inner = text.find("ally(a, _)").unwrap();
+    assert_eq!(
+        entente::predicate_at(text, inner + 2).map(|p| p.0),
+        Some("ally".to_string())
+    );
+    assert_eq!(entente::predicate_at(text, 5), None, "a variable");
+    let mut engine = Engine::new();
+    engine
+        .load_source("kb.rules", &format!("{text}treaty(a, b).\ntreaty(b, c).\n"))
+        .unwrap();
+    let lines = |p: &str| -> Vec<(String, usize, usize)> {
+        (engine.definitions(p).into_iter())
+            .map(|l| (l.file, l.line, l.column))
+            .collect()
+    };
+    assert_eq!(lines("ally"), [("kb.rules".to_string(), 1, 1)]);
+    assert_eq!(
+        lines("treaty"),
+        [
+            ("kb.rules".to_string(), 4, 1),
+            ("kb.rules".to_string(), 5, 1)
+        ]
+    );
+    assert!(lines("war").is_empty());
+}

@@ -215,3 +215,62 @@ fn formatting_and_symbols() {
     client.stop();
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn hover_and_definition_of_a_predicate_across_an_include() {
+    let dir = folder("hover");
+    let main = dir.join("main.rules");
+    let theory = dir.join("theory.rules");
+    std::fs::write(&theory, "# the theory\nally(X, Y) if treaty(X, Y).\n").unwrap();
+    let text = "include \"theory.rules\".\ntreaty(armenia, russia).\ntreaty(georgia, turkey).\n? ally(armenia, Who).\n";
+    std::fs::write(&main, text).unwrap();
+    let main_uri = uri(&main);
+    let mut client = Client::start();
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": main_uri, "languageId": "entente", "version": 1, "text": text}}),
+    );
+    client.diagnostics(&main_uri);
+    // `ally` in the query, line 3.
+    let at = json!({"textDocument": {"uri": main_uri}, "position": {"line": 3, "character": 3}});
+    let hover = client.request("textDocument/hover", at.clone());
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        shown.starts_with("**ally/2**: 2 facts in the model (0 given, 2 derived)"),
+        "{shown}"
+    );
+    assert!(shown.contains("theory.rules:2"), "{shown}");
+    assert_eq!(
+        hover["result"]["range"]["start"],
+        json!({"line": 3, "character": 2})
+    );
+    let found = client.request("textDocument/definition", at);
+    let places = found["result"].as_array().unwrap();
+    assert_eq!(places.len(), 1);
+    assert_eq!(places[0]["uri"], uri(&theory));
+    assert_eq!(
+        places[0]["range"]["start"],
+        json!({"line": 1, "character": 0})
+    );
+    // `treaty`: its two facts.
+    let at = json!({"textDocument": {"uri": main_uri}, "position": {"line": 1, "character": 1}});
+    let found = client.request("textDocument/definition", at);
+    let lines: Vec<&Value> = found["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| &p["range"]["start"]["line"])
+        .collect();
+    assert_eq!(lines, [&json!(1), &json!(2)]);
+    // Nothing under a variable or a blank.
+    let at = json!({"textDocument": {"uri": main_uri}, "position": {"line": 3, "character": 16}});
+    assert_eq!(
+        client.request("textDocument/hover", at)["result"],
+        Value::Null
+    );
+    client.stop();
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -8,7 +8,9 @@
 //! reads what the editor shows), and formatted by `format_source`. What
 //! it serves so far: diagnostics on open and change (every `check`
 //! diagnostic with its code and range; a problem in an included file is
-//! published to that file), formatting, and document symbols.
+//! published to that file), formatting, document symbols, and for a
+//! predicate under the cursor hover and go to definition (the library's
+//! `predicate_at` and `Engine::definitions`).
 
 use std::collections::HashMap;
 use std::error::Error as StdError;
@@ -17,13 +19,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::{Arc, RwLock};
 
-use entente::{format_source, statements_of, Disk, Engine, Files};
+use entente::{format_source, predicate_at, statements_of, Disk, Engine, Files};
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
     DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
     PublishDiagnostics,
 };
-use lsp_types::request::{DocumentSymbolRequest, Formatting, Request as _};
+use lsp_types::request::{
+    DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, Request as _,
+};
 use lsp_types::{
     Diagnostic, DiagnosticSeverity, DocumentSymbol, DocumentSymbolResponse, NumberOrString, OneOf,
     Position, PublishDiagnosticsParams, Range, ServerCapabilities, SymbolKind,
@@ -49,6 +53,8 @@ fn serve() -> Result<(), Failure> {
         text_document_sync: Some(TextDocumentSyncCapability::Kind(TextDocumentSyncKind::FULL)),
         document_formatting_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
+        definition_provider: Some(OneOf::Left(true)),
         ..ServerCapabilities::default()
     };
     connection.initialize(serde_json::to_value(capabilities)?)?;
@@ -85,6 +91,9 @@ struct Server {
     /// The files each document's last check published diagnostics to, so
     /// that a fixed problem's diagnostics are cleared.
     published: HashMap<PathBuf, Vec<PathBuf>>,
+    /// Each document's program as last checked without error, for hover
+    /// and definition.
+    engines: HashMap<PathBuf, Engine>,
 }
 
 /// The open documents' texts, shared with the engines that read them.
@@ -130,6 +139,8 @@ impl Server {
         let result = match request.method.as_str() {
             Formatting::METHOD => self.format(request),
             DocumentSymbolRequest::METHOD => self.symbols(request),
+            HoverRequest::METHOD => self.hover(request),
+            GotoDefinition::METHOD => self.definition(request),
             _ => {
                 return Response::new_err(
                     id,
@@ -193,13 +204,16 @@ impl Server {
         let mut engine = Engine::new();
         engine.set_files(self.documents.clone());
         let loaded = engine.load_files(&[path]);
-        let problems: &[entente::Problem] = match &loaded {
-            Ok(update) => &update.warnings,
-            Err(e) => e.problems(),
+        let problems: Vec<entente::Problem> = match loaded {
+            Ok(update) => {
+                self.engines.insert(path.to_path_buf(), engine);
+                update.warnings
+            }
+            Err(e) => e.into_problems(),
         };
         let mut by_file: HashMap<PathBuf, Vec<Diagnostic>> = HashMap::new();
         by_file.insert(path.to_path_buf(), Vec::new());
-        for problem in problems {
+        for problem in &problems {
             let Some(location) = problem.location() else {
                 continue;
             };
@@ -261,6 +275,97 @@ impl Server {
             _ => Vec::new(),
         };
         Ok(serde_json::to_value(edits)?)
+    }
+
+    /// The predicate under the cursor: its arity, how many rules and
+    /// facts define it, how many facts the model has (evaluated within a
+    /// second, or left out), and where it is defined.
+    fn hover(&mut self, request: Request) -> Result<serde_json::Value, Failure> {
+        let params: lsp_types::HoverParams = serde_json::from_value(request.params)?;
+        let place = params.text_document_position_params;
+        let Some((path, name, range)) = self.predicate_under(&place) else {
+            return Ok(serde_json::Value::Null);
+        };
+        let Some(engine) = self.engines.get_mut(&path) else {
+            return Ok(serde_json::Value::Null);
+        };
+        if !engine.is_current() {
+            let budget = entente::Config {
+                timeout: Some(std::time::Duration::from_secs(1)),
+                ..entente::Config::default()
+            };
+            let _ = engine.run_with(&budget);
+        }
+        let Some(info) = engine.predicates().into_iter().find(|p| p.name == name) else {
+            return Ok(serde_json::Value::Null);
+        };
+        let places = engine.definitions(&name);
+        let mut text = format!("**{name}/{}**", info.arity);
+        if let (Some(facts), Some(derived)) = (info.facts, info.derived) {
+            text.push_str(&format!(
+                ": {facts} facts in the model ({} given, {derived} derived)",
+                facts - derived
+            ));
+        }
+        if !places.is_empty() {
+            let shown: Vec<String> = (places.iter().take(5))
+                .map(|l| format!("{}:{}", l.file, l.line))
+                .collect();
+            let more = places.len().saturating_sub(5);
+            text.push_str(&format!("\n\ndefined at {}", shown.join(", ")));
+            if more > 0 {
+                text.push_str(&format!(" and {more} more"));
+            }
+        }
+        let hover = lsp_types::Hover {
+            contents: lsp_types::HoverContents::Markup(lsp_types::MarkupContent {
+                kind: lsp_types::MarkupKind::Markdown,
+                value: text,
+            }),
+            range: Some(range),
+        };
+        Ok(serde_json::to_value(hover)?)
+    }
+
+    /// The places that define the predicate under the cursor.
+    fn definition(&self, request: Request) -> Result<serde_json::Value, Failure> {
+        let params: lsp_types::GotoDefinitionParams = serde_json::from_value(request.params)?;
+        let place = params.text_document_position_params;
+        let Some((path, name, _)) = self.predicate_under(&place) else {
+            return Ok(serde_json::Value::Null);
+        };
+        let Some(engine) = self.engines.get(&path) else {
+            return Ok(serde_json::Value::Null);
+        };
+        let locations: Vec<lsp_types::Location> = (engine.definitions(&name).iter())
+            .map(|l| {
+                let file = absolute(Path::new(&l.file));
+                let text = self.text_of(&file);
+                lsp_types::Location {
+                    uri: uri_of(&file),
+                    range: Range {
+                        start: position(&text, l.range.start),
+                        end: position(&text, l.range.end),
+                    },
+                }
+            })
+            .collect();
+        Ok(serde_json::to_value(locations)?)
+    }
+
+    /// The document, the predicate named at the cursor, and the name's range.
+    fn predicate_under(
+        &self,
+        place: &lsp_types::TextDocumentPositionParams,
+    ) -> Option<(PathBuf, String, Range)> {
+        let path = path_of(&place.text_document.uri);
+        let text = self.text_of(&path);
+        let (name, bytes) = predicate_at(&text, offset(&text, place.position))?;
+        let range = Range {
+            start: position(&text, bytes.start),
+            end: position(&text, bytes.end),
+        };
+        Some((path, name, range))
     }
 
     /// The document's rules, facts, queries and includes, as symbols
@@ -330,6 +435,28 @@ fn position(text: &str, offset: usize) -> Position {
     let start = before.rfind('\n').map_or(0, |i| i + 1);
     let column: usize = before[start..].chars().map(char::len_utf16).sum();
     Position::new(line as u32, column as u32)
+}
+
+/// The byte offset of an LSP position in `text` (its column in UTF-16
+/// code units); past the end of a line, the line's end.
+fn offset(text: &str, position: Position) -> usize {
+    let mut start = 0;
+    for _ in 0..position.line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => return text.len(),
+        }
+    }
+    let line = &text[start..];
+    let line = &line[..line.find('\n').unwrap_or(line.len())];
+    let mut units = 0;
+    for (i, c) in line.char_indices() {
+        if units >= position.character as usize {
+            return start + i;
+        }
+        units += c.len_utf16();
+    }
+    start + line.len()
 }
 
 /// The path of a `file:` URI, its `%XX` escapes decoded.
