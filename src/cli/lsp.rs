@@ -26,7 +26,7 @@ use lsp_types::notification::{
     PublishDiagnostics,
 };
 use lsp_types::request::{
-    DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, Request as _,
+    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest, Request as _,
 };
 use lsp_types::{
     Diagnostic, DiagnosticSeverity, DocumentSymbol, DocumentSymbolResponse, NumberOrString, OneOf,
@@ -55,6 +55,7 @@ fn serve() -> Result<(), Failure> {
         document_symbol_provider: Some(OneOf::Left(true)),
         hover_provider: Some(lsp_types::HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(lsp_types::CompletionOptions::default()),
         ..ServerCapabilities::default()
     };
     connection.initialize(serde_json::to_value(capabilities)?)?;
@@ -141,6 +142,7 @@ impl Server {
             DocumentSymbolRequest::METHOD => self.symbols(request),
             HoverRequest::METHOD => self.hover(request),
             GotoDefinition::METHOD => self.definition(request),
+            Completion::METHOD => self.completion(request),
             _ => {
                 return Response::new_err(
                     id,
@@ -289,13 +291,7 @@ impl Server {
         let Some(engine) = self.engines.get_mut(&path) else {
             return Ok(serde_json::Value::Null);
         };
-        if !engine.is_current() {
-            let budget = entente::Config {
-                timeout: Some(std::time::Duration::from_secs(1)),
-                ..entente::Config::default()
-            };
-            let _ = engine.run_with(&budget);
-        }
+        evaluate_briefly(engine);
         let Some(info) = engine.predicates().into_iter().find(|p| p.name == name) else {
             return Ok(serde_json::Value::Null);
         };
@@ -353,6 +349,47 @@ impl Server {
         Ok(serde_json::to_value(locations)?)
     }
 
+    /// What may be typed: the program's predicates (with their arity),
+    /// the model's symbols (the program evaluated within a second, else
+    /// none) and the language's words; the editor filters them by what
+    /// is typed.
+    fn completion(&mut self, request: Request) -> Result<serde_json::Value, Failure> {
+        use lsp_types::{CompletionItem, CompletionItemKind};
+        let params: lsp_types::CompletionParams = serde_json::from_value(request.params)?;
+        let path = path_of(&params.text_document_position.text_document.uri);
+        let mut items = Vec::new();
+        if let Some(engine) = self.engines.get_mut(&path) {
+            evaluate_briefly(engine);
+            for p in engine.predicates() {
+                items.push(CompletionItem {
+                    label: p.name.clone(),
+                    kind: Some(CompletionItemKind::FUNCTION),
+                    detail: Some(format!("{}/{}", p.name, p.arity)),
+                    ..CompletionItem::default()
+                });
+            }
+            for symbol in engine.symbols() {
+                items.push(CompletionItem {
+                    label: symbol,
+                    kind: Some(CompletionItemKind::CONSTANT),
+                    ..CompletionItem::default()
+                });
+            }
+        }
+        let words = [
+            "if", "and", "not", "include", "import", "from", "to", "since", "until", "in", "at",
+            "count", "sum", "min", "max",
+        ];
+        for word in words {
+            items.push(CompletionItem {
+                label: word.to_string(),
+                kind: Some(CompletionItemKind::KEYWORD),
+                ..CompletionItem::default()
+            });
+        }
+        Ok(serde_json::to_value(items)?)
+    }
+
     /// The document, the predicate named at the cursor, and the name's range.
     fn predicate_under(
         &self,
@@ -403,6 +440,18 @@ impl Server {
         Ok(serde_json::to_value(DocumentSymbolResponse::Nested(
             symbols,
         ))?)
+    }
+}
+
+/// Evaluates the program, when it is not, within a second: what hover and
+/// completion show of the model is left out rather than waited for.
+fn evaluate_briefly(engine: &mut Engine) {
+    if !engine.is_current() {
+        let budget = entente::Config {
+            timeout: Some(std::time::Duration::from_secs(1)),
+            ..entente::Config::default()
+        };
+        let _ = engine.run_with(&budget);
     }
 }
 
