@@ -799,6 +799,22 @@ impl Problem {
         self.sources.locate(span)
     }
 
+    /// Every label of the problem, in order of place: where it points and
+    /// what it says there. The first is [`Problem::location`]'s; the
+    /// others are the related places (a definition an arity clash
+    /// contradicts, say).
+    pub fn places(&self) -> Vec<(Location, Option<String>)> {
+        let mut labels: Vec<LabeledSpan> = self.inner.labels().into_iter().flatten().collect();
+        labels.sort_by_key(|l| l.offset());
+        labels
+            .into_iter()
+            .filter_map(|l| {
+                let span = Span::new(l.offset(), l.offset() + l.len());
+                Some((self.sources.locate(span)?, l.label().map(str::to_string)))
+            })
+            .collect()
+    }
+
     /// The help line, when there is one.
     pub fn help_text(&self) -> Option<String> {
         self.inner.help().map(|h| h.to_string())

@@ -133,9 +133,9 @@ pub mod time;
 pub use answers::{Answer, Answers};
 pub use convert::{is_predicate, is_variable, FromValue, IntoArgs, IntoValue};
 pub use engine::{
-    predicate_at, statements_of, Arg, Boundaries, Cause, Change, ChangeSet, Engine,
+    predicate_at, statements_of, variable_at, Arg, Boundaries, Cause, Change, ChangeSet, Engine,
     ExplainedTimeline, Explanation, Pattern, Piece, PredicateChanges, PredicateInfo, Update,
-    WhatIf,
+    VariableAt, WhatIf,
 };
 pub use error::{render, Error, ErrorKind, GraphError, Limit, Location, Problem, Worded};
 pub use eval::{CancelToken, Clock, Config, Progress, ProgressReport, StratumStats};
@@ -145,5 +145,6 @@ pub use explain::{
 pub use fact::Fact;
 pub use files::{Disk, Files, MemoryFiles};
 pub use format::format_source;
+pub use parse::{token_at, tokens_of, Token, TokenKind};
 pub use source::{Sources, Span};
 pub use value::Value;

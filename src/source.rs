@@ -148,6 +148,11 @@ impl Sources {
         self.files.last().map_or(0, |f| f.base + f.text.len() + 1)
     }
 
+    /// The texts added, in order (not a scratch text).
+    pub(crate) fn files(&self) -> impl Iterator<Item = &SourceFile> {
+        self.files.iter().map(|f| &**f)
+    }
+
     /// The file that holds a global offset, shared: its text stays
     /// readable while more texts are added.
     pub(crate) fn shared_file_at(&self, offset: usize) -> Option<Arc<SourceFile>> {

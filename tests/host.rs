@@ -195,6 +195,18 @@ fn one_large_join_stops_within_its_budget() {
     // The cancellation stopped that question only.
     let (answers, _) = engine.query_with("m(X), X < 2", &cancellable).unwrap();
     assert_eq!(answers.rows.len(), 2);
+    // Cancelled for good before a question begins: it stops, as do the
+    // questions after it.
+    let job = CancelToken::new();
+    job.cancel_for_good();
+    let stopped = Config {
+        cancel: Some(job),
+        ..Config::default()
+    };
+    for _ in 0..2 {
+        let err = engine.query_with(goal, &stopped).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Interrupted);
+    }
 }
 
 #[test]

@@ -542,3 +542,31 @@ fn the_predicate_at_a_place_and_where_a_predicate_is_defined() {
     );
     assert!(lines("war").is_empty());
 }
+
+#[test]
+fn variables_references_and_the_places_of_queries() {
+    let text = "ally(X, Y) if treaty(X, Y), not war(X, Y).\nn(C) if C = count : { ally(a, _) }.\n? ally(a, W).\n";
+    let x = entente::variable_at(text, 5).expect("X");
+    assert_eq!(x.name, "X");
+    assert_eq!(x.uses, [5..6, 21..22, 36..37]);
+    assert_eq!(x.bound_by, ["treaty(X, Y)"]);
+    assert!(!x.in_query);
+    let c = entente::variable_at(text, text.find("(C)").unwrap() + 1).expect("C");
+    assert_eq!(c.bound_by, ["C = count : { ally(a, _) }"]);
+    let w = entente::variable_at(text, text.find("W)").unwrap()).expect("W");
+    assert!(w.in_query);
+    assert_eq!(entente::variable_at(text, 0), None, "a predicate");
+    let kinds: Vec<entente::TokenKind> = (entente::tokens_of("? p(X, \"s\"). # c").into_iter())
+        .map(|t| t.kind)
+        .collect();
+    use entente::TokenKind::*;
+    assert_eq!(kinds, [Operator, Predicate, Variable, String, Comment]);
+    let mut engine = Engine::new();
+    engine.load_source("kb.rules", text).unwrap();
+    let places: Vec<(usize, usize)> = (engine.references("ally").into_iter())
+        .map(|l| (l.line, l.column))
+        .collect();
+    assert_eq!(places, [(1, 1), (2, 23), (3, 3)]);
+    let queries: Vec<usize> = engine.query_places().iter().map(|l| l.line).collect();
+    assert_eq!(queries, [3]);
+}

@@ -1,6 +1,8 @@
 //! `entente lsp` driven as a process over JSON-RPC, as an editor drives
 //! it: diagnostics on open, an edit that introduces an error and one that
-//! fixes it, a problem in an included file, formatting, symbols.
+//! fixes it, a problem in an included file, formatting, symbols, hover,
+//! definition, references, rename, completion, semantic tokens, and the
+//! queries' answers as inlay hints (budgets, cancellation).
 #![cfg(feature = "cli")]
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -17,6 +19,11 @@ struct Client {
 
 impl Client {
     fn start() -> Client {
+        Client::start_with(json!({}))
+    }
+
+    /// A server started with these initialization options.
+    fn start_with(options: Value) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_entente"))
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -31,7 +38,10 @@ impl Client {
             output,
             next: 1,
         };
-        let reply = client.request("initialize", json!({"capabilities": {}}));
+        let reply = client.request(
+            "initialize",
+            json!({"capabilities": {}, "initializationOptions": options}),
+        );
         assert!(reply["result"]["capabilities"]["documentFormattingProvider"] == json!(true));
         client.notify("initialized", json!({}));
         client
@@ -164,10 +174,20 @@ fn a_problem_in_an_included_file_is_published_to_that_file() {
             );
         }
     }
-    assert_eq!(seen[&uri(&main)], json!([]));
     let in_theory = seen[&uri(&theory)].as_array().unwrap();
     assert_eq!(in_theory[0]["code"], "entente::parse");
     assert_eq!(in_theory[0]["range"]["start"]["line"], 1);
+    // And on the include line, pointing at it.
+    let on_include = seen[&uri(&main)].as_array().unwrap();
+    assert_eq!(on_include.len(), 1);
+    assert_eq!(on_include[0]["code"], "entente::parse");
+    assert_eq!(
+        on_include[0]["range"],
+        json!({"start": {"line": 0, "character": 8}, "end": {"line": 0, "character": 22}})
+    );
+    let related = &on_include[0]["relatedInformation"][0]["location"];
+    assert_eq!(related["uri"], uri(&theory));
+    assert_eq!(related["range"]["start"]["line"], 1);
     client.stop();
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -274,11 +294,240 @@ fn hover_and_definition_of_a_predicate_across_an_include() {
     assert_eq!(item("treaty").unwrap()["detail"], "treaty/2");
     assert_eq!(item("georgia").unwrap()["kind"], 21, "a constant");
     assert_eq!(item("since").unwrap()["kind"], 14, "a keyword");
-    // Nothing under a variable or a blank.
+    // A variable of a query: what binds it, and its values.
     let at = json!({"textDocument": {"uri": main_uri}, "position": {"line": 3, "character": 16}});
+    let hover = client.request("textDocument/hover", at);
+    assert_eq!(
+        hover["result"]["contents"]["value"],
+        "**Who**: variable, written once in this statement\n\nbound by\n- `ally(armenia, Who)`\n\nin the answers: russia"
+    );
+    // An include's path leads to its file; nothing under a blank.
+    let at = json!({"textDocument": {"uri": main_uri}, "position": {"line": 0, "character": 12}});
+    let found = client.request("textDocument/definition", at);
+    assert_eq!(found["result"][0]["uri"], uri(&theory));
+    let at = json!({"textDocument": {"uri": main_uri}, "position": {"line": 0, "character": 23}});
     assert_eq!(
         client.request("textDocument/hover", at)["result"],
         Value::Null
+    );
+    client.stop();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Opens `text` as the file `name` of a fresh folder beside `others`
+/// (written to disk), and waits for its diagnostics.
+fn open(client: &mut Client, dir: &std::path::Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    let uri = uri(&path);
+    client.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "entente", "version": 1, "text": text}}),
+    );
+    client.diagnostics(&uri);
+    uri
+}
+
+#[test]
+fn references_and_rename_across_an_include() {
+    let dir = folder("rename");
+    let theory = dir.join("theory.rules");
+    std::fs::write(
+        &theory,
+        "ally(X, Y) if treaty(X, Y).\nally(X, Y) if ally(Y, X).\n",
+    )
+    .unwrap();
+    let mut client = Client::start();
+    let main = open(
+        &mut client,
+        &dir,
+        "main.rules",
+        "include \"theory.rules\".\ntreaty(armenia, russia).\n? ally(armenia, Who).\n",
+    );
+    let at = json!({"textDocument": {"uri": main}, "position": {"line": 1, "character": 2},
+                    "context": {"includeDeclaration": true}});
+    let found = client.request("textDocument/references", at.clone());
+    let places: Vec<(String, u64)> = found["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            let file = p["uri"].as_str().unwrap().rsplit('/').next().unwrap();
+            (
+                file.to_string(),
+                p["range"]["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("main.rules".to_string(), 1),
+            ("theory.rules".to_string(), 0)
+        ]
+    );
+    // Rename the predicate in both files.
+    let mut rename = at.clone();
+    rename["newName"] = json!("pact");
+    let edit = client.request("textDocument/rename", rename);
+    let changes = &edit["result"]["changes"];
+    assert_eq!(changes[&main].as_array().unwrap().len(), 1);
+    assert_eq!(changes[&main][0]["newText"], "pact");
+    assert_eq!(
+        changes[uri(&theory)][0]["range"]["start"],
+        json!({"line": 0, "character": 14})
+    );
+    // A name that is no predicate's is refused.
+    let mut rename = at;
+    rename["newName"] = json!("Pact");
+    let refused = client.request("textDocument/rename", rename);
+    assert!(refused["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("not a predicate's name"));
+    // A variable is renamed within its statement only.
+    let theory_uri = uri(&theory);
+    let at = json!({"textDocument": {"uri": theory_uri}, "position": {"line": 1, "character": 5},
+                    "newName": "First"});
+    let edit = client.request("textDocument/rename", at);
+    let edits = edit["result"]["changes"][&theory_uri].as_array().unwrap();
+    let columns: Vec<(u64, u64)> = edits
+        .iter()
+        .map(|e| {
+            let start = &e["range"]["start"];
+            (
+                start["line"].as_u64().unwrap(),
+                start["character"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(columns, [(1, 5), (1, 22)]);
+    client.stop();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn semantic_tokens_name_what_each_word_is() {
+    let dir = folder("tokens");
+    let mut client = Client::start();
+    let text = "# allies\nally(X, \"b\") if treaty(X, 1990), not war(X).\n";
+    let main = open(&mut client, &dir, "kb.rules", text);
+    let reply = client.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": {"uri": main}}),
+    );
+    let data: Vec<u64> = reply["result"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap())
+        .collect();
+    let tokens: Vec<&[u64]> = data.chunks(5).collect();
+    // (line delta, start delta, length, type): comment, ally, X, "b",
+    // if, treaty, X, 1990, not, war, X.
+    let expected: [[u64; 4]; 11] = [
+        [0, 0, 8, 8],
+        [1, 0, 4, 1],
+        [0, 5, 1, 2],
+        [0, 3, 3, 4],
+        [0, 5, 2, 0],
+        [0, 3, 6, 1],
+        [0, 7, 1, 2],
+        [0, 3, 4, 5],
+        [0, 7, 3, 0],
+        [0, 4, 3, 1],
+        [0, 4, 1, 2],
+    ];
+    let got: Vec<[u64; 4]> = tokens.iter().map(|t| [t[0], t[1], t[2], t[3]]).collect();
+    assert_eq!(got, expected);
+    let legend = client.request("initialize", json!({"capabilities": {}}));
+    assert!(legend["error"].is_object(), "initialized once only");
+    client.stop();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The labels of the inlay hints of a document, with their lines; or the
+/// error the request answered.
+fn hints(client: &mut Client, uri: &str) -> Result<Vec<(u64, String)>, Value> {
+    let reply = client.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri},
+               "range": {"start": {"line": 0, "character": 0}, "end": {"line": 100, "character": 0}}}),
+    );
+    if reply["error"].is_object() {
+        return Err(reply["error"].clone());
+    }
+    Ok(reply["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            let line = h["position"]["line"].as_u64().unwrap();
+            (line, h["label"].as_str().unwrap().to_string())
+        })
+        .collect())
+}
+
+#[test]
+fn each_query_is_answered_inline() {
+    let dir = folder("hints");
+    let mut client = Client::start();
+    let text = "ally(armenia, russia).\nally(georgia, turkey).\nally(iran, armenia).\nally(france, armenia).\n\
+                ally(Y, X) if ally(X, Y).\n? ally(armenia, Who).\n? ally(russia, armenia).\n? ally(russia, turkey).\n";
+    let main = open(&mut client, &dir, "kb.rules", text);
+    assert_eq!(
+        hints(&mut client, &main).unwrap(),
+        [
+            (
+                5,
+                "3 answers: Who = france; Who = iran; Who = russia".to_string()
+            ),
+            (6, "true".to_string()),
+            (7, "false".to_string()),
+        ]
+    );
+    client.stop();
+    // With the command line's budgets, set by the client.
+    let mut client = Client::start_with(json!({"maxFacts": 50}));
+    let text = "n(0).\nn(Y) if n(X), Y = X + 1.\n? n(3).\n";
+    let main = open(&mut client, &dir, "count.rules", text);
+    let got = hints(&mut client, &main).unwrap();
+    assert_eq!(got.len(), 1);
+    assert!(
+        got[0].1 == "not answered: more than 50 derived facts",
+        "{got:?}"
+    );
+    client.stop();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_edit_cancels_a_slow_query() {
+    let dir = folder("cancel");
+    let mut client = Client::start();
+    // Counting to a billion, one round a number: it would take hours.
+    let slow = "n(0).\nn(Y) if n(X), X < 1000000000, Y = X + 1.\n? n(5).\n";
+    let main = open(&mut client, &dir, "slow.rules", slow);
+    let id = client.next;
+    client.next += 1;
+    client.send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/inlayHint",
+        "params": {"textDocument": {"uri": main},
+                   "range": {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}}}}));
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main, "version": 2},
+               "contentChanges": [{"text": "n(0).\nn(Y) if n(X), X < 10, Y = X + 1.\n? n(5).\n"}]}),
+    );
+    let answer = loop {
+        let message = client.receive();
+        if message["id"] == json!(id) {
+            break message;
+        }
+    };
+    assert_eq!(answer["error"]["code"], -32801, "ContentModified: {answer}");
+    assert_eq!(
+        hints(&mut client, &main).unwrap(),
+        [(2, "true".to_string())]
     );
     client.stop();
     std::fs::remove_dir_all(&dir).unwrap();

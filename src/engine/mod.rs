@@ -40,7 +40,7 @@ use crate::time::Time;
 pub use boundaries::{Boundaries, Cause, ExplainedTimeline};
 pub use changes::{ChangeSet, PredicateChanges};
 pub use pattern::{Arg, Pattern, PredicateInfo};
-pub use places::predicate_at;
+pub use places::{predicate_at, variable_at, VariableAt};
 use shared::Shared;
 pub use update::{Change, Update};
 pub use view::{statements_of, Piece};

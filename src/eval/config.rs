@@ -91,12 +91,27 @@ impl CancelToken {
         self.0.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Stops every run under way that uses this token, and every run that
+    /// starts with it later: for a token made for one job, which may be
+    /// cancelled before the job's run has begun.
+    pub fn cancel_for_good(&self) {
+        self.0.fetch_or(FOR_GOOD, Ordering::Relaxed);
+    }
+
     /// How many times the token was cancelled: a run compares it with the
     /// count when it started.
     fn cancellations(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
+        self.0.load(Ordering::Relaxed) & !FOR_GOOD
+    }
+
+    fn is_cancelled_for_good(&self) -> bool {
+        self.0.load(Ordering::Relaxed) & FOR_GOOD != 0
     }
 }
+
+/// The bit of a [`CancelToken`]'s count that [`CancelToken::cancel_for_good`]
+/// sets (the count of plain cancellations never reaches it).
+const FOR_GOOD: u64 = 1 << 63;
 
 /// Where a run reads the time: the system's monotonic clock, one the host
 /// supplies, or none.
@@ -308,7 +323,10 @@ impl Budget {
     /// The error that stops the run, if it must stop now (`span`: the rule
     /// being evaluated).
     pub(crate) fn exhausted(&self, span: Span) -> Option<EvalError> {
-        if (self.cancel.as_ref()).is_some_and(|(token, at)| token.cancellations() != *at) {
+        let cancelled = |(token, at): &(CancelToken, u64)| {
+            token.cancellations() != *at || token.is_cancelled_for_good()
+        };
+        if (self.cancel.as_ref()).is_some_and(cancelled) {
             return Some(EvalError::Interrupted { span });
         }
         match (self.deadline, self.timeout) {

@@ -43,12 +43,15 @@ use grammar::{Grammar, Rule};
 mod errors;
 mod fast;
 mod split;
+mod tokens;
 mod tree;
 
 use errors::*;
 use fast::*;
 use split::*;
 use tree::*;
+
+pub use tokens::{token_at, tokens_of, Token, TokenKind};
 
 /// Parses one source text whose first byte has global offset `base`.
 pub fn parse_module(text: &str, base: usize) -> (Module, Vec<ParseError>) {
