@@ -122,8 +122,9 @@ impl Server {
         let info = engine.predicates().into_iter().find(|p| p.name == name)?;
         let mut text = format!("**{name}/{}**", info.arity);
         if let (Some(facts), Some(derived)) = (info.facts, info.derived) {
+            let noun = if facts == 1 { "fact" } else { "facts" };
             text.push_str(&format!(
-                ": {facts} facts in the model ({} given, {derived} derived)",
+                ": {facts} {noun} in the model ({} given, {derived} derived)",
                 facts - derived
             ));
         }
