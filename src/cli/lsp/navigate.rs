@@ -21,7 +21,7 @@ use lsp_types::{
 use serde_json::Value as Json;
 
 use super::diagnostics::paths_in;
-use super::text::{absolute, offset, path_of, position, range, uri_of};
+use super::text::{absolute, offset, path_of, range, uri_of, Lines};
 use super::{Failure, Server};
 
 /// Most places, facts or values a hover lists before "and N more".
@@ -314,15 +314,25 @@ impl Server {
         }
     }
 
-    /// The library's places as the protocol's locations.
+    /// The library's places as the protocol's locations (each file's
+    /// text read and indexed once, however many places it holds).
     fn locations(&self, places: Vec<entente::Location>) -> Vec<Location> {
-        (places.into_iter())
-            .map(|l| {
-                let file = absolute(Path::new(&l.file));
-                let text = self.text_of(&file);
+        let mut texts: HashMap<&str, (lsp_types::Uri, String)> = HashMap::new();
+        for place in &places {
+            texts.entry(&place.file).or_insert_with(|| {
+                let file = absolute(Path::new(&place.file));
+                (uri_of(&file), self.text_of(&file))
+            });
+        }
+        let lines: HashMap<&str, (&lsp_types::Uri, Lines<'_>)> = (texts.iter())
+            .map(|(name, (uri, text))| (*name, (uri, Lines::new(text))))
+            .collect();
+        (places.iter())
+            .map(|place| {
+                let (uri, lines) = &lines[place.file.as_str()];
                 Location {
-                    uri: uri_of(&file),
-                    range: range(&text, l.range),
+                    uri: (*uri).clone(),
+                    range: lines.range(place.range.clone()),
                 }
             })
             .collect()
@@ -374,10 +384,11 @@ impl Server {
     pub(super) fn semantic_tokens(&self, request: Request) -> Result<Json, Failure> {
         let params: lsp_types::SemanticTokensParams = serde_json::from_value(request.params)?;
         let text = self.text_of(&path_of(&params.text_document.uri));
+        let lines = Lines::new(&text);
         let mut data = Vec::new();
         let mut last = Position::new(0, 0);
         for token in tokens_of(&text) {
-            let start = position(&text, token.range.start);
+            let start = lines.position(token.range.start);
             let length: usize = (text[token.range.clone()].chars())
                 .map(char::len_utf16)
                 .sum();

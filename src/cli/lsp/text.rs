@@ -5,6 +5,43 @@ use std::path::{Path, PathBuf};
 
 use lsp_types::{Position, Range, Uri};
 
+/// Where each line of a text starts: many byte offsets of one text turned
+/// into positions without reading the text from its start for each.
+pub(super) struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    pub(super) fn new(text: &'t str) -> Lines<'t> {
+        let breaks = text.match_indices('\n').map(|(i, _)| i + 1);
+        let starts = std::iter::once(0).chain(breaks);
+        Lines {
+            text,
+            starts: starts.collect(),
+        }
+    }
+
+    /// The position of byte `offset` (see [`position`]).
+    pub(super) fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let column: usize = self.text[start..offset].chars().map(char::len_utf16).sum();
+        Position::new(line as u32, column as u32)
+    }
+
+    pub(super) fn range(&self, bytes: std::ops::Range<usize>) -> Range {
+        Range {
+            start: self.position(bytes.start),
+            end: self.position(bytes.end),
+        }
+    }
+}
+
 /// The LSP range of bytes `bytes` of `text`.
 pub(super) fn range(text: &str, bytes: std::ops::Range<usize>) -> Range {
     Range {
