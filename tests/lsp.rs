@@ -532,3 +532,44 @@ fn an_edit_cancels_a_slow_query() {
     client.stop();
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn an_edit_of_an_included_file_checks_the_files_that_include_it() {
+    let dir = folder("dependents");
+    let mut client = Client::start();
+    let theory = open(
+        &mut client,
+        &dir,
+        "theory.rules",
+        "ally(X, Y) if treaty(X, Y).\n",
+    );
+    let main = open(
+        &mut client,
+        &dir,
+        "main.rules",
+        "include \"theory.rules\".\ntreaty(a, b).\n",
+    );
+    // Break the included file in the editor, unsaved: the file that
+    // includes it hears of it on its include line.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": theory, "version": 2},
+               "contentChanges": [{"text": "ally(X, Z) if treaty(X, Y).\n"}]}),
+    );
+    let on_main = client.diagnostics(&main);
+    let codes: Vec<&Value> = on_main.iter().map(|d| &d["code"]).collect();
+    assert_eq!(codes, ["entente::unsafe_variable", "entente::singleton"]);
+    assert_eq!(
+        on_main[0]["range"]["start"],
+        json!({"line": 0, "character": 8})
+    );
+    // Mended: cleared.
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": theory, "version": 3},
+               "contentChanges": [{"text": "ally(X, Y) if treaty(X, Y).\n"}]}),
+    );
+    assert_eq!(client.diagnostics(&main), Vec::<Value>::new());
+    client.stop();
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -146,6 +146,12 @@ impl Includes {
     }
 }
 
+/// Whether the document at `path` includes `file`, directly or through
+/// the files it includes.
+pub(super) fn includes(documents: &Documents, path: &Path, file: &Path) -> bool {
+    Includes::of(documents, path).leading_to(file).is_some()
+}
+
 /// The include and import paths written in `text` (the file at `path`):
 /// the bytes of each as written, and the file it names.
 pub(super) fn paths_in(text: &str, path: &Path) -> Vec<(std::ops::Range<usize>, PathBuf)> {

@@ -167,6 +167,13 @@ impl Documents {
         }
     }
 
+    /// The open documents' paths.
+    fn paths(&self) -> Vec<PathBuf> {
+        let docs = self.0.read();
+        docs.map(|d| d.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// A copy of the texts as they stand, which later edits leave alone.
     fn snapshot(&self) -> Documents {
         let texts = self.0.read().map(|docs| docs.clone()).unwrap_or_default();
@@ -290,9 +297,16 @@ impl Server {
             _ => return Vec::new(),
         };
         // Any text may be an include of another document: every answer
-        // being computed may now be out of date.
+        // being computed may now be out of date, and the open documents
+        // that include this one are checked again.
         self.cancel_all(true);
-        self.check(&path)
+        let mut published = self.check(&path);
+        for other in self.documents.paths() {
+            if other != path && diagnostics::includes(&self.documents, &other, &path) {
+                published.extend(self.check(&other));
+            }
+        }
+        published
     }
 
     /// Cancels every query answer being computed; `edited` when because a
