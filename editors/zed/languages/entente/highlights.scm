@@ -1,0 +1,1 @@
+../../../tree-sitter-entente/queries/highlights.scm
