@@ -385,8 +385,25 @@ fn references_and_rename_across_an_include() {
         .as_str()
         .unwrap()
         .contains("not a predicate's name"));
-    // A variable is renamed within its statement only.
+    // Nor one that is taken: two predicates, or two variables, would
+    // become one.
+    let mut rename =
+        json!({"textDocument": {"uri": main}, "position": {"line": 1, "character": 2}});
+    rename["newName"] = json!("ally");
+    let refused = client.request("textDocument/rename", rename);
+    assert_eq!(
+        refused["error"]["message"],
+        "`ally` is already a predicate of the program"
+    );
     let theory_uri = uri(&theory);
+    let at = json!({"textDocument": {"uri": theory_uri}, "position": {"line": 1, "character": 5},
+                    "newName": "Y"});
+    let refused = client.request("textDocument/rename", at);
+    assert_eq!(
+        refused["error"]["message"],
+        "`Y` is already a variable of this statement"
+    );
+    // A variable is renamed within its statement only.
     let at = json!({"textDocument": {"uri": theory_uri}, "position": {"line": 1, "character": 5},
                     "newName": "First"});
     let edit = client.request("textDocument/rename", at);

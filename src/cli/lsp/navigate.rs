@@ -235,13 +235,15 @@ impl Server {
     pub(super) fn rename(&self, request: Request) -> Result<Json, Failure> {
         let params: lsp_types::RenameParams = serde_json::from_value(request.params)?;
         let place = params.text_document_position;
-        let Some((_, text, token)) = self.token_under(&place) else {
+        let Some((path, text, token)) = self.token_under(&place) else {
             return Ok(Json::Null);
         };
         let new_name = params.new_name;
         let fits = match token.kind {
             TokenKind::Predicate => is_predicate(&new_name),
-            _ => is_variable(&new_name),
+            TokenKind::Variable => is_variable(&new_name),
+            // Nothing to rename here (a constant, a word of the language).
+            _ => return Ok(Json::Null),
         };
         if !fits {
             let what = match token.kind {
@@ -252,6 +254,26 @@ impl Server {
             };
             let old = &text[token.range];
             return Err(format!("`{new_name}` cannot rename `{old}`: it is not {what}").into());
+        }
+        // A name already taken would join two predicates, or two
+        // variables of a rule, into one: a change of meaning.
+        let taken = match token.kind {
+            TokenKind::Predicate => (self.engines.get(&path))
+                .map(|engine| engine.predicates().iter().any(|p| p.name == new_name))
+                .unwrap_or_else(|| predicate_named(&text, &new_name)),
+            _ => variable_at(&text, token.range.start).is_some_and(|v| {
+                let statement = &text[v.statement.clone()];
+                (tokens_of(statement).iter()).any(|t| {
+                    t.kind == TokenKind::Variable && statement[t.range.clone()] == new_name
+                })
+            }),
+        };
+        if taken {
+            let what = match token.kind {
+                TokenKind::Predicate => "a predicate of the program",
+                _ => "a variable of this statement",
+            };
+            return Err(format!("`{new_name}` is already {what}").into());
         }
         let Some(found) = self.occurrences(&place) else {
             return Ok(Json::Null);
@@ -454,6 +476,12 @@ impl Server {
         let token = token_at(&text, offset(&text, place.position))?;
         Some((path, text, token))
     }
+}
+
+/// Whether `text` names a predicate `name`.
+fn predicate_named(text: &str, name: &str) -> bool {
+    (tokens_of(text).iter())
+        .any(|t| t.kind == TokenKind::Predicate && &text[t.range.clone()] == name)
 }
 
 /// " and N more" when `count` is more than are shown.
