@@ -5,105 +5,21 @@
 //! queries' answers as inlay hints (budgets, cancellation).
 #![cfg(feature = "cli")]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::path::Path;
 
 use serde_json::{json, Value};
 
-struct Client {
-    child: Child,
-    input: ChildStdin,
-    output: BufReader<ChildStdout>,
-    next: u64,
+mod lsp_client;
+
+use lsp_client::{uri, Client};
+
+/// A server of this build, initialized with `options`.
+fn start_with(options: Value) -> Client {
+    Client::start(Path::new(env!("CARGO_BIN_EXE_entente")), options)
 }
 
-impl Client {
-    fn start() -> Client {
-        Client::start_with(json!({}))
-    }
-
-    /// A server started with these initialization options.
-    fn start_with(options: Value) -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_entente"))
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("entente lsp starts");
-        let input = child.stdin.take().unwrap();
-        let output = BufReader::new(child.stdout.take().unwrap());
-        let mut client = Client {
-            child,
-            input,
-            output,
-            next: 1,
-        };
-        let reply = client.request(
-            "initialize",
-            json!({"capabilities": {}, "initializationOptions": options}),
-        );
-        assert!(reply["result"]["capabilities"]["documentFormattingProvider"] == json!(true));
-        client.notify("initialized", json!({}));
-        client
-    }
-
-    fn send(&mut self, message: Value) {
-        let text = message.to_string();
-        write!(self.input, "Content-Length: {}\r\n\r\n{text}", text.len()).unwrap();
-        self.input.flush().unwrap();
-    }
-
-    fn receive(&mut self) -> Value {
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            self.output.read_line(&mut line).unwrap();
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(n) = line.strip_prefix("Content-Length: ") {
-                length = n.parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        self.output.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next;
-        self.next += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        loop {
-            let message = self.receive();
-            if message["id"] == json!(id) {
-                return message;
-            }
-        }
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    /// The next diagnostics published for `uri`.
-    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
-        loop {
-            let message = self.receive();
-            if message["method"] == "textDocument/publishDiagnostics"
-                && message["params"]["uri"] == uri
-            {
-                return message["params"]["diagnostics"].as_array().unwrap().clone();
-            }
-        }
-    }
-
-    fn stop(mut self) {
-        self.request("shutdown", Value::Null);
-        self.notify("exit", Value::Null);
-        assert!(self.child.wait().unwrap().success());
-    }
+fn start() -> Client {
+    start_with(json!({}))
 }
 
 fn folder(name: &str) -> std::path::PathBuf {
@@ -112,17 +28,13 @@ fn folder(name: &str) -> std::path::PathBuf {
     dir
 }
 
-fn uri(path: &std::path::Path) -> String {
-    format!("file://{}", path.display())
-}
-
 #[test]
 fn diagnostics_follow_the_edits() {
     let dir = folder("edits");
     let path = dir.join("kb.rules");
     std::fs::write(&path, "").unwrap();
     let uri = uri(&path);
-    let mut client = Client::start();
+    let mut client = start();
     client.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "entente", "version": 1,
@@ -158,7 +70,7 @@ fn a_problem_in_an_included_file_is_published_to_that_file() {
     let theory = dir.join("theory.rules");
     std::fs::write(&theory, "ally(X, Y) if treaty(X, Y\n").unwrap();
     std::fs::write(&main, "").unwrap();
-    let mut client = Client::start();
+    let mut client = start();
     client.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri(&main), "languageId": "entente", "version": 1,
@@ -199,7 +111,7 @@ fn formatting_and_symbols() {
     let text = "ally(X,Y):-treaty(X,Y). treaty(a,b).\n? ally(a, Who).\n";
     std::fs::write(&path, "").unwrap();
     let uri = uri(&path);
-    let mut client = Client::start();
+    let mut client = start();
     client.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": uri, "languageId": "entente", "version": 1, "text": text}}),
@@ -245,7 +157,7 @@ fn hover_and_definition_of_a_predicate_across_an_include() {
     let text = "include \"theory.rules\".\ntreaty(armenia, russia).\ntreaty(georgia, turkey).\n? ally(armenia, Who).\n";
     std::fs::write(&main, text).unwrap();
     let main_uri = uri(&main);
-    let mut client = Client::start();
+    let mut client = start();
     client.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": main_uri, "languageId": "entente", "version": 1, "text": text}}),
@@ -314,17 +226,13 @@ fn hover_and_definition_of_a_predicate_across_an_include() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Opens `text` as the file `name` of a fresh folder beside `others`
-/// (written to disk), and waits for its diagnostics.
-fn open(client: &mut Client, dir: &std::path::Path, name: &str, text: &str) -> String {
+/// Writes `text` to the file `name` in `dir`, opens it, and waits for
+/// its diagnostics; returns its URI.
+fn open(client: &mut Client, dir: &Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     let uri = uri(&path);
-    client.notify(
-        "textDocument/didOpen",
-        json!({"textDocument": {"uri": uri, "languageId": "entente", "version": 1, "text": text}}),
-    );
-    client.diagnostics(&uri);
+    client.open(&uri, text);
     uri
 }
 
@@ -337,7 +245,7 @@ fn references_and_rename_across_an_include() {
         "ally(X, Y) if treaty(X, Y).\nally(X, Y) if ally(Y, X).\n",
     )
     .unwrap();
-    let mut client = Client::start();
+    let mut client = start();
     let main = open(
         &mut client,
         &dir,
@@ -426,7 +334,7 @@ fn references_and_rename_across_an_include() {
 #[test]
 fn semantic_tokens_name_what_each_word_is() {
     let dir = folder("tokens");
-    let mut client = Client::start();
+    let mut client = start();
     let text = "# allies\nally(X, \"b\") if treaty(X, 1990), not war(X).\n";
     let main = open(&mut client, &dir, "kb.rules", text);
     let reply = client.request(
@@ -488,7 +396,7 @@ fn hints(client: &mut Client, uri: &str) -> Result<Vec<(u64, String)>, Value> {
 #[test]
 fn each_query_is_answered_inline() {
     let dir = folder("hints");
-    let mut client = Client::start();
+    let mut client = start();
     let text = "ally(armenia, russia).\nally(georgia, turkey).\nally(iran, armenia).\nally(france, armenia).\n\
                 ally(Y, X) if ally(X, Y).\n? ally(armenia, Who).\n? ally(russia, armenia).\n? ally(russia, turkey).\n";
     let main = open(&mut client, &dir, "kb.rules", text);
@@ -505,7 +413,7 @@ fn each_query_is_answered_inline() {
     );
     client.stop();
     // With the command line's budgets, set by the client.
-    let mut client = Client::start_with(json!({"maxFacts": 50}));
+    let mut client = start_with(json!({"maxFacts": 50}));
     let text = "n(0).\nn(Y) if n(X), Y = X + 1.\n? n(3).\n";
     let main = open(&mut client, &dir, "count.rules", text);
     let got = hints(&mut client, &main).unwrap();
@@ -521,7 +429,7 @@ fn each_query_is_answered_inline() {
 #[test]
 fn an_edit_cancels_a_slow_query() {
     let dir = folder("cancel");
-    let mut client = Client::start();
+    let mut client = start();
     // Counting to a billion, one round a number: it would take hours.
     let slow = "n(0).\nn(Y) if n(X), X < 1000000000, Y = X + 1.\n? n(5).\n";
     let main = open(&mut client, &dir, "slow.rules", slow);
@@ -553,7 +461,7 @@ fn an_edit_cancels_a_slow_query() {
 #[test]
 fn an_edit_of_an_included_file_checks_the_files_that_include_it() {
     let dir = folder("dependents");
-    let mut client = Client::start();
+    let mut client = start();
     let theory = open(
         &mut client,
         &dir,

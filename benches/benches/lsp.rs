@@ -8,132 +8,26 @@
 //! Run: `cargo build --release && cargo bench -p entente-bench --bench lsp`
 //! (it drives `target/release/entente`; see BENCHMARKS.md).
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use serde_json::{json, Value};
+use serde_json::json;
 
-/// A client of one `entente lsp` process.
-struct Client {
-    child: Child,
-    input: ChildStdin,
-    output: BufReader<ChildStdout>,
-    next: u64,
-    version: i64,
-}
+#[path = "../../tests/lsp_client/mod.rs"]
+mod lsp_client;
 
-impl Client {
-    fn start() -> Client {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let binary = root.join("target/release/entente");
-        assert!(
-            binary.exists(),
-            "{} is missing: run `cargo build --release` first",
-            binary.display()
-        );
-        let mut child = Command::new(binary)
-            .arg("lsp")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("entente lsp starts");
-        let input = child.stdin.take().unwrap();
-        let output = BufReader::new(child.stdout.take().unwrap());
-        let mut client = Client {
-            child,
-            input,
-            output,
-            next: 1,
-            version: 1,
-        };
-        client.request("initialize", json!({"capabilities": {}}));
-        client.notify("initialized", json!({}));
-        client
-    }
+use lsp_client::{uri, Client};
 
-    fn send(&mut self, message: Value) {
-        let text = message.to_string();
-        write!(self.input, "Content-Length: {}\r\n\r\n{text}", text.len()).unwrap();
-        self.input.flush().unwrap();
-    }
-
-    fn receive(&mut self) -> Value {
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            self.output.read_line(&mut line).unwrap();
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(n) = line.strip_prefix("Content-Length: ") {
-                length = n.parse().unwrap();
-            }
-        }
-        let mut body = vec![0; length];
-        self.output.read_exact(&mut body).unwrap();
-        serde_json::from_slice(&body).unwrap()
-    }
-
-    fn request(&mut self, method: &str, params: Value) -> Value {
-        let id = self.next;
-        self.next += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        loop {
-            let message = self.receive();
-            if message["id"] == json!(id) {
-                return message;
-            }
-        }
-    }
-
-    fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    /// Waits for the diagnostics of `uri`, and returns how many.
-    fn diagnostics(&mut self, uri: &str) -> usize {
-        loop {
-            let message = self.receive();
-            if message["method"] == "textDocument/publishDiagnostics"
-                && message["params"]["uri"] == uri
-            {
-                return message["params"]["diagnostics"].as_array().unwrap().len();
-            }
-        }
-    }
-
-    fn open(&mut self, uri: &str, text: &str) {
-        self.notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "entente", "version": 1, "text": text}}),
-        );
-        self.diagnostics(uri);
-    }
-
-    /// Sends the whole new text of `uri` and waits for its diagnostics.
-    fn edit(&mut self, uri: &str, text: &str) -> usize {
-        self.version += 1;
-        self.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": self.version},
-                   "contentChanges": [{"text": text}]}),
-        );
-        self.diagnostics(uri)
-    }
-
-    fn stop(mut self) {
-        self.request("shutdown", Value::Null);
-        self.notify("exit", Value::Null);
-        self.child.wait().unwrap();
-    }
-}
-
-fn uri_of(path: &Path) -> String {
-    format!("file://{}", path.display())
+/// A server of the release build.
+fn start() -> Client {
+    let binary = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/release/entente");
+    assert!(
+        binary.exists(),
+        "{} is missing: run `cargo build --release` first",
+        binary.display()
+    );
+    Client::start(&binary, json!({}))
 }
 
 /// A file of `n` given facts (treaties between 500 states over 50 years)
@@ -173,9 +67,9 @@ fn diagnostics_after_an_edit(c: &mut Criterion) {
         ("diagnostics after an edit, 100k facts", &large, 10),
     ] {
         let text = std::fs::read_to_string(path).unwrap();
-        let uri = uri_of(path);
-        let mut client = Client::start();
-        client.open(&uri, &text);
+        let address = uri(path);
+        let mut client = start();
+        client.open(&address, &text);
         let (a, b) = with_edit(&text);
         let mut flip = false;
         group.sample_size(samples);
@@ -183,7 +77,7 @@ fn diagnostics_after_an_edit(c: &mut Criterion) {
         group.bench_function(name, |bench| {
             bench.iter(|| {
                 flip = !flip;
-                client.edit(&uri, if flip { &b } else { &a })
+                client.edit(&address, if flip { &b } else { &a }).len()
             })
         });
         client.stop();
@@ -192,14 +86,14 @@ fn diagnostics_after_an_edit(c: &mut Criterion) {
     // base, after an edit has been checked (the model evaluated by the
     // first hover after it, untimed).
     let text = std::fs::read_to_string(&caucasus).unwrap();
-    let uri = uri_of(&caucasus);
+    let address = uri(&caucasus);
     let line = text
         .lines()
         .position(|l| l.starts_with("? supports("))
         .expect("a query of supports");
-    let at = json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 4}});
-    let mut client = Client::start();
-    client.open(&uri, &text);
+    let at = json!({"textDocument": {"uri": address}, "position": {"line": line, "character": 4}});
+    let mut client = start();
+    client.open(&address, &text);
     let first = client.request("textDocument/hover", at.clone());
     assert!(first["result"]["contents"]["value"]
         .as_str()
@@ -220,7 +114,7 @@ fn diagnostics_after_an_edit(c: &mut Criterion) {
             let mut total = Duration::ZERO;
             for _ in 0..iterations {
                 flip = !flip;
-                client.edit(&uri, if flip { &b } else { &a });
+                client.edit(&address, if flip { &b } else { &a });
                 let start = std::time::Instant::now();
                 client.request("textDocument/hover", at.clone());
                 total += start.elapsed();
@@ -231,10 +125,10 @@ fn diagnostics_after_an_edit(c: &mut Criterion) {
     client.stop();
     // Hover and definition in the large file, on `treaty` in a rule.
     let text = std::fs::read_to_string(&large).unwrap();
-    let uri = uri_of(&large);
-    let at = json!({"textDocument": {"uri": uri}, "position": {"line": 0, "character": 16}});
-    let mut client = Client::start();
-    client.open(&uri, &text);
+    let address = uri(&large);
+    let at = json!({"textDocument": {"uri": address}, "position": {"line": 0, "character": 16}});
+    let mut client = start();
+    client.open(&address, &text);
     client.request("textDocument/hover", at.clone());
     group.sample_size(20);
     group.bench_function("hover, 100k facts", |bench| {
