@@ -103,6 +103,45 @@ pub struct Answer<'a> {
     values: &'a [Value],
 }
 
+/// As `entente query` prints them (SPEC §7): one line per answer,
+/// `X = turkey, Y = azerbaijan`, with when it holds where that is not
+/// always (`since 2010`); a ground query `true.` (or `true since 2010.`)
+/// or `false.`, as is a query with no answers.
+///
+/// ```
+/// use entente::Engine;
+///
+/// let mut engine = Engine::new();
+/// engine.load_source("kb.rules", "ally(armenia, russia) since 1997. ally(a, b).")?;
+/// engine.run()?;
+/// assert_eq!(engine.query("ally(X, Y)")?.0.to_string(), "X = a, Y = b\nX = armenia, Y = russia since 1997\n");
+/// assert_eq!(engine.query("ally(b, a)")?.0.to_string(), "false.\n");
+/// # Ok::<(), entente::Error>(())
+/// ```
+impl std::fmt::Display for Answers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let when = |i: usize| self.validity(i).unwrap_or_default();
+        if self.variables.is_empty() || self.rows.is_empty() {
+            return match self.rows.is_empty() {
+                true => writeln!(f, "false."),
+                false if when(0).is_always() => writeln!(f, "true."),
+                false => writeln!(f, "true {}.", when(0)),
+            };
+        }
+        for (i, row) in self.rows.iter().enumerate() {
+            for (j, (var, value)) in self.variables.iter().zip(row).enumerate() {
+                let comma = if j > 0 { ", " } else { "" };
+                write!(f, "{comma}{var} = {value}")?;
+            }
+            match when(i) {
+                validity if validity.is_always() => writeln!(f)?,
+                validity => writeln!(f, " {validity}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
 impl<'a> Answer<'a> {
     /// The value of `variable` as a Rust `T` (see [`FromValue`]):
     /// `answer.get::<i64>("Year")`, `answer.get::<&str>("Who")`. An

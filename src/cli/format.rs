@@ -99,22 +99,7 @@ fn answers_text(out: &mut impl Write, heading: Option<&str>, answers: &Answers) 
     if let Some(h) = heading {
         writeln!(out, "{h}")?;
     }
-    if answers.variables.is_empty() || answers.rows.is_empty() {
-        return match answers.rows.is_empty() {
-            true => writeln!(out, "false."),
-            false if validity(answers, 0).is_always() => writeln!(out, "true."),
-            false => writeln!(out, "true {}.", validity(answers, 0)),
-        };
-    }
-    for (i, row) in answers.rows.iter().enumerate() {
-        let validity = validity(answers, i);
-        if validity.is_always() {
-            writeln!(out, "{}", bindings(&answers.variables, row))?;
-        } else {
-            writeln!(out, "{} {validity}", bindings(&answers.variables, row))?;
-        }
-    }
-    Ok(())
+    write!(out, "{answers}")
 }
 
 fn answers_json(out: &mut impl Write, heading: Option<&str>, answers: &Answers) -> io::Result<()> {

@@ -72,6 +72,26 @@ impl Engine {
         self.timeline.is_some()
     }
 
+    /// The time points at which the model changes, in order: where each
+    /// interval of the kept timeline begins (after the first, which has
+    /// no beginning). What a time slider offers; empty without a
+    /// timeline.
+    ///
+    /// ```
+    /// use entente::Engine;
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "member(armenia, csto) from 1994 to 2020.")?;
+    /// engine.run()?;
+    /// assert_eq!(engine.change_points(), [1994, 2021]);
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn change_points(&self) -> Vec<Time> {
+        let timeline = self.timeline.read();
+        let starts = timeline.as_ref().map(|t| t.starts.as_slice()).unwrap_or(&[]);
+        starts.iter().copied().filter(|&s| s != NEVER_BEFORE).collect()
+    }
+
     /// Computes the timeline: when every fact holds.
     pub(super) fn compute_timeline(&self, config: &Config) -> Result<Timeline, Error> {
         let (plan, interner) = planned(&self.program, &self.strata);

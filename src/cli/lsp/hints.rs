@@ -20,7 +20,6 @@ use miette::Diagnostic as _;
 
 use super::text::{absolute, path_of, position};
 use super::{Documents, Server};
-use crate::cli::format::{self, Format};
 
 /// Most answers a hint lists before "…".
 const SHOWN: usize = 3;
@@ -153,15 +152,10 @@ fn setting(limit: Limit) -> &'static str {
 /// A query's answers in a few words: `true`, `false`, or how many with
 /// the first of them, each as `entente query` prints it.
 fn label(answers: &Answers) -> String {
-    let mut printed = Vec::new();
-    let _ = format::answers(&mut printed, Format::Text, None, answers);
-    let printed = String::from_utf8_lossy(&printed);
+    let printed = answers.to_string();
     let lines: Vec<&str> = printed.lines().collect();
     if answers.variables.is_empty() || answers.rows.is_empty() {
-        return lines
-            .first()
-            .map_or("false", |l| l.trim_end_matches('.'))
-            .to_string();
+        return lines.first().map_or("false", |l| l.trim_end_matches('.')).to_string();
     }
     let count = answers.rows.len();
     let noun = if count == 1 { "answer" } else { "answers" };
