@@ -88,8 +88,15 @@ impl Engine {
     /// ```
     pub fn change_points(&self) -> Vec<Time> {
         let timeline = self.timeline.read();
-        let starts = timeline.as_ref().map(|t| t.starts.as_slice()).unwrap_or(&[]);
-        starts.iter().copied().filter(|&s| s != NEVER_BEFORE).collect()
+        let starts = timeline
+            .as_ref()
+            .map(|t| t.starts.as_slice())
+            .unwrap_or(&[]);
+        starts
+            .iter()
+            .copied()
+            .filter(|&s| s != NEVER_BEFORE)
+            .collect()
     }
 
     /// Computes the timeline: when every fact holds.

@@ -155,7 +155,10 @@ fn label(answers: &Answers) -> String {
     let printed = answers.to_string();
     let lines: Vec<&str> = printed.lines().collect();
     if answers.variables.is_empty() || answers.rows.is_empty() {
-        return lines.first().map_or("false", |l| l.trim_end_matches('.')).to_string();
+        return lines
+            .first()
+            .map_or("false", |l| l.trim_end_matches('.'))
+            .to_string();
     }
     let count = answers.rows.len();
     let noun = if count == 1 { "answer" } else { "answers" };

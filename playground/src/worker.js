@@ -1,0 +1,48 @@
+// The engine's thread: one Session of the WebAssembly build, answering the
+// page's requests one at a time. A long run blocks this worker only; the
+// page stops it by ending the worker and starting another.
+import init, { Session } from './pkg/entente_wasm.js';
+
+const ready = init();
+let session = null;
+
+self.onmessage = async ({ data: { id, op, args } }) => {
+  await ready;
+  session ??= new Session();
+  let result;
+  try {
+    result = answer(op, args);
+  } catch (error) {
+    // A failure of the binding itself, said rather than left unanswered.
+    result = JSON.stringify({ ok: false, problems: [{ code: 'playground', message: String(error) }] });
+  }
+  self.postMessage({ id, result: JSON.parse(result) });
+};
+
+function answer(op, args) {
+  let result;
+  switch (op) {
+    case 'load':
+      for (const [name, contents] of Object.entries(args.files)) {
+        const bytes = typeof contents === 'string' ? new TextEncoder().encode(contents) : contents;
+        session.setFile(name, bytes);
+      }
+      result = session.load(args.main);
+      break;
+    case 'query':
+      result = session.query(args.goal, args.at ?? undefined);
+      break;
+    case 'explain':
+      result = session.explain(args.fact, args.at ?? undefined);
+      break;
+    case 'graph':
+      result = session.graph(args.predicates, args.at ?? undefined);
+      break;
+    case 'whatIf':
+      result = session.whatIf(args.changes);
+      break;
+    default:
+      result = JSON.stringify({ ok: false, problems: [{ code: 'playground', message: `unknown request ${op}` }] });
+  }
+  return result;
+}
