@@ -21,6 +21,8 @@ if (!quiet('rustup', ['target', 'list', '--installed']).includes('wasm32-unknown
   run('rustup', ['target', 'add', 'wasm32-unknown-unknown']);
 }
 if (!quiet('wasm-bindgen', ['--version']).includes(version)) {
+  // Not --locked: its lock file names a webpki-roots release that the
+  // registry reachable here lacks; the newest compatible one is taken.
   run('cargo', ['install', '--quiet', `wasm-bindgen-cli@${version}`]);
 }
 run('cargo', ['build', '--locked', '--quiet', '--release', '-p', 'entente-wasm', '--target', 'wasm32-unknown-unknown']);
