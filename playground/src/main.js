@@ -9,7 +9,7 @@ import { EditorView, basicSetup } from 'codemirror';
 import { EditorState, StateEffect, StateField } from '@codemirror/state';
 import { Decoration, keymap } from '@codemirror/view';
 import { lintGutter, setDiagnostics } from '@codemirror/lint';
-import init, { tokens } from './pkg/entente_wasm.js';
+import init, { format, tokens } from './pkg/entente_wasm.js';
 import { Engine } from './engine.js';
 import { examples } from './examples.js';
 import { share, shared } from './share.js';
@@ -103,6 +103,16 @@ const editor = new EditorView({
 function setProgram(text) {
   editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: text } });
 }
+
+$('format').addEventListener('click', async () => {
+  await syntax;
+  const result = JSON.parse(format(state.main, editor.state.doc.toString()));
+  if (result.ok) {
+    if (result.text !== editor.state.doc.toString()) setProgram(result.text);
+  } else {
+    $('status').textContent = 'mend the syntax errors to format';
+  }
+});
 
 // --- Checking and running the program -----------------------------------
 
@@ -463,6 +473,11 @@ $('share').addEventListener('click', async () => {
     $('status').textContent = 'link in the address bar';
   }
 });
+
+// Offline once loaded: a service worker keeps the site's files.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('./sw.js').catch(() => {});
+}
 
 // For scripts that drive the page (its tests): the program as it stands.
 window.playground = { program: () => editor.state.doc.toString() };

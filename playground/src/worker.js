@@ -29,6 +29,9 @@ function answer(op, args) {
       }
       result = session.load(args.main);
       break;
+    case 'run':
+      result = session.run(Boolean(args.all));
+      break;
     case 'query':
       result = session.query(args.goal, args.at ?? undefined);
       break;

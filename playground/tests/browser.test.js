@@ -253,3 +253,36 @@ test('the examples load, and every one runs without an error', async () => {
   }
   await page.close();
 });
+
+test('Format lays the program out as entente fmt does', async () => {
+  const { page } = await open();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'entente-playground-'));
+  const file = path.join(dir, 'messy.rules');
+  const messy = 'ally(X,Y):-treaty(X,Y).   treaty(a,b).\n? ally(a,  Who).\n';
+  fs.writeFileSync(file, messy);
+  const before = await loads(page);
+  await page.getByTestId('file').setInputFiles([file]);
+  await loadedAfter(page, before);
+  await page.getByRole('button', { name: 'Format' }).click();
+  cli('fmt', file);
+  await page.waitForFunction((want) => window.playground.program() === want, fs.readFileSync(file, 'utf8'));
+  fs.rmSync(dir, { recursive: true });
+  await page.close();
+});
+
+test('once loaded, the page works offline', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(url);
+  await ready(page);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // A second visit goes through the service worker, which keeps what it fetches.
+  await page.reload();
+  await ready(page);
+  await context.setOffline(true);
+  await page.reload();
+  await ready(page);
+  assert.equal(await ask(page, 'supports(turkey, azerbaijan)'), 'true.\n');
+  await shot(page, '10-offline');
+  await context.close();
+});

@@ -95,6 +95,31 @@ impl Session {
         result.to_string()
     }
 
+    /// What `entente run` prints of the loaded program, as text: the
+    /// answers to its queries (each after its query, a blank line
+    /// between), or, with none (or with `all`), its facts, the derived
+    /// ones only unless `all`.
+    pub fn run(&self, all: bool) -> String {
+        let Some(engine) = &self.engine else {
+            return not_loaded();
+        };
+        let mut out = Vec::new();
+        if all || !engine.has_queries() {
+            let _ = engine.write_facts(&mut out, !all);
+        } else {
+            match engine.answer_program_queries() {
+                Ok(answered) => {
+                    for (i, (query, answers)) in answered.iter().enumerate() {
+                        let gap = if i > 0 { "\n" } else { "" };
+                        out.extend(format!("{gap}{query}\n{answers}").bytes());
+                    }
+                }
+                Err(e) => return failed(&e.into_problems(), &self.files),
+            }
+        }
+        json!({"ok": true, "text": String::from_utf8_lossy(&out)}).to_string()
+    }
+
     /// Answers a goal (at time point `at`, if given) as `{"ok",
     /// "variables", "rows", "when", "text", "problems"}`: each row's
     /// values and when it holds, and the answers as `entente query`
@@ -134,7 +159,8 @@ impl Session {
 
     /// Why a fact holds, or why not (at `at`, if given): `{"ok", "holds",
     /// "text", "svg"}`, the text as `entente explain` prints it and the
-    /// picture as `entente explain --format svg` draws it.
+    /// picture as `entente explain --format svg` draws it (and as
+    /// `--format dot` writes it).
     pub fn explain(&self, fact: &str, at: Option<f64>) -> String {
         let Some(engine) = &self.engine else {
             return not_loaded();
@@ -150,6 +176,7 @@ impl Session {
                     "holds": matches!(explanation, Explanation::Holds(_)),
                     "text": explanation.to_string(),
                     "svg": graph.to_svg(),
+                    "dot": graph.to_dot(),
                 })
                 .to_string()
             }
@@ -170,6 +197,7 @@ impl Session {
             Ok(graph) => json!({
                 "ok": true,
                 "svg": graph.to_svg(),
+                "dot": graph.to_dot(),
                 "edges": graph.edges.len(),
             })
             .to_string(),
@@ -206,6 +234,16 @@ impl Session {
             Ok(answer) => json!({"ok": true, "text": answer.changes.to_string()}).to_string(),
             Err(e) => failed(&e.into_problems(), &self.files),
         }
+    }
+}
+
+/// A program in `entente fmt`'s layout: `{"ok", "text"}`, or its syntax
+/// errors.
+#[wasm_bindgen]
+pub fn format(name: &str, text: &str) -> String {
+    match entente::format_source(name, text) {
+        Ok(formatted) => json!({"ok": true, "text": formatted}).to_string(),
+        Err(e) => failed(&e.into_problems(), &MemoryFiles::new()),
     }
 }
 

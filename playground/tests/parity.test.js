@@ -1,0 +1,198 @@
+// The browser's engine says what the command line says: the data-driven
+// cases of tests/cases run through the WebAssembly build (in Node, the
+// same module the page loads) and compared with their expected output,
+// which `cargo test --test cases` checks against the native binary.
+//
+// Covered: `eval` (the output of `entente run`, with `--all`; a case that
+// fails, by its diagnostics' codes), `explain` (text, and `--format dot`
+// in `graph`), `what_if` (`--add`, `--retract`), `graph` (`--format dot`,
+// `--at`), `fmt` (`entente fmt`'s layout) and `errors` (every code). Not
+// here: `syntax` and `plan` (the parser's and planner's internals, not
+// the browser's), `timeline` and `repl` (the command line's own output). A case that asks for what only the
+// command line has (an output format, a budget flag, `--jobs`, `--stats`)
+// is counted as skipped, with its reason.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import init, { Session, format } from '../src/pkg/entente_wasm.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+await init({ module_or_path: fs.readFileSync(path.join(root, 'playground/src/pkg/entente_wasm_bg.wasm')) });
+
+/** Every file under a folder, by its path from the repository's root. */
+function filesUnder(dir) {
+  const out = {};
+  for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const name = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) Object.assign(out, filesUnder(name));
+    else out[name] = fs.readFileSync(path.join(root, name));
+  }
+  return out;
+}
+
+const everyFile = filesUnder('tests/cases');
+
+/** A session holding every case's files (a case may import another
+ * folder's data), loaded with the case `main`. */
+function session(topic, main) {
+  const s = new Session();
+  for (const [name, bytes] of Object.entries(everyFile)) s.setFile(name, bytes);
+  return { s, loaded: JSON.parse(s.load(main)) };
+}
+
+const cases = (topic) =>
+  fs.readdirSync(path.join(root, 'tests/cases', topic))
+    .filter((f) => f.endsWith('.rules'))
+    .sort()
+    .map((f) => `tests/cases/${topic}/${f}`);
+
+const expected = (file) => fs.readFileSync(path.join(root, file.replace(/\.rules$/, '.expected')), 'utf8');
+
+/** The codes in a native failure's diagnostics (after `--- exit`). */
+const codesIn = (text) => [...new Set(text.match(/entente::[a-z_]+/g) ?? [])].sort();
+const codesOf = (problems) => [...new Set(problems.map((p) => p.code))].sort();
+
+/** The native output's failure part, if it failed. */
+const failure = (text) => (text.includes('--- exit') ? text.slice(text.indexOf('--- exit')) : null);
+
+test('eval cases: `entente run` prints the same', () => {
+  let compared = 0;
+  const skipped = [];
+  for (const file of cases('eval')) {
+    const text = fs.readFileSync(path.join(root, file), 'utf8');
+    const args = (text.split('\n')[0].match(/^# args:(.*)$/)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
+    const cliOnly = args.filter((a) => a.startsWith('--') && !['--all', '--jobs'].includes(a));
+    if (cliOnly.length) {
+      skipped.push(`${file}: ${cliOnly.join(' ')}`);
+      continue;
+    }
+    const want = expected(file);
+    const { s, loaded } = session('eval', file);
+    const failed = failure(want);
+    if (failed) {
+      assert.equal(loaded.ok, false, `${file} fails natively`);
+      assert.deepEqual(codesOf(loaded.problems), codesIn(failed), file);
+    } else {
+      assert.equal(loaded.ok, true, `${file}: ${JSON.stringify(loaded.problems)}`);
+      assert.equal(JSON.parse(s.run(args.includes('--all'))).text, want, file);
+    }
+    compared++;
+  }
+  assert.ok(compared >= 25, `only ${compared} eval cases compared; skipped:\n${skipped.join('\n')}`);
+});
+
+/** The sections of an expected file: each `== heading` and its text. */
+function sections(text) {
+  const out = [];
+  for (const part of text.split(/^== /m).slice(1)) {
+    const end = part.indexOf('\n');
+    out.push({ heading: part.slice(0, end), text: part.slice(end + 1) });
+  }
+  return out;
+}
+
+/** Runs a topic's directive lines, each answered by `ask` (`null` for a
+ * line that is not one, `{skip}` for what only the command line does),
+ * and compares each answer with its section of the expected file: the
+ * text, or for a native failure the diagnostics' codes. */
+function directives(topic, ask) {
+  let compared = 0;
+  for (const file of cases(topic)) {
+    const text = fs.readFileSync(path.join(root, file), 'utf8');
+    const { s, loaded } = session(topic, file);
+    const want = sections(expected(file));
+    let at = 0;
+    for (const line of text.split('\n')) {
+      const answered = ask(line, s, loaded, file);
+      if (!answered) continue;
+      const section = want[at++];
+      assert.ok(section, `${file}: more directives than sections`);
+      if (answered.skip) continue;
+      assert.equal(answered.heading, section.heading, file);
+      const failed = failure(section.text);
+      if (failed) {
+        assert.equal(answered.result.ok, false, `${file}: ${section.heading} fails natively`);
+        assert.deepEqual(codesOf(answered.result.problems), codesIn(failed), `${file}: ${section.heading}`);
+      } else {
+        assert.equal(answered.result.ok, true, `${file}: ${section.heading}: ${JSON.stringify(answered.result.problems)}`);
+        assert.equal(answered.text(answered.result), section.text, `${file}: ${section.heading}`);
+      }
+      compared++;
+    }
+    assert.equal(at, want.length, `${file}: fewer directives than sections`);
+  }
+  return compared;
+}
+
+test('explain cases: the same proofs and why-nots', () => {
+  const compared = directives('explain', (line, s) => {
+    const json = line.match(/^# explain-json:(.*)$/)?.[1]?.trim();
+    if (json) return { skip: 'JSON output' };
+    const fact = line.match(/^# explain:(.*)$/)?.[1]?.trim();
+    if (!fact) return null;
+    return { heading: fact, result: JSON.parse(s.explain(fact)), text: (r) => r.text };
+  });
+  assert.ok(compared >= 20, `only ${compared}`);
+});
+
+test('what-if cases: the same changes', () => {
+  const compared = directives('what_if', (line, s) => {
+    const options = line.match(/^# what-if:(.*)$/)?.[1]?.trim();
+    if (!options) return null;
+    const changes = [];
+    let skip = null;
+    for (const option of options.replace(/^--/, '').split(' --')) {
+      const [flag, ...rest] = option.split(' ');
+      const value = rest.join(' ');
+      if (flag === 'add') changes.push(`+ ${value}`);
+      else if (flag === 'retract') changes.push(`- ${value}`);
+      else skip = `--${flag}`;
+    }
+    if (skip) return { skip };
+    return { heading: options, result: JSON.parse(s.whatIf(changes.join('\n'))), text: (r) => r.text };
+  });
+  assert.ok(compared >= 5, `only ${compared}`);
+});
+
+test('graph cases: the same DOT', () => {
+  const compared = directives('graph', (line, s) => {
+    const fact = line.match(/^# explain-dot:(.*)$/)?.[1]?.trim();
+    if (fact) return { heading: `explain ${fact}`, result: JSON.parse(s.explain(fact)), text: (r) => r.dot };
+    const rest = line.match(/^# graph:(.*)$/)?.[1]?.trim();
+    if (!rest) return null;
+    const [predicates, ...options] = rest.split(' --');
+    let at;
+    for (const option of options) {
+      const [flag, value] = option.split(' ');
+      if (flag === 'at') at = Number(value);
+      else if (!(flag === 'format' && value === 'dot')) return { skip: `--${flag}` };
+    }
+    return { heading: `graph ${rest}`, result: JSON.parse(s.graph(predicates, at)), text: (r) => r.dot };
+  });
+  assert.ok(compared >= 5, `only ${compared}`);
+});
+
+test('error cases: the same diagnostics, by code', () => {
+  let compared = 0;
+  for (const file of cases('errors')) {
+    const want = codesIn(expected(file));
+    const { loaded } = session('errors', file);
+    assert.deepEqual(codesOf(loaded.problems ?? []), want, file);
+    compared++;
+  }
+  assert.ok(compared >= 20, `only ${compared}`);
+});
+
+test('fmt cases: the same layout', () => {
+  let compared = 0;
+  for (const file of cases('fmt')) {
+    const text = fs.readFileSync(path.join(root, file), 'utf8');
+    const result = JSON.parse(format('case.rules', text));
+    assert.equal(result.ok, true, file);
+    assert.equal(result.text, expected(file), file);
+    compared++;
+  }
+  assert.ok(compared >= 2, `only ${compared}`);
+});
