@@ -461,3 +461,24 @@ fn what_if_over_time_is_made_in_place_and_taken_back() {
     );
     assert_eq!(engine.program_text(), before);
 }
+
+/// The most rounds an observer of [`Progress::with_observer`] was told of.
+static ROUNDS_SEEN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+#[test]
+fn a_progress_observer_hears_each_round_on_the_run_thread() {
+    fn observe(report: entente::ProgressReport) {
+        ROUNDS_SEEN.fetch_max(report.round, std::sync::atomic::Ordering::Relaxed);
+    }
+    let config = Config {
+        progress: Some(entente::Progress::with_observer(observe)),
+        ..Config::default()
+    };
+    let mut engine = Engine::with_config(config);
+    engine
+        .load_source("n.rules", "n(0). n(Y) if n(X), X < 50, Y = X + 1.")
+        .unwrap();
+    engine.run().unwrap();
+    // One round a number, and one that finds nothing new.
+    assert_eq!(ROUNDS_SEEN.load(std::sync::atomic::Ordering::Relaxed), 51);
+}

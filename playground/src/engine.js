@@ -1,10 +1,12 @@
 // The page's side of the engine: requests to the worker, one at a time,
 // each a promise; `stop()` ends a request that runs too long (the worker
 // is ended and a fresh one started, which must be given the program
-// again); `busy` and `since` let the page show a run in progress.
+// again); `onBusy` and `onProgress` let the page show a run in progress
+// and where it stands.
 export class Engine {
-  constructor(onBusy) {
+  constructor(onBusy, onProgress) {
     this.onBusy = onBusy;
+    this.onProgress = onProgress;
     this.next = 1;
     this.pending = new Map();
     this.start();
@@ -12,7 +14,11 @@ export class Engine {
 
   start() {
     this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-    this.worker.onmessage = ({ data: { id, result } }) => {
+    this.worker.onmessage = ({ data: { id, result, progress } }) => {
+      if (progress) {
+        this.onProgress?.(progress);
+        return;
+      }
       const pending = this.pending.get(id);
       this.pending.delete(id);
       this.changed();

@@ -28,23 +28,31 @@ const state = {
   explained: null,
 };
 
-// Busy: the status line counts the seconds, and Stop ends the run.
+// Busy: the status line counts the seconds and says where the run
+// stands (stratum, round, facts derived), and Stop ends the run.
 let ticking = null;
-const engine = new Engine((busy) => {
-  $('stop').disabled = !busy;
-  clearInterval(ticking);
-  if (!busy && $('status').textContent.startsWith('running')) {
-    $('status').textContent = state.loaded ? 'ready' : '';
-  }
-  if (busy) {
-    const since = performance.now();
-    const show = () => {
-      $('status').textContent = `running… ${((performance.now() - since) / 1000).toFixed(1)} s`;
-    };
-    show();
-    ticking = setInterval(show, 100);
-  }
-});
+let standing = '';
+const engine = new Engine(
+  (busy) => {
+    $('stop').disabled = !busy;
+    clearInterval(ticking);
+    standing = '';
+    if (!busy && $('status').textContent.startsWith('running')) {
+      $('status').textContent = state.loaded ? 'ready' : '';
+    }
+    if (busy) {
+      const since = performance.now();
+      const show = () => {
+        $('status').textContent = `running… ${((performance.now() - since) / 1000).toFixed(1)} s${standing}`;
+      };
+      show();
+      ticking = setInterval(show, 100);
+    }
+  },
+  ({ stratum, strata, round, derived }) => {
+    standing = ` · stratum ${stratum} of ${strata}, round ${round.toLocaleString('en')}, ${derived.toLocaleString('en')} facts`;
+  },
+);
 
 $('stop').addEventListener('click', () => {
   engine.stop();

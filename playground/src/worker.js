@@ -6,9 +6,21 @@ import init, { Session } from './pkg/entente_wasm.js';
 const ready = init();
 let session = null;
 
+// Where a run stands, told to the page at most five times a second.
+let told = 0;
+self.ententeProgress = (stratum, strata, round, derived) => {
+  const now = performance.now();
+  if (now - told < 200) return;
+  told = now;
+  self.postMessage({ progress: { stratum, strata, round, derived } });
+};
+
 self.onmessage = async ({ data: { id, op, args } }) => {
   await ready;
-  session ??= new Session();
+  if (!session) {
+    session = new Session();
+    session.reportProgress();
+  }
   let result;
   try {
     result = answer(op, args);

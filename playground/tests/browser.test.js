@@ -226,7 +226,7 @@ test('a runaway program is stopped by the stop button, and the page stays usable
   const stop = page.getByTestId('stop');
   await page.waitForFunction(() => !document.querySelector('[data-testid=stop]').disabled);
   await page.waitForTimeout(1500);
-  assert.match(await page.locator('#status').textContent(), /running… \d+\.\d s/);
+  assert.match(await page.locator('#status').textContent(), /running… \d+\.\d s · stratum 1 of 1, round [\d,]+, [\d,]+ facts/);
   await shot(page, '8-running');
   await stop.click();
   await page.waitForFunction(() => document.querySelector('#status').textContent.startsWith('stopped'));

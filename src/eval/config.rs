@@ -199,7 +199,9 @@ impl fmt::Debug for Clock {
 /// CLI's live progress line): clone it, keep one copy in
 /// [`Config::progress`], and read [`Progress::report`] from the other.
 /// The run only stores a few counters, once a round and every few
-/// thousand matches.
+/// thousand matches. Where no other thread can look (a browser's worker,
+/// which runs one thing at a time), [`Progress::with_observer`] has the
+/// run itself hand on each report.
 #[derive(Clone, Debug, Default)]
 pub struct Progress(Arc<Counters>);
 
@@ -209,6 +211,8 @@ struct Counters {
     strata: AtomicU32,
     round: AtomicU32,
     derived: AtomicU64,
+    /// Called by the run with each report it stores.
+    observer: Option<fn(ProgressReport)>,
 }
 
 /// What a [`Progress`] says at one moment.
@@ -228,6 +232,17 @@ impl Progress {
     /// A progress nothing has reported to yet.
     pub fn new() -> Progress {
         Progress::default()
+    }
+
+    /// A progress that calls `observer` with where the run stands each
+    /// time it reports (once a round, and every few thousand matches), on
+    /// the run's own thread: it should be quick, and decide itself how
+    /// often to show anything.
+    pub fn with_observer(observer: fn(ProgressReport)) -> Progress {
+        Progress(Arc::new(Counters {
+            observer: Some(observer),
+            ..Counters::default()
+        }))
     }
 
     /// Where the run stands now.
@@ -281,11 +296,14 @@ impl Budget {
     /// Reports a round starting: round `round` of stratum `stratum` (from
     /// 0) of `strata`, with `derived` facts so far.
     pub(crate) fn note_round(&self, stratum: usize, strata: usize, round: u32, derived: u64) {
-        if let Some(Progress(c)) = &self.progress {
+        if let Some(progress @ Progress(c)) = &self.progress {
             c.stratum.store(stratum as u32 + 1, Ordering::Relaxed);
             c.strata.store(strata as u32, Ordering::Relaxed);
             c.round.store(round, Ordering::Relaxed);
             c.derived.store(derived, Ordering::Relaxed);
+            if let Some(observe) = c.observer {
+                observe(progress.report());
+            }
         }
     }
 
@@ -315,8 +333,11 @@ impl Budget {
 
     /// Reports the facts derived so far.
     pub(crate) fn note_derived(&self, derived: u64) {
-        if let Some(Progress(c)) = &self.progress {
+        if let Some(progress @ Progress(c)) = &self.progress {
             c.derived.store(derived, Ordering::Relaxed);
+            if let Some(observe) = c.observer {
+                observe(progress.report());
+            }
         }
     }
 

@@ -10,7 +10,8 @@
 //! count them.
 
 use entente::{
-    token_at, tokens_of, Change, Config, Engine, Explanation, MemoryFiles, Problem, TokenKind,
+    token_at, tokens_of, Change, Config, Engine, Explanation, MemoryFiles, Problem, Progress,
+    ProgressReport, TokenKind,
 };
 use serde_json::{json, Value as Json};
 use wasm_bindgen::prelude::*;
@@ -20,6 +21,22 @@ use wasm_bindgen::prelude::*;
 pub struct Session {
     files: MemoryFiles,
     engine: Option<Engine>,
+    /// Whether runs report where they stand to the worker.
+    progress: bool,
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The worker's `ententeProgress(stratum, strata, round, derived)`,
+    /// called by a run as it goes (once a round, and every few thousand
+    /// matches); the worker decides how often to tell the page.
+    #[wasm_bindgen(js_name = ententeProgress)]
+    fn progress(stratum: u32, strata: u32, round: u32, derived: f64);
+}
+
+/// Hands a run's report to the worker.
+fn report(r: ProgressReport) {
+    progress(r.stratum, r.strata, r.round, r.derived as f64);
 }
 
 impl Default for Session {
@@ -36,7 +53,15 @@ impl Session {
         Session {
             files: MemoryFiles::new(),
             engine: None,
+            progress: false,
         }
+    }
+
+    /// Has every run from now on report where it stands through the
+    /// global function `ententeProgress`, which the caller defines.
+    #[wasm_bindgen(js_name = reportProgress)]
+    pub fn report_progress(&mut self) {
+        self.progress = true;
     }
 
     /// Puts a file where the program's `include` and `import` find it
@@ -53,7 +78,11 @@ impl Session {
     /// time points at which the model changes, the predicates with their
     /// arity, and each query of the file with its place and answer text.
     pub fn load(&mut self, main: &str) -> String {
-        let mut engine = Engine::with_config(Config::default());
+        let config = Config {
+            progress: self.progress.then(|| Progress::with_observer(report)),
+            ..Config::default()
+        };
+        let mut engine = Engine::with_config(config);
         engine.set_files(self.files.clone());
         let warnings = match engine.load_files(&[main]) {
             Ok(update) => update.warnings,
