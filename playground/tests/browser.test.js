@@ -286,3 +286,21 @@ test('once loaded, the page works offline', async () => {
   await shot(page, '10-offline');
   await context.close();
 });
+
+test('the page is usable by keyboard alone', async () => {
+  const { page } = await open();
+  await page.getByTestId('goal').focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('supports(Who, azerbaijan)');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('answers').locator('tbody tr').first().waitFor();
+  // Tab from the goal: Run, the slider, "every time", then the first answer.
+  await page.getByTestId('run').focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.closest('tr')?.cells[0].textContent), 'israel');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('proof').locator('svg').waitFor();
+  assert.equal(await page.locator('#fact').inputValue(), 'supports(israel, azerbaijan)');
+  await shot(page, '11-keyboard');
+  await page.close();
+});
