@@ -6,11 +6,12 @@
 // Covered: `eval` (the output of `entente run`, with `--all`; a case that
 // fails, by its diagnostics' codes), `explain` (text, and `--format dot`
 // in `graph`), `what_if` (`--add`, `--retract`), `graph` (`--format dot`,
-// `--at`), `fmt` (`entente fmt`'s layout) and `errors` (every code). Not
-// here: `syntax` and `plan` (the parser's and planner's internals, not
-// the browser's), `timeline` and `repl` (the command line's own output). A case that asks for what only the
-// command line has (an output format, a budget flag, `--jobs`, `--stats`)
-// is counted as skipped, with its reason.
+// `--at`), `plan` (`entente check --plan`), `fmt` (`entente fmt`'s
+// layout) and `errors` (every code). Not here: `syntax` (the parser's
+// canonical print of its own tree), `timeline` (the command line's
+// layout of intervals) and `repl` (the REPL's transcripts). A case that
+// asks for what only the command line has (an output format, `--explain`
+// on a what-if, `--max-edges`) is skipped by name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -35,10 +36,12 @@ function filesUnder(dir) {
 const everyFile = filesUnder('tests/cases');
 
 /** A session holding every case's files (a case may import another
- * folder's data), loaded with the case `main`. */
-function session(topic, main) {
+ * folder's data), loaded with the case `main`, with a fact limit and a
+ * time point if given. */
+function session(topic, main, { maxFacts, at } = {}) {
   const s = new Session();
   for (const [name, bytes] of Object.entries(everyFile)) s.setFile(name, bytes);
+  s.configure(maxFacts, at);
   return { s, loaded: JSON.parse(s.load(main)) };
 }
 
@@ -63,13 +66,18 @@ test('eval cases: `entente run` prints the same', () => {
   for (const file of cases('eval')) {
     const text = fs.readFileSync(path.join(root, file), 'utf8');
     const args = (text.split('\n')[0].match(/^# args:(.*)$/)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
-    const cliOnly = args.filter((a) => a.startsWith('--') && !['--all', '--jobs'].includes(a));
+    const value = (flag) => (args.includes(flag) ? Number(args[args.indexOf(flag) + 1]) : undefined);
+    // --jobs and --timeout change nothing of what is printed (a browser
+    // has one thread and no clock); an output format is the command
+    // line's own.
+    const known = ['--all', '--jobs', '--timeout', '--max-facts', '--at'];
+    const cliOnly = args.filter((a) => a.startsWith('--') && !known.includes(a));
     if (cliOnly.length) {
       skipped.push(`${file}: ${cliOnly.join(' ')}`);
       continue;
     }
     const want = expected(file);
-    const { s, loaded } = session('eval', file);
+    const { s, loaded } = session('eval', file, { maxFacts: value('--max-facts'), at: value('--at') });
     const failed = failure(want);
     if (failed) {
       assert.equal(loaded.ok, false, `${file} fails natively`);
@@ -183,6 +191,17 @@ test('error cases: the same diagnostics, by code', () => {
     compared++;
   }
   assert.ok(compared >= 20, `only ${compared}`);
+});
+
+test('plan cases: the same plans', () => {
+  let compared = 0;
+  for (const file of cases('plan')) {
+    const { s, loaded } = session('plan', file);
+    assert.equal(loaded.ok, true, file);
+    assert.equal(JSON.parse(s.plan()).text, expected(file), file);
+    compared++;
+  }
+  assert.ok(compared >= 5, `only ${compared}`);
 });
 
 test('fmt cases: the same layout', () => {

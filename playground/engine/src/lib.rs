@@ -23,6 +23,9 @@ pub struct Session {
     engine: Option<Engine>,
     /// Whether runs report where they stand to the worker.
     progress: bool,
+    /// The budgets and time point of the next load (`--max-facts`,
+    /// `--at`).
+    config: Config,
 }
 
 #[wasm_bindgen]
@@ -54,6 +57,27 @@ impl Session {
             files: MemoryFiles::new(),
             engine: None,
             progress: false,
+            config: Config::default(),
+        }
+    }
+
+    /// The fact limit (`--max-facts`) and the time point (`--at`) of the
+    /// next load and its questions; `undefined` for the defaults (ten
+    /// million facts, every time).
+    pub fn configure(&mut self, max_facts: Option<f64>, at: Option<f64>) {
+        self.config = Config {
+            max_facts: max_facts.map_or(Config::default().max_facts, |n| n as u64),
+            at: at.map(|t| t as i64),
+            ..Config::default()
+        };
+    }
+
+    /// How the loaded program will be evaluated, as `entente check
+    /// --plan` prints it: `{"ok", "text"}`.
+    pub fn plan(&self) -> String {
+        match &self.engine {
+            Some(engine) => json!({"ok": true, "text": engine.plan_text()}).to_string(),
+            None => not_loaded(),
         }
     }
 
@@ -80,7 +104,7 @@ impl Session {
     pub fn load(&mut self, main: &str) -> String {
         let config = Config {
             progress: self.progress.then(|| Progress::with_observer(report)),
-            ..Config::default()
+            ..self.config.clone()
         };
         let mut engine = Engine::with_config(config);
         engine.set_files(self.files.clone());
@@ -326,11 +350,12 @@ fn kind(kind: TokenKind) -> &'static str {
 }
 
 /// The configuration of a question at `at` (a JavaScript number, whole),
-/// or at every time.
+/// else at the session's time point, if any.
 fn at_time(engine: &Engine, at: Option<f64>) -> Config {
+    let config = engine.config().clone();
     Config {
-        at: at.filter(|_| engine.is_temporal()).map(|t| t as i64),
-        ..engine.config().clone()
+        at: at.map(|t| t as i64).or(config.at).filter(|_| engine.is_temporal()),
+        ..config
     }
 }
 
