@@ -142,6 +142,23 @@ impl std::fmt::Display for Answers {
     }
 }
 
+impl Answers {
+    /// The `i`th answer as `entente timeline` prints it, with when it
+    /// holds after a colon: `Who = georgia: from 1996 to 2009, from 2012
+    /// to 2014`, or `true: since 2010` for a goal without variables.
+    /// (With no answers, the command prints `false.`.)
+    pub fn timeline_line(&self, i: usize) -> String {
+        let when = self.validity(i).unwrap_or_default();
+        if self.variables.is_empty() {
+            return format!("true: {when}");
+        }
+        let pairs: Vec<String> = (self.variables.iter().zip(&self.rows[i]))
+            .map(|(var, value)| format!("{var} = {value}"))
+            .collect();
+        format!("{}: {when}", pairs.join(", "))
+    }
+}
+
 impl<'a> Answer<'a> {
     /// The value of `variable` as a Rust `T` (see [`FromValue`]):
     /// `answer.get::<i64>("Year")`, `answer.get::<&str>("Who")`. An

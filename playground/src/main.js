@@ -218,6 +218,7 @@ function showQueries(queries) {
 function showTime() {
   const box = $('time-box');
   box.hidden = !state.temporal || state.points.length === 0;
+  $('when').hidden = box.hidden;
   if (box.hidden) return;
   const slider = $('time');
   const first = state.points[0] - 1;
@@ -275,6 +276,22 @@ async function ask() {
   }
   box.append(answersTable(goal, result));
 }
+
+$('when').addEventListener('click', async () => {
+  const goal = $('goal').value.trim();
+  if (!goal) return;
+  const result = await engine.ask('timeline', { goal });
+  const box = $('answers');
+  box.replaceChildren();
+  if (!result.ok) {
+    box.append(problemsBlock(result));
+    return;
+  }
+  const text = document.createElement('pre');
+  text.className = 'timeline';
+  text.textContent = result.text;
+  box.append(text);
+});
 
 function problemsBlock(result) {
   const block = document.createElement('div');

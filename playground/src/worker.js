@@ -47,6 +47,9 @@ function answer(op, args) {
     case 'query':
       result = session.query(args.goal, args.at ?? undefined);
       break;
+    case 'timeline':
+      result = session.timeline(args.goal);
+      break;
     case 'explain':
       result = session.explain(args.fact, args.at ?? undefined);
       break;

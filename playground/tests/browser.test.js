@@ -294,13 +294,29 @@ test('the page is usable by keyboard alone', async () => {
   await page.keyboard.type('supports(Who, azerbaijan)');
   await page.keyboard.press('Enter');
   await page.getByTestId('answers').locator('tbody tr').first().waitFor();
-  // Tab from the goal: Run, the slider, "every time", then the first answer.
+  // Tab from Run, past the time controls, to the first answer.
   await page.getByTestId('run').focus();
-  for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(() => Boolean(document.activeElement.closest('tbody')))) break;
+  }
   assert.equal(await page.evaluate(() => document.activeElement.closest('tr')?.cells[0].textContent), 'israel');
   await page.keyboard.press('Enter');
   await page.getByTestId('proof').locator('svg').waitFor();
   assert.equal(await page.locator('#fact').inputValue(), 'supports(israel, azerbaijan)');
   await shot(page, '11-keyboard');
+  await page.close();
+});
+
+test('Timeline lists each answer with when it holds, as entente timeline does', async () => {
+  const { page } = await open();
+  await page.getByTestId('goal').fill('supports(Who, azerbaijan)');
+  await page.getByRole('button', { name: 'Timeline' }).click();
+  await page.locator('#answers pre.timeline').waitFor();
+  assert.equal(
+    await page.locator('#answers pre.timeline').textContent(),
+    cli('timeline', 'supports(Who, azerbaijan)', 'rules/caucasus.rules'),
+  );
+  await shot(page, '12-timeline');
   await page.close();
 });

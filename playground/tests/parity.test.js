@@ -7,11 +7,11 @@
 // fails, by its diagnostics' codes), `explain` (text, and `--format dot`
 // in `graph`), `what_if` (`--add`, `--retract`), `graph` (`--format dot`,
 // `--at`), `plan` (`entente check --plan`), `fmt` (`entente fmt`'s
-// layout) and `errors` (every code). Not here: `syntax` (the parser's
-// canonical print of its own tree), `timeline` (the command line's
-// layout of intervals) and `repl` (the REPL's transcripts). A case that
-// asks for what only the command line has (an output format, `--explain`
-// on a what-if, `--max-edges`) is skipped by name.
+// layout), `timeline` (each answer with its intervals) and `errors`
+// (every code). Not here: `syntax` (the parser's canonical print of its
+// own tree) and `repl` (the REPL's transcripts). A directive that asks
+// for what only the command line has (an output format, `--explain`,
+// `--by-time`, `--max-edges`) is skipped by name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -191,6 +191,17 @@ test('error cases: the same diagnostics, by code', () => {
     compared++;
   }
   assert.ok(compared >= 20, `only ${compared}`);
+});
+
+test('timeline cases: the same intervals', () => {
+  const compared = directives('timeline', (line, s) => {
+    const rest = line.match(/^# timeline:(.*)$/)?.[1]?.trim();
+    if (!rest) return null;
+    const [goal, ...options] = rest.split(' --');
+    if (options.length) return { skip: options.map((o) => `--${o}`).join(' ') };
+    return { heading: rest, result: JSON.parse(s.timeline(goal)), text: (r) => r.text };
+  });
+  assert.ok(compared >= 5, `only ${compared}`);
 });
 
 test('plan cases: the same plans', () => {

@@ -191,14 +191,9 @@ fn timeline_text(
     if answers.rows.is_empty() {
         return writeln!(out, "false.");
     }
-    for (i, row) in answers.rows.iter().enumerate() {
+    for i in 0..answers.rows.len() {
         let validity = validity(answers, i);
-        let when = validity.to_string();
-        if answers.variables.is_empty() {
-            writeln!(out, "true: {when}")?;
-        } else {
-            writeln!(out, "{}: {when}", bindings(&answers.variables, row))?;
-        }
+        writeln!(out, "{}", answers.timeline_line(i))?;
         let explained = boundaries.and_then(|b| b.get(i));
         for (interval, b) in validity
             .intervals()

@@ -210,6 +210,24 @@ impl Session {
         }
     }
 
+    /// Each answer of a goal with when it holds, as `entente timeline`
+    /// prints it: `{"ok", "text"}`.
+    pub fn timeline(&self, goal: &str) -> String {
+        let Some(engine) = &self.engine else {
+            return not_loaded();
+        };
+        match engine.timeline(goal) {
+            Ok((answers, _)) if answers.rows.is_empty() => {
+                json!({"ok": true, "text": "false.\n"}).to_string()
+            }
+            Ok((answers, _)) => {
+                let lines = (0..answers.rows.len()).map(|i| answers.timeline_line(i) + "\n");
+                json!({"ok": true, "text": lines.collect::<String>()}).to_string()
+            }
+            Err(e) => failed(&e.into_problems(), &self.files),
+        }
+    }
+
     /// Why a fact holds, or why not (at `at`, if given): `{"ok", "holds",
     /// "text", "svg"}`, the text as `entente explain` prints it and the
     /// picture as `entente explain --format svg` draws it (and as
@@ -354,7 +372,10 @@ fn kind(kind: TokenKind) -> &'static str {
 fn at_time(engine: &Engine, at: Option<f64>) -> Config {
     let config = engine.config().clone();
     Config {
-        at: at.map(|t| t as i64).or(config.at).filter(|_| engine.is_temporal()),
+        at: at
+            .map(|t| t as i64)
+            .or(config.at)
+            .filter(|_| engine.is_temporal()),
         ..config
     }
 }
