@@ -126,6 +126,7 @@ mod files;
 mod format;
 pub mod graph;
 pub mod json;
+pub mod output;
 #[cfg(test)]
 mod testing;
 pub mod time;

@@ -280,6 +280,7 @@ const LAYERS: &[&[&str]] = &[
     &["explain"],
     &["graph"],
     &["engine"],
+    &["output"],
 ];
 
 #[test]

@@ -42,13 +42,13 @@ function answer(op, args) {
       result = session.load(args.main);
       break;
     case 'run':
-      result = session.run(Boolean(args.all));
+      result = session.run(Boolean(args.all), args.format ?? 'text');
       break;
     case 'query':
       result = session.query(args.goal, args.at ?? undefined);
       break;
     case 'timeline':
-      result = session.timeline(args.goal);
+      result = session.timeline(args.goal, Boolean(args.explained), Boolean(args.byTime), args.format ?? 'text');
       break;
     case 'explain':
       result = session.explain(args.fact, args.at ?? undefined);
@@ -57,7 +57,7 @@ function answer(op, args) {
       result = session.graph(args.predicates, args.at ?? undefined);
       break;
     case 'whatIf':
-      result = session.whatIf(args.changes);
+      result = session.whatIf(args.changes, Boolean(args.explain), args.format ?? 'text');
       break;
     default:
       result = JSON.stringify({ ok: false, problems: [{ code: 'playground', message: `unknown request ${op}` }] });

@@ -3,15 +3,16 @@
 // same module the page loads) and compared with their expected output,
 // which `cargo test --test cases` checks against the native binary.
 //
-// Covered: `eval` (the output of `entente run`, with `--all`; a case that
-// fails, by its diagnostics' codes), `explain` (text, and `--format dot`
-// in `graph`), `what_if` (`--add`, `--retract`), `graph` (`--format dot`,
-// `--at`), `plan` (`entente check --plan`), `fmt` (`entente fmt`'s
-// layout), `timeline` (each answer with its intervals) and `errors`
-// (every code). Not here: `syntax` (the parser's canonical print of its
-// own tree) and `repl` (the REPL's transcripts). A directive that asks
-// for what only the command line has (an output format, `--explain`,
-// `--by-time`, `--max-edges`) is skipped by name.
+// Covered, every case and every directive of: `eval` (the output of
+// `entente run` with its flags and formats; a case that fails, by its
+// diagnostics' codes), `explain` (text and JSON), `what_if` (text and
+// JSON, with proofs), `graph` (DOT and JSON, at a time point),
+// `timeline` (text, JSON, CSV, `--explain`, `--by-time`), `plan`
+// (`entente check --plan`), `fmt` (`entente fmt`'s layout) and `errors`
+// (every code, message and help; the browser shows a diagnostic's
+// parts, not the terminal's drawing of it). Not here: `syntax` (the parser's canonical
+// print of its own tree, which no face shows) and `repl` (the REPL's
+// transcripts: the REPL is the command line's).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -62,7 +63,6 @@ const failure = (text) => (text.includes('--- exit') ? text.slice(text.indexOf('
 
 test('eval cases: `entente run` prints the same', () => {
   let compared = 0;
-  const skipped = [];
   for (const file of cases('eval')) {
     const text = fs.readFileSync(path.join(root, file), 'utf8');
     const args = (text.split('\n')[0].match(/^# args:(.*)$/)?.[1] ?? '').trim().split(/\s+/).filter(Boolean);
@@ -70,12 +70,10 @@ test('eval cases: `entente run` prints the same', () => {
     // --jobs and --timeout change nothing of what is printed (a browser
     // has one thread and no clock); an output format is the command
     // line's own.
-    const known = ['--all', '--jobs', '--timeout', '--max-facts', '--at'];
-    const cliOnly = args.filter((a) => a.startsWith('--') && !known.includes(a));
-    if (cliOnly.length) {
-      skipped.push(`${file}: ${cliOnly.join(' ')}`);
-      continue;
-    }
+    const known = ['--all', '--jobs', '--timeout', '--max-facts', '--at', '--format'];
+    const unknown = args.filter((a) => a.startsWith('--') && !known.includes(a));
+    assert.deepEqual(unknown, [], `${file}: a flag the test does not know`);
+    const format = args.includes('--format') ? args[args.indexOf('--format') + 1] : 'text';
     const want = expected(file);
     const { s, loaded } = session('eval', file, { maxFacts: value('--max-facts'), at: value('--at') });
     const failed = failure(want);
@@ -84,11 +82,11 @@ test('eval cases: `entente run` prints the same', () => {
       assert.deepEqual(codesOf(loaded.problems), codesIn(failed), file);
     } else {
       assert.equal(loaded.ok, true, `${file}: ${JSON.stringify(loaded.problems)}`);
-      assert.equal(JSON.parse(s.run(args.includes('--all'))).text, want, file);
+      assert.equal(JSON.parse(s.run(args.includes('--all'), format)).text, want, file);
     }
     compared++;
   }
-  assert.ok(compared >= 25, `only ${compared} eval cases compared; skipped:\n${skipped.join('\n')}`);
+  assert.equal(compared, cases('eval').length);
 });
 
 /** The sections of an expected file: each `== heading` and its text. */
@@ -102,8 +100,7 @@ function sections(text) {
 }
 
 /** Runs a topic's directive lines, each answered by `ask` (`null` for a
- * line that is not one, `{skip}` for what only the command line does),
- * and compares each answer with its section of the expected file: the
+ * line that is not one), and compares each answer with its section of the expected file: the
  * text, or for a native failure the diagnostics' codes. */
 function directives(topic, ask) {
   let compared = 0;
@@ -117,7 +114,6 @@ function directives(topic, ask) {
       if (!answered) continue;
       const section = want[at++];
       assert.ok(section, `${file}: more directives than sections`);
-      if (answered.skip) continue;
       assert.equal(answered.heading, section.heading, file);
       const failed = failure(section.text);
       if (failed) {
@@ -137,7 +133,7 @@ function directives(topic, ask) {
 test('explain cases: the same proofs and why-nots', () => {
   const compared = directives('explain', (line, s) => {
     const json = line.match(/^# explain-json:(.*)$/)?.[1]?.trim();
-    if (json) return { skip: 'JSON output' };
+    if (json) return { heading: `${json} (json)`, result: JSON.parse(s.explain(json)), text: (r) => `${r.json}\n` };
     const fact = line.match(/^# explain:(.*)$/)?.[1]?.trim();
     if (!fact) return null;
     return { heading: fact, result: JSON.parse(s.explain(fact)), text: (r) => r.text };
@@ -146,20 +142,27 @@ test('explain cases: the same proofs and why-nots', () => {
 });
 
 test('what-if cases: the same changes', () => {
-  const compared = directives('what_if', (line, s) => {
+  const compared = directives('what_if', (line, loadedSession, _, file) => {
     const options = line.match(/^# what-if:(.*)$/)?.[1]?.trim();
     if (!options) return null;
     const changes = [];
-    let skip = null;
+    let explain = false;
+    let format = 'text';
+    let at;
     for (const option of options.replace(/^--/, '').split(' --')) {
       const [flag, ...rest] = option.split(' ');
       const value = rest.join(' ');
       if (flag === 'add') changes.push(`+ ${value}`);
       else if (flag === 'retract') changes.push(`- ${value}`);
-      else skip = `--${flag}`;
+      else if (flag === 'explain') explain = true;
+      else if (flag === 'format') format = value;
+      else if (flag === 'at') at = Number(value);
+      else assert.fail(`what-if option --${flag}`);
     }
-    if (skip) return { skip };
-    return { heading: options, result: JSON.parse(s.whatIf(changes.join('\n'))), text: (r) => r.text };
+    // At a time point, the program is loaded at it, as `--at` does.
+    const s = at === undefined ? loadedSession : session('what_if', file, { at }).s;
+    const result = JSON.parse(s.whatIf(changes.join('\n'), explain, format));
+    return { heading: options, result, text: (r) => r.text };
   });
   assert.ok(compared >= 5, `only ${compared}`);
 });
@@ -172,22 +175,38 @@ test('graph cases: the same DOT', () => {
     if (!rest) return null;
     const [predicates, ...options] = rest.split(' --');
     let at;
+    let format = 'dot';
     for (const option of options) {
       const [flag, value] = option.split(' ');
       if (flag === 'at') at = Number(value);
-      else if (!(flag === 'format' && value === 'dot')) return { skip: `--${flag}` };
+      else if (flag === 'format') format = value;
+      else assert.fail(`graph option --${flag}`);
     }
-    return { heading: `graph ${rest}`, result: JSON.parse(s.graph(predicates, at)), text: (r) => r.dot };
+    // DOT as written; JSON with the line `--format json` ends it with.
+    const text = (r) => (format === 'json' ? `${r.json}\n` : r.dot);
+    return { heading: `graph ${rest}`, result: JSON.parse(s.graph(predicates, at)), text };
   });
   assert.ok(compared >= 5, `only ${compared}`);
 });
 
-test('error cases: the same diagnostics, by code', () => {
+test('error cases: the same diagnostics (code, message, help)', () => {
   let compared = 0;
   for (const file of cases('errors')) {
-    const want = codesIn(expected(file));
+    const text = expected(file);
     const { loaded } = session('errors', file);
-    assert.deepEqual(codesOf(loaded.problems ?? []), want, file);
+    const problems = loaded.problems ?? [];
+    assert.deepEqual(codesOf(problems), codesIn(text), file);
+    // Each message and help as the drawing of the diagnostic says them
+    // (it wraps long lines behind a `│`: compared without blanks).
+    const bare = (t) => t.replace(/[│\s]+/g, '');
+    const drawn = bare(text);
+    for (const p of problems) {
+      // A file that is not there: the disk's words differ from the
+      // browser's (`no such file among the files given`).
+      if (p.code === 'entente::io') continue;
+      assert.ok(drawn.includes(bare(p.message)), `${file}: ${p.message}`);
+      if (p.help) assert.ok(drawn.includes(bare(p.help)), `${file}: ${p.help}`);
+    }
     compared++;
   }
   assert.ok(compared >= 20, `only ${compared}`);
@@ -198,8 +217,17 @@ test('timeline cases: the same intervals', () => {
     const rest = line.match(/^# timeline:(.*)$/)?.[1]?.trim();
     if (!rest) return null;
     const [goal, ...options] = rest.split(' --');
-    if (options.length) return { skip: options.map((o) => `--${o}`).join(' ') };
-    return { heading: rest, result: JSON.parse(s.timeline(goal)), text: (r) => r.text };
+    let explained = false;
+    let byTime = false;
+    let format = 'text';
+    for (const option of options) {
+      const [flag, value] = option.split(' ');
+      if (flag === 'explain') explained = true;
+      else if (flag === 'by-time') byTime = true;
+      else if (flag === 'format') format = value;
+      else assert.fail(`timeline option --${flag}`);
+    }
+    return { heading: rest, result: JSON.parse(s.timeline(goal, explained, byTime, format)), text: (r) => r.text };
   });
   assert.ok(compared >= 5, `only ${compared}`);
 });

@@ -7,11 +7,11 @@ use std::process::ExitCode;
 
 use entente::Config;
 
-use super::format::Format;
 use super::graph::{self, Picture};
 use super::progress::Line;
 use super::report;
 use super::run::{ask, load};
+use entente::output::Format;
 
 /// How an explanation is printed.
 pub enum Shape {

@@ -6,7 +6,6 @@
 mod check;
 mod explain;
 mod fmt;
-mod format;
 mod graph;
 mod lsp;
 mod progress;
@@ -20,8 +19,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{CommandFactory, Parser, Subcommand};
+use entente::output::Format;
 use entente::Config;
-use format::Format;
 
 /// Entente: a rules engine for reasoning about alliances between states.
 #[derive(Parser)]

@@ -6,9 +6,9 @@ use std::process::ExitCode;
 
 use entente::{Config, Engine, Error, ErrorKind};
 
-use super::format::{self, Format};
 use super::progress::Line;
 use super::report;
+use entente::output::{self as format, Format};
 
 /// What `run` prints.
 pub struct RunOptions {
@@ -68,7 +68,7 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
         line.finish();
         stats = engine.stats();
         match answered {
-            Ok(all) => write_answers(&mut out, options.format, &all),
+            Ok(all) => format::queries(&mut out, options.format, &all),
             Err(e) => {
                 report::error(&e, warnings);
                 return ExitCode::from(1);
@@ -90,29 +90,6 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
 /// one (8 % of a run over 20,000 facts).
 fn exit_without_drop(engine: Engine) {
     std::mem::forget(engine);
-}
-
-fn write_answers(
-    out: &mut impl Write,
-    format: Format,
-    all: &[(String, entente::Answers)],
-) -> std::io::Result<()> {
-    if format == Format::Json {
-        writeln!(out, "[")?;
-    }
-    for (i, (query, answers)) in all.iter().enumerate() {
-        if i > 0 && format != Format::Json {
-            writeln!(out)?;
-        }
-        if i > 0 && format == Format::Json {
-            write!(out, ",")?;
-        }
-        format::answers(out, format, Some(query), answers)?;
-    }
-    if format == Format::Json {
-        writeln!(out, "]")?;
-    }
-    Ok(())
 }
 
 /// `query GOAL FILE...`.

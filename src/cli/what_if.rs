@@ -6,12 +6,12 @@ use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use entente::{Change, Config, Fact, WhatIf};
+use entente::{Change, Config};
 
-use super::format::Format;
 use super::progress::Line;
 use super::report;
 use super::run::{ask, load};
+use entente::output::{self as format, Format};
 
 /// The hypothetical changes and how to show their effect.
 pub struct WhatIfOptions {
@@ -53,43 +53,8 @@ pub fn run(files: &[PathBuf], options: WhatIfOptions) -> ExitCode {
     let mut out = BufWriter::new(io::stdout().lock());
     let written = match options.format {
         Format::Json => writeln!(out, "{}", answer.to_json(options.explain)),
-        _ => text(&mut out, &answer, options.explain),
+        _ => format::what_if(&mut out, &answer, options.explain),
     };
     let _ = written.and_then(|()| out.flush());
     ExitCode::SUCCESS
-}
-
-/// `+ fact.` and `- fact.` lines grouped by predicate, each followed by its
-/// proof when asked.
-fn text(out: &mut impl Write, answer: &WhatIf, explain: bool) -> io::Result<()> {
-    if answer.changes.is_empty() {
-        return writeln!(out, "no derived fact would appear or disappear.");
-    }
-    if !explain {
-        return write!(out, "{}", answer.changes);
-    }
-    let (mut gained, mut lost) = (answer.gained.iter(), answer.lost.iter());
-    for predicate in &answer.changes.predicates {
-        for (sign, which, facts, proofs) in [
-            ('+', true, &predicate.appeared, &mut gained),
-            ('-', false, &predicate.disappeared, &mut lost),
-        ] {
-            for (i, args) in facts.iter().enumerate() {
-                let fact = Fact {
-                    predicate: predicate.predicate.clone(),
-                    args: args.clone(),
-                };
-                let when = predicate.when(which, i);
-                if when.is_always() {
-                    writeln!(out, "{sign} {fact}.")?;
-                } else {
-                    writeln!(out, "{sign} {fact} {when}.")?;
-                }
-                if let Some(proof) = proofs.next() {
-                    write!(out, "{}", proof.display_at(1))?;
-                }
-            }
-        }
-    }
-    Ok(())
 }

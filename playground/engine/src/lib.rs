@@ -9,6 +9,7 @@
 //! Places in the texts are given as UTF-16 offsets, as JavaScript strings
 //! count them.
 
+use entente::output::{self, Format};
 use entente::{
     token_at, tokens_of, Change, Config, Engine, Explanation, MemoryFiles, Problem, Progress,
     ProgressReport, TokenKind,
@@ -148,24 +149,22 @@ impl Session {
         result.to_string()
     }
 
-    /// What `entente run` prints of the loaded program, as text: the
-    /// answers to its queries (each after its query, a blank line
-    /// between), or, with none (or with `all`), its facts, the derived
-    /// ones only unless `all`.
-    pub fn run(&self, all: bool) -> String {
+    /// What `entente run` prints of the loaded program, in `format`
+    /// (`text`, `json` or `csv`): the answers to its queries, or, with
+    /// none (or with `all`), its facts, the derived ones only unless
+    /// `all`. `{"ok", "text"}`.
+    pub fn run(&self, all: bool, format: &str) -> String {
         let Some(engine) = &self.engine else {
             return not_loaded();
         };
+        let format = format_named(format);
         let mut out = Vec::new();
         if all || !engine.has_queries() {
-            let _ = engine.write_facts(&mut out, !all);
+            let _ = output::facts(&mut out, format, engine, !all);
         } else {
             match engine.answer_program_queries() {
                 Ok(answered) => {
-                    for (i, (query, answers)) in answered.iter().enumerate() {
-                        let gap = if i > 0 { "\n" } else { "" };
-                        out.extend(format!("{gap}{query}\n{answers}").bytes());
-                    }
+                    let _ = output::queries(&mut out, format, &answered);
                 }
                 Err(e) => return failed(&e.into_problems(), &self.files),
             }
@@ -211,18 +210,34 @@ impl Session {
     }
 
     /// Each answer of a goal with when it holds, as `entente timeline`
-    /// prints it: `{"ok", "text"}`.
-    pub fn timeline(&self, goal: &str) -> String {
+    /// prints it in `format` (`text`, `json`, `csv`): with `explained`,
+    /// what opens and closes each interval (`--explain`); with
+    /// `by_time`, time in order with the answers then (`--by-time`).
+    /// `{"ok", "text"}`.
+    pub fn timeline(&self, goal: &str, explained: bool, by_time: bool, format: &str) -> String {
         let Some(engine) = &self.engine else {
             return not_loaded();
         };
-        match engine.timeline(goal) {
-            Ok((answers, _)) if answers.rows.is_empty() => {
-                json!({"ok": true, "text": "false.\n"}).to_string()
-            }
-            Ok((answers, _)) => {
-                let lines = (0..answers.rows.len()).map(|i| answers.timeline_line(i) + "\n");
-                json!({"ok": true, "text": lines.collect::<String>()}).to_string()
+        let answered = if explained {
+            (engine.timeline_explained(goal))
+                .map(|(answers, boundaries, _)| (answers, Some(boundaries)))
+        } else {
+            engine.timeline(goal).map(|(answers, _)| (answers, None))
+        };
+        match answered {
+            Ok((answers, boundaries)) => {
+                let mut out = Vec::new();
+                let _ = if by_time {
+                    output::timeline_by_time(&mut out, &answers)
+                } else {
+                    output::timeline(
+                        &mut out,
+                        format_named(format),
+                        &answers,
+                        boundaries.as_deref(),
+                    )
+                };
+                json!({"ok": true, "text": String::from_utf8_lossy(&out)}).to_string()
             }
             Err(e) => failed(&e.into_problems(), &self.files),
         }
@@ -246,6 +261,7 @@ impl Session {
                     "ok": true,
                     "holds": matches!(explanation, Explanation::Holds(_)),
                     "text": explanation.to_string(),
+                    "json": explanation.to_json(),
                     "svg": graph.to_svg(),
                     "dot": graph.to_dot(),
                 })
@@ -257,7 +273,9 @@ impl Session {
 
     /// The network of the predicates named (space-separated; goals such
     /// as `supports(turkey, X)` too, as `entente graph` takes them), at
-    /// `at` if given, as `{"ok", "svg", "edges"}`.
+    /// `at` if given, as `{"ok", "svg", "dot", "json", "edges"}`: the
+    /// picture, and the network as `--format dot` and `--format json`
+    /// write it.
     pub fn graph(&self, predicates: &str, at: Option<f64>) -> String {
         let Some(engine) = &self.engine else {
             return not_loaded();
@@ -269,6 +287,7 @@ impl Session {
                 "ok": true,
                 "svg": graph.to_svg(),
                 "dot": graph.to_dot(),
+                "json": graph.to_json(),
                 "edges": graph.edges.len(),
             })
             .to_string(),
@@ -278,9 +297,10 @@ impl Session {
 
     /// What would appear and disappear with the changes (one a line,
     /// `+ fact` to add, `- fact` to retract), as `entente what-if` prints
-    /// it: `{"ok", "text"}`. The program stays as it was.
+    /// it in `format` (`text` or `json`), with the proofs gained and lost
+    /// when `explain`: `{"ok", "text"}`. The program stays as it was.
     #[wasm_bindgen(js_name = whatIf)]
-    pub fn what_if(&mut self, changes: &str) -> String {
+    pub fn what_if(&mut self, changes: &str, explain: bool, format: &str) -> String {
         let Some(engine) = &mut self.engine else {
             return not_loaded();
         };
@@ -296,13 +316,18 @@ impl Session {
                 }
             }
         }
-        match engine.what_if(&asked, false) {
-            Ok(answer) if answer.changes.is_empty() => json!({
-                "ok": true,
-                "text": "no derived fact would appear or disappear.\n",
-            })
-            .to_string(),
-            Ok(answer) => json!({"ok": true, "text": answer.changes.to_string()}).to_string(),
+        match engine.what_if(&asked, explain) {
+            Ok(answer) => {
+                let text = match format_named(format) {
+                    Format::Json => answer.to_json(explain) + "\n",
+                    _ => {
+                        let mut out = Vec::new();
+                        let _ = output::what_if(&mut out, &answer, explain);
+                        String::from_utf8_lossy(&out).into_owned()
+                    }
+                };
+                json!({"ok": true, "text": text}).to_string()
+            }
             Err(e) => failed(&e.into_problems(), &self.files),
         }
     }
@@ -315,6 +340,15 @@ pub fn format(name: &str, text: &str) -> String {
     match entente::format_source(name, text) {
         Ok(formatted) => json!({"ok": true, "text": formatted}).to_string(),
         Err(e) => failed(&e.into_problems(), &MemoryFiles::new()),
+    }
+}
+
+/// An output format by name: `json`, `csv`, else text.
+fn format_named(name: &str) -> Format {
+    match name {
+        "json" => Format::Json,
+        "csv" => Format::Csv,
+        _ => Format::Text,
     }
 }
 
@@ -523,7 +557,8 @@ mod tests {
         assert_eq!(why["holds"], true);
         assert!(why["svg"].as_str().unwrap().starts_with("<svg"));
         let changed: Json =
-            serde_json::from_str(&session.what_if("- ally(armenia, russia)")).unwrap();
+            serde_json::from_str(&session.what_if("- ally(armenia, russia)", false, "text"))
+                .unwrap();
         assert_eq!(changed["text"], "- ally(russia, armenia) since 1997.\n");
         session.set_file("kb.rules", "ally(X) if q(Y).\n".as_bytes());
         let broken: Json = serde_json::from_str(&session.load("kb.rules")).unwrap();

@@ -13,10 +13,10 @@ use std::time::{Duration, Instant};
 
 use entente::{statements_of, Change, ChangeSet, Config, Engine, Error, ErrorKind, Fact, Update};
 
-use super::super::format::{self, Format};
 use super::super::graph::{warn_if_unreadable, Face, Picture};
 use super::super::report;
 use super::Nesting;
+use entente::output::{self as format, Format};
 
 /// Whether to go on reading entries.
 #[derive(Debug, PartialEq, Eq)]

@@ -1,13 +1,16 @@
-//! Output formats for facts and answers: canonical text (SPEC §6), JSON
-//! and CSV. The shapes are documented in docs/cli.md.
+//! Output formats for facts, answers and timelines: canonical text (SPEC
+//! §6), JSON and CSV, as every face prints them (the command line's
+//! `--format`, the REPL, the browser's playground). The shapes are
+//! documented in docs/cli.md.
 
 use std::io::{self, Write};
 
-use entente::time::{Validity, NEVER_AFTER, NEVER_BEFORE};
-use entente::{Answers, Boundaries, Cause, Engine, Value};
+use crate::time::{Validity, NEVER_AFTER, NEVER_BEFORE};
+use crate::{Answers, Boundaries, Cause, Engine, Fact, Value, WhatIf};
 
-/// `--format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+/// An output format (the command line's `--format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum Format {
     /// Canonical facts; `X = a, Y = b` answers.
     Text,
@@ -93,6 +96,32 @@ pub fn answers(
         Format::Json => answers_json(out, heading, answers),
         Format::Csv => answers_csv(out, answers),
     }
+}
+
+/// The answers to every query of a program, as `entente run` prints them:
+/// in text each after its query, a blank line between; in JSON an array
+/// of one object per query; in CSV one table after another.
+pub fn queries(
+    out: &mut impl Write,
+    format: Format,
+    all: &[(String, Answers)],
+) -> std::io::Result<()> {
+    if format == Format::Json {
+        writeln!(out, "[")?;
+    }
+    for (i, (query, answers)) in all.iter().enumerate() {
+        if i > 0 && format != Format::Json {
+            writeln!(out)?;
+        }
+        if i > 0 && format == Format::Json {
+            write!(out, ",")?;
+        }
+        self::answers(out, format, Some(query), answers)?;
+    }
+    if format == Format::Json {
+        writeln!(out, "]")?;
+    }
+    Ok(())
 }
 
 fn answers_text(out: &mut impl Write, heading: Option<&str>, answers: &Answers) -> io::Result<()> {
@@ -307,10 +336,10 @@ fn bound(t: i64, none: i64) -> String {
     }
 }
 
-/// A validity in JSON (see [`entente::json::validity`]).
+/// A validity in JSON (see [`crate::json::validity`]).
 fn json_validity(out: &mut impl Write, validity: &Validity) -> io::Result<()> {
     let mut text = String::new();
-    let _ = entente::json::validity(&mut text, validity);
+    let _ = crate::json::validity(&mut text, validity);
     out.write_all(text.as_bytes())
 }
 
@@ -319,7 +348,7 @@ fn json_values(out: &mut impl Write, row: &[Value]) -> io::Result<()> {
 }
 
 /// `[a, b, ...]`, each item written by `item` (as
-/// [`entente::json::array`], onto a byte stream).
+/// [`crate::json::array`], onto a byte stream).
 fn json_array<W: Write, T>(
     out: &mut W,
     items: impl IntoIterator<Item = T>,
@@ -335,16 +364,51 @@ fn json_array<W: Write, T>(
     write!(out, "]")
 }
 
-/// A value in JSON (see [`entente::json::value`]).
+/// A value in JSON (see [`crate::json::value`]).
 pub fn json_value(out: &mut impl Write, v: &Value) -> io::Result<()> {
     let mut text = String::new();
-    let _ = entente::json::value(&mut text, v);
+    let _ = crate::json::value(&mut text, v);
     out.write_all(text.as_bytes())
 }
 
-/// A JSON string literal (see [`entente::json::string`]).
+/// A JSON string literal (see [`crate::json::string`]).
 pub fn json_string(out: &mut impl Write, s: &str) -> io::Result<()> {
     let mut text = String::new();
-    let _ = entente::json::string(&mut text, s);
+    let _ = crate::json::string(&mut text, s);
     out.write_all(text.as_bytes())
+}
+
+/// `+ fact.` and `- fact.` lines grouped by predicate, each followed by its
+/// proof when asked.
+pub fn what_if(out: &mut impl Write, answer: &WhatIf, explain: bool) -> io::Result<()> {
+    if answer.changes.is_empty() {
+        return writeln!(out, "no derived fact would appear or disappear.");
+    }
+    if !explain {
+        return write!(out, "{}", answer.changes);
+    }
+    let (mut gained, mut lost) = (answer.gained.iter(), answer.lost.iter());
+    for predicate in &answer.changes.predicates {
+        for (sign, which, facts, proofs) in [
+            ('+', true, &predicate.appeared, &mut gained),
+            ('-', false, &predicate.disappeared, &mut lost),
+        ] {
+            for (i, args) in facts.iter().enumerate() {
+                let fact = Fact {
+                    predicate: predicate.predicate.clone(),
+                    args: args.clone(),
+                };
+                let when = predicate.when(which, i);
+                if when.is_always() {
+                    writeln!(out, "{sign} {fact}.")?;
+                } else {
+                    writeln!(out, "{sign} {fact} {when}.")?;
+                }
+                if let Some(proof) = proofs.next() {
+                    write!(out, "{}", proof.display_at(1))?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
