@@ -24,6 +24,27 @@ use crate::source::{Sources, Span};
 /// The widest a statement is kept on one line.
 const WIDTH: usize = 80;
 
+/// Every statement of `name`'s text in canonical form (SPEC §6), one a
+/// line, comments and layout left out: how the engine reads the text
+/// (each statement as `:rules` and proofs print it), or the syntax
+/// errors.
+///
+/// ```
+/// let text = "ally(X,Y):-treaty(X,Y),  X!=Y. # a comment";
+/// assert_eq!(entente::canonical_source("kb.rules", text)?, "ally(X, Y) if treaty(X, Y) and X != Y.\n");
+/// # Ok::<(), entente::Error>(())
+/// ```
+pub fn canonical_source(name: &str, text: &str) -> Result<String, Error> {
+    let mut sources = Sources::default();
+    let span = sources.add(name, text.to_string());
+    let (module, errors) = parse_module(text, span.start);
+    if !errors.is_empty() {
+        let problems = errors.into_iter().map(|e| Problem::new(e, &sources));
+        return Err(Error::new(problems.collect()));
+    }
+    Ok(module.to_string())
+}
+
 /// The text of `name` in canonical layout, or the syntax errors that stop
 /// it from being formatted (a text that does not parse is not touched).
 pub fn format_source(name: &str, text: &str) -> Result<String, Error> {

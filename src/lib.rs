@@ -145,7 +145,7 @@ pub use explain::{
 };
 pub use fact::Fact;
 pub use files::{Disk, Files, MemoryFiles};
-pub use format::format_source;
+pub use format::{canonical_source, format_source};
 pub use parse::{token_at, tokens_of, Token, TokenKind};
 pub use source::{Sources, Span};
 pub use value::Value;

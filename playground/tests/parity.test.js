@@ -10,15 +10,15 @@
 // `timeline` (text, JSON, CSV, `--explain`, `--by-time`), `plan`
 // (`entente check --plan`), `fmt` (`entente fmt`'s layout) and `errors`
 // (every code, message and help; the browser shows a diagnostic's
-// parts, not the terminal's drawing of it). Not here: `syntax` (the parser's canonical
-// print of its own tree, which no face shows) and `repl` (the REPL's
-// transcripts: the REPL is the command line's).
+// parts, not the terminal's drawing of it) and `syntax` (every statement
+// in canonical form). Not here: `repl`, the REPL's transcripts: the REPL
+// is the command line's, and the browser has none.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import init, { Session, format } from '../src/pkg/entente_wasm.js';
+import init, { Session, canonical, format } from '../src/pkg/entente_wasm.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 await init({ module_or_path: fs.readFileSync(path.join(root, 'playground/src/pkg/entente_wasm_bg.wasm')) });
@@ -253,4 +253,15 @@ test('fmt cases: the same layout', () => {
     compared++;
   }
   assert.ok(compared >= 2, `only ${compared}`);
+});
+
+test('syntax cases: every statement read the same', () => {
+  let compared = 0;
+  for (const file of cases('syntax')) {
+    const result = JSON.parse(canonical(file, fs.readFileSync(path.join(root, file), 'utf8')));
+    assert.equal(result.ok, true, file);
+    assert.equal(result.text, expected(file), file);
+    compared++;
+  }
+  assert.ok(compared >= 5, `only ${compared}`);
 });

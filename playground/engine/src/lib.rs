@@ -343,6 +343,16 @@ pub fn format(name: &str, text: &str) -> String {
     }
 }
 
+/// Every statement of a text in canonical form, one a line, as the
+/// engine reads it: `{"ok", "text"}`, or its syntax errors.
+#[wasm_bindgen]
+pub fn canonical(name: &str, text: &str) -> String {
+    match entente::canonical_source(name, text) {
+        Ok(printed) => json!({"ok": true, "text": printed}).to_string(),
+        Err(e) => failed(&e.into_problems(), &MemoryFiles::new()),
+    }
+}
+
 /// An output format by name: `json`, `csv`, else text.
 fn format_named(name: &str) -> Format {
     match name {
