@@ -197,15 +197,24 @@ fn hover_and_definition_of_a_predicate_across_an_include() {
         .map(|p| &p["range"]["start"]["line"])
         .collect();
     assert_eq!(lines, [&json!(1), &json!(2)]);
-    // Completion: predicates with their arity, the model's symbols, words.
+    // Completion where a predicate goes: predicates with their arity and
+    // the language's words.
     let at = json!({"textDocument": {"uri": main_uri}, "position": {"line": 3, "character": 2}});
     let items = client.request("textDocument/completion", at);
     let items = items["result"].as_array().unwrap();
     let item = |label: &str| items.iter().find(|i| i["label"] == label).cloned();
     assert_eq!(item("ally").unwrap()["detail"], "ally/2");
     assert_eq!(item("treaty").unwrap()["detail"], "treaty/2");
-    assert_eq!(item("georgia").unwrap()["kind"], 21, "a constant");
     assert_eq!(item("since").unwrap()["kind"], 14, "a keyword");
+    assert_eq!(item("georgia"), None, "no constant where a predicate goes");
+    // Among an atom's arguments: the model's symbols.
+    let at = json!({"textDocument": {"uri": main_uri}, "position": {"line": 3, "character": 9}});
+    let items = client.request("textDocument/completion", at);
+    let items = items["result"].as_array().unwrap();
+    let item = |label: &str| items.iter().find(|i| i["label"] == label).cloned();
+    assert_eq!(item("georgia").unwrap()["kind"], 21, "a constant");
+    assert_eq!(item("treaty"), None, "no predicate among the arguments");
+    assert_eq!(item("since"), None, "no keyword among the arguments");
     // A variable of a query: what binds it, and its values.
     let at = json!({"textDocument": {"uri": main_uri}, "position": {"line": 3, "character": 16}});
     let hover = client.request("textDocument/hover", at);

@@ -360,37 +360,43 @@ impl Server {
             .collect()
     }
 
-    /// What may be typed: the program's predicates (with their arity),
+    /// What may be typed where the cursor is: among an atom's arguments,
     /// the model's symbols (the program evaluated within a second, else
-    /// none) and the language's words; the editor filters them by what
-    /// is typed.
+    /// none); elsewhere the program's predicates (with their arity) and
+    /// the language's words. The editor filters them by what is typed.
     pub(super) fn completion(&mut self, request: Request) -> Result<Json, Failure> {
         let params: lsp_types::CompletionParams = serde_json::from_value(request.params)?;
-        let path = path_of(&params.text_document_position.text_document.uri);
+        let place = params.text_document_position;
+        let path = path_of(&place.text_document.uri);
+        let text = self.text_of(&path);
+        let arguments = in_arguments(&text, offset(&text, place.position));
         let mut items = Vec::new();
         if let Some(engine) = self.engines.get_mut(&path) {
             evaluate_briefly(engine);
-            for p in engine.predicates() {
-                items.push(CompletionItem {
-                    label: p.name.clone(),
-                    kind: Some(CompletionItemKind::FUNCTION),
-                    detail: Some(format!("{}/{}", p.name, p.arity)),
-                    ..CompletionItem::default()
-                });
-            }
-            for symbol in engine.symbols() {
-                items.push(CompletionItem {
-                    label: symbol,
-                    kind: Some(CompletionItemKind::CONSTANT),
-                    ..CompletionItem::default()
-                });
+            if arguments {
+                for symbol in engine.symbols() {
+                    items.push(CompletionItem {
+                        label: symbol,
+                        kind: Some(CompletionItemKind::CONSTANT),
+                        ..CompletionItem::default()
+                    });
+                }
+            } else {
+                for p in engine.predicates() {
+                    items.push(CompletionItem {
+                        label: p.name.clone(),
+                        kind: Some(CompletionItemKind::FUNCTION),
+                        detail: Some(format!("{}/{}", p.name, p.arity)),
+                        ..CompletionItem::default()
+                    });
+                }
             }
         }
         let words = [
             "if", "and", "not", "include", "import", "from", "to", "since", "until", "in", "at",
             "valid", "open", "count", "sum", "min", "max",
         ];
-        for word in words {
+        for word in words.into_iter().filter(|_| !arguments) {
             items.push(CompletionItem {
                 label: word.to_string(),
                 kind: Some(CompletionItemKind::KEYWORD),
@@ -478,6 +484,47 @@ impl Server {
     }
 }
 
+/// Whether byte `offset` of `text` stands among an atom's arguments: an
+/// unclosed `(` (not a `{`) before it in its statement, which begins
+/// after the `.` that ends the one before; strings and comments skipped,
+/// as when statements are cut. It reads the text as typed, whole
+/// statements or not.
+fn in_arguments(text: &str, offset: usize) -> bool {
+    let bytes = &text.as_bytes()[..offset.min(text.len())];
+    let mut open: Vec<u8> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && !matches!(bytes[i], b'"' | b'\n') {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' | b'{' => open.push(bytes[i]),
+            b')' | b'}' => {
+                open.pop();
+            }
+            b'.' => {
+                let decimal = i > 0
+                    && bytes[i - 1].is_ascii_digit()
+                    && text.as_bytes().get(i + 1).is_some_and(u8::is_ascii_digit);
+                if !decimal {
+                    open.clear();
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    open.last() == Some(&b'(')
+}
+
 /// Whether `text` names a predicate `name`.
 fn predicate_named(text: &str, name: &str) -> bool {
     (tokens_of(text).iter())
@@ -501,5 +548,30 @@ fn evaluate_briefly(engine: &mut Engine) {
             ..entente::Config::default()
         };
         let _ = engine.run_with(&budget);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_arguments;
+
+    /// Whether the place marked `|` is among an atom's arguments.
+    fn at_bar(text: &str) -> bool {
+        let offset = text.find('|').expect("a `|`");
+        in_arguments(&text.replace('|', ""), offset)
+    }
+
+    #[test]
+    fn arguments_are_inside_an_atoms_parentheses() {
+        assert!(at_bar("ally(arm|"));
+        assert!(at_bar("p(1.5, |"));
+        assert!(at_bar("p(\"a(\", |"));
+        assert!(at_bar("n(C) if C = count : { ally(a, |"));
+        assert!(!at_bar("|ally(a, b)."));
+        assert!(!at_bar("ally(a, b). tr|"));
+        assert!(!at_bar("ally(X, Y) if tr|"));
+        assert!(!at_bar("n(C) if C = count : { al|"));
+        assert!(!at_bar("p(a). # q(|\nr"));
+        assert!(!at_bar("p(\"x).\"). |"));
     }
 }
