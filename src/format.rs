@@ -16,7 +16,7 @@
 //! four spaces. At most one blank line between statements; the file ends
 //! with one newline.
 
-use crate::ast::{Literal, Statement, When};
+use crate::ast::{Literal, Module, Statement, When};
 use crate::error::{Error, Problem};
 use crate::parse::parse_module;
 use crate::source::{Sources, Span};
@@ -35,6 +35,12 @@ const WIDTH: usize = 80;
 /// # Ok::<(), entente::Error>(())
 /// ```
 pub fn canonical_source(name: &str, text: &str) -> Result<String, Error> {
+    Ok(parsed(name, text)?.0.to_string())
+}
+
+/// The statements of `name`'s text, and the global offset of its first
+/// byte; or its syntax errors, placed in it.
+fn parsed(name: &str, text: &str) -> Result<(Module, usize), Error> {
     let mut sources = Sources::default();
     let span = sources.add(name, text.to_string());
     let (module, errors) = parse_module(text, span.start);
@@ -42,20 +48,13 @@ pub fn canonical_source(name: &str, text: &str) -> Result<String, Error> {
         let problems = errors.into_iter().map(|e| Problem::new(e, &sources));
         return Err(Error::new(problems.collect()));
     }
-    Ok(module.to_string())
+    Ok((module, span.start))
 }
 
 /// The text of `name` in canonical layout, or the syntax errors that stop
 /// it from being formatted (a text that does not parse is not touched).
 pub fn format_source(name: &str, text: &str) -> Result<String, Error> {
-    let mut sources = Sources::default();
-    let span = sources.add(name, text.to_string());
-    let (module, errors) = parse_module(text, span.start);
-    if !errors.is_empty() {
-        let problems = errors.into_iter().map(|e| Problem::new(e, &sources));
-        return Err(Error::new(problems.collect()));
-    }
-    let base = span.start;
+    let (module, base) = parsed(name, text)?;
     let mut out = Layout::default();
     let mut at = 0;
     for statement in &module.statements {

@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 
 use crate::time::{Validity, NEVER_AFTER, NEVER_BEFORE};
-use crate::{Answers, Boundaries, Cause, Engine, Fact, Value, WhatIf};
+use crate::{Answers, Boundaries, Cause, Engine, Value, WhatIf};
 
 /// An output format (the command line's `--format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -388,26 +388,15 @@ pub fn what_if(out: &mut impl Write, answer: &WhatIf, explain: bool) -> io::Resu
         return write!(out, "{}", answer.changes);
     }
     let (mut gained, mut lost) = (answer.gained.iter(), answer.lost.iter());
-    for predicate in &answer.changes.predicates {
-        for (sign, which, facts, proofs) in [
-            ('+', true, &predicate.appeared, &mut gained),
-            ('-', false, &predicate.disappeared, &mut lost),
-        ] {
-            for (i, args) in facts.iter().enumerate() {
-                let fact = Fact {
-                    predicate: predicate.predicate.clone(),
-                    args: args.clone(),
-                };
-                let when = predicate.when(which, i);
-                if when.is_always() {
-                    writeln!(out, "{sign} {fact}.")?;
-                } else {
-                    writeln!(out, "{sign} {fact} {when}.")?;
-                }
-                if let Some(proof) = proofs.next() {
-                    write!(out, "{}", proof.display_at(1))?;
-                }
-            }
+    for (sign, line) in answer.changes.lines() {
+        writeln!(out, "{line}")?;
+        let proof = if sign == '+' {
+            gained.next()
+        } else {
+            lost.next()
+        };
+        if let Some(proof) = proof {
+            write!(out, "{}", proof.display_at(1))?;
         }
     }
     Ok(())

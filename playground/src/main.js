@@ -445,6 +445,14 @@ select.addEventListener('change', () => open(examples[Number(select.value)]));
 function open(example) {
   state.files = { ...example.files };
   state.main = example.main;
+  clearQuestions(example);
+  showFiles();
+  setProgram(example.files[example.main]);
+}
+
+/** Puts the questions of a program (an example's, or none) in place of
+ * the last program's, and clears what they showed. */
+function clearQuestions(example = {}) {
   $('goal').value = example.goal ?? '';
   $('predicates').value = example.network ?? '';
   $('changes').value = example.whatIf ?? '';
@@ -455,8 +463,6 @@ function open(example) {
   $('network').replaceChildren();
   $('whatif').textContent = '';
   $('time-every').checked = true;
-  showFiles();
-  setProgram(example.files[example.main]);
 }
 
 function showFiles() {
@@ -478,6 +484,7 @@ $('file').addEventListener('change', async (e) => {
     delete state.files[state.main];
     state.main = program.name;
     state.files[state.main] = program.text;
+    clearQuestions();
     showFiles();
     setProgram(program.text);
     clearTimeout(checking);

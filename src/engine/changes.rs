@@ -239,30 +239,44 @@ impl ChangeSet {
     }
 }
 
-impl fmt::Display for ChangeSet {
-    /// SPEC §7's what-if format: per predicate, `+ fact.` for each fact
-    /// that appears, then `- fact.` for each that disappears.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for changes in self.predicates.iter() {
-            for (sign, which) in [('+', true), ('-', false)] {
-                let facts = if which {
-                    &changes.appeared
-                } else {
-                    &changes.disappeared
-                };
-                for (i, args) in facts.iter().enumerate() {
-                    let fact = Fact {
-                        predicate: changes.predicate.clone(),
-                        args: args.clone(),
-                    };
-                    let when = changes.when(which, i);
-                    if when.is_always() {
-                        writeln!(f, "{sign} {fact}.")?;
+impl ChangeSet {
+    /// Each line of the what-if format, in order: per predicate, `+ fact.`
+    /// for each fact that appears, then `- fact.` for each that
+    /// disappears, with when it would (or did) hold where that is not
+    /// always. The sign tells which.
+    pub fn lines(&self) -> impl Iterator<Item = (char, String)> + '_ {
+        self.predicates.iter().flat_map(|changes| {
+            [('+', true), ('-', false)]
+                .into_iter()
+                .flat_map(move |(sign, which)| {
+                    let facts = if which {
+                        &changes.appeared
                     } else {
-                        writeln!(f, "{sign} {fact} {when}.")?;
-                    }
-                }
-            }
+                        &changes.disappeared
+                    };
+                    facts.iter().enumerate().map(move |(i, args)| {
+                        let fact = Fact {
+                            predicate: changes.predicate.clone(),
+                            args: args.clone(),
+                        };
+                        let when = changes.when(which, i);
+                        let line = if when.is_always() {
+                            format!("{sign} {fact}.")
+                        } else {
+                            format!("{sign} {fact} {when}.")
+                        };
+                        (sign, line)
+                    })
+                })
+        })
+    }
+}
+
+impl fmt::Display for ChangeSet {
+    /// SPEC §7's what-if format: [`ChangeSet::lines`], one a line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (_, line) in self.lines() {
+            writeln!(f, "{line}")?;
         }
         Ok(())
     }
