@@ -39,6 +39,13 @@ pub enum Statement {
     Include(Include),
     /// `import p(cols) from "file".`
     Import(Import),
+    /// `source NAME "citation" covers T1 to T2.` (SPEC §14)
+    Source(SourceDecl),
+    /// `from NAME.`: the given facts after it, to the next such line of
+    /// the same text, come from that source.
+    Section(Section),
+    /// `never body.` (or `:- body.`): an integrity constraint.
+    Constraint(Query),
 }
 
 impl Statement {
@@ -49,8 +56,35 @@ impl Statement {
             Statement::Query(q) => q.span,
             Statement::Include(i) => i.span,
             Statement::Import(i) => i.span,
+            Statement::Source(s) => s.span,
+            Statement::Section(s) => s.span,
+            Statement::Constraint(c) => c.span,
         }
     }
+}
+
+/// `from NAME.`: a section of a text whose given facts come from a source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Section {
+    /// The source.
+    pub source: Name,
+    /// The whole statement.
+    pub span: Span,
+}
+
+/// `source NAME "citation" covers T1 to T2.`: where facts come from, and
+/// the time points that source speaks of (SPEC §14).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceDecl {
+    /// The name facts and imports cite it by.
+    pub name: Name,
+    /// How to cite it.
+    pub citation: String,
+    /// The time points it covers, if it says (outside them its facts are
+    /// unknown, not absent); the ends as written, and where.
+    pub covers: Option<When>,
+    /// The whole statement.
+    pub span: Span,
 }
 
 /// `head if body.`; a fact when the body is empty.
@@ -123,6 +157,8 @@ pub struct Import {
     pub path: String,
     /// The columns that say when each row holds, if any.
     pub valid: Option<ValidColumns>,
+    /// The source its rows come from (`source NAME`), if it says.
+    pub source: Option<Name>,
     /// The whole statement.
     pub span: Span,
 }
@@ -425,6 +461,19 @@ impl fmt::Display for Statement {
                 )
             }
             Statement::Import(i) => write!(f, "{i}"),
+            Statement::Source(s) => {
+                write!(f, "source {} {}", s.name.text, Value::Str(s.citation.as_str().into()).quoted())?;
+                if let Some(covers) = &s.covers {
+                    write!(f, " covers {} to {}", covers.from, covers.to)?;
+                }
+                write!(f, ".")
+            }
+            Statement::Section(s) => write!(f, "from {}.", s.source.text),
+            Statement::Constraint(c) => {
+                write!(f, "never ")?;
+                write_body(f, &c.body)?;
+                write!(f, ".")
+            }
         }
     }
 }
@@ -491,6 +540,9 @@ impl fmt::Display for Import {
             " from {}",
             Value::Str(self.path.as_str().into()).quoted()
         )?;
+        if let Some(source) = &self.source {
+            write!(f, " source {}", source.text)?;
+        }
         if let Some(valid) = &self.valid {
             write!(f, " valid")?;
             if let Some(from) = &valid.from {

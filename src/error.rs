@@ -249,6 +249,37 @@ pub enum CheckError {
         #[label("ends before it starts")]
         span: Span,
     },
+    /// A `from NAME.` line or an import's `source NAME` naming no
+    /// declared source.
+    #[error("no source is called `{name}`")]
+    #[diagnostic(code(entente::source))]
+    UnknownSource {
+        /// The name.
+        name: String,
+        /// Where it is named.
+        #[label("not declared")]
+        span: Span,
+        /// A close name, or how to declare one.
+        #[help]
+        help: String,
+    },
+    /// One source name declared twice with different citations or
+    /// coverage.
+    #[error("source `{name}` is declared twice, differently")]
+    #[diagnostic(
+        code(entente::source),
+        help("a source has one citation and one coverage; give the second one another name")
+    )]
+    SourceTwice {
+        /// The name.
+        name: String,
+        /// The second declaration.
+        #[label("declared again here")]
+        span: Span,
+        /// The first declaration.
+        #[related]
+        first: Vec<Note>,
+    },
 }
 
 /// Errors while evaluating (SPEC §3–4): they stop the run.

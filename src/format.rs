@@ -161,6 +161,24 @@ fn print(statement: &Statement, text: &str, base: usize) -> Vec<String> {
             };
             body("?", &query.body, and, &end, text, base, query.span)
         }
+        Statement::Constraint(constraint) => {
+            let and = conjunction(between(&constraint.body), "and");
+            let written = local(constraint.span.start, constraint.span.end);
+            let head = if written.starts_with(":-") {
+                ":-"
+            } else {
+                "never"
+            };
+            body(
+                head,
+                &constraint.body,
+                and,
+                ".",
+                text,
+                base,
+                constraint.span,
+            )
+        }
         _ => {
             let span = statement.span();
             let mut line = statement.to_string();

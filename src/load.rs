@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::ast::{Import, Query, Rule, Statement, When};
+use crate::ast::{Import, Name, Query, Rule, Section, SourceDecl, Statement, When};
 use crate::error::{LoadError, ParseError, Problem};
 use crate::facts::Facts;
 use crate::files::Files;
@@ -30,6 +30,16 @@ pub struct Program {
     pub queries: Vec<Query>,
     /// Imports, each with the file it names resolved to a path.
     pub imports: Vec<ResolvedImport>,
+    /// Integrity constraints (`never body.`), in source order: each is a
+    /// query whose every answer is a violation.
+    pub constraints: Vec<Query>,
+    /// The sources declared (`source NAME "citation".`), in source order.
+    pub sources: Vec<SourceDecl>,
+    /// The `from NAME.` lines, by their place in the global address space
+    /// of the sources (ascending): a statement's source is that of the
+    /// last line before it, when that line is in the statement's own
+    /// text (see [`Program::source_of`]).
+    pub sections: Vec<Section>,
     /// When each statement that says so holds (`since 2010`), by the
     /// statement's span: empty for a program that says nothing of time,
     /// which so pays nothing for it. An entry may outlive its statement
@@ -55,6 +65,11 @@ impl Program {
         self.rules.extend(other.rules);
         self.queries.extend(other.queries);
         self.imports.extend(other.imports);
+        self.constraints.extend(other.constraints);
+        self.sources.extend(other.sources);
+        for section in other.sections {
+            self.add_section(section);
+        }
         self.validity.extend(other.validity);
         self.files.extend(other.files);
     }
@@ -65,6 +80,37 @@ impl Program {
         if let Some(rule) = self.facts.take(rule) {
             self.rules.push(rule);
         }
+    }
+
+    /// The queries and the constraints: the bodies that are asked of the
+    /// model rather than derive anything (the checker treats both alike).
+    pub fn asked(&self) -> impl Iterator<Item = &Query> {
+        self.queries.iter().chain(&self.constraints)
+    }
+
+    /// The name of the source a given fact's statement at `span` comes
+    /// from: the last `from NAME.` line before it in its text (`sources`
+    /// knows where each text starts).
+    pub fn source_of(&self, span: Span, sources: &Sources) -> Option<&Name> {
+        if self.sections.is_empty() {
+            return None;
+        }
+        let at = self.sections.partition_point(|s| s.span.start <= span.start);
+        let section = self.sections[..at].last()?;
+        // Texts occupy disjoint ranges, a later text a higher one: the last
+        // line before the statement is in its text or in an earlier one.
+        let text = sources.file_at(span.start)?;
+        (section.span.start >= text.base).then_some(&section.source)
+    }
+
+    /// The declaration of the source called `name`.
+    pub fn source_named(&self, name: &str) -> Option<&SourceDecl> {
+        self.sources.iter().find(|s| &*s.name.text == name)
+    }
+
+    fn add_section(&mut self, section: Section) {
+        let at = (self.sections).partition_point(|s| s.span.start <= section.span.start);
+        self.sections.insert(at, section);
     }
 
     /// When the statement at `span` holds, if it says.
@@ -228,6 +274,9 @@ impl<'s> Loader<'s> {
                 Ok(Statement::Include(include)) => {
                     self.file_from(&dir.join(&include.path), Some(include.span))
                 }
+                Ok(Statement::Constraint(c)) => self.program.constraints.push(c),
+                Ok(Statement::Source(s)) => self.program.sources.push(s),
+                Ok(Statement::Section(name)) => self.program.add_section(name),
                 Err(errors) => errors.into_iter().for_each(|e| self.problem(e)),
             }
         }

@@ -1,5 +1,5 @@
 /**
- * Tree-sitter grammar of the Entente language (SPEC §1-3, §10), for
+ * Tree-sitter grammar of the Entente language (SPEC §1-3, §10, §14), for
  * editors' highlighting. It follows grammar/entente.pest rule by rule;
  * tests/editors.rs checks that every rule file of the repository and
  * every syntax case parses here without an error exactly when Entente
@@ -25,12 +25,16 @@ module.exports = grammar({
 
   conflicts: $ => [
     [$.aggregate, $._term],
+    // `never (X) = 1.` is a constraint; `never(x).` a fact.
+    [$.constraint, $.predicate],
   ],
 
   rules: {
     source_file: $ => repeat($._statement),
 
-    _statement: $ => choice($.include, $.import, $.query, $.clause),
+    _statement: $ => choice(
+      $.include, $.import, $.query, $.source, $.section, $.constraint, $.clause,
+    ),
 
     include: $ => seq('include', field('path', $.string), '.'),
 
@@ -40,9 +44,25 @@ module.exports = grammar({
       optional($.columns),
       'from',
       field('path', $.string),
+      optional(seq('source', field('source', $.source_name))),
       optional($.valid_columns),
       '.',
     ),
+
+    // Sources and constraints (SPEC §14). `source` and `never` are
+    // keywords only where these statements start: `source(x).` and
+    // `never.` are facts, as in the pest grammar.
+    source: $ => seq(
+      'source',
+      field('name', $.source_name),
+      field('citation', $.string),
+      optional($.covers),
+      '.',
+    ),
+    covers: $ => seq('covers', $.time, 'to', $.time),
+    section: $ => seq('from', field('name', $.source_name), '.'),
+    constraint: $ => seq(choice('never', ':-'), $.body, '.'),
+    source_name: $ => $._lower_word,
 
     columns: $ => seq('(', list($._column, ','), ')'),
     _column: $ => choice($.string, $.column),
@@ -108,7 +128,7 @@ module.exports = grammar({
     ),
     escape: $ => token.immediate(/\\["\\nt]/),
     symbol: $ => $._lower_word,
-    predicate: $ => $._lower_word,
+    predicate: $ => choice($._lower_word, 'source', 'never'),
     _lower_word: $ => /[a-z][A-Za-z0-9_]*/,
 
     comment: $ => token(seq('#', /[^\n]*/)),

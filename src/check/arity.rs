@@ -31,7 +31,7 @@ pub fn check(program: &Program) -> Vec<CheckError> {
             uses.push((&a.predicate.text, a.args.len(), a.predicate.span, false))
         });
     }
-    for query in &program.queries {
+    for query in program.asked() {
         for_each_atom(&query.body, &mut |a, _| {
             uses.push((&a.predicate.text, a.args.len(), a.predicate.span, false))
         });

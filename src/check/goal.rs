@@ -70,7 +70,7 @@ impl Vocabulary {
                 vocabulary.uses(&a.predicate.text, a.args.len(), a.predicate.span, Role::Reads)
             });
         }
-        for query in &program.queries {
+        for query in program.asked() {
             for_each_atom(&query.body, &mut |a, _| {
                 vocabulary.uses(&a.predicate.text, a.args.len(), a.predicate.span, Role::Asks)
             });

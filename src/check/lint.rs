@@ -40,7 +40,7 @@ fn undefined(program: &Program, warnings: &mut Vec<Warning>) {
         .rules
         .iter()
         .map(|r| &r.body)
-        .chain(program.queries.iter().map(|q| &q.body));
+        .chain(program.asked().map(|q| &q.body));
     for body in bodies {
         for_each_atom(body, &mut |atom, _| {
             let name = &*atom.predicate.text;

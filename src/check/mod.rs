@@ -12,6 +12,7 @@ pub mod arity;
 pub mod goal;
 pub mod lint;
 pub mod safety;
+pub mod sources;
 pub mod stratify;
 pub mod time;
 
@@ -47,6 +48,11 @@ pub fn check(program: &Program, sources: &Sources, lint_undefined: bool) -> Repo
     );
     errors.extend(
         safety::check(program)
+            .into_iter()
+            .map(|e| Problem::new(e, sources)),
+    );
+    errors.extend(
+        sources::check(program)
             .into_iter()
             .map(|e| Problem::new(e, sources)),
     );

@@ -20,7 +20,7 @@ pub fn check(program: &Program) -> Vec<CheckError> {
     for rule in &program.rules {
         check_rule(rule, &mut errors);
     }
-    for query in &program.queries {
+    for query in program.asked() {
         errors.extend(check_query(query));
     }
     errors

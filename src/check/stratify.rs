@@ -68,7 +68,7 @@ pub fn stratify<'p>(program: &'p Program) -> (Stratification, Vec<CheckError>) {
             });
         });
     }
-    for query in &program.queries {
+    for query in program.asked() {
         for_each_atom(&query.body, &mut |atom, _| {
             node(&atom.predicate.text, &mut edges);
         });

@@ -672,6 +672,9 @@ impl Engine {
             imports: self.program.imports.clone(),
             validity: self.program.validity.clone(),
             files: Vec::new(),
+            constraints: Vec::new(),
+            sources: self.program.sources.clone(),
+            sections: self.program.sections.clone(),
         };
         let imported = (self.imported.iter())
             .filter(|rows| {

@@ -33,7 +33,7 @@ pub struct Token {
 pub enum TokenKind {
     /// A word of the language: `if`, `and`, `not`, `include`, `import`,
     /// `from`, `to`, `since`, `until`, `in`, `at`, `valid`, `open`,
-    /// `count`, `sum`, `min`, `max`.
+    /// `source`, `covers`, `never`, `count`, `sum`, `min`, `max`.
     Keyword,
     /// A predicate's name, where it is used or defined.
     Predicate,
@@ -53,6 +53,8 @@ pub enum TokenKind {
     Operator,
     /// A `#` comment.
     Comment,
+    /// A source's name, where it is declared or cited (SPEC §14).
+    Source,
 }
 
 /// The tokens of `text`, in order. A statement that does not parse
@@ -136,9 +138,13 @@ fn leaves(pair: Pair<'_, Rule>, path: bool, statement: &Range<usize>, out: &mut 
         | Rule::kw_at
         | Rule::kw_valid
         | Rule::kw_open
+        | Rule::kw_source
+        | Rule::kw_covers
+        | Rule::kw_never
         | Rule::count_fn
         | Rule::value_fn => Some(TokenKind::Keyword),
         Rule::predicate => Some(TokenKind::Predicate),
+        Rule::source_name => Some(TokenKind::Source),
         Rule::variable | Rule::wildcard => Some(TokenKind::Variable),
         Rule::symbol => Some(TokenKind::Symbol),
         Rule::string if path => Some(TokenKind::Path),

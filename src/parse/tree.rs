@@ -41,8 +41,10 @@ impl AstBuilder<'_> {
                 let mut columns = None;
                 let mut path = String::new();
                 let mut valid = None;
+                let mut source = None;
                 for p in inner {
                     match p.as_rule() {
+                        Rule::import_source => source = Some(self.name(p.into_inner().nth(1))),
                         Rule::columns => {
                             columns = Some(
                                 p.into_inner()
@@ -60,6 +62,40 @@ impl AstBuilder<'_> {
                     columns,
                     path,
                     valid,
+                    source,
+                    span,
+                })
+            }
+            Rule::source => {
+                let name = self.name(inner.next());
+                let citation = unescape(inner.next().map_or("\"\"", |p| p.as_str()));
+                let covers = inner.next().and_then(|p| {
+                    let span = self.span(&p);
+                    match self.times(p).as_slice() {
+                        [(from, _), (to, _)] => Some(When {
+                            from: *from,
+                            to: *to,
+                            span,
+                        }),
+                        _ => None,
+                    }
+                });
+                Statement::Source(SourceDecl {
+                    name,
+                    citation,
+                    covers,
+                    span,
+                })
+            }
+            Rule::section => Statement::Section(Section {
+                source: self.name(inner.next()),
+                span,
+            }),
+            Rule::constraint => {
+                let body = inner.next().map_or_else(Vec::new, |p| self.body(p));
+                Statement::Constraint(Query {
+                    body,
+                    at: None,
                     span,
                 })
             }
@@ -394,6 +430,9 @@ pub(super) fn is_content(r: Rule) -> bool {
             | Rule::kw_include
             | Rule::kw_import
             | Rule::kw_from
+            | Rule::kw_source
+            | Rule::kw_covers
+            | Rule::kw_never
             | Rule::kw_to
             | Rule::kw_since
             | Rule::kw_until

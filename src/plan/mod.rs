@@ -112,7 +112,7 @@ fn arities<'p>(program: &'p Program) -> Vec<(String, usize)> {
         note(&rule.head);
         ast::for_each_atom(&rule.body, &mut |a, _| note(a));
     }
-    for query in &program.queries {
+    for query in program.asked() {
         ast::for_each_atom(&query.body, &mut |a, _| note(a));
     }
     for import in &program.imports {

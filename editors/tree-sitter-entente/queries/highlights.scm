@@ -14,6 +14,9 @@
   "at"
   "valid"
   "open"
+  "source"
+  "covers"
+  "never"
   "if"
   "and"
   "not"
@@ -24,6 +27,7 @@
 ] @keyword
 
 (predicate) @function
+(source_name) @module
 (variable) @variable
 (wildcard) @variable.builtin
 (symbol) @constant

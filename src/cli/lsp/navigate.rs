@@ -28,7 +28,7 @@ use super::{Failure, Server};
 const SHOWN: usize = 5;
 
 /// The semantic token types, in the order `semantic_type` numbers them.
-const TYPES: [SemanticTokenType; 9] = [
+const TYPES: [SemanticTokenType; 10] = [
     SemanticTokenType::KEYWORD,
     SemanticTokenType::FUNCTION,
     SemanticTokenType::VARIABLE,
@@ -38,6 +38,7 @@ const TYPES: [SemanticTokenType; 9] = [
     SemanticTokenType::PROPERTY,
     SemanticTokenType::OPERATOR,
     SemanticTokenType::COMMENT,
+    SemanticTokenType::NAMESPACE,
 ];
 
 /// The legend the server announces for its semantic tokens.
@@ -49,7 +50,8 @@ pub(super) fn legend() -> SemanticTokensLegend {
 }
 
 /// A token kind's index in [`TYPES`]: predicates are functions, symbols
-/// enum members, paths strings, import columns properties.
+/// enum members, paths strings, import columns properties, sources
+/// namespaces.
 fn semantic_type(kind: TokenKind) -> u32 {
     match kind {
         TokenKind::Keyword => 0,
@@ -60,6 +62,7 @@ fn semantic_type(kind: TokenKind) -> u32 {
         TokenKind::Number => 5,
         TokenKind::Column => 6,
         TokenKind::Operator => 7,
+        TokenKind::Source => 9,
         _ => 8,
     }
 }
