@@ -282,6 +282,24 @@ pub enum CheckError {
     },
 }
 
+/// An instance of a constraint's body that holds (SPEC §14): the
+/// constraint, the values, and the proofs of the premises.
+#[derive(Debug, Clone, thiserror::Error, Diagnostic)]
+#[error("constraint violated{}{when}", if instance.is_empty() { String::new() } else { format!(" with {instance}") })]
+#[diagnostic(code(entente::violation))]
+pub struct Violated {
+    /// The variables' values, `X = a, Y = b`.
+    pub instance: String,
+    /// ` (from 1994 to 2000)` when the instance holds at some times only.
+    pub when: String,
+    /// The constraint.
+    #[label("this constraint")]
+    pub span: Span,
+    /// The proofs of its premises.
+    #[help]
+    pub because: String,
+}
+
 /// Errors while evaluating (SPEC §3–4): they stop the run.
 #[derive(Debug, Clone, thiserror::Error, Diagnostic)]
 pub enum EvalError {
@@ -680,6 +698,8 @@ pub enum ErrorKind {
     /// A question asked before the program was evaluated
     /// (`entente::not_evaluated`).
     NotEvaluated,
+    /// A constraint's body holds (`entente::violation`, SPEC §14).
+    Violation,
     /// A warning (`entente::undefined`, `entente::singleton`,
     /// `entente::not_at_time`, `entente::already_loaded`).
     Warning,
@@ -710,6 +730,7 @@ impl ErrorKind {
             "entente::graph" => ErrorKind::Graph,
             "entente::value" => ErrorKind::Value,
             "entente::not_evaluated" => ErrorKind::NotEvaluated,
+            "entente::violation" => ErrorKind::Violation,
             "entente::undefined"
             | "entente::singleton"
             | "entente::not_at_time"

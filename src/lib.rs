@@ -134,14 +134,15 @@ pub mod time;
 pub use answers::{Answer, Answers};
 pub use convert::{is_predicate, is_variable, FromValue, IntoArgs, IntoValue};
 pub use engine::{
-    predicate_at, statements_of, variable_at, Arg, Boundaries, Cause, Change, ChangeSet, Engine,
-    ExplainedTimeline, Explanation, Pattern, Piece, PredicateChanges, PredicateInfo, Update,
-    VariableAt, WhatIf,
+    predicate_at, statements_of, variable_at, Arg, Boundaries, Cause, Change, ChangeSet, Citation,
+    Citations, Engine, ExplainedTimeline, Explanation, Pattern, Piece, PredicateChanges,
+    PredicateInfo, Update, VariableAt, Violation, WhatIf,
 };
 pub use error::{render, Error, ErrorKind, GraphError, Limit, Location, Problem, Worded};
 pub use eval::{CancelToken, Clock, Config, Progress, ProgressReport, StratumStats};
 pub use explain::{
-    AggregateNote, Attempt, Derivation, Failure, Indented, Justification, Proof, Source, WhyNot,
+    AggregateNote, Attempt, Cited, Derivation, Failure, Indented, Justification, Proof, Source,
+    WhyNot,
 };
 pub use fact::Fact;
 pub use files::{Disk, Files, MemoryFiles};

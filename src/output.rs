@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 
 use crate::time::{Validity, NEVER_AFTER, NEVER_BEFORE};
-use crate::{Answers, Boundaries, Cause, Engine, Value, WhatIf};
+use crate::{Answers, Boundaries, Cause, Citations, Engine, Value, WhatIf};
 
 /// An output format (the command line's `--format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -381,6 +381,14 @@ pub fn json_string(out: &mut impl Write, s: &str) -> io::Result<()> {
 /// `+ fact.` and `- fact.` lines grouped by predicate, each followed by its
 /// proof when asked.
 pub fn what_if(out: &mut impl Write, answer: &WhatIf, explain: bool) -> io::Result<()> {
+    what_if_changes(out, answer, explain)?;
+    for violation in &answer.violations {
+        write!(out, "{violation}")?;
+    }
+    Ok(())
+}
+
+fn what_if_changes(out: &mut impl Write, answer: &WhatIf, explain: bool) -> io::Result<()> {
     if answer.changes.is_empty() {
         return writeln!(out, "no derived fact would appear or disappear.");
     }
@@ -397,6 +405,35 @@ pub fn what_if(out: &mut impl Write, answer: &WhatIf, explain: bool) -> io::Resu
         };
         if let Some(proof) = proof {
             write!(out, "{}", proof.display_at(1))?;
+        }
+    }
+    Ok(())
+}
+
+/// The sources a goal's answers rest on (`entente cite`): a line each,
+/// `name: citation (covers T1 to T2; N facts)`, or with `bib` an entry
+/// each in BibTeX's shape (`@misc{name, title = {citation}, note =
+/// {...}}`), the citation as written.
+pub fn citations(out: &mut impl Write, bib: bool, cited: &Citations) -> io::Result<()> {
+    if cited.sources.is_empty() && !bib {
+        return writeln!(
+            out,
+            "no source: the answers rest on no given fact that names one."
+        );
+    }
+    for c in &cited.sources {
+        let facts = format!("{} fact{}", c.facts, if c.facts == 1 { "" } else { "s" });
+        let note = match c.covers {
+            Some(covers) => format!("covers {} to {}; {facts}", covers.from, covers.to),
+            None => facts,
+        };
+        if bib {
+            writeln!(out, "@misc{{{},", c.name)?;
+            writeln!(out, "  title = {{{}}},", c.citation.replace(['{', '}'], ""))?;
+            writeln!(out, "  note = {{{note}}},")?;
+            writeln!(out, "}}")?;
+        } else {
+            writeln!(out, "{}: {} ({note})", c.name, c.citation)?;
         }
     }
     Ok(())

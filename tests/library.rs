@@ -570,3 +570,45 @@ fn variables_references_and_the_places_of_queries() {
     let queries: Vec<usize> = engine.query_places().iter().map(|l| l.line).collect();
     assert_eq!(queries, [3]);
 }
+
+#[test]
+fn constraints_report_violations_and_refuse_changes_that_cause_them() {
+    let mut engine = Engine::new();
+    engine
+        .load_source(
+            "kb.rules",
+            "source weitz2012 \"R. Weitz, 2012\".\nfrom weitz2012.\nat_war(armenia, azerbaijan).\n\
+             ally(X, Y) if treaty(X, Y).\nnever ally(X, Y) and at_war(X, Y).\n",
+        )
+        .unwrap();
+    engine.run().unwrap();
+    assert!(engine.violations().unwrap().is_empty());
+    let refused = engine
+        .add_source("<entry>", "treaty(armenia, azerbaijan).")
+        .unwrap_err();
+    assert_eq!(refused.kind(), entente::ErrorKind::Violation);
+    assert!(
+        !engine.query("treaty(armenia, X)").unwrap().0.holds(),
+        "nothing of the change stays"
+    );
+    let violation = &engine
+        .what_if(
+            &[entente::Change::Add("treaty(armenia, azerbaijan).".into())],
+            false,
+        )
+        .unwrap()
+        .violations[0];
+    assert_eq!(violation.instance(), "X = armenia, Y = azerbaijan");
+    let at_war = &violation.premises[1];
+    match &at_war.justification {
+        entente::Justification::Given(source) => {
+            assert_eq!(source.from.as_ref().unwrap().name, "weitz2012");
+            assert_eq!(source.from.as_ref().unwrap().citation, "R. Weitz, 2012");
+        }
+        other => panic!("a given premise, not {other:?}"),
+    }
+    engine
+        .add_source("<entry>", "treaty(armenia, russia).")
+        .unwrap();
+    assert!(engine.query("ally(armenia, russia)").unwrap().0.holds());
+}

@@ -106,6 +106,20 @@ enum Command {
         #[command(flatten)]
         budget: Budget,
     },
+    /// List the sources that the proofs of a goal's answers rest on, with
+    /// their citations.
+    Cite {
+        /// The goal, e.g. `supports(turkey, Who)`.
+        goal: String,
+        /// Rule files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Output format: text, or BibTeX-like entries.
+        #[arg(long, value_parser = ["text", "bib"], default_value = "text")]
+        format: String,
+        #[command(flatten)]
+        budget: Budget,
+    },
     /// Show which derived facts would appear and disappear if given facts
     /// or rules were retracted and others added; the files are unchanged.
     #[command(name = "what-if")]
@@ -333,6 +347,12 @@ pub fn main() -> ExitCode {
             format,
             budget,
         } => run::query(&goal, &files, format, budget.config()),
+        Command::Cite {
+            goal,
+            files,
+            format,
+            budget,
+        } => run::cite(&goal, &files, format == "bib", budget.config()),
         Command::Timeline {
             goal,
             files,

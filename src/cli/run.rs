@@ -49,13 +49,18 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
     let mut out = BufWriter::new(std::io::stdout().lock());
     let line = Line::watch(&options.config);
     let stats;
+    let violated;
     let written = if print_facts {
         let ran = engine.run();
+        let checked = ran.and_then(|()| engine.violations());
         line.finish();
-        if let Err(e) = ran {
-            report::error(&e, warnings);
-            return ExitCode::from(1);
-        }
+        violated = match checked {
+            Ok(violations) => engine.violation_error(&violations),
+            Err(e) => {
+                report::error(&e, warnings);
+                return ExitCode::from(1);
+            }
+        };
         stats = engine.stats();
         if options.format == Format::Text {
             // Nothing reads the model after this: its tables go first.
@@ -64,11 +69,15 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
             format::facts(&mut out, options.format, &engine, !options.all)
         }
     } else {
-        let answered = engine.run().and_then(|()| engine.answer_program_queries());
+        let answered = (engine.run())
+            .and_then(|()| Ok((engine.answer_program_queries()?, engine.violations()?)));
         line.finish();
         stats = engine.stats();
         match answered {
-            Ok(all) => format::queries(&mut out, options.format, &all),
+            Ok((all, violations)) => {
+                violated = engine.violation_error(&violations);
+                format::queries(&mut out, options.format, &all)
+            }
             Err(e) => {
                 report::error(&e, warnings);
                 return ExitCode::from(1);
@@ -82,7 +91,13 @@ pub fn run(files: &[PathBuf], options: RunOptions) -> ExitCode {
         }
     }
     exit_without_drop(engine);
-    ExitCode::SUCCESS
+    match violated {
+        Some(e) => {
+            report::error(&e, warnings);
+            ExitCode::from(1)
+        }
+        None => ExitCode::SUCCESS,
+    }
 }
 
 /// The process ends next, and the system takes its memory back at once:
@@ -106,6 +121,38 @@ pub fn query(goal: &str, files: &[PathBuf], format: Format, config: Config) -> E
             let mut out = BufWriter::new(std::io::stdout().lock());
             let written = format::answers(&mut out, format, None, &answers);
             finish(&mut out, written);
+            exit_without_drop(engine);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report::error(&e, warnings);
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `cite GOAL FILE...`: the sources the answers rest on.
+pub fn cite(goal: &str, files: &[PathBuf], bib: bool, config: Config) -> ExitCode {
+    let Some((mut engine, warnings)) = load(files, &config) else {
+        return ExitCode::from(1);
+    };
+    let line = Line::watch(&config);
+    let cited = ask(&mut engine, |engine| engine.cite(goal));
+    line.finish();
+    match cited {
+        Ok((citations, goal_warnings)) => {
+            report::warnings(&goal_warnings);
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            let written = format::citations(&mut out, bib, &citations);
+            finish(&mut out, written);
+            if citations.unsourced > 0 {
+                eprintln!(
+                    "entente: {} given fact{} the answers rest on name{} no source",
+                    citations.unsourced,
+                    if citations.unsourced == 1 { "" } else { "s" },
+                    if citations.unsourced == 1 { "s" } else { "" },
+                );
+            }
             exit_without_drop(engine);
             ExitCode::SUCCESS
         }

@@ -14,6 +14,8 @@
 mod ask;
 mod boundaries;
 mod changes;
+mod cite;
+mod constraints;
 mod graph;
 mod pattern;
 mod places;
@@ -39,6 +41,8 @@ use crate::time::Time;
 
 pub use boundaries::{Boundaries, Cause, ExplainedTimeline};
 pub use changes::{ChangeSet, PredicateChanges};
+pub use cite::{Citation, Citations};
+pub use constraints::Violation;
 pub use pattern::{Arg, Pattern, PredicateInfo};
 pub use places::{predicate_at, variable_at, VariableAt};
 use shared::Shared;

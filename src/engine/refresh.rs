@@ -40,9 +40,14 @@ impl Engine {
             })
         };
         let tables = added.facts.tables().iter();
+        // Anything but facts (a constraint, a source, a `from` line too)
+        // takes the general path, which keeps it.
         if !added.queries.is_empty()
             || !added.imports.is_empty()
             || !added.rules.is_empty()
+            || !added.constraints.is_empty()
+            || !added.sources.is_empty()
+            || !added.sections.is_empty()
             || !tables.clone().all(|t| known(&t.name, t.arity))
         {
             return None;

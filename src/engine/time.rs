@@ -250,6 +250,7 @@ impl Engine {
             changes,
             gained,
             lost,
+            violations: Vec::new(),
         })
     }
 

@@ -297,7 +297,14 @@ impl Engine {
         addition: Addition,
         config: &Config,
     ) -> Result<Update, Error> {
+        let end = self.sources.end();
+        let before = self.violation_keys(config)?;
         let update = self.apply(retract, addition, config)?;
+        if let Err(e) = self.refuse_new_violations(&update, &before, config) {
+            self.take_back();
+            self.sources.truncate(end);
+            return Err(e);
+        }
         self.keep();
         Ok(update)
     }

@@ -154,6 +154,11 @@ impl Engine {
         self.model.is_some() || self.timeline.is_some()
     }
 
+    /// True when the loaded files have constraints (`never ...`).
+    pub fn has_constraints(&self) -> bool {
+        !self.program.constraints.is_empty()
+    }
+
     /// True when the loaded files have queries.
     pub fn has_queries(&self) -> bool {
         !self.program.queries.is_empty()

@@ -3,7 +3,7 @@
 //! journal), so that the engine is left exactly as it was.
 
 use super::update::{Addition, Change, Retracting};
-use super::{ChangeSet, Engine, Explanation};
+use super::{ChangeSet, Engine, Explanation, Violation};
 use crate::error::{Error, NotEvaluated};
 use crate::eval::Config;
 use crate::eval::Database;
@@ -102,6 +102,7 @@ impl Engine {
         // undo record, the model by its journal (or, over time, the model
         // and timeline it had, kept), at the cost of the change.
         let end = self.sources.end();
+        let before = self.violation_keys(config)?;
         let (retracting, added) = self.read_changes((retract_name, add_name), changes);
         let update = match self.apply(retracting, Addition::Text(add_name, &added), config) {
             Ok(update) => update,
@@ -110,13 +111,24 @@ impl Engine {
                 return Err(e);
             }
         };
+        let violations = match self.new_violations(&before, config) {
+            Ok(violations) => violations,
+            Err(e) => {
+                self.take_back();
+                self.sources.truncate(end);
+                return Err(e);
+            }
+        };
         if was_temporal || self.is_temporal() {
-            return self.what_if_in_time(prior, explain, config, end);
+            let mut what_if = self.what_if_in_time(prior, explain, config, end)?;
+            what_if.violations = violations;
+            return Ok(what_if);
         }
         let mut what_if = WhatIf {
             changes: update.changes,
             gained: Vec::new(),
             lost: Vec::new(),
+            violations,
         };
         if explain {
             what_if.gained = self.proofs(what_if.changes.appeared());
@@ -194,6 +206,10 @@ pub struct WhatIf {
     /// With explanations asked for: the proof, in the current model, of
     /// each fact that would disappear.
     pub lost: Vec<Proof>,
+    /// The violations of the program's constraints that the changes
+    /// would cause (not those there already), with the proofs of their
+    /// premises in the changed model (SPEC §14).
+    pub violations: Vec<Violation>,
 }
 
 impl WhatIf {
@@ -202,6 +218,10 @@ impl WhatIf {
     /// docs/explain.md, in the order of the changes.
     pub fn to_json(&self, with_proofs: bool) -> String {
         let mut out = format!("{{\"changes\": {}", self.changes.to_json());
+        if !self.violations.is_empty() {
+            let violations: Vec<String> = self.violations.iter().map(Violation::to_json).collect();
+            out.push_str(&format!(", \"violations\": [{}]", violations.join(", ")));
+        }
         if with_proofs {
             for (key, proofs) in [("gained", &self.gained), ("lost", &self.lost)] {
                 let nodes: Vec<String> = proofs.iter().map(Proof::to_json_node).collect();

@@ -79,6 +79,13 @@ fn json_proof(out: &mut impl Write, p: &Proof, root: bool) -> fmt::Result {
         Justification::Given(s) => json_source(out, s, false)?,
         _ => write!(out, "null")?,
     }
+    if let Justification::Given(Source { from: Some(cited), .. }) = &p.justification {
+        write!(out, ", \"source\": {{\"name\": ")?;
+        json::string(out, &cited.name)?;
+        write!(out, ", \"citation\": ")?;
+        json::string(out, &cited.citation)?;
+        write!(out, "}}")?;
+    }
     write!(out, ", \"rule\": ")?;
     match &p.justification {
         Justification::Derived(d) => json_source(out, &d.rule, true)?,

@@ -51,6 +51,30 @@ pub struct Source {
     pub line: usize,
     /// The statement as written, on one line (or the imported row).
     pub text: String,
+    /// For a given fact, the source it comes from (SPEC §14: its file's
+    /// `from NAME.` section, or its import's `source NAME`), if any.
+    pub from: Option<Cited>,
+}
+
+/// A declared source, as a proof cites it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cited {
+    /// Its name (`weitz2012`).
+    pub name: String,
+    /// How to cite it.
+    pub citation: String,
+}
+
+impl Cited {
+    /// The source called `name` as `program` declares it.
+    pub fn named(program: &Program, name: &str) -> Cited {
+        Cited {
+            name: name.to_string(),
+            citation: (program.source_named(name))
+                .map(|s| s.citation.clone())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// Why a fact holds.
@@ -395,13 +419,33 @@ impl<'a> Prover<'a> {
     }
 
     fn origin_source(&self, origin: Origin, fact: &Fact) -> Source {
-        match origin {
-            Origin::Stated(span) => source_at(self.sources, span),
-            Origin::Import { import, line } => Source {
-                file: self.program.imports[import].path.display().to_string(),
+        origin_source(self.program, self.sources, origin, fact)
+    }
+}
+
+/// Where a given fact was written or read, and the source it comes from.
+pub(crate) fn origin_source(
+    program: &Program,
+    sources: &Sources,
+    origin: Origin,
+    fact: &Fact,
+) -> Source {
+    match origin {
+        Origin::Stated(span) => {
+            let from = program.source_of(span, sources);
+            Source {
+                from: from.map(|name| Cited::named(program, &name.text)),
+                ..source_at(sources, span)
+            }
+        }
+        Origin::Import { import, line } => {
+            let import = &program.imports[import];
+            Source {
+                file: import.path.display().to_string(),
                 line: line as usize,
                 text: fact.to_string(),
-            },
+                from: (import.import.source.as_ref()).map(|name| Cited::named(program, &name.text)),
+            }
         }
     }
 }
@@ -416,6 +460,7 @@ pub fn source_at(sources: &Sources, span: Span) -> Source {
             .unwrap_or_default(),
         line: location.map_or(0, |l| l.line),
         text: one_line(sources.text(span)),
+        from: None,
     }
 }
 

@@ -40,7 +40,10 @@ fn indent(depth: usize) -> String {
 }
 
 pub(crate) fn place(s: &Source) -> String {
-    format!("{}:{}", s.file, s.line)
+    match &s.from {
+        Some(cited) => format!("{}:{} from {}", s.file, s.line, cited.name),
+        None => format!("{}:{}", s.file, s.line),
+    }
 }
 
 fn proof(f: &mut fmt::Formatter<'_>, proof: &Proof, depth: usize) -> fmt::Result {

@@ -1,0 +1,132 @@
+//! `cite`: the sources a goal's answers rest on (SPEC §14). Each answer's
+//! positive premises are proved as `explain` proves them, and the given
+//! facts at the proofs' leaves name their sources.
+
+use std::collections::HashMap;
+
+use super::Engine;
+use crate::ast::{name_wildcards, Literal, Query};
+use crate::error::Error;
+use crate::eval::Config;
+use crate::explain::{Justification, Proof};
+use crate::time::Interval;
+use crate::value::Value;
+
+/// A source the answers rest on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Citation {
+    /// Its name.
+    pub name: String,
+    /// How to cite it.
+    pub citation: String,
+    /// The time points it covers, if it says.
+    pub covers: Option<Interval>,
+    /// How many distinct given facts of it the proofs use.
+    pub facts: usize,
+}
+
+/// What the answers to a goal rest on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Citations {
+    /// The sources, by name.
+    pub sources: Vec<Citation>,
+    /// How many distinct given facts the proofs use that name no source.
+    pub unsourced: usize,
+}
+
+impl Engine {
+    /// The sources that the proofs of a goal's answers rest on (`entente
+    /// cite`). The program must have been run.
+    ///
+    /// ```
+    /// use entente::Engine;
+    ///
+    /// let mut engine = Engine::new();
+    /// engine.load_source("kb.rules", "source w \"Weitz 2012\".\nfrom w.\ntreaty(a, b).\nally(X, Y) if treaty(X, Y).")?;
+    /// engine.run()?;
+    /// let (cited, _warnings) = engine.cite("ally(a, Who)")?;
+    /// assert_eq!(cited.sources[0].citation, "Weitz 2012");
+    /// # Ok::<(), entente::Error>(())
+    /// ```
+    pub fn cite(&self, goal: &str) -> Result<(Citations, Vec<crate::error::Problem>), Error> {
+        self.cite_with(goal, &self.settings)
+    }
+
+    /// [`Engine::cite`] within the budgets (and at the time point) of
+    /// `config`.
+    pub fn cite_with(
+        &self,
+        goal: &str,
+        config: &Config,
+    ) -> Result<(Citations, Vec<crate::error::Problem>), Error> {
+        let (query, sources) = self.parse_goal("<goal>", goal)?;
+        let warnings = self.check_goal(&query, &sources)?;
+        let query = Query {
+            body: name_wildcards(&query.body),
+            ..query
+        };
+        let answers = self.answer(&query, &sources, config)?;
+        let mut given: HashMap<String, Option<String>> = HashMap::new();
+        for (i, row) in answers.rows.iter().enumerate() {
+            let values: HashMap<String, Value> = (answers.variables.iter().cloned())
+                .zip(row.iter().cloned())
+                .collect();
+            let at = answers.validities.get(i).and_then(|v| v.first());
+            let config = Config {
+                at: at.or(config.at),
+                ..config.clone()
+            };
+            for literal in &query.body {
+                if let Literal::Positive(atom) = literal {
+                    if let Some(proof) = self.premise(atom, &values, &config)? {
+                        leaves(&proof, &mut given);
+                    }
+                }
+            }
+        }
+        let mut cited: Vec<Citation> = Vec::new();
+        let mut unsourced = 0;
+        for name in given.into_values() {
+            let Some(name) = name else {
+                unsourced += 1;
+                continue;
+            };
+            match cited.iter_mut().find(|c| c.name == name) {
+                Some(c) => c.facts += 1,
+                None => {
+                    let declared = self.program.source_named(&name);
+                    cited.push(Citation {
+                        citation: declared.map(|s| s.citation.clone()).unwrap_or_default(),
+                        covers: declared.and_then(|s| s.covers).and_then(|c| c.interval()),
+                        name,
+                        facts: 1,
+                    });
+                }
+            }
+        }
+        cited.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok((
+            Citations {
+                sources: cited,
+                unsourced,
+            },
+            warnings,
+        ))
+    }
+}
+
+/// The given facts at the leaves of `proof`, each with its source's name.
+fn leaves(proof: &Proof, given: &mut HashMap<String, Option<String>>) {
+    match &proof.justification {
+        Justification::Given(source) => {
+            let key = format!("{}:{}:{}", source.file, source.line, proof.fact);
+            given.insert(key, source.from.as_ref().map(|c| c.name.clone()));
+        }
+        Justification::Derived(d) => {
+            for premise in &d.premises {
+                leaves(premise, given);
+            }
+        }
+        Justification::Truncated => {}
+    }
+}
