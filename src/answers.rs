@@ -20,6 +20,21 @@ pub struct Answers {
     /// over every time of a program that says when facts hold (SPEC §10);
     /// empty otherwise (every answer holds at the time asked about).
     pub validities: Vec<Validity>,
+    /// Set when the goal reads facts of a source that does not cover the
+    /// time asked about (SPEC §14): then `rows` are the answers that hold
+    /// whatever those facts are, and more may hold there.
+    pub unknown: Option<Unknown>,
+}
+
+/// Where a goal's answer is unknown (SPEC §14): it reads facts of a
+/// source at time points the source does not cover.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unknown {
+    /// The sources not covering those points, by name.
+    pub sources: Vec<String>,
+    /// The time points, for answers over every time; `None` for answers
+    /// at one time point (unknown there).
+    pub when: Option<Validity>,
 }
 
 impl Answers {
@@ -123,9 +138,13 @@ impl std::fmt::Display for Answers {
         let when = |i: usize| self.validity(i).unwrap_or_default();
         if self.variables.is_empty() || self.rows.is_empty() {
             return match self.rows.is_empty() {
+                true if self.unknown.is_some() => self.write_unknown(f),
                 true => writeln!(f, "false."),
                 false if when(0).is_always() => writeln!(f, "true."),
-                false => writeln!(f, "true {}.", when(0)),
+                false => {
+                    writeln!(f, "true {}.", when(0))?;
+                    self.write_unknown(f)
+                }
             };
         }
         for (i, row) in self.rows.iter().enumerate() {
@@ -138,7 +157,32 @@ impl std::fmt::Display for Answers {
                 validity => writeln!(f, " {validity}")?,
             }
         }
-        Ok(())
+        self.write_unknown(f)
+    }
+}
+
+impl Answers {
+    /// Where the answer is unknown, for a goal without variables apart
+    /// from when it holds: `unknown.` at one time point, `unknown since
+    /// 2019.` over every time (nothing when it is known everywhere).
+    pub fn unknown_when(&self) -> Option<Option<Validity>> {
+        let unknown = self.unknown.as_ref()?;
+        let Some(when) = &unknown.when else {
+            return Some(None);
+        };
+        let when = match (self.variables.is_empty(), self.validities.first()) {
+            (true, Some(holds)) => when.minus(holds),
+            _ => when.clone(),
+        };
+        (!when.is_never()).then_some(Some(when))
+    }
+
+    fn write_unknown(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.unknown_when() {
+            None => Ok(()),
+            Some(None) => writeln!(f, "unknown."),
+            Some(Some(when)) => writeln!(f, "unknown {when}."),
+        }
     }
 }
 

@@ -131,7 +131,7 @@ pub mod output;
 mod testing;
 pub mod time;
 
-pub use answers::{Answer, Answers};
+pub use answers::{Answer, Answers, Unknown};
 pub use convert::{is_predicate, is_variable, FromValue, IntoArgs, IntoValue};
 pub use engine::{
     predicate_at, statements_of, variable_at, Arg, Boundaries, Cause, Change, ChangeSet, Citation,

@@ -140,16 +140,19 @@ fn answers_json(out: &mut impl Write, heading: Option<&str>, answers: &Answers) 
     }
     write!(out, "\"variables\": ")?;
     json_array(out, &answers.variables, |out, v| json_string(out, v))?;
-    write!(
-        out,
-        ", \"holds\": {}, \"answers\": ",
-        !answers.rows.is_empty()
-    )?;
+    // A goal unknown where nothing is sure to hold neither holds nor fails.
+    let holds = match (answers.rows.is_empty(), answers.unknown_when()) {
+        (true, Some(_)) => "null",
+        (true, None) => "false",
+        (false, _) => "true",
+    };
+    write!(out, ", \"holds\": {holds}, \"answers\": ")?;
     json_array(out, &answers.rows, |out, row| json_values(out, row))?;
     if !answers.validities.is_empty() {
         write!(out, ", \"validities\": ")?;
         json_array(out, &answers.validities, json_validity)?;
     }
+    json_unknown(out, answers)?;
     writeln!(out, "}}")
 }
 
@@ -157,10 +160,10 @@ fn answers_csv(out: &mut impl Write, answers: &Answers) -> io::Result<()> {
     let mut w = csv::WriterBuilder::new().flexible(true).from_writer(out);
     if answers.variables.is_empty() {
         w.write_record(["holds"])?;
-        w.write_record([if answers.rows.is_empty() {
-            "false"
-        } else {
-            "true"
+        w.write_record([match (answers.rows.is_empty(), answers.unknown_when()) {
+            (true, Some(_)) => "unknown",
+            (true, None) => "false",
+            (false, _) => "true",
         }])?;
     } else if answers.validities.is_empty() {
         w.write_record(&answers.variables)?;
@@ -217,7 +220,7 @@ fn timeline_text(
     answers: &Answers,
     boundaries: Option<&[Vec<Boundaries>]>,
 ) -> io::Result<()> {
-    if answers.rows.is_empty() {
+    if answers.rows.is_empty() && answers.unknown.is_none() {
         return writeln!(out, "false.");
     }
     for i in 0..answers.rows.len() {
@@ -239,7 +242,27 @@ fn timeline_text(
             }
         }
     }
+    if let (Some(unknown), Some(when)) = (&answers.unknown, answers.unknown_when()) {
+        let when = when.map_or_else(String::new, |w| format!("{w} "));
+        let sources = unknown.sources.join(", ");
+        writeln!(out, "unknown: {when}(not covered by {sources})")?;
+    }
     Ok(())
+}
+
+/// `, "unknown": {"sources": [...], "intervals": [...]}` when some of the
+/// answer is unknown (the intervals only over every time).
+fn json_unknown(out: &mut impl Write, answers: &Answers) -> io::Result<()> {
+    let (Some(unknown), Some(when)) = (&answers.unknown, answers.unknown_when()) else {
+        return Ok(());
+    };
+    write!(out, ", \"unknown\": {{\"sources\": ")?;
+    json_array(out, &unknown.sources, |out, s| json_string(out, s))?;
+    if let Some(when) = when {
+        write!(out, ", \"intervals\": ")?;
+        json_validity(out, &when)?;
+    }
+    write!(out, "}}")
 }
 
 fn timeline_json(
@@ -267,6 +290,7 @@ fn timeline_json(
         }
         write!(out, "}}")
     })?;
+    json_unknown(out, answers)?;
     writeln!(out, "}}")
 }
 

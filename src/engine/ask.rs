@@ -108,7 +108,8 @@ impl Engine {
             .iter()
             .map(|q| {
                 let answers = if over_time.contains(&q) {
-                    swept.next().expect("an answer per query swept")
+                    let answers = swept.next().expect("an answer per query swept");
+                    self.with_coverage(q, answers, None, config)?
                 } else {
                     self.answer(q, &self.sources, config)?
                 };
@@ -263,6 +264,9 @@ impl Engine {
         if self.is_temporal() {
             self.add_validities(&mut explanation, config)?;
         }
+        if let Explanation::DoesNotHold(why_not) = &mut explanation {
+            why_not.uncovered = self.uncovered_for(&fact.predicate, config.at);
+        }
         // A why-not says itself that a predicate is defined nowhere (with
         // its did-you-mean): the warning would say it twice.
         let mut warnings = warnings;
@@ -404,10 +408,13 @@ impl Engine {
             },
             (None, None) => match self.answer_from_timeline(query, config) {
                 Some(answered) => answered,
-                None => return Ok(self.answers_over_time(&[query], config)?.remove(0)),
+                None => Ok(self.answers_over_time(&[query], config)?.remove(0)),
             },
         };
-        answered.map_err(|e| Error::single(e, sources))
+        let answers = answered.map_err(|e| Error::single(e, sources))?;
+        // Coverage asks about time even where no fact says when it holds.
+        let asked = query.at.map(|(t, _)| t).or(config.at);
+        self.with_coverage(query, answers, asked, config)
     }
 
     /// The `entente::not_evaluated` error, pointing at the query's words

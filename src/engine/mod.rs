@@ -16,6 +16,7 @@ mod boundaries;
 mod changes;
 mod cite;
 mod constraints;
+mod coverage;
 mod graph;
 mod pattern;
 mod places;

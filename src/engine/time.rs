@@ -129,8 +129,8 @@ impl Engine {
     ) -> Result<(Answers, Vec<Problem>), Error> {
         let (query, sources) = self.parse_goal("<goal>", goal)?;
         let warnings = self.check_goal(&query, &sources)?;
-        let mut answers = self.answers_over_time(&[&query], config)?;
-        Ok((answers.remove(0), warnings))
+        let answers = self.answers_over_time(&[&query], config)?.remove(0);
+        Ok((self.with_coverage(&query, answers, None, config)?, warnings))
     }
 
     /// Each query's answers over every time, each answer with when it
@@ -212,6 +212,7 @@ impl Engine {
                 variables: variables.clone(),
                 rows,
                 validities,
+                unknown: None,
             }))
         })
     }
@@ -733,6 +734,7 @@ impl Tracker {
             variables: self.variables,
             rows,
             validities,
+            unknown: None,
         }
     }
 }

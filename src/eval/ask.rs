@@ -282,6 +282,7 @@ impl<'a> Reader<'a> {
             variables: plan.variables.iter().map(|(n, _)| n.clone()).collect(),
             rows: rows.into_iter().map(|r| self.values(r)).collect(),
             validities: Vec::new(),
+            unknown: None,
         })
     }
 

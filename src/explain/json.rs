@@ -141,6 +141,16 @@ fn json_why_not(out: &mut impl Write, w: &WhyNot) -> fmt::Result {
     if w.latest {
         write!(out, ", \"latest\": true")?;
     }
+    if !w.uncovered.is_empty() {
+        write!(out, ", \"unknown\": [")?;
+        for (i, source) in w.uncovered.iter().enumerate() {
+            if i > 0 {
+                write!(out, ", ")?;
+            }
+            json::string(out, source)?;
+        }
+        write!(out, "]")?;
+    }
     if let Some(v) = &w.validity {
         write!(out, ", \"validity\": ")?;
         json::validity(out, v)?;

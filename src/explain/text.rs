@@ -121,6 +121,11 @@ impl fmt::Display for WhyNot {
     /// closest facts and suggestions.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.at, &self.validity) {
+            (Some(t), _) if !self.latest && !self.uncovered.is_empty() => writeln!(
+                f,
+                "{} is unknown at {t}: it does not hold on the facts given, but not every source covers {t}.",
+                self.fact
+            )?,
             (Some(t), _) if self.latest => writeln!(
                 f,
                 "{} holds at no time; why not, as the given facts stand from {t} on (their last change):",
@@ -131,6 +136,9 @@ impl fmt::Display for WhyNot {
             }
             (Some(t), _) => writeln!(f, "{} does not hold at {t}.", self.fact)?,
             (None, _) => writeln!(f, "{} does not hold.", self.fact)?,
+        }
+        for source in &self.uncovered {
+            writeln!(f, "  unknown, not false, where it rests on facts of {source}")?;
         }
         if self.attempts.is_empty() {
             writeln!(

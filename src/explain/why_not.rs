@@ -50,6 +50,10 @@ pub struct WhyNot {
     pub closest: Vec<Fact>,
     /// Did-you-mean lines for the predicate and the constants.
     pub suggestions: Vec<String>,
+    /// The sources that do not cover the time asked about and whose
+    /// facts the predicate rests on, each with its citation and
+    /// coverage: the fact is unknown there, not false (SPEC §14).
+    pub uncovered: Vec<String>,
 }
 
 /// One rule that could have concluded the fact.
@@ -161,6 +165,7 @@ pub fn why_not(
         attempts,
         closest,
         suggestions,
+        uncovered: Vec::new(),
     })
 }
 
