@@ -135,8 +135,8 @@ pub use answers::{Answer, Answers, Unknown};
 pub use convert::{is_predicate, is_variable, FromValue, IntoArgs, IntoValue};
 pub use engine::{
     predicate_at, statements_of, variable_at, Arg, Boundaries, Cause, Change, ChangeSet, Citation,
-    Citations, Engine, ExplainedTimeline, Explanation, Pattern, Piece, PredicateChanges,
-    PredicateInfo, Update, VariableAt, Violation, WhatIf,
+    Citations, Engine, ExplainedTimeline, Explanation, Panel, Pattern, Piece, Points,
+    PredicateChanges, PredicateInfo, Update, VariableAt, Violation, WhatIf,
 };
 pub use error::{render, Error, ErrorKind, GraphError, Limit, Location, Problem, Worded};
 pub use eval::{CancelToken, Clock, Config, Progress, ProgressReport, StratumStats};

@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 
 use crate::time::{Validity, NEVER_AFTER, NEVER_BEFORE};
-use crate::{Answers, Boundaries, Cause, Citations, Engine, Value, WhatIf};
+use crate::{Answers, Boundaries, Cause, Citations, Engine, Panel, Value, WhatIf};
 
 /// An output format (the command line's `--format`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -459,6 +459,82 @@ pub fn citations(out: &mut impl Write, bib: bool, cited: &Citations) -> io::Resu
         } else {
             writeln!(out, "{}: {} ({note})", c.name, c.citation)?;
         }
+    }
+    Ok(())
+}
+
+/// A panel (`entente panel`): a header of the goal's variables and the
+/// time column, then a row per answer and time point, time point by time
+/// point; an unknown value is an empty field (CSV) or `null` (JSON, an
+/// array of objects, one a line). Each distinct answer's fields are
+/// written out once and copied for each of its points, so a long panel
+/// costs little more than its bytes.
+pub fn panel(out: &mut impl Write, format: Format, panel: &Panel, time: &str) -> io::Result<()> {
+    // Each row's fields, ready to write before its time point.
+    let prefixes: Vec<Vec<u8>> = match format {
+        Format::Json => (panel.rows.iter())
+            .map(|row| {
+                let mut text = String::from("{");
+                for (name, value) in panel.variables.iter().zip(row) {
+                    let _ = crate::json::string(&mut text, name);
+                    text.push_str(": ");
+                    match value {
+                        Some(v) => {
+                            let _ = crate::json::value(&mut text, v);
+                        }
+                        None => text.push_str("null"),
+                    }
+                    text.push_str(", ");
+                }
+                let _ = crate::json::string(&mut text, time);
+                text.push_str(": ");
+                text.into_bytes()
+            })
+            .collect(),
+        _ => (panel.rows.iter())
+            .map(|row| {
+                let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+                let fields = row
+                    .iter()
+                    .map(|v| v.as_ref().map_or(String::new(), Value::unquoted));
+                let _ = w.write_record(fields.chain([String::new()]));
+                let mut bytes = w.into_inner().unwrap_or_default();
+                // The record ends with the empty time field and a newline:
+                // keep the separator, drop the newline.
+                bytes.truncate(bytes.len().saturating_sub(1));
+                if panel.variables.is_empty() {
+                    bytes.clear();
+                }
+                bytes
+            })
+            .collect(),
+    };
+    if format == Format::Json {
+        out.write_all(b"[")?;
+    } else {
+        let mut w = csv::WriterBuilder::new().from_writer(&mut *out);
+        w.write_record(panel.variables.iter().map(String::as_str).chain([time]))?;
+        w.flush()?;
+    }
+    let mut first = true;
+    let mut number = String::new();
+    for (t, i) in panel.point_rows() {
+        number.clear();
+        let _ = std::fmt::Write::write_fmt(&mut number, format_args!("{t}"));
+        if format == Format::Json {
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            out.write_all(&prefixes[i])?;
+            out.write_all(number.as_bytes())?;
+            out.write_all(b"}")?;
+        } else {
+            out.write_all(&prefixes[i])?;
+            out.write_all(number.as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        first = false;
+    }
+    if format == Format::Json {
+        out.write_all(if first { b"]\n" } else { b"\n]\n" })?;
     }
     Ok(())
 }

@@ -612,3 +612,46 @@ fn constraints_report_violations_and_refuse_changes_that_cause_them() {
         .unwrap();
     assert!(engine.query("ally(armenia, russia)").unwrap().0.holds());
 }
+
+#[test]
+fn panels_give_a_row_per_answer_and_point_and_leave_the_uncovered_empty() {
+    let mut engine = Engine::new();
+    engine
+        .load_source(
+            "kb.rules",
+            "source mid \"MID 5.0\" covers 1816 to 2014.\n\
+             state(a). state(b).\n\
+             from mid.\n\
+             dispute(a, b) from 2010 to 2011.\n\
+             fought(X, Y, 1) if dispute(X, Y).\n\
+             fought(X, Y, 0) if state(X), state(Y), X != Y, not dispute(X, Y).\n",
+        )
+        .unwrap();
+    engine.run().unwrap();
+    let (panel, _) = engine
+        .panel("state(X), state(Y), X != Y, fought(X, Y, F)", 2013, 2015)
+        .unwrap();
+    assert_eq!(panel.variables, ["X", "Y", "F"]);
+    let rows: Vec<String> = panel
+        .points()
+        .map(|(t, row)| {
+            let fields: Vec<String> = row
+                .iter()
+                .map(|v| v.as_ref().map_or(String::new(), Value::to_string))
+                .collect();
+            format!("{t}: {}", fields.join(","))
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "2013: a,b,0",
+            "2013: b,a,0",
+            "2014: a,b,0",
+            "2014: b,a,0",
+            "2015: a,b,",
+            "2015: b,a,"
+        ]
+    );
+    assert_eq!(panel.len(), 6);
+}

@@ -106,6 +106,30 @@ enum Command {
         #[command(flatten)]
         budget: Budget,
     },
+    /// Write a goal's answers at every time point of a range, one row per
+    /// answer and point (unit-year data for statistics packages); where a
+    /// source does not cover a point, the values it alone gives are empty.
+    Panel {
+        /// The goal, e.g. `dyad(A, B, Defense)`.
+        goal: String,
+        /// Rule files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The first time point.
+        #[arg(long = "from", value_name = "T1", allow_hyphen_values = true)]
+        from: i64,
+        /// The last time point.
+        #[arg(long = "to", value_name = "T2", allow_hyphen_values = true)]
+        to: i64,
+        /// The name of the time column.
+        #[arg(long, value_name = "NAME", default_value = "t")]
+        time_column: String,
+        /// Output format: csv or json.
+        #[arg(long, value_parser = ["csv", "json"], default_value = "csv")]
+        format: String,
+        #[command(flatten)]
+        budget: Budget,
+    },
     /// List the sources that the proofs of a goal's answers rest on, with
     /// their citations.
     Cite {
@@ -347,6 +371,29 @@ pub fn main() -> ExitCode {
             format,
             budget,
         } => run::query(&goal, &files, format, budget.config()),
+        Command::Panel {
+            goal,
+            files,
+            from,
+            to,
+            time_column,
+            format,
+            budget,
+        } => {
+            let format = if format == "json" {
+                Format::Json
+            } else {
+                Format::Csv
+            };
+            run::panel(
+                &goal,
+                &files,
+                (from, to),
+                &time_column,
+                format,
+                budget.config(),
+            )
+        }
         Command::Cite {
             goal,
             files,

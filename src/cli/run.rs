@@ -131,6 +131,44 @@ pub fn query(goal: &str, files: &[PathBuf], format: Format, config: Config) -> E
     }
 }
 
+/// `panel GOAL --from T1 --to T2 FILE...`: the goal's answers at every
+/// time point of the range, streamed.
+pub fn panel(
+    goal: &str,
+    files: &[PathBuf],
+    (from, to): (i64, i64),
+    time_column: &str,
+    format: Format,
+    config: Config,
+) -> ExitCode {
+    let Some((mut engine, warnings)) = load(files, &config) else {
+        return ExitCode::from(1);
+    };
+    let line = Line::watch(&config);
+    let made = ask(&mut engine, |engine| engine.panel(goal, from, to));
+    line.finish();
+    match made {
+        Ok((panel, goal_warnings)) => {
+            report::warnings(&goal_warnings);
+            if panel.variables.iter().any(|v| v == time_column) {
+                eprintln!(
+                    "entente: the goal has a variable `{time_column}`, the time column's name; choose another with --time-column"
+                );
+                return ExitCode::from(2);
+            }
+            let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let written = format::panel(&mut out, format, &panel, time_column);
+            finish(&mut out, written);
+            exit_without_drop(engine);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report::error(&e, warnings);
+            ExitCode::from(1)
+        }
+    }
+}
+
 /// `cite GOAL FILE...`: the sources the answers rest on.
 pub fn cite(goal: &str, files: &[PathBuf], bib: bool, config: Config) -> ExitCode {
     let Some((mut engine, warnings)) = load(files, &config) else {
