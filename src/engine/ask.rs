@@ -393,6 +393,20 @@ impl Engine {
         sources: &Sources,
         config: &Config,
     ) -> Result<Answers, Error> {
+        let answers = self.answer_in_model(query, sources, config)?;
+        // Coverage asks about time even where no fact says when it holds.
+        let asked = query.at.map(|(t, _)| t).or(config.at);
+        self.with_coverage(query, answers, asked, config)
+    }
+
+    /// The answers the model gives, as if every source covered every
+    /// time (what [`Engine::answer`] starts from).
+    pub(super) fn answer_in_model(
+        &self,
+        query: &Query,
+        sources: &Sources,
+        config: &Config,
+    ) -> Result<Answers, Error> {
         self.evaluated_for(query, sources)?;
         let at = self.time_of(Some(query), config);
         let goal = words(query);
@@ -411,10 +425,7 @@ impl Engine {
                 None => Ok(self.answers_over_time(&[query], config)?.remove(0)),
             },
         };
-        let answers = answered.map_err(|e| Error::single(e, sources))?;
-        // Coverage asks about time even where no fact says when it holds.
-        let asked = query.at.map(|(t, _)| t).or(config.at);
-        self.with_coverage(query, answers, asked, config)
+        answered.map_err(|e| Error::single(e, sources))
     }
 
     /// The `entente::not_evaluated` error, pointing at the query's words

@@ -75,33 +75,52 @@ impl Engine {
         let variables = goal_variables(&query.body);
         let mut rows: BTreeMap<RowKey, Validity> = BTreeMap::new();
         if let Some(range) = Interval::new(from, to) {
-            // The answers of each set of known literals, asked once.
-            let mut asked: HashMap<Vec<usize>, crate::answers::Answers> = HashMap::new();
+            // Each stretch's known literals; each distinct set is asked
+            // once, and all of them in one sweep over time.
+            let stretches: Vec<(Interval, Vec<usize>)> = (self.stretches_within(range).into_iter())
+                .map(|(stretch, uncertain)| {
+                    let known: Vec<usize> = (0..query.body.len())
+                        .filter(|&i| is_known(&query.body[i], &uncertain))
+                        .collect();
+                    (stretch, bound_only(&query.body, known))
+                })
+                .collect();
+            let mut parts: Vec<Vec<usize>> = stretches.iter().map(|(_, k)| k.clone()).collect();
+            parts.sort();
+            parts.dedup();
+            parts.retain(|k| !k.is_empty());
+            let queries: Vec<Query> = (parts.iter())
+                .map(|known| Query {
+                    body: known.iter().map(|&i| query.body[i].clone()).collect(),
+                    at: None,
+                    span: query.span,
+                })
+                .collect();
+            // Nothing a part reads is uncertain in its stretches: the
+            // model's answers are the certain ones there.
+            // Over time, the parts are swept afresh (the sweep reads no
+            // model): a panel needs no run before it.
+            let answered = if self.is_temporal() {
+                self.answers_over_time(&queries.iter().collect::<Vec<_>>(), &config)?
+            } else {
+                (queries.iter())
+                    .map(|q| self.answer_in_model(q, &sources, &config))
+                    .collect::<Result<_, _>>()?
+            };
+            let mut asked: HashMap<Vec<usize>, crate::answers::Answers> =
+                parts.into_iter().zip(answered).collect();
+            asked.insert(
+                Vec::new(),
+                crate::answers::Answers {
+                    variables: Vec::new(),
+                    rows: vec![Vec::new()],
+                    validities: Vec::new(),
+                    unknown: None,
+                },
+            );
             // The whole goal, told from "nothing known" (which is empty).
             let all: Vec<usize> = vec![usize::MAX];
-            for (stretch, uncertain) in self.stretches_within(range) {
-                let known: Vec<usize> = (0..query.body.len())
-                    .filter(|&i| is_known(&query.body[i], &uncertain))
-                    .collect();
-                let known = bound_only(&query.body, known);
-                if !asked.contains_key(&known) {
-                    let answers = if known.is_empty() {
-                        crate::answers::Answers {
-                            variables: Vec::new(),
-                            rows: vec![Vec::new()],
-                            validities: Vec::new(),
-                            unknown: None,
-                        }
-                    } else {
-                        let part = Query {
-                            body: known.iter().map(|&i| query.body[i].clone()).collect(),
-                            at: None,
-                            span: query.span,
-                        };
-                        self.answer(&part, &sources, &config)?
-                    };
-                    asked.insert(known.clone(), answers);
-                }
+            for (stretch, known) in stretches {
                 // Where nothing of the goal is known, its certain answers
                 // (those that hold whatever the uncovered facts are) come
                 // too, beside the row of empty fields.

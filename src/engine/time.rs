@@ -13,7 +13,7 @@
 //! sweep); its parts choose among each other, and the what-if over time
 //! compares two of them.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use super::what_if::Prior;
 use super::{ChangeSet, Engine, Explanation, WhatIf};
@@ -28,10 +28,9 @@ use crate::intern::Interner;
 use crate::intern::{Id, Names};
 use crate::load::Program;
 use crate::plan::Bindings;
-use crate::plan::{self, Plan, PredId, QueryPlan};
+use crate::plan::{self, Plan, PredId};
 use crate::source::{Sources, Span};
-use crate::time::{Interval, Time, Validity, NEVER_AFTER, NEVER_BEFORE};
-use crate::value::Value;
+use crate::time::{Time, Validity, NEVER_AFTER, NEVER_BEFORE};
 
 impl Engine {
     /// Does the program say when some of its facts hold (a validity on a
@@ -134,8 +133,11 @@ impl Engine {
     }
 
     /// Each query's answers over every time, each answer with when it
-    /// holds: one sweep over the elementary intervals, answering every
-    /// query in each.
+    /// holds. Each query becomes a rule of its own (its answers are the
+    /// facts of a predicate no program can name, `goal#0`, ...), and one
+    /// sweep over the elementary intervals maintains them with the rest:
+    /// an interval costs what changes in it, not a fresh answer to every
+    /// query.
     pub(super) fn answers_over_time(
         &self,
         queries: &[&Query],
@@ -143,28 +145,87 @@ impl Engine {
     ) -> Result<Vec<Answers>, Error> {
         // Only what the queries read is swept: the rest of the program
         // changes nothing in their answers.
-        let (program, imported) = self.slice(queries);
+        let (mut program, imported) = self.slice(queries);
+        let variables: Vec<Vec<String>> = queries.iter().map(|q| answer_variables(q)).collect();
+        for (i, (query, variables)) in queries.iter().zip(&variables).enumerate() {
+            program.rules.push(goal_rule(i, query, variables));
+        }
         let (strata, _) = check::stratify::stratify(&program);
         let (plan, interner) = planned(&program, &strata);
-        let mut trackers: Vec<Tracker> = queries.iter().map(|_| Tracker::default()).collect();
-        sweep(
+        let mut goals = vec![false; plan.predicates.len()];
+        for i in 0..queries.len() {
+            if let Some(p) = plan.predicates.get_index_of(&goal_name(i)) {
+                goals[p] = true;
+            }
+        }
+        let timeline = sweep(
             plan,
             interner,
             given(&program, &imported),
             config,
-            Track::Answers,
-            &mut |start, db| {
-                for (query, tracker) in queries.iter().zip(&mut trackers) {
-                    // Planned once, in the first interval's model.
-                    let plan = tracker.plan.get_or_insert_with(|| db.plan_query(query));
-                    let answers = db.answer_planned(plan)?;
-                    tracker.step(start, answers);
-                }
-                Ok(())
-            },
+            Track::Only(goals),
+            &mut |_, _| Ok(()),
         )
         .map_err(|e| Error::single(e, &self.sources))?;
-        Ok(trackers.into_iter().map(Tracker::finish).collect())
+        Ok((variables.into_iter().enumerate())
+            .map(|(i, variables)| {
+                let (rows, validities) = timeline.values_of(&goal_name(i)).into_iter().unzip();
+                Answers {
+                    variables,
+                    rows,
+                    validities,
+                    unknown: None,
+                }
+            })
+            .collect())
+    }
+}
+
+/// The predicate a query's answers over time are the facts of: a name no
+/// program can write.
+fn goal_name(i: usize) -> String {
+    format!("goal#{i}")
+}
+
+/// A query's named variables, in order of first appearance: its answers'
+/// columns.
+fn answer_variables(query: &Query) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for literal in &query.body {
+        let mut add = |v: &crate::ast::Var| {
+            if !v.is_anonymous() && !out.contains(&v.name) {
+                out.push(v.name.clone());
+            }
+        };
+        match literal {
+            Literal::Aggregate(agg) => add(&agg.result),
+            other => other.for_each_var(&mut add),
+        }
+    }
+    out
+}
+
+/// `goal#i(Variables) if Body.`: the query as a rule.
+fn goal_rule(i: usize, query: &Query, variables: &[String]) -> crate::ast::Rule {
+    let span = query.span;
+    crate::ast::Rule {
+        head: crate::ast::Atom {
+            predicate: crate::ast::Name {
+                text: goal_name(i).into(),
+                span,
+            },
+            args: (variables.iter())
+                .map(|name| {
+                    Term::Var(crate::ast::Var {
+                        name: name.clone(),
+                        span,
+                    })
+                })
+                .collect(),
+            span,
+        },
+        body: query.body.clone(),
+        span,
     }
 }
 
@@ -686,55 +747,5 @@ impl Engine {
             .cloned()
             .collect();
         (program, imported)
-    }
-}
-
-/// The answers of one query from one elementary interval to the next:
-/// each answer's intervals so far, and since when the current ones hold.
-#[derive(Default)]
-struct Tracker {
-    /// The query's plan, once made.
-    plan: Option<QueryPlan>,
-    variables: Vec<String>,
-    since: BTreeMap<Vec<Value>, Time>,
-    done: BTreeMap<Vec<Value>, Validity>,
-}
-
-impl Tracker {
-    /// The answers of the elementary interval that starts at `start`.
-    fn step(&mut self, start: Time, answers: Answers) {
-        self.variables = answers.variables;
-        let now: BTreeMap<Vec<Value>, ()> = answers.rows.into_iter().map(|r| (r, ())).collect();
-        let ended: Vec<Vec<Value>> = self
-            .since
-            .keys()
-            .filter(|row| !now.contains_key(*row))
-            .cloned()
-            .collect();
-        for row in ended {
-            let since = self.since.remove(&row).expect("an answer that held");
-            let interval = Interval::new(since, start - 1).expect("an answer held before it went");
-            self.done.entry(row).or_default().add(interval);
-        }
-        for (row, ()) in now {
-            self.since.entry(row).or_insert(start);
-        }
-    }
-
-    /// The answers, sorted, with when each holds.
-    fn finish(mut self) -> Answers {
-        for (row, since) in std::mem::take(&mut self.since) {
-            self.done.entry(row).or_default().add(Interval {
-                from: since,
-                to: NEVER_AFTER,
-            });
-        }
-        let (rows, validities) = self.done.into_iter().unzip();
-        Answers {
-            variables: self.variables,
-            rows,
-            validities,
-            unknown: None,
-        }
     }
 }

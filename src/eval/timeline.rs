@@ -135,6 +135,20 @@ impl Timeline {
         Ok(())
     }
 
+    /// The facts of the predicate called `name` as values, in SPEC §2's
+    /// order, each with when it holds (none when the model has no such
+    /// predicate).
+    pub fn values_of(&self, name: &str) -> Vec<(Vec<Value>, Validity)> {
+        let Some(pred) = self.db.pred(name) else {
+            return Vec::new();
+        };
+        let mut facts = self.facts(pred, false);
+        facts.sort_by(|a, b| self.db.interner.cmp_rows(&a.0, &b.0));
+        (facts.into_iter())
+            .map(|(row, validity)| (self.db.values(&row), validity))
+            .collect()
+    }
+
     /// Is this fact given (stated or imported) at some time?
     pub fn is_given(&self, pred: PredId, row: &[Id]) -> bool {
         self.timed.numbers.contains_key(&(pred, row.to_vec()))
@@ -195,14 +209,14 @@ struct Timed {
 }
 
 /// What a sweep records besides calling its observer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Track {
     /// When every fact holds (the [`Timeline`] it returns says).
     Facts,
-    /// Nothing: the observer answers questions; the timeline returned
-    /// has the last interval's model, and nothing of what changed or was
-    /// given when.
-    Answers,
+    /// When the facts of the predicates flagged (by id) hold, and nothing
+    /// else: what a question over time needs of a sweep (its answers are
+    /// a predicate's facts), at a fraction of the bookkeeping.
+    Only(Vec<bool>),
 }
 
 /// Computes the timeline of a checked program whose facts say when they
@@ -241,8 +255,9 @@ pub fn sweep(
         // A sweep never takes an interval back: no journal to keep.
         db.keep_update();
         starts.push(t);
-        if track == Track::Facts {
-            record(&delta, t, &mut changed, &mut open);
+        match &track {
+            Track::Facts => record(&delta, t, &mut changed, &mut open, None),
+            Track::Only(flagged) => record(&delta, t, &mut changed, &mut open, Some(flagged)),
         }
         observe(t, &mut db)?;
     }
@@ -259,7 +274,7 @@ pub fn sweep(
         starts,
         timed: match track {
             Track::Facts => TimedGiven::of(timed),
-            Track::Answers => TimedGiven::default(),
+            Track::Only(_) => TimedGiven::default(),
         },
     })
 }
@@ -373,8 +388,13 @@ fn record(
     t: Time,
     changed: &mut Vec<HashMap<Vec<Id>, Validity, FxBuild>>,
     open: &mut HashMap<Key, Time, FxBuild>,
+    only: Option<&[bool]>,
 ) {
+    let tracked = |pred: usize| only.is_none_or(|flagged| flagged.get(pred) == Some(&true));
     for (pred, rows) in delta.disappeared.iter().enumerate() {
+        if !tracked(pred) {
+            continue;
+        }
         for row in rows.iter() {
             let since = open.remove(&(pred, row.to_vec())).unwrap_or(NEVER_BEFORE);
             let interval = Interval::new(since, t - 1).expect("a fact holds before it goes");
@@ -382,6 +402,9 @@ fn record(
         }
     }
     for (pred, rows) in delta.appeared.iter().enumerate() {
+        if !tracked(pred) {
+            continue;
+        }
         for row in rows.iter() {
             if pred >= changed.len() {
                 changed.resize_with(pred + 1, HashMap::default);
