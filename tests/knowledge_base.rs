@@ -112,8 +112,11 @@ fn rumours_are_not_premises() {
 /// Writes the files an example reads (small ones of the real files'
 /// shape) and loads the example from there.
 fn load_example(example: &str, files: &[(&str, &str)]) -> (Engine, std::path::PathBuf) {
+    // A folder of its own for each test: two may load one example at once.
+    static LOADED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = LOADED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!(
-        "entente-{}-{}",
+        "entente-{}-{}-{n}",
         example.trim_end_matches(".rules"),
         std::process::id()
     ));
@@ -279,6 +282,193 @@ fn allied_disputes_example_finds_allies_in_a_dispute_in_the_same_year() {
             "Armenia Azerbaijan in 1998",
             "Azerbaijan Armenia in 1998",
             "Turkey Iran in 1960"
+        ]
+    );
+    // The constraint finds the same disputes, with the proofs of the
+    // pact and of the dispute, each citing its source and row.
+    let violations = engine.violations().unwrap();
+    let found: Vec<String> = violations
+        .iter()
+        .map(|v| format!("{} {}", v.instance(), v.validity.as_ref().unwrap()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "X = 371, Y = 373 in 1998",
+            "X = 373, Y = 371 in 1998",
+            "X = 640, Y = 630 in 1960"
+        ]
+    );
+    let dispute = &violations[0].premises[1];
+    assert_eq!(dispute.fact.to_string(), "dispute(371, 373, 1)");
+    match &dispute.justification {
+        entente::Justification::Given(source) => {
+            assert_eq!(source.line, 2, "the MID file's row");
+            assert_eq!(source.from.as_ref().unwrap().name, "mid");
+        }
+        other => panic!("a given premise, not {other:?}"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_knowledge_base_keeps_its_constraints_and_cites_its_sources() {
+    let mut engine = engine();
+    assert!(engine.violations().unwrap().is_empty());
+    // Azerbaijan in the CSTO would contradict the article.
+    let refused = engine
+        .add_source("<entry>", "membership(azerbaijan, csto).")
+        .unwrap_err();
+    assert_eq!(refused.kind(), entente::ErrorKind::Violation);
+    assert!(!engine
+        .query("member_of(azerbaijan, csto)")
+        .unwrap()
+        .0
+        .holds());
+    // The article's findings cite it; its rumours cite the reports.
+    let (cited, _) = engine.cite("supports(turkey, azerbaijan)").unwrap();
+    let names: Vec<&str> = cited.sources.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["weitz2012"]);
+    let (cited, _) = engine.cite("rumour(C, A, B)").unwrap();
+    let names: Vec<&str> = cited.sources.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["weitz2012_reports"]);
+}
+
+/// The directed dyad-years of `atop_dyads.rules` computed plainly from
+/// member rows (atopid, member, entry, exit with 0 for "in force",
+/// indicators): for each year, each ordered pair of members of one
+/// alliance both in force, each indicator the maximum of A's over their
+/// alliances.
+fn plain_dyad_years(rows: &[(i64, i64, i64, i64, [i64; 5])], last: i64) -> Vec<String> {
+    let mut out: std::collections::BTreeMap<(i64, i64, i64), [i64; 5]> = Default::default();
+    for a in rows {
+        for b in rows {
+            if a.0 != b.0 || a.1 == b.1 {
+                continue;
+            }
+            let end = |exit: i64| if exit == 0 { last } else { exit.min(last) };
+            for year in a.2.max(b.2)..=end(a.3).min(end(b.3)) {
+                let entry = out.entry((year, a.1, b.1)).or_insert([0; 5]);
+                for k in 0..5 {
+                    entry[k] = entry[k].max(a.4[k]);
+                }
+            }
+        }
+    }
+    out.into_iter()
+        .map(|((year, a, b), o)| {
+            format!(
+                "{a},{b},{},{},{},{},{},{year}",
+                o[0], o[1], o[2], o[3], o[4]
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn atop_dyads_example_matches_a_plain_computation() {
+    // Alliance 1: three members, one joining later and leaving; alliance
+    // 2: two of them again with other obligations (the maximum counts);
+    // alliance 3: still in force (exit 0).
+    let rows: [(i64, i64, i64, i64, [i64; 5]); 7] = [
+        (1, 2, 2010, 2014, [1, 0, 0, 0, 1]),
+        (1, 20, 2010, 2014, [1, 0, 0, 0, 0]),
+        (1, 200, 2012, 2013, [0, 0, 1, 0, 0]),
+        (2, 2, 2011, 2012, [0, 1, 0, 1, 0]),
+        (2, 20, 2011, 2016, [0, 0, 0, 0, 1]),
+        (3, 365, 2015, 0, [1, 1, 0, 0, 0]),
+        (3, 371, 2016, 0, [1, 0, 0, 0, 1]),
+    ];
+    let mut csv =
+        String::from("atopid,member,yrent,yrexit,defense,offense,neutral,nonagg,consul\n");
+    for (id, member, entry, exit, o) in rows {
+        csv.push_str(&format!(
+            "{id},{member},{entry},{exit},{},{},{},{},{}\n",
+            o[0], o[1], o[2], o[3], o[4]
+        ));
+    }
+    let states = "stateabb,ccode,statenme,styear,endyear\nUSA,2,United States,2009,2018\n";
+    let mid = "disno,statea,stateb,year\n";
+    let (engine, dir) = load_example(
+        "atop_dyads.rules",
+        &[
+            ("atop5_1m.csv", &csv),
+            ("states2016.csv", states),
+            ("dyadic_mid_4.03.csv", mid),
+        ],
+    );
+    let (panel, _) = engine
+        .panel(
+            "atop_dyad(A, B, Defense, Offense, Neutrality, Nonaggression, Consultation)",
+            2009,
+            2018,
+        )
+        .unwrap();
+    let mut got: Vec<String> = panel
+        .points()
+        .map(|(t, row)| {
+            let fields: Vec<String> = row
+                .iter()
+                .map(|v| v.as_ref().unwrap().to_string())
+                .collect();
+            format!("{},{t}", fields.join(","))
+        })
+        .collect();
+    // Both sorted by year, then by the dyad and its values.
+    let key = |line: &String| {
+        let fields: Vec<i64> = line.split(',').map(|f| f.parse().unwrap()).collect();
+        (fields[7], fields[..7].to_vec())
+    };
+    got.sort_by_key(key);
+    let mut expected = plain_dyad_years(&rows, 2018);
+    expected.sort_by_key(key);
+    assert_eq!(got, expected);
+    assert_eq!(panel.len(), expected.len());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_dyad_year_panel_leaves_disputes_empty_where_mid_does_not_cover() {
+    let atop = "atopid,member,yrent,yrexit,defense,offense,neutral,nonagg,consul\n\
+                1,2,2000,0,1,0,0,0,1\n\
+                1,20,2000,0,1,0,0,0,0\n";
+    let states = "stateabb,ccode,statenme,styear,endyear\n\
+                  USA,2,United States,1816,2016\n\
+                  CAN,20,Canada,1920,2016\n\
+                  MEX,70,Mexico,1831,2016\n";
+    let mid = "disno,statea,stateb,year\n7,2,70,2014\n7,70,2,2014\n";
+    let (engine, dir) = load_example(
+        "atop_dyads.rules",
+        &[
+            ("atop5_1m.csv", atop),
+            ("states2016.csv", states),
+            ("dyadic_mid_4.03.csv", mid),
+        ],
+    );
+    let goal = "cow_dyad(A, B), obligations(A, B, Defense, Offense, Neutrality, Nonaggression, Consultation), dispute(A, B, Mid)";
+    let (panel, _) = engine.panel(goal, 2013, 2016).unwrap();
+    let rows: Vec<String> = panel
+        .points()
+        .filter(|(_, row)| row[0] == Some(entente::Value::from(2)))
+        .map(|(t, row)| {
+            let fields: Vec<String> = row
+                .iter()
+                .map(|v| v.as_ref().map_or(String::new(), |v| v.to_string()))
+                .collect();
+            format!("{t}: {}", fields.join(","))
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "2013: 2,20,1,0,0,0,1,0",
+            "2013: 2,70,0,0,0,0,0,0",
+            "2014: 2,20,1,0,0,0,1,0",
+            "2014: 2,70,0,0,0,0,0,1",
+            "2015: 2,20,1,0,0,0,1,",
+            "2015: 2,70,0,0,0,0,0,",
+            "2016: 2,20,1,0,0,0,1,",
+            "2016: 2,70,0,0,0,0,0,",
         ]
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -71,9 +71,12 @@ impl Engine {
             let values: HashMap<String, Value> = (answers.variables.iter().cloned())
                 .zip(row.iter().cloned())
                 .collect();
-            let at = answers.validities.get(i).and_then(|v| v.first());
+            let at = match answers.validities.get(i) {
+                Some(v) if self.is_temporal() => Some(self.point_in(v, config)?),
+                _ => config.at,
+            };
             let config = Config {
-                at: at.or(config.at),
+                at,
                 ..config.clone()
             };
             for literal in &query.body {

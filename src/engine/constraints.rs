@@ -73,9 +73,12 @@ impl Engine {
                 let validity = answers.validities.get(i).cloned();
                 // Over time, the premises are shown where the instance
                 // first holds.
-                let at = validity.as_ref().and_then(Validity::first);
+                let at = match &validity {
+                    Some(v) if self.is_temporal() => Some(self.point_in(v, config)?),
+                    _ => config.at,
+                };
                 let config = Config {
-                    at: at.or(config.at),
+                    at,
                     ..config.clone()
                 };
                 let mut premises = Vec::new();

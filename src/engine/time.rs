@@ -458,6 +458,19 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// A time point inside `validity` to show a proof at: its first
+    /// point, or its last when it has no first, or for one that holds
+    /// always the start of the last elementary interval (as `explain`
+    /// chooses for a fact asked about over every time).
+    pub(super) fn point_in(&self, validity: &Validity, config: &Config) -> Result<Time, Error> {
+        self.with_timeline(config, |timeline| {
+            let last = *timeline.starts.last().unwrap_or(&NEVER_BEFORE);
+            Ok(first_point(validity, timeline.point_of(last)))
+        })
+    }
+}
+
 /// Adds to an explanation when each of its facts holds, by `timeline`.
 fn add_validities(explanation: &mut Explanation, timeline: &Timeline) {
     match explanation {
