@@ -349,8 +349,8 @@ fn plain_dyad_years(rows: &[(i64, i64, i64, i64, [i64; 5])], last: i64) -> Vec<S
             let end = |exit: i64| if exit == 0 { last } else { exit.min(last) };
             for year in a.2.max(b.2)..=end(a.3).min(end(b.3)) {
                 let entry = out.entry((year, a.1, b.1)).or_insert([0; 5]);
-                for k in 0..5 {
-                    entry[k] = entry[k].max(a.4[k]);
+                for (held, own) in entry.iter_mut().zip(a.4) {
+                    *held = (*held).max(own);
                 }
             }
         }
