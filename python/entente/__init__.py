@@ -19,7 +19,7 @@ from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import errors
 from ._entente import Core, __version__
-from ._results import Answers, Change, Explanation, Graph, Timeline, columns_of
+from ._results import Answers, Change, Explanation, Graph, Panel, Timeline, columns_of
 from .errors import (
     CheckError,
     DataError,
@@ -34,6 +34,7 @@ __all__ = [
     "Engine",
     "Answers",
     "Timeline",
+    "Panel",
     "Change",
     "Explanation",
     "Graph",
@@ -167,6 +168,19 @@ class Engine:
         variables, columns, _, _, intervals, warned = self._core.timeline(goal)
         _warn(warned)
         return Timeline(goal, variables, columns_of(columns), intervals)
+
+    def panel(self, goal: str, start: int, end: int, time_column: str = "t") -> Panel:
+        """The answers of ``goal`` at every time point from ``start`` to
+        ``end``: one row per answer and point, as unit-year data
+        (``to_pandas()``); a value coverage leaves unknown is ``None``."""
+        variables, columns, times, warned = self._core.panel(goal, start, end)
+        _warn(warned)
+        if time_column in variables:
+            raise ValueError(
+                f"the goal has a variable {time_column!r}, the time column's name; "
+                "choose another with time_column="
+            )
+        return Panel(goal, variables, columns, times, time_column)
 
     def graph(self, predicates: Union[str, Sequence[str]], at: Optional[int] = None) -> Graph:
         """The facts of ``predicates`` (names, or goals of one atom such as

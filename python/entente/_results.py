@@ -215,6 +215,56 @@ class Timeline:
         return _html_table(self.variables + ["holds"], rows, "holds at no time")
 
 
+class Panel:
+    """A goal's answers at every time point of a range (SPEC §14): one
+    row per answer and point. Iterate for dicts of the variables and the
+    time column; ``to_pandas()`` gives the DataFrame a statistics package
+    reads. A value a source's coverage leaves unknown is ``None`` (a
+    missing value in the DataFrame), never 0."""
+
+    def __init__(
+        self,
+        goal: str,
+        variables: List[str],
+        columns: List[List[Optional[Value]]],
+        times: List[int],
+        time_column: str = "t",
+    ) -> None:
+        self.goal = goal
+        self.variables = variables
+        self._columns = columns
+        self.times = times
+        self.time_column = time_column
+
+    def __len__(self) -> int:
+        return len(self.times)
+
+    def __bool__(self) -> bool:
+        return bool(self.times)
+
+    def __iter__(self) -> Iterator[Dict[str, Any]]:
+        for i, t in enumerate(self.times):
+            row: Dict[str, Any] = {v: c[i] for v, c in zip(self.variables, self._columns)}
+            row[self.time_column] = t
+            yield row
+
+    def to_pandas(self) -> Any:
+        """One row per answer and time point: the variables, then the
+        time column."""
+        pandas = _pandas()
+        data: Dict[str, Any] = dict(zip(self.variables, self._columns))
+        data[self.time_column] = self.times
+        return pandas.DataFrame(data, columns=list(data))
+
+    def __repr__(self) -> str:
+        count = len(self)
+        return f"<Panel of {self.goal!r}: {count} row{'' if count == 1 else 's'}>"
+
+    def _repr_html_(self) -> str:
+        rows = [list(row.values()) for row in self]
+        return _html_table(self.variables + [self.time_column], rows, "no rows")
+
+
 class Change:
     """What a change did, or would do (``what_if``): the derived facts
     that ``appeared`` and ``disappeared``, as text in canonical form

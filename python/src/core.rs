@@ -40,6 +40,10 @@ type Table<'py> = (
     Vec<String>,
 );
 
+/// A panel as data: variables, a column per variable, the time points,
+/// warnings.
+type PanelColumns<'py> = (Vec<String>, Vec<Bound<'py, PyList>>, Vec<i64>, Vec<String>);
+
 /// The engine of one `entente.Engine`.
 #[pyclass(frozen, module = "entente._entente")]
 pub struct Core {
@@ -140,6 +144,41 @@ impl Core {
             engine.timeline_with(goal, config)
         })?;
         table(py, &answers, true, &warnings)
+    }
+
+    /// A goal's answers at every time point from `start` to `end`: the
+    /// variables, then one column per variable (a Python value, `None`
+    /// where coverage leaves it unknown) and the column of time points,
+    /// one entry per row; and warnings.
+    fn panel<'py>(
+        &self,
+        py: Python<'py>,
+        goal: &str,
+        start: i64,
+        end: i64,
+    ) -> PyResult<PanelColumns<'py>> {
+        let (panel, warnings) = self.ask(py, None, |engine, config| {
+            engine.panel_with(goal, start, end, config)
+        })?;
+        let mut strings = crate::values::Strings::default();
+        let made: PyResult<Vec<Vec<Option<Bound<'py, PyAny>>>>> = (panel.rows.iter())
+            .map(|row| {
+                (row.iter())
+                    .map(|v| v.as_ref().map(|v| strings.make(py, v)).transpose())
+                    .collect()
+            })
+            .collect();
+        let made = made?;
+        let columns: Vec<Bound<'py, PyList>> =
+            panel.variables.iter().map(|_| PyList::empty(py)).collect();
+        let mut times = Vec::with_capacity(panel.len());
+        for (t, i) in panel.point_rows() {
+            for (column, value) in columns.iter().zip(&made[i]) {
+                column.append(value.clone())?;
+            }
+            times.push(t);
+        }
+        Ok((panel.variables.clone(), columns, times, rendered(&warnings)))
     }
 
     /// Why a fact holds, or why not: whether it holds, the text, the

@@ -149,3 +149,37 @@ def test_every_question_takes_at(kb, at):
     assert isinstance(kb.explain("defends(russia, armenia)", at=at), entente.Explanation)
     assert isinstance(kb.what_if(add=["membership(georgia, csto)"], at=at), entente.Change)
     assert isinstance(kb.graph(["defends"], at=at), entente.Graph)
+
+
+def test_panel_is_unit_year_data_with_unknowns_missing():
+    kb = entente.Engine()
+    kb.load_source(
+        'source mid "MID 5.0" covers 1816 to 2014.\n'
+        "state(a). state(b).\n"
+        "from mid.\n"
+        "dispute(a, b) in 2014.\n"
+        "fought(X, Y, 1) if dispute(X, Y).\n"
+        "fought(X, Y, 0) if state(X), state(Y), X != Y, not dispute(X, Y).\n",
+        name="kb",
+    )
+    panel = kb.panel("state(X), state(Y), X != Y, fought(X, Y, F)", start=2013, end=2015, time_column="year")
+    assert len(panel) == 6
+    assert list(panel)[:2] == [{"X": "a", "Y": "b", "F": 0, "year": 2013}, {"X": "b", "Y": "a", "F": 0, "year": 2013}]
+    frame = panel.to_pandas()
+    assert list(frame.columns) == ["X", "Y", "F", "year"]
+    assert frame["F"].isna().tolist() == [False, False, False, False, True, True]
+    assert frame["year"].tolist() == [2013, 2013, 2014, 2014, 2015, 2015]
+
+
+def test_proofs_name_sources_and_constraints_refuse_changes():
+    kb = entente.Engine()
+    kb.load_source(
+        'source weitz2012 "R. Weitz, 2012".\nfrom weitz2012.\nat_war(a, b).\n'
+        "ally(X, Y) if treaty(X, Y).\nnever ally(X, Y) and at_war(X, Y).\n",
+        name="kb",
+    )
+    assert kb.explain("at_war(a, b)").to_dict()["source"] == {"name": "weitz2012", "citation": "R. Weitz, 2012"}
+    with pytest.raises(entente.EntenteError) as refused:
+        kb.add_rules("treaty(a, b).")
+    assert refused.value.code == "entente::violation"
+    assert not kb.holds("treaty(a, b)")

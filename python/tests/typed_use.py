@@ -19,10 +19,12 @@ def report(kb: entente.Engine) -> str:
     timeline: entente.Timeline = kb.timeline("defends(X, azerbaijan)")
     graph: entente.Graph = kb.graph(["agreement", "conflict"], at=2012)
     held: bool = kb.holds("defends(russia, armenia)")
+    panel: entente.Panel = kb.panel("defends(X, azerbaijan)", start=2009, end=2012, time_column="year")
+    rows: int = len(panel)
     try:
         kb.load_source("p(X) if q(X", name="bad.rules")
     except entente.ParseError as e:
         where = f"{e.file}:{e.line}:{e.column} {e.code}"
     return "\n".join(
-        [str(change), *lost, str(proof), str(timeline), graph.svg[:4], str(held), where]
+        [str(change), *lost, str(proof), str(timeline), graph.svg[:4], str(held), str(rows), where]
     )
