@@ -355,3 +355,59 @@ pub fn chain_facts(n: usize) -> String {
     }
     text
 }
+
+/// The three files `rules/examples/atop_dyads.rules` reads, generated in
+/// the shape and about the size of the real ones (ATOP 5.1's member file
+/// with its five obligations, the COW state list, the dyadic MID file):
+/// `(file name, text)`.
+pub fn dyad_year_files(seed: u64) -> Vec<(&'static str, String)> {
+    let mut rng = Rng::new(seed);
+    let mut atop =
+        String::from("atopid,member,yrent,yrexit,defense,offense,neutral,nonagg,consul\n");
+    for id in 1..=750u64 {
+        let start = 1815 + rng.below(204) as i64;
+        let end = if rng.below(3) == 0 {
+            0
+        } else {
+            (start + rng.below(40) as i64).min(2018)
+        };
+        let obligations: Vec<u64> = (0..5).map(|_| rng.below(2)).collect();
+        for _ in 0..2 + rng.below(5) {
+            let member = 2 + rng.below(200) * 5;
+            let o = &obligations;
+            atop.push_str(&format!(
+                "{id},{member},{start},{end},{},{},{},{},{}\n",
+                o[0], o[1], o[2], o[3], o[4]
+            ));
+        }
+    }
+    // 200 states, entering the system over two centuries, a few leaving.
+    let mut states = String::from("stateabb,ccode,statenme,styear,endyear\n");
+    for s in 0..200u64 {
+        let ccode = 2 + s * 5;
+        let start = 1816 + (s as i64 * 190 / 200) - rng.below(10) as i64;
+        let end = if rng.below(10) == 0 {
+            start + 20 + rng.below(40) as i64
+        } else {
+            2016
+        };
+        states.push_str(&format!(
+            "S{s},{ccode},State {s},{},{}\n",
+            start.max(1816),
+            end.min(2016)
+        ));
+    }
+    let mut mid = String::from("disno,statea,stateb,year\n");
+    for disno in 1..=5_000u64 {
+        let (a, b) = (2 + rng.below(200) * 5, 2 + rng.below(200) * 5);
+        let year = 1816 + rng.below(199) as i64;
+        if a != b {
+            mid.push_str(&format!("{disno},{a},{b},{year}\n{disno},{b},{a},{year}\n"));
+        }
+    }
+    vec![
+        ("atop5_1m.csv", atop),
+        ("states2016.csv", states),
+        ("dyadic_mid_4.03.csv", mid),
+    ]
+}

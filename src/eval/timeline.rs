@@ -243,7 +243,7 @@ pub fn sweep(
     observe(NEVER_BEFORE, &mut db)?;
     // Facts that appeared after the first elementary interval and still
     // hold, and since when.
-    let mut open: HashMap<Key, Time, FxBuild> = HashMap::default();
+    let mut open: Vec<HashMap<Vec<Id>, Time, FxBuild>> = Vec::new();
     for (t, happening) in events {
         let edit = tally.step(&timed, &happening);
         if edit.retract.is_empty() && edit.add.is_empty() {
@@ -261,7 +261,9 @@ pub fn sweep(
         }
         observe(t, &mut db)?;
     }
-    for ((pred, row), since) in open {
+    for (pred, row, since) in (open.into_iter().enumerate())
+        .flat_map(|(pred, rows)| rows.into_iter().map(move |(row, since)| (pred, row, since)))
+    {
         changed[pred].entry(row).or_default().add(Interval {
             from: since,
             to: NEVER_AFTER,
@@ -387,30 +389,44 @@ fn record(
     delta: &Delta,
     t: Time,
     changed: &mut Vec<HashMap<Vec<Id>, Validity, FxBuild>>,
-    open: &mut HashMap<Key, Time, FxBuild>,
+    open: &mut Vec<HashMap<Vec<Id>, Time, FxBuild>>,
     only: Option<&[bool]>,
 ) {
     let tracked = |pred: usize| only.is_none_or(|flagged| flagged.get(pred) == Some(&true));
+    // Rows are looked up by slice: a row is copied only when it is new
+    // to a table.
     for (pred, rows) in delta.disappeared.iter().enumerate() {
         if !tracked(pred) {
             continue;
         }
         for row in rows.iter() {
-            let since = open.remove(&(pred, row.to_vec())).unwrap_or(NEVER_BEFORE);
+            let since = (open.get_mut(pred))
+                .and_then(|o| o.remove(row))
+                .unwrap_or(NEVER_BEFORE);
             let interval = Interval::new(since, t - 1).expect("a fact holds before it goes");
-            changed[pred].entry(row.to_vec()).or_default().add(interval);
+            match changed[pred].get_mut(row) {
+                Some(validity) => validity.add(interval),
+                None => {
+                    changed[pred].insert(row.to_vec(), std::iter::once(interval).collect());
+                }
+            }
         }
     }
     for (pred, rows) in delta.appeared.iter().enumerate() {
         if !tracked(pred) {
             continue;
         }
+        if pred >= changed.len() {
+            changed.resize_with(pred + 1, HashMap::default);
+        }
+        if pred >= open.len() {
+            open.resize_with(pred + 1, HashMap::default);
+        }
         for row in rows.iter() {
-            if pred >= changed.len() {
-                changed.resize_with(pred + 1, HashMap::default);
+            if !changed[pred].contains_key(row) {
+                changed[pred].insert(row.to_vec(), Validity::default());
             }
-            changed[pred].entry(row.to_vec()).or_default();
-            open.insert((pred, row.to_vec()), t);
+            open[pred].insert(row.to_vec(), t);
         }
     }
 }
