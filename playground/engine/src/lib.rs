@@ -118,6 +118,18 @@ impl Session {
             problems.extend(e.into_problems());
             return failed(&problems, &self.files);
         }
+        // Violated constraints fail the load, as they fail `entente run`;
+        // the engine stays, so that their premises can be explained.
+        let violated = (engine.violations()).map(|v| engine.violation_error(&v));
+        match violated {
+            Ok(None) => {}
+            Ok(Some(e)) | Err(e) => {
+                let mut problems = warnings;
+                problems.extend(e.into_problems());
+                self.engine = Some(engine);
+                return failed(&problems, &self.files);
+            }
+        }
         let answers = match engine.answer_program_queries() {
             Ok(answers) => answers,
             Err(e) => return failed(&e.into_problems(), &self.files),
