@@ -397,7 +397,7 @@ impl Server {
         }
         let words = [
             "if", "and", "not", "include", "import", "from", "to", "since", "until", "in", "at",
-            "valid", "open", "count", "sum", "min", "max",
+            "valid", "open", "count", "sum", "min", "max", "source", "covers", "never",
         ];
         for word in words.into_iter().filter(|_| !arguments) {
             items.push(CompletionItem {
