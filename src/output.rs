@@ -447,17 +447,22 @@ pub fn citations(out: &mut impl Write, bib: bool, cited: &Citations) -> io::Resu
     }
     for c in &cited.sources {
         let facts = format!("{} fact{}", c.facts, if c.facts == 1 { "" } else { "s" });
-        let note = match c.covers {
+        let source = &c.source;
+        let note = match source.covers {
             Some(covers) => format!("covers {} to {}; {facts}", covers.from, covers.to),
             None => facts,
         };
         if bib {
-            writeln!(out, "@misc{{{},", c.name)?;
-            writeln!(out, "  title = {{{}}},", c.citation.replace(['{', '}'], ""))?;
+            writeln!(out, "@misc{{{},", source.name)?;
+            writeln!(
+                out,
+                "  title = {{{}}},",
+                source.citation.replace(['{', '}'], "")
+            )?;
             writeln!(out, "  note = {{{note}}},")?;
             writeln!(out, "}}")?;
         } else {
-            writeln!(out, "{}: {} ({note})", c.name, c.citation)?;
+            writeln!(out, "{}: {} ({note})", source.name, source.citation)?;
         }
     }
     Ok(())

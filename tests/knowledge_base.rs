@@ -327,10 +327,18 @@ fn the_knowledge_base_keeps_its_constraints_and_cites_its_sources() {
         .holds());
     // The article's findings cite it; its rumours cite the reports.
     let (cited, _) = engine.cite("supports(turkey, azerbaijan)").unwrap();
-    let names: Vec<&str> = cited.sources.iter().map(|c| c.name.as_str()).collect();
+    let names: Vec<&str> = cited
+        .sources
+        .iter()
+        .map(|c| c.source.name.as_str())
+        .collect();
     assert_eq!(names, ["weitz2012"]);
     let (cited, _) = engine.cite("rumour(C, A, B)").unwrap();
-    let names: Vec<&str> = cited.sources.iter().map(|c| c.name.as_str()).collect();
+    let names: Vec<&str> = cited
+        .sources
+        .iter()
+        .map(|c| c.source.name.as_str())
+        .collect();
     assert_eq!(names, ["weitz2012_reports"]);
 }
 

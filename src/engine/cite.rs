@@ -8,19 +8,14 @@ use super::Engine;
 use crate::ast::{name_wildcards, Literal, Query};
 use crate::error::Error;
 use crate::eval::Config;
-use crate::explain::{Justification, Proof};
-use crate::time::Interval;
+use crate::explain::{Cited, Justification, Proof};
 use crate::value::Value;
 
 /// A source the answers rest on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Citation {
-    /// Its name.
-    pub name: String,
-    /// How to cite it.
-    pub citation: String,
-    /// The time points it covers, if it says.
-    pub covers: Option<Interval>,
+    /// The source: its name, citation and coverage.
+    pub source: Cited,
     /// How many distinct given facts of it the proofs use.
     pub facts: usize,
 }
@@ -45,7 +40,7 @@ impl Engine {
     /// engine.load_source("kb.rules", "source w \"Weitz 2012\".\nfrom w.\ntreaty(a, b).\nally(X, Y) if treaty(X, Y).")?;
     /// engine.run()?;
     /// let (cited, _warnings) = engine.cite("ally(a, Who)")?;
-    /// assert_eq!(cited.sources[0].citation, "Weitz 2012");
+    /// assert_eq!(cited.sources[0].source.citation, "Weitz 2012");
     /// # Ok::<(), entente::Error>(())
     /// ```
     pub fn cite(&self, goal: &str) -> Result<(Citations, Vec<crate::error::Problem>), Error> {
@@ -94,20 +89,15 @@ impl Engine {
                 unsourced += 1;
                 continue;
             };
-            match cited.iter_mut().find(|c| c.name == name) {
+            match cited.iter_mut().find(|c| c.source.name == name) {
                 Some(c) => c.facts += 1,
-                None => {
-                    let declared = self.program.source_named(&name);
-                    cited.push(Citation {
-                        citation: declared.map(|s| s.citation.clone()).unwrap_or_default(),
-                        covers: declared.and_then(|s| s.covers).and_then(|c| c.interval()),
-                        name,
-                        facts: 1,
-                    });
-                }
+                None => cited.push(Citation {
+                    source: Cited::named(&self.program, &name),
+                    facts: 1,
+                }),
             }
         }
-        cited.sort_by(|a, b| a.name.cmp(&b.name));
+        cited.sort_by(|a, b| a.source.name.cmp(&b.source.name));
         Ok((
             Citations {
                 sources: cited,

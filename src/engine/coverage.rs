@@ -167,9 +167,12 @@ impl Engine {
     }
 
     /// The sources that leave `predicate` unknown at `at` (or at some
-    /// time, without one), each as a why-not names it: `atop ("ATOP
-    /// 5.1"), which covers 1815 to 2018`.
-    pub(super) fn uncovered_for(&self, predicate: &str, at: Option<Time>) -> Vec<String> {
+    /// time, without one), as a why-not names them.
+    pub(super) fn uncovered_for(
+        &self,
+        predicate: &str,
+        at: Option<Time>,
+    ) -> Vec<crate::explain::Cited> {
         let Some(covered) = self.covered() else {
             return Vec::new();
         };
@@ -183,18 +186,8 @@ impl Engine {
                 names.extend(sources);
             }
         }
-        (names.into_iter())
-            .map(|name| {
-                let declared = self.program.source_named(&name);
-                let citation = declared.map_or(String::new(), |s| s.citation.clone());
-                let covers = (declared.and_then(|s| s.covers)).map_or(String::new(), |c| {
-                    format!(", which covers {} to {}", c.from, c.to)
-                });
-                format!(
-                    "{name} ({}){covers}",
-                    crate::value::Value::Str(citation.into()).quoted()
-                )
-            })
+        (names.iter())
+            .map(|name| crate::explain::Cited::named(&self.program, name))
             .collect()
     }
 

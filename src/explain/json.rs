@@ -43,6 +43,19 @@ fn json_source(out: &mut impl Write, s: &Source, with_text: bool) -> fmt::Result
     write!(out, "}}")
 }
 
+/// `{"name", "citation"}`, and `"covers": {"from", "to"}` when the source
+/// says what it covers.
+fn json_cited(out: &mut impl Write, cited: &super::Cited) -> fmt::Result {
+    write!(out, "{{\"name\": ")?;
+    json::string(out, &cited.name)?;
+    write!(out, ", \"citation\": ")?;
+    json::string(out, &cited.citation)?;
+    if let Some(covers) = cited.covers {
+        write!(out, ", \"covers\": {{\"from\": {}, \"to\": {}}}", covers.from, covers.to)?;
+    }
+    write!(out, "}}")
+}
+
 fn json_strings<'a>(out: &mut impl Write, items: impl Iterator<Item = String> + 'a) -> fmt::Result {
     json::array(out, items, |out, s| json::string(out, &s))
 }
@@ -80,11 +93,8 @@ fn json_proof(out: &mut impl Write, p: &Proof, root: bool) -> fmt::Result {
         _ => write!(out, "null")?,
     }
     if let Justification::Given(Source { from: Some(cited), .. }) = &p.justification {
-        write!(out, ", \"source\": {{\"name\": ")?;
-        json::string(out, &cited.name)?;
-        write!(out, ", \"citation\": ")?;
-        json::string(out, &cited.citation)?;
-        write!(out, "}}")?;
+        write!(out, ", \"source\": ")?;
+        json_cited(out, cited)?;
     }
     write!(out, ", \"rule\": ")?;
     match &p.justification {
@@ -147,7 +157,7 @@ fn json_why_not(out: &mut impl Write, w: &WhyNot) -> fmt::Result {
             if i > 0 {
                 write!(out, ", ")?;
             }
-            json::string(out, source)?;
+            json_cited(out, source)?;
         }
         write!(out, "]")?;
     }

@@ -63,17 +63,31 @@ pub struct Cited {
     pub name: String,
     /// How to cite it.
     pub citation: String,
+    /// The time points it covers, if it says (SPEC §14).
+    pub covers: Option<crate::time::Interval>,
 }
 
 impl Cited {
     /// The source called `name` as `program` declares it.
     pub fn named(program: &Program, name: &str) -> Cited {
+        let declared = program.source_named(name);
         Cited {
             name: name.to_string(),
-            citation: (program.source_named(name))
-                .map(|s| s.citation.clone())
-                .unwrap_or_default(),
+            citation: declared.map(|s| s.citation.clone()).unwrap_or_default(),
+            covers: declared.and_then(|s| s.covers).and_then(|c| c.interval()),
         }
+    }
+}
+
+impl std::fmt::Display for Cited {
+    /// `atop ("ATOP 5.1"), which covers 1815 to 2018`, as a why-not
+    /// names a source.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.name, Value::Str(self.citation.as_str().into()).quoted())?;
+        if let Some(covers) = self.covers {
+            write!(f, ", which covers {} to {}", covers.from, covers.to)?;
+        }
+        Ok(())
     }
 }
 

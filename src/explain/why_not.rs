@@ -51,9 +51,9 @@ pub struct WhyNot {
     /// Did-you-mean lines for the predicate and the constants.
     pub suggestions: Vec<String>,
     /// The sources that do not cover the time asked about and whose
-    /// facts the predicate rests on, each with its citation and
-    /// coverage: the fact is unknown there, not false (SPEC §14).
-    pub uncovered: Vec<String>,
+    /// facts the predicate rests on: the fact is unknown there, not false
+    /// (SPEC §14).
+    pub uncovered: Vec<super::Cited>,
 }
 
 /// One rule that could have concluded the fact.
