@@ -315,13 +315,13 @@ fn allied_disputes_example_finds_allies_in_a_dispute_in_the_same_year() {
 fn the_knowledge_base_keeps_its_constraints_and_cites_its_sources() {
     let mut engine = engine();
     assert!(engine.violations().unwrap().is_empty());
-    // Azerbaijan in the CSTO would contradict the article.
+    // Turkish arms for Armenia would contradict the article's trade ban.
     let refused = engine
-        .add_source("<entry>", "membership(azerbaijan, csto).")
+        .add_source("<entry>", "arms_supply(turkey, armenia).")
         .unwrap_err();
     assert_eq!(refused.kind(), entente::ErrorKind::Violation);
     assert!(!engine
-        .query("member_of(azerbaijan, csto)")
+        .query("arms_supply(turkey, armenia)")
         .unwrap()
         .0
         .holds());
