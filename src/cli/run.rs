@@ -1,10 +1,11 @@
-//! `entente run FILE...` and `entente query GOAL FILE...`.
+//! `entente run FILE...`, and the commands that ask one question of the
+//! files: `query`, `timeline`, `panel` and `cite`.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, StdoutLock, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use entente::{Config, Engine, Error, ErrorKind};
+use entente::{Config, Engine, Error, ErrorKind, Problem};
 
 use super::progress::Line;
 use super::report;
@@ -109,26 +110,12 @@ fn exit_without_drop(engine: Engine) {
 
 /// `query GOAL FILE...`.
 pub fn query(goal: &str, files: &[PathBuf], format: Format, config: Config) -> ExitCode {
-    let Some((mut engine, warnings)) = load(files, &config) else {
-        return ExitCode::from(1);
-    };
-    let line = Line::watch(&config);
-    let answered = ask(&mut engine, |engine| engine.query(goal));
-    line.finish();
-    match answered {
-        Ok((answers, goal_warnings)) => {
-            report::warnings(&goal_warnings);
-            let mut out = BufWriter::new(std::io::stdout().lock());
-            let written = format::answers(&mut out, format, None, &answers);
-            finish(&mut out, written);
-            exit_without_drop(engine);
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            report::error(&e, warnings);
-            ExitCode::from(1)
-        }
-    }
+    answer_one(
+        files,
+        &config,
+        |engine| engine.query(goal),
+        |out, answers| written(format::answers(out, format, None, answers)),
+    )
 }
 
 /// `panel GOAL --from T1 --to T2 FILE...`: the goal's answers at every
@@ -141,64 +128,39 @@ pub fn panel(
     format: Format,
     config: Config,
 ) -> ExitCode {
-    let Some((mut engine, warnings)) = load(files, &config) else {
-        return ExitCode::from(1);
-    };
-    let line = Line::watch(&config);
-    let made = ask(&mut engine, |engine| engine.panel(goal, from, to));
-    line.finish();
-    match made {
-        Ok((panel, goal_warnings)) => {
-            report::warnings(&goal_warnings);
+    answer_one(
+        files,
+        &config,
+        |engine| engine.panel(goal, from, to),
+        |out, panel| {
             if panel.variables.iter().any(|v| v == time_column) {
                 eprintln!(
                     "entente: the goal has a variable `{time_column}`, the time column's name; choose another with --time-column"
                 );
-                return ExitCode::from(2);
+                return Ok(ExitCode::from(2));
             }
-            let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            let written = format::panel(&mut out, format, &panel, time_column);
-            finish(&mut out, written);
-            exit_without_drop(engine);
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            report::error(&e, warnings);
-            ExitCode::from(1)
-        }
-    }
+            written(format::panel(out, format, panel, time_column))
+        },
+    )
 }
 
 /// `cite GOAL FILE...`: the sources the answers rest on.
 pub fn cite(goal: &str, files: &[PathBuf], bib: bool, config: Config) -> ExitCode {
-    let Some((mut engine, warnings)) = load(files, &config) else {
-        return ExitCode::from(1);
-    };
-    let line = Line::watch(&config);
-    let cited = ask(&mut engine, |engine| engine.cite(goal));
-    line.finish();
-    match cited {
-        Ok((citations, goal_warnings)) => {
-            report::warnings(&goal_warnings);
-            let mut out = BufWriter::new(std::io::stdout().lock());
-            let written = format::citations(&mut out, bib, &citations);
-            finish(&mut out, written);
-            if citations.unsourced > 0 {
-                eprintln!(
-                    "entente: {} given fact{} the answers rest on name{} no source",
-                    citations.unsourced,
-                    if citations.unsourced == 1 { "" } else { "s" },
-                    if citations.unsourced == 1 { "s" } else { "" },
-                );
+    answer_one(
+        files,
+        &config,
+        |engine| engine.cite(goal),
+        |out, citations| {
+            format::citations(out, bib, citations)?;
+            let n = citations.unsourced;
+            if n > 0 {
+                out.flush()?;
+                let (s, verb) = if n == 1 { ("", "names") } else { ("s", "name") };
+                eprintln!("entente: {n} given fact{s} the answers rest on {verb} no source");
             }
-            exit_without_drop(engine);
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            report::error(&e, warnings);
-            ExitCode::from(1)
-        }
-    }
+            Ok(ExitCode::SUCCESS)
+        },
+    )
 }
 
 /// How `timeline` lists what it found.
@@ -221,37 +183,71 @@ pub fn timeline(
     config: Config,
 ) -> ExitCode {
     let explain = shape == TimelineShape::Explained;
-    let Some((mut engine, warnings)) = load(files, &config) else {
+    answer_one(
+        files,
+        &config,
+        |engine| {
+            if explain {
+                let (answers, boundaries, warnings) = engine.timeline_explained(goal)?;
+                Ok(((answers, Some(boundaries)), warnings))
+            } else {
+                let (answers, warnings) = engine.timeline(goal)?;
+                Ok(((answers, None), warnings))
+            }
+        },
+        |out, (answers, boundaries)| {
+            written(match shape {
+                TimelineShape::ByTime => format::timeline_by_time(out, answers),
+                _ => format::timeline(out, format, answers, boundaries.as_deref()),
+            })
+        },
+    )
+}
+
+/// One question of a command: loads the files, asks (evaluating first
+/// when the question needs it), prints the goal's warnings, and writes
+/// the answer to stdout with `write`, which says how the command exits;
+/// the errors of any step are reported, exit 1.
+fn answer_one<T>(
+    files: &[PathBuf],
+    config: &Config,
+    question: impl FnMut(&mut Engine) -> Result<(T, Vec<Problem>), Error>,
+    write: impl FnOnce(&mut BufWriter<StdoutLock<'static>>, &T) -> std::io::Result<ExitCode>,
+) -> ExitCode {
+    let Some((mut engine, warnings)) = load(files, config) else {
         return ExitCode::from(1);
     };
-    let line = Line::watch(&config);
-    let answered = ask(&mut engine, |engine| {
-        if explain {
-            let (answers, boundaries, warnings) = engine.timeline_explained(goal)?;
-            Ok((answers, Some(boundaries), warnings))
-        } else {
-            let (answers, warnings) = engine.timeline(goal)?;
-            Ok((answers, None, warnings))
-        }
-    });
+    let line = Line::watch(config);
+    let asked = ask(&mut engine, question);
     line.finish();
-    match answered {
-        Ok((answers, boundaries, goal_warnings)) => {
+    match asked {
+        Ok((answer, goal_warnings)) => {
             report::warnings(&goal_warnings);
-            let mut out = BufWriter::new(std::io::stdout().lock());
-            let written = match shape {
-                TimelineShape::ByTime => format::timeline_by_time(&mut out, &answers),
-                _ => format::timeline(&mut out, format, &answers, boundaries.as_deref()),
+            let mut out = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+            let code = match write(&mut out, &answer) {
+                Ok(code) => {
+                    finish(&mut out, Ok(()));
+                    code
+                }
+                // A closed pipe (`entente panel ... | head`) is no failure.
+                Err(e) => {
+                    finish(&mut out, Err(e));
+                    ExitCode::SUCCESS
+                }
             };
-            finish(&mut out, written);
             exit_without_drop(engine);
-            ExitCode::SUCCESS
+            code
         }
         Err(e) => {
             report::error(&e, warnings);
             ExitCode::from(1)
         }
     }
+}
+
+/// A write's result as a command's: success once written.
+fn written(result: std::io::Result<()>) -> std::io::Result<ExitCode> {
+    result.map(|()| ExitCode::SUCCESS)
 }
 
 /// Asks a question of the engine, evaluating the program first when the
