@@ -118,22 +118,47 @@ impl Engine {
         plan.show(&interner).to_string()
     }
 
-    /// The program in canonical form: every fact (by predicate, in the
-    /// order read), every rule as written (on one line), then the imports
-    /// with their files' paths resolved, so that loading it gives the
-    /// same model.
+    /// The program in canonical form: the sources declared, every fact
+    /// (by predicate, in the order read, grouped under `from` lines by
+    /// source), every rule as written (on one line), the imports with
+    /// their files' paths resolved, then the constraints, so that loading
+    /// it gives the same model, sources and constraints.
     pub fn program_text(&self) -> String {
         let mut text = String::new();
-        let facts = &self.program.facts;
-        for fact in facts.iter() {
-            let stated = Fact {
-                predicate: fact.name().to_string(),
-                args: facts.values(fact),
-            };
-            match self.program.when(fact.span()) {
-                Some(w) => text.push_str(&format!("{stated} {}.\n", When::words(w.from, w.to))),
-                None => text.push_str(&format!("{stated}.\n")),
+        let mut declared: Vec<&str> = Vec::new();
+        for source in &self.program.sources {
+            if !declared.contains(&&*source.name.text) {
+                declared.push(&source.name.text);
+                text.push_str(&format!("{}\n", Statement::Source(source.clone())));
             }
+        }
+        // Facts without a source first, then each source's under its
+        // `from` line (a `from` line has no end but the next one).
+        let facts = &self.program.facts;
+        let mut stated: Vec<(Option<&str>, String)> = (facts.iter())
+            .map(|fact| {
+                let stated = Fact {
+                    predicate: fact.name().to_string(),
+                    args: facts.values(fact),
+                };
+                let line = match self.program.when(fact.span()) {
+                    Some(w) => format!("{stated} {}.\n", When::words(w.from, w.to)),
+                    None => format!("{stated}.\n"),
+                };
+                let source = self.program.source_of(fact.span(), &self.sources);
+                (source.map(|name| &*name.text), line)
+            })
+            .collect();
+        stated.sort_by_key(|(source, _)| *source);
+        let mut section = None;
+        for (source, line) in stated {
+            if source != section {
+                if let Some(name) = source {
+                    text.push_str(&format!("from {name}.\n"));
+                }
+                section = source;
+            }
+            text.push_str(&line);
         }
         // Rules as the user wrote them (`if`/`and` or `:-`/`,`, as
         // `:rules` shows them), each on one line without its comments.
@@ -145,6 +170,10 @@ impl Engine {
             let mut statement = import.import.clone();
             statement.path = import.path.display().to_string();
             text.push_str(&format!("{}\n", Statement::Import(statement)));
+        }
+        for constraint in &self.program.constraints {
+            text.push_str(&source_at(&self.sources, constraint.span).text);
+            text.push('\n');
         }
         text
     }
