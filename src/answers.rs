@@ -167,10 +167,12 @@ impl Answers {
     /// 2019.` over every time (nothing when it is known everywhere).
     pub fn unknown_when(&self) -> Option<Option<Validity>> {
         let unknown = self.unknown.as_ref()?;
+        let ground = self.variables.is_empty();
         let Some(when) = &unknown.when else {
-            return Some(None);
+            // At a time point, a goal without variables that holds is known.
+            return (!ground || self.rows.is_empty()).then_some(None);
         };
-        let when = match (self.variables.is_empty(), self.validities.first()) {
+        let when = match (ground, self.validities.first()) {
             (true, Some(holds)) => when.minus(holds),
             _ => when.clone(),
         };

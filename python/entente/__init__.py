@@ -19,7 +19,7 @@ from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
 
 from . import errors
 from ._entente import Core, __version__
-from ._results import Answers, Change, Explanation, Graph, Panel, Timeline, columns_of
+from ._results import Answers, Change, Explanation, Graph, Panel, Timeline, Unknown, columns_of
 from .errors import (
     CheckError,
     DataError,
@@ -35,6 +35,7 @@ __all__ = [
     "Answers",
     "Timeline",
     "Panel",
+    "Unknown",
     "Change",
     "Explanation",
     "Graph",
@@ -136,9 +137,9 @@ class Engine:
     def query(self, goal: str, at: Optional[int] = None) -> Answers:
         """The answers to ``goal`` (``"supports(turkey, Who)"``), at time
         point ``at`` or over every time."""
-        variables, columns, count, validity, _, warned = self._core.query(goal, at)
+        variables, columns, count, validity, _, warned, unknown = self._core.query(goal, at)
         _warn(warned)
-        return Answers(goal, variables, columns_of(columns), validity, count)
+        return Answers(goal, variables, columns_of(columns), validity, count, _unknown(unknown))
 
     def holds(self, goal: str, at: Optional[int] = None) -> bool:
         """Whether ``goal`` has an answer (at ``at``, or at some time)."""
@@ -165,9 +166,9 @@ class Engine:
 
     def timeline(self, goal: str) -> Timeline:
         """Each answer of ``goal`` with the intervals in which it holds."""
-        variables, columns, _, _, intervals, warned = self._core.timeline(goal)
+        variables, columns, _, _, intervals, warned, unknown = self._core.timeline(goal)
         _warn(warned)
-        return Timeline(goal, variables, columns_of(columns), intervals)
+        return Timeline(goal, variables, columns_of(columns), intervals, _unknown(unknown))
 
     def panel(self, goal: str, start: int, end: int, time_column: str = "t") -> Panel:
         """The answers of ``goal`` at every time point from ``start`` to
@@ -203,6 +204,14 @@ class Engine:
 
     def __repr__(self) -> str:
         return "<entente.Engine>"
+
+
+def _unknown(native: Optional[Tuple[List[str], Optional[str]]]) -> Optional[Unknown]:
+    """Where the goal is unknown, as the native module says it."""
+    if native is None:
+        return None
+    sources, when = native
+    return Unknown(sources, when)
 
 
 def load_ipython_extension(ipython) -> None:

@@ -15,6 +15,7 @@ Table = Tuple[
     Optional[List[str]],
     Optional[List[List[Interval]]],
     List[str],
+    Optional[Tuple[List[str], Optional[str]]],
 ]
 
 class Core:

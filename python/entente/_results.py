@@ -69,6 +69,24 @@ def _interval_text(interval: Interval) -> str:
     return f"from {start} to {end}"
 
 
+class Unknown:
+    """Where a goal's answer is unknown (SPEC §14): it reads facts of
+    ``sources`` that do not cover the time asked about; ``when`` says at
+    which points (``"since 2019"``), or is ``None`` for an answer at one
+    time point. The answers given hold whatever those facts are."""
+
+    def __init__(self, sources: List[str], when: Optional[str]) -> None:
+        self.sources = sources
+        self.when = when
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Unknown) and (self.sources, self.when) == (other.sources, other.when)
+
+    def __repr__(self) -> str:
+        where = f" {self.when}" if self.when else ""
+        return f"<unknown{where}: not covered by {', '.join(self.sources)}>"
+
+
 class Answers:
     """The answers to a query: iterate for one dict per answer (variable
     to value), ``len()`` for how many, ``bool()`` for whether the goal
@@ -83,12 +101,15 @@ class Answers:
         columns: List[Sequence[Value]],
         validity: Optional[List[str]],
         count: int,
+        unknown: Optional[Unknown] = None,
     ) -> None:
         self.goal = goal
         self.variables = variables
         self._columns = columns
         self.validity = validity
         self._count = count
+        #: Where the goal is unknown (a source's coverage), else ``None``.
+        self.unknown = unknown
 
     def __len__(self) -> int:
         return self._count
@@ -125,16 +146,24 @@ class Answers:
         return [[c[i] for c in columns] for i in range(self._count)]
 
     def __str__(self) -> str:
+        unknown = None
+        if self.unknown is not None:
+            unknown = f"unknown {self.unknown.when}." if self.unknown.when else "unknown."
         if not self.variables:
-            return "true." if self else "false."
-        if not self:
-            return "no answers."
-        lines = []
-        for i, row in enumerate(self):
-            line = ", ".join(f"{k} = {v}" for k, v in row.items())
-            if self.validity is not None and self.validity[i] != "always":
-                line += f" {self.validity[i]}"
-            lines.append(line)
+            if unknown and not self:
+                return unknown
+            lines = ["true." if self else "false."]
+        elif not self:
+            return unknown or "no answers."
+        else:
+            lines = []
+            for i, row in enumerate(self):
+                line = ", ".join(f"{k} = {v}" for k, v in row.items())
+                if self.validity is not None and self.validity[i] != "always":
+                    line += f" {self.validity[i]}"
+                lines.append(line)
+        if unknown:
+            lines.append(unknown)
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -143,7 +172,8 @@ class Answers:
 
     def _repr_html_(self) -> str:
         if not self.variables:
-            return f"<p><code>{html.escape(self.goal)}</code>: {'true' if self else 'false'}</p>"
+            said = "true" if self else ("unknown" if self.unknown else "false")
+            return f"<p><code>{html.escape(self.goal)}</code>: {said}</p>"
         return _html_table(list(self.columns()), self._rows(), "no answers")
 
 
@@ -159,11 +189,14 @@ class Timeline:
         variables: List[str],
         columns: List[Sequence[Value]],
         intervals: List[List[Interval]],
+        unknown: Optional[Unknown] = None,
     ) -> None:
         self.goal = goal
         self.variables = variables
         self._columns = columns
         self.intervals = intervals
+        #: Where the goal is unknown (a source's coverage), else ``None``.
+        self.unknown = unknown
 
     def __len__(self) -> int:
         return len(self.intervals)

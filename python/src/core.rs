@@ -30,7 +30,8 @@ type Changed = (Vec<String>, Vec<String>, Vec<String>);
 /// Answers as data: variables, one column per variable (values.rs), how
 /// many answers, and when each answer holds as text (over every time of a
 /// program that says when facts hold) or as intervals (`None` for an open
-/// end), and warnings.
+/// end), warnings, and where the goal is unknown (SPEC §14): the sources
+/// that do not cover, and when as text (`None` at a time point).
 type Table<'py> = (
     Vec<String>,
     Vec<(&'static str, Bound<'py, PyAny>)>,
@@ -38,6 +39,7 @@ type Table<'py> = (
     Option<Vec<String>>,
     Option<Vec<Vec<(Option<i64>, Option<i64>)>>>,
     Vec<String>,
+    Option<(Vec<String>, Option<String>)>,
 );
 
 /// A panel as data: variables, a column per variable, the time points,
@@ -439,6 +441,9 @@ fn table<'py>(
         texts,
         spans,
         rendered(warnings),
+        (answers.unknown.as_ref())
+            .zip(answers.unknown_when())
+            .map(|(unknown, when)| (unknown.sources.clone(), when.map(|w| w.to_string()))),
     ))
 }
 

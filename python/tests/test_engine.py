@@ -183,3 +183,23 @@ def test_proofs_name_sources_and_constraints_refuse_changes():
         kb.add_rules("treaty(a, b).")
     assert refused.value.code == "entente::violation"
     assert not kb.holds("treaty(a, b)")
+
+
+def test_answers_say_where_a_source_does_not_cover():
+    kb = entente.Engine()
+    kb.load_source(
+        'source atop "ATOP 5.1" covers 1815 to 2018.\nfrom atop.\nally(armenia, russia).\n'
+        "allied(X) if ally(X, _).\n",
+        name="kb",
+    )
+    unknown = kb.query("allied(azerbaijan)", at=2020)
+    assert not unknown and unknown.unknown == entente.Unknown(["atop"], None)
+    assert str(unknown) == "unknown."
+    assert kb.query("allied(azerbaijan)", at=2010).unknown is None
+    assert str(kb.query("allied(azerbaijan)", at=2010)) == "false."
+    known = kb.query("allied(armenia)", at=2020)
+    assert known and known.unknown is None and str(known) == "true."
+    more = kb.query("allied(X)", at=2020)
+    assert list(more) == [{"X": "armenia"}] and str(more) == "X = armenia\nunknown."
+    timeline = kb.timeline("allied(X)")
+    assert timeline.unknown == entente.Unknown(["atop"], "until 1814, since 2019")
