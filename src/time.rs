@@ -167,6 +167,13 @@ impl Validity {
         left
     }
 
+    /// The points of `self` inside `interval`.
+    pub fn within(&self, interval: Interval) -> Validity {
+        (self.intervals.iter())
+            .filter_map(|i| Interval::new(i.from.max(interval.from), i.to.min(interval.to)))
+            .collect()
+    }
+
     /// The first time point, if any (may be [`NEVER_BEFORE`]).
     pub fn first(&self) -> Option<Time> {
         self.intervals.first().map(|i| i.from)

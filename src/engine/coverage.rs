@@ -129,7 +129,7 @@ impl Engine {
                 }
             };
             for (all, v) in certain.iter_mut().zip(kept) {
-                for i in within(&v, stretch).intervals() {
+                for i in v.within(stretch).intervals() {
                     all.add(*i);
                 }
             }
@@ -155,14 +155,19 @@ impl Engine {
         Ok(out)
     }
 
-    /// The predicates uncertain at `t`, each with the uncovered sources
-    /// it rests on (empty when every source covers `t`).
-    pub fn uncertain_at(&self, t: Time) -> HashMap<String, Vec<String>> {
+    /// `range` cut where some source's coverage starts or ends, each
+    /// stretch with the predicates uncertain there (one stretch, with
+    /// none, when no source says what it covers).
+    pub(super) fn stretches_within(&self, range: Interval) -> Vec<(Interval, HashSet<String>)> {
         let Some(covered) = self.covered() else {
-            return HashMap::new();
+            return vec![(range, HashSet::new())];
         };
-        (covered.uncertain_at(t, &self.program).into_iter())
-            .map(|(p, s)| (p, s.into_iter().collect()))
+        (covered.stretches().into_iter())
+            .filter_map(|s| Interval::new(s.from.max(range.from), s.to.min(range.to)))
+            .map(|stretch| {
+                let uncertain = covered.uncertain_at(stretch.from, &self.program);
+                (stretch, uncertain.into_keys().collect())
+            })
             .collect()
     }
 
@@ -238,21 +243,10 @@ impl Engine {
     /// rule concludes what the query reads), or the program without the
     /// unsafe rules.
     fn certain_program(&self, query: &Query, uncertain: &Uncertain) -> Certain {
-        let mut unsafe_query = false;
-        for_each_atom(&query.body, &mut |a, how| {
-            unsafe_query |=
-                how != Occurrence::Positive && uncertain.contains_key(&*a.predicate.text);
-        });
-        if unsafe_query {
+        if negates_any(&query.body, uncertain) {
             return Certain::Nothing;
         }
-        let is_unsafe = |rule: &crate::ast::Rule| {
-            let mut found = false;
-            for_each_atom(&rule.body, &mut |a, how| {
-                found |= how != Occurrence::Positive && uncertain.contains_key(&*a.predicate.text);
-            });
-            found
-        };
+        let is_unsafe = |rule: &crate::ast::Rule| negates_any(&rule.body, uncertain);
         // The predicates the query depends on.
         let mut needed = reads(&query.body);
         loop {
@@ -370,6 +364,15 @@ impl Covered {
     }
 }
 
+/// Does the body read one of `uncertain` under `not` or in an aggregate?
+fn negates_any(body: &[crate::ast::Literal], uncertain: &Uncertain) -> bool {
+    let mut found = false;
+    for_each_atom(body, &mut |a, how| {
+        found |= how != Occurrence::Positive && uncertain.contains_key(&*a.predicate.text);
+    });
+    found
+}
+
 /// The predicates a body reads, under `not` and in aggregates too.
 fn reads(body: &[crate::ast::Literal]) -> HashSet<String> {
     let mut out = HashSet::new();
@@ -386,10 +389,4 @@ fn touched(reads: &HashSet<String>, uncertain: &Uncertain) -> BTreeSet<String> {
         .flatten()
         .cloned()
         .collect()
-}
-
-/// The part of `v` inside `stretch`.
-fn within(v: &Validity, stretch: Interval) -> Validity {
-    let outside = Validity::always().minus(&std::iter::once(stretch).collect());
-    v.minus(&outside)
 }

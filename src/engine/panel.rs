@@ -72,7 +72,7 @@ impl Engine {
             at: None,
             ..config.clone()
         };
-        let variables = goal_variables(&query.body);
+        let variables = super::time::answer_variables(&query);
         let mut rows: BTreeMap<RowKey, Validity> = BTreeMap::new();
         if let Some(range) = Interval::new(from, to) {
             // Each stretch's known literals; each distinct set is asked
@@ -139,7 +139,7 @@ impl Engine {
                         .map(|v| answers.variables.iter().position(|a| a == v))
                         .collect();
                     for (i, values) in answers.rows.iter().enumerate() {
-                        let held = within(&answers.validity(i).unwrap_or_default(), stretch);
+                        let held = answers.validity(i).unwrap_or_default().within(stretch);
                         if held.is_never() {
                             continue;
                         }
@@ -164,27 +164,6 @@ impl Engine {
             },
             warnings,
         ))
-    }
-
-    /// The range cut where some source's coverage starts or ends, each
-    /// stretch with the predicates uncertain there.
-    fn stretches_within(&self, range: Interval) -> Vec<(Interval, HashSet<String>)> {
-        let mut cuts: Vec<Time> = (self.program.sources.iter())
-            .filter_map(|s| s.covers.and_then(|c| c.interval()))
-            .flat_map(|c| [c.from, c.to.saturating_add(1)])
-            .filter(|&t| range.from < t && t <= range.to)
-            .collect();
-        cuts.sort_unstable();
-        cuts.dedup();
-        let mut out = Vec::new();
-        let mut from = range.from;
-        for cut in cuts.into_iter().chain([range.to.saturating_add(1)]) {
-            let stretch = Interval { from, to: cut - 1 };
-            let uncertain = self.uncertain_at(from).into_keys().collect();
-            out.push((stretch, uncertain));
-            from = cut;
-        }
-        out
     }
 }
 
@@ -290,30 +269,6 @@ fn bound_only(body: &[Literal], mut known: Vec<usize>) -> Vec<usize> {
             return known;
         }
     }
-}
-
-/// The goal's named variables, in order of first appearance (what its
-/// answers have): an aggregate's result, not its inner variables.
-fn goal_variables(body: &[Literal]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut add = |name: &str| {
-        if !name.starts_with('_') && !out.iter().any(|o| o == name) {
-            out.push(name.to_string());
-        }
-    };
-    for literal in body {
-        match literal {
-            Literal::Aggregate(agg) => add(&agg.result.name),
-            other => other.for_each_var(&mut |v| add(&v.name)),
-        }
-    }
-    out
-}
-
-/// The part of `v` inside `stretch`.
-fn within(v: &Validity, stretch: Interval) -> Validity {
-    let outside = Validity::always().minus(&std::iter::once(stretch).collect());
-    v.minus(&outside)
 }
 
 impl Panel {

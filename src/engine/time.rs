@@ -189,7 +189,7 @@ fn goal_name(i: usize) -> String {
 
 /// A query's named variables, in order of first appearance: its answers'
 /// columns.
-fn answer_variables(query: &Query) -> Vec<String> {
+pub(super) fn answer_variables(query: &Query) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for literal in &query.body {
         let mut add = |v: &crate::ast::Var| {
