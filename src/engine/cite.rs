@@ -5,11 +5,9 @@
 use std::collections::HashMap;
 
 use super::Engine;
-use crate::ast::{name_wildcards, Literal, Query};
 use crate::error::Error;
 use crate::eval::Config;
 use crate::explain::{Cited, Justification, Proof};
-use crate::value::Value;
 
 /// A source the answers rest on.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,30 +54,10 @@ impl Engine {
     ) -> Result<(Citations, Vec<crate::error::Problem>), Error> {
         let (query, sources) = self.parse_goal("<goal>", goal)?;
         let warnings = self.check_goal(&query, &sources)?;
-        let query = Query {
-            body: name_wildcards(&query.body),
-            ..query
-        };
-        let answers = self.answer(&query, &sources, config)?;
         let mut given: HashMap<String, Option<String>> = HashMap::new();
-        for (i, row) in answers.rows.iter().enumerate() {
-            let values: HashMap<String, Value> = (answers.variables.iter().cloned())
-                .zip(row.iter().cloned())
-                .collect();
-            let at = match answers.validities.get(i) {
-                Some(v) if self.is_temporal() => Some(self.point_in(v, config)?),
-                _ => config.at,
-            };
-            let config = Config {
-                at,
-                ..config.clone()
-            };
-            for literal in &query.body {
-                if let Literal::Positive(atom) = literal {
-                    if let Some(proof) = self.premise(atom, &values, &config)? {
-                        leaves(&proof, &mut given);
-                    }
-                }
+        for instance in self.instances(&query, &sources, config)? {
+            for proof in &instance.premises {
+                leaves(proof, &mut given);
             }
         }
         let mut cited: Vec<Citation> = Vec::new();

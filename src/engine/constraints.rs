@@ -14,6 +14,7 @@ use crate::eval::Config;
 use crate::explain::{source_at, substitute_atom, Proof, Source};
 use crate::fact::Fact;
 use crate::json;
+use crate::source::Sources;
 use crate::time::Validity;
 use crate::value::Value;
 
@@ -61,52 +62,72 @@ impl Engine {
     pub fn violations_with(&self, config: &Config) -> Result<Vec<Violation>, Error> {
         let mut violations = Vec::new();
         for (index, constraint) in self.program.constraints.iter().enumerate() {
-            let query = Query {
-                body: name_wildcards(&constraint.body),
-                ..constraint.clone()
-            };
-            let answers = self.answer(&query, &self.sources, config)?;
-            for (i, row) in answers.rows.iter().enumerate() {
-                let values: HashMap<String, Value> = (answers.variables.iter().cloned())
-                    .zip(row.iter().cloned())
-                    .collect();
-                let validity = answers.validities.get(i).cloned();
-                // Over time, the premises are shown where the instance
-                // first holds.
-                let at = match &validity {
-                    Some(v) if self.is_temporal() => Some(self.point_in(v, config)?),
-                    _ => config.at,
-                };
-                let config = Config {
-                    at,
-                    ..config.clone()
-                };
-                let mut premises = Vec::new();
-                let mut absent = Vec::new();
-                for literal in &query.body {
-                    match literal {
-                        Literal::Positive(atom) => {
-                            if let Some(proof) = self.premise(atom, &values, &config)? {
-                                premises.push(proof);
-                            }
-                        }
-                        Literal::Negative(atom) => absent.push(substitute_atom(atom, &values)),
-                        _ => {}
-                    }
-                }
+            for instance in self.instances(constraint, &self.sources, config)? {
                 violations.push(Violation {
                     constraint: source_at(&self.sources, constraint.span),
-                    bindings: (answers.variables.iter().cloned())
-                        .zip(row.iter().cloned())
-                        .collect(),
-                    validity: validity.filter(|v| !v.is_always() || self.is_temporal()),
-                    premises,
-                    absent,
+                    bindings: instance.bindings,
+                    validity: (instance.validity).filter(|v| !v.is_always() || self.is_temporal()),
+                    premises: instance.premises,
+                    absent: instance.absent,
                     index,
                 });
             }
         }
         Ok(violations)
+    }
+
+    /// Each answer of `query`'s body (its wildcards named, so that every
+    /// premise is a fact), with the proof of each positive premise (over
+    /// time, at a point where the answer holds) and its negated premises
+    /// with their values: what a violation shows, and what `cite` reads
+    /// the sources from.
+    pub(super) fn instances(
+        &self,
+        query: &Query,
+        sources: &Sources,
+        config: &Config,
+    ) -> Result<Vec<Instance>, Error> {
+        let query = Query {
+            body: name_wildcards(&query.body),
+            ..query.clone()
+        };
+        let answers = self.answer(&query, sources, config)?;
+        let mut instances = Vec::new();
+        for (i, row) in answers.rows.iter().enumerate() {
+            let bindings: Vec<(String, Value)> = (answers.variables.iter().cloned())
+                .zip(row.iter().cloned())
+                .collect();
+            let values: HashMap<String, Value> = bindings.iter().cloned().collect();
+            let validity = answers.validities.get(i).cloned();
+            let at = match &validity {
+                Some(v) if self.is_temporal() => Some(self.point_in(v, config)?),
+                _ => config.at,
+            };
+            let config = Config {
+                at,
+                ..config.clone()
+            };
+            let mut premises = Vec::new();
+            let mut absent = Vec::new();
+            for literal in &query.body {
+                match literal {
+                    Literal::Positive(atom) => {
+                        if let Some(proof) = self.premise(atom, &values, &config)? {
+                            premises.push(proof);
+                        }
+                    }
+                    Literal::Negative(atom) => absent.push(substitute_atom(atom, &values)),
+                    _ => {}
+                }
+            }
+            instances.push(Instance {
+                bindings,
+                validity,
+                premises,
+                absent,
+            });
+        }
+        Ok(instances)
     }
 
     /// The violations as one error (`entente::violation`, a problem per
@@ -184,7 +205,7 @@ impl Engine {
     }
 
     /// The proof of a positive premise with `values` put in.
-    pub(super) fn premise(
+    fn premise(
         &self,
         atom: &Atom,
         values: &HashMap<String, Value>,
@@ -216,6 +237,14 @@ impl Engine {
             Explanation::DoesNotHold(_) => None,
         })
     }
+}
+
+/// An answer of a body with its premises' proofs ([`Engine::instances`]).
+pub(super) struct Instance {
+    pub(super) bindings: Vec<(String, Value)>,
+    pub(super) validity: Option<Validity>,
+    pub(super) premises: Vec<Proof>,
+    pub(super) absent: Vec<String>,
 }
 
 /// A violation told apart from others: its constraint's place and text,
