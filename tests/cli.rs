@@ -670,3 +670,77 @@ fn fmt_rewrites_files_checks_them_and_leaves_broken_ones_alone() {
     assert_eq!(stdout(&out), "p(a).\nq(b).\n");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `panel` and `cite` as a user runs them: unit-year rows with an empty
+/// field where a source does not cover, the sources behind answers, and a
+/// time column that clashes with a variable refused as bad usage.
+#[test]
+fn panel_and_cite_as_processes() {
+    let dir = std::env::temp_dir().join(format!("entente-cli-panel-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("kb.rules");
+    std::fs::write(
+        &file,
+        "source mid \"MID 5.0\" covers 1816 to 2014.\n\
+         state(a). state(b).\n\
+         from mid.\n\
+         dispute(a, b) in 2014.\n\
+         fought(X, Y, 1) if dispute(X, Y).\n\
+         fought(X, Y, 0) if state(X), state(Y), X != Y, not dispute(X, Y).\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let goal = "state(X), state(Y), X != Y, fought(X, Y, F)";
+    let out = entente(&[
+        "panel",
+        goal,
+        file,
+        "--from",
+        "2014",
+        "--to",
+        "2015",
+        "--time-column",
+        "year",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "X,Y,F,year\na,b,1,2014\nb,a,0,2014\na,b,,2015\nb,a,,2015\n"
+    );
+    let out = entente(&[
+        "panel", goal, file, "--from", "2015", "--to", "2015", "--format", "json",
+    ]);
+    assert_eq!(
+        stdout(&out),
+        "[\n{\"X\": \"a\", \"Y\": \"b\", \"F\": null, \"t\": 2015},\n{\"X\": \"b\", \"Y\": \"a\", \"F\": null, \"t\": 2015}\n]\n"
+    );
+    let out = entente(&[
+        "panel",
+        goal,
+        file,
+        "--from",
+        "2014",
+        "--to",
+        "2014",
+        "--time-column",
+        "F",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = entente(&["cite", "fought(a, b, F)", file, "--at", "2014"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "mid: MID 5.0 (covers 1816 to 2014; 1 fact)\n");
+    let out = entente(&[
+        "cite",
+        "fought(a, b, F)",
+        file,
+        "--at",
+        "2014",
+        "--format",
+        "bib",
+    ]);
+    assert_eq!(
+        stdout(&out),
+        "@misc{mid,\n  title = {MID 5.0},\n  note = {covers 1816 to 2014; 1 fact},\n}\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
