@@ -377,6 +377,20 @@ pub enum EvalError {
         #[label("this rule passed the limit")]
         span: Span,
     },
+    /// The `dd` engine's workers could not run: a process of the cluster
+    /// could not be reached, or a worker stopped.
+    #[error("the dataflow could not run: {message}")]
+    #[diagnostic(
+        code(entente::cluster),
+        help("every process of a cluster must start with the same program, the same hosts file and its own `--process`")
+    )]
+    Cluster {
+        /// What timely dataflow said.
+        message: String,
+        /// A rule of the program run.
+        #[label("running this program")]
+        span: Span,
+    },
 }
 
 impl EvalError {

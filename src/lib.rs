@@ -139,6 +139,8 @@ pub use engine::{
     PredicateChanges, PredicateInfo, Update, VariableAt, Violation, WhatIf,
 };
 pub use error::{render, Error, ErrorKind, GraphError, Limit, Location, Problem, Worded};
+#[cfg(feature = "dd")]
+pub use eval::Cluster;
 pub use eval::{CancelToken, Clock, Config, Progress, ProgressReport, StratumStats};
 pub use explain::{
     AggregateNote, Attempt, Cited, Derivation, Failure, Indented, Justification, Proof, Source,

@@ -12,8 +12,10 @@ use std::sync::Arc;
 /// Words that cannot be symbols, so a string with this text prints quoted.
 pub const KEYWORDS: [&str; 6] = ["if", "and", "not", "include", "import", "from"];
 
-/// A constant.
+/// A constant. (The `dd` engine's workers send values to one another,
+/// so there they serialize.)
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "dd", derive(serde::Serialize, serde::Deserialize))]
 pub enum Value {
     /// A 64-bit signed integer.
     Int(i64),

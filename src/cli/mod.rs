@@ -4,6 +4,7 @@
 //! (clap's own exit code for usage errors).
 
 mod check;
+mod cluster;
 mod explain;
 mod fmt;
 mod graph;
@@ -49,6 +50,8 @@ enum Command {
         format: Format,
         #[command(flatten)]
         budget: Budget,
+        #[command(flatten)]
+        engine: cluster::EngineArgs,
         /// Print per-stratum rounds, facts and times on stderr.
         #[arg(long)]
         stats: bool,
@@ -70,6 +73,8 @@ enum Command {
         output: Option<PathBuf>,
         #[command(flatten)]
         budget: Budget,
+        #[command(flatten)]
+        engine: cluster::EngineArgs,
     },
     /// Draw the facts of predicates as a network: the first two arguments
     /// are the nodes, the rest label the line; one colour per predicate.
@@ -105,6 +110,8 @@ enum Command {
         format: Format,
         #[command(flatten)]
         budget: Budget,
+        #[command(flatten)]
+        engine: cluster::EngineArgs,
     },
     /// Write a goal's answers at every time point of a range, one row per
     /// answer and point (unit-year data for statistics packages); where a
@@ -198,6 +205,8 @@ enum Command {
         by_time: bool,
         #[command(flatten)]
         budget: Budget,
+        #[command(flatten)]
+        engine: cluster::EngineArgs,
     },
     /// Print a completion script for a shell.
     Completions {
@@ -280,6 +289,23 @@ impl Budget {
     }
 }
 
+/// The settings of a command that can run on the `dd` engine; options
+/// that do not fit are a usage error. A process of a cluster other than
+/// process 0 prints nothing.
+fn evaluating(budget: &Budget, engine: &cluster::EngineArgs) -> Config {
+    match engine.apply(budget.config()) {
+        Ok(config) => {
+            if engine.process() != 0 {
+                cluster::quiet_stdout();
+            }
+            config
+        }
+        Err(message) => Cli::command()
+            .error(clap::error::ErrorKind::ArgumentConflict, message)
+            .exit(),
+    }
+}
+
 /// What `entente explain --format` asks for.
 fn explain_shape(format: Option<&str>, output: Option<&Path>) -> explain::Shape {
     let extension = output.and_then(Path::extension).and_then(|e| e.to_str());
@@ -328,6 +354,7 @@ pub fn main() -> ExitCode {
             derived,
             format,
             budget,
+            engine,
             stats,
         } => run::run(
             &files,
@@ -335,7 +362,7 @@ pub fn main() -> ExitCode {
                 all,
                 derived,
                 format,
-                config: budget.config(),
+                config: evaluating(&budget, &engine),
                 stats,
             },
         ),
@@ -345,12 +372,13 @@ pub fn main() -> ExitCode {
             format,
             output,
             budget,
+            engine,
         } => explain::run(
             &fact,
             &files,
             explain_shape(format.as_deref(), output.as_deref()),
             output.as_deref(),
-            budget.config(),
+            evaluating(&budget, &engine),
         ),
         Command::Graph {
             arguments,
@@ -370,7 +398,8 @@ pub fn main() -> ExitCode {
             files,
             format,
             budget,
-        } => run::query(&goal, &files, format, budget.config()),
+            engine,
+        } => run::query(&goal, &files, format, evaluating(&budget, &engine)),
         Command::Panel {
             goal,
             files,
@@ -407,13 +436,14 @@ pub fn main() -> ExitCode {
             explain,
             by_time,
             budget,
+            engine,
         } => {
             let shape = match (by_time, explain) {
                 (true, _) => run::TimelineShape::ByTime,
                 (false, true) => run::TimelineShape::Explained,
                 (false, false) => run::TimelineShape::ByAnswer,
             };
-            run::timeline(&goal, &files, format, shape, budget.config())
+            run::timeline(&goal, &files, format, shape, evaluating(&budget, &engine))
         }
         // The REPL answers at once; it has no progress line.
         Command::Repl { files, budget } => repl::run(

@@ -37,6 +37,36 @@ pub struct Config {
     pub progress: Option<Progress>,
     /// Where the time limit and the statistics read the time.
     pub clock: Clock,
+    /// When set, the program is evaluated on differential dataflow by
+    /// these workers (SPEC §15) instead of by the semi-naive evaluator.
+    #[cfg(feature = "dd")]
+    pub dataflow: Option<Cluster>,
+}
+
+/// The workers of a `dd` run (SPEC §15): threads in this process, and
+/// the processes of a cluster, each started with the same program and
+/// its own number. One process with one worker by default.
+#[cfg(feature = "dd")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cluster {
+    /// Worker threads in each process.
+    pub workers: usize,
+    /// This process's number, from 0; process 0 gathers the model.
+    pub process: usize,
+    /// Each process's `host:port`, in process order (timely's hosts
+    /// file); empty for a run in this process alone.
+    pub hosts: Vec<String>,
+}
+
+#[cfg(feature = "dd")]
+impl Default for Cluster {
+    fn default() -> Cluster {
+        Cluster {
+            workers: 1,
+            process: 0,
+            hosts: Vec::new(),
+        }
+    }
 }
 
 impl Default for Config {
@@ -51,6 +81,8 @@ impl Default for Config {
             at: None,
             progress: None,
             clock: Clock::default(),
+            #[cfg(feature = "dd")]
+            dataflow: None,
         }
     }
 }

@@ -23,6 +23,8 @@ pub mod arith;
 mod ask;
 mod config;
 mod database;
+#[cfg(feature = "dd")]
+mod dataflow;
 mod derivation;
 mod given;
 mod heads;
@@ -48,6 +50,8 @@ pub use crate::plan::HeadPlan;
 pub use ask::{Missing, Reader};
 pub(crate) use config::Budget;
 pub use config::{CancelToken, Clock, Config, Progress, ProgressReport};
+#[cfg(feature = "dd")]
+pub use config::Cluster;
 pub use database::{Database, StratumStats};
 pub use given::{Given, Origin};
 pub use maintain::{Delta, Edit};

@@ -27,6 +27,10 @@ pub fn evaluate(
     given: Given,
     config: &Config,
 ) -> Result<Database, EvalError> {
+    #[cfg(feature = "dd")]
+    if let Some(cluster) = &config.dataflow {
+        return super::dataflow::evaluate(plan, interner, given, config, cluster);
+    }
     let budget = Budget::start(config);
     let mut db = Database::empty(plan, interner);
     db.load_given(given, config.at);
