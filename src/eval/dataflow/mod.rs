@@ -15,9 +15,10 @@
 //! from it are those of the default engine; questions, explanations and
 //! printing read it unchanged.
 
+mod cluster;
 mod render;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -157,7 +158,7 @@ fn run(
 ) -> Result<Gathered, String> {
     let updates: Arc<Mutex<Vec<(Out, isize)>>> = Arc::default();
     let sink = Arc::clone(&updates);
-    let guards = timely::execute(timely_config(cluster), move |worker| {
+    cluster::execute(cluster, move |worker| {
         let (index, peers) = (worker.index(), worker.peers());
         let mut probe = ProbeHandle::new();
         let sink = Arc::clone(&sink);
@@ -294,9 +295,6 @@ fn run(
             worker.step();
         }
     })?;
-    for result in guards.join() {
-        result?;
-    }
     let mut updates = std::mem::take(&mut *updates.lock().unwrap_or_else(PoisonError::into_inner));
     Ok(consolidated(&mut updates))
 }
@@ -334,9 +332,10 @@ where
     all.fold(first, |acc, c| acc.concat(c)).distinct()
 }
 
-/// The predicates that steps read.
-fn reads_of<'a>(steps: impl Iterator<Item = &'a Step>) -> HashSet<PredId> {
-    let mut preds = HashSet::new();
+/// The predicates that steps read, in order: every worker must build
+/// the same operators in the same order.
+fn reads_of<'a>(steps: impl Iterator<Item = &'a Step>) -> BTreeSet<PredId> {
+    let mut preds = BTreeSet::new();
     for step in steps {
         match step {
             Step::Scan { pred, .. } | Step::Absent { pred, .. } => {
@@ -348,28 +347,6 @@ fn reads_of<'a>(steps: impl Iterator<Item = &'a Step>) -> HashSet<PredId> {
         }
     }
     preds
-}
-
-/// Timely's configuration for the cluster.
-fn timely_config(cluster: &Cluster) -> timely::Config {
-    let workers = cluster.workers.max(1);
-    let communication = if cluster.hosts.len() > 1 {
-        timely::CommunicationConfig::Cluster {
-            threads: workers,
-            process: cluster.process,
-            addresses: cluster.hosts.clone(),
-            report: false,
-            zerocopy: false,
-        }
-    } else if workers > 1 {
-        timely::CommunicationConfig::Process(workers)
-    } else {
-        timely::CommunicationConfig::Thread
-    };
-    timely::Config {
-        communication,
-        worker: timely::WorkerConfig::default(),
-    }
 }
 
 impl Database {
