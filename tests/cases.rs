@@ -45,13 +45,14 @@
 //! output (then read the diff before committing it).
 #![cfg(feature = "cli")]
 
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-
 use entente::parse::parse_module;
 use entente::{render, Engine};
 
 mod common;
+use common::cases::{
+    entente, eval_args, explain_directive, push_options, run_directives, run_topic, strings,
+    timeline_directive,
+};
 use common::without_spans;
 
 #[test]
@@ -115,11 +116,7 @@ fn plan_cases_print_the_expected_plans() {
 #[test]
 fn eval_cases_print_the_expected_model() {
     run_topic("eval", |path| {
-        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-        let mut args = vec!["run".to_string(), path.display().to_string()];
-        if let Some(extra) = text.lines().next().and_then(|l| l.strip_prefix("# args:")) {
-            args.extend(extra.split_whitespace().map(String::from));
-        }
+        let args = eval_args(path)?;
         if args.iter().any(|a| a == "--jobs") {
             return entente(&args);
         }
@@ -141,18 +138,7 @@ fn eval_cases_print_the_expected_model() {
 
 #[test]
 fn explain_cases_print_the_expected_explanations() {
-    run_directives("explain", |line, file| {
-        let (fact, json) = if let Some(f) = line.strip_prefix("# explain-json:") {
-            (f.trim(), true)
-        } else {
-            (line.strip_prefix("# explain:")?.trim(), false)
-        };
-        let mut args = strings(&["explain", fact, file]);
-        if json {
-            args.extend(strings(&["--format", "json"]));
-        }
-        Some((format!("{fact}{}", if json { " (json)" } else { "" }), args))
-    });
+    run_directives("explain", explain_directive);
 }
 
 #[test]
@@ -167,13 +153,7 @@ fn what_if_cases_print_the_expected_changes() {
 
 #[test]
 fn timeline_cases_print_the_expected_timelines() {
-    run_directives("timeline", |line, file| {
-        let rest = line.strip_prefix("# timeline:")?.trim();
-        let mut parts = rest.split(" --");
-        let mut args = strings(&["timeline", parts.next().unwrap_or_default(), file]);
-        push_options(&mut args, parts);
-        Some((rest.to_string(), args))
-    });
+    run_directives("timeline", timeline_directive);
 }
 
 #[test]
@@ -200,41 +180,6 @@ fn graph_cases_print_the_expected_pictures() {
         }
         Some((format!("graph {rest}"), args))
     });
-}
-
-/// Runs a topic whose cases hold directive lines: `directive` turns a line
-/// of the case (and the case's path) into a heading and the arguments of
-/// one `entente` run, or `None` for any other line. The expected text is
-/// each heading (`== heading`) followed by that run's output, in order.
-fn run_directives(topic: &str, directive: impl Fn(&str, &str) -> Option<(String, Vec<String>)>) {
-    run_topic(topic, |path| {
-        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-        let file = path.display().to_string();
-        let mut got = String::new();
-        for (heading, args) in text.lines().filter_map(|line| directive(line, &file)) {
-            let _ = writeln!(got, "== {heading}");
-            got.push_str(&entente(&args)?);
-        }
-        if got.is_empty() {
-            return Err(format!("no directive line for `{topic}`"));
-        }
-        Ok(got)
-    });
-}
-
-fn strings(words: &[&str]) -> Vec<String> {
-    words.iter().map(|w| w.to_string()).collect()
-}
-
-/// Appends options written `flag value` (their `--` already split off).
-fn push_options<'a>(args: &mut Vec<String>, options: impl Iterator<Item = &'a str>) {
-    for option in options {
-        let (flag, value) = option.split_once(' ').unwrap_or((option, ""));
-        args.push(format!("--{flag}"));
-        if !value.is_empty() {
-            args.push(value.to_string());
-        }
-    }
 }
 
 #[test]
@@ -276,69 +221,4 @@ fn repl_sessions_print_the_expected_transcripts() {
             String::from_utf8_lossy(&out.stderr)
         ))
     });
-}
-
-/// Runs the `entente` binary; its stdout and, when it fails, its exit code
-/// and stderr.
-fn entente(args: &[String]) -> Result<String, String> {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_entente"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .map_err(|e| e.to_string())?;
-    let mut got = String::from_utf8_lossy(&out.stdout).into_owned();
-    if !out.status.success() {
-        let _ = write!(
-            got,
-            "--- exit {:?}\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(got)
-}
-
-/// Runs `actual` on every case of a topic and compares with (or, when
-/// blessing, rewrites) its expected file; reports every mismatch at once.
-pub fn run_topic(topic: &str, actual: impl Fn(&Path) -> Result<String, String>) {
-    let bless = std::env::var_os("ENTENTE_BLESS").is_some();
-    let mut failures = String::new();
-    let cases = cases(topic);
-    assert!(!cases.is_empty(), "no cases in tests/cases/{topic}");
-    for case in cases {
-        let expected_path = case.with_extension("expected");
-        let got = match actual(&case) {
-            Ok(got) => got,
-            Err(why) => {
-                let _ = writeln!(failures, "{}: {why}", case.display());
-                continue;
-            }
-        };
-        if bless {
-            std::fs::write(&expected_path, &got).expect("write expected file");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
-        if expected != got {
-            let _ = writeln!(
-                failures,
-                "{}: output differs from {}\n--- expected\n{expected}\n--- actual\n{got}",
-                case.display(),
-                expected_path.display()
-            );
-        }
-    }
-    assert!(failures.is_empty(), "{failures}");
-}
-
-/// The `.rules` files of a topic, sorted.
-fn cases(topic: &str) -> Vec<PathBuf> {
-    let dir = Path::new("tests/cases").join(topic);
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "rules"))
-        .collect();
-    files.sort();
-    files
 }

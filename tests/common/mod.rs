@@ -9,6 +9,8 @@
 //! joins stay small enough for the naive oracle.
 #![allow(dead_code)]
 
+#[cfg(feature = "cli")]
+pub mod cases;
 pub mod verify;
 
 use std::fmt::Write as _;

@@ -160,7 +160,7 @@ fn run(
     let sink = Arc::clone(&updates);
     cluster::execute(cluster, move |worker| {
         let (index, peers) = (worker.index(), worker.peers());
-        let mut probe = ProbeHandle::new();
+        let probe = ProbeHandle::new();
         let sink = Arc::clone(&sink);
         let budget = Budget::start(&stop.budget);
         let dataflow = worker.next_dataflow_index();
@@ -269,7 +269,7 @@ fn run(
                     let mut v = sink.lock().unwrap_or_else(PoisonError::into_inner);
                     v.push((o.clone(), *d));
                 })
-                .probe_with(&mut probe);
+                .probe_with(&probe);
             sessions
         });
         // This worker's share of the given facts.
@@ -300,7 +300,7 @@ fn run(
 }
 
 /// The facts that hold and the faults met, from worker 0's updates.
-fn consolidated(updates: &mut Vec<(Out, isize)>) -> Gathered {
+fn consolidated(updates: &mut [(Out, isize)]) -> Gathered {
     updates.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut gathered = Gathered::default();
     let mut i = 0;

@@ -1,0 +1,184 @@
+//! The `dd` engine (SPEC §15) against the default one: every evaluation,
+//! explanation and timeline case run with `--engine dd` on one worker,
+//! on two workers, and on two processes over loopback must print exactly
+//! its expected file (the default engine's output); and random
+//! stratified programs (the oracle's) must have the same model on `dd`
+//! with one worker and two as on the semi-naive evaluator, and a few of
+//! them on two processes.
+//!
+//! Run with the feature: `cargo test --release --features dd --test
+//! dataflow` (the README's test script does; a debug build of
+//! differential dataflow is too slow for thousands of rounds).
+#![cfg(all(feature = "dd", feature = "cli"))]
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use entente::{Cluster, Config, Engine};
+use proptest::prelude::*;
+
+mod common;
+use common::cases::{
+    cases, compare_topic, directives, eval_args, explain_directive, timeline_directive,
+};
+use common::{config, engine_model, program};
+
+/// The ways a case runs on the `dd` engine.
+#[derive(Clone, Copy, Debug)]
+enum Mode {
+    OneWorker,
+    TwoWorkers,
+    TwoProcesses,
+}
+
+const MODES: [Mode; 3] = [Mode::OneWorker, Mode::TwoWorkers, Mode::TwoProcesses];
+
+/// Runs `entente ARGS --engine dd` in `mode`: the output of process 0
+/// (as `common::cases::entente` reports it). Process 1 must exit as
+/// process 0 does and print nothing on stdout.
+fn entente_dd(mode: Mode, args: &[String]) -> Result<String, String> {
+    let mut args = args.to_vec();
+    args.extend(["--engine", "dd"].map(String::from));
+    match mode {
+        Mode::OneWorker => common::cases::entente(&args),
+        Mode::TwoWorkers => {
+            args.extend(["--workers", "2"].map(String::from));
+            common::cases::entente(&args)
+        }
+        Mode::TwoProcesses => {
+            let dir = std::env::temp_dir().join(format!("entente-dd-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            let hosts = dir.join(format!("hosts-{}", free_port()?));
+            let text = format!("127.0.0.1:{}\n127.0.0.1:{}\n", free_port()?, free_port()?);
+            std::fs::write(&hosts, text).map_err(|e| e.to_string())?;
+            let hosts = hosts.display().to_string();
+            let cluster = |process: &str| {
+                let mut a = args.clone();
+                a.extend(
+                    ["--processes", "2", "--hosts", &hosts, "--process", process].map(String::from),
+                );
+                a
+            };
+            let other = Command::new(env!("CARGO_BIN_EXE_entente"))
+                .args(cluster("1"))
+                .env("NO_COLOR", "1")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .map_err(|e| e.to_string())?;
+            let first = common::cases::entente(&cluster("0"));
+            let other = other.wait_with_output().map_err(|e| e.to_string())?;
+            let _ = std::fs::remove_file(&hosts);
+            let first = first?;
+            let failed = first.contains("\n--- exit ") || first.starts_with("--- exit ");
+            if !other.stdout.is_empty() {
+                return Err(format!(
+                    "process 1 printed on stdout:\n{}",
+                    String::from_utf8_lossy(&other.stdout)
+                ));
+            }
+            if other.status.success() == failed {
+                return Err(format!(
+                    "process 1 exited with {:?}, process 0 printed:\n{first}\nprocess 1's stderr:\n{}",
+                    other.status.code(),
+                    String::from_utf8_lossy(&other.stderr)
+                ));
+            }
+            Ok(first)
+        }
+    }
+}
+
+/// A port of 127.0.0.1 that nothing listens on now.
+fn free_port() -> Result<u16, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
+}
+
+/// Compares every case of a topic with its expected file in `modes`.
+fn agree(topic: &str, modes: &[Mode], run: impl Fn(&Path, Mode) -> Result<String, String>) {
+    assert!(!cases(topic).is_empty());
+    for &mode in modes {
+        compare_topic(topic, false, |path| {
+            // Not yet on a cluster: a run that a budget stops (process 0
+            // stops, the others do not hear of it).
+            let stopped = std::fs::read_to_string(path.with_extension("expected"))
+                .is_ok_and(|e| e.contains("--- exit"));
+            let mode = match mode {
+                Mode::TwoProcesses if stopped => Mode::TwoWorkers,
+                other => other,
+            };
+            run(path, mode).map_err(|e| format!("{mode:?}: {e}"))
+        });
+    }
+}
+
+#[test]
+fn eval_cases_agree_on_dd() {
+    agree("eval", &MODES, |path, mode| {
+        entente_dd(mode, &eval_args(path)?)
+    });
+}
+
+#[test]
+fn explain_cases_agree_on_dd() {
+    agree("explain", &MODES, |path, mode| {
+        directives(path, &explain_directive, &|args| entente_dd(mode, args))
+    });
+}
+
+#[test]
+fn timeline_cases_agree_on_dd() {
+    // Not yet on a cluster: a sweep over time on two processes.
+    agree("timeline", &MODES[..2], |path, mode| {
+        directives(path, &timeline_directive, &|args| entente_dd(mode, args))
+    });
+}
+
+/// The `dd` engine's settings with `workers` threads.
+fn on_dd(workers: usize) -> Config {
+    Config {
+        dataflow: Some(Cluster {
+            workers,
+            ..Cluster::default()
+        }),
+        ..config(1)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+
+    #[test]
+    fn random_programs_agree_on_dd(seed in any::<u64>()) {
+        let text = program(seed);
+        let mut engine = Engine::new();
+        engine.load_source("random.rules", &text).expect("generated programs check");
+        let expected = engine_model(&mut engine.clone(), config(1));
+        for workers in [1, 2] {
+            let got = engine_model(&mut engine.clone(), on_dd(workers));
+            prop_assert_eq!(&got, &expected, "{} workers, program:\n{}", workers, text);
+        }
+    }
+}
+
+#[test]
+fn random_programs_agree_on_two_processes() {
+    let dir = std::env::temp_dir().join(format!("entente-dd-random-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    for seed in 0..12u64 {
+        let text = program(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        let file = dir.join(format!("random{seed}.rules"));
+        std::fs::write(&file, &text).expect("write the program");
+        let args = [
+            "run".to_string(),
+            file.display().to_string(),
+            "--all".to_string(),
+        ];
+        let expected = common::cases::entente(&args).expect("the default engine runs");
+        let got = entente_dd(Mode::TwoProcesses, &args).expect("two processes run");
+        assert_eq!(got, expected, "program:\n{text}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
