@@ -101,14 +101,6 @@ fn agree(topic: &str, modes: &[Mode], run: impl Fn(&Path, Mode) -> Result<String
     assert!(!cases(topic).is_empty());
     for &mode in modes {
         compare_topic(topic, false, |path| {
-            // Not yet on a cluster: a run that a budget stops (process 0
-            // stops, the others do not hear of it).
-            let stopped = std::fs::read_to_string(path.with_extension("expected"))
-                .is_ok_and(|e| e.contains("--- exit"));
-            let mode = match mode {
-                Mode::TwoProcesses if stopped => Mode::TwoWorkers,
-                other => other,
-            };
             run(path, mode).map_err(|e| format!("{mode:?}: {e}"))
         });
     }
@@ -130,8 +122,7 @@ fn explain_cases_agree_on_dd() {
 
 #[test]
 fn timeline_cases_agree_on_dd() {
-    // Not yet on a cluster: a sweep over time on two processes.
-    agree("timeline", &MODES[..2], |path, mode| {
+    agree("timeline", &MODES, |path, mode| {
         directives(path, &timeline_directive, &|args| entente_dd(mode, args))
     });
 }

@@ -51,7 +51,7 @@ pub struct Config {
 pub struct Cluster {
     /// Worker threads in each process.
     pub workers: usize,
-    /// This process's number, from 0; process 0 gathers the model.
+    /// This process's number, from 0; process 0 prints.
     pub process: usize,
     /// Each process's `host:port`, in process order (timely's hosts
     /// file); empty for a run in this process alone.

@@ -201,7 +201,7 @@ impl Timeline {
 }
 
 /// A given fact that holds at some times only.
-struct Timed {
+pub(super) struct Timed {
     pred: PredId,
     row: Vec<Id>,
     origin: Origin,
@@ -230,13 +230,16 @@ pub fn sweep(
     track: Track,
     observe: &mut dyn FnMut(Time, &mut Database) -> Result<(), EvalError>,
 ) -> Result<Timeline, EvalError> {
+    #[cfg(feature = "dd")]
+    if let Some(cluster) = &config.dataflow {
+        return super::dataflow::sweep(plan, interner, given, config, cluster, track);
+    }
     let first = Config {
         at: Some(NEVER_BEFORE),
         ..config.clone()
     };
     let mut db = evaluate(plan, interner, given, &first)?;
-    let timed = timed_facts(&mut db, given);
-    let (mut tally, events) = Tally::new(&timed);
+    let (timed, edits) = given_changes(&mut db, given);
     let mut changed: Vec<HashMap<Vec<Id>, Validity, FxBuild>> =
         vec![HashMap::default(); db.relations.len()];
     let mut starts = vec![NEVER_BEFORE];
@@ -244,11 +247,7 @@ pub fn sweep(
     // Facts that appeared after the first elementary interval and still
     // hold, and since when.
     let mut open: Vec<HashMap<Vec<Id>, Time, FxBuild>> = Vec::new();
-    for (t, happening) in events {
-        let edit = tally.step(&timed, &happening);
-        if edit.retract.is_empty() && edit.add.is_empty() {
-            continue;
-        }
+    for (t, edit) in edits {
         // The plan stays the plan: maintenance takes it and puts it back.
         let plan = std::mem::take(&mut db.plan);
         let delta = db.maintain(plan, edit, config)?;
@@ -269,16 +268,45 @@ pub fn sweep(
             to: NEVER_AFTER,
         });
     }
-    changed.resize_with(db.relations.len(), HashMap::default);
-    Ok(Timeline {
-        db,
-        changed,
-        starts,
-        timed: match track {
-            Track::Facts => TimedGiven::of(timed),
-            Track::Only(_) => TimedGiven::default(),
-        },
-    })
+    Ok(Timeline::of_parts(db, changed, starts, timed, &track))
+}
+
+/// The timed given facts of `db`'s program (ids in its interner), and
+/// at each time point where the given facts change, in time order, the
+/// edit that takes the model of the interval before to that of the
+/// interval starting there: what a sweep walks through.
+pub(super) fn given_changes(db: &mut Database, given: Given) -> (Vec<Timed>, Vec<(Time, Edit)>) {
+    let timed = timed_facts(db, given);
+    let (mut tally, events) = Tally::new(&timed);
+    let edits = (events.into_iter())
+        .map(|(t, happening)| (t, tally.step(&timed, &happening)))
+        .filter(|(_, edit)| !(edit.retract.is_empty() && edit.add.is_empty()))
+        .collect();
+    (timed, edits)
+}
+
+impl Timeline {
+    /// The timeline of a sweep: the last interval's model, the validity
+    /// of each fact that does not hold always (of the predicates `track`
+    /// names), where each interval starts, and the timed given facts.
+    pub(super) fn of_parts(
+        db: Database,
+        mut changed: Vec<HashMap<Vec<Id>, Validity, FxBuild>>,
+        starts: Vec<Time>,
+        timed: Vec<Timed>,
+        track: &Track,
+    ) -> Timeline {
+        changed.resize_with(db.relations.len(), HashMap::default);
+        Timeline {
+            db,
+            changed,
+            starts,
+            timed: match track {
+                Track::Facts => TimedGiven::of(timed),
+                Track::Only(_) => TimedGiven::default(),
+            },
+        }
+    }
 }
 
 /// Each interval's start and the point after its end, by time: the

@@ -6,17 +6,25 @@
 //! row) into one dataflow, whose strata ([`render`]) compute the model
 //! between them, exchanging what their joins need. Each derived fact
 //! comes out with its *depth*, the iteration of its stratum's scope in
-//! which it first appeared, and goes to worker 0 (in process 0), which
-//! fills a [`Database`] with them: the given facts as the semi-naive
-//! evaluator loads them, each derived fact stamped with the round in
-//! which semi-naive evaluation derives it (a stratum's rounds start
-//! where the last one's ended, and a fact of depth `d` is new in its
-//! stratum's round `d`). So the model, its rounds and every proof read
-//! from it are those of the default engine; questions, explanations and
-//! printing read it unchanged.
+//! which it first appeared, and one copy of the output goes to the
+//! first worker of every process, which fills a [`Database`] with it:
+//! the given facts as the semi-naive evaluator loads them, each derived
+//! fact stamped with the round in which semi-naive evaluation derives it
+//! (a stratum's rounds start where the last one's ended, and a fact of
+//! depth `d` is new in its stratum's round `d`). So the model, its
+//! rounds and every proof read from it are those of the default engine;
+//! questions, explanations and printing read it unchanged, and every
+//! process takes the same steps after (process 0 alone prints).
+//!
+//! The dataflow's outer timestamp is the program's time line ([`time`]):
+//! a model without time has its given facts at the start of time, and a
+//! timeline feeds each given fact's start and end as changes.
 
 mod cluster;
 mod render;
+mod time;
+
+pub use time::sweep;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -26,7 +34,7 @@ use differential_dataflow::input::Input;
 use differential_dataflow::operators::iterate::Variable;
 use differential_dataflow::AsCollection;
 use serde::{Deserialize, Serialize};
-use timely::dataflow::operators::vec::Map as _;
+use timely::dataflow::operators::vec::{Broadcast, Input as _, Map as _};
 use timely::dataflow::operators::{Exchange, Inspect, Probe};
 use timely::dataflow::ProbeHandle;
 
@@ -36,6 +44,7 @@ use crate::error::EvalError;
 use crate::intern::Interner;
 use crate::plan::{Plan, PredId, Step};
 use crate::source::Span;
+use crate::time::{Time, NEVER_BEFORE};
 use render::{Coll, Fault, Render, Row, Scope};
 
 /// What comes out of the dataflow to worker 0.
@@ -47,9 +56,18 @@ enum Out {
     Fault(Fault),
 }
 
+/// A change to a collection: a row that comes to hold (`+1`) or stops
+/// holding (`-1`) at a time point.
+pub(super) type Change = (Row, Time, isize);
+
+/// A change to a derived fact, at its depth: the fact of `PredId` with
+/// those values is (`+1`) or is no longer (`-1`) first derived in that
+/// iteration of its stratum from that time point on.
+pub(super) type Derived = (PredId, Row, u64, Time, isize);
+
 /// Computes the model of `plan` on differential dataflow, with the
-/// workers of `cluster`. Process 0 returns the whole model; another
-/// process, which only lends its workers, returns the given facts alone.
+/// workers of `cluster`. Every process of a cluster returns the whole
+/// model.
 pub fn evaluate(
     plan: Plan,
     interner: Interner,
@@ -61,24 +79,39 @@ pub fn evaluate(
     let start = budget.clock.now();
     let mut db = Database::empty(plan, interner);
     db.load_given(given, config.at);
-    let inputs: Vec<(PredId, Vec<Row>)> = (0..db.relations.len())
+    let inputs: Vec<(PredId, Vec<Change>)> = (0..db.relations.len())
         .map(|p| {
-            let rows = db
-                .live_rows(p)
-                .map(|r| db.row(p, r).iter().map(|&id| db.interner.value(id)).collect())
-                .collect();
-            (p, rows)
+            let rows = db.live_rows(p).map(|r| (db.values(db.row(p, r)), NEVER_BEFORE, 1));
+            (p, rows.collect())
         })
-        .filter(|(_, rows): &(PredId, Vec<Row>)| !rows.is_empty())
         .collect();
-    let given_rows: u64 = inputs.iter().map(|(_, rows)| rows.len() as u64).sum();
+    let derived = compute(&db, inputs, config, cluster)?;
+    db.fill(at_the_end(derived), &budget)?;
+    if let Some(s) = db.stats.last_mut() {
+        s.time = budget.clock.since(start);
+    }
+    Ok(db)
+}
+
+/// Runs the dataflow of `db`'s plan on the changes to its given facts
+/// (every row of `inputs` by predicate): each derived fact's changes,
+/// sorted and consolidated (the same on every process). The first
+/// arithmetic error at the earliest time is the error.
+pub(super) fn compute(
+    db: &Database,
+    inputs: Vec<(PredId, Vec<Change>)>,
+    config: &Config,
+    cluster: &Cluster,
+) -> Result<Vec<Derived>, EvalError> {
+    let inputs: Vec<_> = inputs.into_iter().filter(|(_, rows)| !rows.is_empty()).collect();
+    let given_rows = inputs.iter().map(|(_, rows)| rows.len() as u64).sum::<u64>();
     let stop = Stop {
         error: Arc::default(),
         budget: config.clone(),
         updates: Arc::default(),
         most: config.max_facts.saturating_add(given_rows),
     };
-    let out = run(
+    let updates = run(
         Arc::new(db.plan.clone()),
         Arc::new(db.interner.clone()),
         Arc::new(inputs),
@@ -89,20 +122,47 @@ pub fn evaluate(
         message,
         span: first_rule(&db.plan),
     })?;
-    if let Some(error) = stop.error.lock().unwrap_or_else(PoisonError::into_inner).take() {
+    if let Some(error) = stop.raised() {
         return Err(error);
     }
-    if let Some(fault) = out.faults.first() {
+    let mut derived = Vec::with_capacity(updates.len());
+    let mut faults = Vec::new();
+    for (out, t, d) in updates {
+        match out {
+            Out::Fact(p, row, depth) => derived.push((p, row, depth, t, d)),
+            // A fault that comes to hold at some time happened.
+            Out::Fault(f) if d > 0 => faults.push((t, f)),
+            Out::Fault(_) => {}
+        }
+    }
+    if let Some((_, fault)) = faults.into_iter().min() {
         return Err(EvalError::Arithmetic {
-            message: fault.message.clone(),
+            message: fault.message,
             span: Span::new(fault.start, fault.end),
         });
     }
-    db.fill(out.facts, &budget)?;
-    if let Some(s) = db.stats.last_mut() {
-        s.time = budget.clock.since(start);
+    Ok(derived)
+}
+
+/// The derived facts that hold after every change, each with its depth
+/// then.
+pub(super) fn at_the_end(derived: Vec<Derived>) -> Vec<(PredId, Row, u64)> {
+    let mut facts: Vec<(PredId, Row, u64)> = Vec::new();
+    let mut count = 0;
+    let mut last: Option<(PredId, Row, u64)> = None;
+    for (p, row, depth, _, d) in derived {
+        let key = (p, row, depth);
+        if last.as_ref() != Some(&key) {
+            if let Some(done) = last.take().filter(|_| count > 0) {
+                facts.push(done);
+            }
+            count = 0;
+            last = Some(key);
+        }
+        count += d;
     }
-    Ok(db)
+    facts.extend(last.filter(|_| count > 0));
+    facts
 }
 
 /// A rule of the plan, to point an error of the whole run at.
@@ -132,39 +192,89 @@ impl Stop {
         slot.get_or_insert(error);
     }
 
-    fn raised(&self) -> bool {
-        self.error
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .is_some()
+    /// The first reason to stop, if any.
+    fn raised(&self) -> Option<EvalError> {
+        self.error.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 }
 
-/// What worker 0 gathered: each derived fact with its depth, and the
-/// arithmetic errors, in order.
-#[derive(Default)]
-struct Gathered {
-    facts: Vec<(PredId, Row, u64)>,
-    faults: Vec<Fault>,
+/// A reason to stop, as it travels from the worker that met it to every
+/// other worker of the cluster: a worker that stopped alone would leave
+/// the others waiting for it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+enum Halt {
+    Interrupted { start: usize, end: usize },
+    TimeLimit { seconds: f64, start: usize, end: usize },
+    FactLimit { limit: u64, start: usize, end: usize },
 }
 
-/// Runs the dataflow on the cluster's workers; worker 0's gathering.
+impl Halt {
+    /// The reasons a run stops for (an arithmetic error is not one: it
+    /// comes out with the facts).
+    fn of(error: &EvalError) -> Option<Halt> {
+        Some(match *error {
+            EvalError::Interrupted { span } => Halt::Interrupted {
+                start: span.start,
+                end: span.end,
+            },
+            EvalError::TimeLimit { seconds, span } => Halt::TimeLimit {
+                seconds,
+                start: span.start,
+                end: span.end,
+            },
+            EvalError::FactLimit { limit, span } => Halt::FactLimit {
+                limit,
+                start: span.start,
+                end: span.end,
+            },
+            _ => return None,
+        })
+    }
+
+    fn error(&self) -> EvalError {
+        match *self {
+            Halt::Interrupted { start, end } => EvalError::Interrupted {
+                span: Span::new(start, end),
+            },
+            Halt::TimeLimit { seconds, start, end } => EvalError::TimeLimit {
+                seconds,
+                span: Span::new(start, end),
+            },
+            Halt::FactLimit { limit, start, end } => EvalError::FactLimit {
+                limit,
+                span: Span::new(start, end),
+            },
+        }
+    }
+}
+
+/// Runs the dataflow on the cluster's workers: what came out, sorted and
+/// consolidated (the same on every process).
 fn run(
     plan: Arc<Plan>,
     names: Arc<Interner>,
-    inputs: Arc<Vec<(PredId, Vec<Row>)>>,
+    inputs: Arc<Vec<(PredId, Vec<Change>)>>,
     cluster: &Cluster,
     stop: Stop,
-) -> Result<Gathered, String> {
-    let updates: Arc<Mutex<Vec<(Out, isize)>>> = Arc::default();
+) -> Result<Vec<(Out, Time, isize)>, String> {
+    let updates: Arc<Mutex<Vec<(Out, Time, isize)>>> = Arc::default();
     let sink = Arc::clone(&updates);
+    let (local, processes) = (cluster.workers.max(1), cluster.hosts.len().max(1));
     cluster::execute(cluster, move |worker| {
         let (index, peers) = (worker.index(), worker.peers());
         let probe = ProbeHandle::new();
         let sink = Arc::clone(&sink);
         let budget = Budget::start(&stop.budget);
+        // A dataflow of its own for the reasons to stop, every worker's
+        // to every worker, open while the model's runs.
+        let heard = stop.clone();
+        let mut halt = worker.dataflow::<u64, _, _>(|scope| {
+            let (input, halts) = scope.new_input::<Halt>();
+            halts.broadcast().inspect(move |h| heard.raise(h.error()));
+            input
+        });
         let dataflow = worker.next_dataflow_index();
-        let mut sessions = worker.dataflow::<(), _, _>(|scope| {
+        let mut sessions = worker.dataflow::<Time, _, _>(|scope| {
             let mut sessions = Vec::new();
             let mut facts = HashMap::new();
             for (pred, _) in inputs.iter() {
@@ -181,14 +291,14 @@ fn run(
                 plan: &plan,
                 names: &names,
             };
-            let mut out: Vec<Coll<'_, (), Out>> = Vec::new();
+            let mut out: Vec<Coll<'_, Time, Out>> = Vec::new();
             for stratum in &plan.strata {
                 let recursive = stratum.rules.iter().any(|r| !r.deltas.is_empty());
-                let given: HashMap<PredId, Coll<'_, (), Row>> = (stratum.predicates.iter())
+                let given: HashMap<PredId, Coll<'_, Time, Row>> = (stratum.predicates.iter())
                     .filter_map(|p| outer.facts.get(p).map(|c| (*p, c.clone())))
                     .collect();
                 if !recursive {
-                    let mut heads: HashMap<PredId, Vec<Coll<'_, (), Row>>> = HashMap::new();
+                    let mut heads: HashMap<PredId, Vec<Coll<'_, Time, Row>>> = HashMap::new();
                     for rule in &stratum.rules {
                         let derived = render.rule(rule, &mut outer);
                         heads.entry(rule.head).or_default().push(derived);
@@ -216,8 +326,8 @@ fn run(
                     let mut variables = Vec::new();
                     for &p in &stratum.predicates {
                         let (variable, collection) = match given.get(&p) {
-                            Some(g) => Variable::new_from(g.clone().enter(inner), render::step_summary::<()>()),
-                            None => Variable::new(inner, render::step_summary::<()>()),
+                            Some(g) => Variable::new_from(g.clone().enter(inner), render::step_summary::<Time>()),
+                            None => Variable::new(inner, render::step_summary::<Time>()),
                         };
                         sub.facts.insert(p, collection.clone());
                         variables.push((p, variable, collection));
@@ -262,22 +372,27 @@ fn run(
             for faults in std::mem::take(&mut outer.faults) {
                 out.push(faults.map(Out::Fault));
             }
+            // One copy of the output to the first worker of every
+            // process, so that each process holds the model and takes
+            // the same steps after (a question over time or a proof may
+            // run the dataflow again, on every process at once).
             let all = differential_dataflow::collection::concatenate(scope, out);
             all.inner
-                .exchange(|_| 0)
-                .inspect(move |(o, (), d)| {
+                .flat_map(move |update| (0..processes).map(move |p| (p * local, update.clone())))
+                .exchange(|(to, _)| *to as u64)
+                .inspect(move |(_, (o, t, d))| {
                     let mut v = sink.lock().unwrap_or_else(PoisonError::into_inner);
-                    v.push((o.clone(), *d));
+                    v.push((o.clone(), *t, *d));
                 })
                 .probe_with(&probe);
             sessions
         });
         // This worker's share of the given facts.
         let mut n = 0usize;
-        for ((_, rows), session) in inputs.iter().zip(&mut sessions) {
-            for row in rows {
+        for ((_, changes), session) in inputs.iter().zip(&mut sessions) {
+            for (row, t, d) in changes {
                 if n % peers == index {
-                    session.insert(row.clone());
+                    session.update_at(row.clone(), *t, *d);
                 }
                 n += 1;
             }
@@ -288,38 +403,20 @@ fn run(
             if let Some(error) = budget.exhausted(span) {
                 stop.raise(error);
             }
-            if stop.raised() {
+            if let Some(error) = stop.raised() {
+                // Tell the others (the halt dataflow runs on after this
+                // worker's closure returns), and stop here.
+                halt.send_batch(&mut Halt::of(&error).into_iter().collect());
                 worker.drop_dataflow(dataflow);
                 break;
             }
             worker.step();
         }
+        halt.close();
     })?;
     let mut updates = std::mem::take(&mut *updates.lock().unwrap_or_else(PoisonError::into_inner));
-    Ok(consolidated(&mut updates))
-}
-
-/// The facts that hold and the faults met, from worker 0's updates.
-fn consolidated(updates: &mut [(Out, isize)]) -> Gathered {
-    updates.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut gathered = Gathered::default();
-    let mut i = 0;
-    while i < updates.len() {
-        let mut j = i;
-        let mut count = 0;
-        while j < updates.len() && updates[j].0 == updates[i].0 {
-            count += updates[j].1;
-            j += 1;
-        }
-        if count > 0 {
-            match &updates[i].0 {
-                Out::Fact(p, r, d) => gathered.facts.push((*p, r.clone(), *d)),
-                Out::Fault(f) => gathered.faults.push(f.clone()),
-            }
-        }
-        i = j;
-    }
-    gathered
+    differential_dataflow::consolidation::consolidate_updates(&mut updates);
+    Ok(updates)
 }
 
 /// A predicate's given facts and derived parts, as a set.

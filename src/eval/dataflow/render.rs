@@ -40,7 +40,8 @@ pub(super) type Coll<'s, T, D> = VecCollection<'s, T, D, isize>;
 const UNBOUND: Value = Value::Int(0);
 
 /// An arithmetic error met while joining: where, and what. It travels
-/// to process 0 with the facts, which reports the first by place.
+/// with the facts to every process, which reports the earliest by time,
+/// then place.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub(super) struct Fault {
     pub start: usize,
