@@ -133,17 +133,19 @@ async function check() {
   const result = await engine.ask('load', { files: state.files, main: state.main });
   if (result.stopped) return;
   state.loaded = result.ok;
-  // How many loads have finished: what a test waits on.
-  $('editor').dataset.loads = String(Number($('editor').dataset.loads ?? 0) + 1);
   showProblems(result.problems ?? []);
   $('status').textContent = result.ok ? 'ready' : 'the program has errors';
-  if (!result.ok) return;
-  showQueries(result.queries);
-  state.temporal = result.temporal;
-  state.points = result.points;
-  showTime();
-  if ($('goal').value.trim()) await ask();
-  if ($('predicates').value.trim()) await draw();
+  if (result.ok) {
+    showQueries(result.queries);
+    state.temporal = result.temporal;
+    state.points = result.points;
+    showTime();
+    if ($('goal').value.trim()) await ask();
+    if ($('predicates').value.trim()) await draw();
+  }
+  // How many loads have finished, with the answers and the picture they
+  // redraw: what a test waits on before it asks or tabs through the page.
+  $('editor').dataset.loads = String(Number($('editor').dataset.loads ?? 0) + 1);
 }
 
 function showProblems(problems) {

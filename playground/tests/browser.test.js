@@ -56,9 +56,12 @@ async function open(address = url) {
   return { page, errors };
 }
 
-/** Waits until the program has loaded (its diagnostics are shown). */
+/** Waits until the program has loaded (its diagnostics are shown) and
+ * the page has asked its goal: an answer table drawn after the test's own
+ * question would take the focus and the rows from under it. */
 async function ready(page) {
   await page.getByTestId('diagnostics').locator('li').first().waitFor();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=editor]').dataset.loads ?? 0) > 0);
   await page.waitForFunction(() => document.querySelector('[data-testid=stop]').disabled);
 }
 
