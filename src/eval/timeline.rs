@@ -239,7 +239,7 @@ pub fn sweep(
         ..config.clone()
     };
     let mut db = evaluate(plan, interner, given, &first)?;
-    let (timed, edits) = given_changes(&mut db, given);
+    let timed = timed_facts(&mut db, given);
     let mut changed: Vec<HashMap<Vec<Id>, Validity, FxBuild>> =
         vec![HashMap::default(); db.relations.len()];
     let mut starts = vec![NEVER_BEFORE];
@@ -247,7 +247,7 @@ pub fn sweep(
     // Facts that appeared after the first elementary interval and still
     // hold, and since when.
     let mut open: Vec<HashMap<Vec<Id>, Time, FxBuild>> = Vec::new();
-    for (t, edit) in edits {
+    for (t, edit) in given_changes(&timed) {
         // The plan stays the plan: maintenance takes it and puts it back.
         let plan = std::mem::take(&mut db.plan);
         let delta = db.maintain(plan, edit, config)?;
@@ -271,18 +271,15 @@ pub fn sweep(
     Ok(Timeline::of_parts(db, changed, starts, timed, &track))
 }
 
-/// The timed given facts of `db`'s program (ids in its interner), and
-/// at each time point where the given facts change, in time order, the
-/// edit that takes the model of the interval before to that of the
-/// interval starting there: what a sweep walks through.
-pub(super) fn given_changes(db: &mut Database, given: Given) -> (Vec<Timed>, Vec<(Time, Edit)>) {
-    let timed = timed_facts(db, given);
-    let (mut tally, events) = Tally::new(&timed);
-    let edits = (events.into_iter())
-        .map(|(t, happening)| (t, tally.step(&timed, &happening)))
+/// At each time point where the timed given facts of a program (see
+/// [`timed_facts`]) change, in time order, the edit that takes the model
+/// of the interval before to that of the interval starting there: what
+/// a sweep walks through, one edit at a time.
+pub(super) fn given_changes(timed: &[Timed]) -> impl Iterator<Item = (Time, Edit)> + '_ {
+    let (mut tally, events) = Tally::new(timed);
+    (events.into_iter())
+        .map(move |(t, happening)| (t, tally.step(timed, &happening)))
         .filter(|(_, edit)| !(edit.retract.is_empty() && edit.add.is_empty()))
-        .collect();
-    (timed, edits)
 }
 
 impl Timeline {
@@ -489,7 +486,7 @@ impl TimedGiven {
 /// The given facts that hold at some times only, as value ids of `db`'s
 /// interner: stated with a validity, or imported with one, and not also
 /// given without one (which makes them hold always).
-fn timed_facts(db: &mut Database, given: Given) -> Vec<Timed> {
+pub(super) fn timed_facts(db: &mut Database, given: Given) -> Vec<Timed> {
     let mut timed = Vec::new();
     let mut always: HashMap<Key, (), FxBuild> = HashMap::default();
     let ids = given.facts.translation(&mut db.interner);

@@ -85,7 +85,7 @@ pub fn evaluate(
             (p, rows.collect())
         })
         .collect();
-    let derived = compute(&db, inputs, config, cluster)?;
+    let derived = compute(&db, Arc::new(inputs), config, cluster)?;
     db.fill(at_the_end(derived), &budget)?;
     if let Some(s) = db.stats.last_mut() {
         s.time = budget.clock.since(start);
@@ -99,11 +99,10 @@ pub fn evaluate(
 /// arithmetic error at the earliest time is the error.
 pub(super) fn compute(
     db: &Database,
-    inputs: Vec<(PredId, Vec<Change>)>,
+    inputs: Arc<Vec<(PredId, Vec<Change>)>>,
     config: &Config,
     cluster: &Cluster,
 ) -> Result<Vec<Derived>, EvalError> {
-    let inputs: Vec<_> = inputs.into_iter().filter(|(_, rows)| !rows.is_empty()).collect();
     let given_rows = inputs.iter().map(|(_, rows)| rows.len() as u64).sum::<u64>();
     let stop = Stop {
         error: Arc::default(),
@@ -114,7 +113,7 @@ pub(super) fn compute(
     let updates = run(
         Arc::new(db.plan.clone()),
         Arc::new(db.interner.clone()),
-        Arc::new(inputs),
+        inputs,
         cluster,
         stop.clone(),
     )
@@ -277,7 +276,8 @@ fn run(
         let mut sessions = worker.dataflow::<Time, _, _>(|scope| {
             let mut sessions = Vec::new();
             let mut facts = HashMap::new();
-            for (pred, _) in inputs.iter() {
+            // A collection for each predicate with given facts.
+            for (pred, _) in fed(&inputs) {
                 let (session, collection) = scope.new_collection::<Row, isize>();
                 sessions.push(session);
                 facts.insert(*pred, collection);
@@ -389,7 +389,7 @@ fn run(
         });
         // This worker's share of the given facts.
         let mut n = 0usize;
-        for ((_, changes), session) in inputs.iter().zip(&mut sessions) {
+        for ((_, changes), session) in fed(&inputs).zip(&mut sessions) {
             for (row, t, d) in changes {
                 if n % peers == index {
                     session.update_at(row.clone(), *t, *d);
@@ -417,6 +417,12 @@ fn run(
     let mut updates = std::mem::take(&mut *updates.lock().unwrap_or_else(PoisonError::into_inner));
     differential_dataflow::consolidation::consolidate_updates(&mut updates);
     Ok(updates)
+}
+
+/// The inputs that have changes, in order (every worker makes the same
+/// input collections).
+fn fed(inputs: &[(PredId, Vec<Change>)]) -> impl Iterator<Item = &(PredId, Vec<Change>)> {
+    inputs.iter().filter(|(_, changes)| !changes.is_empty())
 }
 
 /// A predicate's given facts and derived parts, as a set.

@@ -8,10 +8,12 @@
 //! consolidated: the validity of each fact, and the model of the last
 //! elementary interval filled as [`super::evaluate`] fills a model.
 
+use std::sync::Arc;
+
 use hashbrown::HashMap;
 
 use super::super::config::Budget;
-use super::super::timeline::{given_changes, Timeline, Track};
+use super::super::timeline::{given_changes, timed_facts, Timeline, Track};
 use super::super::{Config, Database, Given};
 use super::{at_the_end, compute, Change, Cluster, Derived, Row};
 use crate::error::EvalError;
@@ -33,7 +35,7 @@ pub fn sweep(
     let budget = Budget::start(config);
     let mut first = Database::empty(plan, interner);
     first.load_given(given, Some(NEVER_BEFORE));
-    let (timed, edits) = given_changes(&mut first, given);
+    let timed = timed_facts(&mut first, given);
     // The given facts of the first interval from the start of time,
     // then each change where it happens.
     let mut inputs: Vec<Vec<Change>> = (0..first.relations.len())
@@ -43,17 +45,19 @@ pub fn sweep(
         })
         .collect();
     let mut starts = vec![NEVER_BEFORE];
-    for (t, edit) in &edits {
-        starts.push(*t);
+    for (t, edit) in given_changes(&timed) {
+        starts.push(t);
         for (p, row) in &edit.retract {
-            inputs[*p].push((first.values(row), *t, -1));
+            inputs[*p].push((first.values(row), t, -1));
         }
         for (p, row, _) in &edit.add {
-            inputs[*p].push((first.values(row), *t, 1));
+            inputs[*p].push((first.values(row), t, 1));
         }
     }
-    let inputs: Vec<(PredId, Vec<Change>)> = inputs.into_iter().enumerate().collect();
-    let derived = compute(&first, inputs.clone(), config, cluster)?;
+    // Shared: the dataflow's workers feed from the copy the validities
+    // read after.
+    let inputs: Arc<Vec<(PredId, Vec<Change>)>> = Arc::new(inputs.into_iter().enumerate().collect());
+    let derived = compute(&first, Arc::clone(&inputs), config, cluster)?;
     let validities = validities(&inputs, &derived);
     // The model of the last elementary interval, in the interner the
     // timed facts' ids are of.
