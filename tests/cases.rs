@@ -50,8 +50,8 @@ use entente::{render, Engine};
 
 mod common;
 use common::cases::{
-    entente, eval_args, explain_directive, push_options, run_directives, run_topic, strings,
-    timeline_directive,
+    entente, eval_args, explain_directive, push_options, repl_session, run_directives, run_topic,
+    strings, timeline_directive,
 };
 use common::without_spans;
 
@@ -184,41 +184,5 @@ fn graph_cases_print_the_expected_pictures() {
 
 #[test]
 fn repl_sessions_print_the_expected_transcripts() {
-    run_topic("repl", |path| {
-        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-        let mut args = vec!["repl".to_string()];
-        if let Some(files) = text.lines().next().and_then(|l| l.strip_prefix("# files:")) {
-            args.extend(files.split_whitespace().map(String::from));
-        }
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_entente"))
-            .args(&args)
-            .env("NO_COLOR", "1")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .map_err(|e| e.to_string())?;
-        use std::io::Write as _;
-        child
-            .stdin
-            .take()
-            .expect("piped")
-            .write_all(text.as_bytes())
-            .map_err(|e| e.to_string())?;
-        let out = child.wait_with_output().map_err(|e| e.to_string())?;
-        // Times vary from run to run.
-        let stdout: String = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| match l.split_once("last evaluation or update: ") {
-                Some((before, _)) => format!("{before}last evaluation or update: (time)\n"),
-                None => format!("{l}\n"),
-            })
-            .collect();
-        Ok(format!(
-            "{}--- exit {:?}\n{}",
-            stdout,
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        ))
-    });
+    run_topic("repl", |path| repl_session(path, &[]));
 }

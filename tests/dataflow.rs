@@ -20,7 +20,8 @@ use proptest::prelude::*;
 
 mod common;
 use common::cases::{
-    cases, compare_topic, directives, eval_args, explain_directive, timeline_directive,
+    cases, compare_topic, directives, eval_args, explain_directive, repl_session,
+    timeline_directive,
 };
 use common::{config, engine_model, program};
 
@@ -125,6 +126,22 @@ fn timeline_cases_agree_on_dd() {
     agree("timeline", &MODES, |path, mode| {
         directives(path, &timeline_directive, &|args| entente_dd(mode, args))
     });
+}
+
+/// The REPL sessions on `--engine dd` (one process: a REPL is not a
+/// cluster): evaluations run on the dataflow; updates maintain the model
+/// it filled (see docs/cluster.md).
+#[test]
+fn repl_cases_agree_on_dd() {
+    assert!(!cases("repl").is_empty());
+    for (mode, options) in [
+        ("one worker", &["--engine", "dd"][..]),
+        ("two workers", &["--engine", "dd", "--workers", "2"][..]),
+    ] {
+        compare_topic("repl", false, |path| {
+            repl_session(path, options).map_err(|e| format!("{mode}: {e}"))
+        });
+    }
 }
 
 /// The `dd` engine's settings with `workers` threads.

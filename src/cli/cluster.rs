@@ -59,6 +59,12 @@ impl EngineArgs {
         self.dataflow(config)
     }
 
+    /// Whether the options name a cluster of processes (rather than
+    /// workers of this one).
+    pub fn is_cluster(&self) -> bool {
+        self.processes.is_some_and(|p| p > 1) || self.process.is_some() || self.hosts.is_some()
+    }
+
     /// This process's number in the cluster (0 alone).
     pub fn process(&self) -> usize {
         self.process.map_or(0, usize::from)

@@ -182,6 +182,8 @@ enum Command {
         files: Vec<PathBuf>,
         #[command(flatten)]
         budget: Budget,
+        #[command(flatten)]
+        engine: cluster::EngineArgs,
     },
     /// Each answer of a goal with the intervals in which it holds, e.g.
     /// `defends(X, armenia)` over rule files that say when facts hold.
@@ -446,13 +448,29 @@ pub fn main() -> ExitCode {
             run::timeline(&goal, &files, format, shape, evaluating(&budget, &engine))
         }
         // The REPL answers at once; it has no progress line.
-        Command::Repl { files, budget } => repl::run(
-            &files,
-            Config {
-                progress: None,
-                ..budget.config()
-            },
-        ),
+        Command::Repl {
+            files,
+            budget,
+            engine,
+        } => {
+            if engine.is_cluster() {
+                // Every process of a cluster takes the same steps; a REPL's
+                // steps are typed into one of them.
+                Cli::command()
+                    .error(
+                        clap::error::ErrorKind::ArgumentConflict,
+                        "the REPL runs in one process: `--processes`, `--process` and `--hosts` go with run, query, explain and timeline",
+                    )
+                    .exit()
+            }
+            repl::run(
+                &files,
+                Config {
+                    progress: None,
+                    ..evaluating(&budget, &engine)
+                },
+            )
+        }
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

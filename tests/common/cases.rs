@@ -155,3 +155,45 @@ pub fn compare_topic(topic: &str, bless: bool, actual: impl Fn(&Path) -> Result<
     }
     assert!(failures.is_empty(), "{failures}");
 }
+
+/// A `repl/` case's transcript: the session typed into `entente repl`
+/// (with `options` after the files of its first line `# files: ...`):
+/// stdout with the times taken out, then the exit code and stderr.
+pub fn repl_session(path: &Path, options: &[&str]) -> Result<String, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let mut args = vec!["repl".to_string()];
+    if let Some(files) = text.lines().next().and_then(|l| l.strip_prefix("# files:")) {
+        args.extend(files.split_whitespace().map(String::from));
+    }
+    args.extend(options.iter().map(|o| o.to_string()));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_entente"))
+        .args(&args)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())?;
+    let out = child.wait_with_output().map_err(|e| e.to_string())?;
+    // Times vary from run to run.
+    let stdout: String = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| match l.split_once("last evaluation or update: ") {
+            Some((before, _)) => format!("{before}last evaluation or update: (time)\n"),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    Ok(format!(
+        "{}--- exit {:?}\n{}",
+        stdout,
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    ))
+}
