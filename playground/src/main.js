@@ -272,11 +272,10 @@ async function ask() {
   const result = await engine.ask('query', { goal, at: at() });
   const box = $('answers');
   box.replaceChildren();
-  if (!result.ok) {
-    box.append(problemsBlock(result));
-    return;
-  }
-  box.append(answersTable(goal, result));
+  box.append(result.ok ? answersTable(goal, result) : problemsBlock(result));
+  // How many answers have been shown: what a test waits on before it
+  // tabs into them.
+  box.dataset.asked = String(Number(box.dataset.asked ?? 0) + 1);
 }
 
 $('when').addEventListener('click', async () => {
