@@ -156,6 +156,21 @@ fn on_dd(workers: usize) -> Config {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// Random sessions of changes (see `common/maintain.rs`) on a live
+    /// dataflow of one worker or two: after each, the model equals the
+    /// oracle's, the change set the difference, every proof checks, and a
+    /// what-if first leaves every proof as it was.
+    #[test]
+    fn maintained_on_dd_matches_evaluation_from_scratch(seed in any::<u64>()) {
+        if let Err(why) = common::maintain::session(seed, on_dd) {
+            panic!("{why}");
+        }
+    }
+}
+
+proptest! {
     #![proptest_config(ProptestConfig::with_cases(120))]
 
     #[test]
@@ -189,4 +204,88 @@ fn random_programs_agree_on_two_processes() {
         assert_eq!(got, expected, "program:\n{text}");
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The query's answers as text, the model evaluated first if a change
+/// that failed left it unevaluated.
+fn answers(engine: &mut Engine, goal: &str) -> Vec<String> {
+    engine.run().expect("evaluates");
+    let rows = engine.query(goal).expect("answers").0.rows;
+    rows.iter().map(|r| format!("{r:?}")).collect()
+}
+
+/// Changes that fail on a live dataflow (an arithmetic error, the fact
+/// limit, the time limit) leave the engine as it was, and the changes
+/// after them are maintained as on the default engine.
+#[test]
+fn a_live_dataflow_goes_on_after_changes_that_fail() {
+    let text = "n(1). m(Y) if n(X), Y = 100 / X. big(X) if n(X), X > 5.\n\
+                c(0). c(Y) if c(X), go(X), Y = X + 1. go(X) if c(X), start(1).";
+    for workers in [1, 2] {
+        let mut engines = [
+            Engine::with_config(config(1)),
+            Engine::with_config(on_dd(workers)),
+        ];
+        for engine in &mut engines {
+            engine.load_source("n.rules", text).expect("valid program");
+            engine.run().expect("evaluates");
+        }
+        let [plain, dd] = &mut engines;
+        let program = dd.program_text();
+        let err = dd
+            .add_source("zero.rules", "n(0).")
+            .expect_err("divides by zero");
+        assert_eq!(err.problems()[0].code_str(), "entente::arithmetic");
+        assert_eq!(dd.program_text(), program);
+        assert_eq!(answers(dd, "m(Y)"), answers(plain, "m(Y)"));
+        let limit = Config {
+            max_facts: 4,
+            ..on_dd(workers)
+        };
+        let err = dd
+            .add_source_with("many.rules", "n(6). n(7). n(8).", &limit)
+            .expect_err("past the limit");
+        assert_eq!(err.problems()[0].code_str(), "entente::fact_limit");
+        // A fact that starts a recursion without end.
+        let runaways = [
+            (
+                "entente::fact_limit",
+                Config {
+                    max_facts: 1000,
+                    ..on_dd(workers)
+                },
+            ),
+            (
+                "entente::time_limit",
+                Config {
+                    timeout: Some(std::time::Duration::from_millis(200)),
+                    max_facts: u64::MAX,
+                    ..on_dd(workers)
+                },
+            ),
+        ];
+        for (code, runaway) in runaways {
+            let err = dd.add_source_with("start.rules", "start(1).", &runaway);
+            assert_eq!(err.expect_err("runs away").problems()[0].code_str(), code);
+            assert_eq!(dd.program_text(), program);
+        }
+        // The changes after are maintained, and say what changed.
+        for change in ["n(6). n(2).", "go(0).", "go(1)."] {
+            let got = dd.add_source("more.rules", change).expect("maintained");
+            let want = plain.add_source("more.rules", change).expect("maintained");
+            assert_eq!(got.changes, want.changes, "adding {change}");
+        }
+        let got = dd.retract_source("<retract>", "n(6).").expect("maintained");
+        let want = plain
+            .retract_source("<retract>", "n(6).")
+            .expect("maintained");
+        assert_eq!(got.changes, want.changes);
+        for goal in ["m(Y)", "big(X)", "c(X)"] {
+            assert_eq!(
+                answers(dd, goal),
+                answers(plain, goal),
+                "{goal} on {workers} workers"
+            );
+        }
+    }
 }

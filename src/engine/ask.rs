@@ -71,7 +71,7 @@ impl Engine {
         if over_time {
             *self.timeline.get_mut() = Some(self.compute_timeline(config)?);
         } else {
-            *self.model.get_mut() = Some(Box::new(self.evaluated(config)?));
+            *self.model.get_mut() = Some(self.evaluated_model(config)?);
         }
         self.model_at = at;
         Ok(())

@@ -56,6 +56,13 @@ impl Engine {
             .map_err(|e| Error::single(e, &self.sources))
     }
 
+    /// [`Engine::evaluated`], as the model the engine keeps and maintains.
+    pub(super) fn evaluated_model(&self, config: &Config) -> Result<Box<dyn Model>, Error> {
+        let (plan, interner) = planned(&self.program, &self.strata);
+        eval::model(plan, interner, given(&self.program, &self.imported), config)
+            .map_err(|e| Error::single(e, &self.sources))
+    }
+
     /// The model at time point `at`, evaluated afresh.
     pub(super) fn snapshot(&self, at: Time, config: &Config) -> Result<Database, Error> {
         self.evaluated(&Config {

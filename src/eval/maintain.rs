@@ -97,7 +97,7 @@ pub struct Rows {
 }
 
 impl Rows {
-    fn new(arity: usize) -> Rows {
+    pub(super) fn new(arity: usize) -> Rows {
         Rows {
             arity,
             ids: Vec::new(),
@@ -105,7 +105,7 @@ impl Rows {
         }
     }
 
-    fn push(&mut self, row: &[Id]) {
+    pub(super) fn push(&mut self, row: &[Id]) {
         self.ids.extend_from_slice(row);
         self.len += 1;
     }

@@ -60,4 +60,4 @@ pub use relation::RowId;
 pub use threads::Threads;
 pub use timeline::{sweep, Timeline, Track};
 pub use order::unpack_key;
-pub use rounds::evaluate;
+pub use rounds::{evaluate, model};

@@ -9,7 +9,7 @@ use super::config::Budget;
 use super::heads::{RuleJoin, Sink};
 use super::join::Window;
 use super::relation::{Relation, RowId, BATCH};
-use super::{Config, Database, Given, StratumStats};
+use super::{Config, Database, Given, Model, StratumStats};
 use crate::error::EvalError;
 use crate::hash;
 use crate::intern::Interner;
@@ -39,6 +39,22 @@ pub fn evaluate(
         db.stats.push(stats);
     }
     Ok(db)
+}
+
+/// [`evaluate`], into the model that keeps itself as the program changes:
+/// the database, or on differential dataflow in one process a live
+/// dataflow's (see [`Model`]).
+pub fn model(
+    plan: Plan,
+    interner: Interner,
+    given: Given,
+    config: &Config,
+) -> Result<Box<dyn Model>, EvalError> {
+    #[cfg(feature = "dd")]
+    if let Some(cluster) = config.dataflow.as_ref().filter(|c| c.hosts.len() <= 1) {
+        return super::dataflow::live(plan, interner, given, config, cluster);
+    }
+    Ok(Box::new(evaluate(plan, interner, given, config)?))
 }
 
 /// Rows of a round's new facts above which their buffer is sized afresh

@@ -126,6 +126,18 @@ fn arities<'p>(program: &'p Program) -> Vec<(String, usize)> {
 }
 
 impl Plan {
+    /// For each predicate, the stratum that defines it (`usize::MAX` for
+    /// one that only has given facts).
+    pub fn stratum_of(&self) -> Vec<usize> {
+        let mut of = vec![usize::MAX; self.predicates.len()];
+        for (s, stratum) in self.strata.iter().enumerate() {
+            for &p in &stratum.predicates {
+                of[p] = s;
+            }
+        }
+        of
+    }
+
     /// True when every predicate of `program` has the arity this plan gave
     /// it (false after a predicate was dropped and used again with another
     /// arity: its model must then be evaluated afresh).

@@ -11,6 +11,7 @@
 
 #[cfg(feature = "cli")]
 pub mod cases;
+pub mod maintain;
 pub mod verify;
 
 use std::fmt::Write as _;

@@ -1,6 +1,8 @@
 //! The cost of incremental updates next to evaluation from scratch, on
 //! the same machine in one run (the table in BENCHMARKS.md):
-//! `cargo run --release -p entente-bench --bin update_cost [WORKLOAD]`
+//! `cargo run --release -p entente-bench --bin update_cost [WORKLOAD]`;
+//! with `--features dd` and `--dd WORKERS`, on the `dd` engine's live
+//! dataflow with that many workers.
 //!
 //! Each change is applied to one engine holding the evaluated model, then
 //! undone by its inverse, five times over: the time of one call of
@@ -22,15 +24,41 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1e3)
 }
 
+/// The engine's settings: the default engine's, or with `--dd N` the
+/// `dd` engine's on N workers.
+fn settings(args: &[String]) -> entente::Config {
+    let dd = args.iter().position(|a| a == "--dd");
+    let workers = dd
+        .and_then(|i| args.get(i + 1))
+        .map(|n| n.parse::<usize>().expect("--dd takes a number of workers"));
+    #[cfg(feature = "dd")]
+    if let Some(workers) = workers {
+        return entente::Config {
+            dataflow: Some(entente::Cluster {
+                workers,
+                ..entente::Cluster::default()
+            }),
+            ..entente::Config::default()
+        };
+    }
+    assert!(
+        workers.is_none(),
+        "--dd needs the bench package built with --features dd"
+    );
+    entente::Config::default()
+}
+
 fn main() {
-    let only = std::env::args().nth(1);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = settings(&args);
+    let only = args.first().filter(|a| !a.starts_with("--")).cloned();
     println!("| workload | change | facts changed | first time | time (median of 5) | vs. full evaluation |");
     println!("| --- | --- | --- | --- | --- | --- |");
     for (workload, cases) in update_cases() {
         if only.as_deref().is_some_and(|o| o != workload.name) {
             continue;
         }
-        let mut loaded = Engine::new();
+        let mut loaded = Engine::with_config(config.clone());
         loaded
             .load_source(workload.name, &workload.source())
             .expect("workloads are valid programs");

@@ -50,6 +50,16 @@ where
     Ok(())
 }
 
+/// Starts `work` on `threads` worker threads of this process and returns
+/// at once: the guards wait for them.
+pub(super) fn start<F>(threads: usize, work: F) -> Result<timely::communication::WorkerGuards<()>, String>
+where
+    F: Fn(&mut Worker) + Send + Sync + 'static,
+{
+    let (builders, guard) = timely::CommunicationConfig::Process(threads.max(1)).try_build()?;
+    timely::execute::execute_from(builders, guard, WorkerConfig::default(), work)
+}
+
 /// A socket to every other process of the cluster, by process number
 /// (`None` for this one).
 fn connect(hosts: &[String], me: usize) -> io::Result<Vec<Option<TcpStream>>> {

@@ -21,27 +21,31 @@
 //! timeline feeds each given fact's start and end as changes.
 
 mod cluster;
+mod live;
 mod render;
 mod time;
 
+pub(crate) use live::live;
 pub use time::sweep;
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use differential_dataflow::input::Input;
+use differential_dataflow::input::{Input, InputSession};
 use differential_dataflow::operators::iterate::Variable;
 use differential_dataflow::AsCollection;
 use serde::{Deserialize, Serialize};
 use timely::dataflow::operators::vec::{Broadcast, Input as _, Map as _};
 use timely::dataflow::operators::{Exchange, Inspect, Probe};
+use timely::dataflow::operators::vec::input::Handle as HaltInput;
 use timely::dataflow::ProbeHandle;
+use timely::worker::Worker;
 
 use super::config::{Budget, Cluster};
 use super::{Config, Database, Given, StratumStats};
 use crate::error::EvalError;
-use crate::intern::Interner;
+use crate::intern::{Id, Interner};
 use crate::plan::{Plan, PredId, Step};
 use crate::source::Span;
 use crate::time::{Time, NEVER_BEFORE};
@@ -75,6 +79,17 @@ pub fn evaluate(
     config: &Config,
     cluster: &Cluster,
 ) -> Result<Database, EvalError> {
+    evaluate_filled(plan, interner, given, config, cluster).map(|(db, _)| db)
+}
+
+/// [`evaluate`], with each stratum's offset (see [`Database::fill_ids`]).
+fn evaluate_filled(
+    plan: Plan,
+    interner: Interner,
+    given: Given,
+    config: &Config,
+    cluster: &Cluster,
+) -> Result<(Database, Vec<u32>), EvalError> {
     let budget = Budget::start(config);
     let start = budget.clock.now();
     let mut db = Database::empty(plan, interner);
@@ -86,11 +101,11 @@ pub fn evaluate(
         })
         .collect();
     let derived = compute(&db, Arc::new(inputs), config, cluster)?;
-    db.fill(at_the_end(derived), &budget)?;
+    let offsets = db.fill(at_the_end(derived), &budget)?;
     if let Some(s) = db.stats.last_mut() {
         s.time = budget.clock.since(start);
     }
-    Ok(db)
+    Ok((db, offsets))
 }
 
 /// Runs the dataflow of `db`'s plan on the changes to its given facts
@@ -104,18 +119,13 @@ pub(super) fn compute(
     cluster: &Cluster,
 ) -> Result<Vec<Derived>, EvalError> {
     let given_rows = inputs.iter().map(|(_, rows)| rows.len() as u64).sum::<u64>();
-    let stop = Stop {
-        error: Arc::default(),
-        budget: config.clone(),
-        updates: Arc::default(),
-        most: config.max_facts.saturating_add(given_rows),
-    };
+    let stop = Stop::new(config.max_facts, config.max_facts.saturating_add(given_rows));
     let updates = run(
         Arc::new(db.plan.clone()),
         Arc::new(db.interner.clone()),
         inputs,
         cluster,
-        stop.clone(),
+        (stop.clone(), config.clone()),
     )
     .map_err(|message| EvalError::Cluster {
         message,
@@ -124,7 +134,14 @@ pub(super) fn compute(
     if let Some(error) = stop.raised() {
         return Err(error);
     }
-    let mut derived = Vec::with_capacity(updates.len());
+    split_faults(updates.into_iter())
+}
+
+/// The facts among the dataflow's output, each change with its depth;
+/// the first arithmetic error that came to hold, at the earliest time,
+/// is the error.
+fn split_faults(updates: impl Iterator<Item = (Out, Time, isize)>) -> Result<Vec<Derived>, EvalError> {
+    let mut derived = Vec::new();
     let mut faults = Vec::new();
     for (out, t, d) in updates {
         match out {
@@ -171,20 +188,41 @@ fn first_rule(plan: &Plan) -> Span {
 }
 
 /// What stops a run before its fixpoint, shared by this process's
-/// workers: the budget's time limit and cancellation, and a bound on
-/// the facts a recursive stratum may add (the fact limit and the given
-/// facts; the exact limit is checked on the model), so that a rule that
-/// makes new values without bound ends.
+/// workers: the budget's time limit and cancellation (the run's
+/// [`Config`], beside it), and a bound on the facts a recursive stratum
+/// may add (the fact limit and the given facts; the exact limit is
+/// checked on the model), so that a rule that makes new values without
+/// bound ends. A live dataflow sets the bound afresh for each run.
 #[derive(Clone)]
 struct Stop {
     error: Arc<Mutex<Option<EvalError>>>,
-    budget: Config,
-    /// Facts added in recursive strata so far, by every worker here.
+    /// Facts added in recursive strata in this run, by every worker here.
     updates: Arc<AtomicU64>,
-    most: u64,
+    /// The bound on `updates`.
+    most: Arc<AtomicU64>,
+    /// The fact limit, which a stop at the bound reports.
+    max_facts: Arc<AtomicU64>,
 }
 
 impl Stop {
+    fn new(max_facts: u64, most: u64) -> Stop {
+        let stop = Stop {
+            error: Arc::default(),
+            updates: Arc::default(),
+            most: Arc::default(),
+            max_facts: Arc::default(),
+        };
+        stop.limit(max_facts, most);
+        stop
+    }
+
+    /// Sets the bounds of the next run.
+    fn limit(&self, max_facts: u64, most: u64) {
+        self.updates.store(0, Ordering::Relaxed);
+        self.most.store(most, Ordering::Relaxed);
+        self.max_facts.store(max_facts, Ordering::Relaxed);
+    }
+
     /// Records the first reason to stop.
     fn raise(&self, error: EvalError) {
         let mut slot = self.error.lock().unwrap_or_else(PoisonError::into_inner);
@@ -247,6 +285,10 @@ impl Halt {
     }
 }
 
+/// What comes out of a worker's dataflow, shared by the workers of a
+/// process (only the first receives).
+type Sink = Arc<Mutex<Vec<(Out, Time, isize)>>>;
+
 /// Runs the dataflow on the cluster's workers: what came out, sorted and
 /// consolidated (the same on every process).
 fn run(
@@ -254,142 +296,19 @@ fn run(
     names: Arc<Interner>,
     inputs: Arc<Vec<(PredId, Vec<Change>)>>,
     cluster: &Cluster,
-    stop: Stop,
+    (stop, config): (Stop, Config),
 ) -> Result<Vec<(Out, Time, isize)>, String> {
-    let updates: Arc<Mutex<Vec<(Out, Time, isize)>>> = Arc::default();
-    let sink = Arc::clone(&updates);
+    let sink: Sink = Arc::default();
+    let updates = Arc::clone(&sink);
     let (local, processes) = (cluster.workers.max(1), cluster.hosts.len().max(1));
     cluster::execute(cluster, move |worker| {
         let (index, peers) = (worker.index(), worker.peers());
-        let probe = ProbeHandle::new();
-        let sink = Arc::clone(&sink);
-        let budget = Budget::start(&stop.budget);
-        // A dataflow of its own for the reasons to stop, every worker's
-        // to every worker, open while the model's runs.
-        let heard = stop.clone();
-        let mut halt = worker.dataflow::<u64, _, _>(|scope| {
-            let (input, halts) = scope.new_input::<Halt>();
-            halts.broadcast().inspect(move |h| heard.raise(h.error()));
-            input
-        });
-        let dataflow = worker.next_dataflow_index();
-        let mut sessions = worker.dataflow::<Time, _, _>(|scope| {
-            let mut sessions = Vec::new();
-            let mut facts = HashMap::new();
-            // A collection for each predicate with given facts.
-            for (pred, _) in fed(&inputs) {
-                let (session, collection) = scope.new_collection::<Row, isize>();
-                sessions.push(session);
-                facts.insert(*pred, collection);
-            }
-            let mut outer = Scope {
-                facts,
-                unit: render::unit(scope, index),
-                faults: Vec::new(),
-            };
-            let render = Render {
-                plan: &plan,
-                names: &names,
-            };
-            let mut out: Vec<Coll<'_, Time, Out>> = Vec::new();
-            for stratum in &plan.strata {
-                let recursive = stratum.rules.iter().any(|r| !r.deltas.is_empty());
-                let given: HashMap<PredId, Coll<'_, Time, Row>> = (stratum.predicates.iter())
-                    .filter_map(|p| outer.facts.get(p).map(|c| (*p, c.clone())))
-                    .collect();
-                if !recursive {
-                    let mut heads: HashMap<PredId, Vec<Coll<'_, Time, Row>>> = HashMap::new();
-                    for rule in &stratum.rules {
-                        let derived = render.rule(rule, &mut outer);
-                        heads.entry(rule.head).or_default().push(derived);
-                    }
-                    for &p in &stratum.predicates {
-                        let parts = heads.remove(&p).unwrap_or_default();
-                        let facts = given_and(given.get(&p).cloned(), parts, &outer);
-                        out.push(facts.clone().map(move |r| Out::Fact(p, r, 1)));
-                        outer.facts.insert(p, facts);
-                    }
-                    continue;
-                }
-                let reads = reads_of(stratum.rules.iter().flat_map(|r| &r.base));
-                let (left, faults) = scope.iterative::<u64, _, _>(|inner| {
-                    let mut sub = Scope {
-                        facts: HashMap::new(),
-                        unit: outer.unit.clone().enter(inner),
-                        faults: Vec::new(),
-                    };
-                    for p in &reads {
-                        if let Some(c) = outer.facts.get(p) {
-                            sub.facts.insert(*p, c.clone().enter(inner));
-                        }
-                    }
-                    let mut variables = Vec::new();
-                    for &p in &stratum.predicates {
-                        let (variable, collection) = match given.get(&p) {
-                            Some(g) => Variable::new_from(g.clone().enter(inner), render::step_summary::<Time>()),
-                            None => Variable::new(inner, render::step_summary::<Time>()),
-                        };
-                        sub.facts.insert(p, collection.clone());
-                        variables.push((p, variable, collection));
-                    }
-                    let mut heads: HashMap<PredId, Vec<Coll<'_, _, Row>>> = HashMap::new();
-                    for rule in &stratum.rules {
-                        let derived = render.rule(rule, &mut sub);
-                        heads.entry(rule.head).or_default().push(derived);
-                    }
-                    let mut left = Vec::new();
-                    for (p, variable, collection) in variables {
-                        let parts = heads.remove(&p).unwrap_or_default();
-                        let entered = given.get(&p).map(|g| g.clone().enter(inner));
-                        let (valve, span) = (stop.clone(), stratum.rules[0].span);
-                        let facts = given_and(entered, parts, &sub).inspect(move |(_, _, d)| {
-                            if *d > 0 && valve.updates.fetch_add(1, Ordering::Relaxed) >= valve.most {
-                                valve.raise(EvalError::FactLimit {
-                                    limit: valve.budget.max_facts,
-                                    span,
-                                });
-                            }
-                        });
-                        variable.set(facts);
-                        // Each fact with the iteration it appeared in.
-                        let depths = collection
-                            .clone()
-                            .inner
-                            .map(move |(r, t, d)| (Out::Fact(p, r, t.inner), t, d))
-                            .as_collection()
-                            .leave(scope);
-                        left.push((p, collection.leave(scope), depths));
-                    }
-                    let faults: Vec<_> = sub.faults.into_iter().map(|f| f.leave(scope)).collect();
-                    (left, faults)
-                });
-                for (p, facts, depths) in left {
-                    outer.facts.insert(p, facts);
-                    out.push(depths);
-                }
-                outer.faults.extend(faults);
-            }
-            for faults in std::mem::take(&mut outer.faults) {
-                out.push(faults.map(Out::Fault));
-            }
-            // One copy of the output to the first worker of every
-            // process, so that each process holds the model and takes
-            // the same steps after (a question over time or a proof may
-            // run the dataflow again, on every process at once).
-            let all = differential_dataflow::collection::concatenate(scope, out);
-            all.inner
-                .flat_map(move |update| (0..processes).map(move |p| (p * local, update.clone())))
-                .exchange(|(to, _)| *to as u64)
-                .inspect(move |(_, (o, t, d))| {
-                    let mut v = sink.lock().unwrap_or_else(PoisonError::into_inner);
-                    v.push((o.clone(), *t, *d));
-                })
-                .probe_with(&probe);
-            sessions
-        });
+        let budget = Budget::start(&config);
+        let preds = fed(&inputs).map(|(p, _)| *p);
+        let mut built = build(worker, (&plan, &names), preds, &stop, (&sink, local, processes));
         // This worker's share of the given facts.
         let mut n = 0usize;
-        for ((_, changes), session) in fed(&inputs).zip(&mut sessions) {
+        for ((_, changes), (_, session)) in fed(&inputs).zip(&mut built.sessions) {
             for (row, t, d) in changes {
                 if n % peers == index {
                     session.update_at(row.clone(), *t, *d);
@@ -397,26 +316,195 @@ fn run(
                 n += 1;
             }
         }
-        drop(sessions);
-        let span = first_rule(&plan);
-        while !probe.done() {
-            if let Some(error) = budget.exhausted(span) {
-                stop.raise(error);
-            }
-            if let Some(error) = stop.raised() {
-                // Tell the others (the halt dataflow runs on after this
-                // worker's closure returns), and stop here.
-                halt.send_batch(&mut Halt::of(&error).into_iter().collect());
-                worker.drop_dataflow(dataflow);
-                break;
-            }
-            worker.step();
-        }
-        halt.close();
+        built.sessions.clear();
+        step_until(worker, &mut built, (&stop, &budget, first_rule(&plan)), None);
+        built.halt.close();
     })?;
     let mut updates = std::mem::take(&mut *updates.lock().unwrap_or_else(PoisonError::into_inner));
     differential_dataflow::consolidation::consolidate_updates(&mut updates);
     Ok(updates)
+}
+
+/// A worker's dataflow, built: an input for each predicate asked for,
+/// the probe on the output, and the input of the halt dataflow that
+/// tells the other workers to stop.
+struct Built {
+    sessions: Vec<(PredId, InputSession<Time, Row, isize>)>,
+    probe: ProbeHandle<Time>,
+    halt: HaltInput<u64, Halt>,
+    dataflow: usize,
+}
+
+/// Builds the dataflow of `plan` on `worker`, with an input collection
+/// for each of `preds` (every worker asks for the same), whose output
+/// goes to `sink` in the first worker of each of `processes` processes
+/// of `local` workers each.
+fn build(
+    worker: &mut Worker,
+    (plan, names): (&Plan, &Interner),
+    preds: impl Iterator<Item = PredId>,
+    stop: &Stop,
+    (sink, local, processes): (&Sink, usize, usize),
+) -> Built {
+    let index = worker.index();
+    let probe = ProbeHandle::new();
+    let sink = Arc::clone(sink);
+    // A dataflow of its own for the reasons to stop, every worker's to
+    // every worker, open while the model's runs.
+    let heard = stop.clone();
+    let halt = worker.dataflow::<u64, _, _>(|scope| {
+        let (input, halts) = scope.new_input::<Halt>();
+        halts.broadcast().inspect(move |h| heard.raise(h.error()));
+        input
+    });
+    let dataflow = worker.next_dataflow_index();
+    let sessions = worker.dataflow::<Time, _, _>(|scope| {
+        let mut sessions = Vec::new();
+        let mut facts = HashMap::new();
+        // A collection for each predicate with given facts.
+        for pred in preds {
+            let (session, collection) = scope.new_collection::<Row, isize>();
+            sessions.push((pred, session));
+            facts.insert(pred, collection);
+        }
+        let mut outer = Scope {
+            facts,
+            unit: render::unit(scope, index),
+            faults: Vec::new(),
+        };
+        let render = Render {
+            plan,
+            names,
+        };
+        let mut out: Vec<Coll<'_, Time, Out>> = Vec::new();
+        for stratum in &plan.strata {
+            let recursive = stratum.rules.iter().any(|r| !r.deltas.is_empty());
+            let given: HashMap<PredId, Coll<'_, Time, Row>> = (stratum.predicates.iter())
+                .filter_map(|p| outer.facts.get(p).map(|c| (*p, c.clone())))
+                .collect();
+            if !recursive {
+                let mut heads: HashMap<PredId, Vec<Coll<'_, Time, Row>>> = HashMap::new();
+                for rule in &stratum.rules {
+                    let derived = render.rule(rule, &mut outer);
+                    heads.entry(rule.head).or_default().push(derived);
+                }
+                for &p in &stratum.predicates {
+                    let parts = heads.remove(&p).unwrap_or_default();
+                    let facts = given_and(given.get(&p).cloned(), parts, &outer);
+                    out.push(facts.clone().map(move |r| Out::Fact(p, r, 1)));
+                    outer.facts.insert(p, facts);
+                }
+                continue;
+            }
+            let reads = reads_of(stratum.rules.iter().flat_map(|r| &r.base));
+            let (left, faults) = scope.iterative::<u64, _, _>(|inner| {
+                let mut sub = Scope {
+                    facts: HashMap::new(),
+                    unit: outer.unit.clone().enter(inner),
+                    faults: Vec::new(),
+                };
+                for p in &reads {
+                    if let Some(c) = outer.facts.get(p) {
+                        sub.facts.insert(*p, c.clone().enter(inner));
+                    }
+                }
+                let mut variables = Vec::new();
+                for &p in &stratum.predicates {
+                    let (variable, collection) = match given.get(&p) {
+                        Some(g) => Variable::new_from(g.clone().enter(inner), render::step_summary::<Time>()),
+                        None => Variable::new(inner, render::step_summary::<Time>()),
+                    };
+                    sub.facts.insert(p, collection.clone());
+                    variables.push((p, variable, collection));
+                }
+                let mut heads: HashMap<PredId, Vec<Coll<'_, _, Row>>> = HashMap::new();
+                for rule in &stratum.rules {
+                    let derived = render.rule(rule, &mut sub);
+                    heads.entry(rule.head).or_default().push(derived);
+                }
+                let mut left = Vec::new();
+                for (p, variable, collection) in variables {
+                    let parts = heads.remove(&p).unwrap_or_default();
+                    let entered = given.get(&p).map(|g| g.clone().enter(inner));
+                    let (valve, span) = (stop.clone(), stratum.rules[0].span);
+                    let facts = given_and(entered, parts, &sub).inspect(move |(_, _, d)| {
+                        if *d > 0 && valve.updates.fetch_add(1, Ordering::Relaxed) >= valve.most.load(Ordering::Relaxed) {
+                            valve.raise(EvalError::FactLimit {
+                                limit: valve.max_facts.load(Ordering::Relaxed),
+                                span,
+                            });
+                        }
+                    });
+                    variable.set(facts);
+                    // Each fact with the iteration it appeared in.
+                    let depths = collection
+                        .clone()
+                        .inner
+                        .map(move |(r, t, d)| (Out::Fact(p, r, t.inner), t, d))
+                        .as_collection()
+                        .leave(scope);
+                    left.push((p, collection.leave(scope), depths));
+                }
+                let faults: Vec<_> = sub.faults.into_iter().map(|f| f.leave(scope)).collect();
+                (left, faults)
+            });
+            for (p, facts, depths) in left {
+                outer.facts.insert(p, facts);
+                out.push(depths);
+            }
+            outer.faults.extend(faults);
+        }
+        for faults in std::mem::take(&mut outer.faults) {
+            out.push(faults.map(Out::Fault));
+        }
+        // One copy of the output to the first worker of every
+        // process, so that each process holds the model and takes
+        // the same steps after (a question over time or a proof may
+        // run the dataflow again, on every process at once).
+        let all = differential_dataflow::collection::concatenate(scope, out);
+        all.inner
+            .flat_map(move |update| (0..processes).map(move |p| (p * local, update.clone())))
+            .exchange(|(to, _)| *to as u64)
+            .inspect(move |(_, (o, t, d))| {
+                let mut v = sink.lock().unwrap_or_else(PoisonError::into_inner);
+                v.push((o.clone(), *t, *d));
+            })
+            .probe_with(&probe);
+        sessions
+    });
+    Built {
+        sessions,
+        probe,
+        halt,
+        dataflow,
+    }
+}
+
+/// Steps `worker` until its dataflow has passed time `until` (`None`:
+/// until it is done), or a reason to stop is raised here or heard from
+/// another worker: then the others are told and the dataflow dropped,
+/// and the answer is false.
+fn step_until(worker: &mut Worker, built: &mut Built, (stop, budget, span): (&Stop, &Budget, Span), until: Option<Time>) -> bool {
+    loop {
+        let busy = match until {
+            Some(t) => built.probe.less_than(&t),
+            None => !built.probe.done(),
+        };
+        if !busy {
+            return true;
+        }
+        if let Some(error) = budget.exhausted(span) {
+            stop.raise(error);
+        }
+        if let Some(error) = stop.raised() {
+            // Tell the others (the halt dataflow runs on after this
+            // worker's closure returns), and stop here.
+            built.halt.send_batch(&mut Halt::of(&error).into_iter().collect());
+            worker.drop_dataflow(built.dataflow);
+            return false;
+        }
+        worker.step();
+    }
 }
 
 /// The inputs that have changes, in order (every worker makes the same
@@ -456,21 +544,35 @@ impl Database {
     /// Appends the derived facts the dataflow found, stratum by stratum,
     /// each with the round semi-naive evaluation derives it in (see the
     /// module docs), and the statistics of each stratum.
-    fn fill(&mut self, mut facts: Vec<(PredId, Row, u64)>, budget: &Budget) -> Result<(), EvalError> {
-        let stratum_of: HashMap<PredId, usize> = (self.plan.strata.iter().enumerate())
-            .flat_map(|(s, st)| st.predicates.iter().map(move |&p| (p, s)))
+    fn fill(&mut self, facts: Vec<(PredId, Row, u64)>, budget: &Budget) -> Result<Vec<u32>, EvalError> {
+        let facts = (facts.into_iter())
+            .map(|(p, values, depth)| (p, values.into_iter().map(|v| self.interner.intern(v)).collect(), depth))
             .collect();
-        // By stratum, then depth: the order rounds stamp in.
-        facts.sort_by(|a, b| (stratum_of[&a.0], a.2).cmp(&(stratum_of[&b.0], b.2)).then_with(|| a.1.cmp(&b.1)));
+        self.fill_ids(facts, budget)
+    }
+
+    /// [`Database::fill`] with facts of value ids. Returns each stratum's
+    /// first round less one: a fact of depth `d` in stratum `s` has round
+    /// `offsets[s] + d`.
+    fn fill_ids(&mut self, mut facts: Vec<(PredId, Vec<Id>, u64)>, budget: &Budget) -> Result<Vec<u32>, EvalError> {
+        let stratum_of = self.plan.stratum_of();
+        // By stratum, then depth: the order rounds stamp in; then by
+        // values, as the facts of a round are appended.
+        let names = &self.interner;
+        // Equal ids are equal values: rows differ where their ids first do.
+        let by_values = |a: &[Id], b: &[Id]| {
+            let first = a.iter().zip(b).find(|(x, y)| x != y);
+            first.map_or(a.len().cmp(&b.len()), |(&x, &y)| names.value(x).cmp(&names.value(y)))
+        };
+        facts.sort_by(|a, b| (stratum_of[a.0], a.2).cmp(&(stratum_of[b.0], b.2)).then_with(|| by_values(&a.1, &b.1)));
         let mut facts = facts.into_iter().peekable();
-        let mut row = Vec::new();
+        let mut offsets = Vec::with_capacity(self.plan.strata.len());
         for s in 0..self.plan.strata.len() {
+            offsets.push(self.clock);
             let before = self.derived;
             let recursive = self.plan.strata[s].rules.iter().any(|r| !r.deltas.is_empty());
             let mut deepest = 0;
-            while let Some((pred, values, depth)) = facts.next_if(|f| stratum_of[&f.0] == s) {
-                row.clear();
-                row.extend(values.into_iter().map(|v| self.interner.intern(v)));
+            while let Some((pred, row, depth)) = facts.next_if(|f| stratum_of[f.0] == s) {
                 if self.relations[pred].find(&row).is_some() {
                     continue;
                 }
@@ -496,6 +598,6 @@ impl Database {
                 time: std::time::Duration::ZERO,
             });
         }
-        Ok(())
+        Ok(offsets)
     }
 }

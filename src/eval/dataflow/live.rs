@@ -1,0 +1,558 @@
+//! A live dataflow: the `dd` engine's model kept by differential
+//! dataflow as given facts are added and retracted (SPEC §15).
+//!
+//! The workers of a [`Live`] model stay running after the first change,
+//! each waiting for the next command: the changes to the given facts,
+//! fed as the next time point of the dataflow's outer timestamp (a
+//! model without time has no other use for it). Differential dataflow
+//! brings every stratum to its new fixpoint and hands back what changed:
+//! each derived fact that appears, disappears or changes its depth. The
+//! net changes are the update's [`Delta`]; the model's [`Database`] is
+//! filled again with the facts at their new depths, because a fact's
+//! round is its stratum's offset plus its depth (see [`super`]), and a
+//! change of depth anywhere below a fact can move its premises past it:
+//! keeping the old rows would break proofs.
+//!
+//! The workers start on the first change (a run that asks no more
+//! questions holds no dataflow beside its model), on the model's given
+//! facts as the first time point, which gives the depths the model was
+//! filled with. A change of rules changes the dataflow itself: the
+//! semi-naive maintenance takes it, the workers stop, and the next
+//! change of facts starts new ones (and fills the model again, since
+//! the maintenance stamped rounds of its own). A run stopped by its
+//! budget stops the workers too; an arithmetic error leaves them, and
+//! taking the change back feeds its inverse.
+//!
+//! One process only: a REPL or a library's host types its changes into
+//! one process, and a cluster's processes would all have to.
+
+use std::fmt;
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use std::collections::{HashMap, HashSet};
+use timely::communication::WorkerGuards;
+
+use super::super::config::Budget;
+use super::super::maintain::{Delta, Edit, Rows};
+use super::super::{Config, Database, Given, Model, Origin};
+use super::{build, cluster, first_rule, split_faults, step_until, Cluster, Derived, Row, Sink, Stop};
+use crate::error::EvalError;
+use crate::intern::{Id, Interner};
+use crate::plan::{Plan, PredId};
+use crate::time::{Time, NEVER_BEFORE};
+
+/// Changes to the given facts, for every predicate in order: each row
+/// that comes to be given (`+1`) or stops being given (`-1`).
+type Changes = Arc<Vec<Vec<(Row, isize)>>>;
+
+/// The `dd` engine's model in one process, kept by a live dataflow.
+pub(crate) struct Live {
+    db: Database,
+    /// Each stratum's round before its first, when `db`'s rounds are the
+    /// dataflow's: a derived fact of depth `d` in stratum `s` has round
+    /// `offsets[s] + d`. `None` after the semi-naive maintenance.
+    offsets: Option<Vec<u32>>,
+    /// Worker threads to start.
+    threads: usize,
+    /// The running workers, once a change started them.
+    workers: Option<Workers>,
+    /// What the last change needs to be taken back.
+    last: Option<Last>,
+}
+
+/// How to take the last change back.
+#[derive(Clone)]
+enum Last {
+    /// A change of given facts: its inverse, to feed the workers, and the
+    /// model and offsets before it (`None` when it failed before the
+    /// model changed).
+    Facts {
+        inverse: Changes,
+        before: Option<Box<(Database, Option<Vec<u32>>)>>,
+    },
+    /// A change of rules, which the database's own journal takes back;
+    /// the offsets before it.
+    Rules { offsets: Option<Vec<u32>> },
+}
+
+/// Evaluates the program as [`super::evaluate`] does, into a model that
+/// a live dataflow keeps after (in one process: `cluster` has no hosts).
+pub(crate) fn live(
+    plan: Plan,
+    interner: Interner,
+    given: Given,
+    config: &Config,
+    cluster: &Cluster,
+) -> Result<Box<dyn Model>, EvalError> {
+    let (db, offsets) = super::evaluate_filled(plan, interner, given, config, cluster)?;
+    Ok(Box::new(Live {
+        db,
+        offsets: Some(offsets),
+        threads: cluster.workers.max(1),
+        workers: None,
+        last: None,
+    }))
+}
+
+impl fmt::Debug for Live {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Live")
+            .field("db", &self.db)
+            .field("threads", &self.threads)
+            .field("running", &self.workers.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Model for Live {
+    fn facts(&self) -> &Database {
+        &self.db
+    }
+
+    fn facts_mut(&mut self) -> &mut Database {
+        &mut self.db
+    }
+
+    fn maintain(&mut self, plan: Plan, edit: Edit, config: &Config) -> Result<Delta, EvalError> {
+        self.keep_update();
+        if !edit.new_rules.is_empty() || !edit.removed_heads.is_empty() {
+            self.workers = None;
+            self.last = Some(Last::Rules {
+                offsets: self.offsets.take(),
+            });
+            return self.db.maintain(plan, edit, config);
+        }
+        let moved = Moved::of(&self.db, &plan, &edit);
+        // The model as it was, with other rounds, when the workers'
+        // first run filled it again: what taking the change back restores.
+        let refilled = self.ready(&plan, config)?;
+        let changes: Changes = Arc::new(moved.changes(&self.db, plan.predicates.len()));
+        let inverse = Arc::new(
+            (changes.iter())
+                .map(|rows| rows.iter().map(|(row, d)| (row.clone(), -d)).collect())
+                .collect(),
+        );
+        self.last = Some(Last::Facts {
+            inverse,
+            before: refilled.map(|db| Box::new((db, None))),
+        });
+        let derived = self.run(changes, config)?;
+        let (db, offsets, delta) = self.filled_after(plan, &moved, derived, config)?;
+        let before = (std::mem::replace(&mut self.db, db), self.offsets.replace(offsets));
+        if let Some(Last::Facts { before: slot, .. }) = &mut self.last {
+            slot.get_or_insert(Box::new(before));
+        }
+        Ok(delta)
+    }
+
+    fn keep_update(&mut self) {
+        if let Some(Last::Rules { .. }) = self.last.take() {
+            self.db.keep_update();
+        }
+    }
+
+    fn undo(&mut self) -> bool {
+        match self.last.take() {
+            None => false,
+            Some(Last::Rules { offsets }) => {
+                self.offsets = offsets;
+                self.db.undo()
+            }
+            Some(Last::Facts { inverse, before }) => {
+                if let Some(before) = before {
+                    let (db, offsets) = *before;
+                    self.db = db;
+                    self.offsets = offsets;
+                }
+                if self.workers.is_some() {
+                    // Unbounded: it takes the workers back to a state they
+                    // were in.
+                    let config = Config::with_max_facts(u64::MAX);
+                    if self.run(inverse, &config).is_err() {
+                        self.workers = None;
+                    }
+                }
+                true
+            }
+        }
+    }
+
+    fn boxed_clone(&self) -> Box<dyn Model> {
+        // A copy starts workers of its own when it changes.
+        Box::new(Live {
+            db: self.db.clone(),
+            offsets: self.offsets.clone(),
+            threads: self.threads,
+            workers: None,
+            last: self.last.clone(),
+        })
+    }
+}
+
+impl Live {
+    /// Starts the workers if none run for `plan`'s predicates, on the
+    /// model's given facts; fills the model again from their output when
+    /// its rounds are not the dataflow's, and then returns the model as
+    /// it was.
+    fn ready(&mut self, plan: &Plan, config: &Config) -> Result<Option<Database>, EvalError> {
+        let preds = plan.predicates.len();
+        if self.offsets.is_some() && self.workers.as_ref().is_some_and(|w| w.preds == preds) {
+            return Ok(None);
+        }
+        self.workers = None;
+        let workers = Workers::start(plan, self.db.names(), self.threads).map_err(|message| EvalError::Cluster {
+            message,
+            span: first_rule(plan),
+        })?;
+        self.workers = Some(workers);
+        let db = &self.db;
+        let given: Vec<Vec<(Row, isize)>> = (0..preds)
+            .map(|p| {
+                let rows = (p < db.relation_count()).then(|| db.live_rows(p)).into_iter().flatten();
+                let given = rows.filter(|&r| db.origin(p, r).is_some());
+                given.map(|r| (db.values(db.row(p, r)), 1)).collect()
+            })
+            .collect();
+        let derived = self.run(Arc::new(given), config)?;
+        if self.offsets.is_none() {
+            let (none, same) = (HashSet::new(), HashMap::new());
+            let given = self.given_rows(&none, &same);
+            let facts = derived.into_iter().filter(|f| f.4 > 0).map(|(p, row, depth, _, _)| (p, row, depth));
+            let mut db = Database::empty(self.db.plan().clone(), self.db.names().clone());
+            let facts = facts.map(|(p, row, depth)| (p, intern(&mut db, row), depth)).collect();
+            let offsets = db.refill(given, facts, config)?;
+            self.offsets = Some(offsets);
+            return Ok(Some(std::mem::replace(&mut self.db, db)));
+        }
+        Ok(None)
+    }
+
+    /// Runs `changes` on the workers; stops them when the run stopped.
+    fn run(&mut self, changes: Changes, config: &Config) -> Result<Vec<Derived>, EvalError> {
+        let workers = self.workers.as_mut().expect("started");
+        let model = self.db.count_derived();
+        let fed = changes.iter().map(|rows| rows.len() as u64).sum::<u64>();
+        let most = config.max_facts.saturating_add(model).saturating_add(fed);
+        let ran = workers.run(changes, config, most);
+        if !workers.running {
+            self.workers = None;
+        }
+        ran
+    }
+
+    /// The given facts of the model, less `ungiven` and with the origins
+    /// of `origins`, in row order.
+    fn given_rows<'a>(
+        &'a self,
+        ungiven: &'a HashSet<(PredId, u32)>,
+        origins: &'a HashMap<(PredId, u32), Origin>,
+    ) -> impl Iterator<Item = (PredId, Vec<Id>, Origin)> + 'a {
+        let db = &self.db;
+        (0..db.relation_count()).flat_map(move |p| {
+            db.live_rows(p).filter_map(move |r| {
+                let origin = origins.get(&(p, r)).copied().or(db.origin(p, r))?;
+                (!ungiven.contains(&(p, r))).then(|| (p, db.row(p, r).to_vec(), origin))
+            })
+        })
+    }
+
+    /// The model after `moved`, whose run changed the derived facts by
+    /// `derived`: filled afresh from the given facts then and the derived
+    /// facts at their depths then; with its offsets and the net change.
+    fn filled_after(
+        &self,
+        plan: Plan,
+        moved: &Moved,
+        derived: Vec<Derived>,
+        config: &Config,
+    ) -> Result<(Database, Vec<u32>, Delta), EvalError> {
+        let offsets = self.offsets.as_ref().expect("the model's rounds are the dataflow's");
+        let stratum_of = plan.stratum_of();
+        let mut db = Database::empty(plan, self.db.names().clone());
+        let rows = |db: &Database| (0..db.relation_count()).map(|p| Rows::new(db.plan().predicates[p])).collect();
+        let mut delta = Delta {
+            appeared: rows(&db),
+            disappeared: rows(&db),
+        };
+        // Each derived fact's changes are consecutive (sorted by fact):
+        // their sum is its net change, and a fact that holds after has
+        // one depth then.
+        let mut gone: HashSet<(PredId, Vec<Id>)> = HashSet::new();
+        let mut new: Vec<(PredId, Vec<Id>, u64)> = Vec::new();
+        let mut i = 0;
+        while i < derived.len() {
+            let (p, row) = (derived[i].0, &derived[i].1);
+            let ids = intern(&mut db, row.clone());
+            let mut net = 0;
+            while i < derived.len() && derived[i].0 == p && &derived[i].1 == row {
+                let (_, _, depth, _, d) = derived[i];
+                if d > 0 {
+                    new.push((p, ids.clone(), depth));
+                }
+                net += d;
+                i += 1;
+            }
+            match net {
+                1.. => delta.appeared[p].push(&ids),
+                ..0 => delta.disappeared[p].push(&ids),
+                0 => {}
+            }
+            gone.insert((p, ids));
+        }
+        // Predicates no rule defines change as their given facts do.
+        for (p, row) in &moved.added {
+            if stratum_of[*p] == usize::MAX {
+                delta.appeared[*p].push(row);
+            }
+        }
+        for &(p, r) in &moved.ungiven {
+            if stratum_of[p] == usize::MAX {
+                delta.disappeared[p].push(self.db.row(p, r));
+            }
+        }
+        let old = &self.db;
+        let mut facts: Vec<(PredId, Vec<Id>, u64)> = Vec::new();
+        for (s, stratum) in old.plan().strata.iter().enumerate() {
+            for &p in &stratum.predicates {
+                let derived = old.live_rows(p).filter(|&r| old.origin(p, r).is_none());
+                for r in derived {
+                    let row = old.row(p, r);
+                    if !gone.contains(&(p, row.to_vec())) {
+                        let depth = old.round_of(p, r) - offsets[s];
+                        facts.push((p, row.to_vec(), u64::from(depth)));
+                    }
+                }
+            }
+        }
+        facts.extend(new);
+        let given = self.given_rows(&moved.ungiven, &moved.origins);
+        let given = given.chain(moved.added.iter().map(|(p, row)| (*p, row.clone(), moved.stated[&(*p, row.clone())])));
+        let offsets = db.refill(given, facts, config)?;
+        Ok((db, offsets, delta))
+    }
+}
+
+/// The ids of a row's values in `db`, added if new.
+fn intern(db: &mut Database, row: Row) -> Vec<Id> {
+    row.into_iter().map(|v| db.intern(v)).collect()
+}
+
+/// How an edit moves the given facts, as the semi-naive maintenance
+/// moves them (`move_given`): retractions first, then additions, an
+/// addition of a fact the model holds making it given (from its new
+/// origin).
+struct Moved {
+    /// Given rows that are no longer given.
+    ungiven: HashSet<(PredId, u32)>,
+    /// Rows that stay or become given, with their new origins.
+    origins: HashMap<(PredId, u32), Origin>,
+    /// Rows the model holds derived that become given.
+    promoted: Vec<(PredId, u32)>,
+    /// Rows the model does not hold that become given, in order.
+    added: Vec<(PredId, Vec<Id>)>,
+    /// Their origins.
+    stated: HashMap<(PredId, Vec<Id>), Origin>,
+}
+
+impl Moved {
+    fn of(db: &Database, plan: &Plan, edit: &Edit) -> Moved {
+        let held = |p: PredId, row: &[Id]| (p < db.relation_count()).then(|| db.find(p, row)).flatten();
+        let mut moved = Moved {
+            ungiven: HashSet::new(),
+            origins: HashMap::new(),
+            promoted: Vec::new(),
+            added: Vec::new(),
+            stated: HashMap::new(),
+        };
+        for (p, row) in &edit.retract {
+            if let Some(r) = held(*p, row).filter(|&r| db.origin(*p, r).is_some()) {
+                moved.ungiven.insert((*p, r));
+            }
+        }
+        for (p, row, origin) in &edit.add {
+            debug_assert!(*p < plan.predicates.len());
+            match held(*p, row) {
+                Some(r) => {
+                    if db.origin(*p, r).is_none() && !moved.origins.contains_key(&(*p, r)) {
+                        moved.promoted.push((*p, r));
+                    }
+                    moved.origins.insert((*p, r), *origin);
+                    moved.ungiven.remove(&(*p, r));
+                }
+                None => {
+                    if moved.stated.insert((*p, row.clone()), *origin).is_none() {
+                        moved.added.push((*p, row.clone()));
+                    }
+                }
+            }
+        }
+        moved
+    }
+
+    /// The changes to feed, for each of `preds` predicates.
+    fn changes(&self, db: &Database, preds: usize) -> Vec<Vec<(Row, isize)>> {
+        let mut changes: Vec<Vec<(Row, isize)>> = vec![Vec::new(); preds];
+        for &(p, r) in &self.ungiven {
+            changes[p].push((db.values(db.row(p, r)), -1));
+        }
+        for &(p, r) in &self.promoted {
+            changes[p].push((db.values(db.row(p, r)), 1));
+        }
+        for (p, row) in &self.added {
+            changes[*p].push((db.values(row), 1));
+        }
+        changes
+    }
+}
+
+impl Database {
+    /// Fills an empty model with `given` facts (round 0, in order) and the
+    /// derived `facts` at their depths (see [`Database::fill_ids`]).
+    fn refill(
+        &mut self,
+        given: impl Iterator<Item = (PredId, Vec<Id>, Origin)>,
+        facts: Vec<(PredId, Vec<Id>, u64)>,
+        config: &Config,
+    ) -> Result<Vec<u32>, EvalError> {
+        for (p, row, origin) in given {
+            if self.relations[p].insert(&row, 0) {
+                let r = self.relations[p].len() - 1;
+                self.given[p].insert(r, origin);
+            }
+        }
+        self.fill_ids(facts, &Budget::start(config))
+    }
+}
+
+/// The running workers of a live dataflow, and how to talk to them.
+struct Workers {
+    /// One channel to each worker.
+    commands: Vec<Sender<Command>>,
+    /// Each worker's answer to a command: whether it ran to the end.
+    replies: Mutex<Receiver<bool>>,
+    /// The threads, joined when the workers are dropped.
+    guards: Mutex<Option<WorkerGuards<()>>>,
+    /// What comes out, to the first worker.
+    sink: Sink,
+    stop: Stop,
+    /// The time point of the next run.
+    next: Time,
+    /// The predicates with an input collection.
+    preds: usize,
+    /// False once the workers stopped (a run's budget ran out).
+    running: bool,
+}
+
+/// A run: the changes to feed at time point `at`, within `config`'s
+/// budget.
+struct Command {
+    at: Time,
+    changes: Changes,
+    config: Config,
+}
+
+impl Workers {
+    /// Starts `threads` workers with the dataflow of `plan`, an input for
+    /// each predicate, waiting for their first command.
+    fn start(plan: &Plan, names: &Interner, threads: usize) -> Result<Workers, String> {
+        let (plan, names) = (Arc::new(plan.clone()), Arc::new(names.clone()));
+        let preds = plan.predicates.len();
+        let (commands, receivers): (Vec<Sender<Command>>, Vec<Receiver<Command>>) = (0..threads).map(|_| channel()).unzip();
+        let receivers = Mutex::new(receivers.into_iter().map(Some).collect::<Vec<_>>());
+        let (reply, replies) = channel::<bool>();
+        let reply = Mutex::new(reply);
+        let sink = Sink::default();
+        let stop = Stop::new(0, 0);
+        let (out, halt) = (Arc::clone(&sink), stop.clone());
+        let guards = cluster::start(threads, move |worker| {
+            let (index, peers) = (worker.index(), worker.peers());
+            let taken = receivers.lock().unwrap_or_else(PoisonError::into_inner)[index].take();
+            let Some(commands) = taken else { return };
+            let reply = reply.lock().unwrap_or_else(PoisonError::into_inner).clone();
+            let mut built = build(worker, (&plan, &names), 0..preds, &halt, (&out, peers, 1));
+            while let Ok(Command { at, changes, config }) = commands.recv() {
+                // This worker's share of the changes.
+                let mut n = 0usize;
+                for (rows, (_, session)) in changes.iter().zip(&mut built.sessions) {
+                    for (row, d) in rows {
+                        if n % peers == index {
+                            session.update_at(row.clone(), at, *d);
+                        }
+                        n += 1;
+                    }
+                }
+                for (_, session) in &mut built.sessions {
+                    session.advance_to(at + 1);
+                    session.flush();
+                }
+                let budget = Budget::start(&config);
+                let ran = step_until(worker, &mut built, (&halt, &budget, first_rule(&plan)), Some(at + 1));
+                if reply.send(ran).is_err() || !ran {
+                    break;
+                }
+            }
+            built.sessions.clear();
+            built.halt.close();
+        })?;
+        Ok(Workers {
+            commands,
+            replies: Mutex::new(replies),
+            guards: Mutex::new(Some(guards)),
+            sink,
+            stop,
+            next: NEVER_BEFORE,
+            preds,
+            running: true,
+        })
+    }
+
+    /// Feeds `changes` at the next time point and waits for every worker
+    /// to pass it: how the derived facts changed, sorted by fact. `most`
+    /// bounds the facts recursive strata may add.
+    fn run(&mut self, changes: Changes, config: &Config, most: u64) -> Result<Vec<Derived>, EvalError> {
+        let at = self.next;
+        self.next += 1;
+        self.stop.limit(config.max_facts, most);
+        let mut sent = 0;
+        for channel in &self.commands {
+            let command = Command {
+                at,
+                changes: Arc::clone(&changes),
+                config: config.clone(),
+            };
+            sent += usize::from(channel.send(command).is_ok());
+        }
+        let replies = self.replies.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut ran = sent == self.commands.len();
+        for _ in 0..sent {
+            ran &= replies.recv().unwrap_or(false);
+        }
+        drop(replies);
+        self.running = ran;
+        if let Some(error) = self.stop.raised() {
+            self.running = false;
+            return Err(error);
+        }
+        if !ran {
+            return Err(EvalError::Cluster {
+                message: "the dataflow's workers stopped".to_string(),
+                span: Default::default(),
+            });
+        }
+        let mut updates = std::mem::take(&mut *self.sink.lock().unwrap_or_else(PoisonError::into_inner));
+        differential_dataflow::consolidation::consolidate_updates(&mut updates);
+        split_faults(updates.into_iter())
+    }
+}
+
+impl Drop for Workers {
+    fn drop(&mut self) {
+        // A worker whose channel closes leaves its loop.
+        self.commands.clear();
+        let guards = self.guards.get_mut().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(guards) = guards {
+            for _ in guards.join() {}
+        }
+    }
+}
