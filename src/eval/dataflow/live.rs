@@ -8,7 +8,9 @@
 //! brings every stratum to its new fixpoint and hands back what changed:
 //! each derived fact that appears, disappears or changes its depth. The
 //! net changes are the update's [`Delta`]; the model's [`Database`] is
-//! filled again with the facts at their new depths, because a fact's
+//! filled again with the facts at their new depths (a merge of the facts
+//! that did not move, read in the order the model holds them, with
+//! those that did, sorted: no sort of the whole model), because a fact's
 //! round is its stratum's offset plus its depth (see [`super`]), and a
 //! change of depth anywhere below a fact can move its premises past it:
 //! keeping the old rows would break proofs.
@@ -36,7 +38,8 @@ use timely::communication::WorkerGuards;
 use super::super::config::Budget;
 use super::super::maintain::{Delta, Edit, Rows};
 use super::super::{Config, Database, Given, Model, Origin};
-use super::{build, cluster, first_rule, split_faults, step_until, Cluster, Derived, Row, Sink, Stop};
+use super::super::relation::Relation;
+use super::{build, by_values, cluster, Push, first_rule, split_faults, step_until, Cluster, Derived, Row, Sink, Stop};
 use crate::error::EvalError;
 use crate::intern::{Id, Interner};
 use crate::plan::{Plan, PredId};
@@ -278,8 +281,8 @@ impl Live {
         // Each derived fact's changes are consecutive (sorted by fact):
         // their sum is its net change, and a fact that holds after has
         // one depth then.
-        let mut gone: HashSet<(PredId, Vec<Id>)> = HashSet::new();
-        let mut new: Vec<(PredId, Vec<Id>, u64)> = Vec::new();
+        let mut moves: Vec<Relation> = (0..db.relation_count()).map(|p| Relation::new(db.plan().predicates[p])).collect();
+        let mut new: Vec<Vec<(u64, Vec<Id>)>> = vec![Vec::new(); db.relation_count()];
         let mut i = 0;
         while i < derived.len() {
             let (p, row) = (derived[i].0, &derived[i].1);
@@ -288,7 +291,7 @@ impl Live {
             while i < derived.len() && derived[i].0 == p && &derived[i].1 == row {
                 let (_, _, depth, _, d) = derived[i];
                 if d > 0 {
-                    new.push((p, ids.clone(), depth));
+                    new[p].push((depth, ids.clone()));
                 }
                 net += d;
                 i += 1;
@@ -298,7 +301,7 @@ impl Live {
                 ..0 => delta.disappeared[p].push(&ids),
                 0 => {}
             }
-            gone.insert((p, ids));
+            moves[p].insert(&ids, 0);
         }
         // Predicates no rule defines change as their given facts do.
         for (p, row) in &moved.added {
@@ -311,24 +314,37 @@ impl Live {
                 delta.disappeared[p].push(self.db.row(p, r));
             }
         }
-        let old = &self.db;
-        let mut facts: Vec<(PredId, Vec<Id>, u64)> = Vec::new();
-        for (s, stratum) in old.plan().strata.iter().enumerate() {
-            for &p in &stratum.predicates {
-                let derived = old.live_rows(p).filter(|&r| old.origin(p, r).is_none());
-                for r in derived {
-                    let row = old.row(p, r);
-                    if !gone.contains(&(p, row.to_vec())) {
-                        let depth = old.round_of(p, r) - offsets[s];
-                        facts.push((p, row.to_vec(), u64::from(depth)));
-                    }
-                }
-            }
-        }
-        facts.extend(new);
         let given = self.given_rows(&moved.ungiven, &moved.origins);
         let given = given.chain(moved.added.iter().map(|(p, row)| (*p, row.clone(), moved.stated[&(*p, row.clone())])));
-        let offsets = db.refill(given, facts, config)?;
+        db.give(given);
+        for facts in &mut new {
+            facts.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| by_values(db.names(), &a.1, &b.1)));
+        }
+        // Each predicate's derived facts that did not move, in the order
+        // the model holds them (by depth, then by value), merged with
+        // those that moved, in the same order.
+        let old = &self.db;
+        let merge = |p: PredId, names: &Interner, push: &mut Push<'_>| {
+            // A predicate the model had no relation for had no facts.
+            let held = (p < old.relation_count()).then(|| old.live_rows(p));
+            let offset = offsets.get(stratum_of[p]).copied().unwrap_or_default();
+            let mut stayed = (held.into_iter().flatten())
+                .filter(|&r| old.origin(p, r).is_none() && moves[p].find(old.row(p, r)).is_none())
+                .map(|r| (u64::from(old.round_of(p, r) - offset), old.row(p, r)))
+                .peekable();
+            let mut moved = new[p].iter().map(|(depth, row)| (*depth, row.as_slice())).peekable();
+            loop {
+                let first = match (stayed.peek(), moved.peek()) {
+                    (Some(a), Some(b)) => a.0.cmp(&b.0).then_with(|| by_values(names, a.1, b.1)).is_lt(),
+                    (Some(_), None) => true,
+                    (None, Some(_)) => false,
+                    (None, None) => return Ok(()),
+                };
+                let (depth, row) = if first { stayed.next() } else { moved.next() }.expect("peeked");
+                push(depth, row)?;
+            }
+        };
+        let offsets = db.fill_with(merge, &Budget::start(config))?;
         Ok((db, offsets, delta))
     }
 }
@@ -415,13 +431,18 @@ impl Database {
         facts: Vec<(PredId, Vec<Id>, u64)>,
         config: &Config,
     ) -> Result<Vec<u32>, EvalError> {
+        self.give(given);
+        self.fill_ids(facts, &Budget::start(config))
+    }
+
+    /// Adds the `given` facts, round 0, in order.
+    fn give(&mut self, given: impl Iterator<Item = (PredId, Vec<Id>, Origin)>) {
         for (p, row, origin) in given {
             if self.relations[p].insert(&row, 0) {
                 let r = self.relations[p].len() - 1;
                 self.given[p].insert(r, origin);
             }
         }
-        self.fill_ids(facts, &Budget::start(config))
     }
 }
 

@@ -60,6 +60,9 @@ enum Out {
     Fault(Fault),
 }
 
+/// Where [`Database::fill_with`] hands each fact: its depth and row.
+pub(super) type Push<'a> = dyn FnMut(u64, &[Id]) -> Result<(), EvalError> + 'a;
+
 /// A change to a collection: a row that comes to hold (`+1`) or stops
 /// holding (`-1`) at a time point.
 pub(super) type Change = (Row, Time, isize);
@@ -554,38 +557,64 @@ impl Database {
     /// [`Database::fill`] with facts of value ids. Returns each stratum's
     /// first round less one: a fact of depth `d` in stratum `s` has round
     /// `offsets[s] + d`.
-    fn fill_ids(&mut self, mut facts: Vec<(PredId, Vec<Id>, u64)>, budget: &Budget) -> Result<Vec<u32>, EvalError> {
-        let stratum_of = self.plan.stratum_of();
-        // By stratum, then depth: the order rounds stamp in; then by
-        // values, as the facts of a round are appended.
+    fn fill_ids(&mut self, facts: Vec<(PredId, Vec<Id>, u64)>, budget: &Budget) -> Result<Vec<u32>, EvalError> {
+        let mut by_pred: Vec<Vec<(u64, Vec<Id>)>> = vec![Vec::new(); self.relations.len()];
+        for (p, row, depth) in facts {
+            by_pred[p].push((depth, row));
+        }
         let names = &self.interner;
-        // Equal ids are equal values: rows differ where their ids first do.
-        let by_values = |a: &[Id], b: &[Id]| {
-            let first = a.iter().zip(b).find(|(x, y)| x != y);
-            first.map_or(a.len().cmp(&b.len()), |(&x, &y)| names.value(x).cmp(&names.value(y)))
-        };
-        facts.sort_by(|a, b| (stratum_of[a.0], a.2).cmp(&(stratum_of[b.0], b.2)).then_with(|| by_values(&a.1, &b.1)));
-        let mut facts = facts.into_iter().peekable();
+        for facts in &mut by_pred {
+            facts.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| by_values(names, &a.1, &b.1)));
+        }
+        self.fill_with(
+            |p, _, push| {
+                for (depth, row) in &by_pred[p] {
+                    push(*depth, row)?;
+                }
+                Ok(())
+            },
+            budget,
+        )
+    }
+
+    /// Appends the derived facts stratum by stratum, each predicate's
+    /// as `facts(p, push)` pushes them (by depth, then by value: the
+    /// order rounds stamp in, and values within a round), each with the
+    /// round semi-naive evaluation derives it in (see the module docs);
+    /// and the statistics of each stratum. A fact already held (given)
+    /// is skipped. Returns the strata's offsets, as
+    /// [`Database::fill_ids`].
+    fn fill_with(
+        &mut self,
+        mut facts: impl FnMut(PredId, &Interner, &mut Push<'_>) -> Result<(), EvalError>,
+        budget: &Budget,
+    ) -> Result<Vec<u32>, EvalError> {
         let mut offsets = Vec::with_capacity(self.plan.strata.len());
+        let span = first_rule(&self.plan);
         for s in 0..self.plan.strata.len() {
             offsets.push(self.clock);
             let before = self.derived;
-            let recursive = self.plan.strata[s].rules.iter().any(|r| !r.deltas.is_empty());
+            let stratum = &self.plan.strata[s];
+            let recursive = stratum.rules.iter().any(|r| !r.deltas.is_empty());
             let mut deepest = 0;
-            while let Some((pred, row, depth)) = facts.next_if(|f| stratum_of[f.0] == s) {
-                if self.relations[pred].find(&row).is_some() {
-                    continue;
-                }
-                let depth = u32::try_from(depth).unwrap_or(u32::MAX);
-                self.relations[pred].push_new(&row, self.clock + depth);
-                deepest = deepest.max(depth);
-                self.derived += 1;
-                if self.derived > budget.max_facts {
-                    return Err(EvalError::FactLimit {
-                        limit: budget.max_facts,
-                        span: first_rule(&self.plan),
-                    });
-                }
+            for &p in &stratum.predicates {
+                let (relation, clock, derived) = (&mut self.relations[p], self.clock, &mut self.derived);
+                facts(p, &self.interner, &mut |depth, row| {
+                    if relation.find(row).is_some() {
+                        return Ok(());
+                    }
+                    let depth = u32::try_from(depth).unwrap_or(u32::MAX);
+                    relation.push_new(row, clock + depth);
+                    deepest = deepest.max(depth);
+                    *derived += 1;
+                    if *derived > budget.max_facts {
+                        return Err(EvalError::FactLimit {
+                            limit: budget.max_facts,
+                            span,
+                        });
+                    }
+                    Ok(())
+                })?;
             }
             let rounds = if recursive { deepest + 1 } else { 1 };
             self.clock += rounds;
@@ -600,4 +629,16 @@ impl Database {
         }
         Ok(offsets)
     }
+}
+
+/// Two rows of ids in the order of their values.
+pub(super) fn by_values(names: &Interner, a: &[Id], b: &[Id]) -> std::cmp::Ordering {
+    // Equal ids are equal values: rows differ where their ids first do.
+    let first = a.iter().zip(b).find(|(x, y)| x != y);
+    first.map_or(a.len().cmp(&b.len()), |(&x, &y)| {
+        match (Interner::int_key(x), Interner::int_key(y)) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            _ => names.value(x).cmp(&names.value(y)),
+        }
+    })
 }
