@@ -10,7 +10,8 @@
 //! net changes are the update's [`Delta`]; the model's [`Database`] is
 //! filled again with the facts at their new depths (a merge of the facts
 //! that did not move, read in the order the model holds them, with
-//! those that did, sorted: no sort of the whole model), because a fact's
+//! those that did, sorted: no sort of the whole model; the strata below
+//! the first that changed are copied whole), because a fact's
 //! round is its stratum's offset plus its depth (see [`super`]), and a
 //! change of depth anywhere below a fact can move its premises past it:
 //! keeping the old rows would break proofs.
@@ -220,7 +221,7 @@ impl Live {
         let derived = self.run(Arc::new(given), config)?;
         if self.offsets.is_none() {
             let (none, same) = (HashSet::new(), HashMap::new());
-            let given = self.given_rows(&none, &same);
+            let given = self.given_rows(&none, &same, &[]);
             let facts = derived.into_iter().filter(|f| f.4 > 0).map(|(p, row, depth, _, _)| (p, row, depth));
             let mut db = Database::empty(self.db.plan().clone(), self.db.names().clone());
             let facts = facts.map(|(p, row, depth)| (p, intern(&mut db, row), depth)).collect();
@@ -245,14 +246,15 @@ impl Live {
     }
 
     /// The given facts of the model, less `ungiven` and with the origins
-    /// of `origins`, in row order.
+    /// of `origins`, in row order; none of the predicates `skip` marks.
     fn given_rows<'a>(
         &'a self,
         ungiven: &'a HashSet<(PredId, u32)>,
         origins: &'a HashMap<(PredId, u32), Origin>,
+        skip: &'a [bool],
     ) -> impl Iterator<Item = (PredId, Vec<Id>, Origin)> + 'a {
         let db = &self.db;
-        (0..db.relation_count()).flat_map(move |p| {
+        (0..db.relation_count()).filter(|&p| !skip.get(p).copied().unwrap_or(false)).flat_map(move |p| {
             db.live_rows(p).filter_map(move |r| {
                 let origin = origins.get(&(p, r)).copied().or(db.origin(p, r))?;
                 (!ungiven.contains(&(p, r))).then(|| (p, db.row(p, r).to_vec(), origin))
@@ -314,7 +316,26 @@ impl Live {
                 delta.disappeared[p].push(self.db.row(p, r));
             }
         }
-        let given = self.given_rows(&moved.ungiven, &moved.origins);
+        // The strata below the first that changed, and the predicates no
+        // rule defines that did not change, are as they were: their
+        // relations (and indexes) are copied whole, their rounds stay.
+        let old = &self.db;
+        let mut changed: Vec<bool> = (0..db.relation_count()).map(|p| p >= old.relation_count() || !moves[p].is_empty()).collect();
+        let given_moves = moved.ungiven.iter().chain(&moved.promoted).map(|&(p, _)| p);
+        for p in given_moves.chain(moved.added.iter().map(|(p, _)| *p)) {
+            changed[p] = true;
+        }
+        let first = (0..changed.len()).filter(|&p| changed[p]).map(|p| stratum_of[p]).filter(|&s| s != usize::MAX).min();
+        let first = first.unwrap_or(old.stats.len()).min(old.stats.len());
+        let kept: Vec<bool> = (0..changed.len()).map(|p| !changed[p] && (stratum_of[p] == usize::MAX || stratum_of[p] < first)).collect();
+        for p in (0..kept.len()).filter(|&p| kept[p]) {
+            db.relations[p] = old.relations[p].clone();
+            db.given[p] = old.given[p].clone();
+        }
+        db.clock = offsets.get(first).copied().unwrap_or(old.clock);
+        db.stats = old.stats[..first].to_vec();
+        db.derived = db.stats.iter().map(|s| s.derived).sum();
+        let given = self.given_rows(&moved.ungiven, &moved.origins, &kept);
         let given = given.chain(moved.added.iter().map(|(p, row)| (*p, row.clone(), moved.stated[&(*p, row.clone())])));
         db.give(given);
         for facts in &mut new {
@@ -323,7 +344,6 @@ impl Live {
         // Each predicate's derived facts that did not move, in the order
         // the model holds them (by depth, then by value), merged with
         // those that moved, in the same order.
-        let old = &self.db;
         let merge = |p: PredId, names: &Interner, push: &mut Push<'_>| {
             // A predicate the model had no relation for had no facts.
             let held = (p < old.relation_count()).then(|| old.live_rows(p));
@@ -344,7 +364,8 @@ impl Live {
                 push(depth, row)?;
             }
         };
-        let offsets = db.fill_with(merge, &Budget::start(config))?;
+        let later = db.fill_with(merge, &Budget::start(config))?;
+        let offsets = offsets[..first].iter().copied().chain(later).collect();
         Ok((db, offsets, delta))
     }
 }

@@ -582,8 +582,9 @@ impl Database {
     /// order rounds stamp in, and values within a round), each with the
     /// round semi-naive evaluation derives it in (see the module docs);
     /// and the statistics of each stratum. A fact already held (given)
-    /// is skipped. Returns the strata's offsets, as
-    /// [`Database::fill_ids`].
+    /// is skipped. Strata that have their statistics already are filled
+    /// already. Returns the offsets (as [`Database::fill_ids`]) of the
+    /// strata it fills.
     fn fill_with(
         &mut self,
         mut facts: impl FnMut(PredId, &Interner, &mut Push<'_>) -> Result<(), EvalError>,
@@ -591,7 +592,7 @@ impl Database {
     ) -> Result<Vec<u32>, EvalError> {
         let mut offsets = Vec::with_capacity(self.plan.strata.len());
         let span = first_rule(&self.plan);
-        for s in 0..self.plan.strata.len() {
+        for s in self.stats.len()..self.plan.strata.len() {
             offsets.push(self.clock);
             let before = self.derived;
             let stratum = &self.plan.strata[s];
