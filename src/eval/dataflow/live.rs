@@ -33,6 +33,8 @@ use std::fmt;
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use indexmap::IndexMap;
+
 use std::collections::{HashMap, HashSet};
 use timely::communication::WorkerGuards;
 
@@ -127,7 +129,7 @@ impl Model for Live {
             });
             return self.db.maintain(plan, edit, config);
         }
-        let moved = Moved::of(&self.db, &plan, &edit);
+        let moved = Moved::of(&self.db, &edit);
         // The model as it was, with other rounds, when the workers'
         // first run filled it again: what taking the change back restores.
         let refilled = self.ready(&plan, config)?;
@@ -306,7 +308,7 @@ impl Live {
             moves[p].insert(&ids, 0);
         }
         // Predicates no rule defines change as their given facts do.
-        for (p, row) in &moved.added {
+        for (p, row) in moved.added.keys() {
             if stratum_of[*p] == usize::MAX {
                 delta.appeared[*p].push(row);
             }
@@ -322,7 +324,7 @@ impl Live {
         let old = &self.db;
         let mut changed: Vec<bool> = (0..db.relation_count()).map(|p| p >= old.relation_count() || !moves[p].is_empty()).collect();
         let given_moves = moved.ungiven.iter().chain(&moved.promoted).map(|&(p, _)| p);
-        for p in given_moves.chain(moved.added.iter().map(|(p, _)| *p)) {
+        for p in given_moves.chain(moved.added.keys().map(|(p, _)| *p)) {
             changed[p] = true;
         }
         let first = (0..changed.len()).filter(|&p| changed[p]).map(|p| stratum_of[p]).filter(|&s| s != usize::MAX).min();
@@ -336,7 +338,7 @@ impl Live {
         db.stats = old.stats[..first].to_vec();
         db.derived = db.stats.iter().map(|s| s.derived).sum();
         let given = self.given_rows(&moved.ungiven, &moved.origins, &kept);
-        let given = given.chain(moved.added.iter().map(|(p, row)| (*p, row.clone(), moved.stated[&(*p, row.clone())])));
+        let given = given.chain(moved.added.iter().map(|((p, row), origin)| (*p, row.clone(), *origin)));
         db.give(given);
         for facts in &mut new {
             facts.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| by_values(db.names(), &a.1, &b.1)));
@@ -386,21 +388,19 @@ struct Moved {
     origins: HashMap<(PredId, u32), Origin>,
     /// Rows the model holds derived that become given.
     promoted: Vec<(PredId, u32)>,
-    /// Rows the model does not hold that become given, in order.
-    added: Vec<(PredId, Vec<Id>)>,
-    /// Their origins.
-    stated: HashMap<(PredId, Vec<Id>), Origin>,
+    /// Rows the model does not hold that become given, in order, each
+    /// with its first origin (as the maintenance gives it).
+    added: IndexMap<(PredId, Vec<Id>), Origin>,
 }
 
 impl Moved {
-    fn of(db: &Database, plan: &Plan, edit: &Edit) -> Moved {
+    fn of(db: &Database, edit: &Edit) -> Moved {
         let held = |p: PredId, row: &[Id]| (p < db.relation_count()).then(|| db.find(p, row)).flatten();
         let mut moved = Moved {
             ungiven: HashSet::new(),
             origins: HashMap::new(),
             promoted: Vec::new(),
-            added: Vec::new(),
-            stated: HashMap::new(),
+            added: IndexMap::new(),
         };
         for (p, row) in &edit.retract {
             if let Some(r) = held(*p, row).filter(|&r| db.origin(*p, r).is_some()) {
@@ -408,7 +408,6 @@ impl Moved {
             }
         }
         for (p, row, origin) in &edit.add {
-            debug_assert!(*p < plan.predicates.len());
             match held(*p, row) {
                 Some(r) => {
                     if db.origin(*p, r).is_none() && !moved.origins.contains_key(&(*p, r)) {
@@ -418,9 +417,7 @@ impl Moved {
                     moved.ungiven.remove(&(*p, r));
                 }
                 None => {
-                    if moved.stated.insert((*p, row.clone()), *origin).is_none() {
-                        moved.added.push((*p, row.clone()));
-                    }
+                    moved.added.entry((*p, row.clone())).or_insert(*origin);
                 }
             }
         }
@@ -436,7 +433,7 @@ impl Moved {
         for &(p, r) in &self.promoted {
             changes[p].push((db.values(db.row(p, r)), 1));
         }
-        for (p, row) in &self.added {
+        for (p, row) in self.added.keys() {
             changes[*p].push((db.values(row), 1));
         }
         changes
