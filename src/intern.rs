@@ -55,6 +55,11 @@ impl Interner {
         self.values.len()
     }
 
+    /// The table's values from index `start` on, in id order.
+    pub fn table_from(&self, start: usize) -> impl Iterator<Item = &Value> {
+        self.values.iter().skip(start)
+    }
+
     /// The value of an id.
     pub fn value(&self, id: Id) -> Value {
         match as_int(id) {

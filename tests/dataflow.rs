@@ -218,6 +218,59 @@ fn answers(engine: &mut Engine, goal: &str) -> Vec<String> {
 /// limit, the time limit) leave the engine as it was, and the changes
 /// after them are maintained as on the default engine.
 #[test]
+fn a_live_dataflow_reads_strings_and_numbers_new_since_it_started() {
+    // Strings are ids of the interner the workers started with; a change
+    // brings strings they never saw, which comparisons and a minimum must
+    // read, and arithmetic makes numbers with no id (large, decimal).
+    let text = "name(mike). name(kilo). v(3).\n\
+                before(X, Y) if name(X), name(Y), X < Y.\n\
+                first(M) if M = min X : { name(X) }.\n\
+                big(W) if v(V), W = V * 1000000000000. half(H) if v(V), H = V / 2.0.";
+    let changes = [
+        ("add", "v(1)."),
+        ("add", "name(alpha). name(zulu). v(5)."),
+        ("retract", "name(alpha)."),
+        ("add", "name(\"a b\")."),
+        ("retract", "v(3)."),
+    ];
+    for workers in [1, 2] {
+        let mut engines = [
+            Engine::with_config(config(1)),
+            Engine::with_config(on_dd(workers)),
+        ];
+        for engine in &mut engines {
+            engine.load_source("s.rules", text).expect("valid program");
+            engine.run().expect("evaluates");
+        }
+        let [plain, dd] = &mut engines;
+        for (what, change) in changes {
+            let (got, want) = match what {
+                "add" => (
+                    dd.add_source("more.rules", change),
+                    plain.add_source("more.rules", change),
+                ),
+                _ => (
+                    dd.retract_source("<retract>", change),
+                    plain.retract_source("<retract>", change),
+                ),
+            };
+            let (got, want) = (got.expect("maintained"), want.expect("maintained"));
+            assert_eq!(
+                got.changes, want.changes,
+                "{what} {change} on {workers} workers"
+            );
+            for goal in ["before(X, Y)", "first(M)", "big(W)", "half(H)"] {
+                assert_eq!(
+                    answers(dd, goal),
+                    answers(plain, goal),
+                    "{goal} after {change}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn a_live_dataflow_goes_on_after_changes_that_fail() {
     let text = "n(1). m(Y) if n(X), Y = 100 / X. big(X) if n(X), X > 5.\n\
                 c(0). c(Y) if c(X), go(X), Y = X + 1. go(X) if c(X), start(1).";

@@ -47,6 +47,7 @@ use crate::error::EvalError;
 use crate::intern::{Id, Interner};
 use crate::plan::{Plan, PredId};
 use crate::time::{Time, NEVER_BEFORE};
+use crate::value::Value;
 
 /// Changes to the given facts, for every predicate in order: each row
 /// that comes to be given (`+1`) or stops being given (`-1`).
@@ -217,7 +218,7 @@ impl Live {
             .map(|p| {
                 let rows = (p < db.relation_count()).then(|| db.live_rows(p)).into_iter().flatten();
                 let given = rows.filter(|&r| db.origin(p, r).is_some());
-                given.map(|r| (db.values(db.row(p, r)), 1)).collect()
+                given.map(|r| (Row::of_ids(db.row(p, r), db.names()), 1)).collect()
             })
             .collect();
         let derived = self.run(Arc::new(given), config)?;
@@ -240,7 +241,7 @@ impl Live {
         let model = self.db.count_derived();
         let fed = changes.iter().map(|rows| rows.len() as u64).sum::<u64>();
         let most = config.max_facts.saturating_add(model).saturating_add(fed);
-        let ran = workers.run(changes, config, most);
+        let ran = workers.run(changes, self.db.names(), config, most);
         if !workers.running {
             self.workers = None;
         }
@@ -374,7 +375,7 @@ impl Live {
 
 /// The ids of a row's values in `db`, added if new.
 fn intern(db: &mut Database, row: Row) -> Vec<Id> {
-    row.into_iter().map(|v| db.intern(v)).collect()
+    row.ids(&mut db.interner)
 }
 
 /// How an edit moves the given facts, as the semi-naive maintenance
@@ -428,13 +429,13 @@ impl Moved {
     fn changes(&self, db: &Database, preds: usize) -> Vec<Vec<(Row, isize)>> {
         let mut changes: Vec<Vec<(Row, isize)>> = vec![Vec::new(); preds];
         for &(p, r) in &self.ungiven {
-            changes[p].push((db.values(db.row(p, r)), -1));
+            changes[p].push((Row::of_ids(db.row(p, r), db.names()), -1));
         }
         for &(p, r) in &self.promoted {
-            changes[p].push((db.values(db.row(p, r)), 1));
+            changes[p].push((Row::of_ids(db.row(p, r), db.names()), 1));
         }
         for (p, row) in self.added.keys() {
-            changes[*p].push((db.values(row), 1));
+            changes[*p].push((Row::of_ids(row, db.names()), 1));
         }
         changes
     }
@@ -479,22 +480,29 @@ struct Workers {
     next: Time,
     /// The predicates with an input collection.
     preds: usize,
+    /// How many of the interner's values the workers know (those of the
+    /// model's interner up to there).
+    strings: usize,
     /// False once the workers stopped (a run's budget ran out).
     running: bool,
 }
 
 /// A run: the changes to feed at time point `at`, within `config`'s
-/// budget.
+/// budget, after the workers' values of strings are made the model's
+/// (the first `keep` kept, `more` after them).
 struct Command {
     at: Time,
     changes: Changes,
     config: Config,
+    keep: usize,
+    more: Arc<Vec<Value>>,
 }
 
 impl Workers {
     /// Starts `threads` workers with the dataflow of `plan`, an input for
     /// each predicate, waiting for their first command.
     fn start(plan: &Plan, names: &Interner, threads: usize) -> Result<Workers, String> {
+        let strings = names.table_len();
         let (plan, names) = (Arc::new(plan.clone()), Arc::new(names.clone()));
         let preds = plan.predicates.len();
         let (commands, receivers): (Vec<Sender<Command>>, Vec<Receiver<Command>>) = (0..threads).map(|_| channel()).unzip();
@@ -510,7 +518,8 @@ impl Workers {
             let Some(commands) = taken else { return };
             let reply = reply.lock().unwrap_or_else(PoisonError::into_inner).clone();
             let mut built = build(worker, (&plan, &names), 0..preds, &halt, (&out, peers, 1));
-            while let Ok(Command { at, changes, config }) = commands.recv() {
+            while let Ok(Command { at, changes, config, keep, more }) = commands.recv() {
+                built.strings.sync(keep, more.to_vec());
                 // This worker's share of the changes.
                 let mut n = 0usize;
                 for (rows, (_, session)) in changes.iter().zip(&mut built.sessions) {
@@ -542,6 +551,7 @@ impl Workers {
             stop,
             next: NEVER_BEFORE,
             preds,
+            strings,
             running: true,
         })
     }
@@ -549,16 +559,24 @@ impl Workers {
     /// Feeds `changes` at the next time point and waits for every worker
     /// to pass it: how the derived facts changed, sorted by fact. `most`
     /// bounds the facts recursive strata may add.
-    fn run(&mut self, changes: Changes, config: &Config, most: u64) -> Result<Vec<Derived>, EvalError> {
+    /// `names` is the model's interner, which holds every string of the
+    /// changes: an extension of the one the workers last heard of, or a
+    /// beginning of it (a change taken back).
+    fn run(&mut self, changes: Changes, names: &Interner, config: &Config, most: u64) -> Result<Vec<Derived>, EvalError> {
         let at = self.next;
         self.next += 1;
         self.stop.limit(config.max_facts, most);
+        let keep = self.strings.min(names.table_len());
+        let more: Arc<Vec<Value>> = Arc::new(names.table_from(keep).cloned().collect());
+        self.strings = names.table_len();
         let mut sent = 0;
         for channel in &self.commands {
             let command = Command {
                 at,
                 changes: Arc::clone(&changes),
                 config: config.clone(),
+                keep,
+                more: Arc::clone(&more),
             };
             sent += usize::from(channel.send(command).is_ok());
         }

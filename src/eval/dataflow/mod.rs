@@ -23,6 +23,7 @@
 mod cluster;
 mod live;
 mod render;
+mod row;
 mod time;
 
 pub(crate) use live::live;
@@ -99,7 +100,7 @@ fn evaluate_filled(
     db.load_given(given, config.at);
     let inputs: Vec<(PredId, Vec<Change>)> = (0..db.relations.len())
         .map(|p| {
-            let rows = db.live_rows(p).map(|r| (db.values(db.row(p, r)), NEVER_BEFORE, 1));
+            let rows = db.live_rows(p).map(|r| (Row::of_ids(db.row(p, r), &db.interner), NEVER_BEFORE, 1));
             (p, rows.collect())
         })
         .collect();
@@ -336,6 +337,8 @@ struct Built {
     probe: ProbeHandle<Time>,
     halt: HaltInput<u64, Halt>,
     dataflow: usize,
+    /// The values of the strings its rows refer to.
+    strings: row::Strings,
 }
 
 /// Builds the dataflow of `plan` on `worker`, with an input collection
@@ -361,6 +364,7 @@ fn build(
         input
     });
     let dataflow = worker.next_dataflow_index();
+    let strings = row::Strings::of(names);
     let sessions = worker.dataflow::<Time, _, _>(|scope| {
         let mut sessions = Vec::new();
         let mut facts = HashMap::new();
@@ -378,6 +382,7 @@ fn build(
         let render = Render {
             plan,
             names,
+            strings: strings.clone(),
         };
         let mut out: Vec<Coll<'_, Time, Out>> = Vec::new();
         for stratum in &plan.strata {
@@ -480,6 +485,7 @@ fn build(
         probe,
         halt,
         dataflow,
+        strings,
     }
 }
 
@@ -548,10 +554,28 @@ impl Database {
     /// each with the round semi-naive evaluation derives it in (see the
     /// module docs), and the statistics of each stratum.
     fn fill(&mut self, facts: Vec<(PredId, Row, u64)>, budget: &Budget) -> Result<Vec<u32>, EvalError> {
-        let facts = (facts.into_iter())
-            .map(|(p, values, depth)| (p, values.into_iter().map(|v| self.interner.intern(v)).collect(), depth))
-            .collect();
-        self.fill_ids(facts, budget)
+        let mut by_pred: Vec<Vec<(u64, Row)>> = vec![Vec::new(); self.relations.len()];
+        for (p, row, depth) in facts {
+            // Numbers made by arithmetic get their ids first, so that the
+            // rest reads the interner only.
+            row.intern(&mut self.interner);
+            by_pred[p].push((depth, row));
+        }
+        let names = &self.interner;
+        for facts in &mut by_pred {
+            facts.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp_values(&b.1, names)));
+        }
+        let mut ids = Vec::new();
+        self.fill_with(
+            |p, names, push| {
+                for (depth, row) in &by_pred[p] {
+                    row.known_ids(names, &mut ids);
+                    push(*depth, &ids)?;
+                }
+                Ok(())
+            },
+            budget,
+        )
     }
 
     /// [`Database::fill`] with facts of value ids. Returns each stratum's

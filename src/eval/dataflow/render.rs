@@ -22,6 +22,8 @@ use timely::order::Product;
 use timely::progress::Timestamp;
 
 use super::super::arith;
+use super::row::{Datum, Strings};
+pub(super) use super::row::Row;
 use crate::intern::Interner;
 use crate::plan::{
     Access, AggregateFn, AggregatePlan, ArithOp, Column, Expr, Operand, Plan, PredId,
@@ -29,15 +31,12 @@ use crate::plan::{
 };
 use crate::value::Value;
 
-/// A fact's values.
-pub(super) type Row = Vec<Value>;
-
 /// A collection of one scope, with the multiplicities differential
 /// dataflow counts in.
 pub(super) type Coll<'s, T, D> = VecCollection<'s, T, D, isize>;
 
 /// What a slot holds before a step binds it.
-const UNBOUND: Value = Value::Int(0);
+const UNBOUND: Datum = Datum::UNBOUND;
 
 /// An arithmetic error met while joining: where, and what. It travels
 /// with the facts to every process, which reports the earliest by time,
@@ -53,21 +52,21 @@ pub(super) struct Fault {
 #[derive(Clone, Debug)]
 enum Known {
     Slot(usize),
-    Value(Value),
+    Datum(Datum),
 }
 
 impl Known {
     fn of(operand: Operand, names: &Interner) -> Known {
         match operand {
             Operand::Slot(s) => Known::Slot(s),
-            Operand::Const(id) => Known::Value(names.value(id)),
+            Operand::Const(id) => Known::Datum(Datum::of_id(id, names)),
         }
     }
 
-    fn get<'a>(&'a self, binding: &'a [Value]) -> &'a Value {
+    fn get(&self, binding: &[Datum]) -> Datum {
         match self {
-            Known::Slot(s) => &binding[*s],
-            Known::Value(v) => v,
+            Known::Slot(s) => binding[*s],
+            Known::Datum(d) => *d,
         }
     }
 }
@@ -102,20 +101,29 @@ impl Term {
     }
 
     /// Its value under `binding`, as the semi-naive join computes it.
-    fn eval(&self, binding: &[Value]) -> Result<Value, Fault> {
+    fn eval(&self, binding: &[Datum], strings: &Strings) -> Result<Datum, Fault> {
+        match self {
+            Term::Known(k) => Ok(k.get(binding)),
+            // Arithmetic makes numbers only (on a string it fails).
+            computed => computed.value(binding, strings).map(|v| Datum::of_number(&v).expect("a number")),
+        }
+    }
+
+    /// [`Term::eval`], as a value.
+    fn value(&self, binding: &[Datum], strings: &Strings) -> Result<Value, Fault> {
         let fault = |message: String, (start, end): (usize, usize)| Fault {
             start,
             end,
             message,
         };
         match self {
-            Term::Known(k) => Ok(k.get(binding).clone()),
+            Term::Known(k) => Ok(strings.value(k.get(binding))),
             Term::Binary(op, left, right, span) => {
-                let (l, r) = (left.eval(binding)?, right.eval(binding)?);
+                let (l, r) = (left.value(binding, strings)?, right.value(binding, strings)?);
                 arith::apply(*op, &l, &r).map_err(|e| fault(e.message, *span))
             }
             Term::Neg(operand, span) => {
-                arith::negate(&operand.eval(binding)?).map_err(|e| fault(e.message, *span))
+                arith::negate(&operand.value(binding, strings)?).map_err(|e| fault(e.message, *span))
             }
         }
     }
@@ -130,12 +138,12 @@ enum Bind {
 }
 
 /// Binds a fact's columns into a copy of `binding`, if they agree.
-fn bind(binding: &[Value], row: &[Value], columns: &[Bind]) -> Option<Row> {
-    let mut out = binding.to_vec();
-    for (value, column) in row.iter().zip(columns) {
+fn bind(binding: &[Datum], row: &[Datum], columns: &[Bind]) -> Option<Row> {
+    let mut out = Row::from(binding);
+    for (&value, column) in row.iter().zip(columns) {
         match column {
             Bind::Skip => {}
-            Bind::Set(s) => out[*s] = value.clone(),
+            Bind::Set(s) => out[*s] = value,
             Bind::Equal(k) => {
                 if k.get(&out) != value {
                     return None;
@@ -147,8 +155,8 @@ fn bind(binding: &[Value], row: &[Value], columns: &[Bind]) -> Option<Row> {
 }
 
 /// The values of `keys` under a binding: a join's key.
-fn key_of(keys: &[Known], binding: &[Value]) -> Row {
-    keys.iter().map(|k| k.get(binding).clone()).collect()
+fn key_of(keys: &[Known], binding: &[Datum]) -> Row {
+    keys.iter().map(|k| k.get(binding)).collect()
 }
 
 /// Where a scope's rules read each predicate.
@@ -175,6 +183,8 @@ impl<'s, T: Timestamp + Lattice> Scope<'s, T> {
 pub(super) struct Render<'p> {
     pub plan: &'p Plan,
     pub names: &'p Interner,
+    /// The values of strings, for the steps that compare or compute.
+    pub strings: Strings,
 }
 
 impl Render<'_> {
@@ -202,7 +212,7 @@ impl Render<'_> {
         slots: usize,
         scope: &Scope<'s, T>,
     ) -> Coll<'s, T, Row> {
-        bindings.unwrap_or_else(|| scope.unit.clone().map(move |()| vec![UNBOUND; slots]))
+        bindings.unwrap_or_else(|| scope.unit.clone().map(move |()| Row::unbound(slots)))
     }
 
     /// Runs `steps` from `bindings` (`None`: the body's start).
@@ -243,7 +253,7 @@ impl Render<'_> {
                         Column::Skip => Bind::Skip,
                         Column::Bind(s) => Bind::Set(s),
                         Column::Check(s) => Bind::Equal(Known::Slot(s)),
-                        Column::Const(id) => Bind::Equal(Known::Value(names.value(id))),
+                        Column::Const(id) => Bind::Equal(Known::Datum(Datum::of_id(id, names))),
                     })
                     .collect();
                 let relation = scope.relation(*pred);
@@ -251,12 +261,12 @@ impl Render<'_> {
                     // The body's first atom: its facts, those that match
                     // the key's constants, each a binding.
                     None => {
-                        let empty = vec![UNBOUND; slots];
+                        let empty = Row::unbound(slots);
                         relation.flat_map(move |row| {
                             let matches = key_columns
                                 .iter()
                                 .zip(&keys)
-                                .all(|(&c, k)| k.get(&empty) == &row[c]);
+                                .all(|(&c, k)| k.get(&empty) == row[c]);
                             if matches {
                                 bind(&empty, &row, &columns)
                             } else {
@@ -267,7 +277,7 @@ impl Render<'_> {
                     Some(bindings) => {
                         let keyed = relation.map({
                             let key_columns = key_columns.clone();
-                            move |row| (key_columns.iter().map(|&c| row[c].clone()).collect::<Row>(), row)
+                            move |row| (key_columns.iter().map(|&c| row[c]).collect::<Row>(), row)
                         });
                         bindings
                             .map(move |b| (key_of(&keys, &b), b))
@@ -281,7 +291,7 @@ impl Render<'_> {
                 let keys: Vec<Known> = key.iter().map(|&o| Known::of(o, names)).collect();
                 let present = scope
                     .relation(*pred)
-                    .map(move |row| key_columns.iter().map(|&c| row[c].clone()).collect::<Row>())
+                    .map(move |row| key_columns.iter().map(|&c| row[c]).collect::<Row>())
                     .distinct();
                 self.start(bindings, slots, scope)
                     .map(move |b| (key_of(&keys, &b), b))
@@ -290,8 +300,9 @@ impl Render<'_> {
             }
             Step::Filter { op, left, right } => {
                 let (op, left, right) = (*op, Term::of(left, names), Term::of(right, names));
+                let strings = self.strings.clone();
                 let tested = self.start(bindings, slots, scope).map(move |b| {
-                    let holds = match (left.eval(&b), right.eval(&b)) {
+                    let holds = match (left.value(&b, &strings), right.value(&b, &strings)) {
                         (Ok(l), Ok(r)) => Ok(arith::holds(op, &l, &r)),
                         (Err(f), _) | (_, Err(f)) => Err(f),
                     };
@@ -302,9 +313,10 @@ impl Render<'_> {
             }
             Step::Assign { slot, expr } => {
                 let (slot, term) = (*slot, Term::of(expr, names));
+                let strings = self.strings.clone();
                 let computed = self
                     .start(bindings, slots, scope)
-                    .map(move |mut b| match term.eval(&b) {
+                    .map(move |mut b| match term.eval(&b, &strings) {
                         Ok(v) => {
                             b[slot] = v;
                             (b, Ok(true))
@@ -345,19 +357,20 @@ impl Render<'_> {
             .steps(&agg.steps, slots, Some(groups.clone()), scope)
             .expect("an aggregate has steps")
             .map(move |b| {
-                let local: Row = locals.iter().map(|&s| b[s].clone()).collect();
-                let value = target.as_ref().map_or(UNBOUND, |t| t.get(&b).clone());
+                let local: Row = locals.iter().map(|&s| b[s]).collect();
+                let value = target.as_ref().map_or(UNBOUND, |t| t.get(&b));
                 (unbind(b, &bound), (local, value))
             })
             .distinct();
         let (function, span) = (agg.function, (agg.span.start, agg.span.end));
+        let strings = self.strings.clone();
         let reduced = members.reduce(move |_, input, output| {
             // Distinct local bindings, each with its first target.
-            let mut targets: Vec<&Value> = Vec::with_capacity(input.len());
+            let mut targets: Vec<(Value, Datum)> = Vec::with_capacity(input.len());
             let mut last: Option<&Row> = None;
             for ((local, value), _) in input {
                 if last != Some(local) {
-                    targets.push(value);
+                    targets.push((strings.value(*value), *value));
                     last = Some(local);
                 }
             }
@@ -371,7 +384,7 @@ impl Render<'_> {
             let empty = groups
                 .map(|g| (g, ()))
                 .antijoin(counted)
-                .map(|(g, ())| (g, Ok(Value::Int(0))));
+                .map(|(g, ())| (g, Ok(Datum::Int(0))));
             results = results.concat(empty);
         }
         let faults = results
@@ -413,12 +426,13 @@ impl Render<'_> {
 
 /// An aggregate's value over its distinct targets, or none (an empty
 /// sum, minimum or maximum); the sum's arithmetic is checked.
-fn fold(function: AggregateFn, targets: &[&Value], span: (usize, usize)) -> Option<Result<Value, Fault>> {
+/// Each target comes with its datum (a minimum or maximum is one of them).
+fn fold(function: AggregateFn, targets: &[(Value, Datum)], span: (usize, usize)) -> Option<Result<Datum, Fault>> {
     match function {
-        AggregateFn::Count => Some(Ok(Value::Int(targets.len() as i64))),
+        AggregateFn::Count => Some(Ok(Datum::Int(targets.len() as i64))),
         AggregateFn::Sum => {
             let mut total: Option<Value> = None;
-            for v in targets {
+            for (v, _) in targets {
                 let sum = arith::apply(ArithOp::Add, total.as_ref().unwrap_or(&Value::Int(0)), v);
                 match sum {
                     Ok(s) => total = Some(s),
@@ -431,10 +445,10 @@ fn fold(function: AggregateFn, targets: &[&Value], span: (usize, usize)) -> Opti
                     }
                 }
             }
-            total.map(Ok)
+            total.map(|t| Ok(Datum::of_number(&t).expect("a sum is a number")))
         }
-        AggregateFn::Min => targets.iter().min().map(|v| Ok((*v).clone())),
-        AggregateFn::Max => targets.iter().max().map(|v| Ok((*v).clone())),
+        AggregateFn::Min => targets.iter().min_by(|a, b| a.0.cmp(&b.0)).map(|t| Ok(t.1)),
+        AggregateFn::Max => targets.iter().max_by(|a, b| a.0.cmp(&b.0)).map(|t| Ok(t.1)),
     }
 }
 

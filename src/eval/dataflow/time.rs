@@ -41,17 +41,17 @@ pub fn sweep(
     let mut inputs: Vec<Vec<Change>> = (0..first.relations.len())
         .map(|p| {
             let rows = first.live_rows(p);
-            rows.map(|r| (first.values(first.row(p, r)), NEVER_BEFORE, 1)).collect()
+            rows.map(|r| (Row::of_ids(first.row(p, r), &first.interner), NEVER_BEFORE, 1)).collect()
         })
         .collect();
     let mut starts = vec![NEVER_BEFORE];
     for (t, edit) in given_changes(&timed) {
         starts.push(t);
         for (p, row) in &edit.retract {
-            inputs[*p].push((first.values(row), t, -1));
+            inputs[*p].push((Row::of_ids(row, &first.interner), t, -1));
         }
         for (p, row, _) in &edit.add {
-            inputs[*p].push((first.values(row), t, 1));
+            inputs[*p].push((Row::of_ids(row, &first.interner), t, 1));
         }
     }
     // Shared: the dataflow's workers feed from the copy the validities
@@ -74,7 +74,7 @@ pub fn sweep(
         if validity.is_always() || !tracked(p) {
             continue;
         }
-        let ids = row.into_iter().map(|v| db.interner.intern(v)).collect();
+        let ids = row.ids(&mut db.interner);
         changed[p].insert(ids, validity);
     }
     Ok(Timeline::of_parts(db, changed, starts, timed, &track))
