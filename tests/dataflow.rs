@@ -214,14 +214,25 @@ fn answers(engine: &mut Engine, goal: &str) -> Vec<String> {
     rows.iter().map(|r| format!("{r:?}")).collect()
 }
 
-/// Changes that fail on a live dataflow (an arithmetic error, the fact
-/// limit, the time limit) leave the engine as it was, and the changes
-/// after them are maintained as on the default engine.
+/// `text` evaluated on the default engine and on a live dataflow of
+/// `workers` workers.
+fn evaluated_twice(text: &str, workers: usize) -> [Engine; 2] {
+    let mut engines = [
+        Engine::with_config(config(1)),
+        Engine::with_config(on_dd(workers)),
+    ];
+    for engine in &mut engines {
+        engine.load_source("k.rules", text).expect("valid program");
+        engine.run().expect("evaluates");
+    }
+    engines
+}
+
+/// A live dataflow's changes bring strings its workers never saw, which
+/// comparisons and aggregates read, and numbers without an id.
 #[test]
 fn a_live_dataflow_reads_strings_and_numbers_new_since_it_started() {
-    // Strings are ids of the interner the workers started with; a change
-    // brings strings they never saw, which comparisons and a minimum must
-    // read, and arithmetic makes numbers with no id (large, decimal).
+    // Rows hold strings as ids of the interner the workers started with.
     let text = "name(mike). name(kilo). v(3).\n\
                 before(X, Y) if name(X), name(Y), X < Y.\n\
                 first(M) if M = min X : { name(X) }.\n\
@@ -234,15 +245,7 @@ fn a_live_dataflow_reads_strings_and_numbers_new_since_it_started() {
         ("retract", "v(3)."),
     ];
     for workers in [1, 2] {
-        let mut engines = [
-            Engine::with_config(config(1)),
-            Engine::with_config(on_dd(workers)),
-        ];
-        for engine in &mut engines {
-            engine.load_source("s.rules", text).expect("valid program");
-            engine.run().expect("evaluates");
-        }
-        let [plain, dd] = &mut engines;
+        let [plain, dd] = &mut evaluated_twice(text, workers);
         for (what, change) in changes {
             let (got, want) = match what {
                 "add" => (
@@ -270,20 +273,15 @@ fn a_live_dataflow_reads_strings_and_numbers_new_since_it_started() {
     }
 }
 
+/// Changes that fail on a live dataflow (an arithmetic error, the fact
+/// limit, the time limit) leave the engine as it was, and the changes
+/// after them are maintained as on the default engine.
 #[test]
 fn a_live_dataflow_goes_on_after_changes_that_fail() {
     let text = "n(1). m(Y) if n(X), Y = 100 / X. big(X) if n(X), X > 5.\n\
                 c(0). c(Y) if c(X), go(X), Y = X + 1. go(X) if c(X), start(1).";
     for workers in [1, 2] {
-        let mut engines = [
-            Engine::with_config(config(1)),
-            Engine::with_config(on_dd(workers)),
-        ];
-        for engine in &mut engines {
-            engine.load_source("n.rules", text).expect("valid program");
-            engine.run().expect("evaluates");
-        }
-        let [plain, dd] = &mut engines;
+        let [plain, dd] = &mut evaluated_twice(text, workers);
         let program = dd.program_text();
         let err = dd
             .add_source("zero.rules", "n(0).")
