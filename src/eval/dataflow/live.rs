@@ -227,7 +227,7 @@ impl Live {
             let given = self.given_rows(&none, &same, &[]);
             let facts = derived.into_iter().filter(|f| f.4 > 0).map(|(p, row, depth, _, _)| (p, row, depth));
             let mut db = Database::empty(self.db.plan().clone(), self.db.names().clone());
-            let facts = facts.map(|(p, row, depth)| (p, intern(&mut db, row), depth)).collect();
+            let facts = facts.map(|(p, row, depth)| (p, row.ids(&mut db.interner), depth)).collect();
             let offsets = db.refill(given, facts, config)?;
             self.offsets = Some(offsets);
             return Ok(Some(std::mem::replace(&mut self.db, db)));
@@ -291,7 +291,7 @@ impl Live {
         let mut i = 0;
         while i < derived.len() {
             let (p, row) = (derived[i].0, &derived[i].1);
-            let ids = intern(&mut db, row.clone());
+            let ids = row.ids(&mut db.interner);
             let mut net = 0;
             while i < derived.len() && derived[i].0 == p && &derived[i].1 == row {
                 let (_, _, depth, _, d) = derived[i];
@@ -371,11 +371,6 @@ impl Live {
         let offsets = offsets[..first].iter().copied().chain(later).collect();
         Ok((db, offsets, delta))
     }
-}
-
-/// The ids of a row's values in `db`, added if new.
-fn intern(db: &mut Database, row: Row) -> Vec<Id> {
-    row.ids(&mut db.interner)
 }
 
 /// How an edit moves the given facts, as the semi-naive maintenance
@@ -519,7 +514,7 @@ impl Workers {
             let reply = reply.lock().unwrap_or_else(PoisonError::into_inner).clone();
             let mut built = build(worker, (&plan, &names), 0..preds, &halt, (&out, peers, 1));
             while let Ok(Command { at, changes, config, keep, more }) = commands.recv() {
-                built.strings.sync(keep, more.to_vec());
+                built.strings.sync(keep, &more);
                 // This worker's share of the changes.
                 let mut n = 0usize;
                 for (rows, (_, session)) in changes.iter().zip(&mut built.sessions) {

@@ -35,9 +35,6 @@ use crate::value::Value;
 /// dataflow counts in.
 pub(super) type Coll<'s, T, D> = VecCollection<'s, T, D, isize>;
 
-/// What a slot holds before a step binds it.
-const UNBOUND: Datum = Datum::UNBOUND;
-
 /// An arithmetic error met while joining: where, and what. It travels
 /// with the facts to every process, which reports the earliest by time,
 /// then place.
@@ -358,7 +355,7 @@ impl Render<'_> {
             .expect("an aggregate has steps")
             .map(move |b| {
                 let local: Row = locals.iter().map(|&s| b[s]).collect();
-                let value = target.as_ref().map_or(UNBOUND, |t| t.get(&b));
+                let value = target.as_ref().map_or(Datum::UNBOUND, |t| t.get(&b));
                 (unbind(b, &bound), (local, value))
             })
             .distinct();
@@ -474,7 +471,7 @@ fn bound_by(steps: &[Step]) -> Vec<usize> {
 /// that bound them.
 fn unbind(mut binding: Row, slots: &[usize]) -> Row {
     for &s in slots {
-        binding[s] = UNBOUND;
+        binding[s] = Datum::UNBOUND;
     }
     binding
 }

@@ -59,6 +59,15 @@ impl Datum {
         }
     }
 
+    /// Its value, a string's read by `string`.
+    pub fn value_with(self, string: impl FnOnce(Id) -> Value) -> Value {
+        match self {
+            Datum::Int(i) => Value::Int(i),
+            Datum::Dec(bits) => Value::Dec(f64::from_bits(bits)),
+            Datum::Str(id) => string(id),
+        }
+    }
+
     /// Its id in `names`, interning a number made by arithmetic.
     pub fn id(self, names: &mut Interner) -> Id {
         match self {
@@ -72,39 +81,25 @@ impl Datum {
 /// The values of strings, by id, as one worker knows them: the table of
 /// the interner its dataflow's rows refer to. A live dataflow's changes
 /// bring the strings interned since.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub(super) struct Strings(Rc<RefCell<Vec<Value>>>);
 
 impl Strings {
     /// The strings of `names`.
     pub fn of(names: &Interner) -> Strings {
-        let strings = Strings::default();
-        strings.sync(0, names.table_from(0).cloned().collect());
-        strings
+        Strings(Rc::new(RefCell::new(names.table_from(0).cloned().collect())))
     }
 
     /// The table, its first `keep` values kept and `more` after them.
-    pub fn sync(&self, keep: usize, more: Vec<Value>) {
+    pub fn sync(&self, keep: usize, more: &[Value]) {
         let mut table = self.0.borrow_mut();
         table.truncate(keep);
-        table.extend(more);
+        table.extend_from_slice(more);
     }
 
     /// The value of a datum.
     pub fn value(&self, datum: Datum) -> Value {
-        match datum {
-            Datum::Str(id) => self.0.borrow()[id as usize].clone(),
-            number => Strings::number(number),
-        }
-    }
-
-    /// The value of a datum that is a number.
-    fn number(datum: Datum) -> Value {
-        match datum {
-            Datum::Int(i) => Value::Int(i),
-            Datum::Dec(bits) => Value::Dec(f64::from_bits(bits)),
-            Datum::Str(_) => unreachable!("a string is not a number"),
-        }
+        datum.value_with(|id| self.0.borrow()[id as usize].clone())
     }
 }
 
@@ -121,7 +116,7 @@ pub(crate) enum Row {
 impl Row {
     /// A row of `len` unbound slots.
     pub fn unbound(len: usize) -> Row {
-        Row::from(&vec![Datum::UNBOUND; len][..])
+        std::iter::repeat_n(Datum::UNBOUND, len).collect()
     }
 
     /// The row of a fact of ids of `names`.
@@ -146,7 +141,7 @@ impl Row {
         ids.clear();
         ids.extend(self.iter().map(|&d| match d {
             Datum::Str(id) => id,
-            number => names.get(&Strings::number(number)).expect("interned"),
+            number => names.get(&number.value_with(|id| names.value(id))).expect("interned"),
         }));
     }
 
@@ -158,10 +153,7 @@ impl Row {
         first.map_or(self.len().cmp(&other.len()), |(&x, &y)| match (x, y) {
             (Datum::Int(a), Datum::Int(b)) => a.cmp(&b),
             _ => {
-                let value = |d: Datum| match d {
-                    Datum::Str(id) => names.value(id),
-                    number => Strings::number(number),
-                };
+                let value = |d: Datum| d.value_with(|id| names.value(id));
                 value(x).total_cmp(&value(y))
             }
         })
