@@ -11,9 +11,10 @@
 //! differential dataflow is too slow for thousands of rounds).
 #![cfg(all(feature = "dd", feature = "cli"))]
 
+use std::io::Read;
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 use entente::{Cluster, Config, Engine};
 use proptest::prelude::*;
@@ -48,53 +49,137 @@ fn entente_dd(mode: Mode, args: &[String]) -> Result<String, String> {
             common::cases::entente(&args)
         }
         Mode::TwoProcesses => {
-            let dir = std::env::temp_dir().join(format!("entente-dd-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-            let hosts = dir.join(format!("hosts-{}", free_port()?));
-            let text = format!("127.0.0.1:{}\n127.0.0.1:{}\n", free_port()?, free_port()?);
-            std::fs::write(&hosts, text).map_err(|e| e.to_string())?;
-            let hosts = hosts.display().to_string();
-            let cluster = |process: &str| {
-                let mut a = args.clone();
-                a.extend(
-                    ["--processes", "2", "--hosts", &hosts, "--process", process].map(String::from),
-                );
-                a
-            };
-            let other = Command::new(env!("CARGO_BIN_EXE_entente"))
-                .args(cluster("1"))
-                .env("NO_COLOR", "1")
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .map_err(|e| e.to_string())?;
-            let first = common::cases::entente(&cluster("0"));
-            let other = other.wait_with_output().map_err(|e| e.to_string())?;
-            let _ = std::fs::remove_file(&hosts);
-            let first = first?;
-            let failed = first.contains("\n--- exit ") || first.starts_with("--- exit ");
-            if !other.stdout.is_empty() {
-                return Err(format!(
-                    "process 1 printed on stdout:\n{}",
-                    String::from_utf8_lossy(&other.stdout)
-                ));
+            // A port found free may be taken again (by another test's
+            // connection) before the process binds it: a cluster that
+            // could not connect is started again on fresh ports.
+            let mut tries = 0;
+            loop {
+                tries += 1;
+                match two_processes(&args)? {
+                    Pair::Ran(first) => return Ok(first),
+                    Pair::NotConnected(report) if tries == 3 => return Err(report),
+                    Pair::NotConnected(_) => {}
+                }
             }
-            if other.status.success() == failed {
-                return Err(format!(
-                    "process 1 exited with {:?}, process 0 printed:\n{first}\nprocess 1's stderr:\n{}",
-                    other.status.code(),
-                    String::from_utf8_lossy(&other.stderr)
-                ));
-            }
-            Ok(first)
         }
     }
 }
 
-/// A port of 127.0.0.1 that nothing listens on now.
-fn free_port() -> Result<u16, String> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    Ok(listener.local_addr().map_err(|e| e.to_string())?.port())
+/// How a run on two processes ended.
+enum Pair {
+    /// Both ran: process 0's output.
+    Ran(String),
+    /// A process could not connect the cluster, and the other was
+    /// stopped: what the processes printed.
+    NotConnected(String),
+}
+
+/// Runs `entente ARGS` as processes 0 and 1 of a cluster on two free
+/// ports of 127.0.0.1.
+fn two_processes(args: &[String]) -> Result<Pair, String> {
+    let dir = std::env::temp_dir().join(format!("entente-dd-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let [port0, port1] = free_ports()?;
+    let hosts = dir.join(format!("hosts-{port0}"));
+    std::fs::write(&hosts, format!("127.0.0.1:{port0}\n127.0.0.1:{port1}\n"))
+        .map_err(|e| e.to_string())?;
+    let hosts = hosts.display().to_string();
+    let mut processes = ["0", "1"].map(|process| {
+        let mut a = args.to_vec();
+        a.extend(["--processes", "2", "--hosts", &hosts, "--process", process].map(String::from));
+        Command::new(env!("CARGO_BIN_EXE_entente"))
+            .args(a)
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+    });
+    let outputs = match &mut processes {
+        [Ok(first), Ok(second)] => wait_both(first, second),
+        [Err(e), _] | [_, Err(e)] => Err(e.to_string()),
+    };
+    let _ = std::fs::remove_file(&hosts);
+    let [first, other] = outputs?;
+    let report = |first: &Output, other: &Output| {
+        format!(
+            "process 0 printed:\n{}\nprocess 1 exited with {:?}, its stderr:\n{}",
+            common::cases::reported(first),
+            other.status.code(),
+            String::from_utf8_lossy(&other.stderr)
+        )
+    };
+    if not_connected(&first) || not_connected(&other) {
+        return Ok(Pair::NotConnected(report(&first, &other)));
+    }
+    if !other.stdout.is_empty() {
+        return Err(format!(
+            "process 1 printed on stdout:\n{}",
+            String::from_utf8_lossy(&other.stdout)
+        ));
+    }
+    if other.status.success() != first.status.success() {
+        return Err(report(&first, &other));
+    }
+    Ok(Pair::Ran(common::cases::reported(&first)))
+}
+
+/// Waits for two processes of a cluster; when one could not connect,
+/// the other is stopped rather than left waiting for it.
+fn wait_both(first: &mut Child, second: &mut Child) -> Result<[Output; 2], String> {
+    // Drain the pipes while waiting, so that neither blocks on a full one.
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            pipe.expect("piped").read_to_end(&mut bytes).map(|_| bytes)
+        })
+    };
+    let mut children = [first, second].map(|child| {
+        let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
+        let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
+        (child, Some((out, err)))
+    });
+    let mut outputs: [Option<Output>; 2] = [None, None];
+    while outputs.iter().any(Option::is_none) {
+        for ((child, pipes), output) in children.iter_mut().zip(&mut outputs) {
+            if output.is_some() {
+                continue;
+            }
+            if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+                let (out, err) = pipes.take().expect("drained once");
+                *output = Some(Output {
+                    status,
+                    stdout: out.join().expect("drains").map_err(|e| e.to_string())?,
+                    stderr: err.join().expect("drains").map_err(|e| e.to_string())?,
+                });
+            }
+        }
+        if outputs.iter().flatten().any(not_connected) {
+            for (child, _) in &mut children {
+                let _ = child.kill();
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Ok(outputs.map(|o| o.expect("waited")))
+}
+
+/// True when a process of a cluster failed to connect it.
+fn not_connected(out: &Output) -> bool {
+    String::from_utf8_lossy(&out.stderr).contains("cannot connect the cluster")
+}
+
+/// Two ports of 127.0.0.1 that nothing listens on now.
+fn free_ports() -> Result<[u16; 2], String> {
+    // Both listeners are held while the second is chosen, so the two differ.
+    let listeners = [
+        TcpListener::bind("127.0.0.1:0"),
+        TcpListener::bind("127.0.0.1:0"),
+    ];
+    let port = |l: &std::io::Result<TcpListener>| -> Result<u16, String> {
+        let l = l.as_ref().map_err(|e| e.to_string())?;
+        Ok(l.local_addr().map_err(|e| e.to_string())?.port())
+    };
+    Ok([port(&listeners[0])?, port(&listeners[1])?])
 }
 
 /// Compares every case of a topic with its expected file in `modes`.
@@ -268,6 +353,44 @@ fn a_live_dataflow_reads_strings_and_numbers_new_since_it_started() {
                     answers(plain, goal),
                     "{goal} after {change}"
                 );
+            }
+        }
+    }
+}
+
+/// A fact of a predicate new to the program can number the strata anew:
+/// the live dataflow's model is filled by the new numbering, and its
+/// proofs stay whole.
+#[test]
+fn a_live_dataflow_takes_a_predicate_new_to_the_program() {
+    use entente::explain::{Justification, Proof};
+    fn whole(proof: &Proof) -> bool {
+        match &proof.justification {
+            Justification::Truncated => false,
+            Justification::Given(_) => true,
+            Justification::Derived(d) => d.premises.iter().all(whole),
+        }
+    }
+    // `e2` and `p4` (an aggregate's stratum) come after `e1` once it is
+    // a predicate.
+    let text = "e0(0, 4).\n\
+                p0(0, 4) if e0(_, _), not e0(4, armenia).\n\
+                p1(-2000000000, 1) if p0(Y, Z), e0(Y, Z).\n\
+                p1(N, Y) if p1(W, W), e0(N, 4), p1(Y, Z).\n\
+                p4(W, 0) if p4(W, X), G1 = min L : { e2(L, _) }.";
+    for workers in [1, 2] {
+        let [plain, dd] = &mut evaluated_twice(text, workers);
+        let got = dd.add_source("more.rules", "e1(3).").expect("maintained");
+        let want = plain
+            .add_source("more.rules", "e1(3).")
+            .expect("maintained");
+        assert_eq!(got.changes, want.changes);
+        for fact in ["p1(-2000000000, 1)", "p0(0, 4)", "e1(3)"] {
+            match dd.explain(fact).expect("explains").0 {
+                entente::Explanation::Holds(proof) => {
+                    assert!(whole(&proof), "{fact} on {workers} workers: {proof:?}")
+                }
+                other => panic!("{fact} does not hold: {other:?}"),
             }
         }
     }

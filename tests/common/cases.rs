@@ -95,6 +95,12 @@ pub fn entente(args: &[String]) -> Result<String, String> {
         .env("NO_COLOR", "1")
         .output()
         .map_err(|e| e.to_string())?;
+    Ok(reported(&out))
+}
+
+/// A finished run as the cases expect it: its stdout, and when it failed
+/// `--- exit CODE` and its stderr.
+pub fn reported(out: &std::process::Output) -> String {
     let mut got = String::from_utf8_lossy(&out.stdout).into_owned();
     if !out.status.success() {
         let _ = write!(
@@ -104,7 +110,7 @@ pub fn entente(args: &[String]) -> Result<String, String> {
             String::from_utf8_lossy(&out.stderr)
         );
     }
-    Ok(got)
+    got
 }
 
 /// The `.rules` files of a topic, sorted.

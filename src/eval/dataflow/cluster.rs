@@ -64,7 +64,8 @@ where
 /// (`None` for this one).
 fn connect(hosts: &[String], me: usize) -> io::Result<Vec<Option<TcpStream>>> {
     let deadline = Instant::now() + WAIT_FOR_PEERS;
-    let listener = TcpListener::bind(hosts[me].as_str())?;
+    let listener = TcpListener::bind(hosts[me].as_str())
+        .map_err(|e| io::Error::new(e.kind(), format!("process {me} cannot listen at {}: {e}", hosts[me])))?;
     let mut sockets: Vec<Option<TcpStream>> = (0..hosts.len()).map(|_| None).collect();
     for (peer, address) in hosts.iter().enumerate().take(me) {
         let mut stream = loop {

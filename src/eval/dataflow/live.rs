@@ -204,6 +204,11 @@ impl Live {
     /// it was.
     fn ready(&mut self, plan: &Plan, config: &Config) -> Result<Option<Database>, EvalError> {
         let preds = plan.predicates.len();
+        // A predicate new to the program (a fact of it added) can number
+        // the strata anew, and the offsets are by stratum.
+        if self.db.plan().stratum_of() != plan.stratum_of() {
+            self.offsets = None;
+        }
         if self.offsets.is_some() && self.workers.as_ref().is_some_and(|w| w.preds == preds) {
             return Ok(None);
         }
@@ -226,7 +231,7 @@ impl Live {
             let (none, same) = (HashSet::new(), HashMap::new());
             let given = self.given_rows(&none, &same, &[]);
             let facts = derived.into_iter().filter(|f| f.4 > 0).map(|(p, row, depth, _, _)| (p, row, depth));
-            let mut db = Database::empty(self.db.plan().clone(), self.db.names().clone());
+            let mut db = Database::empty(plan.clone(), self.db.names().clone());
             let facts = facts.map(|(p, row, depth)| (p, row.ids(&mut db.interner), depth)).collect();
             let offsets = db.refill(given, facts, config)?;
             self.offsets = Some(offsets);
