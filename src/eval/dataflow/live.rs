@@ -22,7 +22,9 @@
 //! filled with. A change of rules changes the dataflow itself: the
 //! semi-naive maintenance takes it, the workers stop, and the next
 //! change of facts starts new ones (and fills the model again, since
-//! the maintenance stamped rounds of its own). A run stopped by its
+//! the maintenance stamped rounds of its own), as does a fact of a
+//! predicate new to the program (it can number the strata anew, and
+//! the rounds are by stratum). A run stopped by its
 //! budget stops the workers too; an arithmetic error leaves them, and
 //! taking the change back feeds its inverse.
 //!
