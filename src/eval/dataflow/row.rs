@@ -104,7 +104,7 @@ impl Strings {
 }
 
 /// The most values a row holds in place.
-pub(super) const INLINE: usize = 3;
+pub(super) const INLINE: usize = 2;
 
 /// A fact's values, or a binding's slots.
 #[derive(Clone)]
