@@ -21,6 +21,7 @@
 //! timeline feeds each given fact's start and end as changes.
 
 mod cluster;
+mod layout;
 mod live;
 mod render;
 mod row;

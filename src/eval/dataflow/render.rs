@@ -1,7 +1,7 @@
 //! The plan as a dataflow: each rule's steps become differential
-//! dataflow operators over collections of *bindings* (a row of slot
-//! values, as the semi-naive join holds them in its registers), each
-//! stratum a scope, a recursive one iterating to its fixpoint.
+//! dataflow operators over collections of *bindings* (a row of the slot
+//! values a later step reads, in the order of [`Layout`]), each stratum
+//! a scope, a recursive one iterating to its fixpoint.
 //!
 //! A step's translation follows the join it replaces: a scan is a join
 //! on the columns the plan's index for it names (a scan of the body's
@@ -9,10 +9,11 @@
 //! those columns, a filter or assignment a map, an existence test the
 //! bindings with a match, and an aggregate a `reduce` per binding of
 //! the variables before it. Heads project bindings to facts, and
-//! `distinct` keeps set semantics.
+//! `distinct` keeps set semantics. A join's two sides carry beside the
+//! key only what the match reads that the key does not hold: the
+//! binding's other live slots, the fact's columns it binds or checks.
 
 use std::collections::HashMap;
-use std::rc::Rc;
 
 use differential_dataflow::lattice::Lattice;
 use differential_dataflow::VecCollection;
@@ -22,6 +23,7 @@ use timely::order::Product;
 use timely::progress::Timestamp;
 
 use super::super::arith;
+use super::layout::{self, Layout};
 use super::row::{Datum, Strings};
 pub(super) use super::row::Row;
 use crate::intern::Interner;
@@ -53,9 +55,10 @@ enum Known {
 }
 
 impl Known {
-    fn of(operand: Operand, names: &Interner) -> Known {
+    /// An operand's value, its slot found in `layout`.
+    fn at(operand: Operand, names: &Interner, layout: &Layout) -> Known {
         match operand {
-            Operand::Slot(s) => Known::Slot(s),
+            Operand::Slot(s) => Known::Slot(layout.at(s)),
             Operand::Const(id) => Known::Datum(Datum::of_id(id, names)),
         }
     }
@@ -77,9 +80,9 @@ enum Term {
 }
 
 impl Term {
-    fn of(expr: &Expr, names: &Interner) -> Term {
+    fn at(expr: &Expr, names: &Interner, layout: &Layout) -> Term {
         match expr {
-            Expr::Operand(o) => Term::Known(Known::of(*o, names)),
+            Expr::Operand(o) => Term::Known(Known::at(*o, names, layout)),
             Expr::Binary {
                 op,
                 left,
@@ -87,12 +90,12 @@ impl Term {
                 span,
             } => Term::Binary(
                 *op,
-                Box::new(Term::of(left, names)),
-                Box::new(Term::of(right, names)),
+                Box::new(Term::at(left, names, layout)),
+                Box::new(Term::at(right, names, layout)),
                 (span.start, span.end),
             ),
             Expr::Neg { operand, span } => {
-                Term::Neg(Box::new(Term::of(operand, names)), (span.start, span.end))
+                Term::Neg(Box::new(Term::at(operand, names, layout)), (span.start, span.end))
             }
         }
     }
@@ -126,34 +129,121 @@ impl Term {
     }
 }
 
-/// What one column of a scanned fact does to a binding.
-#[derive(Clone, Debug)]
-enum Bind {
-    Skip,
-    Set(usize),
-    Equal(Known),
+/// Where a value a scan reads comes from: the join's key, the binding,
+/// the matched fact (each narrowed to what the scan reads), or a
+/// constant.
+#[derive(Clone, Copy, Debug)]
+enum Src {
+    Key(usize),
+    Binding(usize),
+    Fact(usize),
+    Datum(Datum),
 }
 
-/// Binds a fact's columns into a copy of `binding`, if they agree.
-fn bind(binding: &[Datum], row: &[Datum], columns: &[Bind]) -> Option<Row> {
-    let mut out = Row::from(binding);
-    for (&value, column) in row.iter().zip(columns) {
-        match column {
-            Bind::Skip => {}
-            Bind::Set(s) => out[*s] = value,
-            Bind::Equal(k) => {
-                if k.get(&out) != value {
-                    return None;
-                }
-            }
+impl Src {
+    fn get(self, key: &[Datum], binding: &[Datum], fact: &[Datum]) -> Datum {
+        match self {
+            Src::Key(i) => key[i],
+            Src::Binding(i) => binding[i],
+            Src::Fact(i) => fact[i],
+            Src::Datum(d) => d,
         }
     }
-    Some(out)
+}
+
+/// What a scan does with each match: the checks the fact must pass (a
+/// repeated variable, a constant), and where each value of the binding
+/// after it comes from.
+#[derive(Clone, Debug)]
+struct Match {
+    checks: Vec<(Src, Src)>,
+    out: Vec<Src>,
+}
+
+impl Match {
+    fn apply(&self, key: &[Datum], binding: &[Datum], fact: &[Datum]) -> Option<Row> {
+        let get = |s: &Src| s.get(key, binding, fact);
+        let holds = self.checks.iter().all(|(a, b)| get(a) == get(b));
+        holds.then(|| self.out.iter().map(get).collect())
+    }
+
+    fn sources(&mut self) -> impl Iterator<Item = &mut Src> {
+        (self.checks.iter_mut())
+            .flat_map(|(a, b)| [a, b])
+            .chain(self.out.iter_mut())
+    }
+
+    /// Narrows the match to read the binding's slots that the key does
+    /// not hold, and the fact's columns it reads: the positions of each,
+    /// which the join's two sides carry beside the key.
+    fn narrow(&mut self, keys: &[Known]) -> (Vec<usize>, Vec<usize>) {
+        let (mut slots, mut columns) = (Vec::new(), Vec::new());
+        for src in self.sources() {
+            match *src {
+                Src::Binding(p) => match keys.iter().position(|k| matches!(k, Known::Slot(q) if *q == p)) {
+                    Some(j) => *src = Src::Key(j),
+                    None => slots.push(p),
+                },
+                Src::Fact(c) => columns.push(c),
+                Src::Key(_) | Src::Datum(_) => {}
+            }
+        }
+        for list in [&mut slots, &mut columns] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        for src in self.sources() {
+            match src {
+                Src::Binding(p) => *p = slots.binary_search(p).expect("listed"),
+                Src::Fact(c) => *c = columns.binary_search(c).expect("listed"),
+                Src::Key(_) | Src::Datum(_) => {}
+            }
+        }
+        (slots, columns)
+    }
+}
+
+/// The values at `positions` of a row.
+fn pick(row: &[Datum], positions: &[usize]) -> Row {
+    positions.iter().map(|&p| row[p]).collect()
+}
+
+/// A binding after a step that computes a value: each slot from the
+/// binding before it (`Some(position)`) or the value (`None`).
+fn assemble(sources: &[Option<usize>], binding: &[Datum], value: Datum) -> Row {
+    sources.iter().map(|s| s.map_or(value, |p| binding[p])).collect()
+}
+
+/// Where each slot of `output` comes from after a step that binds
+/// `slot` (to a value it computes) on bindings of `input`.
+fn sources(input: &Layout, output: &Layout, slot: Option<usize>) -> Vec<Option<usize>> {
+    (output.slots().iter())
+        .map(|&s| (Some(s) != slot).then(|| input.at(s)))
+        .collect()
 }
 
 /// The values of `keys` under a binding: a join's key.
 fn key_of(keys: &[Known], binding: &[Datum]) -> Row {
     keys.iter().map(|k| k.get(binding)).collect()
+}
+
+/// A scan's [`Match`] on bindings of `input`, giving bindings of
+/// `output`: a slot the atom binds comes from the first column that
+/// binds it, any other from the binding.
+fn scan_match(columns: &[Column], input: &Layout, output: &Layout, names: &Interner) -> Match {
+    let slot = |s: usize| {
+        let first = columns.iter().position(|c| matches!(c, Column::Bind(b) if *b == s));
+        first.map_or_else(|| Src::Binding(input.at(s)), Src::Fact)
+    };
+    let checks = (columns.iter().enumerate())
+        .filter_map(|(c, column)| match *column {
+            Column::Check(s) => Some((Src::Fact(c), slot(s))),
+            Column::Const(id) => Some((Src::Fact(c), Src::Datum(Datum::of_id(id, names)))),
+            Column::Skip | Column::Bind(_) => None,
+        })
+        .collect();
+    let out = output.slots().iter().map(|&s| slot(s)).collect();
+    Match { checks, out }
 }
 
 /// Where a scope's rules read each predicate.
@@ -191,45 +281,56 @@ impl Render<'_> {
         rule: &RulePlan,
         scope: &mut Scope<'s, T>,
     ) -> Coll<'s, T, Row> {
-        let bindings = self.steps(&rule.base, rule.slots, None, scope);
-        let head: Vec<Known> = rule
-            .head_args
-            .iter()
-            .map(|&o| Known::of(o, self.names))
+        let after = Layout::of(rule.head_args.iter().filter_map(|o| match o {
+            Operand::Slot(s) => Some(*s),
+            Operand::Const(_) => None,
+        }));
+        let bindings = self.steps(&rule.base, None, &Layout::default(), &after, scope);
+        let head: Vec<Known> = (rule.head_args.iter())
+            .map(|&o| Known::at(o, self.names, &after))
             .collect();
-        self.start(bindings, rule.slots, scope)
-            .map(move |b| key_of(&head, &b))
+        self.start(bindings, scope).map(move |b| key_of(&head, &b))
     }
 
-    /// Bindings, or the one empty binding of `slots` slots when a body has
-    /// not started.
+    /// Bindings, or the one empty binding when a body has not started.
     fn start<'s, T: Timestamp + Lattice>(
         &self,
         bindings: Option<Coll<'s, T, Row>>,
-        slots: usize,
         scope: &Scope<'s, T>,
     ) -> Coll<'s, T, Row> {
-        bindings.unwrap_or_else(|| scope.unit.clone().map(move |()| Row::unbound(slots)))
+        bindings.unwrap_or_else(|| scope.unit.clone().map(|()| Row::from(&[][..])))
     }
 
-    /// Runs `steps` from `bindings` (`None`: the body's start).
+    /// Runs `steps` on bindings of layout `from` (`None`: the body's
+    /// start, where nothing is bound), to bindings of layout `after`.
     fn steps<'s, T: Timestamp + Lattice>(
         &self,
         steps: &[Step],
-        slots: usize,
-        mut bindings: Option<Coll<'s, T, Row>>,
+        bindings: Option<Coll<'s, T, Row>>,
+        from: &Layout,
+        after: &Layout,
         scope: &mut Scope<'s, T>,
     ) -> Option<Coll<'s, T, Row>> {
-        for step in steps {
-            bindings = Some(self.step(step, slots, bindings, scope));
+        let layouts = layout::layouts(steps, after);
+        let mut bindings = match bindings {
+            Some(b) if *from != layouts[0] => {
+                let picks = from.picks(&layouts[0]);
+                Some(b.map(move |b| pick(&b, &picks)))
+            }
+            other => other,
+        };
+        for (i, step) in steps.iter().enumerate() {
+            bindings = Some(self.step(step, &layouts[i], &layouts[i + 1], bindings, scope));
         }
         bindings
     }
 
+    /// One step, from bindings of layout `input` to bindings of `output`.
     fn step<'s, T: Timestamp + Lattice>(
         &self,
         step: &Step,
-        slots: usize,
+        input: &Layout,
+        output: &Layout,
         bindings: Option<Coll<'s, T, Row>>,
         scope: &mut Scope<'s, T>,
     ) -> Coll<'s, T, Row> {
@@ -243,120 +344,112 @@ impl Render<'_> {
                 ..
             } => {
                 let key_columns = self.key_columns(*pred, *access);
-                let keys: Vec<Known> = key.iter().map(|&o| Known::of(o, names)).collect();
-                let columns: Vec<Bind> = columns
-                    .iter()
-                    .map(|c| match *c {
-                        Column::Skip => Bind::Skip,
-                        Column::Bind(s) => Bind::Set(s),
-                        Column::Check(s) => Bind::Equal(Known::Slot(s)),
-                        Column::Const(id) => Bind::Equal(Known::Datum(Datum::of_id(id, names))),
-                    })
-                    .collect();
+                let keys: Vec<Known> = key.iter().map(|&o| Known::at(o, names, input)).collect();
+                let mut matching = scan_match(columns, input, output, names);
                 let relation = scope.relation(*pred);
                 match bindings {
-                    // The body's first atom: its facts, those that match
-                    // the key's constants, each a binding.
+                    // The body's first atom: its facts that match the
+                    // key's constants, each a binding.
                     None => {
-                        let empty = Row::unbound(slots);
-                        relation.flat_map(move |row| {
-                            let matches = key_columns
-                                .iter()
-                                .zip(&keys)
-                                .all(|(&c, k)| k.get(&empty) == row[c]);
-                            if matches {
-                                bind(&empty, &row, &columns)
-                            } else {
-                                None
-                            }
-                        })
+                        let constants = key_columns.iter().zip(&keys).map(|(&c, k)| match k {
+                            Known::Datum(d) => (Src::Fact(c), Src::Datum(*d)),
+                            Known::Slot(_) => unreachable!("nothing is bound before the first step"),
+                        });
+                        matching.checks.extend(constants);
+                        relation.flat_map(move |row| matching.apply(&[], &[], &row))
                     }
                     Some(bindings) => {
-                        let keyed = relation.map({
-                            let key_columns = key_columns.clone();
-                            move |row| (key_columns.iter().map(|&c| row[c]).collect::<Row>(), row)
-                        });
+                        let (slots, read) = matching.narrow(&keys);
+                        let keyed = relation.map(move |row| (pick(&row, &key_columns), pick(&row, &read)));
                         bindings
-                            .map(move |b| (key_of(&keys, &b), b))
-                            .join_map(keyed, move |_, b, row| bind(b, row, &columns))
+                            .map(move |b| (key_of(&keys, &b), pick(&b, &slots)))
+                            .join_map(keyed, move |k, b, fact| matching.apply(k, b, fact))
                             .flat_map(|b| b)
                     }
                 }
             }
             Step::Absent { pred, access, key } => {
                 let key_columns = self.key_columns(*pred, *access);
-                let keys: Vec<Known> = key.iter().map(|&o| Known::of(o, names)).collect();
+                let keys: Vec<Known> = key.iter().map(|&o| Known::at(o, names, input)).collect();
                 let present = scope
                     .relation(*pred)
-                    .map(move |row| key_columns.iter().map(|&c| row[c]).collect::<Row>())
+                    .map(move |row| pick(&row, &key_columns))
                     .distinct();
-                self.start(bindings, slots, scope)
-                    .map(move |b| (key_of(&keys, &b), b))
+                let picks = input.picks(output);
+                self.start(bindings, scope)
+                    .map(move |b| (key_of(&keys, &b), pick(&b, &picks)))
                     .antijoin(present)
                     .map(|(_, b)| b)
             }
             Step::Filter { op, left, right } => {
-                let (op, left, right) = (*op, Term::of(left, names), Term::of(right, names));
+                let (op, left, right) = (*op, Term::at(left, names, input), Term::at(right, names, input));
                 let strings = self.strings.clone();
-                let tested = self.start(bindings, slots, scope).map(move |b| {
+                let picks = input.picks(output);
+                let tested = self.start(bindings, scope).map(move |b| {
                     let holds = match (left.value(&b, &strings), right.value(&b, &strings)) {
                         (Ok(l), Ok(r)) => Ok(arith::holds(op, &l, &r)),
                         (Err(f), _) | (_, Err(f)) => Err(f),
                     };
-                    (b, holds)
+                    (pick(&b, &picks), holds)
                 });
                 self.keep_faults(&tested, scope);
                 tested.flat_map(|(b, holds)| matches!(holds, Ok(true)).then_some(b))
             }
             Step::Assign { slot, expr } => {
-                let (slot, term) = (*slot, Term::of(expr, names));
+                let term = Term::at(expr, names, input);
                 let strings = self.strings.clone();
+                let sources = sources(input, output, Some(*slot));
                 let computed = self
-                    .start(bindings, slots, scope)
-                    .map(move |mut b| match term.eval(&b, &strings) {
-                        Ok(v) => {
-                            b[slot] = v;
-                            (b, Ok(true))
-                        }
+                    .start(bindings, scope)
+                    .map(move |b| match term.eval(&b, &strings) {
+                        Ok(v) => (assemble(&sources, &b, v), Ok(true)),
                         Err(f) => (b, Err(f)),
                     });
                 self.keep_faults(&computed, scope);
                 computed.flat_map(|(b, ok)| ok.is_ok().then_some(b))
             }
             Step::Exists(inner) => {
-                let before = self.start(bindings, slots, scope);
-                let bound = Rc::new(bound_by(inner));
-                let found = self
-                    .steps(inner, slots, Some(before), scope)
-                    .expect("an existence test has steps");
-                found.map(move |b| unbind(b, &bound)).distinct()
+                let before = self.start(bindings, scope);
+                self.steps(inner, Some(before), input, output, scope)
+                    .expect("an existence test has steps")
+                    .distinct()
             }
-            Step::Aggregate(agg) => self.aggregate(agg, slots, bindings, scope),
+            Step::Aggregate(agg) => self.aggregate(agg, input, output, bindings, scope),
         }
     }
 
     /// `result = f target : { body }`, per binding of the variables
-    /// before it: the distinct bindings of the body's local variables
-    /// with their target, reduced. An empty group counts 0 and has no
-    /// sum, minimum or maximum, as in the semi-naive join.
+    /// before it (of layout `input`, the group): the distinct bindings of
+    /// the body's local variables with their target, reduced. An empty
+    /// group counts 0 and has no sum, minimum or maximum, as in the
+    /// semi-naive join.
     fn aggregate<'s, T: Timestamp + Lattice>(
         &self,
         agg: &AggregatePlan,
-        slots: usize,
+        input: &Layout,
+        output: &Layout,
         bindings: Option<Coll<'s, T, Row>>,
         scope: &mut Scope<'s, T>,
     ) -> Coll<'s, T, Row> {
-        let groups = self.start(bindings, slots, scope).distinct();
-        let bound = Rc::new(bound_by(&agg.steps));
-        let locals = agg.locals.clone();
-        let target = agg.target.map(|o| Known::of(o, self.names));
+        let groups = self.start(bindings, scope).distinct();
+        let target_slot = agg.target.and_then(|o| match o {
+            Operand::Slot(s) => Some(s),
+            Operand::Const(_) => None,
+        });
+        let inside = Layout::of(
+            (input.slots().iter().copied())
+                .chain(agg.locals.iter().copied())
+                .chain(target_slot),
+        );
+        let group = inside.picks(input);
+        let locals: Vec<usize> = agg.locals.iter().map(|&s| inside.at(s)).collect();
+        let target = agg.target.map(|o| Known::at(o, self.names, &inside));
         let members = self
-            .steps(&agg.steps, slots, Some(groups.clone()), scope)
+            .steps(&agg.steps, Some(groups.clone()), input, &inside, scope)
             .expect("an aggregate has steps")
             .map(move |b| {
-                let local: Row = locals.iter().map(|&s| b[s]).collect();
                 let value = target.as_ref().map_or(Datum::UNBOUND, |t| t.get(&b));
-                (unbind(b, &bound), (local, value))
+                (pick(&b, &group), (pick(&b, &locals), value))
             })
             .distinct();
         let (function, span) = (agg.function, (agg.span.start, agg.span.end));
@@ -388,18 +481,18 @@ impl Render<'_> {
             .clone()
             .flat_map(|(_, v)| v.err());
         scope.faults.push(faults);
-        let (result, result_bound) = (agg.result, agg.result_bound);
-        results.flat_map(move |(mut group, value)| {
+        // A bound result is a test (the slot is in the group); a free one
+        // is bound to the value.
+        let test = agg.result_bound.then(|| input.at(agg.result));
+        let sources = sources(input, output, (!agg.result_bound).then_some(agg.result));
+        results.flat_map(move |(group, value)| {
             let value = value.ok()?;
-            if result_bound {
-                (group[result] == value).then_some(group)
-            } else {
-                group[result] = value;
-                Some(group)
+            match test {
+                Some(at) if group[at] != value => None,
+                _ => Some(assemble(&sources, &group, value)),
             }
         })
     }
-
     /// Keeps the faults of a step that computes.
     fn keep_faults<'s, T: Timestamp + Lattice>(
         &self,
@@ -447,33 +540,6 @@ fn fold(function: AggregateFn, targets: &[(Value, Datum)], span: (usize, usize))
         AggregateFn::Min => targets.iter().min_by(|a, b| a.0.cmp(&b.0)).map(|t| Ok(t.1)),
         AggregateFn::Max => targets.iter().max_by(|a, b| a.0.cmp(&b.0)).map(|t| Ok(t.1)),
     }
-}
-
-/// The slots that `steps` bind (none of which was bound before them).
-fn bound_by(steps: &[Step]) -> Vec<usize> {
-    let mut slots = Vec::new();
-    for step in steps {
-        match step {
-            Step::Scan { columns, .. } => slots.extend(columns.iter().filter_map(|c| match c {
-                Column::Bind(s) => Some(*s),
-                _ => None,
-            })),
-            Step::Assign { slot, .. } => slots.push(*slot),
-            Step::Aggregate(agg) if !agg.result_bound => slots.push(agg.result),
-            Step::Aggregate(_) | Step::Absent { .. } | Step::Filter { .. } => {}
-            Step::Exists(inner) => slots.extend(bound_by(inner)),
-        }
-    }
-    slots
-}
-
-/// A binding with `slots` unbound again: what it was before the steps
-/// that bound them.
-fn unbind(mut binding: Row, slots: &[usize]) -> Row {
-    for &s in slots {
-        binding[s] = Datum::UNBOUND;
-    }
-    binding
 }
 
 /// The one empty binding, on worker 0 only.

@@ -114,11 +114,6 @@ pub(crate) enum Row {
 }
 
 impl Row {
-    /// A row of `len` unbound slots.
-    pub fn unbound(len: usize) -> Row {
-        std::iter::repeat_n(Datum::UNBOUND, len).collect()
-    }
-
     /// The row of a fact of ids of `names`.
     pub fn of_ids(ids: &[Id], names: &Interner) -> Row {
         ids.iter().map(|&id| Datum::of_id(id, names)).collect()
