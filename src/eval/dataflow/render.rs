@@ -63,9 +63,9 @@ impl Known {
         }
     }
 
-    fn get(&self, binding: &[Datum]) -> Datum {
+    fn get(&self, binding: &Row) -> Datum {
         match self {
-            Known::Slot(s) => binding[*s],
+            Known::Slot(s) => binding.get(*s),
             Known::Datum(d) => *d,
         }
     }
@@ -101,7 +101,7 @@ impl Term {
     }
 
     /// Its value under `binding`, as the semi-naive join computes it.
-    fn eval(&self, binding: &[Datum], strings: &Strings) -> Result<Datum, Fault> {
+    fn eval(&self, binding: &Row, strings: &Strings) -> Result<Datum, Fault> {
         match self {
             Term::Known(k) => Ok(k.get(binding)),
             // Arithmetic makes numbers only (on a string it fails).
@@ -110,7 +110,7 @@ impl Term {
     }
 
     /// [`Term::eval`], as a value.
-    fn value(&self, binding: &[Datum], strings: &Strings) -> Result<Value, Fault> {
+    fn value(&self, binding: &Row, strings: &Strings) -> Result<Value, Fault> {
         let fault = |message: String, (start, end): (usize, usize)| Fault {
             start,
             end,
@@ -141,11 +141,11 @@ enum Src {
 }
 
 impl Src {
-    fn get(self, key: &[Datum], binding: &[Datum], fact: &[Datum]) -> Datum {
+    fn get(self, key: &Row, binding: &Row, fact: &Row) -> Datum {
         match self {
-            Src::Key(i) => key[i],
-            Src::Binding(i) => binding[i],
-            Src::Fact(i) => fact[i],
+            Src::Key(i) => key.get(i),
+            Src::Binding(i) => binding.get(i),
+            Src::Fact(i) => fact.get(i),
             Src::Datum(d) => d,
         }
     }
@@ -161,7 +161,7 @@ struct Match {
 }
 
 impl Match {
-    fn apply(&self, key: &[Datum], binding: &[Datum], fact: &[Datum]) -> Option<Row> {
+    fn apply(&self, key: &Row, binding: &Row, fact: &Row) -> Option<Row> {
         let get = |s: &Src| s.get(key, binding, fact);
         let holds = self.checks.iter().all(|(a, b)| get(a) == get(b));
         holds.then(|| self.out.iter().map(get).collect())
@@ -204,14 +204,14 @@ impl Match {
 }
 
 /// The values at `positions` of a row.
-fn pick(row: &[Datum], positions: &[usize]) -> Row {
-    positions.iter().map(|&p| row[p]).collect()
+fn pick(row: &Row, positions: &[usize]) -> Row {
+    positions.iter().map(|&p| row.get(p)).collect()
 }
 
 /// A binding after a step that computes a value: each slot from the
 /// binding before it (`Some(position)`) or the value (`None`).
-fn assemble(sources: &[Option<usize>], binding: &[Datum], value: Datum) -> Row {
-    sources.iter().map(|s| s.map_or(value, |p| binding[p])).collect()
+fn assemble(sources: &[Option<usize>], binding: &Row, value: Datum) -> Row {
+    sources.iter().map(|s| s.map_or(value, |p| binding.get(p))).collect()
 }
 
 /// Where each slot of `output` comes from after a step that binds
@@ -223,7 +223,7 @@ fn sources(input: &Layout, output: &Layout, slot: Option<usize>) -> Vec<Option<u
 }
 
 /// The values of `keys` under a binding: a join's key.
-fn key_of(keys: &[Known], binding: &[Datum]) -> Row {
+fn key_of(keys: &[Known], binding: &Row) -> Row {
     keys.iter().map(|k| k.get(binding)).collect()
 }
 
@@ -298,7 +298,7 @@ impl Render<'_> {
         bindings: Option<Coll<'s, T, Row>>,
         scope: &Scope<'s, T>,
     ) -> Coll<'s, T, Row> {
-        bindings.unwrap_or_else(|| scope.unit.clone().map(|()| Row::from(&[][..])))
+        bindings.unwrap_or_else(|| scope.unit.clone().map(|()| Row::EMPTY))
     }
 
     /// Runs `steps` on bindings of layout `from` (`None`: the body's
@@ -356,7 +356,7 @@ impl Render<'_> {
                             Known::Slot(_) => unreachable!("nothing is bound before the first step"),
                         });
                         matching.checks.extend(constants);
-                        relation.flat_map(move |row| matching.apply(&[], &[], &row))
+                        relation.flat_map(move |row| matching.apply(&Row::EMPTY, &Row::EMPTY, &row))
                     }
                     Some(bindings) => {
                         let (slots, read) = matching.narrow(&keys);
@@ -488,7 +488,7 @@ impl Render<'_> {
         results.flat_map(move |(group, value)| {
             let value = value.ok()?;
             match test {
-                Some(at) if group[at] != value => None,
+                Some(at) if group.get(at) != value => None,
                 _ => Some(assemble(&sources, &group, value)),
             }
         })
