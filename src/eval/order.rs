@@ -120,7 +120,7 @@ impl Database {
 /// Sorts, on the threads of the rayon pool it runs in (see
 /// [`threads::Threads`]) when `items` are many; outside a pool, on the
 /// calling thread alone. A total order: the result is the same either way.
-fn sort<T: Send>(items: &mut [T], order: impl Fn(&T, &T) -> std::cmp::Ordering + Sync) {
+pub(crate) fn sort<T: Send>(items: &mut [T], order: impl Fn(&T, &T) -> std::cmp::Ordering + Sync) {
     if items.len() > PARALLEL_SORT && rayon::current_thread_index().is_some() {
         items.par_sort_unstable_by(order);
     } else {

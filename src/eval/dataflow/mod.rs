@@ -105,8 +105,8 @@ fn evaluate_filled(
             (p, rows.collect())
         })
         .collect();
-    let derived = compute(&db, Arc::new(inputs), config, cluster)?;
-    let offsets = db.fill(at_the_end(derived), &budget)?;
+    let updates = dataflow(&db, Arc::new(inputs), config, cluster)?;
+    let offsets = db.fill(split_faults(updates.into_iter())?, &budget)?;
     if let Some(s) = db.stats.last_mut() {
         s.time = budget.clock.since(start);
     }
@@ -123,6 +123,19 @@ pub(super) fn compute(
     config: &Config,
     cluster: &Cluster,
 ) -> Result<Vec<Derived>, EvalError> {
+    let mut updates = dataflow(db, inputs, config, cluster)?;
+    differential_dataflow::consolidation::consolidate_updates(&mut updates);
+    split_faults(updates.into_iter())
+}
+
+/// [`compute`]'s updates as they came out, neither sorted nor
+/// consolidated (a model filled from them sorts them once, its way).
+fn dataflow(
+    db: &Database,
+    inputs: Arc<Vec<(PredId, Vec<Change>)>>,
+    config: &Config,
+    cluster: &Cluster,
+) -> Result<Vec<(Out, Time, isize)>, EvalError> {
     let given_rows = inputs.iter().map(|(_, rows)| rows.len() as u64).sum::<u64>();
     let stop = Stop::new(config.max_facts, config.max_facts.saturating_add(given_rows));
     let updates = run(
@@ -139,7 +152,7 @@ pub(super) fn compute(
     if let Some(error) = stop.raised() {
         return Err(error);
     }
-    split_faults(updates.into_iter())
+    Ok(updates)
 }
 
 /// The facts among the dataflow's output, each change with its depth;
@@ -166,24 +179,27 @@ fn split_faults(updates: impl Iterator<Item = (Out, Time, isize)>) -> Result<Vec
 }
 
 /// The derived facts that hold after every change, each with its depth
-/// then.
-pub(super) fn at_the_end(derived: Vec<Derived>) -> Vec<(PredId, Row, u64)> {
-    let mut facts: Vec<(PredId, Row, u64)> = Vec::new();
+/// then, from changes where those of one fact at one depth are side by
+/// side (in the order they come in).
+fn at_the_end(derived: Vec<Derived>) -> impl Iterator<Item = (PredId, Row, u64)> {
     let mut count = 0;
     let mut last: Option<(PredId, Row, u64)> = None;
-    for (p, row, depth, _, d) in derived {
+    let mut changes = derived.into_iter();
+    std::iter::from_fn(move || loop {
+        let Some((p, row, depth, _, d)) = changes.next() else {
+            return last.take().filter(|_| count > 0);
+        };
         let key = (p, row, depth);
         if last.as_ref() != Some(&key) {
-            if let Some(done) = last.take().filter(|_| count > 0) {
-                facts.push(done);
+            let done = last.replace(key).filter(|_| count > 0);
+            count = d;
+            if done.is_some() {
+                return done;
             }
-            count = 0;
-            last = Some(key);
+        } else {
+            count += d;
         }
-        count += d;
-    }
-    facts.extend(last.filter(|_| count > 0));
-    facts
+    })
 }
 
 /// A rule of the plan, to point an error of the whole run at.
@@ -294,8 +310,8 @@ impl Halt {
 /// process (only the first receives).
 type Sink = Arc<Mutex<Vec<(Out, Time, isize)>>>;
 
-/// Runs the dataflow on the cluster's workers: what came out, sorted and
-/// consolidated (the same on every process).
+/// Runs the dataflow on the cluster's workers: what came out to this
+/// process (every process receives the same updates, in its own order).
 fn run(
     plan: Arc<Plan>,
     names: Arc<Interner>,
@@ -325,8 +341,7 @@ fn run(
         step_until(worker, &mut built, (&stop, &budget, first_rule(&plan)), None);
         built.halt.close();
     })?;
-    let mut updates = std::mem::take(&mut *updates.lock().unwrap_or_else(PoisonError::into_inner));
-    differential_dataflow::consolidation::consolidate_updates(&mut updates);
+    let updates = std::mem::take(&mut *updates.lock().unwrap_or_else(PoisonError::into_inner));
     Ok(updates)
 }
 
@@ -551,27 +566,39 @@ fn reads_of<'a>(steps: impl Iterator<Item = &'a Step>) -> BTreeSet<PredId> {
 }
 
 impl Database {
-    /// Appends the derived facts the dataflow found, stratum by stratum,
-    /// each with the round semi-naive evaluation derives it in (see the
-    /// module docs), and the statistics of each stratum.
-    fn fill(&mut self, facts: Vec<(PredId, Row, u64)>, budget: &Budget) -> Result<Vec<u32>, EvalError> {
-        let mut by_pred: Vec<Vec<(u64, Row)>> = vec![Vec::new(); self.relations.len()];
-        for (p, row, depth) in facts {
-            // Numbers made by arithmetic get their ids first, so that the
-            // rest reads the interner only.
-            row.intern(&mut self.interner);
-            by_pred[p].push((depth, row));
-        }
+    /// Appends the derived facts the dataflow found (each one's changes at
+    /// its depths, in any order: those that hold after all of them
+    /// count), stratum by stratum, each with the round semi-naive
+    /// evaluation derives it in (see the module docs), and the
+    /// statistics of each stratum.
+    fn fill(&mut self, mut derived: Vec<Derived>, budget: &Budget) -> Result<Vec<u32>, EvalError> {
+        // One sort, on the run's threads: by predicate, then in the order
+        // rounds stamp in (depth, then value), equal rows side by side
+        // (rows of equal values but other data are told apart by data).
         let names = &self.interner;
-        for facts in &mut by_pred {
-            facts.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp_values(&b.1, names)));
+        budget.threads().install(|| {
+            super::order::sort(&mut derived, |a, b| {
+                (a.0.cmp(&b.0))
+                    .then(a.2.cmp(&b.2))
+                    .then_with(|| a.1.cmp_values(&b.1, names))
+                    .then_with(|| a.1.cmp(&b.1))
+            })
+        });
+        // Each predicate's facts as depths and ids, a row's ids side by
+        // side (no allocation per fact); numbers made by arithmetic get
+        // their ids here.
+        let mut by_pred: Vec<(Vec<u64>, Vec<Id>)> = vec![Default::default(); self.relations.len()];
+        for (p, row, depth) in at_the_end(derived) {
+            let (depths, ids) = &mut by_pred[p];
+            depths.push(depth);
+            ids.extend(row.iter().map(|d| d.id(&mut self.interner)));
         }
-        let mut ids = Vec::new();
+        let arities = self.plan.predicates.clone();
         self.fill_with(
-            |p, names, push| {
-                for (depth, row) in &by_pred[p] {
-                    row.known_ids(names, &mut ids);
-                    push(*depth, &ids)?;
+            |p, _, push| {
+                let (depths, ids) = &by_pred[p];
+                for (i, depth) in depths.iter().enumerate() {
+                    push(*depth, &ids[i * arities[p]..(i + 1) * arities[p]])?;
                 }
                 Ok(())
             },

@@ -175,22 +175,6 @@ impl Row {
         self.iter().map(|d| d.id(names)).collect()
     }
 
-    /// Gives its numbers ids in `names` (its strings have theirs).
-    pub fn intern(&self, names: &mut Interner) {
-        for d in self.iter().filter(|d| !matches!(d, Datum::Str(_))) {
-            d.id(names);
-        }
-    }
-
-    /// Its ids in `names`, which holds all its values already.
-    pub fn known_ids(&self, names: &Interner, ids: &mut Vec<Id>) {
-        ids.clear();
-        ids.extend(self.iter().map(|d| match d {
-            Datum::Str(id) => id,
-            number => names.get(&number.value_with(|id| names.value(id))).expect("interned"),
-        }));
-    }
-
     /// Two rows in the order of their values (SPEC §2), strings read
     /// from `names`.
     pub fn cmp_values(&self, other: &Row, names: &Interner) -> Ordering {

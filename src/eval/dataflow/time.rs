@@ -15,7 +15,7 @@ use hashbrown::HashMap;
 use super::super::config::Budget;
 use super::super::timeline::{given_changes, timed_facts, Timeline, Track};
 use super::super::{Config, Database, Given};
-use super::{at_the_end, compute, Change, Cluster, Derived, Row};
+use super::{compute, Change, Cluster, Derived, Row};
 use crate::error::EvalError;
 use crate::intern::Interner;
 use crate::plan::{Plan, PredId};
@@ -64,7 +64,7 @@ pub fn sweep(
     let last = *starts.last().unwrap_or(&NEVER_BEFORE);
     let mut db = Database::empty(first.plan.clone(), first.interner.clone());
     db.load_given(given, Some(last));
-    db.fill(at_the_end(derived), &budget)?;
+    db.fill(derived, &budget)?;
     let tracked = |p: PredId| match &track {
         Track::Facts => true,
         Track::Only(flagged) => flagged.get(p) == Some(&true),
