@@ -392,6 +392,7 @@ fn build(
         }
         let mut outer = Scope {
             facts,
+            arranged: HashMap::new(),
             unit: render::unit(scope, index),
             faults: Vec::new(),
         };
@@ -416,7 +417,7 @@ fn build(
                     let parts = heads.remove(&p).unwrap_or_default();
                     let facts = given_and(given.get(&p).cloned(), parts, &outer);
                     out.push(facts.clone().map(move |r| Out::Fact(p, r, 1)));
-                    outer.facts.insert(p, facts);
+                    outer.set(p, facts);
                 }
                 continue;
             }
@@ -424,12 +425,13 @@ fn build(
             let (left, faults) = scope.iterative::<u64, _, _>(|inner| {
                 let mut sub = Scope {
                     facts: HashMap::new(),
+                    arranged: HashMap::new(),
                     unit: outer.unit.clone().enter(inner),
                     faults: Vec::new(),
                 };
                 for p in &reads {
                     if let Some(c) = outer.facts.get(p) {
-                        sub.facts.insert(*p, c.clone().enter(inner));
+                        sub.set(*p, c.clone().enter(inner));
                     }
                 }
                 let mut variables = Vec::new();
@@ -438,7 +440,7 @@ fn build(
                         Some(g) => Variable::new_from(g.clone().enter(inner), render::step_summary::<Time>()),
                         None => Variable::new(inner, render::step_summary::<Time>()),
                     };
-                    sub.facts.insert(p, collection.clone());
+                    sub.set(p, collection.clone());
                     variables.push((p, variable, collection));
                 }
                 let mut heads: HashMap<PredId, Vec<Coll<'_, _, Row>>> = HashMap::new();
@@ -473,7 +475,7 @@ fn build(
                 (left, faults)
             });
             for (p, facts, depths) in left {
-                outer.facts.insert(p, facts);
+                outer.set(p, facts);
                 out.push(depths);
             }
             outer.faults.extend(faults);

@@ -16,6 +16,8 @@
 use std::collections::HashMap;
 
 use differential_dataflow::lattice::Lattice;
+use differential_dataflow::operators::arrange::{Arranged, TraceAgent};
+use differential_dataflow::trace::implementations::ValSpine;
 use differential_dataflow::VecCollection;
 use serde::{Deserialize, Serialize};
 use timely::dataflow::operators::ToStream;
@@ -246,10 +248,20 @@ fn scan_match(columns: &[Column], input: &Layout, output: &Layout, names: &Inter
     Match { checks, out }
 }
 
+/// A predicate's facts arranged by some of its columns (the key), each
+/// with some others (the columns a scan reads).
+type Arrangement<'s, T> = Arranged<'s, TraceAgent<ValSpine<Row, Row, T, isize>>>;
+
 /// Where a scope's rules read each predicate.
 pub(super) struct Scope<'s, T: Timestamp + Lattice> {
     /// The facts of each predicate, by id (those with none are missing).
+    /// [`Scope::set`] changes them.
     pub facts: HashMap<PredId, Coll<'s, T, Row>>,
+    /// The arrangements of facts that scans have asked for, by predicate,
+    /// key columns and read columns: scans that key a relation alike
+    /// share one (Andersen's rules key `points_to` by its first column
+    /// five times), as a hand-written dataflow would.
+    pub arranged: HashMap<(PredId, Vec<usize>, Vec<usize>), Arrangement<'s, T>>,
     /// The one empty binding (on one worker), where a body starts.
     pub unit: Coll<'s, T, ()>,
     /// Arithmetic errors met, to report.
@@ -257,6 +269,23 @@ pub(super) struct Scope<'s, T: Timestamp + Lattice> {
 }
 
 impl<'s, T: Timestamp + Lattice> Scope<'s, T> {
+    /// The facts of `pred` from now on (its arrangements are dropped).
+    pub fn set(&mut self, pred: PredId, facts: Coll<'s, T, Row>) {
+        self.arranged.retain(|(p, _, _), _| *p != pred);
+        self.facts.insert(pred, facts);
+    }
+
+    /// A predicate's facts by `key` columns, with the `read` columns.
+    fn arrangement(&mut self, pred: PredId, key: Vec<usize>, read: Vec<usize>) -> Arrangement<'s, T> {
+        let facts = self.relation(pred);
+        let made = self.arranged.entry((pred, key.clone(), read.clone())).or_insert_with(|| {
+            facts
+                .map(move |row| (pick(&row, &key), pick(&row, &read)))
+                .arrange_by_key()
+        });
+        made.clone()
+    }
+
     /// A predicate's facts (empty when it has none).
     fn relation(&self, pred: PredId) -> Coll<'s, T, Row> {
         match self.facts.get(&pred) {
@@ -346,7 +375,6 @@ impl Render<'_> {
                 let key_columns = self.key_columns(*pred, *access);
                 let keys: Vec<Known> = key.iter().map(|&o| Known::at(o, names, input)).collect();
                 let mut matching = scan_match(columns, input, output, names);
-                let relation = scope.relation(*pred);
                 match bindings {
                     // The body's first atom: its facts that match the
                     // key's constants, each a binding.
@@ -356,15 +384,14 @@ impl Render<'_> {
                             Known::Slot(_) => unreachable!("nothing is bound before the first step"),
                         });
                         matching.checks.extend(constants);
-                        relation.flat_map(move |row| matching.apply(&Row::EMPTY, &Row::EMPTY, &row))
+                        scope.relation(*pred).flat_map(move |row| matching.apply(&Row::EMPTY, &Row::EMPTY, &row))
                     }
                     Some(bindings) => {
                         let (slots, read) = matching.narrow(&keys);
-                        let keyed = relation.map(move |row| (pick(&row, &key_columns), pick(&row, &read)));
+                        let facts = scope.arrangement(*pred, key_columns, read);
                         bindings
                             .map(move |b| (key_of(&keys, &b), pick(&b, &slots)))
-                            .join_map(keyed, move |k, b, fact| matching.apply(k, b, fact))
-                            .flat_map(|b| b)
+                            .join_core(facts, move |k, b, fact| matching.apply(k, b, fact))
                     }
                 }
             }
