@@ -491,9 +491,11 @@ fn build(
         all.inner
             .flat_map(move |update| (0..processes).map(move |p| (p * local, update.clone())))
             .exchange(|(to, _)| *to as u64)
-            .inspect(move |(_, (o, t, d))| {
-                let mut v = sink.lock().unwrap_or_else(PoisonError::into_inner);
-                v.push((o.clone(), *t, *d));
+            .inspect_core(move |event| {
+                if let Ok((_, batch)) = event {
+                    let mut v = sink.lock().unwrap_or_else(PoisonError::into_inner);
+                    v.extend(batch.iter().map(|(_, (o, t, d))| (o.clone(), *t, *d)));
+                }
             })
             .probe_with(&probe);
         sessions
