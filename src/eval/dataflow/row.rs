@@ -7,9 +7,10 @@
 //! come only from the program and its facts, never from arithmetic, so
 //! every string a run meets has an id before it starts, and every
 //! process of a cluster, loading the same files in the same order, gives
-//! it the same id). A [`Row`] of up to [`INLINE`] values holds them in
-//! place, as a word each and their kinds in a byte, so that a binding or
-//! fact costs no allocation of its own and moves as 24 bytes.
+//! it the same id). A [`Row`] of up to [`INLINE`] small values holds
+//! them in place, as a 32-bit word each and their kinds in a byte, so
+//! that a binding or fact costs no allocation of its own and moves as 16
+//! bytes.
 //!
 //! The order of data is not the values' order (strings go by id): it
 //! only groups equal rows. Comparisons, arithmetic and aggregates read
@@ -104,37 +105,39 @@ impl Strings {
 }
 
 /// The most values a row holds in place.
-pub(super) const INLINE: usize = 2;
+pub(super) const INLINE: usize = 3;
 
-/// A fact's values, or a binding's slots. A short row holds its values
-/// in place as words, with their kinds packed in a byte (two bits
-/// each), so that the rows differential dataflow sorts and moves are 24
-/// bytes, where a row of [`Datum`]s in place would be 40. A row is held
-/// in place exactly when it is short, and its unused words and kinds are
-/// zero, so that the derived equality, order and hash are the data's.
-/// (The order only groups equal rows: see [`Row::cmp_values`].)
+/// A fact's values, or a binding's slots. A short row of integers that
+/// fit 32 bits and strings holds them in place as 32-bit words, with
+/// their kinds in a byte (a bit each), so that the rows differential
+/// dataflow sorts and moves are 16 bytes, where a row of [`Datum`]s in
+/// place would be 40; any other row (longer, or with a decimal or a
+/// larger integer) is on the heap. Which way a row is held depends only
+/// on its data, and a row in place has its unused words and kinds zero,
+/// so that the derived equality, order and hash are the data's. (The
+/// order only groups equal rows: see [`Row::cmp_values`].)
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Row {
     /// Length, kinds, words.
-    Inline(u8, u8, [u64; INLINE]),
-    Heap(Box<[Datum]>),
+    Inline(u8, u8, [u32; INLINE]),
+    /// Boxed twice, so that the row is as small as the ones in place.
+    Heap(Box<Box<[Datum]>>),
 }
 
-/// A datum's kind and word, as a row in place holds it.
-fn split(datum: Datum) -> (u8, u64) {
+/// A datum's kind and word, if a row can hold it in place.
+fn split(datum: Datum) -> Option<(u8, u32)> {
     match datum {
-        Datum::Int(i) => (0, i as u64),
-        Datum::Dec(bits) => (1, bits),
-        Datum::Str(id) => (2, u64::from(id)),
+        Datum::Int(i) => i32::try_from(i).ok().map(|i| (0, i as u32)),
+        Datum::Str(id) => Some((1, id)),
+        Datum::Dec(_) => None,
     }
 }
 
-/// The datum of a kind and word.
-fn join(kind: u8, word: u64) -> Datum {
+/// The datum of a kind and word held in place.
+fn join(kind: u8, word: u32) -> Datum {
     match kind {
-        0 => Datum::Int(word as i64),
-        1 => Datum::Dec(word),
-        _ => Datum::Str(word as Id),
+        0 => Datum::Int(i64::from(word as i32)),
+        _ => Datum::Str(word),
     }
 }
 
@@ -154,7 +157,7 @@ impl Row {
         match self {
             Row::Inline(len, kinds, words) => {
                 debug_assert!(i < usize::from(*len));
-                join((kinds >> (2 * i)) & 3, words[i])
+                join((kinds >> i) & 1, words[i])
             }
             Row::Heap(data) => data[i],
         }
@@ -199,25 +202,24 @@ impl From<&[Datum]> for Row {
 impl FromIterator<Datum> for Row {
     fn from_iter<I: IntoIterator<Item = Datum>>(iter: I) -> Row {
         let mut iter = iter.into_iter();
-        let (mut kinds, mut words) = (0u8, [0u64; INLINE]);
-        for (i, word) in words.iter_mut().enumerate() {
-            match iter.next() {
-                Some(d) => {
-                    let (kind, w) = split(d);
-                    kinds |= kind << (2 * i);
-                    *word = w;
+        let (mut kinds, mut words) = (0u8, [0u32; INLINE]);
+        let mut held = [Datum::UNBOUND; INLINE];
+        for i in 0..INLINE {
+            let Some(d) = iter.next() else {
+                return Row::Inline(i as u8, kinds, words);
+            };
+            held[i] = d;
+            match split(d) {
+                Some((kind, word)) => {
+                    kinds |= kind << i;
+                    words[i] = word;
                 }
-                None => return Row::Inline(i as u8, kinds, words),
+                None => return Row::Heap(Box::new(held[..=i].iter().copied().chain(iter).collect())),
             }
         }
         match iter.next() {
             None => Row::Inline(INLINE as u8, kinds, words),
-            Some(more) => {
-                let mut all: Vec<Datum> = (0..INLINE).map(|i| join((kinds >> (2 * i)) & 3, words[i])).collect();
-                all.push(more);
-                all.extend(iter);
-                Row::Heap(all.into())
-            }
+            Some(more) => Row::Heap(Box::new(held.into_iter().chain([more]).chain(iter).collect())),
         }
     }
 }
@@ -270,13 +272,16 @@ mod tests {
         assert_eq!(back, values);
         assert_eq!(row.ids(&mut names), ids);
         assert_eq!(row.get(1), Datum::Int(1 << 40));
-        // Held in place: each kind comes back, a negative number too.
-        let (dec, str) = (Datum::of_id(ids[2], &names), Datum::of_id(ids[3], &names));
-        for data in [[Datum::Int(-7), str], [dec, Datum::Int(3)], [str, dec]] {
+        // Integers of 32 bits and strings are held in place, a decimal or a
+        // larger integer on the heap: either way each comes back.
+        let (dec, str, big) = (Datum::of_id(ids[2], &names), Datum::of_id(ids[3], &names), Datum::Int(1 << 40));
+        let small = [Datum::Int(-7), Datum::Int(i64::from(i32::MIN)), Datum::Int(i64::from(i32::MAX)), str];
+        for data in [[small[0], str], [small[1], small[2]], [dec, Datum::Int(3)], [str, big], [str, Datum::Int(-(1 << 31) - 1)]] {
             let row = Row::from(&data[..]);
-            assert!(matches!(row, Row::Inline(..)));
+            let in_place = data.iter().all(|d| small.contains(d));
+            assert_eq!(matches!(row, Row::Inline(..)), in_place, "{data:?}");
             assert_eq!(row.iter().collect::<Vec<_>>(), data);
-            assert_eq!(row.ids(&mut names), row.iter().map(|d| d.id(&mut names)).collect::<Vec<_>>());
+            assert_eq!(row.len(), 2);
         }
     }
 }
