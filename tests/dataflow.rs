@@ -127,15 +127,9 @@ fn two_processes(args: &[String]) -> Result<Pair, String> {
 /// the other is stopped rather than left waiting for it.
 fn wait_both(first: &mut Child, second: &mut Child) -> Result<[Output; 2], String> {
     // Drain the pipes while waiting, so that neither blocks on a full one.
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            pipe.expect("piped").read_to_end(&mut bytes).map(|_| bytes)
-        })
-    };
     let mut children = [first, second].map(|child| {
-        let out = drain(child.stdout.take().map(|p| Box::new(p) as _));
-        let err = drain(child.stderr.take().map(|p| Box::new(p) as _));
+        let out = drain(child.stdout.take());
+        let err = drain(child.stderr.take());
         (child, Some((out, err)))
     });
     let mut outputs: [Option<Output>; 2] = [None, None];
@@ -161,6 +155,16 @@ fn wait_both(first: &mut Child, second: &mut Child) -> Result<[Output; 2], Strin
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     Ok(outputs.map(|o| o.expect("waited")))
+}
+
+/// Reads a child's pipe to its end on a thread of its own.
+fn drain<R: Read + Send + 'static>(
+    pipe: Option<R>,
+) -> std::thread::JoinHandle<std::io::Result<Vec<u8>>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        pipe.expect("piped").read_to_end(&mut bytes).map(|_| bytes)
+    })
 }
 
 /// True when a process of a cluster failed to connect it.
@@ -313,6 +317,23 @@ fn evaluated_twice(text: &str, workers: usize) -> [Engine; 2] {
     engines
 }
 
+/// Adds (`"add"`) or retracts (anything else) `change` on both engines,
+/// which must report the same changes of the model.
+fn change_both([plain, dd]: &mut [Engine; 2], what: &str, change: &str) {
+    let (got, want) = match what {
+        "add" => (
+            dd.add_source("more.rules", change),
+            plain.add_source("more.rules", change),
+        ),
+        _ => (
+            dd.retract_source("<retract>", change),
+            plain.retract_source("<retract>", change),
+        ),
+    };
+    let (got, want) = (got.expect("maintained"), want.expect("maintained"));
+    assert_eq!(got.changes, want.changes, "{what} {change}");
+}
+
 /// A live dataflow's changes bring strings its workers never saw, which
 /// comparisons and aggregates read, and numbers without an id.
 #[test]
@@ -330,23 +351,10 @@ fn a_live_dataflow_reads_strings_and_numbers_new_since_it_started() {
         ("retract", "v(3)."),
     ];
     for workers in [1, 2] {
-        let [plain, dd] = &mut evaluated_twice(text, workers);
+        let engines = &mut evaluated_twice(text, workers);
         for (what, change) in changes {
-            let (got, want) = match what {
-                "add" => (
-                    dd.add_source("more.rules", change),
-                    plain.add_source("more.rules", change),
-                ),
-                _ => (
-                    dd.retract_source("<retract>", change),
-                    plain.retract_source("<retract>", change),
-                ),
-            };
-            let (got, want) = (got.expect("maintained"), want.expect("maintained"));
-            assert_eq!(
-                got.changes, want.changes,
-                "{what} {change} on {workers} workers"
-            );
+            change_both(engines, what, change);
+            let [plain, dd] = &mut *engines;
             for goal in ["before(X, Y)", "first(M)", "big(W)", "half(H)"] {
                 assert_eq!(
                     answers(dd, goal),
@@ -379,12 +387,9 @@ fn a_live_dataflow_takes_a_predicate_new_to_the_program() {
                 p1(N, Y) if p1(W, W), e0(N, 4), p1(Y, Z).\n\
                 p4(W, 0) if p4(W, X), G1 = min L : { e2(L, _) }.";
     for workers in [1, 2] {
-        let [plain, dd] = &mut evaluated_twice(text, workers);
-        let got = dd.add_source("more.rules", "e1(3).").expect("maintained");
-        let want = plain
-            .add_source("more.rules", "e1(3).")
-            .expect("maintained");
-        assert_eq!(got.changes, want.changes);
+        let engines = &mut evaluated_twice(text, workers);
+        change_both(engines, "add", "e1(3).");
+        let [_, dd] = &mut *engines;
         for fact in ["p1(-2000000000, 1)", "p0(0, 4)", "e1(3)"] {
             match dd.explain(fact).expect("explains").0 {
                 entente::Explanation::Holds(proof) => {
@@ -404,7 +409,8 @@ fn a_live_dataflow_goes_on_after_changes_that_fail() {
     let text = "n(1). m(Y) if n(X), Y = 100 / X. big(X) if n(X), X > 5.\n\
                 c(0). c(Y) if c(X), go(X), Y = X + 1. go(X) if c(X), start(1).";
     for workers in [1, 2] {
-        let [plain, dd] = &mut evaluated_twice(text, workers);
+        let engines = &mut evaluated_twice(text, workers);
+        let [plain, dd] = &mut *engines;
         let program = dd.program_text();
         let err = dd
             .add_source("zero.rules", "n(0).")
@@ -445,15 +451,10 @@ fn a_live_dataflow_goes_on_after_changes_that_fail() {
         }
         // The changes after are maintained, and say what changed.
         for change in ["n(6). n(2).", "go(0).", "go(1)."] {
-            let got = dd.add_source("more.rules", change).expect("maintained");
-            let want = plain.add_source("more.rules", change).expect("maintained");
-            assert_eq!(got.changes, want.changes, "adding {change}");
+            change_both(engines, "add", change);
         }
-        let got = dd.retract_source("<retract>", "n(6).").expect("maintained");
-        let want = plain
-            .retract_source("<retract>", "n(6).")
-            .expect("maintained");
-        assert_eq!(got.changes, want.changes);
+        change_both(engines, "retract", "n(6).");
+        let [plain, dd] = &mut *engines;
         for goal in ["m(Y)", "big(X)", "c(X)"] {
             assert_eq!(
                 answers(dd, goal),
