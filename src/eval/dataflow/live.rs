@@ -519,7 +519,7 @@ impl Workers {
             let taken = receivers.lock().unwrap_or_else(PoisonError::into_inner)[index].take();
             let Some(commands) = taken else { return };
             let reply = reply.lock().unwrap_or_else(PoisonError::into_inner).clone();
-            let mut built = build(worker, (&plan, &names), 0..preds, &halt, (&out, peers, 1));
+            let mut built = build::<Time>(worker, (&plan, &names), 0..preds, &halt, (&out, peers, 1));
             while let Ok(Command { at, changes, config, keep, more }) = commands.recv() {
                 built.strings.sync(keep, &more);
                 // This worker's share of the changes.

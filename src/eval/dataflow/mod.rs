@@ -36,12 +36,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use differential_dataflow::input::{Input, InputSession};
 use differential_dataflow::operators::iterate::Variable;
+use differential_dataflow::lattice::Lattice;
 use differential_dataflow::AsCollection;
 use serde::{Deserialize, Serialize};
 use timely::dataflow::operators::vec::{Broadcast, Input as _, Map as _};
 use timely::dataflow::operators::{Exchange, Inspect, Probe};
 use timely::dataflow::operators::vec::input::Handle as HaltInput;
 use timely::dataflow::ProbeHandle;
+use timely::progress::Timestamp;
 use timely::worker::Worker;
 
 use super::config::{Budget, Cluster};
@@ -310,9 +312,55 @@ impl Halt {
 /// process (only the first receives).
 type Sink = Arc<Mutex<Vec<(Out, Time, isize)>>>;
 
+/// The outer timestamp of a dataflow: the program's time line, or none
+/// at all when every given fact holds from the start of time (a model
+/// without time), whose updates are then narrower by a time.
+pub(super) trait Stamp:
+    Timestamp + Lattice + timely::order::TotalOrder + timely::progress::timestamp::Refines<()> + differential_dataflow::ExchangeData + Copy
+{
+    /// The timestamp of a time point (of the start of time, for none).
+    fn of(t: Time) -> Self;
+    /// Its time point.
+    fn time(&self) -> Time;
+}
+
+impl Stamp for Time {
+    fn of(t: Time) -> Time {
+        t
+    }
+
+    fn time(&self) -> Time {
+        *self
+    }
+}
+
+impl Stamp for () {
+    fn of(_: Time) {}
+
+    fn time(&self) -> Time {
+        NEVER_BEFORE
+    }
+}
+
 /// Runs the dataflow on the cluster's workers: what came out to this
 /// process (every process receives the same updates, in its own order).
 fn run(
+    plan: Arc<Plan>,
+    names: Arc<Interner>,
+    inputs: Arc<Vec<(PredId, Vec<Change>)>>,
+    cluster: &Cluster,
+    budget: (Stop, Config),
+) -> Result<Vec<(Out, Time, isize)>, String> {
+    let timeless = inputs.iter().all(|(_, changes)| changes.iter().all(|(_, t, _)| *t == NEVER_BEFORE));
+    if timeless {
+        run_on::<()>(plan, names, inputs, cluster, budget)
+    } else {
+        run_on::<Time>(plan, names, inputs, cluster, budget)
+    }
+}
+
+/// [`run`], on timestamps `T`.
+fn run_on<T: Stamp>(
     plan: Arc<Plan>,
     names: Arc<Interner>,
     inputs: Arc<Vec<(PredId, Vec<Change>)>>,
@@ -326,13 +374,13 @@ fn run(
         let (index, peers) = (worker.index(), worker.peers());
         let budget = Budget::start(&config);
         let preds = fed(&inputs).map(|(p, _)| *p);
-        let mut built = build(worker, (&plan, &names), preds, &stop, (&sink, local, processes));
+        let mut built = build::<T>(worker, (&plan, &names), preds, &stop, (&sink, local, processes));
         // This worker's share of the given facts.
         let mut n = 0usize;
         for ((_, changes), (_, session)) in fed(&inputs).zip(&mut built.sessions) {
             for (row, t, d) in changes {
                 if n % peers == index {
-                    session.update_at(row.clone(), *t, *d);
+                    session.update_at(row.clone(), T::of(*t), *d);
                 }
                 n += 1;
             }
@@ -348,9 +396,9 @@ fn run(
 /// A worker's dataflow, built: an input for each predicate asked for,
 /// the probe on the output, and the input of the halt dataflow that
 /// tells the other workers to stop.
-struct Built {
-    sessions: Vec<(PredId, InputSession<Time, Row, isize>)>,
-    probe: ProbeHandle<Time>,
+struct Built<T: Stamp> {
+    sessions: Vec<(PredId, InputSession<T, Row, isize>)>,
+    probe: ProbeHandle<T>,
     halt: HaltInput<u64, Halt>,
     dataflow: usize,
     /// The values of the strings its rows refer to.
@@ -361,13 +409,13 @@ struct Built {
 /// for each of `preds` (every worker asks for the same), whose output
 /// goes to `sink` in the first worker of each of `processes` processes
 /// of `local` workers each.
-fn build(
+fn build<T: Stamp>(
     worker: &mut Worker,
     (plan, names): (&Plan, &Interner),
     preds: impl Iterator<Item = PredId>,
     stop: &Stop,
     (sink, local, processes): (&Sink, usize, usize),
-) -> Built {
+) -> Built<T> {
     let index = worker.index();
     let probe = ProbeHandle::new();
     let sink = Arc::clone(sink);
@@ -381,7 +429,7 @@ fn build(
     });
     let dataflow = worker.next_dataflow_index();
     let strings = row::Strings::of(names);
-    let sessions = worker.dataflow::<Time, _, _>(|scope| {
+    let sessions = worker.dataflow::<T, _, _>(|scope| {
         let mut sessions = Vec::new();
         let mut facts = HashMap::new();
         // A collection for each predicate with given facts.
@@ -401,14 +449,14 @@ fn build(
             names,
             strings: strings.clone(),
         };
-        let mut out: Vec<Coll<'_, Time, Out>> = Vec::new();
+        let mut out: Vec<Coll<'_, T, Out>> = Vec::new();
         for stratum in &plan.strata {
             let recursive = stratum.rules.iter().any(|r| !r.deltas.is_empty());
-            let given: HashMap<PredId, Coll<'_, Time, Row>> = (stratum.predicates.iter())
+            let given: HashMap<PredId, Coll<'_, T, Row>> = (stratum.predicates.iter())
                 .filter_map(|p| outer.facts.get(p).map(|c| (*p, c.clone())))
                 .collect();
             if !recursive {
-                let mut heads: HashMap<PredId, Vec<Coll<'_, Time, Row>>> = HashMap::new();
+                let mut heads: HashMap<PredId, Vec<Coll<'_, T, Row>>> = HashMap::new();
                 for rule in &stratum.rules {
                     let derived = render.rule(rule, &mut outer);
                     heads.entry(rule.head).or_default().push(derived);
@@ -437,8 +485,8 @@ fn build(
                 let mut variables = Vec::new();
                 for &p in &stratum.predicates {
                     let (variable, collection) = match given.get(&p) {
-                        Some(g) => Variable::new_from(g.clone().enter(inner), render::step_summary::<Time>()),
-                        None => Variable::new(inner, render::step_summary::<Time>()),
+                        Some(g) => Variable::new_from(g.clone().enter(inner), render::step_summary::<T>()),
+                        None => Variable::new(inner, render::step_summary::<T>()),
                     };
                     sub.set(p, collection.clone());
                     variables.push((p, variable, collection));
@@ -494,7 +542,7 @@ fn build(
             .inspect_core(move |event| {
                 if let Ok((_, batch)) = event {
                     let mut v = sink.lock().unwrap_or_else(PoisonError::into_inner);
-                    v.extend(batch.iter().map(|(_, (o, t, d))| (o.clone(), *t, *d)));
+                    v.extend(batch.iter().map(|(_, (o, t, d))| (o.clone(), t.time(), *d)));
                 }
             })
             .probe_with(&probe);
@@ -513,7 +561,7 @@ fn build(
 /// until it is done), or a reason to stop is raised here or heard from
 /// another worker: then the others are told and the dataflow dropped,
 /// and the answer is false.
-fn step_until(worker: &mut Worker, built: &mut Built, (stop, budget, span): (&Stop, &Budget, Span), until: Option<Time>) -> bool {
+fn step_until<T: Stamp>(worker: &mut Worker, built: &mut Built<T>, (stop, budget, span): (&Stop, &Budget, Span), until: Option<T>) -> bool {
     loop {
         let busy = match until {
             Some(t) => built.probe.less_than(&t),
@@ -545,7 +593,7 @@ fn fed(inputs: &[(PredId, Vec<Change>)]) -> impl Iterator<Item = &(PredId, Vec<C
 /// A predicate's given facts and derived parts, as a set.
 fn given_and<'s, T>(given: Option<Coll<'s, T, Row>>, parts: Vec<Coll<'s, T, Row>>, scope: &Scope<'s, T>) -> Coll<'s, T, Row>
 where
-    T: timely::progress::Timestamp + differential_dataflow::lattice::Lattice,
+    T: Timestamp + Lattice,
 {
     let mut all = given.into_iter().chain(parts);
     let first = all.next().unwrap_or_else(|| scope.unit.clone().flat_map(|()| None::<Row>));
