@@ -17,8 +17,10 @@
 //! process takes the same steps after (process 0 alone prints).
 //!
 //! The dataflow's outer timestamp is the program's time line ([`time`]):
-//! a model without time has its given facts at the start of time, and a
-//! timeline feeds each given fact's start and end as changes.
+//! a timeline feeds each given fact's start and end as changes, and a
+//! live model each change at the next time point. A model whose given
+//! facts all hold from the start of time has no use for it, and runs on
+//! the timestamp `()` ([`Stamp`]), its updates narrower by a time.
 
 mod cluster;
 mod layout;
