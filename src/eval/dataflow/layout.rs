@@ -105,7 +105,7 @@ pub(super) fn reads(step: &Step) -> BTreeSet<usize> {
 fn aggregate_reads(agg: &AggregatePlan) -> BTreeSet<usize> {
     let mut slots = free(&agg.steps);
     let inside: BTreeSet<usize> = agg.steps.iter().flat_map(binds).collect();
-    if let Some(Operand::Slot(s)) = agg.target {
+    if let Some(s) = agg.target.and_then(Operand::slot) {
         if !inside.contains(&s) {
             slots.insert(s);
         }
@@ -128,10 +128,7 @@ fn free(steps: &[Step]) -> BTreeSet<usize> {
 }
 
 fn operands(ops: &[Operand], slots: &mut BTreeSet<usize>) {
-    slots.extend(ops.iter().filter_map(|o| match o {
-        Operand::Slot(s) => Some(*s),
-        Operand::Const(_) => None,
-    }));
+    slots.extend(ops.iter().filter_map(|o| o.slot()));
 }
 
 fn expr(e: &Expr, slots: &mut BTreeSet<usize>) {

@@ -638,21 +638,22 @@ impl Database {
                     .then_with(|| a.1.cmp(&b.1))
             })
         });
-        // Each predicate's facts as depths and ids, a row's ids side by
-        // side (no allocation per fact); numbers made by arithmetic get
-        // their ids here.
-        let mut by_pred: Vec<(Vec<u64>, Vec<Id>)> = vec![Default::default(); self.relations.len()];
+        // Each predicate's arity and facts as depths and ids, a row's ids
+        // side by side (no allocation per fact); numbers made by
+        // arithmetic get their ids here.
+        let mut by_pred: Vec<(usize, Vec<u64>, Vec<Id>)> =
+            self.plan.predicates.values().map(|&arity| (arity, Vec::new(), Vec::new())).collect();
         for (p, row, depth) in at_the_end(derived) {
-            let (depths, ids) = &mut by_pred[p];
+            let (_, depths, ids) = &mut by_pred[p];
             depths.push(depth);
             ids.extend(row.iter().map(|d| d.id(&mut self.interner)));
         }
-        let arities = self.plan.predicates.clone();
         self.fill_with(
             |p, _, push| {
-                let (depths, ids) = &by_pred[p];
+                let (arity, depths, ids) = &by_pred[p];
+                // (Not `chunks`: a predicate may have no arguments.)
                 for (i, depth) in depths.iter().enumerate() {
-                    push(*depth, &ids[i * arities[p]..(i + 1) * arities[p]])?;
+                    push(*depth, &ids[i * arity..(i + 1) * arity])?;
                 }
                 Ok(())
             },

@@ -277,13 +277,16 @@ impl<'s, T: Timestamp + Lattice> Scope<'s, T> {
 
     /// A predicate's facts by `key` columns, with the `read` columns.
     fn arrangement(&mut self, pred: PredId, key: Vec<usize>, read: Vec<usize>) -> Arrangement<'s, T> {
-        let facts = self.relation(pred);
-        let made = self.arranged.entry((pred, key.clone(), read.clone())).or_insert_with(|| {
-            facts
-                .map(move |row| (pick(&row, &key), pick(&row, &read)))
-                .arrange_by_key()
-        });
-        made.clone()
+        let id = (pred, key, read);
+        if let Some(made) = self.arranged.get(&id) {
+            return made.clone();
+        }
+        let (_, key, read) = id.clone();
+        let made = (self.relation(pred))
+            .map(move |row| (pick(&row, &key), pick(&row, &read)))
+            .arrange_by_key();
+        self.arranged.insert(id, made.clone());
+        made
     }
 
     /// A predicate's facts (empty when it has none).
@@ -310,10 +313,7 @@ impl Render<'_> {
         rule: &RulePlan,
         scope: &mut Scope<'s, T>,
     ) -> Coll<'s, T, Row> {
-        let after = Layout::of(rule.head_args.iter().filter_map(|o| match o {
-            Operand::Slot(s) => Some(*s),
-            Operand::Const(_) => None,
-        }));
+        let after = Layout::of(rule.head_args.iter().filter_map(|o| o.slot()));
         let bindings = self.steps(&rule.base, None, &Layout::default(), &after, scope);
         let head: Vec<Known> = (rule.head_args.iter())
             .map(|&o| Known::at(o, self.names, &after))
@@ -430,7 +430,8 @@ impl Render<'_> {
                     .start(bindings, scope)
                     .map(move |b| match term.eval(&b, &strings) {
                         Ok(v) => (assemble(&sources, &b, v), Ok(true)),
-                        Err(f) => (b, Err(f)),
+                        // (A binding that fails goes no further.)
+                        Err(f) => (Row::EMPTY, Err(f)),
                     });
                 self.keep_faults(&computed, scope);
                 computed.flat_map(|(b, ok)| ok.is_ok().then_some(b))
@@ -459,10 +460,7 @@ impl Render<'_> {
         scope: &mut Scope<'s, T>,
     ) -> Coll<'s, T, Row> {
         let groups = self.start(bindings, scope).distinct();
-        let target_slot = agg.target.and_then(|o| match o {
-            Operand::Slot(s) => Some(s),
-            Operand::Const(_) => None,
-        });
+        let target_slot = agg.target.and_then(Operand::slot);
         let inside = Layout::of(
             (input.slots().iter().copied())
                 .chain(agg.locals.iter().copied())
