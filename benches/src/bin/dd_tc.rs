@@ -5,11 +5,14 @@
 //! edge(Y, Z).`), on the same edges, as typed pairs of `u32`:
 //!
 //! ```text
-//! dd_tc WORKLOAD [--workers N] [--processes P --process I --hosts FILE]
+//! dd_tc WORKLOAD [--workers N] [--processes P --process I --hosts FILE] [--width 4|8|16]
 //! ```
 //!
 //! Each worker feeds every `peers`-th edge; process 0 prints the number
 //! of paths and the time from the first edge fed to the fixpoint.
+//! `--width` holds each node in 8 or 16 bytes instead of 4 (the node
+//! and zeros), to measure what the width of the rows alone costs: the
+//! `dd` engine's rows are 16 bytes.
 
 use std::time::Instant;
 
@@ -26,7 +29,7 @@ fn main() {
     let number =
         |name: &str, default: usize| option(name).map_or(default, |v| v.parse().expect(name));
     let Some(workload) = args.first().and_then(|n| entente_bench::by_name(n)) else {
-        eprintln!("usage: dd_tc WORKLOAD [--workers N] [--processes P --process I --hosts FILE]");
+        eprintln!("usage: dd_tc WORKLOAD [--workers N] [--processes P --process I --hosts FILE] [--width 4|8|16]");
         std::process::exit(2);
     };
     let threads = number("--workers", 1);
@@ -50,11 +53,27 @@ fn main() {
         communication: config,
         worker: timely::WorkerConfig::default(),
     };
+    match number("--width", 4) {
+        4 => closure(config, edges, |n| n),
+        8 => closure(config, edges, u64::from),
+        16 => closure(config, edges, |n| [n, 0, 0, 0]),
+        _ => {
+            eprintln!("--width is 4, 8 or 16");
+            std::process::exit(2);
+        }
+    }
+}
+
+/// The transitive closure of `edges`, each node held as `node` makes it.
+fn closure<N>(config: timely::Config, edges: std::sync::Arc<Vec<(u32, u32)>>, node: fn(u32) -> N)
+where
+    N: differential_dataflow::ExchangeData + std::hash::Hash + Copy,
+{
     timely::execute(config, move |worker| {
         let (index, peers) = (worker.index(), worker.peers());
         let probe = ProbeHandle::new();
         let mut input = worker.dataflow::<(), _, _>(|scope| {
-            let (input, edges) = scope.new_collection::<(u32, u32), isize>();
+            let (input, edges) = scope.new_collection::<(N, N), isize>();
             let paths = edges.clone().iterate(|inner, paths| {
                 let edges = edges.enter(inner);
                 paths
@@ -77,7 +96,7 @@ fn main() {
         let start = Instant::now();
         for (i, edge) in edges.iter().enumerate() {
             if i % peers == index {
-                input.insert(*edge);
+                input.insert((node(edge.0), node(edge.1)));
             }
         }
         drop(input);
