@@ -157,6 +157,15 @@ pub enum Operand {
     Const(Id),
 }
 
+impl Operand {
+    /// The slot it reads, if it is not a constant.
+    pub fn slot(self) -> Option<Slot> {
+        match self {
+            Operand::Slot(s) => Some(s),
+            Operand::Const(_) => None,
+        }
+    }
+}
 
 /// Which facts of a relation a scan reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -190,16 +199,6 @@ pub enum Column {
     /// Must equal a constant (a scan of changes, which has no index, or a
     /// question's scan that stands for a lookup).
     Const(Id),
-}
-
-impl Operand {
-    /// The slot it reads, if it is not a constant.
-    pub fn slot(self) -> Option<Slot> {
-        match self {
-            Operand::Slot(s) => Some(s),
-            Operand::Const(_) => None,
-        }
-    }
 }
 
 /// How a scan finds its rows.

@@ -178,6 +178,14 @@ impl Row {
         self.iter().map(|d| d.id(names)).collect()
     }
 
+    /// A row in place as two words, for order and hash: its words,
+    /// then its length and kinds (one to one with its fields).
+    fn packed(len: u8, kinds: u8, words: &[u32; INLINE]) -> (u64, u64) {
+        let high = u64::from(words[0]) << 32 | u64::from(words[1]);
+        let low = u64::from(words[2]) << 32 | u64::from(len) << 8 | u64::from(kinds);
+        (high, low)
+    }
+
     /// Two rows in the order of their values (SPEC §2), strings read
     /// from `names`.
     pub fn cmp_values(&self, other: &Row, names: &Interner) -> Ordering {
@@ -190,16 +198,6 @@ impl Row {
                 value(x).total_cmp(&value(y))
             }
         })
-    }
-}
-
-impl Row {
-    /// A row in place as two words, for order and hash: its words,
-    /// then its length and kinds (one to one with its fields).
-    fn packed(len: u8, kinds: u8, words: &[u32; INLINE]) -> (u64, u64) {
-        let high = u64::from(words[0]) << 32 | u64::from(words[1]);
-        let low = u64::from(words[2]) << 32 | u64::from(len) << 8 | u64::from(kinds);
-        (high, low)
     }
 }
 
@@ -313,6 +311,8 @@ mod tests {
             rows.push(Row::from(&[a][..]));
             for b in data {
                 rows.push(Row::from(&[a, b][..]));
+                rows.push(Row::from(&[a, b, a][..]));
+                rows.push(Row::from(&[a, b, b][..]));
                 rows.push(Row::from(&[a, b, a, b][..]));
             }
         }
