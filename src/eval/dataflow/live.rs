@@ -374,7 +374,9 @@ impl Live {
                 push(depth, row)?;
             }
         };
-        let later = db.fill_with(merge, &Budget::start(config))?;
+        let held = |p: PredId| if p < old.relation_count() { old.live_len(p) as usize } else { 0 };
+        let room = |p: PredId| held(p) + new[p].len();
+        let later = db.fill_with(room, merge, &Budget::start(config))?;
         let offsets = offsets[..first].iter().copied().chain(later).collect();
         Ok((db, offsets, delta))
     }

@@ -51,19 +51,31 @@ use timely::worker::Worker;
 use super::config::{Budget, Cluster};
 use super::{Config, Database, Given, StratumStats};
 use crate::error::EvalError;
+use crate::hash::hash_ids;
 use crate::intern::{Id, Interner};
 use crate::plan::{Plan, PredId, Step};
 use crate::source::Span;
 use crate::time::{Time, NEVER_BEFORE};
 use render::{Coll, Fault, Render, Row, Scope};
 
-/// What comes out of the dataflow to worker 0.
+/// What comes out of the dataflow to the first worker of each process:
+/// held narrow, as one copy of every derived fact crosses to every
+/// process and waits there for the end of the run.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 enum Out {
     /// A fact of a derived predicate, with its depth in its stratum.
-    Fact(PredId, Row, u64),
+    Fact(u32, Row, u32),
     /// An arithmetic error.
-    Fault(Fault),
+    Fault(Box<Fault>),
+}
+
+impl Out {
+    /// A fact of `pred` at `depth` (a depth past 32 bits, some four
+    /// billion iterations, is held as the largest).
+    fn fact(pred: PredId, row: Row, depth: u64) -> Out {
+        let pred = u32::try_from(pred).expect("fewer than 2^32 predicates");
+        Out::Fact(pred, row, u32::try_from(depth).unwrap_or(u32::MAX))
+    }
 }
 
 /// Where [`Database::fill_with`] hands each fact: its depth and row.
@@ -167,9 +179,9 @@ fn split_faults(updates: impl Iterator<Item = (Out, Time, isize)>) -> Result<Vec
     let mut faults = Vec::new();
     for (out, t, d) in updates {
         match out {
-            Out::Fact(p, row, depth) => derived.push((p, row, depth, t, d)),
+            Out::Fact(p, row, depth) => derived.push((p as PredId, row, u64::from(depth), t, d)),
             // A fault that comes to hold at some time happened.
-            Out::Fault(f) if d > 0 => faults.push((t, f)),
+            Out::Fault(f) if d > 0 => faults.push((t, *f)),
             Out::Fault(_) => {}
         }
     }
@@ -466,7 +478,7 @@ fn build<T: Stamp>(
                 for &p in &stratum.predicates {
                     let parts = heads.remove(&p).unwrap_or_default();
                     let facts = given_and(given.get(&p).cloned(), parts, &outer);
-                    out.push(facts.clone().map(move |r| Out::Fact(p, r, 1)));
+                    out.push(facts.clone().map(move |r| Out::fact(p, r, 1)));
                     outer.set(p, facts);
                 }
                 continue;
@@ -516,7 +528,7 @@ fn build<T: Stamp>(
                     let depths = collection
                         .clone()
                         .inner
-                        .map(move |(r, t, d)| (Out::Fact(p, r, t.inner), t, d))
+                        .map(move |(r, t, d)| (Out::fact(p, r, t.inner), t, d))
                         .as_collection()
                         .leave(scope);
                     left.push((p, collection.leave(scope), depths));
@@ -531,7 +543,7 @@ fn build<T: Stamp>(
             outer.faults.extend(faults);
         }
         for faults in std::mem::take(&mut outer.faults) {
-            out.push(faults.map(Out::Fault));
+            out.push(faults.map(|f| Out::Fault(Box::new(f))));
         }
         // One copy of the output to the first worker of every
         // process, so that each process holds the model and takes
@@ -539,7 +551,7 @@ fn build<T: Stamp>(
         // run the dataflow again, on every process at once).
         let all = differential_dataflow::collection::concatenate(scope, out);
         all.inner
-            .flat_map(move |update| (0..processes).map(move |p| (p * local, update.clone())))
+            .flat_map(move |update| (0..processes).map(move |p| ((p * local) as u32, update.clone())))
             .exchange(|(to, _)| *to as u64)
             .inspect_core(move |event| {
                 if let Ok((_, batch)) = event {
@@ -648,7 +660,9 @@ impl Database {
             depths.push(depth);
             ids.extend(row.iter().map(|d| d.id(&mut self.interner)));
         }
+        let room = |p: PredId| by_pred[p].1.len();
         self.fill_with(
+            room,
             |p, _, push| {
                 let (arity, depths, ids) = &by_pred[p];
                 // (Not `chunks`: a predicate may have no arguments.)
@@ -674,6 +688,7 @@ impl Database {
             facts.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| by_values(names, &a.1, &b.1)));
         }
         self.fill_with(
+            |p| by_pred[p].len(),
             |p, _, push| {
                 for (depth, row) in &by_pred[p] {
                     push(*depth, row)?;
@@ -691,9 +706,12 @@ impl Database {
     /// and the statistics of each stratum. A fact already held (given)
     /// is skipped. Strata that have their statistics already are filled
     /// already. Returns the offsets (as [`Database::fill_ids`]) of the
-    /// strata it fills.
+    /// strata it fills. `room(p)` is about how many facts `p` gets: its
+    /// relation makes room for them first, rather than grow (and hash
+    /// every row again) a quarter at a time.
     fn fill_with(
         &mut self,
+        room: impl Fn(PredId) -> usize,
         mut facts: impl FnMut(PredId, &Interner, &mut Push<'_>) -> Result<(), EvalError>,
         budget: &Budget,
     ) -> Result<Vec<u32>, EvalError> {
@@ -707,12 +725,14 @@ impl Database {
             let mut deepest = 0;
             for &p in &stratum.predicates {
                 let (relation, clock, derived) = (&mut self.relations[p], self.clock, &mut self.derived);
+                relation.reserve(room(p));
                 facts(p, &self.interner, &mut |depth, row| {
-                    if relation.find(row).is_some() {
+                    let hash = hash_ids(row.iter().copied());
+                    if relation.find_hashed(row, hash).is_some() {
                         return Ok(());
                     }
                     let depth = u32::try_from(depth).unwrap_or(u32::MAX);
-                    relation.push_new(row, clock + depth);
+                    relation.push_new_hashed(row, clock + depth, hash);
                     deepest = deepest.max(depth);
                     *derived += 1;
                     if *derived > budget.max_facts {

@@ -271,15 +271,70 @@ impl fmt::Debug for Row {
     }
 }
 
+// On the wire (timely sends what crosses between processes in bincode),
+// a row in place goes as a byte of its length and kinds and then its
+// words, 1 + 4 × length bytes (a pair of ids in 9, where a sequence of
+// data would take 32); a row on the heap as a marker byte and its data.
+// The tuple's declared length varies with the row: bincode writes none,
+// and reading takes exactly the elements the first byte announces.
+
+/// The first byte of a row on the heap (one in place has its length,
+/// at most [`INLINE`], in the low two bits and its kinds above).
+const HEAP: u8 = u8::MAX;
+
 impl Serialize for Row {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter())
+        use serde::ser::SerializeTuple;
+        match self {
+            Row::Inline(len, kinds, words) => {
+                let len = usize::from(*len);
+                let mut tuple = serializer.serialize_tuple(1 + len)?;
+                tuple.serialize_element(&(len as u8 | kinds << 2))?;
+                for word in &words[..len] {
+                    tuple.serialize_element(word)?;
+                }
+                tuple.end()
+            }
+            Row::Heap(data) => {
+                let mut tuple = serializer.serialize_tuple(2)?;
+                tuple.serialize_element(&HEAP)?;
+                tuple.serialize_element(&data[..])?;
+                tuple.end()
+            }
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Row {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Row, D::Error> {
-        Vec::<Datum>::deserialize(deserializer).map(|data| Row::from(&data[..]))
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Row;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a row")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Row, A::Error> {
+                use serde::de::Error;
+                let first: u8 = seq.next_element()?.ok_or_else(|| A::Error::invalid_length(0, &self))?;
+                if first == HEAP {
+                    let data: Vec<Datum> = seq.next_element()?.ok_or_else(|| A::Error::invalid_length(1, &self))?;
+                    return Ok(Row::from(&data[..]));
+                }
+                let (len, kinds) = (first & 3, first >> 2);
+                // (Unused kinds are zero, as equality wants.)
+                if usize::from(len) > INLINE || kinds >> len != 0 {
+                    return Err(A::Error::custom(format_args!("a row's first byte {first}")));
+                }
+                let mut words = [0; INLINE];
+                for (i, word) in words.iter_mut().enumerate().take(usize::from(len)) {
+                    *word = seq.next_element()?.ok_or_else(|| A::Error::invalid_length(1 + i, &self))?;
+                }
+                Ok(Row::Inline(len, kinds, words))
+            }
+        }
+        deserializer.deserialize_tuple(1 + INLINE, Visitor)
     }
 }
 
@@ -332,6 +387,28 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn rows_cross_the_wire_compact_and_whole() {
+        let small = [Datum::Int(-7), Datum::Str(3), Datum::Int(i64::from(i32::MAX))];
+        let mut rows: Vec<Row> = (0..=INLINE).map(|n| Row::from(&small[..n])).collect();
+        rows.push(Row::from(&[Datum::Dec(5), Datum::Int(1)][..]));
+        rows.push(Row::from(&[Datum::Int(1), Datum::Str(2), Datum::Int(3), Datum::Int(1 << 40)][..]));
+        for row in &rows {
+            let bytes = bincode::serialize(row).expect("serialized");
+            if let Row::Inline(len, ..) = row {
+                assert_eq!(bytes.len(), 1 + 4 * usize::from(*len), "{row:?}");
+            }
+            // A row read back is the same row, and reads no further: the
+            // next thing on the wire comes after it.
+            let (back, next): (Row, u64) = bincode::deserialize(&bincode::serialize(&(row, 99u64)).expect("serialized")).expect("read");
+            assert_eq!((&back, next), (row, 99), "{row:?}");
+        }
+        // A first byte no row in place has is an error, not a row.
+        for first in [3 | 0b1000 << 2, 2 | 0b100 << 2] {
+            assert!(bincode::deserialize::<Row>(&[first, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]).is_err(), "{first}");
         }
     }
 
