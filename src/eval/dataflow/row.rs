@@ -180,6 +180,7 @@ impl Row {
 
     /// A row in place as two words, for order and hash: its words,
     /// then its length and kinds (one to one with its fields).
+    #[inline]
     fn packed(len: u8, kinds: u8, words: &[u32; INLINE]) -> (u64, u64) {
         let high = u64::from(words[0]) << 32 | u64::from(words[1]);
         let low = u64::from(words[2]) << 32 | u64::from(len) << 8 | u64::from(kinds);
@@ -205,6 +206,7 @@ impl Row {
 // more than it does anything else with them, and a row in place goes as
 // two words rather than field by field. Rows in place come first.
 impl Ord for Row {
+    #[inline]
     fn cmp(&self, other: &Row) -> Ordering {
         match (self, other) {
             (Row::Inline(a, b, c), Row::Inline(x, y, z)) => Row::packed(*a, *b, c).cmp(&Row::packed(*x, *y, z)),
@@ -216,12 +218,14 @@ impl Ord for Row {
 }
 
 impl PartialOrd for Row {
+    #[inline]
     fn partial_cmp(&self, other: &Row) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl std::hash::Hash for Row {
+    #[inline]
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         match self {
             Row::Inline(len, kinds, words) => {
