@@ -44,7 +44,7 @@ use super::super::config::Budget;
 use super::super::maintain::{Delta, Edit, Rows};
 use super::super::{Config, Database, Given, Model, Origin};
 use super::super::relation::Relation;
-use super::{build, by_values, cluster, Push, first_rule, split_faults, step_until, Cluster, Derived, Row, Sink, Stop};
+use super::{build, by_values, cluster, drain, Push, first_rule, split_faults, step_until, Cluster, Derived, Row, Sink, Stop};
 use crate::error::EvalError;
 use crate::intern::{Id, Interner};
 use crate::plan::{Plan, PredId};
@@ -601,7 +601,7 @@ impl Workers {
                 span: Default::default(),
             });
         }
-        let mut updates = std::mem::take(&mut *self.sink.lock().unwrap_or_else(PoisonError::into_inner));
+        let mut updates = drain(&self.sink);
         differential_dataflow::consolidation::consolidate_updates(&mut updates);
         split_faults(updates.into_iter())
     }

@@ -121,8 +121,9 @@ fn evaluate_filled(
             (p, rows.collect())
         })
         .collect();
-    let updates = dataflow(&db, Arc::new(inputs), config, cluster)?;
-    let offsets = db.fill(split_faults(updates.into_iter())?, &budget)?;
+    let runs = dataflow(&db, Arc::new(inputs), config, cluster)?;
+    let runs = split_runs(runs.into_iter().map(Vec::into_iter).collect())?;
+    let offsets = db.fill(runs, &budget)?;
     if let Some(s) = db.stats.last_mut() {
         s.time = budget.clock.since(start);
     }
@@ -139,19 +140,20 @@ pub(super) fn compute(
     config: &Config,
     cluster: &Cluster,
 ) -> Result<Vec<Derived>, EvalError> {
-    let mut updates = dataflow(db, inputs, config, cluster)?;
+    let mut updates: Vec<_> = dataflow(db, inputs, config, cluster)?.into_iter().flatten().collect();
     differential_dataflow::consolidation::consolidate_updates(&mut updates);
     split_faults(updates.into_iter())
 }
 
-/// [`compute`]'s updates as they came out, neither sorted nor
-/// consolidated (a model filled from them sorts them once, its way).
+/// [`compute`]'s updates as they came out, by the worker that sent them,
+/// neither sorted nor consolidated (a model filled from them sorts them
+/// once, its way).
 fn dataflow(
     db: &Database,
     inputs: Arc<Vec<(PredId, Vec<Change>)>>,
     config: &Config,
     cluster: &Cluster,
-) -> Result<Vec<(Out, Time, isize)>, EvalError> {
+) -> Result<Vec<Run>, EvalError> {
     let given_rows = inputs.iter().map(|(_, rows)| rows.len() as u64).sum::<u64>();
     let stop = Stop::new(config.max_facts, config.max_facts.saturating_add(given_rows));
     let updates = run(
@@ -175,15 +177,25 @@ fn dataflow(
 /// the first arithmetic error that came to hold, at the earliest time,
 /// is the error.
 fn split_faults(updates: impl Iterator<Item = (Out, Time, isize)>) -> Result<Vec<Derived>, EvalError> {
-    let mut derived = Vec::new();
+    split_runs(vec![updates]).map(|mut runs| runs.pop().unwrap_or_default())
+}
+
+/// [`split_faults`] for the updates of each worker apart, kept apart
+/// (the earliest error of them all is the error).
+fn split_runs(runs: Vec<impl Iterator<Item = (Out, Time, isize)>>) -> Result<Vec<Vec<Derived>>, EvalError> {
     let mut faults = Vec::new();
-    for (out, t, d) in updates {
-        match out {
-            Out::Fact(p, row, depth) => derived.push((p as PredId, row, u64::from(depth), t, d)),
-            // A fault that comes to hold at some time happened.
-            Out::Fault(f) if d > 0 => faults.push((t, *f)),
-            Out::Fault(_) => {}
+    let mut facts = Vec::with_capacity(runs.len());
+    for updates in runs {
+        let mut derived = Vec::new();
+        for (out, t, d) in updates {
+            match out {
+                Out::Fact(p, row, depth) => derived.push((p as PredId, row, u64::from(depth), t, d)),
+                // A fault that comes to hold at some time happened.
+                Out::Fault(f) if d > 0 => faults.push((t, *f)),
+                Out::Fault(_) => {}
+            }
         }
+        facts.push(derived);
     }
     if let Some((_, fault)) = faults.into_iter().min() {
         return Err(EvalError::Arithmetic {
@@ -191,16 +203,16 @@ fn split_faults(updates: impl Iterator<Item = (Out, Time, isize)>) -> Result<Vec
             span: Span::new(fault.start, fault.end),
         });
     }
-    Ok(derived)
+    Ok(facts)
 }
 
 /// The derived facts that hold after every change, each with its depth
 /// then, from changes where those of one fact at one depth are side by
 /// side (in the order they come in).
-fn at_the_end(derived: Vec<Derived>) -> impl Iterator<Item = (PredId, Row, u64)> {
+fn at_the_end(derived: impl Iterator<Item = Derived>) -> impl Iterator<Item = (PredId, Row, u64)> {
     let mut count = 0;
     let mut last: Option<(PredId, Row, u64)> = None;
-    let mut changes = derived.into_iter();
+    let mut changes = derived;
     std::iter::from_fn(move || loop {
         let Some((p, row, depth, _, d)) = changes.next() else {
             return last.take().filter(|_| count > 0);
@@ -215,6 +227,26 @@ fn at_the_end(derived: Vec<Derived>) -> impl Iterator<Item = (PredId, Row, u64)>
         } else {
             count += d;
         }
+    })
+}
+
+/// The items of sorted `runs`, in `order`, each run's in its order where
+/// they tie.
+fn merged<T>(runs: Vec<Vec<T>>, order: impl Fn(&T, &T) -> std::cmp::Ordering) -> impl Iterator<Item = T> {
+    let mut runs: Vec<_> = runs.into_iter().map(Vec::into_iter).collect();
+    let mut heads: Vec<Option<T>> = runs.iter_mut().map(Iterator::next).collect();
+    std::iter::from_fn(move || {
+        // (Few runs, one a worker: a scan for the least is enough.)
+        let mut least: Option<(usize, &T)> = None;
+        for (i, head) in heads.iter().enumerate() {
+            if let Some(item) = head {
+                if least.is_none_or(|(_, l)| order(item, l).is_lt()) {
+                    least = Some((i, item));
+                }
+            }
+        }
+        let i = least?.0;
+        std::mem::replace(&mut heads[i], runs[i].next())
     })
 }
 
@@ -322,9 +354,20 @@ impl Halt {
     }
 }
 
-/// What comes out of a worker's dataflow, shared by the workers of a
-/// process (only the first receives).
-type Sink = Arc<Mutex<Vec<(Out, Time, isize)>>>;
+/// What comes out of the workers' dataflow, to the first worker of a
+/// process (shared by its workers): the updates each worker of the
+/// cluster sent, apart, in the order it sent them (so that a fill can
+/// sort each, nearly sorted already, and merge them).
+type Sink = Arc<Mutex<Vec<Run>>>;
+
+/// The updates one worker sent, in order.
+type Run = Vec<(Out, Time, isize)>;
+
+/// Every update a sink holds, taken out of it.
+fn drain(sink: &Sink) -> Vec<(Out, Time, isize)> {
+    let runs = std::mem::take(&mut *sink.lock().unwrap_or_else(PoisonError::into_inner));
+    runs.into_iter().flatten().collect()
+}
 
 /// The outer timestamp of a dataflow: the program's time line, or none
 /// at all when every given fact holds from the start of time (a model
@@ -357,14 +400,15 @@ impl Stamp for () {
 }
 
 /// Runs the dataflow on the cluster's workers: what came out to this
-/// process (every process receives the same updates, in its own order).
+/// process, by the worker that sent it (every process receives the same
+/// updates from each worker, in the same order).
 fn run(
     plan: Arc<Plan>,
     names: Arc<Interner>,
     inputs: Arc<Vec<(PredId, Vec<Change>)>>,
     cluster: &Cluster,
     budget: (Stop, Config),
-) -> Result<Vec<(Out, Time, isize)>, String> {
+) -> Result<Vec<Run>, String> {
     let timeless = inputs.iter().all(|(_, changes)| changes.iter().all(|(_, t, _)| *t == NEVER_BEFORE));
     if timeless {
         run_on::<()>(plan, names, inputs, cluster, budget)
@@ -380,7 +424,7 @@ fn run_on<T: Stamp>(
     inputs: Arc<Vec<(PredId, Vec<Change>)>>,
     cluster: &Cluster,
     (stop, config): (Stop, Config),
-) -> Result<Vec<(Out, Time, isize)>, String> {
+) -> Result<Vec<Run>, String> {
     let sink: Sink = Arc::default();
     let updates = Arc::clone(&sink);
     let (local, processes) = (cluster.workers.max(1), cluster.hosts.len().max(1));
@@ -403,8 +447,8 @@ fn run_on<T: Stamp>(
         step_until(worker, &mut built, (&stop, &budget, first_rule(&plan)), None);
         built.halt.close();
     })?;
-    let updates = std::mem::take(&mut *updates.lock().unwrap_or_else(PoisonError::into_inner));
-    Ok(updates)
+    let runs = std::mem::take(&mut *updates.lock().unwrap_or_else(PoisonError::into_inner));
+    Ok(runs)
 }
 
 /// A worker's dataflow, built: an input for each predicate asked for,
@@ -551,12 +595,18 @@ fn build<T: Stamp>(
         // run the dataflow again, on every process at once).
         let all = differential_dataflow::collection::concatenate(scope, out);
         all.inner
-            .flat_map(move |update| (0..processes).map(move |p| ((p * local) as u32, update.clone())))
-            .exchange(|(to, _)| *to as u64)
+            .flat_map(move |update| (0..processes).map(move |p| ((p * local) as u32, index as u32, update.clone())))
+            .exchange(|(to, _, _)| u64::from(*to))
             .inspect_core(move |event| {
                 if let Ok((_, batch)) = event {
-                    let mut v = sink.lock().unwrap_or_else(PoisonError::into_inner);
-                    v.extend(batch.iter().map(|(_, (o, t, d))| (o.clone(), t.time(), *d)));
+                    let mut runs = sink.lock().unwrap_or_else(PoisonError::into_inner);
+                    for (_, from, (o, t, d)) in batch {
+                        let from = *from as usize;
+                        if runs.len() <= from {
+                            runs.resize_with(from + 1, Vec::new);
+                        }
+                        runs[from].push((o.clone(), t.time(), *d));
+                    }
                 }
             })
             .probe_with(&probe);
@@ -637,19 +687,27 @@ impl Database {
     /// count), stratum by stratum, each with the round semi-naive
     /// evaluation derives it in (see the module docs), and the
     /// statistics of each stratum.
-    fn fill(&mut self, mut derived: Vec<Derived>, budget: &Budget) -> Result<Vec<u32>, EvalError> {
-        // One sort, on the run's threads: by predicate, then in the order
-        // rounds stamp in (depth, then value), equal rows side by side
-        // (rows of equal values but other data are told apart by data).
-        let names = &self.interner;
+    fn fill(&mut self, mut runs: Vec<Vec<Derived>>, budget: &Budget) -> Result<Vec<u32>, EvalError> {
+        // In order: by predicate, then in the order rounds stamp in
+        // (depth, then value), equal rows side by side (rows of equal
+        // values but other data are told apart by data). Each worker's
+        // updates come out nearly in that order, so each is sorted apart,
+        // on the run's threads, and they are merged (where the updates
+        // of several workers sorted as one take ten times as long).
+        // (The order reads the strings from a copy of the interner: the
+        // merge runs while numbers made by arithmetic get their ids.)
+        let names = self.interner.clone();
+        let order = move |a: &Derived, b: &Derived| {
+            (a.0.cmp(&b.0))
+                .then(a.2.cmp(&b.2))
+                .then_with(|| a.1.cmp_values(&b.1, &names))
+                .then_with(|| a.1.cmp(&b.1))
+        };
         budget.threads().install(|| {
-            super::order::sort(&mut derived, |a, b| {
-                (a.0.cmp(&b.0))
-                    .then(a.2.cmp(&b.2))
-                    .then_with(|| a.1.cmp_values(&b.1, names))
-                    .then_with(|| a.1.cmp(&b.1))
-            })
+            use rayon::iter::{IntoParallelRefMutIterator, ParallelIterator};
+            runs.par_iter_mut().for_each(|run| super::order::sort(run, &order));
         });
+        let derived = merged(runs, order);
         // Each predicate's arity and facts as depths and ids, a row's ids
         // side by side (no allocation per fact); numbers made by
         // arithmetic get their ids here.
@@ -769,4 +827,18 @@ pub(super) fn by_values(names: &Interner, a: &[Id], b: &[Id]) -> std::cmp::Order
             _ => names.value(x).cmp(&names.value(y)),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merged;
+
+    #[test]
+    fn sorted_runs_merge_into_one_order() {
+        let runs = vec![vec![(1, 'a'), (4, 'a'), (4, 'b'), (9, 'a')], vec![], vec![(0, 'c'), (4, 'c'), (10, 'c')], vec![(4, 'd')]];
+        let all: Vec<_> = merged(runs, |a: &(i32, char), b| a.0.cmp(&b.0)).collect();
+        // Ties keep the earlier run's items first.
+        let expected = [(0, 'c'), (1, 'a'), (4, 'a'), (4, 'b'), (4, 'c'), (4, 'd'), (9, 'a'), (10, 'c')];
+        assert_eq!(all, expected);
+    }
 }

@@ -64,7 +64,7 @@ pub fn sweep(
     let last = *starts.last().unwrap_or(&NEVER_BEFORE);
     let mut db = Database::empty(first.plan.clone(), first.interner.clone());
     db.load_given(given, Some(last));
-    db.fill(derived, &budget)?;
+    db.fill(vec![derived], &budget)?;
     let tracked = |p: PredId| match &track {
         Track::Facts => true,
         Track::Only(flagged) => flagged.get(p) == Some(&true),
